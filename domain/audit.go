@@ -1,0 +1,191 @@
+package domain
+
+import (
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+)
+
+// Audit actions.
+const (
+	AuditCreate = "create"
+	AuditUpdate = "update"
+	AuditDelete = "delete"
+)
+
+// AuditEvent is one link of a tenant's tamper-evident audit chain:
+// Hash = SHA-256(PrevHash ‖ canonical JSON of the event without hashes).
+// Rows are append-only: the API rules deny writes and BindHooks refuses
+// updates and deletes of audit_events, even by superusers.
+type AuditEvent struct {
+	Seq        int64          `json:"seq"`
+	At         string         `json:"at"`
+	Actor      string         `json:"actor"`
+	Action     string         `json:"action"`
+	Collection string         `json:"collection"`
+	Record     string         `json:"record"`
+	Diff       map[string]any `json:"diff"`
+	PrevHash   string         `json:"-"`
+	Hash       string         `json:"-"`
+}
+
+// ComputeHash returns the chain hash of e given its PrevHash.
+func (e AuditEvent) ComputeHash() (string, error) {
+	canon, err := json.Marshal(e)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.New()
+	sum.Write([]byte(e.PrevHash))
+	sum.Write(canon)
+	return hex.EncodeToString(sum.Sum(nil)), nil
+}
+
+// ErrAuditAppendOnly is returned when an audit event is updated or deleted.
+var ErrAuditAppendOnly = Errorf(EForbidden, "Le journal d'audit est en ajout seul / the audit trail is append-only")
+
+// notAudited lists collections whose writes are not audit events: the
+// chain itself and high-volume telemetry.
+func notAudited(name string) bool {
+	return name == CollectionAuditEvents || name == "vehicle_positions"
+}
+
+// BindHooks binds the tenant's business hooks: the audit chain written in
+// the same transaction as every create, update and delete of business
+// collections. It is the TenantHooks of every tenant app.
+func BindHooks(app core.App) error {
+	audit := func(action string) func(e *core.RecordEvent) error {
+		return func(e *core.RecordEvent) error {
+			col := e.Record.Collection()
+			if col.IsView() || col.System || notAudited(col.Name) {
+				return e.Next()
+			}
+			return e.App.RunInTransaction(func(tx core.App) error {
+				e.App = tx
+				if err := e.Next(); err != nil {
+					return err
+				}
+				return appendAudit(tx, action, e.Record)
+			})
+		}
+	}
+	app.OnRecordCreateExecute().Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsAuditCreate", Func: audit(AuditCreate)})
+	app.OnRecordUpdateExecute().Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsAuditUpdate", Func: audit(AuditUpdate)})
+	app.OnRecordDeleteExecute().Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsAuditDelete", Func: audit(AuditDelete)})
+
+	appendOnly := func(e *core.RecordEvent) error {
+		if e.Record.Collection().Name == CollectionAuditEvents {
+			return ErrAuditAppendOnly
+		}
+		return e.Next()
+	}
+	app.OnRecordUpdate(CollectionAuditEvents).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsAuditNoUpdate", Func: appendOnly})
+	app.OnRecordDelete(CollectionAuditEvents).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsAuditNoDelete", Func: appendOnly})
+	return nil
+}
+
+// appendAudit writes the next audit event for record. It must run inside
+// the write transaction of the audited change (SQLite serialises writers,
+// so reading the chain's tail here is race-free).
+func appendAudit(tx core.App, action string, record *core.Record) error {
+	var tail struct {
+		Seq  int64  `db:"seq"`
+		Hash string `db:"hash"`
+	}
+	err := tx.DB().Select("seq", "hash").From(CollectionAuditEvents).OrderBy("seq DESC").Limit(1).One(&tail)
+	if err != nil && !isNoRows(err) {
+		return fmt.Errorf("audit tail: %w", err)
+	}
+	ev := AuditEvent{
+		Seq:        tail.Seq + 1,
+		At:         time.Now().UTC().Format(time.RFC3339Nano),
+		Actor:      ActorOf(record),
+		Action:     action,
+		Collection: record.Collection().Name,
+		Record:     record.Id,
+		Diff:       recordDiff(action, record),
+		PrevHash:   tail.Hash,
+	}
+	if ev.Hash, err = ev.ComputeHash(); err != nil {
+		return err
+	}
+	col, err := tx.FindCachedCollectionByNameOrId(CollectionAuditEvents)
+	if err != nil {
+		return err
+	}
+	row := core.NewRecord(col)
+	row.Load(map[string]any{
+		"seq": ev.Seq, "at": ev.At, "actor": ev.Actor, "action": ev.Action, "collection": ev.Collection,
+		"record": ev.Record, "diff": ev.Diff, "prev_hash": ev.PrevHash, "hash": ev.Hash,
+	})
+	return tx.SaveNoValidate(row)
+}
+
+// actorKey is the custom-data key handlers set on a record to name who
+// changes it (see SetActor).
+const actorKey = "@fieldopsActor"
+
+// SetActor records on r who is changing it, for the audit trail.
+func SetActor(r *core.Record, actor string) { r.Set(actorKey, actor) }
+
+// ActorOf returns the actor set by SetActor, or "system".
+func ActorOf(r *core.Record) string {
+	if a, ok := r.Get(actorKey).(string); ok && a != "" {
+		return a
+	}
+	return "system"
+}
+
+// secretFields are never copied into the audit trail.
+func secretField(name string) bool {
+	return name == core.FieldNamePassword || name == core.FieldNameTokenKey
+}
+
+// recordDiff returns the field-level diff of a change: new values on
+// create, old values on delete, {field: [old, new]} on update.
+func recordDiff(action string, r *core.Record) map[string]any {
+	out := map[string]any{}
+	orig := r.Original()
+	for _, f := range r.Collection().Fields {
+		name := f.GetName()
+		if secretField(name) || name == "id" || name == "created" || name == "updated" {
+			continue
+		}
+		switch action {
+		case AuditCreate:
+			if v := r.Get(name); !isZero(v) {
+				out[name] = v
+			}
+		case AuditDelete:
+			if v := orig.Get(name); !isZero(v) {
+				out[name] = v
+			}
+		default:
+			before, after := orig.Get(name), r.Get(name)
+			if !reflect.DeepEqual(jsonValue(before), jsonValue(after)) {
+				out[name] = []any{before, after}
+			}
+		}
+	}
+	return out
+}
+
+func jsonValue(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func isZero(v any) bool {
+	s := jsonValue(v)
+	return s == "null" || s == `""` || s == "0" || s == "false" || s == "[]" || s == "{}"
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

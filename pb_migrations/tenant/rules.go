@@ -1,0 +1,68 @@
+// Package tenant holds the tenant schema (DESIGN.md §4) as an explicit,
+// ordered list of Go migrations. API rules encode the role permissions:
+// managers see everything, project managers edit sites, site leads edit
+// day-to-day data, crews read and record their own work.
+package tenant
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	pbm "github.com/fieldops360/fieldops/pb_migrations"
+)
+
+// Rule fragments over the tenant's users auth collection.
+const (
+	ruleUser     = `@request.auth.collectionName = "users" && @request.auth.active = true`
+	ruleOffice   = ruleUser + ` && (@request.auth.role = "manager" || @request.auth.role = "project_manager" || @request.auth.tenant_admin = true)`
+	ruleSiteLead = ruleUser + ` && (@request.auth.role = "manager" || @request.auth.role = "project_manager" || @request.auth.role = "site_lead" || @request.auth.tenant_admin = true)`
+	ruleAdmin    = ruleUser + ` && @request.auth.tenant_admin = true`
+)
+
+// Migrations returns the tenant schema migrations in order.
+func Migrations() core.MigrationsList {
+	var l core.MigrationsList
+	l.Register(peopleUp, nil, "1764400100_people.go")
+	l.Register(sitesUp, nil, "1764400200_sites.go")
+	l.Register(resourcesUp, nil, "1764400300_resources.go")
+	l.Register(planningUp, nil, "1764400400_planning.go")
+	l.Register(proofUp, nil, "1764400500_proof.go")
+	l.Register(reportingUp, nil, "1764400600_reporting.go")
+	l.Register(settingsUp, nil, "1764400700_settings.go")
+	return l
+}
+
+// access is a named set of API rules used by most collections.
+type access int
+
+const (
+	// officeWrite: any active user reads; office roles write.
+	officeWrite access = iota
+	// siteLeadWrite: any active user reads; site leads and office write.
+	siteLeadWrite
+	// crewWrite: any active user reads and creates; site leads edit.
+	crewWrite
+	// adminOnly: tenant admins only.
+	adminOnly
+)
+
+func apply(b *pbm.Builder, a access) *pbm.Builder {
+	read, create, edit := ruleUser, ruleOffice, ruleOffice
+	switch a {
+	case siteLeadWrite:
+		create, edit = ruleSiteLead, ruleSiteLead
+	case crewWrite:
+		create, edit = ruleUser, ruleSiteLead
+	case adminOnly:
+		read, create, edit = ruleAdmin, ruleAdmin, ruleAdmin
+	}
+	return b.Rules(pbm.Rule(read), pbm.Rule(read), pbm.Rule(create), pbm.Rule(edit), pbm.Rule(edit))
+}
+
+func saveAll(bs ...*pbm.Builder) error {
+	for _, b := range bs {
+		if err := b.Save(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

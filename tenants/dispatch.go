@@ -1,0 +1,151 @@
+package tenants
+
+import (
+	"context"
+	"errors"
+	"html"
+	"net"
+	"net/http"
+	"strings"
+)
+
+// Target kinds returned by Resolve.
+const (
+	TargetUnknown  = "unknown"
+	TargetPlatform = "platform"
+	TargetTenant   = "tenant"
+)
+
+// ErrorPages renders the dispatcher's pages for an unknown host (404), a
+// suspended tenant (503), a deleted tenant (410) and an internal failure
+// (500). The views layer provides the real one; DefaultErrorPages is a
+// minimal fallback.
+type ErrorPages func(w http.ResponseWriter, r *http.Request, status int)
+
+// ctxKey is the private type of context keys set by the dispatcher.
+type ctxKey int
+
+const tenantCtxKey ctxKey = 1
+
+// FromContext returns the tenant serving the request, or nil on the
+// platform host.
+func FromContext(ctx context.Context) *Tenant {
+	t, _ := ctx.Value(tenantCtxKey).(*Tenant)
+	return t
+}
+
+// Resolve maps a request host to the platform or a tenant slug.
+// <Domain> and admin.<Domain> are the platform; <slug>.<Domain> is a
+// tenant; with DefaultTenant every other host is that tenant; else a
+// verified custom host of a tenant.
+func (r *Registry) Resolve(hostport string) (kind, slug string) {
+	host := strings.ToLower(strings.TrimSuffix(hostOnly(hostport), "."))
+	domain := strings.ToLower(r.cfg.Domain)
+	if host == "admin."+domain {
+		return TargetPlatform, ""
+	}
+	if r.cfg.DefaultTenant != "" {
+		return TargetTenant, r.cfg.DefaultTenant
+	}
+	if host == domain {
+		return TargetPlatform, ""
+	}
+	if label, ok := strings.CutSuffix(host, "."+domain); ok && label != "" && !strings.Contains(label, ".") {
+		return TargetTenant, label
+	}
+	if s, err := r.TenantForHost(host); err == nil && s != "" {
+		return TargetTenant, s
+	}
+	return TargetUnknown, ""
+}
+
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return hostport
+}
+
+// ServeHTTP dispatches a request to the platform app or to the tenant
+// owning the host, opening it on first use.
+func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	kind, slug := r.Resolve(req.Host)
+	switch kind {
+	case TargetPlatform:
+		r.PlatformHandler().ServeHTTP(w, req)
+		return
+	case TargetUnknown:
+		r.page(w, req, http.StatusNotFound)
+		return
+	}
+	status, err := r.Status(slug)
+	if err != nil {
+		r.cfg.Logger.Error("tenant status", "tenant", slug, "error", err)
+		r.page(w, req, http.StatusInternalServerError)
+		return
+	}
+	switch status {
+	case StatusActive:
+	case StatusSuspended:
+		r.CloseTenant(slug, false) // busy: the reaper closes it later
+		w.Header().Set("Retry-After", "3600")
+		r.page(w, req, http.StatusServiceUnavailable)
+		return
+	case StatusDeleted:
+		r.CloseTenant(slug, false)
+		r.page(w, req, http.StatusGone)
+		return
+	default:
+		r.page(w, req, http.StatusNotFound)
+		return
+	}
+	t, release, err := r.Acquire(req.Context(), slug)
+	if err != nil {
+		if errors.Is(err, ErrTenantMissing) {
+			r.cfg.Logger.Error("active tenant without database", "tenant", slug)
+		} else if !errors.Is(err, context.Canceled) {
+			r.cfg.Logger.Error("tenant open", "tenant", slug, "error", err)
+		}
+		r.page(w, req, http.StatusServiceUnavailable)
+		return
+	}
+	defer release()
+	t.Handler.ServeHTTP(w, req.WithContext(context.WithValue(req.Context(), tenantCtxKey, t)))
+}
+
+func (r *Registry) page(w http.ResponseWriter, req *http.Request, status int) {
+	if r.cfg.Pages != nil {
+		r.cfg.Pages(w, req, status)
+		return
+	}
+	DefaultErrorPages(w, req, status)
+}
+
+// DefaultErrorPages is a minimal bilingual HTML error page.
+func DefaultErrorPages(w http.ResponseWriter, _ *http.Request, status int) {
+	fr, en := ErrorText(status)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(`<!doctype html><html lang="fr"><meta charset="utf-8"><title>FieldOps360</title><h1>` +
+		html.EscapeString(fr) + `</h1><p lang="en">` + html.EscapeString(en) + `</p></html>`))
+}
+
+// ErrorText returns the French and English explanation of a dispatcher
+// status.
+func ErrorText(status int) (fr, en string) {
+	switch status {
+	case http.StatusNotFound:
+		return "Aucun espace FieldOps360 n'existe à cette adresse. Vérifiez l'adresse ou contactez votre administrateur.",
+			"No FieldOps360 workspace exists at this address. Check the address or contact your administrator."
+	case http.StatusServiceUnavailable:
+		return "Cet espace est momentanément suspendu. Contactez votre administrateur ou le support FieldOps360.",
+			"This workspace is temporarily suspended. Contact your administrator or FieldOps360 support."
+	case http.StatusGone:
+		return "Cet espace a été supprimé. Ses données ne sont plus accessibles ici.",
+			"This workspace has been deleted. Its data is no longer available here."
+	default:
+		return "Une erreur interne est survenue. Réessayez dans quelques instants.",
+			"An internal error occurred. Please retry in a moment."
+	}
+}

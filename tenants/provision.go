@@ -1,0 +1,214 @@
+package tenants
+
+import (
+	"fmt"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
+
+	"github.com/fieldops360/fieldops/domain"
+	pbtenant "github.com/fieldops360/fieldops/pb_migrations/tenant"
+)
+
+// CreateInput is what provisioning a tenant needs. The CLI and the
+// super-admin portal both call CreateTenant with it.
+type CreateInput struct {
+	Slug          string
+	Name          string
+	Sector        string
+	AdminEmail    string
+	AdminPassword string // generated when empty
+	AdminName     string
+	Plan          string // default "starter"
+	Actor         string // who provisions (platform audit)
+	// Progress, when set, is told each step as it starts.
+	Progress func(step string)
+}
+
+// CreateResult describes a provisioned tenant. AdminPassword is set only
+// when it was generated: it is shown once and never stored in clear.
+type CreateResult struct {
+	Slug          string `json:"slug"`
+	URL           string `json:"url"`
+	AdminEmail    string `json:"admin_email"`
+	AdminPassword string `json:"admin_password,omitempty"`
+	ElapsedMS     int64  `json:"elapsed_ms"`
+}
+
+// Plans accepted by tenant creation.
+const (
+	PlanStarter    = "starter"
+	PlanPro        = "pro"
+	PlanEnterprise = "enterprise"
+)
+
+func validateCreate(in *CreateInput) error {
+	in.Slug = strings.TrimSpace(in.Slug)
+	in.Name = strings.TrimSpace(in.Name)
+	in.AdminEmail = strings.TrimSpace(strings.ToLower(in.AdminEmail))
+	if in.Plan == "" {
+		in.Plan = PlanStarter
+	}
+	if err := domain.ValidateSlug(in.Slug); err != nil {
+		return err
+	}
+	if in.Name == "" {
+		return domain.FieldError("name", "Le nom de l'entreprise est obligatoire / the company name is required")
+	}
+	if !domain.ValidSector(in.Sector) {
+		return domain.FieldError("sector", "Secteur %q inconnu : btp, elec ou tp / unknown sector %q: btp, elec or tp", in.Sector, in.Sector)
+	}
+	if a, err := mail.ParseAddress(in.AdminEmail); err != nil || a.Address != in.AdminEmail {
+		return domain.FieldError("admin_email", "Adresse e-mail %q invalide / invalid email address %q", in.AdminEmail, in.AdminEmail)
+	}
+	if in.AdminPassword != "" && len(in.AdminPassword) < 10 {
+		return domain.FieldError("admin_password", "Le mot de passe doit faire au moins 10 caractères / the password must be at least 10 characters")
+	}
+	switch in.Plan {
+	case PlanStarter, PlanPro, PlanEnterprise:
+	default:
+		return domain.FieldError("plan", "Offre %q inconnue : starter, pro ou enterprise / unknown plan %q", in.Plan, in.Plan)
+	}
+	return nil
+}
+
+// CreateTenant provisions a tenant: database, schema, sector reference
+// data, company profile, admin (users record with tenant_admin and
+// dashboard superuser), control-plane record and platform audit event.
+// It is atomic from the outside: the tenant directory is built under a
+// temporary name and renamed into place; an existing slug fails with
+// domain.EConflict and changes nothing.
+func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
+	start := time.Now()
+	step := func(s string) {
+		if in.Progress != nil {
+			in.Progress(s)
+		}
+	}
+	if err := validateCreate(&in); err != nil {
+		return nil, err
+	}
+	generated := ""
+	if in.AdminPassword == "" {
+		generated = security.RandomStringWithAlphabet(20, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+		in.AdminPassword = generated
+	}
+	if _, err := r.findTenantRecord(in.Slug); err == nil {
+		return nil, conflict(in.Slug)
+	} else if domain.ErrorCode(err) != domain.ENotFound {
+		return nil, err
+	}
+	final := r.TenantDir(in.Slug)
+	if _, err := os.Stat(final); err == nil {
+		return nil, conflict(in.Slug)
+	}
+
+	step("database")
+	tmp, err := os.MkdirTemp(filepath.Join(r.cfg.Dir, "tenants"), ".provisioning-"+in.Slug+"-")
+	if err != nil {
+		return nil, fmt.Errorf("temp dir: %w", err)
+	}
+	defer os.RemoveAll(tmp) // no-op once renamed
+	app, err := newApp(appOptions{DataDir: tmp, Migrations: pbtenant.Migrations(), Hooks: r.cfg.TenantHooks})
+	if err != nil {
+		return nil, err
+	}
+	if err := seedTenant(app, in, step); err != nil {
+		_ = closeApp(app)
+		return nil, err
+	}
+	if err := closeApp(app); err != nil {
+		return nil, fmt.Errorf("close new tenant: %w", err)
+	}
+
+	step("register")
+	if err := os.Rename(tmp, final); err != nil {
+		if _, statErr := os.Stat(final); statErr == nil {
+			return nil, conflict(in.Slug)
+		}
+		return nil, fmt.Errorf("install tenant dir: %w", err)
+	}
+	err = r.platform.RunInTransaction(func(tx core.App) error {
+		col, err := tx.FindCachedCollectionByNameOrId("tenants")
+		if err != nil {
+			return err
+		}
+		rec := core.NewRecord(col)
+		rec.Load(map[string]any{
+			"slug": in.Slug, "name": in.Name, "sector": in.Sector, "status": StatusActive,
+			"plan": in.Plan, "admin_email": in.AdminEmail, "custom_hosts": []string{},
+		})
+		if err := tx.Save(rec); err != nil {
+			return err
+		}
+		return PlatformAudit(tx, in.Actor, "tenant.create", in.Slug, map[string]any{
+			"name": in.Name, "sector": in.Sector, "plan": in.Plan, "admin_email": in.AdminEmail,
+		})
+	})
+	if err != nil {
+		_ = os.RemoveAll(final)
+		if _, findErr := r.findTenantRecord(in.Slug); findErr == nil {
+			return nil, conflict(in.Slug)
+		}
+		return nil, fmt.Errorf("register tenant: %w", err)
+	}
+	r.status.forget(in.Slug)
+	step("done")
+	return &CreateResult{
+		Slug: in.Slug, URL: r.URL(in.Slug), AdminEmail: in.AdminEmail,
+		AdminPassword: generated, ElapsedMS: time.Since(start).Milliseconds(),
+	}, nil
+}
+
+func conflict(slug string) error {
+	return domain.Errorf(domain.EConflict, "Le client %q existe déjà : rien n'a été modifié / tenant %q already exists: nothing was changed", slug, slug)
+}
+
+// seedTenant writes the company profile, the sector reference data and
+// the admin of a new tenant database.
+func seedTenant(app core.App, in CreateInput, step func(string)) error {
+	step("reference")
+	if err := domain.SeedReference(app, in.Sector); err != nil {
+		return err
+	}
+	step("admin")
+	return app.RunInTransaction(func(tx core.App) error {
+		company, err := tx.FindCachedCollectionByNameOrId(domain.CollectionCompany)
+		if err != nil {
+			return err
+		}
+		c := core.NewRecord(company)
+		c.Load(map[string]any{"name": in.Name, "sector": in.Sector, "timezone": "Europe/Paris", "locale": "fr"})
+		if err := tx.Save(c); err != nil {
+			return err
+		}
+		name := in.AdminName
+		if name == "" {
+			name = "Administrateur " + in.Name
+		}
+		if _, err := domain.CreateUser(tx, domain.NewUser{
+			Email: in.AdminEmail, Password: in.AdminPassword, Name: name,
+			Role: domain.RoleManager, TenantAdmin: true,
+		}); err != nil {
+			return err
+		}
+		su, err := tx.FindCachedCollectionByNameOrId(core.CollectionNameSuperusers)
+		if err != nil {
+			return err
+		}
+		s := core.NewRecord(su)
+		s.SetEmail(in.AdminEmail)
+		s.SetPassword(in.AdminPassword)
+		if err := tx.Save(s); err != nil {
+			return fmt.Errorf("dashboard superuser: %w", err)
+		}
+		settings := tx.Settings()
+		settings.Meta.AppName = in.Name
+		return tx.Save(settings)
+	})
+}

@@ -1,0 +1,358 @@
+// Package tenants hosts many tenants in one process: the control-plane
+// (platform) PocketBase app, one lazily opened core.BaseApp per tenant,
+// provisioning, host resolution and the HTTP dispatcher.
+package tenants
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	pbplatform "github.com/fieldops360/fieldops/pb_migrations/platform"
+	pbtenant "github.com/fieldops360/fieldops/pb_migrations/tenant"
+)
+
+// Config configures a Registry. Zero values get sensible defaults.
+type Config struct {
+	// Dir is the data directory (pb_data): platform/ and tenants/<slug>/.
+	Dir string
+	// Domain is the base domain: <slug>.<Domain> are tenant hosts.
+	Domain string
+	// DefaultTenant maps every host but admin.<Domain> to this tenant
+	// (single-company installs).
+	DefaultTenant string
+	// PublicScheme and PublicPort build tenant URLs ("http", ":8090").
+	PublicScheme string
+	PublicPort   string
+	// IdleTimeout closes a tenant unused for that long (default 15 min).
+	IdleTimeout time.Duration
+	// MaxOpen caps open tenants (default from the file-descriptor limit).
+	MaxOpen int
+	// TenantRoutes and PlatformRoutes register our routes on each app.
+	TenantRoutes   RoutesFunc
+	PlatformRoutes RoutesFunc
+	// TenantHooks binds domain hooks on each tenant app (default
+	// domain.BindHooks).
+	TenantHooks func(app core.App) error
+	// Pages renders the dispatcher's error pages (404, 410, 503).
+	Pages ErrorPages
+	// Logger receives structured logs (default slog.Default()).
+	Logger *slog.Logger
+	// Clock returns the current time (tests inject one).
+	Clock func() time.Time
+}
+
+// Tenant is an open tenant app and its HTTP handler.
+type Tenant struct {
+	Slug    string
+	App     *core.BaseApp
+	Handler http.Handler
+
+	lastUsed atomic.Int64 // unix nanoseconds
+	inflight atomic.Int32 // requests being served
+	streams  atomic.Int32 // SSE clients connected
+}
+
+// StreamOpened and StreamClosed count long-lived SSE clients: a tenant is
+// never closed while one is connected.
+func (t *Tenant) StreamOpened() { t.streams.Add(1) }
+
+// StreamClosed is the counterpart of StreamOpened.
+func (t *Tenant) StreamClosed() { t.streams.Add(-1) }
+
+type openCall struct {
+	done chan struct{}
+	t    *Tenant
+	err  error
+}
+
+// Registry owns the platform app and the open tenant apps.
+type Registry struct {
+	cfg      Config
+	platform *core.BaseApp
+	handler      http.Handler // platform handler, built once
+	platformOnce sync.Once
+
+	mu      sync.Mutex
+	open    map[string]*Tenant
+	opening map[string]*openCall
+	status  statusCache
+
+	opens, closes atomic.Int64
+	stop          chan struct{}
+	stopped       sync.WaitGroup
+}
+
+// Open opens (creating if needed) the platform app under cfg.Dir and starts
+// the idle reaper. Close releases everything.
+func Open(cfg Config) (*Registry, error) {
+	if cfg.Dir == "" {
+		cfg.Dir = "pb_data"
+	}
+	if cfg.Domain == "" {
+		cfg.Domain = "localhost"
+	}
+	if cfg.PublicScheme == "" {
+		cfg.PublicScheme = "http"
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 15 * time.Minute
+	}
+	if cfg.MaxOpen == 0 {
+		cfg.MaxOpen = defaultMaxOpen()
+	}
+	if cfg.TenantHooks == nil {
+		cfg.TenantHooks = domain.BindHooks
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if err := os.MkdirAll(filepath.Join(cfg.Dir, "tenants"), 0o750); err != nil {
+		return nil, fmt.Errorf("data dir: %w", err)
+	}
+	platform, err := newApp(appOptions{DataDir: filepath.Join(cfg.Dir, "platform"), Migrations: pbplatform.Migrations()})
+	if err != nil {
+		return nil, fmt.Errorf("open platform: %w", err)
+	}
+	r := &Registry{
+		cfg:      cfg,
+		platform: platform,
+		open:     map[string]*Tenant{},
+		opening:  map[string]*openCall{},
+		stop:     make(chan struct{}),
+	}
+	r.status.ttl = time.Second
+	r.stopped.Add(1)
+	go r.reapLoop()
+	return r, nil
+}
+
+// Platform returns the control-plane app.
+func (r *Registry) Platform() core.App { return r.platform }
+
+// Config returns the registry configuration (with defaults applied).
+func (r *Registry) Config() Config { return r.cfg }
+
+// TenantDir returns the data directory of a tenant.
+func (r *Registry) TenantDir(slug string) string {
+	return filepath.Join(r.cfg.Dir, "tenants", slug)
+}
+
+// URL returns the public base URL of a tenant.
+func (r *Registry) URL(slug string) string {
+	host := slug + "." + r.cfg.Domain
+	if r.cfg.DefaultTenant == slug {
+		host = r.cfg.Domain
+	}
+	return r.cfg.PublicScheme + "://" + host + r.cfg.PublicPort + "/"
+}
+
+// Acquire returns the open tenant, opening it if needed (one open at a
+// time per slug), and a release func the caller must call when done.
+// It does not check the tenant's status: the dispatcher does.
+func (r *Registry) Acquire(ctx context.Context, slug string) (*Tenant, func(), error) {
+	for {
+		r.mu.Lock()
+		if t, ok := r.open[slug]; ok {
+			t.inflight.Add(1)
+			r.mu.Unlock()
+			return t, r.releaser(t), nil
+		}
+		call, inProgress := r.opening[slug]
+		if !inProgress {
+			call = &openCall{done: make(chan struct{})}
+			r.opening[slug] = call
+			r.mu.Unlock()
+			call.t, call.err = r.openTenant(slug)
+			r.mu.Lock()
+			delete(r.opening, slug)
+			if call.err == nil {
+				r.open[slug] = call.t
+			}
+			r.mu.Unlock()
+			close(call.done)
+			if call.err != nil {
+				return nil, nil, call.err
+			}
+			r.evictOverCap(slug)
+			continue
+		}
+		r.mu.Unlock()
+		select {
+		case <-call.done:
+			if call.err != nil {
+				return nil, nil, call.err
+			}
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+	}
+}
+
+func (r *Registry) releaser(t *Tenant) func() {
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			t.lastUsed.Store(r.cfg.Clock().UnixNano())
+			t.inflight.Add(-1)
+		})
+	}
+}
+
+// ErrTenantMissing is returned when a tenant's directory does not exist.
+var ErrTenantMissing = errors.New("tenant database missing")
+
+func (r *Registry) openTenant(slug string) (*Tenant, error) {
+	start := time.Now()
+	dir := r.TenantDir(slug)
+	if _, err := os.Stat(filepath.Join(dir, "data.db")); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrTenantMissing, slug)
+	}
+	app, err := newApp(appOptions{DataDir: dir, Migrations: pbtenant.Migrations(), Hooks: r.cfg.TenantHooks, MaxIdleConnTime: time.Minute})
+	if err != nil {
+		return nil, err
+	}
+	h, err := buildHandler(app, r.cfg.TenantRoutes)
+	if err != nil {
+		_ = closeApp(app)
+		return nil, fmt.Errorf("router %s: %w", slug, err)
+	}
+	t := &Tenant{Slug: slug, App: app, Handler: h}
+	t.lastUsed.Store(r.cfg.Clock().UnixNano())
+	r.opens.Add(1)
+	r.cfg.Logger.Info("tenant opened", "tenant", slug, "ms", time.Since(start).Milliseconds())
+	return t, nil
+}
+
+// IsOpen reports whether a tenant is currently open.
+func (r *Registry) IsOpen(slug string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.open[slug]
+	return ok
+}
+
+// OpenSlugs returns the open tenants, sorted.
+func (r *Registry) OpenSlugs() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]string, 0, len(r.open))
+	for s := range r.open {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Stats returns how many tenants were opened and closed since start.
+func (r *Registry) Stats() (opens, closes int64) { return r.opens.Load(), r.closes.Load() }
+
+// CloseTenant closes an open tenant if it is idle (no request in flight,
+// no SSE client) or force is set. It reports whether it closed it.
+func (r *Registry) CloseTenant(slug string, force bool) bool {
+	r.mu.Lock()
+	t, ok := r.open[slug]
+	if !ok || (!force && (t.inflight.Load() > 0 || t.streams.Load() > 0)) {
+		r.mu.Unlock()
+		return false
+	}
+	delete(r.open, slug)
+	r.mu.Unlock()
+	if err := closeApp(t.App); err != nil {
+		r.cfg.Logger.Warn("tenant close", "tenant", slug, "error", err)
+	}
+	r.closes.Add(1)
+	trimMemory()
+	r.cfg.Logger.Info("tenant closed", "tenant", slug)
+	return true
+}
+
+// CloseIdle closes every tenant idle for at least the idle timeout and
+// returns how many it closed.
+func (r *Registry) CloseIdle() int {
+	now := r.cfg.Clock().UnixNano()
+	r.mu.Lock()
+	var idle []string
+	for slug, t := range r.open {
+		if t.inflight.Load() == 0 && t.streams.Load() == 0 && now-t.lastUsed.Load() >= int64(r.cfg.IdleTimeout) {
+			idle = append(idle, slug)
+		}
+	}
+	r.mu.Unlock()
+	n := 0
+	for _, slug := range idle {
+		if r.CloseTenant(slug, false) {
+			n++
+		}
+	}
+	return n
+}
+
+// evictOverCap closes the least recently used idle tenants while more than
+// MaxOpen are open (never keep, the tenant just opened).
+func (r *Registry) evictOverCap(keep string) {
+	for {
+		r.mu.Lock()
+		if len(r.open) <= r.cfg.MaxOpen {
+			r.mu.Unlock()
+			return
+		}
+		victim, oldest := "", int64(1<<62)
+		for slug, t := range r.open {
+			if slug != keep && t.inflight.Load() == 0 && t.streams.Load() == 0 && t.lastUsed.Load() < oldest {
+				victim, oldest = slug, t.lastUsed.Load()
+			}
+		}
+		r.mu.Unlock()
+		if victim == "" || !r.CloseTenant(victim, false) {
+			return
+		}
+	}
+}
+
+func (r *Registry) reapLoop() {
+	defer r.stopped.Done()
+	every := r.cfg.IdleTimeout / 4
+	if every < time.Second {
+		every = time.Second
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.stop:
+			return
+		case <-tick.C:
+			r.CloseIdle()
+		}
+	}
+}
+
+// Close stops the reaper, closes every tenant, then the platform app.
+func (r *Registry) Close() error {
+	select {
+	case <-r.stop:
+		return nil
+	default:
+	}
+	close(r.stop)
+	r.stopped.Wait()
+	for _, slug := range r.OpenSlugs() {
+		r.CloseTenant(slug, true)
+	}
+	return closeApp(r.platform)
+}
