@@ -8,10 +8,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // Audit actions.
@@ -106,12 +106,12 @@ func appendAudit(tx core.App, action string, record *core.Record) error {
 	}
 	ev := AuditEvent{
 		Seq:        tail.Seq + 1,
-		At:         time.Now().UTC().Format(time.RFC3339Nano),
+		At:         types.NowDateTime().String(), // the exact text stored and re-read
 		Actor:      ActorOf(record),
 		Action:     action,
 		Collection: record.Collection().Name,
 		Record:     record.Id,
-		Diff:       recordDiff(action, record),
+		Diff:       canonicalDiff(recordDiff(action, record)),
 		PrevHash:   tail.Hash,
 	}
 	if ev.Hash, err = ev.ComputeHash(); err != nil {
@@ -175,6 +175,19 @@ func recordDiff(action string, r *core.Record) map[string]any {
 			}
 		}
 	}
+	return out
+}
+
+// canonicalDiff round-trips a diff through JSON so that the hashed form is
+// exactly what a verifier re-reads from the database (structs become
+// maps with sorted keys, numbers become float64).
+func canonicalDiff(d map[string]any) map[string]any {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return map[string]any{"_error": err.Error()}
+	}
+	out := map[string]any{}
+	_ = json.Unmarshal(b, &out)
 	return out
 }
 

@@ -95,12 +95,14 @@ func Relation(app core.App, name, target string, required bool, maxSelect int, c
 	return &core.RelationField{Name: name, CollectionId: col.Id, Required: required, MaxSelect: maxSelect, CascadeDelete: cascade}, nil
 }
 
-// Builder accumulates fields and the first relation lookup error, so that
-// a migration reads as one declarative list.
+// Builder declares a collection: fields, relations, indexes and rules are
+// recorded in order and resolved when Save runs, so that a migration can
+// declare several collections referring to each other as one list.
 type Builder struct {
-	App core.App
-	Col *core.Collection
-	err error
+	App    core.App
+	Col    *core.Collection
+	err    error
+	fields []func() (core.Field, error)
 }
 
 // NewBase starts a base collection.
@@ -116,23 +118,17 @@ func Existing(app core.App, name string) *Builder {
 
 // Add appends fields.
 func (b *Builder) Add(fields ...core.Field) *Builder {
-	if b.err == nil {
-		b.Col.Fields.Add(fields...)
+	for _, f := range fields {
+		b.fields = append(b.fields, func() (core.Field, error) { return f, nil })
 	}
 	return b
 }
 
-// Rel appends a relation field to target.
+// Rel appends a relation field to target, resolved at Save time.
 func (b *Builder) Rel(name, target string, required bool, maxSelect int, cascade bool) *Builder {
-	if b.err != nil {
-		return b
-	}
-	f, err := Relation(b.App, name, target, required, maxSelect, cascade)
-	if err != nil {
-		b.err = err
-		return b
-	}
-	b.Col.Fields.Add(f)
+	b.fields = append(b.fields, func() (core.Field, error) {
+		return Relation(b.App, name, target, required, maxSelect, cascade)
+	})
 	return b
 }
 
@@ -156,10 +152,18 @@ func (b *Builder) Rules(list, view, create, update, del *string) *Builder {
 	return b
 }
 
-// Save adds timestamps (when missing) and saves the collection.
+// Save resolves the fields, adds timestamps (when missing) and saves the
+// collection.
 func (b *Builder) Save() error {
 	if b.err != nil {
 		return b.err
+	}
+	for _, mk := range b.fields {
+		f, err := mk()
+		if err != nil {
+			return err
+		}
+		b.Col.Fields.Add(f)
 	}
 	for _, f := range Timestamps() {
 		if b.Col.Fields.GetByName(f.GetName()) == nil {

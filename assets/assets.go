@@ -1,0 +1,103 @@
+// Package assets embeds the static files (CSS, JS, icons, vendored npm
+// bundles) and serves them under content-hashed names with immutable
+// caching.
+package assets
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+)
+
+//go:embed static
+var files embed.FS
+
+// Prefix is the URL path under which assets are served.
+const Prefix = "/assets/"
+
+// Assets maps logical names ("css/app.css") to hashed URLs and back.
+type Assets struct {
+	fsys     fs.FS
+	hashed   map[string]string // logical → hashed name
+	original map[string]string // hashed → logical
+}
+
+// Load hashes every embedded file.
+func Load() (*Assets, error) {
+	sub, err := fs.Sub(files, "static")
+	if err != nil {
+		return nil, err
+	}
+	a := &Assets{fsys: sub, hashed: map[string]string{}, original: map[string]string{}}
+	err = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(sub, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		ext := path.Ext(p)
+		h := strings.TrimSuffix(p, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
+		a.hashed[p], a.original[h] = h, p
+		return nil
+	})
+	return a, err
+}
+
+// Path returns the URL of a logical asset name; unknown names are
+// returned unhashed so that a missing file shows up as a 404.
+func (a *Assets) Path(name string) string {
+	if h, ok := a.hashed[name]; ok {
+		return Prefix + h
+	}
+	return Prefix + name
+}
+
+// ServeHTTP serves /assets/<hashed name> with a one-year immutable cache,
+// and logical names with revalidation.
+func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, Prefix)
+	logical, hashed := a.original[name]
+	if !hashed {
+		logical = name
+	}
+	b, err := fs.ReadFile(a.fsys, logical)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	if hashed {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+	if ct := contentType(logical); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(b)
+}
+
+func contentType(name string) string {
+	switch path.Ext(name) {
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
+	case ".png":
+		return "image/png"
+	case ".json", ".webmanifest":
+		return "application/manifest+json"
+	case ".woff2":
+		return "font/woff2"
+	}
+	return ""
+}

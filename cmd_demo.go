@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/tenants"
+)
+
+// demoSlug is the tenant `fieldops demo` provisions.
+const demoSlug = "demo"
+
+func newDemoCmd(g *globals) *cobra.Command {
+	s := &serveFlags{}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Provision the demo tenant with realistic data if missing, then serve",
+		Args:  args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkServeFlags(s); err != nil {
+				return err
+			}
+			reg, err := openRegistry(g, s.DefaultTenant, s.Idle)
+			if err != nil {
+				return err
+			}
+			if err := ensureDemo(cmd.Context(), reg); err != nil {
+				reg.Close()
+				return err
+			}
+			return serve(cmd.Context(), reg, g.HTTP, s.Grace)
+		},
+	}
+	addServeFlags(cmd, s)
+	return cmd
+}
+
+// ensureDemo provisions the demo tenant once and prints its logins.
+func ensureDemo(ctx context.Context, reg *tenants.Registry) error {
+	if _, err := reg.Get(demoSlug); domain.ErrorCode(err) == domain.ENotFound {
+		_, err := reg.CreateTenant(tenants.CreateInput{
+			Slug: demoSlug, Name: "Bâtir Ouest Construction", Sector: domain.SectorBTP,
+			AdminEmail: "admin@demo.fieldops360.fr", AdminPassword: domain.DemoPassword,
+			AdminName: "Sophie Admin", Plan: tenants.PlanPro, Actor: "fieldops demo",
+		})
+		if err != nil {
+			return err
+		}
+		t, release, err := reg.Acquire(ctx, demoSlug)
+		if err != nil {
+			return err
+		}
+		defer release()
+		if err := domain.SeedDemo(t.App); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	} else if err != nil {
+		return err
+	}
+	url := reg.URL(demoSlug)
+	fmt.Fprintf(os.Stderr, "\nDémo FieldOps360 : %s  (mot de passe de tous les comptes : %s)\n", url, domain.DemoPassword)
+	fmt.Fprintf(os.Stderr, "  %-18s %s\n", "admin (tenant)", "admin@demo.fieldops360.fr")
+	for _, u := range domain.DemoUsers() {
+		fmt.Fprintf(os.Stderr, "  %-18s %s  (%s)\n", u.Role, u.Email, u.Name)
+	}
+	fmt.Fprintln(os.Stderr)
+	return nil
+}
