@@ -3,9 +3,9 @@ package domain
 import (
 	"crypto/sha256"
 	"database/sql"
-	"errors"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 

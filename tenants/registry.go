@@ -79,8 +79,8 @@ type openCall struct {
 
 // Registry owns the platform app and the open tenant apps.
 type Registry struct {
-	cfg      Config
-	platform *core.BaseApp
+	cfg          Config
+	platform     *core.BaseApp
 	handler      http.Handler // platform handler, built once
 	platformOnce sync.Once
 
