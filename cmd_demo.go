@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -24,7 +25,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 			if err := checkServeFlags(s); err != nil {
 				return err
 			}
-			reg, err := openRegistry(g, s.DefaultTenant, s.Idle)
+			reg, err := openRegistry(g, s.DefaultTenant, s.Idle, slog.LevelInfo)
 			if err != nil {
 				return err
 			}

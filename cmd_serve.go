@@ -12,7 +12,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
 	"github.com/fieldops360/fieldops/handlers"
@@ -30,26 +29,26 @@ type serveFlags struct {
 }
 
 // openRegistry wires the registry with the HTTP handlers.
-func openRegistry(g *globals, defaultTenant string, idle time.Duration) (*tenants.Registry, error) {
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	var h *handlers.Handlers
+func openRegistry(g *globals, defaultTenant string, idle time.Duration, level slog.Level) (*tenants.Registry, error) {
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	cfg := tenants.Config{
-		Dir:            g.Dir,
-		Domain:         g.Domain,
-		DefaultTenant:  defaultTenant,
-		PublicScheme:   "http",
-		PublicPort:     publicPort(g.HTTP),
-		IdleTimeout:    idle,
-		TenantRoutes:   func(se *core.ServeEvent) error { return h.TenantRoutes(se) },
-		PlatformRoutes: func(se *core.ServeEvent) error { return h.PlatformRoutes(se) },
-		Pages:          func(w http.ResponseWriter, r *http.Request, status int) { h.ErrorPage(w, r, status) },
-		Logger:         logger,
+		Dir:           g.Dir,
+		Domain:        g.Domain,
+		DefaultTenant: defaultTenant,
+		PublicScheme:  "http",
+		PublicPort:    publicPort(g.HTTP),
+		IdleTimeout:   idle,
+		Logger:        logger,
+	}
+	h, err := handlers.Attach(&cfg, handlers.Deps{Logger: logger, Version: version})
+	if err != nil {
+		return nil, err
 	}
 	reg, err := tenants.Open(cfg)
 	if err != nil {
 		return nil, err
 	}
-	h = handlers.New(handlers.Deps{Registry: reg, Logger: logger, Version: version})
+	h.SetRegistry(reg)
 	return reg, nil
 }
 
@@ -82,7 +81,7 @@ func newServeCmd(g *globals) *cobra.Command {
 			if err := checkServeFlags(s); err != nil {
 				return err
 			}
-			reg, err := openRegistry(g, s.DefaultTenant, s.Idle)
+			reg, err := openRegistry(g, s.DefaultTenant, s.Idle, slog.LevelInfo)
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -21,7 +22,7 @@ func printJSON(w io.Writer, v any) error {
 
 // withRegistry opens the registry for a one-shot CLI command.
 func withRegistry(g *globals, fn func(reg *tenants.Registry) error) error {
-	reg, err := openRegistry(g, "", time.Minute)
+	reg, err := openRegistry(g, "", time.Minute, slog.LevelWarn)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -28,18 +29,26 @@ type Handlers struct {
 	assets *assets.Assets
 }
 
-// New builds the handlers. It panics only if the embedded assets are
-// corrupt (a build error).
-func New(d Deps) *Handlers {
+// Attach builds the handlers and installs their routes and pages into a
+// registry configuration. Call SetRegistry once tenants.Open returned:
+// routes only run when an app is first served, after that.
+func Attach(cfg *tenants.Config, d Deps) (*Handlers, error) {
 	a, err := assets.Load()
 	if err != nil {
-		panic("embedded assets: " + err.Error())
+		return nil, fmt.Errorf("embedded assets: %w", err)
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	return &Handlers{deps: d, assets: a}
+	h := &Handlers{deps: d, assets: a}
+	cfg.TenantRoutes = h.TenantRoutes
+	cfg.PlatformRoutes = h.PlatformRoutes
+	cfg.Pages = h.ErrorPage
+	return h, nil
 }
+
+// SetRegistry gives the handlers the registry they serve.
+func (h *Handlers) SetRegistry(reg *tenants.Registry) { h.deps.Registry = reg }
 
 func (h *Handlers) page(title, brand string) layouts.PageVM {
 	return layouts.PageVM{Title: title, Lang: "fr", CSSPath: h.assets.Path("css/app.css"), Brand: brand}

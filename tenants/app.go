@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -102,6 +103,15 @@ func buildHandler(app *core.BaseApp, routes RoutesFunc) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	// NB: PocketBase answers 204 and restores in the background, then
+	// execs the whole process: refuse the route up front.
+	r.BindFunc(func(e *core.RequestEvent) error {
+		p := e.Request.URL.Path
+		if e.Request.Method == http.MethodPost && strings.HasPrefix(p, "/api/backups/") && strings.HasSuffix(p, "/restore") {
+			return e.ForbiddenError(ErrRestoreDisabled.Error(), nil)
+		}
+		return e.Next()
+	})
 	if ui.DistDirFS != nil {
 		r.GET("/_/{path...}", apis.Static(ui.DistDirFS, false)).Bind(apis.Gzip())
 	}

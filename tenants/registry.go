@@ -37,6 +37,10 @@ type Config struct {
 	PublicPort   string
 	// IdleTimeout closes a tenant unused for that long (default 15 min).
 	IdleTimeout time.Duration
+	// ConnIdleTime closes a tenant's SQLite connections idle that long, so
+	// that an open but idle tenant holds almost no memory (default 30 s;
+	// a new connection costs about a millisecond).
+	ConnIdleTime time.Duration
 	// MaxOpen caps open tenants (default from the file-descriptor limit).
 	MaxOpen int
 	// TenantRoutes and PlatformRoutes register our routes on each app.
@@ -108,6 +112,9 @@ func Open(cfg Config) (*Registry, error) {
 	}
 	if cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = 15 * time.Minute
+	}
+	if cfg.ConnIdleTime == 0 {
+		cfg.ConnIdleTime = 30 * time.Second
 	}
 	if cfg.MaxOpen == 0 {
 		cfg.MaxOpen = defaultMaxOpen()
@@ -222,7 +229,7 @@ func (r *Registry) openTenant(slug string) (*Tenant, error) {
 	if _, err := os.Stat(filepath.Join(dir, "data.db")); err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrTenantMissing, slug)
 	}
-	app, err := newApp(appOptions{DataDir: dir, Migrations: pbtenant.Migrations(), Hooks: r.cfg.TenantHooks, MaxIdleConnTime: time.Minute})
+	app, err := newApp(appOptions{DataDir: dir, Migrations: pbtenant.Migrations(), Hooks: r.cfg.TenantHooks, MaxIdleConnTime: r.cfg.ConnIdleTime})
 	if err != nil {
 		return nil, err
 	}
