@@ -70,10 +70,18 @@ func BindHooks(app core.App) error {
 			}
 			return e.App.RunInTransaction(func(tx core.App) error {
 				e.App = tx
+				orig := e.Record.Original()
+				if action != AuditCreate && orig.Id == "" {
+					// NB: a record built with NewRecord and saved in
+					// process has a blank original: read the stored row.
+					if stored, err := tx.FindRecordById(col, e.Record.Id); err == nil {
+						orig = stored
+					}
+				}
 				if err := e.Next(); err != nil {
 					return err
 				}
-				return appendAudit(tx, action, e.Record)
+				return appendAudit(tx, action, e.Record, orig)
 			})
 		}
 	}
@@ -95,7 +103,7 @@ func BindHooks(app core.App) error {
 // appendAudit writes the next audit event for record. It must run inside
 // the write transaction of the audited change (SQLite serialises writers,
 // so reading the chain's tail here is race-free).
-func appendAudit(tx core.App, action string, record *core.Record) error {
+func appendAudit(tx core.App, action string, record, orig *core.Record) error {
 	var tail struct {
 		Seq  int64  `db:"seq"`
 		Hash string `db:"hash"`
@@ -111,7 +119,7 @@ func appendAudit(tx core.App, action string, record *core.Record) error {
 		Action:     action,
 		Collection: record.Collection().Name,
 		Record:     record.Id,
-		Diff:       canonicalDiff(recordDiff(action, record)),
+		Diff:       canonicalDiff(recordDiff(action, record, orig)),
 		PrevHash:   tail.Hash,
 	}
 	if ev.Hash, err = ev.ComputeHash(); err != nil {
@@ -151,9 +159,8 @@ func secretField(name string) bool {
 
 // recordDiff returns the field-level diff of a change: new values on
 // create, old values on delete, {field: [old, new]} on update.
-func recordDiff(action string, r *core.Record) map[string]any {
+func recordDiff(action string, r, orig *core.Record) map[string]any {
 	out := map[string]any{}
-	orig := r.Original()
 	for _, f := range r.Collection().Fields {
 		name := f.GetName()
 		if secretField(name) || name == "id" || name == "created" || name == "updated" {

@@ -74,10 +74,10 @@ func TestDispatchDefaultTenant(t *testing.T) {
 	reg := tenanttest.NewRegistry(t, tenanttest.WithDefaultTenant("solo"))
 	tenanttest.Provision(t, reg, "solo", "btp")
 	for host, want := range map[string]string{
-		"localhost":          "tenant-home",
+		"localhost":           "tenant-home",
 		"chantiers.dupont.fr": "tenant-home",
-		"anything.localhost": "tenant-home",
-		"admin.localhost":    "platform-home",
+		"anything.localhost":  "tenant-home",
+		"admin.localhost":     "platform-home",
 	} {
 		rec := tenanttest.Do(t, reg, http.MethodGet, host, "/", "", nil)
 		doc, _ := goquery.NewDocumentFromReader(rec.Body)

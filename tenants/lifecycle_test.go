@@ -197,3 +197,45 @@ func TestDeleteExportsThenRemoves(t *testing.T) {
 		t.Errorf("re-creating a deleted slug = %v, want conflict (the slug stays reserved)", err)
 	}
 }
+
+func inotifyInstances(t *testing.T) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc")
+	}
+	n := 0
+	for _, fd := range fds {
+		if target, _ := os.Readlink("/proc/self/fd/" + fd.Name()); target == "anon_inode:inotify" {
+			n++
+		}
+	}
+	return n
+}
+
+// TestPerAppAdjustments checks DESIGN.md §2: no inotify watcher per tenant,
+// no daily TRUNCATE checkpoint, capped request logs.
+func TestPerAppAdjustments(t *testing.T) {
+	reg := tenanttest.NewRegistry(t)
+	before := inotifyInstances(t)
+	for _, s := range []string{"t1", "t2", "t3"} {
+		tenanttest.Provision(t, reg, s, "btp")
+		tenanttest.Do(t, reg, http.MethodGet, s+".localhost", "/", "", nil)
+	}
+	if got := inotifyInstances(t); got != before {
+		t.Errorf("inotify instances grew from %d to %d with 3 open tenants", before, got)
+	}
+	ten, release, err := reg.Acquire(context.Background(), "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	for _, j := range ten.App.Cron().Jobs() {
+		if j.Id() == "__pbDBOptimize__" {
+			t.Error("__pbDBOptimize__ cron still scheduled")
+		}
+	}
+	if s := ten.App.Settings(); s.Logs.MaxDays > 7 || s.Logs.MinLevel < 4 {
+		t.Errorf("logs settings = %+v, want capped retention and warn level", s.Logs)
+	}
+}

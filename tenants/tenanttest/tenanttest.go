@@ -166,4 +166,3 @@ func Do(t testing.TB, reg *tenants.Registry, method, host, path, token string, b
 	reg.ServeHTTP(rec, req)
 	return rec
 }
-
