@@ -33,10 +33,6 @@ func (h *Handlers) platformHome(e *core.RequestEvent) error {
 	return nil
 }
 
-func (h *Handlers) healthz(e *core.RequestEvent) error {
-	return e.String(http.StatusOK, "ok")
-}
-
 func (h *Handlers) assetsServe(e *core.RequestEvent) error {
 	h.assets.ServeHTTP(e.Response, e.Request)
 	return nil

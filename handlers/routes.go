@@ -11,7 +11,6 @@ import (
 func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	r := se.Router
 	r.GET(assets.Prefix+"{path...}", h.assetsServe)
-	r.GET("/healthz", h.healthz)
 	r.GET("/{$}", h.tenantHome)
 	return se.Next()
 }
@@ -20,7 +19,6 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 func (h *Handlers) PlatformRoutes(se *core.ServeEvent) error {
 	r := se.Router
 	r.GET(assets.Prefix+"{path...}", h.assetsServe)
-	r.GET("/healthz", h.healthz)
 	r.GET("/{$}", h.platformHome)
 	return se.Next()
 }

@@ -69,6 +69,22 @@ func hostOnly(hostport string) string {
 // ServeHTTP dispatches a request to the platform app or to the tenant
 // owning the host, opening it on first use.
 func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	// Probes answer on any host (load balancers and kubelets use the IP).
+	switch req.URL.Path {
+	case "/healthz":
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+		return
+	case "/readyz":
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := r.Ready(req.Context()); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("not ready: " + err.Error() + "\n"))
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+		return
+	}
 	kind, slug := r.Resolve(req.Host)
 	switch kind {
 	case TargetPlatform:

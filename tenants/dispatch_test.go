@@ -116,3 +116,15 @@ func TestDispatchServesPocketBaseAPIAndDashboard(t *testing.T) {
 		t.Error("RestoreBackup was not refused by the hook")
 	}
 }
+
+func TestProbesAnswerOnAnyHost(t *testing.T) {
+	reg := tenanttest.NewRegistry(t)
+	for _, host := range []string{"10.1.2.3:8090", "localhost", "nobody.localhost"} {
+		if rec := tenanttest.Do(t, reg, http.MethodGet, host, "/healthz", "", nil); rec.Code != 200 {
+			t.Errorf("%s /healthz = %d", host, rec.Code)
+		}
+		if rec := tenanttest.Do(t, reg, http.MethodGet, host, "/readyz", "", nil); rec.Code != 200 || !strings.Contains(rec.Body.String(), "ready") {
+			t.Errorf("%s /readyz = %d %s", host, rec.Code, rec.Body.String())
+		}
+	}
+}

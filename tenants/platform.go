@@ -1,9 +1,13 @@
 package tenants
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -35,4 +39,26 @@ func PlatformAudit(app core.App, actor, action, slug string, detail map[string]a
 		"at": time.Now().UTC(), "actor": actor, "action": action, "tenant": slug, "detail": detail,
 	})
 	return app.Save(rec)
+}
+
+// Ready reports whether the process can serve: the control-plane database
+// takes a write lock (the disk is writable and not locked up). Later
+// checks (replication child alive) are added here.
+func (r *Registry) Ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	db, ok := r.platform.NonconcurrentDB().(*dbx.DB)
+	if !ok {
+		return errors.New("platform database unavailable")
+	}
+	conn, err := db.DB().Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("platform database: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return fmt.Errorf("platform database not writable: %w", err)
+	}
+	_, err = conn.ExecContext(ctx, "ROLLBACK")
+	return err
 }
