@@ -26,8 +26,8 @@ demo: build ## serve a seeded demo tenant on http://demo.localhost:8090/
 generate: ## templ components → *_templ.go (committed)
 	go tool templ generate
 
-assets: ## vendored front-end files (none yet beyond hand-written CSS)
-	@echo "assets: nothing to vendor yet"
+assets: ## vendored front-end files (committed)
+	scripts/assets.sh
 
 check-format:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); \

@@ -48,7 +48,10 @@ func openRegistry(g *globals, defaultTenant string, idle time.Duration, level sl
 	if err != nil {
 		return nil, err
 	}
-	h.SetRegistry(reg)
+	if err := h.SetRegistry(reg); err != nil {
+		reg.Close()
+		return nil, err
+	}
 	return reg, nil
 }
 

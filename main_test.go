@@ -197,7 +197,7 @@ func TestCLIDemoServesAndStopsGracefully(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if code, body := get("demo.localhost", "/"); code != 200 || !strings.Contains(body, "data-testid=\"tenant-home\"") {
+	if code, body := get("demo.localhost", "/"); code != 200 || !strings.Contains(body, "data-testid=\"login-page\"") {
 		t.Errorf("demo home = %d", code)
 	}
 	for _, login := range []string{"claire.martin@demo.fieldops360.fr", "lucas.petit@demo.fieldops360.fr", "fieldops-demo"} {

@@ -60,7 +60,8 @@ func notAudited(name string) bool {
 
 // BindHooks binds the tenant's business hooks: the audit chain written in
 // the same transaction as every create, update and delete of business
-// collections. It is the TenantHooks of every tenant app.
+// collections, and the live-update broker fed after each commit. It is
+// the TenantHooks of every tenant app.
 func BindHooks(app core.App) error {
 	audit := func(action string) func(e *core.RecordEvent) error {
 		return func(e *core.RecordEvent) error {
@@ -97,6 +98,7 @@ func BindHooks(app core.App) error {
 	}
 	app.OnRecordUpdate(CollectionAuditEvents).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsAuditNoUpdate", Func: appendOnly})
 	app.OnRecordDelete(CollectionAuditEvents).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsAuditNoDelete", Func: appendOnly})
+	bindBroker(app)
 	return nil
 }
 

@@ -1,6 +1,9 @@
 package domain
 
 import (
+	"strings"
+	"time"
+
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -28,4 +31,109 @@ func FindCompany(app core.App) (Company, error) {
 		return Company{}, Errorf(ENotFound, "Profil de l'entreprise introuvable / company profile not found")
 	}
 	return Company{r}, nil
+}
+
+// CompanyInput is the settings form of a tenant admin.
+type CompanyInput struct {
+	Name     string
+	Sector   string
+	Timezone string
+	Locale   string
+	Siret    string
+	Address  string
+	Calendar CalendarConfig
+}
+
+// Calendar returns the stored working calendar configuration.
+func (c Company) Calendar() CalendarConfig {
+	var cfg CalendarConfig
+	_ = c.UnmarshalJSONField("calendar", &cfg)
+	return cfg
+}
+
+// Input returns the current settings as a form input.
+func (c Company) Input() CompanyInput {
+	return CompanyInput{
+		Name: c.Name(), Sector: c.Sector(), Timezone: c.Timezone(), Locale: c.GetString("locale"),
+		Siret: c.GetString("siret"), Address: c.GetString("address"), Calendar: c.Calendar(),
+	}
+}
+
+// Validate checks the settings; the first error names its field.
+func (in *CompanyInput) Validate() error {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Siret = strings.ReplaceAll(in.Siret, " ", "")
+	if in.Name == "" {
+		return FieldError("name", "Le nom de l'entreprise est obligatoire / the company name is required")
+	}
+	if !ValidSector(in.Sector) {
+		return FieldError("sector", "Secteur inconnu / unknown sector")
+	}
+	if _, err := time.LoadLocation(in.Timezone); err != nil || in.Timezone == "" {
+		return FieldError("timezone", "Fuseau horaire %q inconnu (ex. Europe/Paris) / unknown time zone %q (e.g. Europe/Paris)", in.Timezone, in.Timezone)
+	}
+	if in.Locale != "fr" && in.Locale != "en" {
+		return FieldError("locale", "Langue non prise en charge / unsupported language")
+	}
+	if in.Siret != "" && !validSiret(in.Siret) {
+		return FieldError("siret", "SIRET invalide : 14 chiffres avec une clé de Luhn correcte / invalid SIRET: 14 digits with a valid Luhn key")
+	}
+	if len(in.Calendar.WorkDays) == 0 {
+		return FieldError("work_days", "Choisissez au moins un jour travaillé / choose at least one working day")
+	}
+	if _, err := NewWorkCalendar(in.Calendar); err != nil {
+		return err
+	}
+	return nil
+}
+
+// validSiret checks a French SIRET number (14 digits, Luhn checksum).
+func validSiret(s string) bool {
+	if len(s) != 14 {
+		return false
+	}
+	sum := 0
+	for i, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+		d := int(r - '0')
+		if i%2 == 0 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
+}
+
+// UpdateCompany validates and saves the company settings.
+func UpdateCompany(app core.App, actor *core.Record, in CompanyInput) (Company, error) {
+	if err := in.Validate(); err != nil {
+		return Company{}, err
+	}
+	c, err := FindCompany(app)
+	if err != nil {
+		return Company{}, err
+	}
+	c.Load(map[string]any{
+		"name": in.Name, "sector": in.Sector, "timezone": in.Timezone, "locale": in.Locale,
+		"siret": in.Siret, "address": in.Address, "calendar": in.Calendar,
+	})
+	if actor != nil {
+		SetActor(c.Record, actor.Id)
+	}
+	if err := app.Save(c.Record); err != nil {
+		return Company{}, err
+	}
+	s := app.Settings()
+	if s.Meta.AppName != in.Name {
+		s.Meta.AppName = in.Name
+		if err := app.Save(s); err != nil {
+			return Company{}, err
+		}
+	}
+	return c, nil
 }

@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
 )
 
 // Roles of a tenant user (DESIGN.md §1). The tenant_admin flag is
@@ -93,4 +95,76 @@ func CreateUser(app core.App, n NewUser) (User, error) {
 		return User{}, err
 	}
 	return User{r}, nil
+}
+
+// SetUserLocale stores a user's interface language (fr or en).
+func SetUserLocale(app core.App, u *core.Record, lang string) error {
+	if lang != "fr" && lang != "en" {
+		return FieldError("locale", "Langue %q non prise en charge / unsupported language %q", lang, lang)
+	}
+	u.Set("locale", lang)
+	SetActor(u, u.Id)
+	return app.Save(u)
+}
+
+// InviteUser creates an active user with an unusable random password and
+// emails them an invitation link to choose their own.
+func InviteUser(app core.App, n NewUser, inviter *core.Record, baseURL string) (User, error) {
+	n.Password = security.RandomString(40)
+	u, err := CreateUser(app, n)
+	if err != nil {
+		return User{}, err
+	}
+	name := "FieldOps360"
+	if inviter != nil {
+		name = inviter.GetString("name")
+	}
+	if err := SendInvitation(app, u.Record, name, baseURL); err != nil {
+		return u, err
+	}
+	return u, nil
+}
+
+// SetUserActive activates or deactivates a user. A deactivated user can
+// no longer sign in and their sessions stop at the next request; admins
+// cannot deactivate themselves (a tenant must keep an admin).
+func SetUserActive(app core.App, actor *core.Record, userID string, active bool) (*core.Record, error) {
+	u, err := app.FindRecordById(CollectionUsers, userID)
+	if err != nil {
+		return nil, Errorf(ENotFound, "Utilisateur introuvable / user not found")
+	}
+	if actor != nil && actor.Id == u.Id && !active {
+		return nil, Errorf(EInvalid, "Vous ne pouvez pas désactiver votre propre compte / you cannot deactivate your own account")
+	}
+	u.Set("active", active)
+	if actor != nil {
+		SetActor(u, actor.Id)
+	}
+	if err := app.Save(u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// CountActiveUsers returns the number of active users.
+func CountActiveUsers(app core.App) (int, error) {
+	n, err := app.CountRecords(CollectionUsers, dbx.HashExp{"active": true})
+	return int(n), err
+}
+
+// FindUsers returns the users sorted by a whitelisted key ("name",
+// "email", "role", "last_login"; "-" prefix for descending).
+func FindUsers(app core.App, sort string, limit, offset int) ([]*core.Record, int, error) {
+	key := strings.TrimPrefix(sort, "-")
+	switch key {
+	case "name", "email", "role", "last_login":
+	default:
+		sort = "name"
+	}
+	total, err := app.CountRecords(CollectionUsers)
+	if err != nil {
+		return nil, 0, err
+	}
+	recs, err := app.FindRecordsByFilter(CollectionUsers, "", sort, limit, offset)
+	return recs, int(total), err
 }

@@ -7,13 +7,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/a-h/templ"
+	"github.com/gorilla/sessions"
 
 	"github.com/fieldops360/fieldops/assets"
+	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants"
-	"github.com/fieldops360/fieldops/views/layouts"
-	"github.com/fieldops360/fieldops/views/public"
+	"github.com/fieldops360/fieldops/views/i18n"
 )
 
 // Deps are the handlers' dependencies, passed explicitly.
@@ -21,12 +23,20 @@ type Deps struct {
 	Registry *tenants.Registry
 	Logger   *slog.Logger
 	Version  string
+	// Clock returns the current time (tests inject one).
+	Clock func() time.Time
+	// Secure marks cookies Secure (set when serving over TLS).
+	Secure bool
 }
 
 // Handlers serves FieldOps360's own routes on the platform and tenant apps.
 type Handlers struct {
-	deps   Deps
-	assets *assets.Assets
+	deps     Deps
+	assets   *assets.Assets
+	cat      *i18n.Catalogue
+	store    *sessions.CookieStore
+	throttle *domain.LoginThrottle
+	cop      *http.CrossOriginProtection
 }
 
 // Attach builds the handlers and installs their routes and pages into a
@@ -37,21 +47,41 @@ func Attach(cfg *tenants.Config, d Deps) (*Handlers, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded assets: %w", err)
 	}
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, fmt.Errorf("message catalogue: %w", err)
+	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	h := &Handlers{deps: d, assets: a}
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	h := &Handlers{deps: d, assets: a, cat: cat, throttle: domain.NewLoginThrottle(d.Clock), cop: http.NewCrossOriginProtection()}
+	h.cop.SetDenyHandler(http.HandlerFunc(h.csrfDenied))
 	cfg.TenantRoutes = h.TenantRoutes
 	cfg.PlatformRoutes = h.PlatformRoutes
 	cfg.Pages = h.ErrorPage
 	return h, nil
 }
 
-// SetRegistry gives the handlers the registry they serve.
-func (h *Handlers) SetRegistry(reg *tenants.Registry) { h.deps.Registry = reg }
-
-func (h *Handlers) page(title, brand string) layouts.PageVM {
-	return layouts.PageVM{Title: title, Lang: "fr", CSSPath: h.assets.Path("css/app.css"), Brand: brand}
+// SetRegistry gives the handlers the registry they serve and loads the
+// session keys from the control plane.
+func (h *Handlers) SetRegistry(reg *tenants.Registry) error {
+	h.deps.Registry = reg
+	pairs, err := reg.SessionKeys()
+	if err != nil {
+		return fmt.Errorf("session keys: %w", err)
+	}
+	keys := make([][]byte, 0, 2*len(pairs))
+	for _, p := range pairs {
+		keys = append(keys, p.Hash, p.Block)
+	}
+	store := sessions.NewCookieStore(keys...)
+	store.Options = &sessions.Options{Path: "/", MaxAge: int(sessionAbsolute / time.Second), HttpOnly: true, Secure: h.deps.Secure, SameSite: http.SameSiteLaxMode}
+	store.MaxAge(store.Options.MaxAge)
+	h.store = store
+	return nil
 }
 
 // render writes a templ component with a status code.
@@ -61,11 +91,4 @@ func render(w http.ResponseWriter, r *http.Request, status int, c templ.Componen
 	if err := c.Render(r.Context(), w); err != nil {
 		slog.Default().Error("render", "path", r.URL.Path, "error", err)
 	}
-}
-
-// ErrorPage renders the dispatcher's status pages (404, 410, 500, 503).
-func (h *Handlers) ErrorPage(w http.ResponseWriter, r *http.Request, status int) {
-	fr, en := tenants.ErrorText(status)
-	w.Header().Set("Cache-Control", "no-store")
-	render(w, r, status, public.StatusPage(public.StatusVM{Page: h.page(http.StatusText(status), ""), Status: status, FR: fr, EN: en}))
 }

@@ -2,23 +2,65 @@ package handlers
 
 import (
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/fieldops360/fieldops/assets"
 )
 
-// TenantRoutes registers the routes of a tenant app (the PocketBase API
-// and dashboard are already on the router).
+// TenantRoutes registers the routes of a tenant app, on top of the
+// PocketBase REST API and dashboard (/api/, /_/). This is the whole route
+// table of a tenant host.
 func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
+	h.bindMiddleware(se)
 	r := se.Router
 	r.GET(assets.Prefix+"{path...}", h.assetsServe)
-	r.GET("/{$}", h.tenantHome)
+	r.GET("/lang/{lang}", h.langSet)
+
+	// sign-in
+	r.GET("/{$}", h.root)
+	r.GET("/login", h.loginShow)
+	r.POST("/login", h.loginSubmit)
+	r.POST("/logout", h.logout)
+	r.GET("/password-reset", h.resetRequestShow)
+	r.POST("/password-reset", h.resetRequestSubmit)
+	r.GET("/password-reset/{token}", h.resetConfirmShow)
+	r.POST("/password-reset/{token}", h.resetConfirmSubmit)
+
+	// role homes
+	h.module(r, "dashboard").GET("/dashboard", h.dashboard)
+	h.module(r, "planning").GET("/planning", h.planning)
+	h.module(r, "today").GET("/today", h.today)
+	h.module(r, "crew").GET("/m/{$}", h.crewHome)
+
+	// tenant administration
+	settings := h.module(r, "settings")
+	settings.GET("/settings", h.settingsShow)
+	settings.POST("/settings", h.settingsSave)
+	settings.POST("/settings/smtp-test", h.settingsSMTPTest)
+	users := h.module(r, "users")
+	users.GET("/users", h.usersList)
+	users.GET("/users/stream", h.usersStream)
+	users.POST("/users/invite", h.usersInvite)
+	users.POST("/users/{id}/toggle", h.usersToggle)
+	users.POST("/users/{id}/reset", h.usersReset)
 	return se.Next()
+}
+
+// module returns a route group guarded by sign-in and the domain's
+// permission to open that module.
+func (h *Handlers) module(r *router.Router[*core.RequestEvent], name string) *router.RouterGroup[*core.RequestEvent] {
+	g := r.Group("")
+	g.BindFunc(h.requireUser)
+	g.BindFunc(h.requireModule(name))
+	return g
 }
 
 // PlatformRoutes registers the routes of the control-plane app.
 func (h *Handlers) PlatformRoutes(se *core.ServeEvent) error {
+	h.bindMiddleware(se)
 	r := se.Router
 	r.GET(assets.Prefix+"{path...}", h.assetsServe)
+	r.GET("/lang/{lang}", h.langSet)
 	r.GET("/{$}", h.platformHome)
 	return se.Next()
 }

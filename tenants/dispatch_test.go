@@ -32,8 +32,8 @@ func TestDispatchRoutesByHost(t *testing.T) {
 	}{
 		{"localhost:8090", 200, "platform-home", "Plateforme FieldOps360"},
 		{"admin.localhost", 200, "platform-home", "Plateforme FieldOps360"},
-		{"acme.localhost:8090", 200, "tenant-home", "Entreprise ACME"},
-		{"ACME.localhost.", 200, "tenant-home", "Entreprise ACME"},
+		{"acme.localhost:8090", 200, "login-page", "Entreprise ACME"},
+		{"ACME.localhost.", 200, "login-page", "Entreprise ACME"},
 		{"nobody.localhost", 404, "status-page", "Aucun espace"},
 		{"evil.example.com", 404, "status-page", "Aucun espace"},
 		{"a.b.localhost", 404, "status-page", "Aucun espace"},
@@ -74,9 +74,9 @@ func TestDispatchDefaultTenant(t *testing.T) {
 	reg := tenanttest.NewRegistry(t, tenanttest.WithDefaultTenant("solo"))
 	tenanttest.Provision(t, reg, "solo", "btp")
 	for host, want := range map[string]string{
-		"localhost":           "tenant-home",
-		"chantiers.dupont.fr": "tenant-home",
-		"anything.localhost":  "tenant-home",
+		"localhost":           "login-page",
+		"chantiers.dupont.fr": "login-page",
+		"anything.localhost":  "login-page",
 		"admin.localhost":     "platform-home",
 	} {
 		rec := tenanttest.Do(t, reg, http.MethodGet, host, "/", "", nil)

@@ -14,6 +14,7 @@ func Migrations() core.MigrationsList {
 	var l core.MigrationsList
 	l.Register(initSchema, nil, "1764400000_platform_init.go")
 	l.Register(seedPlans, nil, "1764400001_platform_plans.go")
+	l.Register(secrets, nil, "1764400002_platform_secrets.go")
 	return l
 }
 
@@ -110,4 +111,13 @@ func seedPlans(app core.App) error {
 		}
 	}
 	return nil
+}
+
+// secrets holds generated platform secrets (session cookie keys…); the
+// value field is hidden from the API even for listing superusers.
+func secrets(app core.App) error {
+	return pbm.NewBase(app, "platform_secrets").Add(
+		pbm.Text("name", true, 64),
+		&core.TextField{Name: "value", Required: true, Hidden: true, Max: 4096},
+	).Index(true, "name").Save()
 }

@@ -64,8 +64,10 @@ func NewRegistry(t testing.TB, opts ...Option) *tenants.Registry {
 	if err != nil {
 		t.Fatalf("open registry: %v", err)
 	}
-	h.SetRegistry(reg)
 	t.Cleanup(func() { _ = reg.Close() })
+	if err := h.SetRegistry(reg); err != nil {
+		t.Fatal(err)
+	}
 	return reg
 }
 

@@ -1,0 +1,66 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// CollectionTasks is the tasks collection.
+const CollectionTasks = "tasks"
+
+// FindTasksBetween returns the tasks planned to overlap [from, to),
+// optionally only those assigned to userID, ordered by start. Site
+// relations are expanded for display.
+func FindTasksBetween(app core.App, from, to time.Time, userID string) ([]*core.Record, error) {
+	filter := "planned_start < {:to} && (planned_end >= {:from} || planned_end = '')"
+	params := dbx.Params{"from": from.UTC().Format("2006-01-02 15:04:05.000Z"), "to": to.UTC().Format("2006-01-02 15:04:05.000Z")}
+	if userID != "" {
+		filter += " && assignees ~ {:user}"
+		params["user"] = userID
+	}
+	recs, err := app.FindRecordsByFilter(CollectionTasks, filter, "planned_start", 500, 0, params)
+	if err != nil {
+		return nil, err
+	}
+	if errs := app.ExpandRecords(recs, []string{"site", "assignees"}, nil); len(errs) > 0 {
+		for _, e := range errs {
+			return nil, e
+		}
+	}
+	return recs, nil
+}
+
+// Counts are the dashboard's headline figures.
+type Counts struct {
+	ActiveSites   int
+	People        int
+	OpenIncidents int
+	TasksThisWeek int
+}
+
+// DashboardCounts returns the manager's headline figures.
+func DashboardCounts(app core.App, now time.Time) (Counts, error) {
+	var c Counts
+	n, err := app.CountRecords(CollectionSites, dbx.HashExp{"status": "active"})
+	if err != nil {
+		return c, err
+	}
+	c.ActiveSites = int(n)
+	if c.People, err = CountActiveUsers(app); err != nil {
+		return c, err
+	}
+	n, err = app.CountRecords("incidents", dbx.In("status", "open", "in_progress"))
+	if err != nil {
+		return c, err
+	}
+	c.OpenIncidents = int(n)
+	monday := now.AddDate(0, 0, -((int(now.Weekday())+6)%7)).Truncate(24 * time.Hour)
+	tasks, err := FindTasksBetween(app, monday, monday.AddDate(0, 0, 7), "")
+	if err != nil {
+		return c, err
+	}
+	c.TasksThisWeek = len(tasks)
+	return c, nil
+}

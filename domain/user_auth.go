@@ -1,0 +1,63 @@
+package domain
+
+import (
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// ErrBadCredentials is the one answer to a failed login: it never says
+// whether the email exists or the account is deactivated.
+var ErrBadCredentials = Errorf(EInvalid, "Adresse e-mail ou mot de passe incorrect / incorrect email or password")
+
+// Authenticate checks an email and password against the tenant's active
+// users and records the login time.
+func Authenticate(app core.App, email, password string, now time.Time) (*core.Record, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" || password == "" {
+		return nil, ErrBadCredentials
+	}
+	u, err := app.FindAuthRecordByEmail(CollectionUsers, email)
+	if err != nil || !u.ValidatePassword(password) || !u.GetBool("active") {
+		return nil, ErrBadCredentials
+	}
+	u.Set("last_login", now.UTC())
+	SetActor(u, u.Id)
+	if err := app.Save(u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// FindActiveUserByEmail returns an active user, or nil.
+func FindActiveUserByEmail(app core.App, email string) *core.Record {
+	u, err := app.FindAuthRecordByEmail(CollectionUsers, strings.ToLower(strings.TrimSpace(email)))
+	if err != nil || !u.GetBool("active") {
+		return nil
+	}
+	return u
+}
+
+// ResetPassword sets a new password from a password-reset (or invitation)
+// token. The token key changes, so the link and every existing session
+// stop working.
+func ResetPassword(app core.App, token, password, confirm string) (*core.Record, error) {
+	u, err := app.FindAuthRecordByToken(token, core.TokenTypePasswordReset)
+	if err != nil || u.Collection().Name != CollectionUsers {
+		return nil, Errorf(EInvalid, "Ce lien n'est plus valable / this link is no longer valid")
+	}
+	if len(password) < MinPasswordLength {
+		return nil, FieldError("password", "Le mot de passe doit faire au moins %d caractères / the password must be at least %d characters", MinPasswordLength, MinPasswordLength)
+	}
+	if password != confirm {
+		return nil, FieldError("password_confirm", "Les deux mots de passe ne correspondent pas / the two passwords do not match")
+	}
+	u.SetPassword(password)
+	u.SetVerified(true)
+	SetActor(u, u.Id)
+	if err := app.Save(u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}

@@ -1,0 +1,77 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/auth"
+	"github.com/fieldops360/fieldops/views/i18n"
+)
+
+// root sends a signed-in user to their role's home; anonymous visitors
+// get the login form.
+func (h *Handlers) root(e *core.RequestEvent) error {
+	if e.Auth != nil && e.Auth.Collection().Name == domain.CollectionUsers {
+		return e.Redirect(http.StatusSeeOther, domain.HomePath(e.Auth.GetString("role")))
+	}
+	return h.loginShow(e)
+}
+
+func (h *Handlers) loginVM(e *core.RequestEvent) auth.LoginVM {
+	vm := auth.LoginVM{Page: h.pageVM(e, i18n.T(e.Request.Context(), "login.title")), Next: e.Request.URL.Query().Get("next")}
+	vm.Company = vm.Page.Brand
+	if e.Request.URL.Query().Get("reset") == "1" {
+		vm.Notice = i18n.T(e.Request.Context(), "reset.done")
+	}
+	return vm
+}
+
+// loginShow renders the sign-in form.
+func (h *Handlers) loginShow(e *core.RequestEvent) error {
+	render(e.Response, e.Request, http.StatusOK, auth.LoginPage(h.loginVM(e)))
+	return nil
+}
+
+// loginSubmit checks the credentials (throttled per account and per IP),
+// starts a session and redirects (303) to next or to the role's home.
+func (h *Handlers) loginSubmit(e *core.RequestEvent) error {
+	ctx := e.Request.Context()
+	email := strings.ToLower(strings.TrimSpace(e.Request.FormValue("email")))
+	vm := h.loginVM(e)
+	vm.Email, vm.Next = email, e.Request.FormValue("next")
+	account, ip := tenantSlug(e.Request)+"|"+email, tenantSlug(e.Request)+"|"+e.RealIP()
+
+	if until := h.throttle.Locked(account, ip); !until.IsZero() {
+		vm.Error = i18n.T(ctx, "login.locked", until.In(i18n.Location(ctx)).Format("15:04"))
+		render(e.Response, e.Request, http.StatusTooManyRequests, auth.LoginPage(vm))
+		return nil
+	}
+	u, err := domain.Authenticate(e.App, email, e.Request.FormValue("password"), h.deps.Clock())
+	if err != nil {
+		if domain.ErrorCode(err) != domain.EInvalid {
+			return h.fail(e, err)
+		}
+		status := http.StatusBadRequest
+		vm.Error = i18n.T(ctx, "login.failed")
+		if until := h.throttle.Failure(account, ip); !until.IsZero() {
+			status = http.StatusTooManyRequests
+			vm.Error = i18n.T(ctx, "login.locked", until.In(i18n.Location(ctx)).Format("15:04"))
+		}
+		render(e.Response, e.Request, status, auth.LoginPage(vm))
+		return nil
+	}
+	h.throttle.Success(account)
+	if err := h.startSession(e, u); err != nil {
+		return h.fail(e, err)
+	}
+	return e.Redirect(http.StatusSeeOther, safeNext(vm.Next))
+}
+
+// logout ends the session and returns to the login form.
+func (h *Handlers) logout(e *core.RequestEvent) error {
+	h.endSession(e)
+	return e.Redirect(http.StatusSeeOther, "/login")
+}

@@ -1,0 +1,97 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/auth"
+	"github.com/fieldops360/fieldops/views/i18n"
+)
+
+// resetRequestShow renders the "forgot password" form.
+func (h *Handlers) resetRequestShow(e *core.RequestEvent) error {
+	render(e.Response, e.Request, http.StatusOK, auth.ResetRequestPage(auth.ResetRequestVM{Page: h.pageVM(e, i18n.T(e.Request.Context(), "reset.title"))}))
+	return nil
+}
+
+// resetRequestSubmit emails a reset link when the address belongs to an
+// active user; the answer is the same either way (no account probing).
+func (h *Handlers) resetRequestSubmit(e *core.RequestEvent) error {
+	ctx := e.Request.Context()
+	email := strings.TrimSpace(e.Request.FormValue("email"))
+	vm := auth.ResetRequestVM{Page: h.pageVM(e, i18n.T(ctx, "reset.title")), Email: email}
+	if !strings.Contains(email, "@") {
+		vm.Error = i18n.T(ctx, "reset.email_invalid")
+		render(e.Response, e.Request, http.StatusBadRequest, auth.ResetRequestPage(vm))
+		return nil
+	}
+	ip := tenantSlug(e.Request) + "|reset|" + e.RealIP()
+	if until := h.throttle.Locked(ip, ip); until.IsZero() {
+		h.throttle.Failure(ip, ip) // counts requests: at most 5 per 15 min per IP
+		if u := domain.FindActiveUserByEmail(e.App, email); u != nil {
+			if err := domain.SendPasswordReset(e.App, u, h.baseURL(e)); err != nil {
+				h.deps.Logger.Error("password reset mail", "tenant", tenantSlug(e.Request), "error", err)
+			}
+		}
+	}
+	vm.Sent = true
+	render(e.Response, e.Request, http.StatusOK, auth.ResetRequestPage(vm))
+	return nil
+}
+
+// baseURL is the tenant's URL as the user reached it.
+func (h *Handlers) baseURL(e *core.RequestEvent) string {
+	scheme := "http"
+	if e.Request.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + e.Request.Host
+}
+
+func (h *Handlers) resetConfirmVM(e *core.RequestEvent) auth.ResetConfirmVM {
+	return auth.ResetConfirmVM{
+		Page:   h.pageVM(e, i18n.T(e.Request.Context(), "reset.new_title")),
+		Token:  e.Request.PathValue("token"),
+		Invite: e.Request.URL.Query().Get("invite") == "1",
+	}
+}
+
+// resetConfirmShow renders the new-password form of an emailed link.
+func (h *Handlers) resetConfirmShow(e *core.RequestEvent) error {
+	vm := h.resetConfirmVM(e)
+	if _, err := e.App.FindAuthRecordByToken(vm.Token, core.TokenTypePasswordReset); err != nil {
+		vm.InvalidToken = true
+		render(e.Response, e.Request, http.StatusBadRequest, auth.ResetConfirmPage(vm))
+		return nil
+	}
+	render(e.Response, e.Request, http.StatusOK, auth.ResetConfirmPage(vm))
+	return nil
+}
+
+// resetConfirmSubmit sets the new password and sends the user to login.
+func (h *Handlers) resetConfirmSubmit(e *core.RequestEvent) error {
+	vm := h.resetConfirmVM(e)
+	_, err := domain.ResetPassword(e.App, vm.Token, e.Request.FormValue("password"), e.Request.FormValue("password_confirm"))
+	if err != nil {
+		var de *domain.Error
+		if !errors.As(err, &de) || de.Code != domain.EInvalid {
+			return h.fail(e, err)
+		}
+		msg := i18n.Localize(e.Request.Context(), de.Message)
+		switch de.Field {
+		case "password":
+			vm.PasswordErr = msg
+		case "password_confirm":
+			vm.ConfirmErr = msg
+		default:
+			vm.InvalidToken = true
+		}
+		render(e.Response, e.Request, http.StatusBadRequest, auth.ResetConfirmPage(vm))
+		return nil
+	}
+	return e.Redirect(http.StatusSeeOther, "/login?reset=1")
+}

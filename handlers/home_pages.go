@@ -1,0 +1,108 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/home"
+	"github.com/fieldops360/fieldops/views/i18n"
+	"github.com/fieldops360/fieldops/views/layouts"
+)
+
+// dashboard is the manager's home: headline figures across all sites.
+func (h *Handlers) dashboard(e *core.RequestEvent) error {
+	ctx := e.Request.Context()
+	c, err := domain.DashboardCounts(e.App, h.deps.Clock())
+	if err != nil {
+		return h.fail(e, err)
+	}
+	num := func(n int) string { return i18n.FormatNumber(ctx, float64(n), 0) }
+	vm := home.DashboardVM{
+		Shell: h.shell(e, "dashboard", i18n.T(ctx, "nav.dashboard"), layouts.Crumb{Label: i18n.T(ctx, "nav.dashboard")}),
+		KPIs: []home.KPIVM{
+			{Key: "active_sites", Value: num(c.ActiveSites)}, {Key: "people", Value: num(c.People)},
+			{Key: "open_incidents", Value: num(c.OpenIncidents)}, {Key: "tasks_week", Value: num(c.TasksThisWeek)},
+		},
+	}
+	render(e.Response, e.Request, http.StatusOK, home.DashboardPage(vm))
+	return nil
+}
+
+// taskVMs formats tasks for the role home pages.
+func taskVMs(e *core.RequestEvent, recs []*core.Record) []home.TaskVM {
+	ctx := e.Request.Context()
+	out := make([]home.TaskVM, 0, len(recs))
+	for _, t := range recs {
+		vm := home.TaskVM{Title: t.GetString("title"), Status: t.GetString("status"),
+			Period: i18n.FormatDate(ctx, t.GetDateTime("planned_start").Time()) + " → " + i18n.FormatDate(ctx, t.GetDateTime("planned_end").Time())}
+		if s := t.ExpandedOne("site"); s != nil {
+			vm.Site = s.GetString("code") + " " + s.GetString("name")
+		}
+		var names []string
+		for _, u := range t.ExpandedAll("assignees") {
+			names = append(names, u.GetString("name"))
+		}
+		vm.Assigned = strings.Join(names, ", ")
+		if vm.Status == "" {
+			vm.Status = "todo"
+		}
+		out = append(out, vm)
+	}
+	return out
+}
+
+// dayStart is midnight of now in the display zone.
+func dayStart(e *core.RequestEvent, now time.Time) time.Time {
+	n := now.In(i18n.Location(e.Request.Context()))
+	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, n.Location())
+}
+
+// planning is the project manager's home: the tasks of the next 14 days
+// (the interactive Gantt and board replace it in module 3).
+func (h *Handlers) planning(e *core.RequestEvent) error {
+	ctx := e.Request.Context()
+	from := dayStart(e, h.deps.Clock())
+	recs, err := domain.FindTasksBetween(e.App, from, from.AddDate(0, 0, 14), "")
+	if err != nil {
+		return h.fail(e, err)
+	}
+	render(e.Response, e.Request, http.StatusOK, home.TaskListPage(home.TaskListVM{
+		Shell:  h.shell(e, "planning", i18n.T(ctx, "nav.planning"), layouts.Crumb{Label: i18n.T(ctx, "nav.planning")}),
+		TestID: "planning-page", TitleKey: "nav.planning", Intro: i18n.T(ctx, "planning.intro"), Tasks: taskVMs(e, recs),
+	}))
+	return nil
+}
+
+// today is the site lead's home: today's tasks of every crew.
+func (h *Handlers) today(e *core.RequestEvent) error {
+	ctx := e.Request.Context()
+	from := dayStart(e, h.deps.Clock())
+	recs, err := domain.FindTasksBetween(e.App, from, from.AddDate(0, 0, 1), "")
+	if err != nil {
+		return h.fail(e, err)
+	}
+	render(e.Response, e.Request, http.StatusOK, home.TaskListPage(home.TaskListVM{
+		Shell:  h.shell(e, "today", i18n.T(ctx, "nav.today"), layouts.Crumb{Label: i18n.T(ctx, "nav.today")}),
+		TestID: "today-page", TitleKey: "nav.today", Intro: i18n.FormatDate(ctx, from), Tasks: taskVMs(e, recs),
+	}))
+	return nil
+}
+
+// crewHome is the crew app's home: my tasks today and the next days.
+func (h *Handlers) crewHome(e *core.RequestEvent) error {
+	ctx := e.Request.Context()
+	from := dayStart(e, h.deps.Clock())
+	recs, err := domain.FindTasksBetween(e.App, from, from.AddDate(0, 0, 3), e.Auth.Id)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	render(e.Response, e.Request, http.StatusOK, home.CrewHomePage(home.TaskListVM{
+		Shell:  h.crewShell(e, "today", i18n.T(ctx, "crew.today")),
+		TestID: "crew-home", TitleKey: "crew.my_tasks", Intro: i18n.T(ctx, "crew.hello", e.Auth.GetString("name")), Tasks: taskVMs(e, recs),
+	}))
+	return nil
+}

@@ -1,0 +1,79 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/i18n"
+	"github.com/fieldops360/fieldops/views/layouts"
+)
+
+// basePage is the page model without request context.
+func (h *Handlers) basePage(title string) layouts.PageVM {
+	return layouts.PageVM{
+		Title:     title,
+		CSSPath:   h.assets.Path("css/app.css"),
+		JSPath:    h.assets.Path("js/datastar.js"),
+		AppJSPath: h.assets.Path("js/app.js"),
+	}
+}
+
+// pageVM is the page model of a tenant page (brand = company name).
+func (h *Handlers) pageVM(e *core.RequestEvent, title string) layouts.PageVM {
+	p := h.basePage(title)
+	if c, err := domain.FindCompany(e.App); err == nil {
+		p.Brand = c.Name()
+	}
+	return p
+}
+
+// shell builds the office/crew shell model for the signed-in user with
+// the navigation their role and admin flag allow.
+func (h *Handlers) shell(e *core.RequestEvent, active, title string, crumbs ...layouts.Crumb) layouts.ShellVM {
+	u := e.Auth
+	vm := layouts.ShellVM{Page: h.pageVM(e, title), Breadcrumb: crumbs}
+	vm.Company = vm.Page.Brand
+	if u != nil {
+		vm.User = layouts.UserVM{Name: u.GetString("name"), Email: u.Email(), Role: u.GetString("role"), TenantAdmin: u.GetBool("tenant_admin")}
+		for _, n := range domain.Navigation(vm.User.Role, vm.User.TenantAdmin) {
+			vm.Nav = append(vm.Nav, layouts.NavItem{Key: n.Key, Href: n.Href, Icon: n.Icon, Active: n.Key == active})
+		}
+	}
+	return vm
+}
+
+// crewShell builds the crew app shell (bottom tabs).
+func (h *Handlers) crewShell(e *core.RequestEvent, active, title string) layouts.ShellVM {
+	vm := h.shell(e, "", title)
+	vm.Page.Manifest = "/m/manifest.webmanifest"
+	vm.Nav = []layouts.NavItem{
+		{Key: "today", Href: "/m/", Icon: "home", Active: active == "today"},
+		{Key: "tasks", Href: "/m/tasks", Icon: "list", Active: active == "tasks"},
+		{Key: "time", Href: "/m/time", Icon: "clock", Active: active == "time"},
+		{Key: "me", Href: "/m/me", Icon: "users", Active: active == "me"},
+	}
+	return vm
+}
+
+// langSet stores the chosen language in a cookie (and on the user).
+func (h *Handlers) langSet(e *core.RequestEvent) error {
+	lang := e.Request.PathValue("lang")
+	if lang != i18n.FR && lang != i18n.EN {
+		return h.errorPage(e, http.StatusNotFound)
+	}
+	http.SetCookie(e.Response, &http.Cookie{Name: "fieldops_lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.deps.Secure})
+	if e.Auth != nil && e.Auth.Collection().Name == domain.CollectionUsers && e.Auth.GetString("locale") != lang {
+		if err := domain.SetUserLocale(e.App, e.Auth, lang); err != nil {
+			return h.fail(e, err)
+		}
+	}
+	back := safeNext(e.Request.URL.Query().Get("next"))
+	if ref := e.Request.Referer(); back == "/" && ref != "" {
+		if u, err := urlParse(ref); err == nil && u.Host == e.Request.Host {
+			back = safeNext(u.RequestURI())
+		}
+	}
+	return e.Redirect(http.StatusSeeOther, back)
+}

@@ -1,0 +1,170 @@
+{{/* Chart name. */}}
+{{- define "fieldops.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Full name: the release name, or "<release>-<chart>" when it does not contain the chart name. */}}
+{{- define "fieldops.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "fieldops.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Whether the workload is rendered. */}}
+{{- define "fieldops.hasApp" -}}
+{{- if has .Values.mode (list "all" "app") -}}true{{- end -}}
+{{- end -}}
+
+{{/* Whether the client Service and the Ingress are rendered. */}}
+{{- define "fieldops.hasRouter" -}}
+{{- if has .Values.mode (list "all" "router") -}}true{{- end -}}
+{{- end -}}
+
+{{- define "fieldops.labels" -}}
+helm.sh/chart: {{ include "fieldops.chart" . }}
+{{ include "fieldops.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: fieldops
+{{- if .Values.color }}
+fieldops.io/color: {{ .Values.color }}
+{{- end }}
+{{- end -}}
+
+{{- define "fieldops.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "fieldops.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* Pod labels: selector labels plus the colour (what the stable Service selects on). */}}
+{{- define "fieldops.podLabels" -}}
+{{ include "fieldops.selectorLabels" . }}
+app.kubernetes.io/component: server
+app.kubernetes.io/part-of: fieldops
+{{- if .Values.color }}
+fieldops.io/color: {{ .Values.color }}
+{{- end }}
+{{- end -}}
+
+{{- define "fieldops.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "fieldops.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "fieldops.secretName" -}}
+{{- if .Values.secret.existingSecret -}}
+{{- .Values.secret.existingSecret -}}
+{{- else -}}
+{{- include "fieldops.fullname" . -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "fieldops.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Seconds in a Go duration such as "20s", "1m" or "1m30s" (h, m, s only). */}}
+{{- define "fieldops.seconds" -}}
+{{- $d := toString . -}}
+{{- $total := 0 -}}
+{{- range $part := regexFindAll "[0-9]+[hms]" $d -1 -}}
+{{- $n := int (trimSuffix "h" (trimSuffix "m" (trimSuffix "s" $part))) -}}
+{{- if hasSuffix "h" $part -}}{{- $total = add $total (mul $n 3600) -}}
+{{- else if hasSuffix "m" $part -}}{{- $total = add $total (mul $n 60) -}}
+{{- else -}}{{- $total = add $total $n -}}{{- end -}}
+{{- end -}}
+{{- $total -}}
+{{- end -}}
+
+{{/* Validation of values that would otherwise produce a broken release. */}}
+{{- define "fieldops.validate" -}}
+{{- if not (has .Values.mode (list "all" "app" "router")) -}}
+{{- fail (printf "mode must be all, app or router, not %q" .Values.mode) -}}
+{{- end -}}
+{{- if and (eq .Values.mode "app") (not (has .Values.color (list "blue" "green"))) -}}
+{{- fail "mode app (blue/green) needs color: blue or green" -}}
+{{- end -}}
+{{- if and (eq .Values.mode "router") (not (has .Values.router.activeColor (list "blue" "green"))) -}}
+{{- fail "router.activeColor must be blue or green" -}}
+{{- end -}}
+{{- if not (regexMatch "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$" .Values.domain) -}}
+{{- fail (printf "domain %q is not a DNS name" .Values.domain) -}}
+{{- end -}}
+{{- if not (has (toString .Values.config.tls) (list "off" "auto" "internal")) -}}
+{{- fail "config.tls must be off, auto or internal" -}}
+{{- end -}}
+{{- if and .Values.dedicated.enabled (not (regexMatch "^[a-z0-9][a-z0-9-]{1,30}$" .Values.dedicated.tenant)) -}}
+{{- fail "dedicated.tenant must be the tenant slug (lower case letters, digits, dashes)" -}}
+{{- end -}}
+{{- if and .Values.dedicated.enabled (gt (int .Values.shards) 1) -}}
+{{- fail "dedicated mode runs one shard" -}}
+{{- end -}}
+{{- if and .Values.dedicated.enabled (not .Values.dedicated.adminEmail) -}}
+{{- fail "dedicated.adminEmail is required in dedicated mode" -}}
+{{- end -}}
+{{- if lt (int .Values.shards) 1 -}}
+{{- fail "shards must be at least 1" -}}
+{{- end -}}
+{{- if and .Values.secret.create .Values.secret.existingSecret -}}
+{{- fail "set either secret.create or secret.existingSecret, not both" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* envFrom shared by every container of the pod. */}}
+{{- define "fieldops.envFrom" -}}
+- configMapRef:
+    name: {{ include "fieldops.fullname" . }}
+- secretRef:
+    name: {{ include "fieldops.secretName" . }}
+{{- end -}}
+
+{{/* Per-pod environment: the shard ordinal (for replica prefixes) and the pod name. */}}
+{{- define "fieldops.env" -}}
+- name: POD_INDEX
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.labels['apps.kubernetes.io/pod-index']
+- name: POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+{{- end -}}
+
+{{- define "fieldops.volumeMounts" -}}
+- name: data
+  mountPath: /data
+- name: tmp
+  mountPath: /tmp
+- name: scripts
+  mountPath: /scripts
+  readOnly: true
+{{- end -}}
+
+{{/* Selector of the pods that serve client traffic: the active colour in router mode. */}}
+{{- define "fieldops.trafficSelector" -}}
+app.kubernetes.io/name: {{ include "fieldops.name" . }}
+app.kubernetes.io/component: server
+{{- if eq .Values.mode "router" }}
+fieldops.io/color: {{ .Values.router.activeColor }}
+{{- else }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+{{- end -}}
