@@ -69,7 +69,11 @@ func BindHooks(app core.App) error {
 			if col.IsView() || col.System || notAudited(col.Name) {
 				return e.Next()
 			}
-			return e.App.RunInTransaction(func(tx core.App) error {
+			// NB: restore e.App afterwards: the after-success hooks that
+			// follow share this event and must not get a committed tx.
+			outer := e.App
+			defer func() { e.App = outer }()
+			return outer.RunInTransaction(func(tx core.App) error {
 				e.App = tx
 				orig := e.Record.Original()
 				if action != AuditCreate && orig.Id == "" {

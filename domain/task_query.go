@@ -56,7 +56,7 @@ func DashboardCounts(app core.App, now time.Time) (Counts, error) {
 		return c, err
 	}
 	c.OpenIncidents = int(n)
-	monday := now.AddDate(0, 0, -((int(now.Weekday())+6)%7)).Truncate(24 * time.Hour)
+	monday := now.AddDate(0, 0, -((int(now.Weekday()) + 6) % 7)).Truncate(24 * time.Hour)
 	tasks, err := FindTasksBetween(app, monday, monday.AddDate(0, 0, 7), "")
 	if err != nil {
 		return c, err

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-
 	"net/http"
 	"net/url"
 
@@ -89,4 +88,3 @@ func safeNext(next string) string {
 	}
 	return next
 }
-

@@ -143,6 +143,7 @@ func Open(cfg Config) (*Registry, error) {
 		stop:     make(chan struct{}),
 	}
 	r.status.ttl = time.Second
+	r.bindPlatformSettings()
 	r.stopped.Add(1)
 	go r.reapLoop()
 	return r, nil
@@ -233,6 +234,7 @@ func (r *Registry) openTenant(slug string) (*Tenant, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.applyPlatformMail(app)
 	h, err := buildHandler(app, r.cfg.TenantRoutes)
 	if err != nil {
 		_ = closeApp(app)
