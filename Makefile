@@ -10,7 +10,11 @@ BIN := bin/fieldops
 DEMO_DIR ?= ./pb_data
 HTTP ?= 127.0.0.1:8090
 
-.PHONY: all build demo test test-go check-generated check-format vet generate assets lint bench deps clean
+.PHONY: all build demo test test-go test-browser test-deps check-generated check-format vet generate assets lint bench deps clean
+
+MAILPIT_VERSION := v1.33.1
+TOOLS_BIN := $(CURDIR)/tools/bin
+export PATH := $(TOOLS_BIN):$(PATH)
 
 all: build
 
@@ -43,10 +47,18 @@ vet:
 
 lint: check-format check-generated vet
 
-test-go:
-	go test -race -count=1 ./...
+test-deps: deps ## test tools: mailpit (Go proxy), Chromium (Debian), npm packages (package-lock.json)
+	@test -x $(TOOLS_BIN)/mailpit || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+	@scripts/ensure-deps.sh chromium node
+	@test -d node_modules/@axe-core/playwright || npm ci --no-audit --no-fund --ignore-scripts
 
-test: deps lint test-go ## all tests
+test-go: test-deps
+	FIELDOPS_STRICT=1 go test -race -count=1 ./...
+
+test-browser: test-deps ## headless Chromium: role homes, Datastar under CSP, axe-core
+	FIELDOPS_STRICT=1 go test -tags no_default_driver,browser -count=1 -run Browser ./handlers/
+
+test: deps lint test-go test-browser ## all tests
 
 bench: deps ## benchmarks (figures recorded in docs/performance.md)
 	scripts/bench/run.sh

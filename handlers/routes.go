@@ -15,6 +15,8 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	r := se.Router
 	r.GET(assets.Prefix+"{path...}", h.assetsServe)
 	r.GET("/lang/{lang}", h.langSet)
+	r.GET("/favicon.ico", h.favicon)
+	r.GET("/m/manifest.webmanifest", h.crewManifest)
 
 	// sign-in
 	r.GET("/{$}", h.root)
@@ -61,6 +63,7 @@ func (h *Handlers) PlatformRoutes(se *core.ServeEvent) error {
 	r := se.Router
 	r.GET(assets.Prefix+"{path...}", h.assetsServe)
 	r.GET("/lang/{lang}", h.langSet)
+	r.GET("/favicon.ico", h.favicon)
 	r.GET("/{$}", h.platformHome)
 	return se.Next()
 }

@@ -17,6 +17,7 @@ func (h *Handlers) basePage(title string) layouts.PageVM {
 		CSSPath:   h.assets.Path("css/app.css"),
 		JSPath:    h.assets.Path("js/datastar.js"),
 		AppJSPath: h.assets.Path("js/app.js"),
+		IconPath:  h.assets.Path("icons/icon-192.png"),
 	}
 }
 

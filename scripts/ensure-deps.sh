@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the build and tests need, only when missing.
+# Installs Debian packages the build and tests need, only when missing.
+# Usage: ensure-deps.sh [chromium]
 set -euo pipefail
 need=()
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v git >/dev/null || need+=(git)
+for extra in "$@"; do
+  case "$extra" in
+    chromium) command -v chromium >/dev/null || need+=(chromium fonts-dejavu-core) ;;
+    node) command -v node >/dev/null || need+=(nodejs npm) ;;
+  esac
+done
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "installing: ${need[*]}"
   $SUDO apt-get update -qq
-  $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi

@@ -1,0 +1,267 @@
+//go:build browser
+
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/tenants/tenanttest"
+)
+
+// browserEnv is a real server on loopback with the demo people, reached by
+// Debian's Chromium at http://acme.localhost:PORT (Chromium resolves
+// *.localhost to loopback).
+type browserEnv struct {
+	tt   *tenanttest.Tenant
+	base string
+}
+
+func newBrowserEnv(t *testing.T) *browserEnv {
+	t.Helper()
+	tenanttest.Tool(t, "chromium")
+	tt := tenanttest.New(t)
+	if err := domain.SeedDemo(tt.App()); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(tt.Registry)
+	srv.Listener = l
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &browserEnv{tt: tt, base: fmt.Sprintf("http://acme.localhost:%d", l.Addr().(*net.TCPAddr).Port)}
+}
+
+// tab starts a fresh headless Chromium (own profile, French) and collects
+// page errors: uncaught exceptions, CSP violations, console errors.
+func (b *browserEnv) tab(t *testing.T) (context.Context, func() []string) {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(tenanttest.Tool(t, "chromium")),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("accept-lang", "fr-FR,fr"), chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelT(); cancel(); cancelA() })
+	var mu sync.Mutex
+	var problems []string
+	_ = chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, "exception: "+e.ExceptionDetails.Text+" "+describe(e.ExceptionDetails.Exception))
+		case *log.EventEntryAdded:
+			if e.Entry.Level == log.EntryLevelError && !strings.Contains(e.Entry.URL, "favicon") && !strings.HasSuffix(e.Entry.URL, ".map") {
+				problems = append(problems, string(e.Entry.Source)+": "+e.Entry.Text)
+			}
+		}
+	})
+	return ctx, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), problems...) }
+}
+
+func describe(o *runtime.RemoteObject) string {
+	if o == nil {
+		return ""
+	}
+	return o.Description
+}
+
+func (b *browserEnv) login(t *testing.T, ctx context.Context, email, password string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(b.base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="login-submit"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-email`), email),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), password),
+		chromedp.Click(chromedp.CSS(`[data-testid="login-submit"]`)),
+	)
+	if err != nil {
+		t.Fatalf("login %s: %v", email, err)
+	}
+	poll(t, ctx, "leave the login page", `location.pathname !== "/login" && document.readyState === "complete"`)
+}
+
+// poll waits until js is true, retrying across navigations (a redirect
+// chain replaces the page under an evaluation).
+func poll(t *testing.T, ctx context.Context, what, js string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var last error
+	for time.Now().Before(deadline) {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { try { return !!(`+js+`) } catch (e) { return false } })()`))
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s: timed out (last error %v)", what, last)
+}
+
+func screenshot(t *testing.T, ctx context.Context, name string) string {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	dir := os.Getenv("FIELDOPS_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	p := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", p)
+	return p
+}
+
+// TestBrowserRoleHomes signs in as each demo role through the form and
+// checks the landing page.
+func TestBrowserRoleHomes(t *testing.T) {
+	b := newBrowserEnv(t)
+	homes := map[string]string{domain.RoleManager: "dashboard-page", domain.RoleProjectManager: "planning-page", domain.RoleSiteLead: "today-page", domain.RoleCrew: "crew-home"}
+	for _, u := range domain.DemoUsers()[:4] {
+		t.Run(u.Role, func(t *testing.T) {
+			ctx, problems := b.tab(t)
+			b.login(t, ctx, u.Email, domain.DemoPassword)
+			poll(t, ctx, "home of "+u.Role, `!!document.querySelector('[data-testid="`+homes[u.Role]+`"]')`)
+			path, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
+			if err != nil || path != domain.HomePath(u.Role) {
+				t.Errorf("%s landed on %q (%v), want %q", u.Role, path, err, domain.HomePath(u.Role))
+			}
+			title, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
+			if title != "fr" {
+				t.Errorf("page language = %q, want fr", title)
+			}
+			screenshot(t, ctx, "home-"+u.Role)
+			if p := problems(); len(p) > 0 {
+				t.Errorf("page errors: %v", p)
+			}
+		})
+	}
+}
+
+// TestBrowserDatastarLiveUsers proves, under the production CSP, a
+// fragment merge and a signal merge answering a click, and a live stream
+// update pushed by a change made elsewhere.
+func TestBrowserDatastarLiveUsers(t *testing.T) {
+	b := newBrowserEnv(t)
+	app := b.tt.App()
+	lucas, _ := app.FindAuthRecordByEmail("users", "lucas.petit@demo.fieldops360.fr")
+	karim, _ := app.FindAuthRecordByEmail("users", "karim.haddad@demo.fieldops360.fr")
+	ctx, problems := b.tab(t)
+	b.login(t, ctx, b.tt.Admin, tenanttest.Password)
+	if err := chromedp.Do(ctx, chromedp.Navigate(b.base+"/users"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="users-page"]`))); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "initial active count", `document.querySelector('[data-testid="active-count"]').textContent.trim() === "5"`)
+	deadline := time.Now().Add(10 * time.Second)
+	for domain.BrokerOf(app).Subscribers() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the page did not open its live stream")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	// click → fragment merge (row) + signal merge (count) + toast
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#user-`+lucas.Id+` [data-testid="toggle"]`))); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "row morphed", `document.querySelector('#user-`+lucas.Id+` [data-testid="status"]').textContent.trim() === "Désactivé"`)
+	poll(t, ctx, "signal merged", `document.querySelector('[data-testid="active-count"]').textContent.trim() === "4"`)
+	poll(t, ctx, "toast shown", `!!document.querySelector('[data-testid="toast-success"]')`)
+	if got, _ := app.FindRecordById("users", lucas.Id); got.GetBool("active") {
+		t.Error("the click did not deactivate the user on the server")
+	}
+
+	// a change made elsewhere arrives over the page's stream
+	if _, err := domain.SetUserActive(app, nil, karim.Id, false); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "live row update", `document.querySelector('#user-`+karim.Id+` [data-testid="status"]').textContent.trim() === "Désactivé"`)
+	poll(t, ctx, "live count update", `document.querySelector('[data-testid="active-count"]').textContent.trim() === "3"`)
+	nu, err := domain.CreateUser(app, domain.NewUser{Email: "nouveau@acme.test", Password: "mot-de-passe-long", Name: "Nouvel Arrivant", Role: domain.RoleCrew})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "live row append", `!!document.querySelector('#user-`+nu.Id+`')`)
+	screenshot(t, ctx, "users-live")
+	if p := problems(); len(p) > 0 {
+		t.Errorf("page errors (CSP violations, exceptions): %v", p)
+	}
+}
+
+// TestBrowserAccessibility runs axe-core (npm, in Chromium) on the login
+// page and office pages: no serious or critical WCAG A/AA violation.
+func TestBrowserAccessibility(t *testing.T) {
+	b := newBrowserEnv(t)
+	node := tenanttest.Tool(t, "node")
+	root, _ := filepath.Abs("..")
+	if _, err := os.Stat(filepath.Join(root, "node_modules", "@axe-core", "playwright")); err != nil {
+		if os.Getenv("FIELDOPS_STRICT") == "1" {
+			t.Fatal("node_modules missing: run `make test-deps` (npm ci)")
+		}
+		t.Skip("node_modules missing: run `make test-deps`")
+	}
+	cmd := exec.Command(node, "scripts/a11y/axe.mjs", b.base, b.tt.Admin, tenanttest.Password, "/dashboard", "/users", "/settings", "/m/")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	var rep struct {
+		Blocking int `json:"blocking"`
+		Pages    []struct {
+			Path       string `json:"path"`
+			Passes     int    `json:"passes"`
+			Violations []struct {
+				ID, Impact, Help string
+				Targets          []string
+			} `json:"violations"`
+		} `json:"pages"`
+	}
+	if jerr := json.Unmarshal(out, &rep); jerr != nil {
+		stderr := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("axe report unreadable (%v): %s %s", jerr, out, stderr)
+	}
+	if len(rep.Pages) != 5 {
+		t.Fatalf("axe checked %d pages, want 5", len(rep.Pages))
+	}
+	for _, p := range rep.Pages {
+		t.Logf("%s: %d rules passed, %d violations", p.Path, p.Passes, len(p.Violations))
+		for _, v := range p.Violations {
+			if v.Impact == "serious" || v.Impact == "critical" {
+				t.Errorf("%s: %s (%s) %s at %v", p.Path, v.ID, v.Impact, v.Help, v.Targets)
+			}
+		}
+	}
+	if rep.Blocking > 0 || err != nil {
+		t.Errorf("axe: %d blocking violations (exit %v)", rep.Blocking, err)
+	}
+}
+
