@@ -264,4 +264,3 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Errorf("axe: %d blocking violations (exit %v)", rep.Blocking, err)
 	}
 }
-
