@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -12,8 +13,14 @@ import (
 	"github.com/fieldops360/fieldops/tenants"
 )
 
-// demoSlug is the tenant `fieldops demo` provisions.
-const demoSlug = "demo"
+// demoSlug is the tenant `fieldops demo` provisions; demoSuperuser signs
+// in to the super-admin portal on the platform host.
+const (
+	demoSlug      = "demo"
+	demoSuperuser = "superadmin@demo.fieldops360.fr"
+)
+
+func demoPasswordForPortal() string { return domain.DemoPassword }
 
 func newDemoCmd(g *globals) *cobra.Command {
 	s := &serveFlags{}
@@ -62,12 +69,16 @@ func ensureDemo(ctx context.Context, reg *tenants.Registry) error {
 	} else if err != nil {
 		return err
 	}
+	if err := ensureDemoSuperuser(reg); err != nil {
+		return err
+	}
 	url := reg.URL(demoSlug)
 	fmt.Fprintf(os.Stderr, "\nDémo FieldOps360 : %s  (mot de passe de tous les comptes : %s)\n", url, domain.DemoPassword)
 	fmt.Fprintf(os.Stderr, "  %-18s %s\n", "admin (tenant)", "admin@demo.fieldops360.fr")
 	for _, u := range domain.DemoUsers() {
 		fmt.Fprintf(os.Stderr, "  %-18s %s  (%s)\n", u.Role, u.Email, u.Name)
 	}
+	fmt.Fprintf(os.Stderr, "  %-18s %s  (%sportal)\n", "super-admin", demoSuperuser, strings.TrimSuffix(reg.PlatformURL(), "/")+"/")
 	fmt.Fprintln(os.Stderr)
 	return nil
 }

@@ -264,3 +264,56 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Errorf("axe: %d blocking violations (exit %v)", rep.Blocking, err)
 	}
 }
+
+// TestBrowserPortalCreateTenant creates a tenant from the super-admin
+// portal: Datastar posts the form, progress steps stream in, then the
+// one-time password; a duplicate shows the field error in place.
+func TestBrowserPortalCreateTenant(t *testing.T) {
+	b := newBrowserEnv(t)
+	reg := b.tt.Registry
+	if _, err := reg.UpsertSuperuser("root@fieldops.test", tenanttest.Password, "test"); err != nil {
+		t.Fatal(err)
+	}
+	platform := strings.Replace(b.base, "acme.localhost", "admin.localhost", 1)
+	ctx, problems := b.tab(t)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(platform+"/portal/login"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="login-submit"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-email`), "root@fieldops.test"),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), tenanttest.Password),
+		chromedp.Click(chromedp.CSS(`[data-testid="login-submit"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "portal home", `!!document.querySelector('[data-testid="create-form"]')`)
+	fill := func(slug string) {
+		t.Helper()
+		err := chromedp.Do(ctx,
+			chromedp.SetValue(chromedp.CSS(`#f-slug`), slug),
+			chromedp.SetValue(chromedp.CSS(`#f-name`), "Électricité Dupont"),
+			chromedp.SetValue(chromedp.CSS(`#f-sector`), "elec"),
+			chromedp.SetValue(chromedp.CSS(`#f-admin_email`), "chef@dupont-elec.fr"),
+			chromedp.Click(chromedp.CSS(`[data-testid="create-submit"]`)),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	fill("dupont-elec")
+	poll(t, ctx, "result", `!!document.querySelector('[data-testid="created-password"]')`)
+	poll(t, ctx, "all steps done", `document.querySelectorAll('[data-testid="create-progress"] li.done').length === 5`)
+	path, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
+	if path != "/portal" {
+		t.Errorf("the page navigated to %q: the Datastar post should stay on /portal", path)
+	}
+	if info, err := reg.Get("dupont-elec"); err != nil || info.Sector != "elec" {
+		t.Fatalf("tenant not created: %+v %v", info, err)
+	}
+	screenshot(t, ctx, "portal-created")
+	fill("dupont-elec")
+	poll(t, ctx, "duplicate error in place", `(document.querySelector('[data-testid="error-slug"]')||{}).textContent?.includes("existe déjà")`)
+	if p := problems(); len(p) > 0 {
+		t.Errorf("page errors: %v", p)
+	}
+}

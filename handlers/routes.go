@@ -5,6 +5,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/fieldops360/fieldops/assets"
+	"github.com/fieldops360/fieldops/tenants"
 )
 
 // TenantRoutes registers the routes of a tenant app, on top of the
@@ -65,5 +66,19 @@ func (h *Handlers) PlatformRoutes(se *core.ServeEvent) error {
 	r.GET("/lang/{lang}", h.langSet)
 	r.GET("/favicon.ico", h.favicon)
 	r.GET("/{$}", h.platformHome)
+
+	// super-admin portal
+	r.GET("/portal/login", h.portalLoginShow)
+	r.POST("/portal/login", h.portalLoginSubmit)
+	r.POST("/portal/logout", h.portalLogout)
+	p := r.Group("/portal")
+	p.BindFunc(h.requireSuperuser)
+	p.GET("", h.portalTenants)
+	p.GET("/audit", h.portalAudit)
+	p.POST("/tenants", h.portalCreate)
+	p.GET("/tenants/{slug}", h.portalTenant)
+	p.POST("/tenants/{slug}/suspend", h.portalSetStatus(tenants.StatusSuspended))
+	p.POST("/tenants/{slug}/resume", h.portalSetStatus(tenants.StatusActive))
+	p.POST("/tenants/{slug}/delete", h.portalDelete)
 	return se.Next()
 }

@@ -169,6 +169,11 @@ func (r *Registry) URL(slug string) string {
 	return r.cfg.PublicScheme + "://" + host + r.cfg.PublicPort + "/"
 }
 
+// PlatformURL returns the public base URL of the platform host.
+func (r *Registry) PlatformURL() string {
+	return r.cfg.PublicScheme + "://" + r.cfg.Domain + r.cfg.PublicPort + "/"
+}
+
 // Acquire returns the open tenant, opening it if needed (one open at a
 // time per slug), and a release func the caller must call when done.
 // It does not check the tenant's status: the dispatcher does.

@@ -1,0 +1,106 @@
+package handlers
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/views/i18n"
+	"github.com/fieldops360/fieldops/views/portal"
+)
+
+// auditRows loads platform audit events (newest first), optionally of
+// one tenant.
+func (h *Handlers) auditRows(e *core.RequestEvent, slug string, limit int) ([]portal.AuditRowVM, error) {
+	filter, params := "", map[string]any{}
+	if slug != "" {
+		filter, params = "tenant = {:slug}", map[string]any{"slug": slug}
+	}
+	recs, err := e.App.FindRecordsByFilter("platform_audit", filter, "-at", limit, 0, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]portal.AuditRowVM, 0, len(recs))
+	for _, r := range recs {
+		detail, _ := json.Marshal(r.Get("detail"))
+		d := string(detail)
+		if d == "null" {
+			d = ""
+		}
+		out = append(out, portal.AuditRowVM{
+			At: i18n.FormatDateTime(e.Request.Context(), r.GetDateTime("at").Time()), Actor: r.GetString("actor"),
+			Action: r.GetString("action"), Tenant: r.GetString("tenant"), Detail: d,
+		})
+	}
+	return out, nil
+}
+
+func (h *Handlers) tenantVM(e *core.RequestEvent, slug string) (portal.TenantVM, error) {
+	ctx := e.Request.Context()
+	info, err := h.deps.Registry.Get(slug)
+	if err != nil {
+		return portal.TenantVM{}, err
+	}
+	events, err := h.auditRows(e, slug, 50)
+	if err != nil {
+		return portal.TenantVM{}, err
+	}
+	return portal.TenantVM{
+		Shell: h.portalShell(e, "tenants", info.Name), Row: h.tenantRowVM(ctx, info), AdminEmail: info.AdminEmail,
+		Created: i18n.FormatDateTime(ctx, info.Created), Events: events,
+	}, nil
+}
+
+// portalTenant shows one tenant and its actions.
+func (h *Handlers) portalTenant(e *core.RequestEvent) error {
+	vm, err := h.tenantVM(e, e.Request.PathValue("slug"))
+	if err != nil {
+		return h.fail(e, err)
+	}
+	render(e.Response, e.Request, http.StatusOK, portal.TenantPage(vm))
+	return nil
+}
+
+// portalSetStatus suspends or resumes a tenant.
+func (h *Handlers) portalSetStatus(status string) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		slug := e.Request.PathValue("slug")
+		if _, err := h.deps.Registry.SetStatus(slug, status, e.Auth.Email()); err != nil {
+			return h.fail(e, err)
+		}
+		return e.Redirect(http.StatusSeeOther, "/portal/tenants/"+slug)
+	}
+}
+
+// portalDelete exports then deletes a tenant once its slug was typed.
+func (h *Handlers) portalDelete(e *core.RequestEvent) error {
+	slug := e.Request.PathValue("slug")
+	if strings.TrimSpace(e.Request.FormValue("confirm")) != slug {
+		vm, err := h.tenantVM(e, slug)
+		if err != nil {
+			return h.fail(e, err)
+		}
+		vm.DeleteError = i18n.T(e.Request.Context(), "portal.delete_mismatch", slug)
+		render(e.Response, e.Request, http.StatusBadRequest, portal.TenantPage(vm))
+		return nil
+	}
+	if _, err := h.deps.Registry.DeleteTenant(slug, "", e.Auth.Email()); err != nil {
+		return h.fail(e, err)
+	}
+	return e.Redirect(http.StatusSeeOther, "/portal/tenants/"+slug)
+}
+
+// portalAudit lists the platform audit log.
+func (h *Handlers) portalAudit(e *core.RequestEvent) error {
+	events, err := h.auditRows(e, "", 500)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	render(e.Response, e.Request, http.StatusOK, portal.AuditPage(portal.AuditVM{
+		Shell: h.portalShell(e, "audit", i18n.T(e.Request.Context(), "portal.nav.audit")), Events: events,
+	}))
+	return nil
+}
+

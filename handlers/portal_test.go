@@ -1,0 +1,129 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/fieldops360/fieldops/tenants"
+	"github.com/fieldops360/fieldops/tenants/tenanttest"
+)
+
+const platformHost = "localhost"
+
+func portalLogin(t *testing.T, reg *tenants.Registry) *http.Cookie {
+	t.Helper()
+	if _, err := reg.UpsertSuperuser("root@fieldops.test", tenanttest.Password, "test"); err != nil {
+		t.Fatal(err)
+	}
+	rec := tenanttest.PostForm(t, reg, platformHost, "/portal/login", url.Values{"email": {"root@fieldops.test"}, "password": {tenanttest.Password}})
+	c := tenanttest.SessionCookie(rec)
+	if rec.Code != http.StatusSeeOther || c == nil {
+		t.Fatalf("portal login = %d", rec.Code)
+	}
+	return c
+}
+
+func TestPortalGuardAndIsolation(t *testing.T) {
+	tt := tenanttest.New(t)
+	reg := tt.Registry
+	// anonymous → login page
+	if rec := tenanttest.Get(t, reg, platformHost, "/portal"); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/portal/login" {
+		t.Errorf("anonymous /portal = %d → %q", rec.Code, rec.Header().Get("Location"))
+	}
+	// a tenant admin's cookie is worthless on the platform host
+	tenantCookie := tt.Login(tt.Admin, tenanttest.Password)
+	if rec := tenanttest.Get(t, reg, platformHost, "/portal", tenantCookie); rec.Code != http.StatusSeeOther {
+		t.Errorf("tenant cookie on /portal = %d, want redirect to login", rec.Code)
+	}
+	// a tenant's dashboard superuser is not a platform superuser
+	rec := tenanttest.PostForm(t, reg, platformHost, "/portal/login", url.Values{"email": {tt.Admin}, "password": {tenanttest.Password}})
+	if rec.Code != http.StatusBadRequest {
+		t.Errorf("tenant admin on the portal login = %d, want 400", rec.Code)
+	}
+	// and the platform cookie is worthless on a tenant host
+	pc := portalLogin(t, reg)
+	if rec := tenanttest.Get(t, reg, tt.Host(), "/users", pc); rec.Code != http.StatusSeeOther {
+		t.Errorf("platform cookie on tenant /users = %d, want redirect to login", rec.Code)
+	}
+	rec = tenanttest.Get(t, reg, platformHost, "/portal", pc)
+	d := doc(t, rec.Body.String())
+	if rec.Code != 200 || testid(d, "tenant-acme").Length() != 1 || testid(d, "replication-placeholder").Length() != 1 {
+		t.Fatalf("portal home = %d", rec.Code)
+	}
+	if !strings.Contains(testid(d, "tenant-acme").Text(), "1 / 1") {
+		t.Errorf("users column: %q", testid(d, "tenant-acme").Text())
+	}
+}
+
+func TestPortalCreateSuspendDelete(t *testing.T) {
+	reg := tenanttest.NewRegistry(t)
+	pc := portalLogin(t, reg)
+
+	// plain form post: same code path as the CLI, result shown once
+	form := url.Values{"slug": {"martin-tp"}, "name": {"Martin TP"}, "sector": {"tp"}, "admin_email": {"chef@martin-tp.fr"}, "plan": {"pro"}}
+	rec := tenanttest.PostForm(t, reg, platformHost, "/portal/tenants", form, pc)
+	d := doc(t, rec.Body.String())
+	if rec.Code != 200 || testid(d, "create-result").Length() != 1 {
+		t.Fatalf("create = %d %s", rec.Code, rec.Body.String())
+	}
+	pw := testid(d, "created-password").Text()
+	if len(pw) < 16 || testid(d, "created-url").Text() != "http://martin-tp.localhost:8090/" {
+		t.Errorf("result: url %q password %q", testid(d, "created-url").Text(), pw)
+	}
+	tt := &tenanttest.Tenant{T: t, Registry: reg, Slug: "martin-tp"}
+	tt.Login("chef@martin-tp.fr", pw)
+
+	// duplicate and invalid: 400 with the field error, values kept
+	rec = tenanttest.PostForm(t, reg, platformHost, "/portal/tenants", form, pc)
+	d = doc(t, rec.Body.String())
+	if rec.Code != http.StatusBadRequest || !strings.Contains(testid(d, "error-slug").Text(), "existe déjà") {
+		t.Errorf("duplicate = %d %q", rec.Code, testid(d, "error-slug").Text())
+	}
+	bad := url.Values{"slug": {"www"}, "name": {"X"}, "sector": {"tp"}, "admin_email": {"a@b.fr"}}
+	rec = tenanttest.PostForm(t, reg, platformHost, "/portal/tenants", bad, pc)
+	if rec.Code != http.StatusBadRequest || testid(doc(t, rec.Body.String()), "error-slug").Length() != 1 {
+		t.Errorf("reserved slug = %d", rec.Code)
+	}
+
+	// suspend → tenant host answers 503; resume → back
+	if rec := tenanttest.PostForm(t, reg, platformHost, "/portal/tenants/martin-tp/suspend", nil, pc); rec.Code != http.StatusSeeOther {
+		t.Fatalf("suspend = %d", rec.Code)
+	}
+	if rec := tenanttest.Get(t, reg, "martin-tp.localhost", "/login"); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("suspended tenant = %d", rec.Code)
+	}
+	tenanttest.PostForm(t, reg, platformHost, "/portal/tenants/martin-tp/resume", nil, pc)
+	if rec := tenanttest.Get(t, reg, "martin-tp.localhost", "/login"); rec.Code != 200 {
+		t.Errorf("resumed tenant = %d", rec.Code)
+	}
+
+	// delete needs the slug typed
+	rec = tenanttest.PostForm(t, reg, platformHost, "/portal/tenants/martin-tp/delete", url.Values{"confirm": {"martin"}}, pc)
+	if rec.Code != http.StatusBadRequest || testid(doc(t, rec.Body.String()), "error-confirm").Length() != 1 {
+		t.Errorf("delete without confirmation = %d", rec.Code)
+	}
+	if info, _ := reg.Get("martin-tp"); info.Status != tenants.StatusActive {
+		t.Fatalf("tenant changed without confirmation: %s", info.Status)
+	}
+	rec = tenanttest.PostForm(t, reg, platformHost, "/portal/tenants/martin-tp/delete", url.Values{"confirm": {"martin-tp"}}, pc)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("delete = %d", rec.Code)
+	}
+	if rec := tenanttest.Get(t, reg, "martin-tp.localhost", "/login"); rec.Code != http.StatusGone {
+		t.Errorf("deleted tenant = %d", rec.Code)
+	}
+
+	// the platform audit log tells the story
+	rec = tenanttest.Get(t, reg, platformHost, "/portal/audit", pc)
+	body := testid(doc(t, rec.Body.String()), "audit-table").Text()
+	for _, action := range []string{"tenant.create", "tenant.suspend", "tenant.resume", "tenant.delete"} {
+		if !strings.Contains(body, action) {
+			t.Errorf("audit log lacks %s", action)
+		}
+	}
+	if !strings.Contains(body, "root@fieldops.test") {
+		t.Error("audit log does not name the superuser")
+	}
+}
