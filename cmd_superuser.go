@@ -48,3 +48,29 @@ func ensureDemoSuperuser(reg *tenants.Registry) error {
 	_, err := reg.UpsertSuperuser(demoSuperuser, demoPasswordForPortal(), "fieldops demo")
 	return err
 }
+
+func newSecretsCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "secrets", Short: "Rotate platform secrets", Args: args(cobra.NoArgs)}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "rotate-session-keys",
+		Short: "Add a new session cookie key pair (the previous two keep decoding; restart the server to apply)",
+		Args:  args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			reg, err := openRegistry(g, "", time.Minute, slog.LevelWarn)
+			if err != nil {
+				return err
+			}
+			defer reg.Close()
+			pairs, err := reg.RotateSessionKeys("cli")
+			if err != nil {
+				return err
+			}
+			if g.JSON {
+				return printJSON(os.Stdout, map[string]int{"key_pairs": len(pairs)})
+			}
+			fmt.Printf("Nouvelle clé de session créée (%d clés actives). Redémarrez le serveur pour l'appliquer.\n", len(pairs))
+			return nil
+		},
+	})
+	return cmd
+}

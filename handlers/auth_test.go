@@ -279,3 +279,23 @@ func TestSecurityHeaders(t *testing.T) {
 		t.Error("the CSP nonce is reused across requests")
 	}
 }
+
+func TestSearch(t *testing.T) {
+	tt := tenanttest.New(t)
+	tt.User(domain.RoleManager, "claire@acme.test")
+	c := tt.Login(tt.Admin, tenanttest.Password)
+	cl := tt.Record("clients", map[string]any{"name": "Mairie de Rezé"})
+	tt.Record("sites", map[string]any{"code": "CH-2026-014", "name": "École Jules Verne", "sector": "btp", "client": cl.Id})
+	rec := tenanttest.Get(t, tt.Registry, tt.Host(), "/search?q=jules", c)
+	d := doc(t, rec.Body.String())
+	if rec.Code != 200 || !strings.Contains(testid(d, "search-results").Text(), "CH-2026-014") {
+		t.Errorf("search jules = %d %q", rec.Code, testid(d, "search-results").Text())
+	}
+	rec = tenanttest.Get(t, tt.Registry, tt.Host(), "/search?q=claire", c)
+	if !strings.Contains(testid(doc(t, rec.Body.String()), "search-results").Text(), "claire@acme.test") {
+		t.Error("person not found")
+	}
+	if rec := tenanttest.Get(t, tt.Registry, tt.Host(), "/search?q=x", c); rec.Code != http.StatusBadRequest {
+		t.Errorf("one-letter search = %d, want 400", rec.Code)
+	}
+}

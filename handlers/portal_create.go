@@ -14,7 +14,6 @@ import (
 	"github.com/fieldops360/fieldops/views/portal"
 )
 
-
 // portalCreate provisions a tenant through the same code path as the CLI.
 // A Datastar request sees each step as it runs, then the result (or the
 // form with its errors); a plain form post gets the whole page back.

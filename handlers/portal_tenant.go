@@ -103,4 +103,3 @@ func (h *Handlers) portalAudit(e *core.RequestEvent) error {
 	}))
 	return nil
 }
-

@@ -47,6 +47,9 @@ func (h *Handlers) startSession(e *core.RequestEvent, rec *core.Record) error {
 		return err
 	}
 	s, _ := h.store.New(e.Request, sessionCookie)
+	opts := *h.store.Options
+	opts.Secure = h.deps.Secure || e.Request.TLS != nil
+	s.Options = &opts
 	now := h.deps.Clock().Unix()
 	s.Values = map[any]any{
 		svSlug: tenantSlug(e.Request), svToken: tok, svUser: rec.Id,

@@ -58,7 +58,7 @@ func NewRegistry(t testing.TB, opts ...Option) *tenants.Registry {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	h, err := handlers.Attach(&cfg, handlers.Deps{Logger: cfg.Logger, Version: "test"})
+	h, err := handlers.Attach(&cfg, handlers.Deps{Logger: cfg.Logger, Version: "test", Clock: cfg.Clock})
 	if err != nil {
 		t.Fatal(err)
 	}

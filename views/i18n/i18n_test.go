@@ -1,0 +1,68 @@
+package i18n
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func TestCatalogueIsComplete(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range c.Keys() {
+		if c.msgs[FR][k] == "" || c.msgs[EN][k] == "" {
+			t.Errorf("empty translation for %q", k)
+		}
+	}
+	if len(c.Keys()) < 100 {
+		t.Errorf("catalogue has %d keys", len(c.Keys()))
+	}
+}
+
+func TestNegotiate(t *testing.T) {
+	scenarios := []struct{ pref, accept, want string }{
+		{"", "", "fr"},
+		{"en", "fr-FR", "en"},
+		{"", "en-US,en;q=0.9", "en"},
+		{"", "de-DE,en;q=0.5,fr;q=0.8", "fr"},
+		{"", "de, it", "fr"},
+		{"xx", "en", "en"},
+		{"", "EN_gb", "en"},
+	}
+	for _, s := range scenarios {
+		if got := Negotiate(s.pref, s.accept); got != s.want {
+			t.Errorf("Negotiate(%q, %q) = %q, want %q", s.pref, s.accept, got, s.want)
+		}
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	c, _ := Load()
+	fr := WithLocale(context.Background(), c, FR, Paris())
+	en := WithLocale(context.Background(), c, EN, Paris())
+	ts := time.Date(2026, 7, 14, 22, 30, 0, 0, time.UTC) // 15 July 00:30 in Paris (UTC+2)
+	scenarios := []struct{ got, want string }{
+		{FormatNumber(fr, 1234567.891, 2), "1\u202f234\u202f567,89"},
+		{FormatNumber(en, 1234567.891, 2), "1,234,567.89"},
+		{FormatNumber(fr, -950, 0), "-950"},
+		{FormatEUR(fr, 1234.5), "1\u202f234,50\u00a0€"},
+		{FormatEUR(en, 1234.5), "€1,234.50"},
+		{FormatEUR(en, -3), "-€3.00"},
+		{FormatDate(fr, ts), "15/07/2026"},
+		{FormatDate(en, ts), "15 Jul 2026"},
+		{FormatDateTime(fr, ts), "15/07/2026 00:30"},
+		{FormatDate(fr, time.Time{}), "—"},
+		{T(fr, "login.title"), "Connexion"},
+		{T(en, "login.title"), "Sign in"},
+		{T(fr, "no.such.key"), "no.such.key"},
+		{Localize(en, "Texte / Text"), "Text"},
+		{Localize(fr, "Texte / Text"), "Texte"},
+	}
+	for i, s := range scenarios {
+		if s.got != s.want {
+			t.Errorf("%d: got %q, want %q", i, s.got, s.want)
+		}
+	}
+}
