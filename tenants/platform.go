@@ -59,6 +59,13 @@ func (r *Registry) Ready(ctx context.Context) error {
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return fmt.Errorf("platform database not writable: %w", err)
 	}
-	_, err = conn.ExecContext(ctx, "ROLLBACK")
-	return err
+	if _, err = conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		return err
+	}
+	for _, check := range r.cfg.ReadyChecks {
+		if err := check(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -51,6 +51,13 @@ type Config struct {
 	TenantHooks func(app core.App) error
 	// Pages renders the dispatcher's error pages (404, 410, 503).
 	Pages ErrorPages
+	// OnTenantOpen and OnTenantClose are told when a tenant database is
+	// opened and after it was closed (the replication supervisor follows
+	// open tenants). They must not block.
+	OnTenantOpen  func(slug, dbPath string)
+	OnTenantClose func(slug, dbPath string)
+	// ReadyChecks are extra /readyz checks (e.g. replication child alive).
+	ReadyChecks []func(ctx context.Context) error
 	// Logger receives structured logs (default slog.Default()).
 	Logger *slog.Logger
 	// Clock returns the current time (tests inject one).
@@ -249,6 +256,9 @@ func (r *Registry) openTenant(slug string) (*Tenant, error) {
 	t.lastUsed.Store(r.cfg.Clock().UnixNano())
 	r.opens.Add(1)
 	r.cfg.Logger.Info("tenant opened", "tenant", slug, "ms", time.Since(start).Milliseconds())
+	if r.cfg.OnTenantOpen != nil {
+		r.cfg.OnTenantOpen(slug, filepath.Join(dir, "data.db"))
+	}
 	return t, nil
 }
 
@@ -290,6 +300,9 @@ func (r *Registry) CloseTenant(slug string, force bool) bool {
 		r.cfg.Logger.Warn("tenant close", "tenant", slug, "error", err)
 	}
 	r.closes.Add(1)
+	if r.cfg.OnTenantClose != nil {
+		r.cfg.OnTenantClose(slug, filepath.Join(r.TenantDir(slug), "data.db"))
+	}
 	trimMemory()
 	r.cfg.Logger.Info("tenant closed", "tenant", slug)
 	return true
