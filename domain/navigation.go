@@ -23,16 +23,24 @@ func HomePath(role string) string {
 	}
 }
 
-// CanOpen reports whether a role may open an office module. Crews use the
-// crew app only; tenant admins also get settings and users.
+// office reports whether a role works in the office screens (everyone
+// but crews, who use the crew app).
+func office(role string) bool {
+	return role == RoleManager || role == RoleProjectManager || role == RoleSiteLead
+}
+
+// CanOpen reports whether a role may open a module. Crews use the crew
+// app only; site leads see sites, people and resources (editing is
+// limited per record by CanEdit rules and API rules); tenant admins also
+// get settings and users.
 func CanOpen(role string, tenantAdmin bool, module string) bool {
 	switch module {
 	case "dashboard":
 		return role == RoleManager
 	case "planning":
 		return role == RoleManager || role == RoleProjectManager
-	case "today":
-		return role == RoleManager || role == RoleProjectManager || role == RoleSiteLead
+	case "today", "sites", "clients", "people", "vehicles", "equipment", "materials":
+		return office(role)
 	case "crew":
 		return true
 	case "settings", "users":
@@ -47,7 +55,12 @@ func Navigation(role string, tenantAdmin bool) []NavEntry {
 		{Key: "dashboard", Href: "/dashboard", Icon: "gauge"},
 		{Key: "planning", Href: "/planning", Icon: "calendar"},
 		{Key: "today", Href: "/today", Icon: "clipboard"},
-		{Key: "users", Href: "/users", Icon: "users"},
+		{Key: "sites", Href: "/sites", Icon: "building"},
+		{Key: "people", Href: "/people", Icon: "users"},
+		{Key: "vehicles", Href: "/vehicles", Icon: "truck"},
+		{Key: "equipment", Href: "/equipment", Icon: "tool"},
+		{Key: "materials", Href: "/materials", Icon: "box"},
+		{Key: "users", Href: "/users", Icon: "shield"},
 		{Key: "settings", Href: "/settings", Icon: "settings"},
 		{Key: "crew", Href: "/m/", Icon: "phone"},
 	}

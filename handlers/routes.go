@@ -47,6 +47,9 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	users.POST("/users/invite", h.usersInvite)
 	users.POST("/users/{id}/toggle", h.usersToggle)
 	users.POST("/users/{id}/reset", h.usersReset)
+
+	h.siteRoutes(r)
+	h.resourceRoutes(r)
 	return se.Next()
 }
 

@@ -28,6 +28,8 @@ func Migrations() core.MigrationsList {
 	l.Register(proofUp, nil, "1764400500_proof.go")
 	l.Register(reportingUp, nil, "1764400600_reporting.go")
 	l.Register(settingsUp, nil, "1764400700_settings.go")
+	l.Register(sitesV2Up, nil, "1764400800_sites_v2.go")
+	l.Register(resourcesV2Up, nil, "1764400900_resources_v2.go")
 	return l
 }
 

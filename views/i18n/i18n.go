@@ -32,20 +32,42 @@ type Catalogue struct {
 	msgs map[string]map[string]string
 }
 
-// Load reads the embedded catalogue and checks that every key exists in
-// every locale (a missing translation is a build error, caught by tests).
+// Load reads the embedded catalogue — messages/<lang>.json plus one
+// messages/<module>.<lang>.json per module — and checks that every key
+// exists in every locale (a missing translation is a build error, caught
+// by tests). A key defined twice is an error too.
 func Load() (*Catalogue, error) {
 	c := &Catalogue{msgs: map[string]map[string]string{}}
+	entries, err := files.ReadDir("messages")
+	if err != nil {
+		return nil, err
+	}
 	for _, l := range Locales() {
-		raw, err := files.ReadFile("messages/" + l + ".json")
+		c.msgs[l] = map[string]string{}
+	}
+	for _, e := range entries {
+		name := e.Name()
+		lang := strings.TrimSuffix(name, ".json")
+		if i := strings.LastIndex(lang, "."); i >= 0 {
+			lang = lang[i+1:]
+		}
+		if !supported(lang) {
+			return nil, fmt.Errorf("messages/%s: unknown locale %q", name, lang)
+		}
+		raw, err := files.ReadFile("messages/" + name)
 		if err != nil {
 			return nil, err
 		}
 		m := map[string]string{}
 		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, fmt.Errorf("messages/%s.json: %w", l, err)
+			return nil, fmt.Errorf("messages/%s: %w", name, err)
 		}
-		c.msgs[l] = m
+		for k, v := range m {
+			if _, dup := c.msgs[lang][k]; dup {
+				return nil, fmt.Errorf("messages/%s: key %q defined twice", name, k)
+			}
+			c.msgs[lang][k] = v
+		}
 	}
 	var missing []string
 	for k := range c.msgs[FR] {
