@@ -3,7 +3,9 @@ package domain
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -68,4 +70,46 @@ func VerifyAuditChain(app core.App) (AuditReport, error) {
 func fail(rep AuditReport, ev AuditEvent, reason string) AuditReport {
 	rep.OK, rep.FirstBad, rep.Reason = false, &ev, reason
 	return rep
+}
+
+// Time parses the event's stored timestamp.
+func (e AuditEvent) Time() time.Time {
+	t, _ := time.Parse("2006-01-02 15:04:05.000Z", e.At)
+	return t
+}
+
+// FindSiteHistory returns the audit events of a site and of its phases,
+// milestones and documents, newest first.
+func FindSiteHistory(app core.App, siteID string, limit int) ([]AuditEvent, error) {
+	ids := []any{siteID}
+	for _, c := range []string{CollectionPhases, CollectionMilestones, CollectionDocuments} {
+		recs, err := app.FindAllRecords(c, dbx.HashExp{"site": siteID})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			ids = append(ids, r.Id)
+		}
+	}
+	rows := []struct {
+		Seq        int64  `db:"seq"`
+		At         string `db:"at"`
+		Actor      string `db:"actor"`
+		Action     string `db:"action"`
+		Collection string `db:"collection"`
+		Record     string `db:"record"`
+		Diff       string `db:"diff"`
+	}{}
+	err := app.DB().Select("seq", "at", "actor", "action", "collection", "record", "diff").From(CollectionAuditEvents).
+		Where(dbx.In("record", ids...)).OrderBy("seq DESC").Limit(int64(limit)).All(&rows)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AuditEvent, 0, len(rows))
+	for _, r := range rows {
+		ev := AuditEvent{Seq: r.Seq, At: r.At, Actor: r.Actor, Action: r.Action, Collection: r.Collection, Record: r.Record}
+		_ = json.Unmarshal([]byte(r.Diff), &ev.Diff)
+		out = append(out, ev)
+	}
+	return out, nil
 }

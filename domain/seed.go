@@ -15,6 +15,10 @@ const (
 	CollectionWorkTypes          = "work_types"
 	CollectionCompany            = "company"
 	CollectionSites              = "sites"
+	CollectionPhases             = "phases"
+	CollectionMilestones         = "milestones"
+	CollectionDocuments          = "documents"
+	CollectionClients            = "clients"
 	CollectionAuditEvents        = "audit_events"
 )
 
@@ -63,7 +67,7 @@ func SeedReference(app core.App, sector string) error {
 				return err
 			}
 		}
-		return nil
+		return seedSiteTemplates(tx, sector)
 	})
 }
 

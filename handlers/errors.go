@@ -78,6 +78,8 @@ func urlEscape(s string) string { return url.QueryEscape(s) }
 
 func urlParse(s string) (*url.URL, error) { return url.Parse(s) }
 
+func urlPathEscape(s string) string { return url.PathEscape(s) }
+
 // safeNext returns a local redirect target, or "/" (no open redirects).
 func safeNext(next string) string {
 	if next == "" || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {

@@ -7,4 +7,25 @@ import (
 
 // siteRoutes registers module 1: clients, sites, phases, milestones,
 // documents, people.
-func (h *Handlers) siteRoutes(r *router.Router[*core.RequestEvent]) {}
+func (h *Handlers) siteRoutes(r *router.Router[*core.RequestEvent]) {
+	s := h.module(r, "sites")
+	s.GET("/sites", h.sitesList)
+	s.GET("/sites/new", h.sitesNew)
+	s.POST("/sites", h.sitesCreate)
+	s.GET("/sites/{id}", h.siteShow("overview"))
+	for _, tab := range []string{"phases", "documents", "team", "resources", "incidents", "history"} {
+		s.GET("/sites/{id}/"+tab, h.siteShow(tab))
+	}
+	s.GET("/sites/{id}/edit", h.sitesEdit)
+	s.POST("/sites/{id}/edit", h.sitesUpdate)
+	s.POST("/sites/{id}/phases", h.phaseAdd)
+	s.POST("/sites/{id}/phases/{pid}", h.phaseUpdate)
+	s.POST("/sites/{id}/phases/{pid}/up", h.phaseMove(-1))
+	s.POST("/sites/{id}/phases/{pid}/down", h.phaseMove(+1))
+	s.POST("/sites/{id}/milestones", h.milestoneAdd)
+	s.POST("/sites/{id}/milestones/{mid}/reach", h.milestoneReach)
+	s.POST("/sites/{id}/documents", h.documentUpload)
+	// documents are also opened by crews from the crew app (their sites)
+	d := h.module(r, "crew")
+	d.GET("/documents/{id}/file", h.documentFile)
+}

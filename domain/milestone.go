@@ -1,0 +1,81 @@
+package domain
+
+import (
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Milestone states.
+const (
+	MilestoneReached  = "reached"
+	MilestoneOverdue  = "overdue"
+	MilestoneDueSoon  = "due_soon" // within 7 days
+	MilestoneUpcoming = "upcoming"
+	MilestoneUndated  = "undated"
+)
+
+// MilestoneState classifies a milestone at now: reached, overdue (due
+// date passed, not reached), due within 7 days, upcoming, or undated.
+func MilestoneState(due, reached, now time.Time) string {
+	switch {
+	case !reached.IsZero():
+		return MilestoneReached
+	case due.IsZero():
+		return MilestoneUndated
+	case dayOf(now).After(dayOf(due)):
+		return MilestoneOverdue
+	case dayOf(due).Sub(dayOf(now)) <= 7*24*time.Hour:
+		return MilestoneDueSoon
+	}
+	return MilestoneUpcoming
+}
+
+func dayOf(t time.Time) time.Time {
+	t = t.In(parisOrUTC())
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func parisOrUTC() *time.Location {
+	if l, err := time.LoadLocation("Europe/Paris"); err == nil {
+		return l
+	}
+	return time.UTC
+}
+
+// FindMilestones returns a site's milestones by due date.
+func FindMilestones(app core.App, siteID string) ([]*core.Record, error) {
+	return app.FindRecordsByFilter(CollectionMilestones, "site = {:site}", "due,position", 0, 0, dbx.Params{"site": siteID})
+}
+
+// AddMilestone adds a dated milestone to a site.
+func AddMilestone(app core.App, actor *core.Record, siteID, name string, due time.Time) (*core.Record, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, FieldError("milestone_name", "Le nom du jalon est obligatoire / the milestone name is required")
+	}
+	if due.IsZero() {
+		return nil, FieldError("milestone_due", "La date du jalon est obligatoire / the milestone date is required")
+	}
+	if _, err := app.FindRecordById(CollectionSites, siteID); err != nil {
+		return nil, Errorf(ENotFound, "Chantier introuvable / site not found")
+	}
+	return newChild(app, CollectionMilestones, map[string]any{"site": siteID, "name": name, "due": due.UTC()}, actor)
+}
+
+// ReachMilestone marks a milestone reached at now (or clears it).
+func ReachMilestone(app core.App, actor *core.Record, id string, reached bool, now time.Time) (*core.Record, error) {
+	m, err := app.FindRecordById(CollectionMilestones, id)
+	if err != nil {
+		return nil, Errorf(ENotFound, "Jalon introuvable / milestone not found")
+	}
+	if reached {
+		m.Set("reached_at", now.UTC())
+	} else {
+		m.Set("reached_at", "")
+	}
+	setActor(m, actor)
+	return m, app.Save(m)
+}

@@ -1,0 +1,124 @@
+package domain
+
+import (
+	"testing"
+	"time"
+)
+
+func fp(v float64) *float64 { return &v }
+
+func TestSiteInputValidate(t *testing.T) {
+	d := func(s string) time.Time { tm, _ := time.Parse("2006-01-02", s); return tm }
+	base := SiteInput{Code: "ch-01", Name: "École", Sector: SectorBTP}
+	scenarios := []struct {
+		name  string
+		edit  func(*SiteInput)
+		field string
+	}{
+		{"ok", func(*SiteInput) {}, ""},
+		{"no code", func(s *SiteInput) { s.Code = " " }, "code"},
+		{"code with space", func(s *SiteInput) { s.Code = "CH 01" }, "code"},
+		{"no name", func(s *SiteInput) { s.Name = "" }, "name"},
+		{"bad sector", func(s *SiteInput) { s.Sector = "agri" }, "sector"},
+		{"bad status", func(s *SiteInput) { s.Status = "closed" }, "status"},
+		{"end before start", func(s *SiteInput) { s.Start, s.End = d("2026-05-10"), d("2026-05-01") }, "end"},
+		{"same day", func(s *SiteInput) { s.Start, s.End = d("2026-05-10"), d("2026-05-10") }, ""},
+		{"negative budget", func(s *SiteInput) { s.Budget = -1 }, "budget"},
+		{"negative contract", func(s *SiteInput) { s.ContractAmount = -5 }, "contract_amount"},
+		{"lat without lng", func(s *SiteInput) { s.Lat = fp(47.2) }, "lat"},
+		{"lat out of range", func(s *SiteInput) { s.Lat, s.Lng = fp(95), fp(1) }, "lat"},
+		{"lng out of range", func(s *SiteInput) { s.Lat, s.Lng = fp(45), fp(190) }, "lng"},
+		{"coords ok", func(s *SiteInput) { s.Lat, s.Lng = fp(47.218), fp(-1.553) }, ""},
+		{"geofence too big", func(s *SiteInput) { s.GeofenceM = 6000 }, "geofence_m"},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			in := base
+			s.edit(&in)
+			err := in.Validate()
+			got := ""
+			if e, ok := err.(*Error); ok {
+				got = e.Field
+			} else if err != nil {
+				t.Fatalf("non-coded error %v", err)
+			}
+			if got != s.field {
+				t.Errorf("field = %q (%v), want %q", got, err, s.field)
+			}
+			if err == nil && (in.Code != "CH-01" || in.Status != SitePlanned || in.GeofenceM != 150) {
+				t.Errorf("normalisation: code %q status %q geofence %d", in.Code, in.Status, in.GeofenceM)
+			}
+		})
+	}
+}
+
+func TestPhaseInputValidate(t *testing.T) {
+	scenarios := []struct {
+		in         PhaseInput
+		field      string
+		wantStatus string
+		wantProg   float64
+	}{
+		{PhaseInput{Name: "Gros œuvre"}, "", "todo", 0},
+		{PhaseInput{Name: "GO", Progress: 40}, "", "in_progress", 40},
+		{PhaseInput{Name: "GO", Progress: 100}, "", "done", 100},
+		{PhaseInput{Name: "GO", Status: "done", Progress: 20}, "", "done", 100},
+		{PhaseInput{Name: "GO", Progress: 120}, "progress", "", 0},
+		{PhaseInput{Name: "GO", Progress: -1}, "progress", "", 0},
+		{PhaseInput{Name: ""}, "name", "", 0},
+		{PhaseInput{Name: "GO", Start: time.Date(2026, 5, 2, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}, "end", "", 0},
+	}
+	for i, s := range scenarios {
+		in := s.in
+		err := in.Validate()
+		field := ""
+		if e, ok := err.(*Error); ok {
+			field = e.Field
+		}
+		if field != s.field {
+			t.Errorf("%d: field %q, want %q", i, field, s.field)
+			continue
+		}
+		if err == nil && (in.Status != s.wantStatus || in.Progress != s.wantProg) {
+			t.Errorf("%d: status %q progress %v, want %q %v", i, in.Status, in.Progress, s.wantStatus, s.wantProg)
+		}
+	}
+}
+
+func TestMilestoneAndExpiryStates(t *testing.T) {
+	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	day := func(n int) time.Time { return now.AddDate(0, 0, n) }
+	ms := []struct {
+		due, reached time.Time
+		want         string
+	}{
+		{day(-1), time.Time{}, MilestoneOverdue},
+		{day(0), time.Time{}, MilestoneDueSoon},
+		{day(7), time.Time{}, MilestoneDueSoon},
+		{day(8), time.Time{}, MilestoneUpcoming},
+		{day(-3), day(-4), MilestoneReached},
+		{time.Time{}, time.Time{}, MilestoneUndated},
+	}
+	for i, s := range ms {
+		if got := MilestoneState(s.due, s.reached, now); got != s.want {
+			t.Errorf("milestone %d: %q, want %q", i, got, s.want)
+		}
+	}
+	ex := []struct {
+		until time.Time
+		want  string
+	}{
+		{time.Time{}, ExpiryNone},
+		{day(-1), ExpiryExpired},
+		{day(0), ExpirySoon7},
+		{day(7), ExpirySoon7},
+		{day(8), ExpirySoon30},
+		{day(30), ExpirySoon30},
+		{day(31), ExpiryOK},
+	}
+	for i, s := range ex {
+		if got := ExpiryState(s.until, now); got != s.want {
+			t.Errorf("expiry %d (%v): %q, want %q", i, s.until, got, s.want)
+		}
+	}
+}

@@ -1,0 +1,236 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/components"
+	"github.com/fieldops360/fieldops/views/i18n"
+	"github.com/fieldops360/fieldops/views/layouts"
+	"github.com/fieldops360/fieldops/views/sites"
+)
+
+// formDate parses an <input type=date> value ("" → zero); bad is set
+// when the value is not a date.
+func formDate(v string) (t time.Time, bad bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse("2006-01-02", v)
+	return t, err != nil
+}
+
+// formFloat parses a French or English decimal ("12 500,50" or "12500.5").
+func formFloat(v string) (float64, bool) {
+	v = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "", ",", ".").Replace(strings.TrimSpace(v))
+	if v == "" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	return f, err != nil
+}
+
+func dateValue(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(i18n.Paris()).Format("2006-01-02")
+}
+
+// parseSiteForm reads the site form into the domain input and the view
+// model (typed values kept); parse errors are returned per field.
+func parseSiteForm(e *core.RequestEvent, vm *sites.FormVM) (domain.SiteInput, map[string]string) {
+	ctx := e.Request.Context()
+	v := e.Request.FormValue
+	*vm = sites.FormVM{Shell: vm.Shell, ID: vm.ID, Code: v("code"), Name: v("name"), Sector: v("sector"), Status: v("status"),
+		Client: v("client"), Address: v("address"), Lat: v("lat"), Lng: v("lng"), Geofence: v("geofence_m"),
+		Start: v("start"), End: v("end"), Budget: v("budget"), ContractAmount: v("contract_amount"),
+		PM: v("project_manager"), Lead: v("site_lead"), Notes: v("notes"), Template: v("template"),
+		Voltage: v("voltage"), Networks: v("networks"), DICTRef: v("dict_ref")}
+	errs := map[string]string{}
+	in := domain.SiteInput{Code: vm.Code, Name: vm.Name, Sector: vm.Sector, Status: vm.Status, Client: vm.Client,
+		Address: vm.Address, ProjectManager: vm.PM, SiteLead: vm.Lead, Notes: vm.Notes, Template: vm.Template,
+		SectorFields: map[string]string{}}
+	bad := i18n.T(ctx, "form.bad_number")
+	var b bool
+	if in.Start, b = formDate(vm.Start); b {
+		errs["start"] = i18n.T(ctx, "form.bad_date")
+	}
+	if in.End, b = formDate(vm.End); b {
+		errs["end"] = i18n.T(ctx, "form.bad_date")
+	}
+	if in.Budget, b = formFloat(vm.Budget); b {
+		errs["budget"] = bad
+	}
+	if in.ContractAmount, b = formFloat(vm.ContractAmount); b {
+		errs["contract_amount"] = bad
+	}
+	if vm.Lat != "" || vm.Lng != "" {
+		lat, b1 := formFloat(vm.Lat)
+		lng, b2 := formFloat(vm.Lng)
+		if b1 {
+			errs["lat"] = bad
+		}
+		if b2 {
+			errs["lng"] = bad
+		}
+		if vm.Lat != "" {
+			in.Lat = &lat
+		}
+		if vm.Lng != "" {
+			in.Lng = &lng
+		}
+	}
+	if vm.Geofence != "" {
+		g, err := strconv.Atoi(strings.TrimSpace(vm.Geofence))
+		if err != nil {
+			errs["geofence_m"] = bad
+		}
+		in.GeofenceM = g
+	}
+	for k, val := range map[string]string{"voltage": vm.Voltage, "networks": vm.Networks, "dict_ref": vm.DICTRef} {
+		if val = strings.TrimSpace(val); val != "" {
+			in.SectorFields[k] = val
+		}
+	}
+	return in, errs
+}
+
+// fillSiteFormOptions sets the select options of the site form.
+func fillSiteFormOptions(e *core.RequestEvent, vm *sites.FormVM) {
+	ctx := e.Request.Context()
+	vm.Sectors, vm.Statuses = sectorOptions(ctx), statusOptions(ctx)
+	vm.PMs = peopleOptions(ctx, e.App, domain.RoleProjectManager, domain.RoleManager)
+	vm.Leads = peopleOptions(ctx, e.App, domain.RoleSiteLead, domain.RoleProjectManager)
+	vm.Clients = []components.Option{{Value: "", Label: "—"}}
+	clients, _ := e.App.FindRecordsByFilter(domain.CollectionClients, "", "name", 0, 0)
+	for _, c := range clients {
+		vm.Clients = append(vm.Clients, components.Option{Value: c.Id, Label: c.GetString("name")})
+	}
+	vm.Templates = []components.Option{{Value: "", Label: i18n.T(ctx, "sites.no_template")}}
+	tpls, _ := e.App.FindRecordsByFilter(domain.CollectionSiteTemplates, "", "name", 0, 0)
+	for _, t := range tpls {
+		vm.Templates = append(vm.Templates, components.Option{Value: t.GetString("code"), Label: t.GetString("name") + " (" + i18n.T(ctx, "sector."+t.GetString("sector")) + ")"})
+	}
+	vm.Voltages = []components.Option{{Value: "", Label: "—"}, {Value: "TBT", Label: "TBT"}, {Value: "BT", Label: "BT"}, {Value: "HTA", Label: "HTA"}, {Value: "HTB", Label: "HTB"}}
+}
+
+func (h *Handlers) siteFormShell(e *core.RequestEvent, title string) layouts.ShellVM {
+	ctx := e.Request.Context()
+	return h.shell(e, "sites", title, layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: title})
+}
+
+// sitesNew renders an empty site form.
+func (h *Handlers) sitesNew(e *core.RequestEvent) error {
+	if !domain.CanCreateSite(e.Auth) {
+		return h.errorPage(e, http.StatusForbidden)
+	}
+	c, _ := domain.FindCompany(e.App)
+	vm := sites.FormVM{Shell: h.siteFormShell(e, i18n.T(e.Request.Context(), "sites.new")), Sector: c.Sector(), Status: domain.SitePlanned, Geofence: "150"}
+	fillSiteFormOptions(e, &vm)
+	render(e.Response, e.Request, http.StatusOK, sites.FormPage(vm))
+	return nil
+}
+
+// sitesCreate creates a site (from a template when chosen).
+func (h *Handlers) sitesCreate(e *core.RequestEvent) error {
+	if !domain.CanCreateSite(e.Auth) {
+		return h.errorPage(e, http.StatusForbidden)
+	}
+	vm := sites.FormVM{Shell: h.siteFormShell(e, i18n.T(e.Request.Context(), "sites.new"))}
+	in, errs := parseSiteForm(e, &vm)
+	if len(errs) == 0 {
+		site, err := domain.CreateSite(e.App, e.Auth, in)
+		if err == nil {
+			return e.Redirect(http.StatusSeeOther, "/sites/"+site.Id+"?toast=saved")
+		}
+		if !fieldErr(e, err, errs) {
+			return h.fail(e, err)
+		}
+	}
+	fillSiteFormOptions(e, &vm)
+	vm.Errors = errs
+	render(e.Response, e.Request, http.StatusBadRequest, sites.FormPage(vm))
+	return nil
+}
+
+// fieldErr stores a domain EInvalid error in errs (keyed by field) and
+// reports whether it was one.
+func fieldErr(e *core.RequestEvent, err error, errs map[string]string) bool {
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Code != domain.EInvalid {
+		return false
+	}
+	f := de.Field
+	if f == "" {
+		f = "_form"
+	}
+	errs[f] = i18n.Localize(e.Request.Context(), de.Message)
+	return true
+}
+
+// loadSite finds the site of the {id} path value the user may see.
+func (h *Handlers) loadSite(e *core.RequestEvent) (*core.Record, error) {
+	s, err := e.App.FindRecordById(domain.CollectionSites, e.Request.PathValue("id"))
+	if err != nil || !domain.CanSeeSite(e.Auth, s) {
+		return nil, domain.Errorf(domain.ENotFound, "Chantier introuvable / site not found")
+	}
+	return s, nil
+}
+
+// sitesEdit renders the edit form of a site.
+func (h *Handlers) sitesEdit(e *core.RequestEvent) error {
+	s, err := h.loadSite(e)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	if !domain.CanEditSite(e.Auth, s) {
+		return h.errorPage(e, http.StatusForbidden)
+	}
+	sf := map[string]string{}
+	_ = s.UnmarshalJSONField("sector_fields", &sf)
+	vm := sites.FormVM{Shell: h.siteFormShell(e, s.GetString("code")), ID: s.Id, Code: s.GetString("code"), Name: s.GetString("name"),
+		Sector: s.GetString("sector"), Status: s.GetString("status"), Client: s.GetString("client"), Address: s.GetString("address"),
+		Geofence: strconv.Itoa(s.GetInt("geofence_m")), Start: dateValue(s.GetDateTime("start").Time()), End: dateValue(s.GetDateTime("end").Time()),
+		Budget: strconv.FormatFloat(s.GetFloat("budget"), 'f', -1, 64), ContractAmount: strconv.FormatFloat(s.GetFloat("contract_amount"), 'f', -1, 64),
+		PM: s.GetString("project_manager"), Lead: s.GetString("site_lead"), Notes: s.GetString("notes"),
+		Voltage: sf["voltage"], Networks: sf["networks"], DICTRef: sf["dict_ref"]}
+	if s.Get("lat") != nil && s.GetString("lat") != "" && !(s.GetFloat("lat") == 0 && s.GetFloat("lng") == 0) {
+		vm.Lat, vm.Lng = strconv.FormatFloat(s.GetFloat("lat"), 'f', -1, 64), strconv.FormatFloat(s.GetFloat("lng"), 'f', -1, 64)
+	}
+	fillSiteFormOptions(e, &vm)
+	render(e.Response, e.Request, http.StatusOK, sites.FormPage(vm))
+	return nil
+}
+
+// sitesUpdate saves the edit form.
+func (h *Handlers) sitesUpdate(e *core.RequestEvent) error {
+	s, err := h.loadSite(e)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	if !domain.CanEditSite(e.Auth, s) {
+		return h.errorPage(e, http.StatusForbidden)
+	}
+	vm := sites.FormVM{Shell: h.siteFormShell(e, s.GetString("code")), ID: s.Id}
+	in, errs := parseSiteForm(e, &vm)
+	in.Team = s.GetStringSlice("team")
+	if len(errs) == 0 {
+		if _, err := domain.UpdateSite(e.App, e.Auth, s.Id, in); err == nil {
+			return e.Redirect(http.StatusSeeOther, "/sites/"+s.Id+"?toast=saved")
+		} else if !fieldErr(e, err, errs) {
+			return h.fail(e, err)
+		}
+	}
+	fillSiteFormOptions(e, &vm)
+	vm.Errors = errs
+	render(e.Response, e.Request, http.StatusBadRequest, sites.FormPage(vm))
+	return nil
+}
