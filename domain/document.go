@@ -16,7 +16,9 @@ import (
 
 // Document kinds of a site (plans, building permit, PPSPS safety plan,
 // DT-DICT receipts, contract, other).
-func DocumentKinds() []string { return []string{"plan", "permit", "ppsps", "dict", "contract", "other"} }
+func DocumentKinds() []string {
+	return []string{"plan", "permit", "ppsps", "dict", "contract", "other"}
+}
 
 // Expiry states of a dated document or clearance.
 const (
