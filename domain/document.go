@@ -79,7 +79,7 @@ func UploadDocument(app core.App, actor *core.Record, siteID string, in Document
 		in.Title = strings.TrimSuffix(file.OriginalName, "."+extOf(file.OriginalName))
 	}
 	if in.Kind == "dict" && in.ValidUntil.IsZero() {
-		in.ValidUntil = now.AddDate(0, 3, 0)
+		in.ValidUntil = AddMonths(now, 3)
 	}
 	sum, mime, err := fileFacts(file)
 	if err != nil {
@@ -159,4 +159,13 @@ func fileFacts(f *filesystem.File) (sum, mime string, err error) {
 // FindDocuments returns a site's documents, current versions first.
 func FindDocuments(app core.App, siteID string) ([]*core.Record, error) {
 	return app.FindRecordsByFilter(CollectionDocuments, "site = {:site}", "-current,kind,title,-version", 0, 0, dbx.Params{"site": siteID})
+}
+
+// AddMonths adds n calendar months to t, clamping to the end of the
+// target month (29 November + 3 months = 28 February), as validity
+// periods are read in French practice.
+func AddMonths(t time.Time, n int) time.Time {
+	first := time.Date(t.Year(), t.Month(), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location()).AddDate(0, n, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(t.Day(), last)-1)
 }

@@ -94,7 +94,7 @@ func AddClearance(app core.App, actor *core.Record, userID string, in ClearanceI
 		return nil, FieldError("valid_until", "La fin de validité doit suivre l'obtention / validity must end after it was obtained")
 	}
 	if in.ValidUntil.IsZero() && !in.ObtainedOn.IsZero() && kind.GetInt("validity_months") > 0 {
-		in.ValidUntil = in.ObtainedOn.AddDate(0, kind.GetInt("validity_months"), 0)
+		in.ValidUntil = AddMonths(in.ObtainedOn, kind.GetInt("validity_months"))
 	}
 	if in.Document != nil && in.Document.Size > 10<<20 {
 		return nil, FieldError("document", "Document trop volumineux (10 Mo au plus) / document too large (10 MB at most)")

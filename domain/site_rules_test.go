@@ -122,3 +122,23 @@ func TestMilestoneAndExpiryStates(t *testing.T) {
 		}
 	}
 }
+
+func TestAddMonths(t *testing.T) {
+	d := func(s string) time.Time { tm, _ := time.Parse("2006-01-02", s); return tm }
+	scenarios := []struct {
+		from string
+		n    int
+		want string
+	}{
+		{"2026-11-29", 3, "2027-02-28"},
+		{"2026-01-31", 1, "2026-02-28"},
+		{"2028-01-31", 1, "2028-02-29"},
+		{"2026-05-15", 36, "2029-05-15"},
+		{"2026-03-31", -1, "2026-02-28"},
+	}
+	for _, s := range scenarios {
+		if got := AddMonths(d(s.from), s.n).Format("2006-01-02"); got != s.want {
+			t.Errorf("AddMonths(%s, %d) = %s, want %s", s.from, s.n, got, s.want)
+		}
+	}
+}

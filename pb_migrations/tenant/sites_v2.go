@@ -15,8 +15,8 @@ const (
 	ruleSiteDayToDay = ruleManagerOrAdmin + ` || (` + ruleUser + ` && (site.project_manager = @request.auth.id || site.site_lead = @request.auth.id))`
 	ruleSitePMOnly   = ruleManagerOrAdmin + ` || (` + ruleUser + ` && site.project_manager = @request.auth.id)`
 	// crews see the sites whose team they are in
-	ruleSiteRead      = ruleUser + ` && (@request.auth.role != "crew" || team ?= @request.auth.id || site_lead = @request.auth.id)`
-	ruleSiteChildRead = ruleUser + ` && (@request.auth.role != "crew" || site.team ?= @request.auth.id)`
+	ruleSiteRead      = ruleUser + ` && (@request.auth.role != "crew" || team.id ?= @request.auth.id || site_lead = @request.auth.id)`
+	ruleSiteChildRead = ruleUser + ` && (@request.auth.role != "crew" || site.team.id ?= @request.auth.id || site.site_lead = @request.auth.id)`
 )
 
 // sitesV2Up extends the sites and people schema for module 1: site team,
