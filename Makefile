@@ -10,7 +10,7 @@ BIN := bin/fieldops
 DEMO_DIR ?= ./pb_data
 HTTP ?= 127.0.0.1:8090
 
-.PHONY: all build demo test test-go test-browser test-deps check-generated check-format vet generate assets lint bench deps clean
+.PHONY: all build demo test test-go test-browser test-deps check-deploy check-generated check-format vet generate assets lint bench deps clean
 
 MAILPIT_VERSION := v1.33.1
 TOOLS_BIN := $(CURDIR)/tools/bin
@@ -58,7 +58,10 @@ test-go: test-deps
 test-browser: test-deps ## headless Chromium: role homes, Datastar under CSP, axe-core
 	FIELDOPS_STRICT=1 go test -tags no_default_driver,browser -count=1 -run Browser ./handlers/
 
-test: deps lint test-go test-browser ## all tests
+check-deploy: build ## delivery checks (Dockerfile, Helm, Ansible, Packer, Terraform, workflows, monitoring); installs pinned tools when missing
+	scripts/check-deploy/check-deploy.sh
+
+test: deps lint test-go test-browser check-deploy ## all tests
 
 bench: deps ## benchmarks (figures recorded in docs/performance.md)
 	scripts/bench/run.sh

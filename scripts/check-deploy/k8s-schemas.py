@@ -44,9 +44,7 @@ def fix(node, strict):
         return out
     out = {}
     for k, v in node.items():
-        if k == "$ref" and isinstance(v, str):
-            out[k] = v.replace("#/definitions/", "#/definitions/")
-        elif k in ("properties", "definitions", "patternProperties"):
+        if k in ("properties", "definitions", "patternProperties"):
             out[k] = {pk: fix(pv, strict) for pk, pv in v.items()}
         else:
             out[k] = fix(v, strict)

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Generates the Grafana dashboards (dashboards as code): python3 dashboards.py dashboards/
+
+scripts/check-deploy regenerates them into a scratch directory and fails when the committed JSON differs."""
+import json
+DS = {"type": "prometheus", "uid": "${datasource}"}
+def tgt(expr, legend="", ref="A", instant=False):
+    t = {"datasource": DS, "expr": expr, "legendFormat": legend or "__auto", "refId": ref, "range": not instant, "instant": instant}
+    return t
+class D:
+    def __init__(s): s.panels=[]; s.id=1; s.y=0; s.x=0; s.rowh=0
+    def add(s, p, w, h):
+        if s.x + w > 24: s.x=0; s.y+=s.rowh; s.rowh=0
+        p["id"]=s.id; s.id+=1
+        p["gridPos"]={"h":h,"w":w,"x":s.x,"y":s.y}
+        s.x+=w; s.rowh=max(s.rowh,h)
+        s.panels.append(p)
+    def row(s, title):
+        if s.x: s.x=0; s.y+=s.rowh; s.rowh=0
+        s.panels.append({"id":s.id,"type":"row","title":title,"collapsed":False,"gridPos":{"h":1,"w":24,"x":0,"y":s.y},"panels":[]})
+        s.id+=1; s.y+=1
+def stat(title, expr, unit="none", desc="", thresholds=None, legend=""):
+    steps = thresholds or [{"color":"green","value":None}]
+    return {"type":"stat","title":title,"description":desc,"datasource":DS,
+            "targets":[tgt(expr, legend, instant=True)],
+            "fieldConfig":{"defaults":{"unit":unit,"thresholds":{"mode":"absolute","steps":steps},"color":{"mode":"thresholds"}},"overrides":[]},
+            "options":{"reduceOptions":{"calcs":["lastNotNull"],"fields":"","values":False},"colorMode":"value","graphMode":"area","justifyMode":"auto","orientation":"auto","textMode":"auto","wideLayout":True,"showPercentChange":False,"percentChangeColorMode":"standard"}}
+def ts(title, targets, unit="none", desc="", stack=False):
+    return {"type":"timeseries","title":title,"description":desc,"datasource":DS,
+            "targets":[tgt(e,l,chr(65+i)) for i,(e,l) in enumerate(targets)],
+            "fieldConfig":{"defaults":{"unit":unit,"custom":{"drawStyle":"line","lineWidth":1,"fillOpacity":10,"showPoints":"never","stacking":{"mode":"normal" if stack else "none","group":"A"}},"color":{"mode":"palette-classic"}},"overrides":[]},
+            "options":{"legend":{"displayMode":"table","placement":"bottom","showLegend":True,"calcs":["lastNotNull","max"]},"tooltip":{"mode":"multi","sort":"desc"}}}
+def table(title, expr, unit="none", desc=""):
+    return {"type":"table","title":title,"description":desc,"datasource":DS,
+            "targets":[dict(tgt(expr, "", instant=True), format="table")],
+            "fieldConfig":{"defaults":{"unit":unit},"overrides":[]},
+            "options":{"showHeader":True,"cellHeight":"sm","frameIndex":0},
+            "transformations":[{"id":"organize","options":{"excludeByName":{"Time":True}}}]}
+def var_ds():
+    return {"name":"datasource","label":"Prometheus","type":"datasource","query":"prometheus","current":{"text":"","value":""},"hide":0,"refresh":1,"regex":"","options":[]}
+def var_q(name, label, query, multi=True, include_all=True):
+    return {"name":name,"label":label,"type":"query","datasource":DS,"query":{"query":query,"refId":"PrometheusVariableQueryEditor-VariableQuery"},
+            "definition":query,"refresh":2,"sort":1,"multi":multi,"includeAll":include_all,"current":{"text":"","value":""},"hide":0,"options":[],"regex":""}
+def dash(uid, title, desc, panels, variables, tags):
+    return {"uid":uid,"title":title,"description":desc,"tags":["fieldops"]+tags,"timezone":"browser","editable":True,
+            "graphTooltip":1,"schemaVersion":39,"version":1,"refresh":"30s","time":{"from":"now-6h","to":"now"},
+            "timepicker":{},"fiscalYearStartMonth":0,"liveNow":False,"weekStart":"",
+            "annotations":{"list":[{"builtIn":1,"datasource":{"type":"grafana","uid":"-- Grafana --"},"enable":True,"hide":True,"iconColor":"rgba(0, 211, 255, 1)","name":"Annotations & Alerts","type":"dashboard"}]},
+            "links":[{"title":"FieldOps360","type":"dashboards","tags":["fieldops"],"asDropdown":True,"includeVars":True,"keepTime":True,"icon":"external link","targetBlank":False,"tooltip":"","url":""}],
+            "templating":{"list":variables},"panels":panels}
+J='job=~"$job"'
+RED=[{"color":"green","value":None},{"color":"red","value":1}]
+# ---------- overview
+d=D()
+d.row("Service")
+d.add(stat("Instances up", f'sum(up{{{J}}})', desc="Scraped fieldops shards answering /metrics."),4,4)
+d.add(stat("Requests / s", f'sum(rate(fieldops_http_requests_total{{{J}}}[$__rate_interval]))', "reqps"),4,4)
+d.add(stat("5xx ratio", f'sum(rate(fieldops_http_requests_total{{{J},code=~"5..",route!~".*/stream"}}[$__rate_interval])) / sum(rate(fieldops_http_requests_total{{{J},route!~".*/stream"}}[$__rate_interval]))', "percentunit",
+            thresholds=[{"color":"green","value":None},{"color":"orange","value":0.001},{"color":"red","value":0.0144}]),4,4)
+d.add(stat("p95 latency", f'histogram_quantile(0.95, sum by (le) (rate(fieldops_http_request_duration_seconds_bucket{{{J},route!~".*/stream"}}[$__rate_interval])))', "s",
+            thresholds=[{"color":"green","value":None},{"color":"red","value":0.5}]),4,4)
+d.add(stat("Open tenants", f'sum(fieldops_open_tenants{{{J}}})'),4,4)
+d.add(stat("Live streams (SSE)", f'sum(fieldops_sse_clients{{{J}}})'),4,4)
+d.add(ts("Requests by status code", [(f'sum by (code) (rate(fieldops_http_requests_total{{{J}}}[$__rate_interval]))', "{{code}}")], "reqps", stack=True),12,8)
+d.add(ts("Latency (streams excluded)", [
+    (f'histogram_quantile(0.50, sum by (le) (rate(fieldops_http_request_duration_seconds_bucket{{{J},route!~".*/stream"}}[$__rate_interval])))', "p50"),
+    (f'histogram_quantile(0.95, sum by (le) (rate(fieldops_http_request_duration_seconds_bucket{{{J},route!~".*/stream"}}[$__rate_interval])))', "p95"),
+    (f'histogram_quantile(0.99, sum by (le) (rate(fieldops_http_request_duration_seconds_bucket{{{J},route!~".*/stream"}}[$__rate_interval])))', "p99")], "s"),12,8)
+d.add(table("Slowest routes (p95, 5 min)", f'topk(10, fieldops:http_request_duration_seconds:p95_5m_by_route{{{J}}})', "s"),12,8)
+d.add(ts("Requests by route", [(f'topk(10, sum by (route) (rate(fieldops_http_requests_total{{{J}}}[$__rate_interval])))', "{{route}}")], "reqps"),12,8)
+d.row("Tenants")
+d.add(ts("Open tenants per shard", [(f'fieldops_open_tenants{{{J}}}', "{{instance}}")]),8,8)
+d.add(ts("Tenant opens / closes", [(f'sum(rate(fieldops_tenant_opens_total{{{J}}}[$__rate_interval]))', "opens"),(f'sum(rate(fieldops_tenant_closes_total{{{J}}}[$__rate_interval]))', "closes")], "ops"),8,8)
+d.add(table("Largest tenant databases", f'topk(15, fieldops_tenant_db_bytes{{{J}}})', "bytes"),8,8)
+d.row("Replication and backups")
+d.add(stat("Replication child", f'min(fieldops_replicate_child_up{{{J}}})', desc="1 = every shard's replication child is running.",
+           thresholds=[{"color":"red","value":None},{"color":"green","value":1}]),4,6)
+d.add(ts("Replication lag (worst databases)", [(f'topk(5, fieldops_replication_lag_seconds{{{J}}})', "{{instance}} {{db}}")], "s"),10,6)
+d.add(ts("Replication errors", [(f'sum by (db) (increase(fieldops_replication_errors_total{{{J}}}[$__rate_interval]))', "{{db}}")]),10,6)
+d.add(table("Restore drills: age of last success", f'time() - fieldops_restore_drill_last_success_timestamp_seconds{{{J}}}', "s"),12,8)
+d.add(ts("Background jobs p95", [(f'histogram_quantile(0.95, sum by (job, le) (rate(fieldops_job_duration_seconds_bucket{{{J}}}[$__rate_interval])))', "{{job}}")], "s"),12,8)
+d.row("Host")
+d.add(ts("Data volume free", [('fieldops:data_volume_avail:ratio', "{{instance}}{{persistentvolumeclaim}}")], "percentunit"),8,8)
+d.add(table("Certificates: days left", f'(fieldops_certificate_expiry_timestamp_seconds{{{J}}} - time()) / 86400', "d"),8,8)
+d.add(ts("Process memory / CPU", [(f'process_resident_memory_bytes{{{J}}}', "rss {{instance}}"),(f'go_memstats_heap_inuse_bytes{{{J}}}', "heap {{instance}}")], "bytes"),8,8)
+overview=dash("fieldops-overview","FieldOps360 — platform overview","Traffic, latency, tenants, replication, disk and certificates of every shard.",d.panels,
+    [var_ds(), var_q("job","Job",'label_values(fieldops_http_requests_total, job)')],["overview"])
+# ---------- tenant drill-down
+T='tenant=~"$tenant"'; DB='db=~"$tenant"'
+d=D()
+d.row("Tenant $tenant")
+d.add(stat("Database size", f'sum(fieldops_tenant_db_bytes{{{J},{T}}})', "bytes"),6,4)
+d.add(stat("Replication lag", f'max(fieldops_replication_lag_seconds{{{J},{DB}}})', "s",
+           thresholds=[{"color":"green","value":None},{"color":"orange","value":60},{"color":"red","value":900}]),6,4)
+d.add(stat("Last good restore drill", f'time() - max(fieldops_restore_drill_last_success_timestamp_seconds{{{J},{DB}}})', "s",
+           thresholds=[{"color":"green","value":None},{"color":"red","value":691200}]),6,4)
+d.add(stat("Drill failures (7 d)", f'sum(increase(fieldops_restore_drill_failures_total{{{J},{DB}}}[7d]))', thresholds=RED),6,4)
+d.add(ts("Database size", [(f'fieldops_tenant_db_bytes{{{J},{T}}}', "{{tenant}}")], "bytes"),12,8)
+d.add(ts("Replication lag", [(f'fieldops_replication_lag_seconds{{{J},{DB}}}', "{{db}}")], "s"),12,8)
+d.add(ts("Replication errors", [(f'sum by (db) (increase(fieldops_replication_errors_total{{{J},{DB}}}[$__rate_interval]))', "{{db}}")]),12,8)
+d.add(table("Certificates of the tenant's hosts (days left)", f'(fieldops_certificate_expiry_timestamp_seconds{{{J},host=~"$tenant[.].*|$host"}} - time()) / 86400', "d"),12,8)
+d.add(ts("Share of platform storage", [(f'sum(fieldops_tenant_db_bytes{{{J},{T}}}) / sum(fieldops_tenant_db_bytes{{{J}}})', "$tenant")], "percentunit"),12,8)
+d.add(ts("Shard load (requests on the tenant's shard)", [(f'sum by (instance) (rate(fieldops_http_requests_total{{{J}}}[$__rate_interval])) and on (instance) max by (instance) (fieldops_tenant_db_bytes{{{J},{T}}})', "{{instance}}")], "reqps",
+    desc="HTTP metrics carry no tenant label (cardinality): this is the load of the shard hosting the tenant."),12,8)
+tenant=dash("fieldops-tenant","FieldOps360 — tenant drill-down","One customer: database size, replication lag, restore drills, certificates, its shard's load.",d.panels,
+    [var_ds(), var_q("job","Job",'label_values(fieldops_tenant_db_bytes, job)'),
+     var_q("tenant","Tenant",'label_values(fieldops_tenant_db_bytes{job=~"$job"}, tenant)', multi=False, include_all=False),
+     {"name":"host","label":"Custom host (regex)","type":"textbox","query":"","current":{"text":"","value":""},"hide":0,"options":[]}],["tenant"])
+# ---------- SLO
+d=D()
+d.row("Availability objective 99.9 % (30 days)")
+d.add(stat("Availability (30 d)", f'1 - (sum(increase(fieldops_http_requests_total{{{J},code=~"5..",route!~".*/stream"}}[30d])) / sum(increase(fieldops_http_requests_total{{{J},route!~".*/stream"}}[30d])))', "percentunit",
+           thresholds=[{"color":"red","value":None},{"color":"green","value":0.999}]),6,5)
+d.add(stat("Error budget left (30 d)", f'1 - (sum(increase(fieldops_http_requests_total{{{J},code=~"5..",route!~".*/stream"}}[30d])) / sum(increase(fieldops_http_requests_total{{{J},route!~".*/stream"}}[30d]))) / 0.001', "percentunit",
+           thresholds=[{"color":"red","value":None},{"color":"orange","value":0.25},{"color":"green","value":0.5}]),6,5)
+d.add(stat("Burn rate 1 h", f'max(fieldops:slo_errors:ratio_rate1h{{{J}}}) / 0.001', thresholds=[{"color":"green","value":None},{"color":"orange","value":6},{"color":"red","value":14.4}]),6,5)
+d.add(stat("Burn rate 6 h", f'max(fieldops:slo_errors:ratio_rate6h{{{J}}}) / 0.001', thresholds=[{"color":"green","value":None},{"color":"orange","value":3},{"color":"red","value":6}]),6,5)
+d.add(ts("Burn rates (1 = budget spent exactly in 30 days)", [
+    (f'max(fieldops:slo_errors:ratio_rate5m{{{J}}}) / 0.001', "5m"),
+    (f'max(fieldops:slo_errors:ratio_rate1h{{{J}}}) / 0.001', "1h"),
+    (f'max(fieldops:slo_errors:ratio_rate6h{{{J}}}) / 0.001', "6h"),
+    (f'max(fieldops:slo_errors:ratio_rate1d{{{J}}}) / 0.001', "1d"),
+    (f'max(fieldops:slo_errors:ratio_rate3d{{{J}}}) / 0.001', "3d")]),24,8)
+d.row("Latency objective: p95 under 500 ms")
+d.add(ts("p95 / p99 against the objective", [
+    (f'max(fieldops:http_request_duration_seconds:p95_5m{{{J}}})', "p95"),
+    (f'max(fieldops:http_request_duration_seconds:p99_5m{{{J}}})', "p99"),
+    ('vector(0.5)', "objective")], "s"),12,8)
+d.add(table("Routes over the objective", f'fieldops:http_request_duration_seconds:p95_5m_by_route{{{J}}} > 0.5', "s"),12,8)
+d.row("Data protection objectives")
+d.add(ts("Replication lag vs 60 s objective", [(f'max(fieldops:replication_lag_seconds:max{{{J}}})', "worst"),('vector(60)', "objective")], "s"),12,8)
+d.add(stat("Databases without a drill in 8 days", f'count((time() - fieldops_restore_drill_last_success_timestamp_seconds{{{J}}}) > 691200) or vector(0)', thresholds=RED),6,8)
+d.add(stat("Certificates under 14 days", f'count((fieldops_certificate_expiry_timestamp_seconds{{{J}}} - time()) < 1209600) or vector(0)', thresholds=RED),6,8)
+slo=dash("fieldops-slo","FieldOps360 — SLO and error budget","Availability 99.9 %, p95 latency, replication lag, restore drills, certificates: burn rates as in the alert rules.",d.panels,
+    [var_ds(), var_q("job","Job",'label_values(fieldops_http_requests_total, job)')],["slo"])
+import sys
+out=sys.argv[1]
+for name,db in (("fieldops-overview",overview),("fieldops-tenant",tenant),("fieldops-slo",slo)):
+    with open(f"{out}/{name}.json","w") as f:
+        json.dump(db,f,indent=2,ensure_ascii=False); f.write("\n")

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Policy checks on manifests rendered by `helm template` (what kubeconform cannot know).
+
+  chart-policy.py MODE RENDERED.yaml [crds|no-crds]      MODE: all | app | router | dedicated
+  (crds: rendered with the monitoring CRDs available; no-crds: rendered without them)
+
+Checks: every container runs non-root with a read-only root filesystem, no privilege escalation,
+all capabilities dropped, resource requests and a memory limit; serve has startup/liveness/readiness
+probes on /healthz and /readyz; the replication sidecar is a native sidecar (init container with
+restartPolicy Always) that starts before serve; the grace period covers serve's drain; volumes
+mounted at /data and /tmp; PDB, NetworkPolicy and topology spread present; the Ingress serves
+<domain>, *.<domain> and the custom hosts; in router mode the stable Service selects a colour;
+ServiceMonitor/PrometheusRule only rendered when the cluster has their CRDs.
+Exit 0 when every check passes, 1 otherwise (one line per violation).
+"""
+import sys
+
+import yaml
+
+errors = []
+
+
+def fail(msg):
+    errors.append(msg)
+
+
+def kinds(docs, kind):
+    return [d for d in docs if d.get("kind") == kind]
+
+
+def check_container(c, where):
+    sc = c.get("securityContext") or {}
+    if sc.get("readOnlyRootFilesystem") is not True:
+        fail(f"{where}: readOnlyRootFilesystem is not true")
+    if sc.get("allowPrivilegeEscalation") is not False:
+        fail(f"{where}: allowPrivilegeEscalation is not false")
+    if "ALL" not in ((sc.get("capabilities") or {}).get("drop") or []):
+        fail(f"{where}: capabilities are not all dropped")
+    res = c.get("resources") or {}
+    if not (res.get("requests") or {}).get("memory") or not (res.get("requests") or {}).get("cpu"):
+        fail(f"{where}: no cpu/memory requests")
+    if not (res.get("limits") or {}).get("memory"):
+        fail(f"{where}: no memory limit")
+    mounts = {m["mountPath"] for m in c.get("volumeMounts") or []}
+    for p in ("/data", "/tmp"):
+        if p not in mounts:
+            fail(f"{where}: {p} not mounted")
+
+
+def seconds(go_duration):
+    total, num = 0, ""
+    for ch in go_duration:
+        if ch.isdigit():
+            num += ch
+        else:
+            total += int(num or 0) * {"h": 3600, "m": 60, "s": 1}[ch]
+            num = ""
+    return total
+
+
+def check_app(docs, dedicated):
+    sts = kinds(docs, "StatefulSet")
+    if len(sts) != 1:
+        fail(f"expected 1 StatefulSet, got {len(sts)}")
+        return
+    s = sts[0]
+    spec = s["spec"]["template"]["spec"]
+    psc = spec.get("securityContext") or {}
+    if psc.get("runAsNonRoot") is not True or not psc.get("runAsUser"):
+        fail("pod: runAsNonRoot/runAsUser not set")
+    if (psc.get("seccompProfile") or {}).get("type") != "RuntimeDefault":
+        fail("pod: seccompProfile is not RuntimeDefault")
+    if spec.get("automountServiceAccountToken") is not False:
+        fail("pod: service account token is mounted (the app never calls the API)")
+    containers = {c["name"]: c for c in spec["containers"]}
+    inits = spec.get("initContainers") or []
+    serve = containers.get("serve")
+    if not serve:
+        fail("no serve container")
+        return
+    for c in spec["containers"] + inits:
+        check_container(c, f"container {c['name']}")
+    if serve.get("args", [None])[0] != "serve":
+        fail("serve container does not run `fieldops serve`")
+    for probe, path in (("startupProbe", "/healthz"), ("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
+        got = ((serve.get(probe) or {}).get("httpGet") or {}).get("path")
+        if got != path:
+            fail(f"serve: {probe} path is {got}, want {path}")
+    env = {e["name"]: e.get("value") for e in serve.get("env") or []}
+    names = [c["name"] for c in inits]
+    if env.get("FIELDOPS_REPLICA", "off") != "off":
+        if "replicate" not in names:
+            fail("replication configured but no replicate sidecar")
+        else:
+            rep = inits[names.index("replicate")]
+            if rep.get("restartPolicy") != "Always":
+                fail("replicate is not a native sidecar (restartPolicy: Always)")
+            if rep.get("args") != ["replicate"]:
+                fail("replicate sidecar does not run `fieldops replicate`")
+            if not rep.get("startupProbe"):
+                fail("replicate sidecar has no startup probe (serve would start before it)")
+            rep_env = {e["name"]: e.get("value") for e in rep.get("env") or []}
+            if rep_env.get("FIELDOPS_REPLICA") != env.get("FIELDOPS_REPLICA"):
+                fail("serve and replicate disagree on FIELDOPS_REPLICA")
+    if dedicated and "provision" not in names:
+        fail("dedicated mode without the provision init container")
+    if "restore" in names and "replicate" in names and names.index("restore") > names.index("replicate"):
+        fail("restore must run before the replicate sidecar starts")
+    cm = kinds(docs, "ConfigMap")
+    grace = seconds(cm[0]["data"].get("FIELDOPS_GRACE", "20s")) if cm else 20
+    if spec.get("terminationGracePeriodSeconds", 30) < grace + 10:
+        fail(f"terminationGracePeriodSeconds {spec.get('terminationGracePeriodSeconds')} does not cover --grace {grace}s")
+    if not spec.get("topologySpreadConstraints") and not dedicated:
+        fail("no topology spread constraints")
+    vct = s["spec"].get("volumeClaimTemplates") or []
+    if not vct or vct[0]["metadata"]["name"] != "data":
+        fail("no data volumeClaimTemplate")
+    if not kinds(docs, "PodDisruptionBudget") and not dedicated:
+        fail("no PodDisruptionBudget")
+    if not kinds(docs, "NetworkPolicy"):
+        fail("no NetworkPolicy")
+    if not [d for d in kinds(docs, "Service") if d["spec"].get("clusterIP") == "None"]:
+        fail("no headless Service")
+
+
+def check_router(docs, mode):
+    ing = kinds(docs, "Ingress")
+    if len(ing) != 1:
+        fail(f"expected 1 Ingress, got {len(ing)}")
+        return
+    hosts = [r["host"] for r in ing[0]["spec"]["rules"]]
+    wild = [h for h in hosts if h.startswith("*.")]
+    if not wild:
+        fail("Ingress has no wildcard tenant host")
+    elif wild[0][2:] not in hosts:
+        fail("Ingress does not serve the platform host <domain>")
+    services = {d["metadata"]["name"]: d for d in kinds(docs, "Service")}
+    for r in ing[0]["spec"]["rules"]:
+        for p in r["http"]["paths"]:
+            name = p["backend"]["service"]["name"]
+            if name not in services:
+                fail(f"Ingress host {r['host']} points at missing Service {name}")
+    if mode == "router":
+        stable = [s for s in services.values() if s["metadata"]["labels"].get("fieldops.io/service") == "client"]
+        if not stable or "fieldops.io/color" not in stable[0]["spec"]["selector"]:
+            fail("router: the stable Service does not select a colour")
+        if kinds(docs, "StatefulSet"):
+            fail("router mode renders a StatefulSet")
+
+
+def main():
+    mode, path = sys.argv[1], sys.argv[2]
+    crds = sys.argv[3] if len(sys.argv) > 3 else ""
+    with open(path) as f:
+        docs = [d for d in yaml.safe_load_all(f) if d]
+    crd_kinds = {d["kind"] for d in docs} & {"ServiceMonitor", "PrometheusRule"}
+    if crds == "no-crds" and crd_kinds:
+        fail(f"{sorted(crd_kinds)} rendered although the cluster has no such CRD")
+    if crds == "crds":
+        if mode in ("all", "app", "dedicated") and "ServiceMonitor" not in crd_kinds:
+            fail("ServiceMonitor missing although the CRD is available")
+        if mode in ("all", "router", "dedicated") and "PrometheusRule" not in crd_kinds:
+            fail("PrometheusRule missing although the CRD is available")
+        if mode == "app" and "PrometheusRule" in crd_kinds:
+            fail("a colour release renders the PrometheusRule (rules would be evaluated twice)")
+    if mode in ("all", "app", "dedicated"):
+        check_app(docs, mode == "dedicated")
+    if mode in ("all", "router", "dedicated"):
+        check_router(docs, mode)
+    for e in errors:
+        print(f"policy: {path}: {e}")
+    sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    main()

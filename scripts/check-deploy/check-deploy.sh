@@ -1,0 +1,435 @@
+#!/usr/bin/env bash
+# make check-deploy: verifies every delivery artefact with the ecosystem's own tools and proves,
+# with deliberately broken fixtures (testdata/), that each check rejects what it must reject.
+#
+#   scripts/check-deploy/check-deploy.sh [--only a,b,...] [--list]
+#
+# Groups: tools (installs), shell, docker, helm, monitoring, ansible, packer, terraform, workflows.
+# Installs what is missing, pinned, idempotently: Debian packages (apt), Go tools built from
+# tools/go.mod, tools/tofu/, tools/dockerlint/ and tools/dashcheck/ (go.mod each) into tools/bin, npm from
+# scripts/check-deploy/package-lock.json, Kubernetes JSON schemas generated into
+# .cache/check-deploy. Prints one verdict line per check (PASS/FAIL/SKIP name (seconds)) and exits
+# 1 if any check failed. Needs root (apt, and the Ansible run starts the server as `nobody`).
+# Cold install on a 2-core machine: about 10 minutes (docs/deployment.md); warm run: about 2 minutes.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE="$ROOT/scripts/check-deploy"
+TD="$HERE/testdata"
+TOOLS="$ROOT/tools/bin"
+CACHE="$ROOT/.cache/check-deploy"
+LOGS="$CACHE/logs"
+mkdir -p "$TOOLS" "$LOGS"
+export PATH="$TOOLS:$HERE/node_modules/.bin:$PATH"
+export GOTOOLCHAIN=go1.27.3
+export GOFLAGS=-trimpath            # not the app's build tags: these are separate modules
+export TF_CLI_CONFIG_FILE="$CACHE/tofurc"
+: > "$TF_CLI_CONFIG_FILE"
+export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 NO_COLOR=1 PY_COLORS=0
+
+# Pinned versions (Go tools: exact versions in tools/go.mod and tools/{tofu,dockerlint,dashcheck}/go.mod).
+K8S_VERSION=1.37.2                  # schemas: k8s.io/kubernetes api/openapi-spec/swagger.json
+PROM_OPERATOR_VERSION=v0.85.0       # CRDs of ServiceMonitor / PrometheusRule
+APT_TOOLS=(ansible-playbook:ansible ansible-lint:ansible-lint packer:packer promtool:prometheus
+           amtool:prometheus-alertmanager shellcheck:shellcheck systemd-analyze:systemd
+           setpriv:util-linux nft:nftables curl:curl python3:python3 npm:npm)
+GO_TOOLS=(kubeconform:github.com/yannh/kubeconform/cmd/kubeconform
+          actionlint:github.com/rhysd/actionlint/cmd/actionlint
+          helm:helm.sh/helm/v3/cmd/helm
+          tflint:github.com/terraform-linters/tflint)
+HELM_KUBE=(--kube-version "$K8S_VERSION")
+CRDS=(--api-versions monitoring.coreos.com/v1/ServiceMonitor --api-versions monitoring.coreos.com/v1/PrometheusRule)
+
+ONLY=""
+case "${1:-}" in
+  --only) ONLY=",${2:-},"; shift 2 ;;
+  --list) echo "tools shell docker helm monitoring ansible packer terraform workflows"; exit 0 ;;
+  "") ;;
+  *) echo "usage: $0 [--only group,group] [--list]" >&2; exit 2 ;;
+esac
+want() { [ -z "$ONLY" ] || [[ "$ONLY" == *",$1,"* ]]; }
+
+pass=0 failn=0 skipn=0
+START=$(date +%s)
+verdict() { # PASS|FAIL|SKIP name seconds [note]
+  local line
+  line=$(printf '%-4s %s (%ss)%s' "$1" "$2" "$3" "${4:+ — $4}")
+  echo "$line"
+  case "$1" in PASS) pass=$((pass + 1)) ;; FAIL) failn=$((failn + 1)) ;; SKIP) skipn=$((skipn + 1)) ;; esac
+}
+slug() { echo "$1" | tr -c 'a-zA-Z0-9\n' '-' | tr -s '-'; }
+
+# check NAME CMD...: PASS when CMD succeeds.
+check() {
+  local name=$1 log t0 rc
+  shift
+  log="$LOGS/$(slug "$name").log"
+  t0=$(date +%s)
+  ( "$@" ) > "$log" 2>&1
+  rc=$?
+  if [ $rc = 0 ]; then
+    verdict PASS "$name" $(( $(date +%s) - t0 ))
+  else
+    verdict FAIL "$name" $(( $(date +%s) - t0 )) "exit $rc, log $log"
+    sed 's/^/    | /' "$log" | tail -n 25
+  fi
+}
+
+# reject NAME PATTERN CMD...: a negative test. PASS when CMD FAILS and its output matches PATTERN
+# (so the check failed for the planted reason, not because the tool is missing).
+reject() {
+  local name=$1 pattern=$2 log t0 rc
+  shift 2
+  log="$LOGS/$(slug "$name").log"
+  t0=$(date +%s)
+  ( "$@" ) > "$log" 2>&1
+  rc=$?
+  if [ $rc != 0 ] && grep -Eq -- "$pattern" "$log"; then
+    verdict PASS "$name" $(( $(date +%s) - t0 )) "rejected as expected"
+  elif [ $rc = 0 ]; then
+    verdict FAIL "$name" $(( $(date +%s) - t0 )) "the broken fixture was ACCEPTED, log $log"
+  else
+    verdict FAIL "$name" $(( $(date +%s) - t0 )) "failed without /$pattern/, log $log"
+    sed 's/^/    | /' "$log" | tail -n 15
+  fi
+}
+
+# ------------------------------------------------------------------ installs (idempotent)
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_apt() {
+  local need=() pair
+  for pair in "${APT_TOOLS[@]}"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
+  done
+  [ ${#need[@]} -gt 0 ] || return 0
+  echo "installing Debian packages: ${need[*]}"
+  # prometheus and alertmanager packages would start daemons listening on every interface:
+  # forbid service starts during the install (policy-rc.d), restore the previous policy after.
+  local policy=/usr/sbin/policy-rc.d created=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null && as_root chmod 0755 "$policy" && created=1
+  fi
+  as_root apt-get update -qq &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+  local rc=$?
+  [ $created = 0 ] || as_root rm -f "$policy"
+  return $rc
+}
+
+# stamp FILE CONTENT: true when FILE already holds CONTENT (the tool is up to date).
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+install_go_tools() {
+  local pair name pkg key
+  key=$(cat "$ROOT/tools/go.mod" "$ROOT/tools/go.sum" | sha256sum | cut -c1-16)
+  for pair in "${GO_TOOLS[@]}"; do
+    name=${pair%%:*} pkg=${pair#*:}
+    stamp_ok "$TOOLS/.$name.stamp" "$key" && [ -x "$TOOLS/$name" ] && continue
+    echo "building $name ($pkg, pinned by tools/go.mod)"
+    (cd "$ROOT/tools" && go build -ldflags='-s -w' -o "$TOOLS/$name" "$pkg") || return 1
+    echo "$key" > "$TOOLS/.$name.stamp"
+  done
+  key=$(cat "$ROOT/tools/tofu/go.mod" "$ROOT/tools/tofu/go.sum" | sha256sum | cut -c1-16)
+  if ! { stamp_ok "$TOOLS/.tofu.stamp" "$key" && [ -x "$TOOLS/tofu" ]; }; then
+    echo "building tofu (OpenTofu, pinned by tools/tofu/go.mod; several CPU minutes)"
+    # Go 1.27 moved HTTP/2 into the standard library; grpc 1.79 still needs x/net's legacy http2.
+    (cd "$ROOT/tools/tofu" && go build -tags http2legacy -ldflags='-s -w' -o "$TOOLS/tofu" github.com/opentofu/opentofu/cmd/tofu) || return 1
+    echo "$key" > "$TOOLS/.tofu.stamp"
+  fi
+  key=$(cat "$ROOT/tools/dockerlint/"*.go "$ROOT/tools/dockerlint/go.mod" "$ROOT/tools/dockerlint/go.sum" | sha256sum | cut -c1-16)
+  if ! { stamp_ok "$TOOLS/.dockerlint.stamp" "$key" && [ -x "$TOOLS/dockerlint" ]; }; then
+    echo "building dockerlint (tools/dockerlint: BuildKit's Dockerfile checks)"
+    (cd "$ROOT/tools/dockerlint" && go build -ldflags='-s -w' -o "$TOOLS/dockerlint" .) || return 1
+    echo "$key" > "$TOOLS/.dockerlint.stamp"
+  fi
+  key=$(cat "$ROOT/tools/dashcheck/"*.go "$ROOT/tools/dashcheck/go.mod" "$ROOT/tools/dashcheck/go.sum" | sha256sum | cut -c1-16)
+  if ! { stamp_ok "$TOOLS/.dashcheck.stamp" "$key" && [ -x "$TOOLS/dashcheck" ]; }; then
+    echo "building dashcheck (tools/dashcheck)"
+    (cd "$ROOT/tools/dashcheck" && go build -o "$TOOLS/dashcheck" .) || return 1
+    echo "$key" > "$TOOLS/.dashcheck.stamp"
+  fi
+}
+
+install_npm() {
+  local key
+  key=$(sha256sum "$HERE/package-lock.json" | cut -c1-16)
+  stamp_ok "$HERE/node_modules/.stamp" "$key" && return 0
+  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error) && echo "$key" > "$HERE/node_modules/.stamp"
+}
+
+SCHEMAS="$CACHE/schemas-$K8S_VERSION-$PROM_OPERATOR_VERSION"
+install_schemas() {
+  [ -s "$SCHEMAS/statefulset-apps-v1.json" ] && [ -s "$SCHEMAS/servicemonitor-monitoring-v1.json" ] && return 0
+  local k8s op
+  k8s=$(cd "$ROOT/tools" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p') || return 1
+  op=$(cd "$ROOT/tools" && go mod download -json "github.com/prometheus-operator/prometheus-operator@$PROM_OPERATOR_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p') || return 1
+  rm -rf "$SCHEMAS.tmp"
+  python3 "$HERE/k8s-schemas.py" --swagger "$k8s/api/openapi-spec/swagger.json" \
+    --crd "$op/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" \
+    --crd "$op/example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml" \
+    --out "$SCHEMAS.tmp" && mv "$SCHEMAS.tmp" "$SCHEMAS"
+}
+
+if want tools || [ -z "$ONLY" ]; then
+  check "install Debian packages (ansible, ansible-lint, packer, promtool, amtool, shellcheck, nftables)" install_apt
+  check "install Go tools (helm, kubeconform, actionlint, tflint, tofu, dockerlint, dashcheck)" install_go_tools
+  check "install npm tools (dockerfile-utils)" install_npm
+  check "generate Kubernetes $K8S_VERSION + prometheus-operator $PROM_OPERATOR_VERSION schemas" install_schemas
+fi
+tool_versions() {
+  {
+    helm version --short; kubeconform -v; actionlint -version | head -1; tflint --version | head -1
+    tofu version | head -1; packer version | head -1; ansible --version | head -1
+    ansible-lint --version | head -1; promtool --version | head -1; amtool --version | head -1
+    shellcheck --version | sed -n 's/^version: /shellcheck /p'
+  } > "$LOGS/versions.txt" 2>&1
+}
+tool_versions
+
+# ------------------------------------------------------------------ shell
+if want shell; then
+  SHELL_SCRIPTS=("$HERE"/*.sh "$HERE/ansible/service.sh" "$ROOT/helm/fieldops/scripts/switch-color.sh")
+  check "shellcheck (delivery scripts)" shellcheck -x "${SHELL_SCRIPTS[@]}"
+  check "switch-color.sh against a simulated cluster (happy path, two rollbacks)" "$HERE/test-switch-color.sh"
+fi
+
+# ------------------------------------------------------------------ Dockerfile
+dockerfile_policy() { # our own invariants, on top of the linter
+  local f=$1 ok=0
+  grep -Eq '^USER +[0-9]+:[0-9]+' "$f" || { echo "no numeric non-root USER"; ok=1; }
+  grep -A2 '^HEALTHCHECK ' "$f" | grep -q '/healthz' || { echo "no HEALTHCHECK on /healthz"; ok=1; }
+  grep -Eq '^VOLUME .*/data' "$f" || { echo "no /data VOLUME"; ok=1; }
+  grep -Eq '^FROM .* AS build' "$f" || { echo "not multi-stage"; ok=1; }
+  grep -q 'org.opencontainers.image.revision' "$f" || { echo "no OCI labels"; ok=1; }
+  grep -q 'make build' "$f" || { echo "does not build with make build (cgo, tags, -trimpath)"; ok=1; }
+  return $ok
+}
+if want docker; then
+  check "dockerlint Dockerfile (BuildKit's docker build --check rules)" dockerlint "$ROOT/Dockerfile"
+  check "dockerfile-utils lint Dockerfile" dockerfile-utils lint "$ROOT/Dockerfile"
+  check "Dockerfile policy (multi-stage, non-root, HEALTHCHECK, /data, OCI labels)" dockerfile_policy "$ROOT/Dockerfile"
+  reject "dockerlint rejects testdata/Dockerfile.warnings" "SecretsUsedInArgOrEnv" dockerlint "$TD/Dockerfile.warnings"
+  reject "dockerlint rejects testdata/Dockerfile.broken" "parse error" dockerlint "$TD/Dockerfile.broken"
+  reject "dockerfile-utils rejects testdata/Dockerfile.broken" "COPY requires at least two arguments" \
+    dockerfile-utils lint "$TD/Dockerfile.broken"
+  reject "Dockerfile policy rejects testdata/Dockerfile.broken" "no HEALTHCHECK|non-root" dockerfile_policy "$TD/Dockerfile.broken"
+fi
+
+# ------------------------------------------------------------------ Helm
+CHART="$ROOT/helm/fieldops"
+# name | release | policy mode | values files (relative to the chart)
+HELM_CASES=(
+  "default|fieldops|all|"
+  "dev|fieldops|all|values-dev.yaml"
+  "staging|fieldops|all|values-staging.yaml"
+  "prod|fieldops|all|values-prod.yaml"
+  "prod-blue|fieldops-blue|app|values-prod.yaml values-blue.yaml"
+  "prod-green|fieldops-green|app|values-prod.yaml values-green.yaml"
+  "prod-router|fieldops|router|values-prod.yaml values-router.yaml"
+  "dedicated|fieldops|dedicated|values-dedicated.yaml"
+)
+vargs() { local f; for f in $1; do printf -- '-f\n%s\n' "$CHART/$f"; done; }
+render() { # release values-list out [extra helm args]
+  local release=$1 values=$2 out=$3
+  shift 3
+  local args=()
+  mapfile -t args < <(vargs "$values")
+  helm template "$release" "$CHART" -n fieldops "${HELM_KUBE[@]}" "${args[@]}" "$@" > "$out"
+}
+kconform() {
+  kubeconform -strict -summary -kubernetes-version "$K8S_VERSION" \
+    -schema-location "$SCHEMAS/{{ .ResourceKind }}{{ .KindSuffix }}.json" "$@"
+}
+helm_lint_all() {
+  local c name release mode values args=()
+  for c in "${HELM_CASES[@]}"; do
+    IFS='|' read -r name release mode values <<< "$c"
+    mapfile -t args < <(vargs "$values")
+    echo "== helm lint --strict ($name)"
+    helm lint --strict "$CHART" "${HELM_KUBE[@]}" "${args[@]}" || return 1
+  done
+}
+helm_template_conform() { # one case: render with the CRDs, kubeconform, policy; render without CRDs
+  local name=$1 release=$2 mode=$3 values=$4 out="$CACHE/rendered-$1.yaml"
+  render "$release" "$values" "$out" "${CRDS[@]}" || return 1
+  kconform "$out" || return 1
+  python3 "$HERE/chart-policy.py" "$mode" "$out" crds || return 1
+  render "$release" "$values" "$CACHE/rendered-$name-nocrd.yaml" || return 1
+  python3 "$HERE/chart-policy.py" "$mode" "$CACHE/rendered-$name-nocrd.yaml" no-crds || return 1
+}
+broken_values_conform() {
+  helm template fieldops "$CHART" "${HELM_KUBE[@]}" -f "$TD/values-broken.yaml" > "$CACHE/broken.yaml" && kconform "$CACHE/broken.yaml"
+}
+insecure_values_policy() {
+  helm template fieldops "$CHART" "${HELM_KUBE[@]}" -f "$TD/values-insecure.yaml" > "$CACHE/insecure.yaml" &&
+    python3 "$HERE/chart-policy.py" all "$CACHE/insecure.yaml"
+}
+rules_in_sync() { diff -ru "$ROOT/deploy/monitoring/rules" "$CHART/files/rules"; }
+if want helm; then
+  check "helm lint --strict (8 value sets)" helm_lint_all
+  for c in "${HELM_CASES[@]}"; do
+    IFS='|' read -r name release mode values <<< "$c"
+    check "helm template + kubeconform -strict (k8s $K8S_VERSION) + policy: $name" \
+      helm_template_conform "$name" "$release" "$mode" "$values"
+  done
+  check "PrometheusRule in the chart = deploy/monitoring/rules" rules_in_sync
+  reject "kubeconform rejects testdata/values-broken.yaml" "is invalid" broken_values_conform
+  reject "helm template rejects testdata/values-bad-mode.yaml (chart validation)" "mode must be all, app or router" \
+    helm template fieldops "$CHART" "${HELM_KUBE[@]}" -f "$TD/values-bad-mode.yaml"
+  reject "chart policy rejects testdata/values-insecure.yaml" "readOnlyRootFilesystem is not true" insecure_values_policy
+  verdict SKIP "helm install into a real kube-apiserver (kwok nodes)" 0 "separate slow target, see docs/deployment.md"
+fi
+
+# ------------------------------------------------------------------ monitoring
+MON="$ROOT/deploy/monitoring"
+am_routes() {
+  local got
+  got=$(amtool config routes test --config.file="$MON/alertmanager/alertmanager.yml" severity=critical alertname=X 2>/dev/null)
+  [ "$got" = "pagerduty-oncall,ops-email" ] || { echo "critical goes to '$got'"; return 1; }
+  got=$(amtool config routes test --config.file="$MON/alertmanager/alertmanager.yml" severity=warning alertname=X 2>/dev/null)
+  [ "$got" = "ops-email" ] || { echo "warning goes to '$got'"; return 1; }
+  echo "critical -> pagerduty-oncall,ops-email; warning -> ops-email"
+}
+dash_drift() {
+  rm -rf "$CACHE/dash" && mkdir -p "$CACHE/dash" &&
+    python3 "$MON/grafana/dashboards.py" "$CACHE/dash" && diff -ru "$MON/grafana/dashboards" "$CACHE/dash"
+}
+if want monitoring; then
+  check "promtool check rules" promtool check rules "$MON"/rules/*.yml
+  check "promtool check config (VM scrape config, Host-header proxy)" promtool check config --syntax-only "$MON/prometheus/prometheus.yml"
+  check "promtool test rules (alert and recording rule unit tests)" promtool test rules "$MON"/tests/*.test.yml
+  check "amtool check-config (PagerDuty + email receivers, templates)" amtool check-config "$MON/alertmanager/alertmanager.yml"
+  check "amtool config routes test (critical pages, warning mails)" am_routes
+  check "dashcheck: Grafana dashboards (foundation SDK strict) + PromQL + metric contract" \
+    dashcheck -metrics "$MON/metrics.txt" -rules "$MON/rules/*.yml" "$MON"/grafana/dashboards/*.json
+  check "dashboards match their generator (grafana/dashboards.py)" dash_drift
+  reject "promtool rejects testdata/broken.rules.yml" "parse error|unclosed|invalid recording rule name" \
+    promtool check rules "$TD/broken.rules.yml"
+  reject "promtool test rules fails testdata/wrong-alert.test.yml" "FAILED" promtool test rules "$TD/wrong-alert.test.yml"
+  reject "amtool rejects testdata/alertmanager-broken.yml" "undefined receiver" amtool check-config "$TD/alertmanager-broken.yml"
+  reject "dashcheck rejects testdata/dashboard-broken.json" "unknown series.*fieldops_tenant_database_bytes" \
+    dashcheck -metrics "$MON/metrics.txt" -rules "$MON/rules/*.yml" "$TD/dashboard-broken.json"
+fi
+
+# ------------------------------------------------------------------ Ansible
+A="$ROOT/ansible"
+PREFIX=/tmp/fieldops-ansible-test
+UNIT="$PREFIX/etc/systemd/system/fieldops.service"
+RESTART="$HERE/ansible/service.sh restart $UNIT"
+BIN="$ROOT/bin/fieldops"
+playbook() { (cd "$A" && ANSIBLE_CONFIG="$A/ansible.cfg" ansible-playbook -i "$HERE/ansible/inventory.yml" \
+  -e "@$HERE/ansible/vars.yml" -e "fieldops_restart_command='$RESTART'" -e "fieldops_replica=$REPLICA" "$@"); }
+ansible_install() {
+  # a server left by an interrupted run would answer /readyz in place of the new one
+  [ ! -f "$UNIT" ] || "$HERE/ansible/service.sh" stop "$UNIT"
+  rm -rf "$PREFIX"
+  playbook site.yml -e "fieldops_binary_src=$BIN"
+}
+ansible_ready() { curl -fsS --max-time 5 http://127.0.0.1:18190/readyz && echo && ps -o user=,args= -p "$(cat "$PREFIX/run/fieldops.pid")"; }
+ansible_idempotent() {
+  local out
+  out=$(playbook site.yml -e "fieldops_binary_src=$BIN") || { echo "$out"; return 1; }
+  echo "$out" | tail -n 20
+  echo "$out" | grep -Eq 'localhost +: ok=[0-9]+ +changed=0 ' || { echo "second run changed something"; return 1; }
+}
+ansible_tenant() {
+  playbook tenant.yml -e tenant_slug=ansible-test -e "tenant_name='Ansible Test'" -e tenant_sector=elec \
+    -e tenant_admin_email=it@example.org &&
+    playbook tenant.yml -e tenant_slug=ansible-test -e "tenant_name='Ansible Test'" -e tenant_sector=elec \
+      -e tenant_admin_email=it@example.org | grep -Eq 'changed=0 '
+}
+ansible_upgrade_rollback() {
+  local out
+  out=$(playbook site.yml -e "fieldops_binary_src=$TD/broken-fieldops" -e fieldops_version=9.9.9-broken -e fieldops_health_retries=3)
+  local rc=$?
+  echo "$out" | grep -E 'fatal|rescued|msg' | cut -c1-300
+  [ $rc != 0 ] || { echo "the broken release was accepted"; return 1; }
+  echo "$out" | grep -q 'rolled back to' || { echo "no rollback message"; return 1; }
+  [ "$(readlink "$PREFIX/usr/local/bin/fieldops")" = "$PREFIX/opt/fieldops/releases/fieldops-0.1.0" ] || { echo "symlink not restored"; return 1; }
+  curl -fsS --max-time 5 http://127.0.0.1:18190/readyz
+}
+firstboot_shellcheck() { # the first-boot wizard is only rendered in images: render it here
+  /usr/bin/python3 - "$A/roles/fieldops/templates/fieldops-firstboot.sh.j2" > "$CACHE/fieldops-firstboot.sh" <<'PY' &&
+import sys, jinja2
+print(jinja2.Template(open(sys.argv[1]).read()).render(
+    ansible_managed="Ansible managed", fieldops_config_dir="/etc/fieldops",
+    fieldops_env_file="/etc/fieldops/fieldops.env", fieldops_sbin_dir="/usr/local/sbin",
+    fieldops_data_dir="/var/lib/fieldops"))
+PY
+    shellcheck -S info "$CACHE/fieldops-firstboot.sh"
+}
+units_verify() {
+  local u
+  for u in "$PREFIX"/etc/systemd/system/*.service "$PREFIX"/etc/systemd/system/*.timer; do
+    echo "== $u"
+    SYSTEMD_LOG_LEVEL=warning systemd-analyze verify "$u" 2>&1 | grep -v 'Special user nobody' | tee "$CACHE/verify.out"
+    ! grep -qiE 'error|failed|unknown|invalid' "$CACHE/verify.out" || return 1
+  done
+}
+if want ansible; then
+  REPLICA=off
+  # File replicas once the binary has the replication command (issue 7); `off` before that.
+  if "$BIN" replicate --help >/dev/null 2>&1; then REPLICA="file:$PREFIX/var/backups/fieldops/replicas"; fi
+  check "ansible-playbook --syntax-check (site.yml, tenant.yml; inventories dev, staging, prod)" \
+    bash -c "cd '$A' && for i in dev staging prod; do ansible-playbook --syntax-check -i inventories/\$i site.yml tenant.yml || exit 1; done"
+  check "ansible-lint --profile production" bash -c "cd '$A' && ansible-lint --profile production 2>&1 | tee /dev/stderr | grep -Eq 'Passed.* on [1-9][0-9]* files'"
+  reject "ansible-lint rejects testdata/bad-playbook.yml" "no-changed-when|fqcn|package-latest" \
+    bash -c "cd '$TD' && ansible-lint --profile production bad-playbook.yml"
+  if [ -x "$BIN" ]; then
+    check "ansible role, local run into $PREFIX (replica: $REPLICA)" ansible_install
+    check "installed fieldops serve answers /readyz (runs as the service user)" ansible_ready
+    check "ansible role is idempotent (second run: changed=0)" ansible_idempotent
+    check "tenant.yml provisions a tenant through the CLI (and is idempotent)" ansible_tenant
+    check "smoke.sh against the installed server" "$HERE/smoke.sh" http://localhost:18190 ansible-test
+    check "systemd-analyze verify (units written by the role)" units_verify
+    check "nft -c (check only) on the firewall table written by the role" nft -c -f "$PREFIX/etc/nftables.d/fieldops.nft"
+    reject "nft -c rejects testdata/broken.nft" "syntax error" nft -c -f "$TD/broken.nft"
+    check "shellcheck (scripts rendered by the role)" shellcheck -S info "$PREFIX"/usr/local/sbin/fieldops-*
+    check "shellcheck (first-boot wizard of the Packer image)" firstboot_shellcheck
+    check "upgrade to a broken release is rolled back automatically (/readyz)" ansible_upgrade_rollback
+    "$HERE/ansible/service.sh" stop "$UNIT" >/dev/null 2>&1 || true
+  else
+    verdict FAIL "ansible local run" 0 "bin/fieldops missing: run make build first"
+  fi
+fi
+
+# ------------------------------------------------------------------ Packer
+FAKE_SHA="sha256:$(printf '%064d' 0)"
+if want packer; then
+  check "packer fmt -check" bash -c "cd '$ROOT/packer' && packer fmt -check -diff ."
+  check "packer validate (qemu + scaleway builders, ansible provisioner)" \
+    bash -c "cd '$ROOT/packer' && packer validate -var debian_iso_checksum=$FAKE_SHA ."
+  reject "packer validate rejects testdata/packer-broken" "no_such_knob|undefined|Unsupported|required" \
+    bash -c "cd '$TD/packer-broken' && packer validate ."
+fi
+
+# ------------------------------------------------------------------ Terraform / OpenTofu
+TF="$ROOT/terraform"
+tflint_all() {
+  local d
+  for d in "$TF"/modules/* "$TF"/envs/*; do
+    echo "== tflint $d"
+    (cd "$d" && tflint --config="$TF/.tflint.hcl" --format=compact) || return 1
+  done
+}
+if want terraform; then
+  check "tofu fmt -check -recursive" tofu -chdir="$TF" fmt -check -recursive -diff
+  check "tflint (terraform ruleset, all rules) on 4 modules and 3 environments" tflint_all
+  verdict SKIP "tofu validate" 0 "the Scaleway provider is not served by the Go module proxy (403) and no Terraform registry is reachable"
+  reject "tofu fmt -check rejects testdata/terraform-broken" "main.tf" tofu -chdir="$TD/terraform-broken" fmt -check -list=true
+  reject "tflint rejects testdata/terraform-broken" "terraform_typed_variables|terraform_unused_declarations|terraform_required_version" \
+    bash -c "cd '$TD/terraform-broken' && tflint --config='$TF/.tflint.hcl' --format=compact"
+fi
+
+# ------------------------------------------------------------------ workflows
+if want workflows; then
+  check "actionlint (+ shellcheck of run: scripts) on ci.yml, cd.yml, tenant.yml" bash -c "cd '$ROOT' && actionlint"
+  reject "actionlint rejects testdata/workflow-broken.yml" "unknown Webhook event|undefined|fetch-depht" \
+    actionlint "$TD/workflow-broken.yml"
+fi
+
+echo
+echo "check-deploy took $(( $(date +%s) - START ))s; logs and tool versions in $LOGS"
+echo "check-deploy: $pass passed, $failn failed, $skipn skipped"
+[ "$failn" = 0 ]

@@ -1,0 +1,10 @@
+environment        = "dev"
+project_id         = "11111111-1111-4111-8111-111111111111"
+zones              = ["fr-par-1"]
+nodes_cidr         = "10.10.0.0/22"
+kubernetes_version = "1.34"
+node_type          = "DEV1-L"
+nodes_per_zone     = 1
+max_nodes_per_zone = 2
+dns_zone           = "fieldops360.fr"
+domain             = "dev.fieldops360.fr"

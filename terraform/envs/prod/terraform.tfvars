@@ -1,0 +1,12 @@
+environment            = "prod"
+project_id             = "33333333-3333-4333-8333-333333333333"
+zones                  = ["fr-par-1", "fr-par-2", "fr-par-3"]
+nodes_cidr             = "10.30.0.0/22"
+cluster_type           = "kapsule-dedicated-4"
+kubernetes_version     = "1.34"
+node_type              = "PRO2-S"
+nodes_per_zone         = 1
+max_nodes_per_zone     = 3
+replica_retention_days = 35
+dns_zone               = "fieldops360.fr"
+domain                 = "fieldops360.fr"

@@ -1,0 +1,11 @@
+environment            = "staging"
+project_id             = "22222222-2222-4222-8222-222222222222"
+zones                  = ["fr-par-1", "fr-par-2"]
+nodes_cidr             = "10.20.0.0/22"
+kubernetes_version     = "1.34"
+node_type              = "PRO2-XS"
+nodes_per_zone         = 1
+max_nodes_per_zone     = 2
+replica_retention_days = 14
+dns_zone               = "fieldops360.fr"
+domain                 = "staging.fieldops360.fr"
