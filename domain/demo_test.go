@@ -1,0 +1,45 @@
+package domain_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/tenants/tenanttest"
+)
+
+func TestSeedDemo(t *testing.T) {
+	tt := tenanttest.New(t)
+	app := tt.App()
+	now := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	if err := domain.SeedDemoAt(app, now); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"users": 13, "clients": 3, "sites": 6}
+	for c, n := range want {
+		if got, _ := app.CountRecords(c); got != n {
+			t.Errorf("%s = %d, want %d", c, got, n)
+		}
+	}
+	for _, c := range []string{"phases", "milestones", "documents", "user_skills", "clearances", "availability"} {
+		if got, _ := app.CountRecords(c); got == 0 {
+			t.Errorf("no %s seeded", c)
+		}
+	}
+	sectors := map[string]bool{}
+	statuses := map[string]bool{}
+	sites, _ := app.FindAllRecords("sites")
+	for _, s := range sites {
+		sectors[s.GetString("sector")], statuses[s.GetString("status")] = true, true
+	}
+	if len(sectors) != 3 || len(statuses) < 4 {
+		t.Errorf("sites cover sectors %v and statuses %v", sectors, statuses)
+	}
+	alerts, err := domain.FindAlerts(app, now, "")
+	if err != nil || len(alerts) < 3 {
+		t.Errorf("demo alerts = %d (%v), want expiring clearances, a DICT and an overdue milestone", len(alerts), err)
+	}
+	if rep, _ := domain.VerifyAuditChain(app); !rep.OK {
+		t.Errorf("audit chain after demo seed: %+v", rep)
+	}
+}
