@@ -69,7 +69,9 @@ func (h *Handlers) peopleList(e *core.RequestEvent) error {
 }
 
 // personShow renders a person's page; errs/form re-render invalid input.
-func (h *Handlers) personShow(e *core.RequestEvent) error { return h.renderPerson(e, http.StatusOK, nil, nil) }
+func (h *Handlers) personShow(e *core.RequestEvent) error {
+	return h.renderPerson(e, http.StatusOK, nil, nil)
+}
 
 func (h *Handlers) renderPerson(e *core.RequestEvent, status int, errs, form map[string]string) error {
 	ctx := e.Request.Context()
