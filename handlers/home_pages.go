@@ -28,6 +28,22 @@ func (h *Handlers) dashboard(e *core.RequestEvent) error {
 			{Key: "open_incidents", Value: num(c.OpenIncidents)}, {Key: "tasks_week", Value: num(c.TasksThisWeek)},
 		},
 	}
+	alerts, err := domain.FindAlerts(e.App, h.deps.Clock(), "")
+	if err != nil {
+		return h.fail(e, err)
+	}
+	for _, a := range alerts {
+		href := ""
+		switch {
+		case a.SiteID != "" && a.Kind == "document":
+			href = "/sites/" + a.SiteID + "/documents"
+		case a.SiteID != "":
+			href = "/sites/" + a.SiteID + "/phases"
+		case a.UserID != "":
+			href = "/people/" + a.UserID
+		}
+		vm.Alerts = append(vm.Alerts, home.AlertVM{Level: a.Level, Href: href, Text: i18n.T(ctx, "alert."+a.Kind+"."+a.Detail, a.Title, i18n.FormatDate(ctx, a.Due))})
+	}
 	render(e.Response, e.Request, http.StatusOK, home.DashboardPage(vm))
 	return nil
 }
