@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/dbx"
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants/tenanttest"
@@ -313,6 +314,70 @@ func TestBrowserPortalCreateTenant(t *testing.T) {
 	screenshot(t, ctx, "portal-created")
 	fill("dupont-elec")
 	poll(t, ctx, "duplicate error in place", `(document.querySelector('[data-testid="error-slug"]')||{}).textContent?.includes("existe déjà")`)
+	if p := problems(); len(p) > 0 {
+		t.Errorf("page errors: %v", p)
+	}
+}
+
+// TestBrowserSiteWithPhaseAndDocument creates a site through the form,
+// adds a phase and uploads a document (with the progress-bar upload),
+// then checks both are there after a reload.
+func TestBrowserSiteWithPhaseAndDocument(t *testing.T) {
+	b := newBrowserEnv(t)
+	ctx, problems := b.tab(t)
+	b.login(t, ctx, "julien.bernard@demo.fieldops360.fr", domain.DemoPassword)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(b.base+"/sites/new"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="site-form"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-code`), "CH-E2E-01"),
+		chromedp.SendKeys(chromedp.CSS(`#f-name`), "Gymnase Léo Lagrange"),
+		chromedp.SendKeys(chromedp.CSS(`#f-address`), "3 rue Léo Lagrange, 44100 Nantes"),
+		chromedp.SendKeys(chromedp.CSS(`#f-budget`), "250 000"),
+		chromedp.Click(chromedp.CSS(`[data-testid="site-save"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "site page", `!!document.querySelector('[data-testid="site-page"]')`)
+	site, err := b.tt.App().FindFirstRecordByData("sites", "code", "CH-E2E-01")
+	if err != nil {
+		t.Fatalf("site not saved: %v", err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(b.base+"/sites/"+site.Id+"/phases"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="add-phase"]`)),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="add-phase"] #f-name`), "Désamiantage"),
+		chromedp.Click(chromedp.CSS(`[data-testid="add-phase-submit"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "phase listed", `(document.querySelector('[data-testid="phases"]')||{}).innerHTML?.includes("Désamiantage")`)
+
+	pdf := filepath.Join(t.TempDir(), "ppsps.pdf")
+	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n% PPSPS gymnase\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(b.base+"/sites/"+site.Id+"/documents"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="upload-form"]`)),
+		chromedp.SetValue(chromedp.CSS(`#f-kind`), "ppsps"),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="upload-form"] #f-title`), "PPSPS gymnase"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#f-file`), []string{pdf}),
+		chromedp.Click(chromedp.CSS(`[data-testid="upload-submit"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "document listed", `(document.querySelector('[data-testid="documents"]')||{}).textContent?.includes("PPSPS gymnase")`)
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "document after reload", `(document.querySelector('[data-testid="documents"]')||{}).textContent?.includes("PPSPS gymnase")`)
+	screenshot(t, ctx, "site-documents")
+	if n, _ := b.tt.App().CountRecords("documents", dbx.HashExp{"site": site.Id}); n != 1 {
+		t.Errorf("documents saved = %d, want 1", n)
+	}
 	if p := problems(); len(p) > 0 {
 		t.Errorf("page errors: %v", p)
 	}

@@ -10,6 +10,8 @@ import (
 func (h *Handlers) siteRoutes(r *router.Router[*core.RequestEvent]) {
 	s := h.module(r, "sites")
 	s.GET("/sites", h.sitesList)
+	s.GET("/clients", h.clientsList)
+	s.POST("/clients", h.clientsCreate)
 	s.GET("/sites/new", h.sitesNew)
 	s.POST("/sites", h.sitesCreate)
 	s.GET("/sites/{id}", h.siteShow("overview"))

@@ -178,3 +178,23 @@ func TestDocumentUploadVersionsAndProtectedDownload(t *testing.T) {
 		t.Error("PocketBase file URL of A served on B")
 	}
 }
+
+func TestClients(t *testing.T) {
+	tt := tenanttest.New(t)
+	c := tt.Login(tt.Admin, tenanttest.Password)
+	rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/clients", url.Values{"name": {""}, "kind": {"public"}}, c)
+	if rec.Code != 400 || testid(doc(t, rec.Body.String()), "error-name").Length() != 1 {
+		t.Errorf("client without name = %d", rec.Code)
+	}
+	rec = tenanttest.PostForm(t, tt.Registry, tt.Host(), "/clients", url.Values{"name": {"Mairie de Rezé"}, "kind": {"public"}, "siret": {"123"}}, c)
+	if rec.Code != 400 || testid(doc(t, rec.Body.String()), "error-siret").Length() != 1 {
+		t.Errorf("bad SIRET = %d", rec.Code)
+	}
+	rec = tenanttest.PostForm(t, tt.Registry, tt.Host(), "/clients", url.Values{"name": {"Mairie de Rezé"}, "kind": {"public"}, "email": {"contact@reze.fr"}}, c)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("client = %d", rec.Code)
+	}
+	if rec := tenanttest.Get(t, tt.Registry, tt.Host(), "/clients", c); !strings.Contains(testid(doc(t, rec.Body.String()), "clients-table").Text(), "Mairie de Rezé") {
+		t.Error("client not listed")
+	}
+}
