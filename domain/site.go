@@ -124,9 +124,15 @@ func codeTaken(app core.App, code, exceptID string) bool {
 // CreateSite validates and creates a site; with a template it also copies
 // the template's phases (dated from the site start) and milestones, all
 // in one transaction.
+//
+// A project manager who creates a site without naming its project manager
+// becomes it (otherwise they could not edit what they just created).
 func CreateSite(app core.App, actor *core.Record, in SiteInput) (*core.Record, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
+	}
+	if in.ProjectManager == "" && actor != nil && actor.GetString("role") == RoleProjectManager {
+		in.ProjectManager = actor.Id
 	}
 	var site *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {

@@ -134,6 +134,9 @@ func (h *Handlers) sitesNew(e *core.RequestEvent) error {
 	}
 	c, _ := domain.FindCompany(e.App)
 	vm := sites.FormVM{Shell: h.siteFormShell(e, i18n.T(e.Request.Context(), "sites.new")), Sector: c.Sector(), Status: domain.SitePlanned, Geofence: "150"}
+	if e.Auth.GetString("role") == domain.RoleProjectManager {
+		vm.PM = e.Auth.Id
+	}
 	fillSiteFormOptions(e, &vm)
 	render(e.Response, e.Request, http.StatusOK, sites.FormPage(vm))
 	return nil
