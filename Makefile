@@ -10,9 +10,11 @@ BIN := bin/fieldops
 DEMO_DIR ?= ./pb_data
 HTTP ?= 127.0.0.1:8090
 
-.PHONY: all build demo test test-go test-browser test-deps check-deploy check-generated check-format vet generate assets lint bench deps clean
+.PHONY: all build demo test test-go test-browser test-deps check-deploy test-chaos bench-replication check-generated check-format vet generate assets lint bench deps clean
 
 MAILPIT_VERSION := v1.33.1
+PEBBLE_VERSION := v2.10.3
+VERSITYGW_VERSION := v1.8.0
 TOOLS_BIN := $(CURDIR)/tools/bin
 export PATH := $(TOOLS_BIN):$(PATH)
 
@@ -49,6 +51,8 @@ lint: check-format check-generated vet
 
 test-deps: deps ## test tools: mailpit (Go proxy), Chromium (Debian), npm packages (package-lock.json)
 	@test -x $(TOOLS_BIN)/mailpit || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+	@test -x $(TOOLS_BIN)/pebble || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/letsencrypt/pebble/v2/cmd/pebble@$(PEBBLE_VERSION) github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv@$(PEBBLE_VERSION)
+	@test -x $(TOOLS_BIN)/versitygw || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 	@scripts/ensure-deps.sh chromium node
 	@test -d node_modules/@axe-core/playwright || npm ci --no-audit --no-fund --ignore-scripts
 
@@ -61,7 +65,13 @@ test-browser: test-deps ## headless Chromium: role homes, Datastar under CSP, ax
 check-deploy: build ## delivery checks (Dockerfile, Helm, Ansible, Packer, Terraform, workflows, monitoring); installs pinned tools when missing
 	scripts/check-deploy/check-deploy.sh
 
-test: deps lint test-go test-browser check-deploy ## all tests
+test-chaos: test-deps ## kill -9 of the server and of the replication child under load (real binary)
+	FIELDOPS_STRICT=1 go test -tags chaos,no_default_driver -count=1 -v ./scripts/chaos/
+
+bench-replication: ## write throughput and worst stall, replication attached vs detached
+	go test -tags chaos,no_default_driver -count=1 -v -run TestReplicationOverhead ./scripts/bench/
+
+test: deps lint test-go test-browser test-chaos check-deploy ## all tests
 
 bench: deps ## benchmarks (figures recorded in docs/performance.md)
 	scripts/bench/run.sh

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
 	"github.com/fieldops360/fieldops/handlers"
@@ -20,16 +21,25 @@ import (
 
 // serveFlags are the flags of serve and demo.
 type serveFlags struct {
-	HTTPS         string
-	TLS           string
-	DefaultTenant string
-	Replica       string
-	Grace         time.Duration
-	Idle          time.Duration
+	HTTPS           string
+	TLS             string
+	DefaultTenant   string
+	Replica         string
+	Grace           time.Duration
+	Idle            time.Duration
+	MetricsUser     string
+	MetricsPassword string
+	ACMECA          string
+	ACMEEmail       string
+	ACMERoots       string
+	ACMEHTTPPort    int
+	ACMETLSPort     int
+	OTLPEndpoint    string
 }
 
-// openRegistry wires the registry with the HTTP handlers.
-func openRegistry(g *globals, defaultTenant string, idle time.Duration, level slog.Level) (*tenants.Registry, error) {
+// openRegistry wires the registry with the HTTP handlers; opts adjust the
+// configuration before the registry opens (serve adds its operations hooks).
+func openRegistry(g *globals, defaultTenant string, idle time.Duration, level slog.Level, opts ...func(*tenants.Config)) (*tenants.Registry, error) {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	cfg := tenants.Config{
 		Dir:           g.Dir,
@@ -43,6 +53,9 @@ func openRegistry(g *globals, defaultTenant string, idle time.Duration, level sl
 	h, err := handlers.Attach(&cfg, handlers.Deps{Logger: logger, Version: version})
 	if err != nil {
 		return nil, err
+	}
+	for _, o := range opts {
+		o(&cfg)
 	}
 	reg, err := tenants.Open(cfg)
 	if err != nil {
@@ -58,7 +71,7 @@ func openRegistry(g *globals, defaultTenant string, idle time.Duration, level sl
 // publicPort returns ":port" for URLs, or "" for the default HTTP port.
 func publicPort(addr string) string {
 	_, port, err := net.SplitHostPort(addr)
-	if err != nil || port == "" || port == "80" {
+	if err != nil || port == "" || port == "80" || port == "443" {
 		return ""
 	}
 	return ":" + port
@@ -66,12 +79,23 @@ func publicPort(addr string) string {
 
 func addServeFlags(cmd *cobra.Command, s *serveFlags) {
 	f := cmd.Flags()
-	f.StringVar(&s.HTTPS, "https", "", "HTTPS listen address (with --tls auto|internal)")
+	f.StringVar(&s.HTTPS, "https", ":443", "HTTPS listen address (with --tls auto|internal)")
 	f.StringVar(&s.TLS, "tls", "off", "TLS mode: off, auto (ACME) or internal (private CA)")
 	f.StringVar(&s.DefaultTenant, "default-tenant", "", "serve this tenant on every host except admin.<domain>")
-	f.StringVar(&s.Replica, "replica", "off", "replica target: file:DIR, s3://bucket/prefix or off")
+	f.StringVar(&s.Replica, "replica", "off", "replica target: file:DIR, s3://bucket/prefix?endpoint=… or off")
 	f.DurationVar(&s.Grace, "grace", 20*time.Second, "graceful shutdown period")
 	f.DurationVar(&s.Idle, "idle", 15*time.Minute, "close a tenant after this idle period")
+	f.StringVar(&s.MetricsUser, "metrics-user", "", "basic-auth user protecting /metrics")
+	f.StringVar(&s.MetricsPassword, "metrics-password", "", "basic-auth password protecting /metrics")
+	f.StringVar(&s.ACMECA, "acme-ca", "", "ACME directory URL for --tls auto (default Let's Encrypt)")
+	f.StringVar(&s.ACMEEmail, "acme-email", "", "ACME account email for --tls auto")
+	f.StringVar(&s.ACMERoots, "acme-roots", "", "PEM file of extra roots trusted for the ACME directory (test CAs)")
+	f.IntVar(&s.ACMEHTTPPort, "acme-http-port", 0, "port the CA uses for HTTP-01 when it is not 80 (test CAs)")
+	f.IntVar(&s.ACMETLSPort, "acme-tls-port", 0, "port the CA uses for TLS-ALPN-01 when it is not 443 (test CAs)")
+	f.StringVar(&s.OTLPEndpoint, "otlp-endpoint", "", "OTLP/HTTP traces endpoint (host:port or URL); off when empty (OTEL_EXPORTER_OTLP_ENDPOINT also works)")
+	for _, n := range []string{"acme-ca", "acme-roots", "acme-http-port", "acme-tls-port"} {
+		_ = f.MarkHidden(n)
+	}
 }
 
 func newServeCmd(g *globals) *cobra.Command {
@@ -84,11 +108,7 @@ func newServeCmd(g *globals) *cobra.Command {
 			if err := checkServeFlags(s); err != nil {
 				return err
 			}
-			reg, err := openRegistry(g, s.DefaultTenant, s.Idle, slog.LevelInfo)
-			if err != nil {
-				return err
-			}
-			return serve(cmd.Context(), reg, g.HTTP, s.Grace)
+			return runServer(cmd.Context(), g, s)
 		},
 	}
 	addServeFlags(cmd, s)
@@ -97,49 +117,207 @@ func newServeCmd(g *globals) *cobra.Command {
 
 func checkServeFlags(s *serveFlags) error {
 	switch s.TLS {
-	case "off":
-	case "auto", "internal":
-		return fmt.Errorf("--tls %s: TLS arrives with the operations work (issue 7); use --tls off behind a TLS proxy for now", s.TLS)
+	case "off", "auto", "internal":
 	default:
 		return usageError{fmt.Errorf("--tls must be off, auto or internal, not %q", s.TLS)}
 	}
-	if s.Replica != "off" && s.Replica != "" {
-		return fmt.Errorf("--replica %s: replication arrives with the operations work (issue 7); use --replica off for now", s.Replica)
+	if _, err := tenants.ParseReplicaTarget(s.Replica); err != nil {
+		return usageError{err}
+	}
+	if s.Grace <= 0 {
+		return usageError{errors.New("--grace must be positive")}
 	}
 	return nil
 }
 
-// serve runs the HTTP server until SIGINT/SIGTERM, then drains requests
-// within grace and closes every tenant.
+// runServer is `fieldops serve`: registry, replication child, metrics,
+// logs, traces, TLS, and the graceful shutdown of DESIGN.md §7.
+func runServer(ctx context.Context, g *globals, s *serveFlags) error {
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	target, _ := tenants.ParseReplicaTarget(s.Replica)
+	metrics := tenants.NewMetrics()
+	metrics.User, metrics.Password = s.MetricsUser, s.MetricsPassword
+
+	var sup *tenants.Supervisor
+	if target.Enabled() {
+		sup = tenants.NewSupervisor(tenants.SupervisorConfig{Dir: g.Dir, Replica: s.Replica, Logger: logger})
+		sup.Start()
+		metrics.AttachSupervisor(sup)
+	}
+	scheme := "http"
+	if s.TLS != "off" {
+		scheme = "https"
+	}
+	reg, err := openRegistry(g, s.DefaultTenant, s.Idle, slog.LevelInfo, func(c *tenants.Config) {
+		c.Logger = logger
+		c.Metrics = metrics
+		if scheme == "https" {
+			c.PublicScheme, c.PublicPort = "https", publicPort(s.HTTPS)
+		}
+		for _, routes := range []*tenants.RoutesFunc{&c.TenantRoutes, &c.PlatformRoutes} {
+			next := *routes
+			*routes = func(se *core.ServeEvent) error {
+				tenants.BindRoutePattern(se)
+				return next(se)
+			}
+		}
+		if sup != nil {
+			c.OnTenantOpen, c.OnTenantClose = sup.TenantOpened, sup.TenantClosed
+			c.ReadyChecks = append(c.ReadyChecks, sup.Ready)
+		}
+	})
+	if err != nil {
+		if sup != nil {
+			stopCtx, cancel := context.WithTimeout(context.Background(), s.Grace)
+			_ = sup.Stop(stopCtx)
+			cancel()
+		}
+		return err
+	}
+	metrics.AttachRegistry(reg)
+
+	shutdownCtx, beginShutdown := context.WithCancel(context.Background())
+	defer beginShutdown()
+	tracing, err := tenants.StartTracing(ctx, s.OTLPEndpoint, version, logger)
+	if err != nil {
+		logger.Warn("tracing disabled", "error", err)
+	}
+	handler := tenants.Observe(tenants.ObserveConfig{Metrics: metrics, Registry: reg, Logger: logger, Shutdown: shutdownCtx, Trace: tracing.Trace()}, reg)
+
+	var servers []*http.Server
+	var listeners []net.Listener
+	listen := func(addr string) (net.Listener, error) {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("listen %s: %w", addr, err)
+		}
+		listeners = append(listeners, ln)
+		return ln, nil
+	}
+	newServer := func(h http.Handler) *http.Server {
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
+			ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+		servers = append(servers, srv)
+		return srv
+	}
+	closeAll := func() {
+		for _, ln := range listeners {
+			_ = ln.Close()
+		}
+	}
+	errc := make(chan error, 2)
+	if s.TLS == "off" {
+		ln, err := listen(g.HTTP)
+		if err != nil {
+			reg.Close()
+			return err
+		}
+		srv := newServer(handler)
+		go func() { errc <- srv.Serve(ln) }()
+	} else {
+		mgr, err := tenants.NewTLS(ctx, tenants.TLSConfig{
+			Mode: s.TLS, Dir: g.Dir, Registry: reg, Metrics: metrics, Logger: logger,
+			HTTPSPort: publicPort(s.HTTPS), CA: s.ACMECA, Email: s.ACMEEmail, RootsFile: s.ACMERoots, AltHTTPPort: s.ACMEHTTPPort, AltTLSALPNPort: s.ACMETLSPort,
+		})
+		if err != nil {
+			reg.Close()
+			return err
+		}
+		lnHTTP, err := listen(g.HTTP)
+		if err == nil {
+			var lnTLS net.Listener
+			if lnTLS, err = listen(s.HTTPS); err == nil {
+				plain := newServer(mgr.HTTPHandler(handler))
+				secure := newServer(mgr.SecureHandler(handler))
+				secure.TLSConfig = mgr.TLSConfig()
+				go func() { errc <- plain.Serve(lnHTTP) }()
+				go func() { errc <- secure.ServeTLS(lnTLS, "", "") }()
+			}
+		}
+		if err != nil {
+			closeAll()
+			reg.Close()
+			return err
+		}
+	}
+	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	host := reg.Config().Domain
+	fmt.Fprintf(os.Stderr, "FieldOps360 %s — plateforme : %s  ·  clients : %s://<slug>.%s%s/  ·  réplication : %s  ·  TLS : %s\n",
+		version, reg.PlatformURL(), reg.Config().PublicScheme, host, reg.Config().PublicPort, target.String(), s.TLS)
+
+	var serveErr error
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			serveErr = err
+		}
+	case <-sigCtx.Done():
+	}
+	gracefulStop(logger, servers, reg, sup, tracing, beginShutdown, s.Grace)
+	return serveErr
+}
+
+// gracefulStop: stop accepting and drain requests, end SSE streams, close
+// tenants (each close tells the child, which does a final sync), then let
+// the child finish its final sync and exit — all within grace.
+func gracefulStop(logger *slog.Logger, servers []*http.Server, reg *tenants.Registry, sup *tenants.Supervisor, tracing *tenants.Tracing, endStreams func(), grace time.Duration) {
+	start := time.Now()
+	deadline := start.Add(grace)
+	logger.Info("shutdown: draining", "grace", grace.String())
+	endStreams() // SSE clients reconnect to another instance
+	ctx, cancel := context.WithDeadline(context.Background(), start.Add(grace*6/10))
+	for _, srv := range servers {
+		if err := srv.Shutdown(ctx); err != nil {
+			logger.Warn("shutdown: requests still running, closing connections", "error", err)
+			_ = srv.Close()
+		}
+	}
+	cancel()
+	drained := time.Since(start)
+	_ = reg.Close()
+	closed := time.Since(start)
+	if sup != nil {
+		ctx, cancel := context.WithDeadline(context.Background(), deadline)
+		if err := sup.Stop(ctx); err != nil {
+			logger.Error("shutdown: replication child", "error", err)
+		}
+		cancel()
+	}
+	if tracing != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		tracing.Shutdown(ctx)
+		cancel()
+	}
+	logger.Info("shutdown: done", "drain_ms", drained.Milliseconds(), "tenants_closed_ms", closed.Milliseconds(), "total_ms", time.Since(start).Milliseconds())
+}
+
+// serve is the plain-HTTP server of `fieldops demo` (no replication, no
+// TLS): it runs until SIGINT/SIGTERM, then drains within grace.
 func serve(ctx context.Context, reg *tenants.Registry, addr string, grace time.Duration) error {
-	defer reg.Close()
+	logger := reg.Config().Logger
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
+		reg.Close()
 		return fmt.Errorf("listen %s: %w", addr, err)
 	}
-	srv := &http.Server{
-		Handler:           reg,
-		ReadHeaderTimeout: 30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
+	shutdownCtx, endStreams := context.WithCancel(context.Background())
+	defer endStreams()
+	srv := &http.Server{Handler: tenants.Observe(tenants.ObserveConfig{Registry: reg, Logger: logger, Shutdown: shutdownCtx}, reg), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(os.Stderr, "FieldOps360 %s — plateforme : http://%s%s/  ·  clients : http://<slug>.%s%s/\n",
 		version, reg.Config().Domain, publicPort(addr), reg.Config().Domain, publicPort(addr))
+	var serveErr error
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
-			return err
+			serveErr = err
 		}
-		return nil
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		_ = srv.Close()
-	}
-	return nil
+	gracefulStop(logger, []*http.Server{srv}, reg, nil, nil, endStreams, grace)
+	return serveErr
 }

@@ -19,6 +19,8 @@ func humanBytes(ctx context.Context, n int64) string {
 	switch {
 	case n <= 0:
 		return "—"
+	case n < 1024:
+		return i18n.FormatNumber(ctx, float64(n), 0) + " " + i18n.T(ctx, "unit.b")
 	case n < 1<<20:
 		return i18n.FormatNumber(ctx, float64(n)/1024, 0) + " " + i18n.T(ctx, "unit.kib")
 	default:

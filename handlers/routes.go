@@ -70,6 +70,7 @@ func (h *Handlers) PlatformRoutes(se *core.ServeEvent) error {
 	r.GET("/lang/{lang}", h.langSet)
 	r.GET("/favicon.ico", h.favicon)
 	r.GET("/{$}", h.platformHome)
+	r.GET("/metrics", h.metrics)
 
 	// super-admin portal
 	r.GET("/portal/login", h.portalLoginShow)

@@ -1,0 +1,180 @@
+package tenants
+
+import (
+	"context"
+	"crypto/subtle"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds the process's Prometheus registry (its own, not the
+// global one: libraries' global series stay out) and the series whose
+// names the monitoring rules use (deploy/monitoring/metrics.txt).
+type Metrics struct {
+	reg *prometheus.Registry
+	// User and Password protect /metrics with basic auth when both are set.
+	User, Password string
+
+	reqDur     *prometheus.HistogramVec
+	reqTotal   *prometheus.CounterVec
+	sse        prometheus.Gauge
+	jobs       *prometheus.HistogramVec
+	certMu     sync.Mutex
+	certExpiry map[string]time.Time
+}
+
+// NewMetrics builds the registry with the HTTP, SSE and job series and
+// the Go/process collectors.
+func NewMetrics() *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry(), certExpiry: map[string]time.Time{}}
+	m.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "fieldops_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"route", "method", "code"})
+	m.reqTotal = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "fieldops_http_requests_total", Help: "HTTP requests by route pattern."}, []string{"route", "method", "code"})
+	m.sse = prometheus.NewGauge(prometheus.GaugeOpts{Name: "fieldops_sse_clients", Help: "Connected SSE (Datastar stream) clients."})
+	m.jobs = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "fieldops_job_duration_seconds", Help: "Background job durations.",
+		Buckets: []float64{.01, .05, .1, .5, 1, 5, 15, 60, 300, 1800},
+	}, []string{"job"})
+	m.reg.MustRegister(m.reqDur, m.reqTotal, m.sse, m.jobs,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.CollectorFunc(m.collectCerts))
+	return m
+}
+
+// Registry returns the Prometheus registry (tests gather from it).
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// ObserveJob records a background job's duration.
+func (m *Metrics) ObserveJob(job string, d time.Duration) {
+	m.jobs.WithLabelValues(job).Observe(d.Seconds())
+}
+
+// SetCertExpiry records the expiry of the certificate served for host.
+func (m *Metrics) SetCertExpiry(host string, notAfter time.Time) {
+	m.certMu.Lock()
+	m.certExpiry[host] = notAfter
+	m.certMu.Unlock()
+}
+
+var certExpiryDesc = prometheus.NewDesc("fieldops_certificate_expiry_timestamp_seconds", "Expiry of the TLS certificate served for a host.", []string{"host"}, nil)
+
+func (m *Metrics) collectCerts(ch chan<- prometheus.Metric) {
+	m.certMu.Lock()
+	defer m.certMu.Unlock()
+	for h, t := range m.certExpiry {
+		ch <- prometheus.MustNewConstMetric(certExpiryDesc, prometheus.GaugeValue, float64(t.Unix()), h)
+	}
+}
+
+// AttachRegistry exports the registry's series: open tenants, opens and
+// closes, and each tenant's database size (the only tenant-labelled series).
+func (m *Metrics) AttachRegistry(r *Registry) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fieldops_open_tenants", Help: "Tenants open in this process."},
+			func() float64 { return float64(len(r.OpenSlugs())) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "fieldops_tenant_opens_total", Help: "Tenant opens since start."},
+			func() float64 { o, _ := r.Stats(); return float64(o) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "fieldops_tenant_closes_total", Help: "Tenant closes since start."},
+			func() float64 { _, c := r.Stats(); return float64(c) }),
+		prometheus.CollectorFunc(func(ch chan<- prometheus.Metric) {
+			list, err := r.List()
+			if err != nil {
+				return
+			}
+			for _, t := range list {
+				if t.Status != StatusDeleted {
+					ch <- prometheus.MustNewConstMetric(dbBytesDesc, prometheus.GaugeValue, float64(t.DBBytes), t.Slug)
+				}
+			}
+		}),
+	)
+}
+
+var (
+	dbBytesDesc      = prometheus.NewDesc("fieldops_tenant_db_bytes", "Size of a tenant's data.db.", []string{"tenant"}, nil)
+	lagDesc          = prometheus.NewDesc("fieldops_replication_lag_seconds", "How long the replica of a database has been behind (0 in sync).", []string{"db"}, nil)
+	replErrDesc      = prometheus.NewDesc("fieldops_replication_errors_total", "Replication errors of a database since the child started.", []string{"db"}, nil)
+	childUpDesc      = prometheus.NewDesc("fieldops_replicate_child_up", "1 when the replication child runs and answers.", nil, nil)
+	drillOKDesc      = prometheus.NewDesc("fieldops_restore_drill_last_success_timestamp_seconds", "Time of the last successful restore drill of a database.", []string{"db"}, nil)
+	drillFailureDesc = prometheus.NewDesc("fieldops_restore_drill_failures_total", "Failed restore drills of a database.", []string{"db"}, nil)
+)
+
+// AttachSupervisor exports the replication child's status.
+func (m *Metrics) AttachSupervisor(s *Supervisor) {
+	m.reg.MustRegister(prometheus.CollectorFunc(func(ch chan<- prometheus.Metric) {
+		up := 0.0
+		if s.Up() {
+			up = 1
+		}
+		ch <- prometheus.MustNewConstMetric(childUpDesc, prometheus.GaugeValue, up)
+		st := s.Status()
+		if st == nil {
+			return
+		}
+		for _, d := range st.DBs {
+			lag := d.LagSeconds
+			if !s.Up() && st.StartedAt.Before(time.Now()) {
+				// the child is down: nothing replicates, the lag is at least its age
+				lag = max(lag, time.Since(time.Unix(0, s.statusAt.Load())).Seconds())
+			}
+			ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, lag, d.DB)
+			ch <- prometheus.MustNewConstMetric(replErrDesc, prometheus.CounterValue, float64(d.Errors), d.DB)
+			if d.Drill != nil {
+				if !d.Drill.LastSuccess.IsZero() {
+					ch <- prometheus.MustNewConstMetric(drillOKDesc, prometheus.GaugeValue, float64(d.Drill.LastSuccess.Unix()), d.DB)
+				}
+				ch <- prometheus.MustNewConstMetric(drillFailureDesc, prometheus.CounterValue, float64(d.Drill.Failures), d.DB)
+			}
+		}
+	}))
+}
+
+// ServeHTTP serves /metrics, with basic auth when User and Password are set.
+func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if m.User != "" || m.Password != "" {
+		u, p, ok := r.BasicAuth()
+		if !ok || subtle.ConstantTimeCompare([]byte(u), []byte(m.User)) != 1 || subtle.ConstantTimeCompare([]byte(p), []byte(m.Password)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Basic realm="fieldops metrics"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+	}
+	promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+}
+
+// routeHolder receives the route pattern matched inside an app's router.
+type routeHolder struct{ route string }
+
+const routeCtxKey ctxKey = 2
+
+// BindRoutePattern is a PocketBase router middleware (bind it on every
+// app's router) that reports the matched route pattern to the metrics
+// and logging middleware, so latency is labelled by pattern, never by
+// raw path.
+func BindRoutePattern(se *core.ServeEvent) {
+	se.Router.BindFunc(func(e *core.RequestEvent) error {
+		if h, ok := e.Request.Context().Value(routeCtxKey).(*routeHolder); ok && h != nil {
+			p := e.Request.Pattern
+			if _, after, found := strings.Cut(p, " "); found {
+				p = after
+			}
+			h.route = p
+		}
+		return e.Next()
+	})
+}
+
+// withRouteHolder returns a request context carrying a route holder.
+func withRouteHolder(ctx context.Context) (context.Context, *routeHolder) {
+	h := &routeHolder{}
+	return context.WithValue(ctx, routeCtxKey, h), h
+}

@@ -1,0 +1,65 @@
+package tenants_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"testing"
+
+	"github.com/fieldops360/fieldops/tenants"
+)
+
+// TestMain lets the test binary act as `fieldops replicate` (the
+// replication child must be a separate process: see DESIGN.md §2).
+func TestMain(m *testing.M) {
+	if os.Getenv("FIELDOPS_TEST_CHILD") == "replicate" {
+		os.Exit(runTestReplicator())
+	}
+	os.Exit(m.Run())
+}
+
+func runTestReplicator() int {
+	target, err := tenants.ParseReplicaTarget(os.Getenv("FIELDOPS_TEST_REPLICA"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	ppid, _ := strconv.Atoi(os.Getenv("FIELDOPS_TEST_PARENT"))
+	var w io.Writer = io.Discard
+	if os.Getenv("FIELDOPS_TEST_CHILD_LOG") != "" {
+		w = os.Stderr
+	}
+	rp, err := tenants.NewReplicator(tenants.ReplicatorConfig{
+		Dir: os.Getenv("FIELDOPS_TEST_DIR"), Target: target, ParentPID: ppid, Linger: 2e9, ScanInterval: 5e8,
+		Logger: slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := rp.Run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// childCommand builds the command re-executing this test binary as the
+// replication child.
+func childCommand(dir, replica string, extraEnv ...string) func() *exec.Cmd {
+	return func() *exec.Cmd {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "FIELDOPS_TEST_CHILD=replicate", "FIELDOPS_TEST_DIR="+dir,
+			"FIELDOPS_TEST_REPLICA="+replica, "FIELDOPS_TEST_PARENT="+strconv.Itoa(os.Getpid()))
+		cmd.Env = append(cmd.Env, extraEnv...)
+		return cmd
+	}
+}

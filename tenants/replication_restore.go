@@ -1,0 +1,209 @@
+package tenants
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/benbjohnson/litestream"
+
+	"github.com/fieldops360/fieldops/domain"
+)
+
+// RestoreInfo describes a restored database file.
+type RestoreInfo struct {
+	DB      string    `json:"db"`
+	Path    string    `json:"path"`
+	At      time.Time `json:"at,omitempty"` // requested point in time (zero: latest)
+	Bytes   int64     `json:"bytes"`
+	InPlace bool      `json:"in_place"`
+	// Previous is where the replaced files were kept (in-place restore).
+	Previous string `json:"previous,omitempty"`
+}
+
+// RestoreDB restores database name from the replica into out (which must
+// not exist) at point in time at (zero: latest), with a full integrity
+// check. It needs no Registry.
+func RestoreDB(ctx context.Context, target ReplicaTarget, name, out string, at time.Time) (RestoreInfo, error) {
+	client, err := target.Client(name)
+	if err != nil {
+		return RestoreInfo{}, err
+	}
+	if err := client.Init(ctx); err != nil {
+		return RestoreInfo{}, fmt.Errorf("replica storage: %w", err)
+	}
+	if fileExists(out) {
+		return RestoreInfo{}, domain.Errorf(domain.EConflict, "%s existe déjà / %s already exists", out, out)
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o750); err != nil {
+		return RestoreInfo{}, err
+	}
+	r := litestream.NewReplicaWithClient(nil, client)
+	opt := litestream.NewRestoreOptions()
+	opt.OutputPath = out
+	opt.Timestamp = at
+	opt.IntegrityCheck = litestream.IntegrityCheckFull
+	if err := r.Restore(ctx, opt); err != nil {
+		if errors.Is(err, litestream.ErrTxNotAvailable) || errors.Is(err, litestream.ErrNoSnapshots) {
+			return RestoreInfo{}, domain.Errorf(domain.ENotFound, "Aucune sauvegarde de %q à cette date / no backup of %q at that time (%v)", name, name, err)
+		}
+		return RestoreInfo{}, fmt.Errorf("restore %s: %w", name, err)
+	}
+	st, err := os.Stat(out)
+	if err != nil {
+		return RestoreInfo{}, err
+	}
+	return RestoreInfo{DB: name, Path: out, At: at, Bytes: st.Size()}, nil
+}
+
+// checkRestored runs integrity_check on a restored file and counts its
+// tables. NB: it uses the modernc engine (driver "sqlite", linked by
+// Litestream) on a scratch file no other connection opens.
+func checkRestored(ctx context.Context, path string) (int, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var res string
+	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+		return 0, fmt.Errorf("integrity check: %w", err)
+	}
+	if res != "ok" {
+		return 0, fmt.Errorf("integrity check: %s", res)
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table'").Scan(&n); err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return 0, errors.New("restored database has no tables")
+	}
+	return n, nil
+}
+
+// ReplicaStatus reads the replication state of every local database from
+// the replica storage itself (used by `backup status` when no replication
+// child runs): replica position and last upload time; lag is the age of
+// local changes newer than the replica.
+func ReplicaStatus(ctx context.Context, dir string, target ReplicaTarget) (*ReplicationStatus, error) {
+	st := &ReplicationStatus{Replica: target.String(), Source: "replica", Ready: true}
+	drills := loadDrillBook(dir)
+	for _, name := range LocalDBs(dir) {
+		s := DBStatus{DB: name, Drill: drills.get(name)}
+		client, err := target.Client(name)
+		if err != nil {
+			return nil, err
+		}
+		if err := client.Init(ctx); err != nil {
+			s.LastError = err.Error()
+			st.DBs = append(st.DBs, s)
+			continue
+		}
+		r := litestream.NewReplicaWithClient(nil, client)
+		var updated time.Time
+		for _, level := range []int{0, 1, 2, 3, litestream.SnapshotLevel} {
+			info, err := r.MaxLTXFileInfo(ctx, level)
+			if err != nil {
+				s.LastError = err.Error()
+				break
+			}
+			if uint64(info.MaxTXID) > s.ReplicaTXID {
+				s.ReplicaTXID = uint64(info.MaxTXID)
+			}
+			if info.CreatedAt.After(updated) {
+				updated = info.CreatedAt
+			}
+		}
+		if _, maxTX, err := litestream.NewDB(DBPath(dir, name)).MaxLTX(); err == nil {
+			s.LocalTXID = uint64(maxTX)
+		}
+		if !updated.IsZero() {
+			s.LastSync = &updated
+			if fp := fingerprintOf(DBPath(dir, name)); time.Unix(0, max(fp.dbMtime, fp.walMtime)).After(updated.Add(2 * time.Second)) {
+				s.LagSeconds = time.Since(updated).Seconds()
+			}
+		} else {
+			s.LastError = "no replica yet"
+		}
+		st.DBs = append(st.DBs, s)
+	}
+	return st, nil
+}
+
+// RestoreTenant restores a tenant from the replica at point in time at
+// (zero: latest). With to set, the database is written to <to>/data.db and
+// the live tenant is untouched. Without, it is restored in place: the
+// tenant must be suspended and closed in every server, the replication
+// child (when one runs) releases it during the swap, the replaced files
+// are kept under <tenant>/.pre-restore-<time>/, and a platform audit
+// event records the restore.
+func (r *Registry) RestoreTenant(ctx context.Context, target ReplicaTarget, slug string, at time.Time, to, actor string) (RestoreInfo, error) {
+	info, err := r.Get(slug)
+	if err != nil {
+		return RestoreInfo{}, err
+	}
+	detail := map[string]any{"replica": target.String()}
+	if !at.IsZero() {
+		detail["at"] = at.UTC().Format(time.RFC3339)
+	}
+	if to != "" {
+		res, err := RestoreDB(ctx, target, slug, filepath.Join(to, "data.db"), at)
+		if err != nil {
+			return res, err
+		}
+		detail["to"] = res.Path
+		return res, PlatformAudit(r.platform, actor, "tenant.restore_copy", slug, detail)
+	}
+	if info.Status != StatusSuspended {
+		return RestoreInfo{}, domain.Errorf(domain.EConflict,
+			"Suspendez d'abord le client %q (fieldops tenant suspend %s) / suspend tenant %q first (fieldops tenant suspend %s)", slug, slug, slug, slug)
+	}
+	if r.IsOpen(slug) && !r.CloseTenant(slug, false) {
+		return RestoreInfo{}, domain.Errorf(domain.EConflict, "Le client %q est encore utilisé / tenant %q is still in use", slug, slug)
+	}
+	ctl := NewControlClient(ControlSocket(r.cfg.Dir))
+	if st, err := ctl.Status(ctx); err == nil {
+		for _, d := range st.DBs {
+			if d.DB == slug && d.Open {
+				return RestoreInfo{}, domain.Errorf(domain.EConflict,
+					"Le serveur a encore %q ouvert : réessayez dans quelques secondes / the server still has %q open: retry in a few seconds", slug, slug)
+			}
+		}
+		if err := ctl.do(ctx, controlRequest{Op: "pause", DB: slug}, nil); err != nil {
+			return RestoreInfo{}, fmt.Errorf("pause replication of %s: %w", slug, err)
+		}
+		defer func() { _ = ctl.do(context.Background(), controlRequest{Op: "resume", DB: slug}, nil) }()
+	}
+	dir := r.TenantDir(slug)
+	tmp := filepath.Join(dir, ".restore-data.db")
+	_ = os.Remove(tmp)
+	res, err := RestoreDB(ctx, target, slug, tmp, at)
+	if err != nil {
+		_ = os.Remove(tmp)
+		return res, err
+	}
+	prev := filepath.Join(dir, ".pre-restore-"+time.Now().UTC().Format("20060102T150405Z"))
+	if err := os.MkdirAll(prev, 0o750); err != nil {
+		return res, err
+	}
+	live := filepath.Join(dir, "data.db")
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Rename(live+suffix, filepath.Join(prev, "data.db"+suffix)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return res, fmt.Errorf("keep previous database: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, live); err != nil {
+		return res, err
+	}
+	// Litestream's local state describes the replaced file: start afresh
+	// (the child fetches the replica position and continues after it).
+	_ = os.RemoveAll(filepath.Join(dir, ".data.db"+litestream.MetaDirSuffix))
+	res.Path, res.InPlace, res.Previous = live, true, prev
+	detail["previous"] = prev
+	return res, PlatformAudit(r.platform, actor, "tenant.restore", slug, detail)
+}
