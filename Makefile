@@ -32,7 +32,8 @@ demo: build ## serve a seeded demo tenant on http://demo.localhost:8090/
 generate: ## templ components → *_templ.go (committed)
 	go tool templ generate
 
-assets: ## vendored front-end files (committed)
+assets: ## vendored front-end files (committed): Datastar from the Go module, npm packages from package-lock.json
+	@test -d node_modules/leaflet || npm ci --no-audit --no-fund --ignore-scripts
 	scripts/assets.sh
 
 check-format:

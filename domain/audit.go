@@ -103,6 +103,8 @@ func BindHooks(app core.App) error {
 	app.OnRecordUpdate(CollectionAuditEvents).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsAuditNoUpdate", Func: appendOnly})
 	app.OnRecordDelete(CollectionAuditEvents).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsAuditNoDelete", Func: appendOnly})
 	bindBroker(app)
+	// NB: after the audit hooks, so stock rules run in their transaction.
+	BindResourceHooks(app)
 	return nil
 }
 

@@ -9,5 +9,5 @@ import (
 // seedDemoResources seeds vehicles, tools and materials for the demo
 // (module 2).
 func seedDemoResources(tx core.App, siteIDs, userIDs []string, now time.Time) error {
-	return nil
+	return SeedDemoResources(tx, siteIDs, userIDs, now)
 }

@@ -182,7 +182,9 @@ func TestBrowserDatastarLiveUsers(t *testing.T) {
 		t.Fatal(err)
 	}
 	active, _ := domain.CountActiveUsers(app)
-	count := func(n int) string { return `document.querySelector('[data-testid="active-count"]').textContent.trim() === "` + strconv.Itoa(n) + `"` }
+	count := func(n int) string {
+		return `document.querySelector('[data-testid="active-count"]').textContent.trim() === "` + strconv.Itoa(n) + `"`
+	}
 	poll(t, ctx, "initial active count", count(active))
 	deadline := time.Now().Add(10 * time.Second)
 	for domain.BrokerOf(app).Subscribers() == 0 {

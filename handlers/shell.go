@@ -51,9 +51,7 @@ func (h *Handlers) crewShell(e *core.RequestEvent, active, title string) layouts
 	vm.Page.Manifest = "/m/manifest.webmanifest"
 	vm.Nav = []layouts.NavItem{
 		{Key: "today", Href: "/m/", Icon: "home", Active: active == "today"},
-		{Key: "tasks", Href: "/m/tasks", Icon: "list", Active: active == "tasks"},
-		{Key: "time", Href: "/m/time", Icon: "clock", Active: active == "time"},
-		{Key: "me", Href: "/m/me", Icon: "users", Active: active == "me"},
+		{Key: "consume", Href: "/m/consumption", Icon: "box", Active: active == "consume"},
 	}
 	return vm
 }

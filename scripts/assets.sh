@@ -8,3 +8,9 @@ export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3}
 ds=$(go list -m -f '{{.Dir}}' github.com/starfederation/datastar)
 install -m 0644 "$ds/bundles/datastar.js" assets/static/js/datastar.js
 echo "assets: datastar $(cat "$ds/VERSION") → assets/static/js/datastar.js"
+# Leaflet (maps) from npm, pinned in package.json; run `npm ci --ignore-scripts` first.
+test -f node_modules/leaflet/dist/leaflet.js || { echo "assets: node_modules/leaflet missing, run npm ci --ignore-scripts" >&2; exit 1; }
+mkdir -p assets/static/vendor/leaflet
+install -m 0644 node_modules/leaflet/dist/leaflet.js assets/static/vendor/leaflet/leaflet.js
+install -m 0644 node_modules/leaflet/dist/leaflet.css assets/static/vendor/leaflet/leaflet.css
+echo "assets: leaflet $(node -p "require('./node_modules/leaflet/package.json').version" 2>/dev/null || echo '?') → assets/static/vendor/leaflet/"

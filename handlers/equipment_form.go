@@ -1,0 +1,61 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/components"
+	"github.com/fieldops360/fieldops/views/i18n"
+	"github.com/fieldops360/fieldops/views/layouts"
+	"github.com/fieldops360/fieldops/views/resources"
+)
+
+var equipmentFields = []string{"name", "code", "category", "status", "location", "serial", "notes"}
+
+// renderEquipmentForm renders the inventory form with a status.
+func (h *Handlers) renderEquipmentForm(e *core.RequestEvent, id string, form resources.FormVM, status int) error {
+	ctx := e.Request.Context()
+	title := i18n.T(ctx, "res.equipment.new")
+	if id != "" {
+		title = i18n.T(ctx, "res.equipment.edit")
+	}
+	vm := resources.EquipmentFormVM{Page: h.resPage(e, "equipment", title, layouts.Crumb{Label: i18n.T(ctx, "nav.equipment"), Href: "/equipment"}, layouts.Crumb{Label: title}),
+		ID: id, Form: form, Options: map[string][]components.Option{"status": resOptions(ctx, "res.status.", domain.EquipmentStatuses())}}
+	render(e.Response, e.Request, status, resources.EquipmentFormPage(vm))
+	return nil
+}
+
+// equipmentNew renders an empty inventory form.
+func (h *Handlers) equipmentNew(e *core.RequestEvent) error {
+	return h.renderEquipmentForm(e, "", resources.FormVM{Values: map[string]string{"status": domain.EquipmentAvailable, "location": "Dépôt"}}, http.StatusOK)
+}
+
+// equipmentEdit renders the form of a stored item.
+func (h *Handlers) equipmentEdit(e *core.RequestEvent) error {
+	r, err := e.App.FindRecordById(domain.CollectionEquipment, e.Request.PathValue("id"))
+	if err != nil {
+		return h.errorPage(e, http.StatusNotFound)
+	}
+	in := domain.EquipmentInputOf(r)
+	return h.renderEquipmentForm(e, r.Id, resources.FormVM{Values: map[string]string{"name": in.Name, "code": in.Code, "category": in.Category,
+		"status": in.Status, "location": in.Location, "serial": in.Serial, "notes": in.Notes}}, http.StatusOK)
+}
+
+// equipmentSave creates or updates an item; invalid input comes back
+// (400) with field errors and nothing saved.
+func (h *Handlers) equipmentSave(e *core.RequestEvent) error {
+	id := e.Request.PathValue("id")
+	v := resValues(e, equipmentFields...)
+	r, err := domain.SaveEquipment(e.App, e.Auth, id, domain.EquipmentInput{Name: v["name"], Code: v["code"], Category: v["category"],
+		Status: v["status"], Location: v["location"], Serial: v["serial"], Notes: v["notes"]})
+	if err != nil {
+		errs, ok := resFormErrors(e.Request.Context(), err)
+		if !ok {
+			return h.fail(e, err)
+		}
+		return h.renderEquipmentForm(e, id, resources.FormVM{Values: v, Errors: errs}, http.StatusBadRequest)
+	}
+	return e.Redirect(http.StatusSeeOther, "/equipment/"+r.Id+"?toast=saved")
+}

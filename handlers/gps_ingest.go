@@ -1,0 +1,64 @@
+package handlers
+
+import (
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+)
+
+// gpsIngest receives a tracker's position: GET or POST /gps with the
+// OsmAnd protocol's fields (id, lat, lon, timestamp, speed, accuracy) in
+// the query or a form body, or a Traccar Client JSON body.
+//
+// NB: no sign-in here: trackers cannot log in. The device id registered
+// on a vehicle (vehicles.gps_device_id, unique) is the credential, so it
+// should be long and unguessable (an IMEI or a random id); unknown ids
+// are refused and every id is rate-limited. A known device in private
+// mode or outside working hours gets 200 but nothing is stored (CNIL).
+func (h *Handlers) gpsIngest(e *core.RequestEvent) error {
+	now := h.deps.Clock()
+	var fix domain.Fix
+	var err error
+	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, 64<<10)
+	if e.Request.Method == http.MethodPost && strings.HasPrefix(e.Request.Header.Get("Content-Type"), "application/json") {
+		body, rerr := io.ReadAll(e.Request.Body)
+		if rerr != nil {
+			return gpsText(e, http.StatusRequestEntityTooLarge, "Corps trop volumineux / body too large")
+		}
+		fix, err = domain.ParseTraccarJSON(body, now)
+	} else {
+		if perr := e.Request.ParseForm(); perr != nil {
+			return gpsText(e, http.StatusBadRequest, "Requête illisible / unreadable request")
+		}
+		fix, err = domain.ParseOsmAndFix(e.Request.Form, now)
+	}
+	if err != nil {
+		return gpsText(e, http.StatusBadRequest, domain.ErrorMessage(err))
+	}
+	if !domain.GPSLimiterOf(e.App).Allow(fix.DeviceID, now) {
+		e.Response.Header().Set("Retry-After", "5")
+		return gpsText(e, http.StatusTooManyRequests, "Trop de positions pour ce traceur, réessayez plus tard / too many positions for this device, retry later")
+	}
+	skipped, err := domain.IngestFix(e.App, fix)
+	switch {
+	case domain.ErrorCode(err) == domain.ENotFound:
+		return gpsText(e, http.StatusNotFound, domain.ErrorMessage(err))
+	case err != nil:
+		h.deps.Logger.Error("gps ingest", "tenant", tenantSlug(e.Request), "error", err)
+		return gpsText(e, http.StatusInternalServerError, domain.ErrorMessage(err))
+	case skipped != "":
+		e.Response.Header().Set("X-FieldOps-Position", "not-stored; "+skipped)
+		return gpsText(e, http.StatusOK, "OK (position non enregistrée : "+skipped+" / position not stored: "+skipped+")")
+	}
+	e.Response.Header().Set("X-FieldOps-Position", "stored")
+	return gpsText(e, http.StatusOK, "OK")
+}
+
+func gpsText(e *core.RequestEvent, status int, text string) error {
+	e.Response.Header().Set("Cache-Control", "no-store")
+	return e.String(status, text+"\n")
+}

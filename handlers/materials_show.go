@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/components"
+	"github.com/fieldops360/fieldops/views/i18n"
+	"github.com/fieldops360/fieldops/views/layouts"
+	"github.com/fieldops360/fieldops/views/resources"
+)
+
+// renderMaterial renders a material's page with the move form's state.
+func (h *Handlers) renderMaterial(e *core.RequestEvent, id string, form resources.FormVM, status int) error {
+	ctx := e.Request.Context()
+	m, err := e.App.FindRecordById(domain.CollectionMaterials, id)
+	if err != nil {
+		return h.errorPage(e, http.StatusNotFound)
+	}
+	moves, err := domain.MaterialMoves(e.App, m.Id)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	balances := domain.Balances(moves)
+	total := domain.Total(balances)
+	unit := m.GetString("unit")
+	title := m.GetString("sku") + " · " + m.GetString("name")
+	locOpts, labels := stockLocations(ctx, e.App)
+	vm := resources.MaterialVM{Page: h.resPage(e, "materials", title, layouts.Crumb{Label: i18n.T(ctx, "nav.materials"), Href: "/materials"}, layouts.Crumb{Label: m.GetString("sku")}),
+		ID: m.Id, Title: title, Low: domain.IsLowStock(total, m.GetFloat("min_stock")), Total: domain.FormatQty(total) + " " + unit, MoveForm: form}
+	vm.Facts = []layouts.Crumb{
+		{Label: i18n.T(ctx, "res.material.unit"), Href: unit},
+		{Label: i18n.T(ctx, "res.material.unit_cost"), Href: i18n.FormatEUR(ctx, m.GetFloat("unit_cost"))},
+		{Label: i18n.T(ctx, "res.material.min_stock"), Href: domain.FormatQty(m.GetFloat("min_stock")) + " " + unit},
+		{Label: i18n.T(ctx, "res.category"), Href: orDash(m.GetString("category"))},
+	}
+	for _, loc := range domain.Locations(balances) {
+		q := balances[loc]
+		if q == 0 {
+			continue
+		}
+		vm.Stock = append(vm.Stock, resources.StockLineVM{Location: locationLabel(labels, loc), Qty: domain.FormatQty(q) + " " + unit, Negative: q < 0})
+	}
+	recs, err := domain.FindStockMoves(e.App, m.Id, "", 100)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	vm.Moves = newMoveVMs(ctx, recs, labels)
+	if vm.Page.CanDay {
+		kinds := []string{domain.MoveReceipt, domain.MoveConsumption, domain.MoveTransfer, domain.MoveAdjustment, domain.MoveOrder}
+		vm.Options = map[string][]components.Option{"kind": resOptions(ctx, "res.move.", kinds), "location": locOpts,
+			"to_location": append([]components.Option{{Value: "", Label: "—"}}, locOpts...), "site": siteOptions(ctx, e.App)}
+	}
+	render(e.Response, e.Request, status, resources.MaterialPage(vm))
+	return nil
+}
+
+// materialsShow renders a material's page.
+func (h *Handlers) materialsShow(e *core.RequestEvent) error {
+	return h.renderMaterial(e, e.Request.PathValue("id"), resources.FormVM{Values: map[string]string{"kind": domain.MoveReceipt, "location": domain.LocationDepot}}, http.StatusOK)
+}

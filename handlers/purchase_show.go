@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/i18n"
+	"github.com/fieldops360/fieldops/views/layouts"
+	"github.com/fieldops360/fieldops/views/resources"
+)
+
+// renderPurchaseOrder renders an order with its lifecycle actions.
+func (h *Handlers) renderPurchaseOrder(e *core.RequestEvent, id string, form resources.FormVM, status int) error {
+	ctx := e.Request.Context()
+	po, err := e.App.FindRecordById(domain.CollectionPurchaseOrders, id)
+	if err != nil {
+		return h.errorPage(e, http.StatusNotFound)
+	}
+	_ = e.App.ExpandRecord(po, []string{"supplier"}, nil)
+	_, labels := stockLocations(ctx, e.App)
+	vm := resources.POVM{ID: po.Id, Number: po.GetString("number"), Status: po.GetString("status"), Form: form, Total: i18n.FormatEUR(ctx, po.GetFloat("total"))}
+	vm.Page = h.resPage(e, "materials", vm.Number, layouts.Crumb{Label: i18n.T(ctx, "res.po.title"), Href: "/purchase-orders"}, layouts.Crumb{Label: vm.Number})
+	sup := ""
+	if s := po.ExpandedOne("supplier"); s != nil {
+		sup = s.GetString("name")
+	}
+	vm.Facts = []layouts.Crumb{
+		{Label: i18n.T(ctx, "res.po.supplier"), Href: sup},
+		{Label: i18n.T(ctx, "res.po.location"), Href: locationLabel(labels, po.GetString("location"))},
+		{Label: i18n.T(ctx, "res.po.expected"), Href: i18n.FormatDate(ctx, po.GetDateTime("expected_at").Time())},
+		{Label: i18n.T(ctx, "res.po.received"), Href: i18n.FormatDate(ctx, po.GetDateTime("received_at").Time())},
+	}
+	for _, l := range domain.POLines(po) {
+		name := l.Material
+		if m, err := e.App.FindRecordById(domain.CollectionMaterials, l.Material); err == nil {
+			name = m.GetString("sku") + " · " + m.GetString("name")
+		}
+		vm.Lines = append(vm.Lines, resources.POLineVM{Material: name, Qty: domain.FormatQty(l.Qty), UnitCost: i18n.FormatEUR(ctx, l.UnitCost), Amount: i18n.FormatEUR(ctx, l.Qty*l.UnitCost)})
+	}
+	for _, s := range []string{domain.POSent, domain.POReceived, domain.POCancelled} {
+		if domain.CanTransitionPO(vm.Status, s) {
+			vm.Actions = append(vm.Actions, s)
+		}
+	}
+	render(e.Response, e.Request, status, resources.PurchaseOrderPage(vm))
+	return nil
+}
+
+// purchaseShow renders an order.
+func (h *Handlers) purchaseShow(e *core.RequestEvent) error {
+	return h.renderPurchaseOrder(e, e.Request.PathValue("id"), resources.FormVM{}, http.StatusOK)
+}
+
+// purchaseStatus moves an order along its lifecycle (sending records
+// the ordered quantities, receiving puts them in stock).
+func (h *Handlers) purchaseStatus(e *core.RequestEvent) error {
+	id := e.Request.PathValue("id")
+	if _, err := domain.SetPurchaseOrderStatus(e.App, e.Auth, id, e.Request.FormValue("status"), h.deps.Clock()); err != nil {
+		errs, ok := resFormErrors(e.Request.Context(), err)
+		if !ok {
+			return h.fail(e, err)
+		}
+		return h.renderPurchaseOrder(e, id, resources.FormVM{Errors: map[string]string{"_form": firstValue(errs)}}, statusOf(err))
+	}
+	return e.Redirect(http.StatusSeeOther, "/purchase-orders/"+id+"?toast=status")
+}
+
+func firstValue(m map[string]string) string {
+	for _, v := range m {
+		return v
+	}
+	return ""
+}

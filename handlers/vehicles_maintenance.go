@@ -1,0 +1,52 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/resources"
+)
+
+// maintenanceSchedule returns the handler scheduling a maintenance of a
+// vehicle or a tool; rerender shows the asset page with the form's errors.
+func (h *Handlers) maintenanceSchedule(kind, base string, rerender func(e *core.RequestEvent, id string, form resources.FormVM) error) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		ctx := e.Request.Context()
+		id := e.Request.PathValue("id")
+		v := resValues(e, "label", "due", "due_km", "interval_days", "interval_km")
+		_, err := domain.ScheduleMaintenance(e.App, e.Auth, domain.MaintenanceInput{AssetKind: kind, Asset: id, Label: v["label"],
+			Due: resLocalTime(ctx, v["due"]), DueKm: resInt(v["due_km"]), IntervalDays: resInt(v["interval_days"]), IntervalKm: resInt(v["interval_km"])})
+		if err != nil {
+			errs, ok := resFormErrors(ctx, err)
+			if !ok {
+				return h.fail(e, err)
+			}
+			return rerender(e, id, resources.FormVM{Values: v, Errors: errs})
+		}
+		return e.Redirect(http.StatusSeeOther, base+id+"?toast=scheduled")
+	}
+}
+
+// maintenanceDone marks a maintenance done (and schedules the next one
+// when it recurs).
+func (h *Handlers) maintenanceDone(kind, base string) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		id := e.Request.PathValue("id")
+		m, err := e.App.FindRecordById(domain.CollectionMaintenance, e.Request.PathValue("mid"))
+		if err != nil || m.GetString("asset") != id || m.GetString("asset_kind") != kind {
+			return h.errorPage(e, http.StatusNotFound)
+		}
+		if _, err := domain.CompleteMaintenance(e.App, e.Auth, m.Id, h.deps.Clock(), resInt(e.Request.FormValue("done_km")), resNumber(e.Request.FormValue("cost"))); err != nil {
+			return h.fail(e, err)
+		}
+		return e.Redirect(http.StatusSeeOther, base+id+"?toast=done")
+	}
+}
+
+// vehicleMaintenanceInvalid re-renders a vehicle page with the
+// maintenance form's errors (400).
+func (h *Handlers) vehicleMaintenanceInvalid(e *core.RequestEvent, id string, form resources.FormVM) error {
+	return h.renderVehicle(e, id, vehicleForms{maintenance: form}, http.StatusBadRequest)
+}

@@ -1,0 +1,191 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/components"
+	"github.com/fieldops360/fieldops/views/i18n"
+	"github.com/fieldops360/fieldops/views/layouts"
+	"github.com/fieldops360/fieldops/views/resources"
+)
+
+// Shared helpers of module 2 (vehicles, equipment, materials, stock).
+
+// defaultTileURL is the map tile server unless FIELDOPS_MAP_TILES says
+// otherwise ("off" disables tiles: the page lists positions only).
+const defaultTileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+func mapTileURL() string {
+	switch v := os.Getenv("FIELDOPS_MAP_TILES"); v {
+	case "":
+		return defaultTileURL
+	case "off":
+		return ""
+	default:
+		return v
+	}
+}
+
+// resPage builds the shared page model of a module 2 page.
+func (h *Handlers) resPage(e *core.RequestEvent, active, title string, crumbs ...layouts.Crumb) resources.PageVM {
+	shell := h.shell(e, active, title, crumbs...)
+	shell.Toasts = resFlash(e)
+	a := domain.ResourceAccessOf(e.Auth)
+	return resources.PageVM{Shell: shell, CanEdit: a.EditRegisters, CanDay: a.DayToDay,
+		Assets: resources.Assets{CSS: h.assets.Path("css/resources.css")}}
+}
+
+// resRequire lets through the users whose resource access passes need
+// (the API rules say the same); others get the 403 page or toast.
+func (h *Handlers) resRequire(need func(domain.ResourceAccess) bool) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		if !need(domain.ResourceAccessOf(e.Auth)) {
+			return h.errorPage(e, http.StatusForbidden)
+		}
+		return e.Next()
+	}
+}
+
+func canEditRegisters(a domain.ResourceAccess) bool { return a.EditRegisters }
+func canDayToDay(a domain.ResourceAccess) bool      { return a.DayToDay }
+func canConsume(a domain.ResourceAccess) bool       { return a.Consume }
+
+// resFormErrors maps an invalid-input or conflict error to field errors
+// ("_form" when not tied to a field); ok is false for other errors.
+func resFormErrors(ctx context.Context, err error) (map[string]string, bool) {
+	var de *domain.Error
+	if !errors.As(err, &de) || (de.Code != domain.EInvalid && de.Code != domain.EConflict) {
+		return nil, false
+	}
+	field := de.Field
+	if field == "" {
+		field = "_form"
+	}
+	return map[string]string{field: i18n.Localize(ctx, de.Message)}, true
+}
+
+// resValues keeps the typed-in values of a posted form.
+func resValues(e *core.RequestEvent, names ...string) map[string]string {
+	out := make(map[string]string, len(names))
+	for _, n := range names {
+		out[n] = strings.TrimSpace(e.Request.FormValue(n))
+	}
+	return out
+}
+
+// resLocalTime reads a date or datetime-local input in the display zone.
+func resLocalTime(ctx context.Context, s string) time.Time {
+	loc := i18n.Location(ctx)
+	if loc == nil {
+		loc = time.UTC
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, strings.TrimSpace(s), loc); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// resNumber reads a number input ("," accepted as decimal separator).
+func resNumber(s string) float64 {
+	f, _ := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
+	return f
+}
+
+// resInt reads a whole number input.
+func resInt(s string) int { return int(resNumber(s)) }
+
+// resOptions builds select options with translated labels (prefix+value).
+func resOptions(ctx context.Context, prefix string, values []string) []components.Option {
+	out := make([]components.Option, 0, len(values))
+	for _, v := range values {
+		out = append(out, components.Option{Value: v, Label: i18n.T(ctx, prefix+v)})
+	}
+	return out
+}
+
+// siteOptions lists the sites (code and name), with an empty choice.
+func siteOptions(ctx context.Context, app core.App) []components.Option {
+	out := []components.Option{{Value: "", Label: "—"}}
+	recs, _ := app.FindRecordsByFilter(domain.CollectionSites, "status != 'cancelled' && status != 'done'", "code", 500, 0)
+	for _, r := range recs {
+		out = append(out, components.Option{Value: r.Id, Label: r.GetString("code") + " · " + r.GetString("name")})
+	}
+	return out
+}
+
+// userOptions lists the active users, with an empty choice.
+func userOptions(app core.App) []components.Option {
+	out := []components.Option{{Value: "", Label: "—"}}
+	recs, _ := app.FindRecordsByFilter(domain.CollectionUsers, "active = true", "name", 500, 0)
+	for _, r := range recs {
+		out = append(out, components.Option{Value: r.Id, Label: r.GetString("name")})
+	}
+	return out
+}
+
+// statusKind is the badge colour of a resource status.
+func statusKind(status string) string {
+	switch status {
+	case "available", "received", "ok", "done":
+		return "ok"
+	case "assigned", "in_use", "sent", "partial", "due_soon", "draft":
+		return "warning"
+	case "maintenance", "out", "lost", "overdue", "cancelled":
+		return "danger"
+	}
+	return "neutral"
+}
+
+// resFlash turns a whitelisted ?toast= key into a toast (post/redirect/get).
+func resFlash(e *core.RequestEvent) []components.ToastVM {
+	key := e.Request.URL.Query().Get("toast")
+	switch key {
+	case "saved", "assigned", "reserved", "moved", "cancelled", "recorded", "scheduled", "done", "status":
+		return []components.ToastVM{{ID: "toast-flash", Kind: "success", Text: i18n.T(e.Request.Context(), "res.toast."+key)}}
+	}
+	return nil
+}
+
+// resBooking builds a booking line from a reservation record.
+func resBooking(ctx context.Context, r *core.Record) resources.BookingVM {
+	p := domain.ReservationPeriod(r)
+	return resources.BookingVM{ID: r.Id, Period: i18n.FormatDateTime(ctx, p.From) + " → " + i18n.FormatDateTime(ctx, p.To),
+		For: domain.ReservationLabel(r), Note: r.GetString("note")}
+}
+
+// resMaintenance builds the maintenance block of an asset.
+func (h *Handlers) resMaintenance(e *core.RequestEvent, kind, asset, base string, odometer int, form resources.FormVM) (resources.MaintenanceBlockVM, error) {
+	ctx := e.Request.Context()
+	planned, history, err := domain.FindMaintenance(e.App, kind, asset)
+	if err != nil {
+		return resources.MaintenanceBlockVM{}, err
+	}
+	now := h.deps.Clock()
+	m := resources.MaintenanceBlockVM{Action: base + "/maintenance", DoneURL: base + "/maintenance/", ForKm: kind == domain.AssetVehicle,
+		Form: form, CanEdit: domain.ResourceAccessOf(e.Auth).EditRegisters, Odometer: strconv.Itoa(odometer)}
+	for _, r := range planned {
+		due := r.GetDateTime("due").Time()
+		text := i18n.FormatDate(ctx, due)
+		if km := r.GetInt("due_km"); km > 0 {
+			text += " · " + i18n.FormatNumber(ctx, float64(km), 0) + " km"
+		}
+		st := domain.MaintenanceState(due, r.GetInt("due_km"), odometer, false, now)
+		m.Planned = append(m.Planned, resources.MaintenanceVM{ID: r.Id, Label: r.GetString("label"), Due: text, State: st, StateKind: statusKind(st)})
+	}
+	for _, r := range history {
+		m.History = append(m.History, resources.MaintenanceVM{ID: r.Id, Label: r.GetString("label"),
+			DoneAt: i18n.FormatDate(ctx, r.GetDateTime("done_at").Time()), Cost: i18n.FormatEUR(ctx, r.GetFloat("cost"))})
+	}
+	return m, nil
+}
