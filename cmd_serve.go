@@ -25,6 +25,7 @@ type serveFlags struct {
 	TLS             string
 	DefaultTenant   string
 	Replica         string
+	Replicate       string
 	Grace           time.Duration
 	Idle            time.Duration
 	MetricsUser     string
@@ -83,6 +84,7 @@ func addServeFlags(cmd *cobra.Command, s *serveFlags) {
 	f.StringVar(&s.TLS, "tls", "off", "TLS mode: off, auto (ACME) or internal (private CA)")
 	f.StringVar(&s.DefaultTenant, "default-tenant", "", "serve this tenant on every host except admin.<domain>")
 	f.StringVar(&s.Replica, "replica", "off", "replica target: file:DIR, s3://bucket/prefix?endpoint=… or off")
+	f.StringVar(&s.Replicate, "replicate", "child", "who runs `fieldops replicate`: child (started and restarted by serve) or external (a sidecar or systemd unit; serve attaches to its control socket)")
 	f.DurationVar(&s.Grace, "grace", 20*time.Second, "graceful shutdown period")
 	f.DurationVar(&s.Idle, "idle", 15*time.Minute, "close a tenant after this idle period")
 	f.StringVar(&s.MetricsUser, "metrics-user", "", "basic-auth user protecting /metrics")
@@ -124,6 +126,9 @@ func checkServeFlags(s *serveFlags) error {
 	if _, err := tenants.ParseReplicaTarget(s.Replica); err != nil {
 		return usageError{err}
 	}
+	if s.Replicate != "child" && s.Replicate != "external" {
+		return usageError{fmt.Errorf("--replicate must be child or external, not %q", s.Replicate)}
+	}
 	if s.Grace <= 0 {
 		return usageError{errors.New("--grace must be positive")}
 	}
@@ -140,7 +145,7 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 
 	var sup *tenants.Supervisor
 	if target.Enabled() {
-		sup = tenants.NewSupervisor(tenants.SupervisorConfig{Dir: g.Dir, Replica: s.Replica, Logger: logger})
+		sup = tenants.NewSupervisor(tenants.SupervisorConfig{Dir: g.Dir, Replica: s.Replica, Logger: logger, External: s.Replicate == "external"})
 		sup.Start()
 		metrics.AttachSupervisor(sup)
 	}

@@ -96,6 +96,10 @@ type SupervisorConfig struct {
 	Poll time.Duration
 	// MaxBackoff caps the restart delay (default 30 s).
 	MaxBackoff time.Duration
+	// External attaches to a replicator started by someone else (a
+	// Kubernetes sidecar, a systemd unit) through the control socket
+	// instead of spawning and restarting a child.
+	External bool
 }
 
 // Supervisor starts the replication child, restarts it with backoff when
@@ -225,6 +229,12 @@ func (s *Supervisor) RunDrill(ctx context.Context, name string) (DrillResult, er
 
 func (s *Supervisor) loop() {
 	defer close(s.done)
+	if s.cfg.External {
+		s.cfg.Logger.Info("replication: attaching to the external replicator", "socket", s.ctl.socket)
+		s.watch(s.stop)
+		s.up.Store(false)
+		return
+	}
 	backoff := 500 * time.Millisecond
 	for {
 		started := time.Now()
@@ -275,7 +285,7 @@ func (s *Supervisor) spawn() (chan struct{}, error) {
 }
 
 // watch tells the child the open set and reads its status until it exits.
-func (s *Supervisor) watch(exited chan struct{}) {
+func (s *Supervisor) watch(exited <-chan struct{}) {
 	tick := time.NewTicker(s.cfg.Poll)
 	defer tick.Stop()
 	fast := time.NewTicker(100 * time.Millisecond) // until the socket answers
@@ -303,6 +313,8 @@ func (s *Supervisor) watch(exited chan struct{}) {
 			s.status.Store(st)
 			s.statusAt.Store(time.Now().UnixNano())
 			s.up.Store(true)
+		} else if s.cfg.External {
+			s.up.Store(false)
 		}
 	}
 }
@@ -314,6 +326,15 @@ func (s *Supervisor) Stop(ctx context.Context) error {
 	s.mu.Lock()
 	cmd, exited := s.cmd, s.exited
 	s.mu.Unlock()
+	if s.cfg.External {
+		// the external replicator does its final sync of the tenants this
+		// process closed; ask it to sync everything now.
+		for _, name := range s.openList() {
+			_ = s.ctl.Sync(ctx, name)
+		}
+		<-s.done
+		return nil
+	}
 	if cmd == nil || cmd.Process == nil {
 		return nil
 	}
