@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
@@ -77,6 +78,8 @@ func (h *Handlers) newSitePageVM(e *core.RequestEvent, s *core.Record, tab strin
 		fillTeamTab(e, &vm, s)
 	case "history":
 		err = h.fillHistoryTab(e, &vm, s)
+	case "resources":
+		err = fillResourcesTab(e, &vm, s)
 	default:
 		vm.Overview = siteOverview(e, s, phases)
 	}
@@ -157,6 +160,39 @@ func (h *Handlers) fillHistoryTab(e *core.RequestEvent, vm *sites.PageVM, s *cor
 		diff, _ := json.Marshal(ev.Diff)
 		vm.History = append(vm.History, sites.EventVM{At: i18n.FormatDateTime(e.Request.Context(), ev.Time()), Actor: names[actor],
 			Action: i18n.T(e.Request.Context(), "audit."+ev.Action), What: ev.Collection, Diff: string(diff)})
+	}
+	return nil
+}
+
+// fillResourcesTab lists the vehicles and tools booked for the site and
+// the cost of the materials consumed on it.
+func fillResourcesTab(e *core.RequestEvent, vm *sites.PageVM, s *core.Record) error {
+	ctx := e.Request.Context()
+	bookings, err := e.App.FindRecordsByFilter("reservations", "site = {:s}", "-from", 100, 0, dbx.Params{"s": s.Id})
+	if err != nil {
+		return err
+	}
+	_ = e.App.ExpandRecords(bookings, []string{"user", "vehicle", "equipment"}, nil)
+	for _, b := range bookings {
+		p := domain.ReservationPeriod(b)
+		asset := "—"
+		if v := b.ExpandedOne("vehicle"); v != nil {
+			asset = v.GetString("label") + " (" + v.GetString("plate") + ")"
+		} else if eq := b.ExpandedOne("equipment"); eq != nil {
+			asset = eq.GetString("name")
+		}
+		vm.Res.Bookings = append(vm.Res.Bookings, sites.BookingVM{Asset: asset,
+			Period: i18n.FormatDateTime(ctx, p.From) + " → " + i18n.FormatDateTime(ctx, p.To), Who: expandedName(b, "user")})
+	}
+	cons, err := domain.ConsumptionBySite(e.App)
+	if err != nil {
+		return err
+	}
+	vm.Res.ConsumptionCost = i18n.FormatEUR(ctx, 0)
+	for _, c := range cons {
+		if c.SiteID == s.Id {
+			vm.Res.ConsumptionCost, vm.Res.ConsumptionMoves = i18n.FormatEUR(ctx, c.Cost), c.Moves
+		}
 	}
 	return nil
 }

@@ -16,13 +16,13 @@ const (
 	ruleNotCrew = ruleUser + ` && (@request.auth.role != "crew" || @request.auth.tenant_admin = true)`
 	// vehicles: crews see the vehicles assigned to them (an assignment
 	// naming them, or a task of theirs using the vehicle).
-	ruleVehicleRead = ruleNotCrew + ` || (` + ruleUser + ` && (reservations_via_vehicle.user ?= @request.auth.id || tasks_via_vehicle.assignees ?= @request.auth.id))`
+	ruleVehicleRead = ruleNotCrew + ` || (` + ruleUser + ` && (reservations_via_vehicle.user ?= @request.auth.id || tasks_via_vehicle.assignees.id ?= @request.auth.id))`
 	// equipment: crews see what they hold or have reserved.
 	ruleEquipmentRead = ruleNotCrew + ` || (` + ruleUser + ` && (holder = @request.auth.id || reservations_via_equipment.user ?= @request.auth.id))`
 	// reservations: crews see theirs and their sites'.
-	ruleReservationRead = ruleNotCrew + ` || (` + ruleUser + ` && (user = @request.auth.id || site.team ?= @request.auth.id))`
+	ruleReservationRead = ruleNotCrew + ` || (` + ruleUser + ` && (user = @request.auth.id || site.team.id ?= @request.auth.id))`
 	// stock moves: crews see their own moves and their sites'.
-	ruleStockRead = ruleNotCrew + ` || (` + ruleUser + ` && (by = @request.auth.id || site.team ?= @request.auth.id))`
+	ruleStockRead = ruleNotCrew + ` || (` + ruleUser + ` && (by = @request.auth.id || site.team.id ?= @request.auth.id))`
 	// stock moves: crews create consumption only, in their own name.
 	ruleStockCreate = ruleSiteLead + ` || (` + ruleUser + ` && @request.auth.role = "crew" && @request.body.kind = "consumption" && @request.body.by = @request.auth.id)`
 )
