@@ -75,9 +75,11 @@ func ensureDemo(ctx context.Context, reg *tenants.Registry) error {
 	url := reg.URL(demoSlug)
 	fmt.Fprintf(os.Stderr, "\nDémo FieldOps360 : %s  (mot de passe de tous les comptes : %s)\n", url, domain.DemoPassword)
 	fmt.Fprintf(os.Stderr, "  %-18s %s\n", "admin (tenant)", "admin@demo.fieldops360.fr")
-	for _, u := range domain.DemoUsers() {
+	users := domain.DemoUsers()
+	for _, u := range users[:4] {
 		fmt.Fprintf(os.Stderr, "  %-18s %s  (%s)\n", u.Role, u.Email, u.Name)
 	}
+	fmt.Fprintf(os.Stderr, "  … et %d autres personnes (page Équipes)\n", len(users)-4)
 	fmt.Fprintf(os.Stderr, "  %-18s %s  (%sportal)\n", "super-admin", demoSuperuser, strings.TrimSuffix(reg.PlatformURL(), "/")+"/")
 	fmt.Fprintln(os.Stderr)
 	return nil
