@@ -167,6 +167,7 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 			}
 		}
 		if sup != nil {
+			c.Replication = sup
 			c.OnTenantOpen, c.OnTenantClose = sup.TenantOpened, sup.TenantClosed
 			c.ReadyChecks = append(c.ReadyChecks, sup.Ready)
 		}

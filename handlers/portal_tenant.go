@@ -47,8 +47,10 @@ func (h *Handlers) tenantVM(e *core.RequestEvent, slug string) (portal.TenantVM,
 	if err != nil {
 		return portal.TenantVM{}, err
 	}
+	shell := h.portalShell(e, "tenants", info.Name)
+	shell.Toasts = h.flashToasts(e)
 	return portal.TenantVM{
-		Shell: h.portalShell(e, "tenants", info.Name), Row: h.tenantRowVM(ctx, info), AdminEmail: info.AdminEmail,
+		Shell: shell, Row: h.tenantRowVM(ctx, info), AdminEmail: info.AdminEmail,
 		Created: i18n.FormatDateTime(ctx, info.Created), Events: events,
 	}, nil
 }
@@ -102,4 +104,19 @@ func (h *Handlers) portalAudit(e *core.RequestEvent) error {
 		Shell: h.portalShell(e, "audit", i18n.T(e.Request.Context(), "portal.nav.audit")), Events: events,
 	}))
 	return nil
+}
+
+// portalDrill runs a restore drill of the tenant now (replicated copy
+// restored into a scratch directory and integrity-checked).
+func (h *Handlers) portalDrill(e *core.RequestEvent) error {
+	slug := e.Request.PathValue("slug")
+	src := h.deps.Registry.Replication()
+	if src == nil {
+		return h.errorPage(e, http.StatusNotFound)
+	}
+	res, err := src.RunDrill(e.Request.Context(), slug)
+	if err != nil || !res.OK {
+		return e.Redirect(http.StatusSeeOther, "/portal/tenants/"+slug+"?toast=drill_failed")
+	}
+	return e.Redirect(http.StatusSeeOther, "/portal/tenants/"+slug+"?toast=drill_ok")
 }

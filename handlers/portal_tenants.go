@@ -32,6 +32,7 @@ func humanBytes(ctx context.Context, n int64) string {
 func (h *Handlers) tenantRowVM(ctx context.Context, t tenants.Info) portal.TenantRowVM {
 	row := portal.TenantRowVM{Slug: t.Slug, Name: t.Name, Sector: t.Sector, Status: t.Status, Plan: t.Plan,
 		URL: t.URL, DBSize: humanBytes(ctx, t.DBBytes), Users: "—", LastActivity: "—"}
+	row.Replication = h.replicationVM(ctx, t.Slug)
 	if t.Status != tenants.StatusDeleted {
 		if u, err := h.deps.Registry.TenantUsage(ctx, t.Slug); err == nil {
 			row.Users = fmt.Sprintf("%d / %d", u.ActiveUsers, u.Users)
@@ -57,7 +58,7 @@ func (h *Handlers) newTenantsVM(e *core.RequestEvent, form portal.CreateFormVM) 
 	if err != nil {
 		return portal.TenantsVM{}, err
 	}
-	vm := portal.TenantsVM{Shell: h.portalShell(e, "tenants", i18n.T(ctx, "portal.tenants")), Form: form}
+	vm := portal.TenantsVM{Shell: h.portalShell(e, "tenants", i18n.T(ctx, "portal.tenants")), Form: form, ReplicationOff: h.deps.Registry.Replication() == nil}
 	createFormOptions(ctx, &vm.Form)
 	for _, t := range list {
 		vm.Rows = append(vm.Rows, h.tenantRowVM(ctx, t))
@@ -73,4 +74,38 @@ func (h *Handlers) portalTenants(e *core.RequestEvent) error {
 	}
 	render(e.Response, e.Request, http.StatusOK, portal.TenantsPage(vm))
 	return nil
+}
+
+// replicationVM summarises a database's replication for the portal.
+func (h *Handlers) replicationVM(ctx context.Context, db string) portal.ReplicationVM {
+	src := h.deps.Registry.Replication()
+	if src == nil {
+		return portal.ReplicationVM{Off: true}
+	}
+	d := src.Status().DB(db)
+	if d == nil {
+		return portal.ReplicationVM{Level: "neutral", Summary: i18n.T(ctx, "portal.repl.unknown")}
+	}
+	vm := portal.ReplicationVM{Level: "ok", Summary: i18n.T(ctx, "portal.repl.in_sync")}
+	switch {
+	case d.LastError != "" && d.LagSeconds > 0:
+		vm.Level, vm.Summary = "danger", i18n.T(ctx, "portal.repl.error", i18n.FormatNumber(ctx, d.LagSeconds, 0))
+	case d.LagSeconds > 0:
+		vm.Level, vm.Summary = "warning", i18n.T(ctx, "portal.repl.lag", i18n.FormatNumber(ctx, d.LagSeconds, 0))
+	}
+	if d.LastSync != nil {
+		vm.Detail = i18n.T(ctx, "portal.repl.last_sync", i18n.FormatDateTime(ctx, *d.LastSync))
+	}
+	if d.LastError != "" {
+		vm.Detail += " · " + d.LastError
+	}
+	if d.Drill != nil {
+		vm.DrillOK = d.Drill.OK
+		key := "portal.repl.drill_ok"
+		if !d.Drill.OK {
+			key = "portal.repl.drill_failed"
+		}
+		vm.Drill = i18n.T(ctx, key, i18n.FormatDate(ctx, d.Drill.At))
+	}
+	return vm
 }

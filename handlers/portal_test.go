@@ -1,10 +1,12 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldops360/fieldops/tenants"
 	"github.com/fieldops360/fieldops/tenants/tenanttest"
@@ -49,7 +51,7 @@ func TestPortalGuardAndIsolation(t *testing.T) {
 	}
 	rec = tenanttest.Get(t, reg, platformHost, "/portal", pc)
 	d := doc(t, rec.Body.String())
-	if rec.Code != 200 || testid(d, "tenant-acme").Length() != 1 || testid(d, "replication-placeholder").Length() != 1 {
+	if rec.Code != 200 || testid(d, "tenant-acme").Length() != 1 || testid(d, "replication-off").Length() != 1 {
 		t.Fatalf("portal home = %d", rec.Code)
 	}
 	if !strings.Contains(testid(d, "tenant-acme").Text(), "1 / 1") {
@@ -125,5 +127,44 @@ func TestPortalCreateSuspendDelete(t *testing.T) {
 	}
 	if !strings.Contains(body, "root@fieldops.test") {
 		t.Error("audit log does not name the superuser")
+	}
+}
+
+// staticReplication is a fixed replication status (the supervisor itself
+// is tested against a real replicate child in package tenants).
+type staticReplication struct {
+	st     tenants.ReplicationStatus
+	drills int
+}
+
+func (s *staticReplication) Status() *tenants.ReplicationStatus { return &s.st }
+func (s *staticReplication) RunDrill(_ context.Context, db string) (tenants.DrillResult, error) {
+	s.drills++
+	return tenants.DrillResult{DB: db, At: time.Now(), OK: true}, nil
+}
+
+func TestPortalShowsReplicationAndRunsDrills(t *testing.T) {
+	last := time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)
+	src := &staticReplication{st: tenants.ReplicationStatus{DBs: []tenants.DBStatus{
+		{DB: "acme", LastSync: &last, Drill: &tenants.DrillResult{DB: "acme", At: last, OK: true}},
+		{DB: "beta", LagSeconds: 42, LastError: "connection refused", LastSync: &last},
+	}}}
+	reg := tenanttest.NewRegistry(t, tenanttest.WithReplication(src))
+	tenanttest.Provision(t, reg, "acme", "btp")
+	tenanttest.Provision(t, reg, "beta", "tp")
+	pc := portalLogin(t, reg)
+	d := doc(t, tenanttest.Get(t, reg, platformHost, "/portal", pc).Body.String())
+	if got := testid(d, "replication-acme").Text(); !strings.Contains(got, "à jour") || !strings.Contains(got, "réussi") {
+		t.Errorf("acme replication cell = %q", got)
+	}
+	if got := testid(d, "replication-beta").Text(); !strings.Contains(got, "erreur") || !strings.Contains(got, "42") {
+		t.Errorf("beta replication cell = %q", got)
+	}
+	if testid(d, "replication-off").Length() != 0 {
+		t.Error("replication shown as off")
+	}
+	rec := tenanttest.PostForm(t, reg, platformHost, "/portal/tenants/acme/drill", nil, pc)
+	if rec.Code != http.StatusSeeOther || !strings.Contains(rec.Header().Get("Location"), "drill_ok") || src.drills != 1 {
+		t.Errorf("drill = %d → %q (%d drills)", rec.Code, rec.Header().Get("Location"), src.drills)
 	}
 }

@@ -110,7 +110,7 @@ func (h *Handlers) settingsSMTPTest(e *core.RequestEvent) error {
 
 // flashToasts turns a whitelisted ?toast= key into a toast (post/redirect/get).
 func (h *Handlers) flashToasts(e *core.RequestEvent) []components.ToastVM {
-	kinds := map[string]string{"saved": "success", "invited": "success", "smtp_sent": "success", "smtp_failed": "error", "uploaded": "success"}
+	kinds := map[string]string{"saved": "success", "invited": "success", "smtp_sent": "success", "smtp_failed": "error", "uploaded": "success", "drill_ok": "success", "drill_failed": "error"}
 	key := e.Request.URL.Query().Get("toast")
 	kind, ok := kinds[key]
 	if !ok {

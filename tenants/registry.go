@@ -58,6 +58,8 @@ type Config struct {
 	OnTenantClose func(slug, dbPath string)
 	// ReadyChecks are extra /readyz checks (e.g. replication child alive).
 	ReadyChecks []func(ctx context.Context) error
+	// Replication is the replication supervisor (nil when off).
+	Replication ReplicationSource
 	// Metrics serves /metrics on the platform host (nil: not served).
 	Metrics http.Handler
 	// Logger receives structured logs (default slog.Default()).

@@ -1,6 +1,7 @@
 package tenants
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -191,4 +192,28 @@ type controlResponse struct {
 	OK     bool               `json:"ok"`
 	Error  string             `json:"error,omitempty"`
 	Status *ReplicationStatus `json:"status,omitempty"`
+}
+
+// ReplicationSource is what the super-admin portal reads of replication:
+// the live status and on-demand restore drills (the Supervisor).
+type ReplicationSource interface {
+	Status() *ReplicationStatus
+	RunDrill(ctx context.Context, db string) (DrillResult, error)
+}
+
+// Replication returns the configured replication source, or nil when
+// replication is off.
+func (r *Registry) Replication() ReplicationSource { return r.cfg.Replication }
+
+// DB returns the status of one database (nil when unknown).
+func (s *ReplicationStatus) DB(name string) *DBStatus {
+	if s == nil {
+		return nil
+	}
+	for i := range s.DBs {
+		if s.DBs[i].DB == name {
+			return &s.DBs[i]
+		}
+	}
+	return nil
 }

@@ -41,6 +41,11 @@ func WithDefaultTenant(slug string) Option {
 	return func(c *tenants.Config) { c.DefaultTenant = slug }
 }
 
+// WithReplication sets the registry's replication source.
+func WithReplication(src tenants.ReplicationSource) Option {
+	return func(c *tenants.Config) { c.Replication = src }
+}
+
 // WithDir uses dir instead of a fresh temp dir.
 func WithDir(dir string) Option { return func(c *tenants.Config) { c.Dir = dir } }
 
