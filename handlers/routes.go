@@ -85,5 +85,6 @@ func (h *Handlers) PlatformRoutes(se *core.ServeEvent) error {
 	p.POST("/tenants/{slug}/suspend", h.portalSetStatus(tenants.StatusSuspended))
 	p.POST("/tenants/{slug}/resume", h.portalSetStatus(tenants.StatusActive))
 	p.POST("/tenants/{slug}/delete", h.portalDelete)
+	p.POST("/tenants/{slug}/drill", h.portalDrill)
 	return se.Next()
 }
