@@ -10,7 +10,7 @@ BIN := bin/fieldops
 DEMO_DIR ?= ./pb_data
 HTTP ?= 127.0.0.1:8090
 
-.PHONY: all build demo test test-go test-browser test-deps check-deploy test-chaos bench-replication check-generated check-format vet generate assets lint bench deps clean
+.PHONY: all build demo test test-go test-browser test-deps check-deploy test-chaos bench-replication check-openapi check-generated check-format vet generate assets lint bench deps clean
 
 MAILPIT_VERSION := v1.33.1
 PEBBLE_VERSION := v2.10.3
@@ -55,7 +55,7 @@ test-deps: deps ## test tools: mailpit (Go proxy), Chromium (Debian), npm packag
 	@test -x $(TOOLS_BIN)/pebble || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/letsencrypt/pebble/v2/cmd/pebble@$(PEBBLE_VERSION) github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv@$(PEBBLE_VERSION)
 	@test -x $(TOOLS_BIN)/versitygw || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 	@scripts/ensure-deps.sh chromium node
-	@test -d node_modules/@axe-core/playwright || npm ci --no-audit --no-fund --ignore-scripts
+	@test -x node_modules/.bin/redocly -a -d node_modules/@axe-core/playwright || npm ci --no-audit --no-fund --ignore-scripts
 
 test-go: test-deps
 	FIELDOPS_STRICT=1 go test -race -count=1 ./...
@@ -72,7 +72,10 @@ test-chaos: test-deps ## kill -9 of the server and of the replication child unde
 bench-replication: ## write throughput and worst stall, replication attached vs detached
 	go test -tags chaos,no_default_driver -count=1 -v -run TestReplicationOverhead ./scripts/bench/
 
-test: deps lint test-go test-browser test-chaos check-deploy ## all tests
+check-openapi: test-deps ## lint the OpenAPI description of our endpoints (Redocly CLI from npm)
+	node_modules/.bin/redocly lint assets/static/api/openapi.yaml --format stylish
+
+test: deps lint check-openapi test-go test-browser test-chaos check-deploy ## all tests
 
 bench: deps ## benchmarks (figures recorded in docs/performance.md)
 	scripts/bench/run.sh

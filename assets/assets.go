@@ -101,3 +101,6 @@ func contentType(name string) string {
 	}
 	return ""
 }
+
+// Read returns the content of a logical asset.
+func (a *Assets) Read(name string) ([]byte, error) { return fs.ReadFile(a.fsys, name) }

@@ -18,6 +18,8 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	r.GET("/lang/{lang}", h.langSet)
 	r.GET("/favicon.ico", h.favicon)
 	r.GET("/m/manifest.webmanifest", h.crewManifest)
+	r.GET("/api/docs", h.apiDocs)
+	r.GET("/api/docs/openapi.yaml", h.apiDocsSpec)
 
 	// sign-in
 	r.GET("/{$}", h.root)
@@ -70,6 +72,8 @@ func (h *Handlers) PlatformRoutes(se *core.ServeEvent) error {
 	r.GET("/lang/{lang}", h.langSet)
 	r.GET("/favicon.ico", h.favicon)
 	r.GET("/{$}", h.platformHome)
+	r.GET("/api/docs", h.apiDocs)
+	r.GET("/api/docs/openapi.yaml", h.apiDocsSpec)
 	r.GET("/metrics", h.metrics)
 
 	// super-admin portal
