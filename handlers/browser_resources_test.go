@@ -5,7 +5,6 @@ package handlers_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/dbx"
@@ -22,8 +21,10 @@ func TestBrowserReserveToolAndRecordConsumption(t *testing.T) {
 	b := newBrowserEnv(t)
 	app := b.tt.App()
 	lucas, _ := app.FindAuthRecordByEmail("users", "lucas.petit@demo.fieldops360.fr")
-	site := b.tt.Record("sites", map[string]any{"code": "CH-DEMO", "name": "Groupe scolaire", "sector": "btp", "status": "active", "team": []string{lucas.Id}})
-	if err := domain.SeedDemoResources(app, []string{site.Id}, []string{lucas.Id}, time.Now()); err != nil {
+	// the demo seeds resources on its sites; Lucas is in the team of the
+	// first one (CH-2026-011), where the materials are stocked.
+	site, err := app.FindFirstRecordByData("sites", "code", "CH-2026-011")
+	if err != nil {
 		t.Fatal(err)
 	}
 	tool, err := app.FindFirstRecordByData(domain.CollectionEquipment, "code", "OUT-0002")
