@@ -105,6 +105,7 @@ func BindHooks(app core.App) error {
 	bindBroker(app)
 	// NB: after the audit hooks, so stock rules run in their transaction.
 	BindResourceHooks(app)
+	bindPlanningHooks(app)
 	return nil
 }
 

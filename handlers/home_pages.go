@@ -11,6 +11,7 @@ import (
 	"github.com/fieldops360/fieldops/views/home"
 	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/layouts"
+	planningvm "github.com/fieldops360/fieldops/views/planning"
 )
 
 // dashboard is the manager's home: headline figures across all sites.
@@ -77,19 +78,29 @@ func dayStart(e *core.RequestEvent, now time.Time) time.Time {
 	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, n.Location())
 }
 
-// planning is the project manager's home: the tasks of the next 14 days
-// (the interactive Gantt and board replace it in module 3).
+// planning is the project manager's home: every open site's tasks with
+// their early dates, float and critical flag, each linking to its Gantt.
 func (h *Handlers) planning(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
-	from := dayStart(e, h.deps.Clock())
-	recs, err := domain.FindTasksBetween(e.App, from, from.AddDate(0, 0, 14), "")
+	sites, err := domain.FindPlannedSites(e.App)
 	if err != nil {
 		return h.fail(e, err)
 	}
-	render(e.Response, e.Request, http.StatusOK, home.TaskListPage(home.TaskListVM{
-		Shell:  h.shell(e, "planning", i18n.T(ctx, "nav.planning"), layouts.Crumb{Label: i18n.T(ctx, "nav.planning")}),
-		TestID: "planning-page", TitleKey: "nav.planning", Intro: i18n.T(ctx, "planning.intro"), Tasks: taskVMs(e, recs),
-	}))
+	vm := planningvm.PlanningVM{Page: h.planningPage(e, "planning", i18n.T(ctx, "nav.planning"), layouts.Crumb{Label: i18n.T(ctx, "nav.planning")})}
+	for _, s := range sites {
+		if !domain.CanSeeSite(e.Auth, s) {
+			continue
+		}
+		row := planningvm.SiteTasksVM{ID: s.Id, Title: s.GetString("code") + " " + s.GetString("name"), GanttHref: "/sites/" + s.Id + "/gantt"}
+		if plan, err := domain.LoadSitePlan(e.App, s.Id, h.deps.Clock()); err != nil {
+			row.Error = i18n.Localize(ctx, domain.ErrorMessage(err))
+		} else if len(plan.Schedule.Tasks) > 0 {
+			row.Finish = civilText(ctx, plan.Schedule.Finish)
+			row.Bars = newBarVMs(ctx, plan, plan.Schedule.Start)
+		}
+		vm.Sites = append(vm.Sites, row)
+	}
+	render(e.Response, e.Request, http.StatusOK, planningvm.PlanningPage(vm))
 	return nil
 }
 

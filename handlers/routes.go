@@ -52,6 +52,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 
 	h.siteRoutes(r)
 	h.resourceRoutes(r)
+	h.planningRoutes(r)
 	return se.Next()
 }
 

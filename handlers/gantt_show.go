@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+	datastar "github.com/starfederation/datastar/sdk/go"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/components"
+	"github.com/fieldops360/fieldops/views/i18n"
+	"github.com/fieldops360/fieldops/views/layouts"
+	"github.com/fieldops360/fieldops/views/planning"
+)
+
+// ganttShow renders a site's Gantt (GET /sites/{id}/gantt).
+func (h *Handlers) ganttShow(e *core.RequestEvent) error {
+	return h.renderGantt(e, http.StatusOK, "", nil)
+}
+
+// renderGantt renders the Gantt page, with a form error and the typed-in
+// values after a refused form.
+func (h *Handlers) renderGantt(e *core.RequestEvent, status int, formErr string, values map[string]string) error {
+	site, err := h.loadSite(e)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	plan, err := domain.LoadSitePlan(e.App, site.Id, h.deps.Clock())
+	if err != nil {
+		return h.fail(e, err)
+	}
+	ctx := e.Request.Context()
+	title := site.GetString("code") + " " + site.GetString("name")
+	canEdit := domain.CanEditSiteDay(e.Auth, site)
+	vm := planning.GanttVM{
+		Page: h.planningPage(e, "sites", i18n.T(ctx, "plan.gantt.title", title),
+			layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: title, Href: "/sites/" + site.Id},
+			layouts.Crumb{Label: "Gantt"}),
+		SiteID: site.Id, SiteTitle: title, SiteHref: "/sites/" + site.Id, StreamURL: "/sites/" + site.Id + "/gantt/stream",
+		Chart: newChartVM(ctx, plan, todayCivil(h.deps.Clock(), plan.Location), canEdit), CanEdit: canEdit,
+		FormError: formErr, Values: values,
+	}
+	for _, t := range sortedTasks(plan) {
+		vm.Tasks = append(vm.Tasks, components.Option{Value: t.ID, Label: t.Title})
+	}
+	render(e.Response, e.Request, status, planning.GanttPage(vm))
+	return nil
+}
+
+// ganttStream keeps a Gantt live: every change to the site's tasks or
+// links re-renders the chart and the task table for every open viewer.
+// Unchanged renders are not re-sent.
+func (h *Handlers) ganttStream(e *core.RequestEvent) error {
+	site, err := h.loadSite(e)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	ctx := e.Request.Context()
+	canEdit := domain.CanEditSiteDay(e.Auth, site)
+	var last []byte
+	return h.stream(e, []string{domain.CollectionTasks, domain.CollectionTaskLinks}, func(sse *datastar.ServerSentEventGenerator, c domain.Change) error {
+		plan, err := domain.LoadSitePlan(e.App, site.Id, h.deps.Clock())
+		if err != nil {
+			return nil // a broken plan is shown on the next page load
+		}
+		chart := newChartVM(ctx, plan, todayCivil(h.deps.Clock(), plan.Location), canEdit)
+		var buf bytes.Buffer
+		if err := planning.Chart(chart).Render(ctx, &buf); err != nil || bytes.Equal(buf.Bytes(), last) {
+			return nil
+		}
+		last = buf.Bytes()
+		if err := sse.MergeFragments(buf.String(), datastar.WithMergeOuter()); err != nil {
+			return err
+		}
+		return sse.MergeFragmentTempl(planning.TaskTable(chart), datastar.WithMergeOuter())
+	})
+}
