@@ -28,6 +28,8 @@ func bindPlanningHooks(app core.App) {
 	app.OnRecordUpdateExecute(CollectionTaskLinks).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsLinkUpdate", Func: linkSaved})
 	app.OnRecordCreateExecute(CollectionTasks).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsTaskCreate", Func: taskSaved})
 	app.OnRecordUpdateExecute(CollectionTasks).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsTaskUpdate", Func: taskSaved})
+	app.OnRecordCreateExecute(CollectionTasks).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsExcavationGateCreate", Func: excavationGate})
+	app.OnRecordUpdateExecute(CollectionTasks).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsExcavationGateUpdate", Func: excavationGate})
 	app.OnRecordCreateRequest(CollectionTaskLinks, CollectionTasks).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "fieldopsPlanningAPICreate", Func: planningAPIError})
 	app.OnRecordUpdateRequest(CollectionTaskLinks, CollectionTasks).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "fieldopsPlanningAPIUpdate", Func: planningAPIError})
 }

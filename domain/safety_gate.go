@@ -1,0 +1,60 @@
+package domain
+
+import (
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// DICTValidity is how long a DT-DICT receipt allows works to start.
+const DICTValidity = 3
+
+// startedStatuses are the task statuses that mean work began on site.
+func startedStatuses() []string { return []string{"in_progress", "done", "validated"} }
+
+// CheckExcavationGate is the public-works safety gate: a task whose work
+// type is flagged "excavation" cannot start (in progress, done or
+// validated) unless its site has a current DT-DICT receipt still valid
+// at now (validity 3 months from upload unless set), or the task is
+// declared urgent works with a reason (article R554-32 of the French
+// environment code allows urgent works without DICT, with a notice).
+func CheckExcavationGate(app core.App, task *core.Record, now time.Time) error {
+	if !contains(startedStatuses(), task.GetString("status")) {
+		return nil
+	}
+	wtID := task.GetString("work_type")
+	if wtID == "" {
+		return nil
+	}
+	wt, err := app.FindRecordById(CollectionWorkTypes, wtID)
+	if err != nil || !wt.GetBool("excavation") {
+		return nil
+	}
+	if task.GetBool("urgent_works") {
+		if strings.TrimSpace(task.GetString("urgent_reason")) == "" {
+			return FieldError("urgent_reason", "Travaux urgents : indiquez le motif (il est tracé dans l'historique) / urgent works: give the reason (it is kept in the history)")
+		}
+		return nil
+	}
+	n, err := app.CountRecords(CollectionDocuments,
+		dbx.HashExp{"site": task.GetString("site"), "kind": "dict", "current": true},
+		dbx.NewExp("valid_until >= {:now}", dbx.Params{"now": now.UTC().Format("2006-01-02 15:04:05.000Z")}))
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return FieldError("status", "Terrassement interdit : aucun récépissé DT-DICT valide sur ce chantier. Déposez le récépissé (valable 3 mois) ou déclarez des travaux urgents avec un motif / excavation refused: no valid DT-DICT receipt on this site. Upload the receipt (valid 3 months) or declare urgent works with a reason")
+	}
+	return nil
+}
+
+// excavationGate runs CheckExcavationGate on task saves (REST API, sync
+// and domain code alike).
+func excavationGate(e *core.RecordEvent) error {
+	if err := CheckExcavationGate(e.App, e.Record, time.Now()); err != nil {
+		return err
+	}
+	return e.Next()
+}
