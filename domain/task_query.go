@@ -24,7 +24,7 @@ func FindTasksBetween(app core.App, from, to time.Time, userID string) ([]*core.
 	if err != nil {
 		return nil, err
 	}
-	if errs := app.ExpandRecords(recs, []string{"site", "assignees"}, nil); len(errs) > 0 {
+	if errs := app.ExpandRecords(recs, []string{"site", "assignees", "vehicle"}, nil); len(errs) > 0 {
 		for _, e := range errs {
 			return nil, e
 		}

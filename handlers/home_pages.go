@@ -104,7 +104,8 @@ func (h *Handlers) planning(e *core.RequestEvent) error {
 	return nil
 }
 
-// today is the site lead's home: today's tasks of every crew.
+// today is the site lead's daily plan: today's jobs grouped per person
+// and per vehicle, with the unassigned ones, printable.
 func (h *Handlers) today(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
 	from := dayStart(e, h.deps.Clock())
@@ -112,10 +113,34 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	render(e.Response, e.Request, http.StatusOK, home.TaskListPage(home.TaskListVM{
-		Shell:  h.shell(e, "today", i18n.T(ctx, "nav.today"), layouts.Crumb{Label: i18n.T(ctx, "nav.today")}),
-		TestID: "today-page", TitleKey: "nav.today", Intro: i18n.FormatDate(ctx, from), Tasks: taskVMs(e, recs),
-	}))
+	vm := home.TodayVM{Shell: h.shell(e, "today", i18n.T(ctx, "nav.today"), layouts.Crumb{Label: i18n.T(ctx, "nav.today")}), Date: i18n.FormatDate(ctx, from)}
+	people, vehicles := map[string]int{}, map[string]int{}
+	for i, t := range recs {
+		tv := taskVMs(e, recs[i:i+1])[0]
+		assignees := t.ExpandedAll("assignees")
+		if len(assignees) == 0 {
+			vm.Unassigned = append(vm.Unassigned, tv)
+		}
+		for _, u := range assignees {
+			k, ok := people[u.Id]
+			if !ok {
+				k = len(vm.People)
+				people[u.Id] = k
+				vm.People = append(vm.People, home.GroupVM{Title: u.GetString("name"), Subtitle: i18n.T(ctx, "role."+u.GetString("role")) + " · " + u.GetString("phone")})
+			}
+			vm.People[k].Tasks = append(vm.People[k].Tasks, tv)
+		}
+		if v := t.ExpandedOne("vehicle"); v != nil {
+			k, ok := vehicles[v.Id]
+			if !ok {
+				k = len(vm.Vehicles)
+				vehicles[v.Id] = k
+				vm.Vehicles = append(vm.Vehicles, home.GroupVM{Title: v.GetString("label"), Subtitle: v.GetString("plate")})
+			}
+			vm.Vehicles[k].Tasks = append(vm.Vehicles[k].Tasks, tv)
+		}
+	}
+	render(e.Response, e.Request, http.StatusOK, home.TodayPage(vm))
 	return nil
 }
 

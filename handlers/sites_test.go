@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants/tenanttest"
@@ -196,5 +197,31 @@ func TestClients(t *testing.T) {
 	}
 	if rec := tenanttest.Get(t, tt.Registry, tt.Host(), "/clients", c); !strings.Contains(testid(doc(t, rec.Body.String()), "clients-table").Text(), "Mairie de Rezé") {
 		t.Error("client not listed")
+	}
+}
+
+func TestDailyPlanGroupsByPersonAndVehicle(t *testing.T) {
+	wed := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC) // a working day
+	tt := tenanttest.New(t, tenanttest.WithClock(func() time.Time { return wed }))
+	lead := tt.User(domain.RoleSiteLead, "lead@acme.test")
+	crew := tt.User(domain.RoleCrew, "paul@acme.test")
+	site, _ := domain.CreateSite(tt.App(), nil, domain.SiteInput{Code: "D1", Name: "Dépôt", Sector: "btp", SiteLead: lead.Id})
+	v, err := domain.CreateVehicle(tt.App(), nil, domain.VehicleInput{Plate: "AB-123-CD", Label: "Master benne"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := wed.Truncate(24 * time.Hour)
+	tt.Record("tasks", map[string]any{"site": site.Id, "title": "Coulage dalle", "status": "planned", "planned_start": today, "planned_end": today, "assignees": []string{crew.Id}, "vehicle": v.Id})
+	tt.Record("tasks", map[string]any{"site": site.Id, "title": "Réception béton", "status": "planned", "planned_start": today, "planned_end": today})
+	c := tt.Login("lead@acme.test", tenanttest.Password)
+	d := doc(t, tenanttest.Get(t, tt.Registry, tt.Host(), "/today", c).Body.String())
+	if got := testid(d, "today-people").Text(); !strings.Contains(got, "Test crew") || !strings.Contains(got, "Coulage dalle") {
+		t.Errorf("by person: %q", got)
+	}
+	if got := testid(d, "today-vehicles").Text(); !strings.Contains(got, "Master benne") {
+		t.Errorf("by vehicle: %q", got)
+	}
+	if !strings.Contains(testid(d, "today-page").Text(), "Réception béton") {
+		t.Error("unassigned job missing")
 	}
 }

@@ -51,6 +51,13 @@ function uploadProgress() {
   });
 }
 
+function printButtons() {
+  document.addEventListener("click", (ev) => {
+    if (ev.target.closest("[data-print]")) window.print();
+  });
+}
+
 watchToasts();
+printButtons();
 confirmForms();
 uploadProgress();
