@@ -55,7 +55,7 @@ var ErrAuditAppendOnly = Errorf(EForbidden, "Le journal d'audit est en ajout seu
 // notAudited lists collections whose writes are not audit events: the
 // chain itself and high-volume telemetry.
 func notAudited(name string) bool {
-	return name == CollectionAuditEvents || name == "vehicle_positions"
+	return name == CollectionAuditEvents || name == "vehicle_positions" || name == "sync_ops"
 }
 
 // BindHooks binds the tenant's business hooks: the audit chain written in

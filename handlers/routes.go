@@ -53,6 +53,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.siteRoutes(r)
 	h.resourceRoutes(r)
 	h.planningRoutes(r)
+	h.crewRoutes(r)
 	return se.Next()
 }
 

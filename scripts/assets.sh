@@ -14,3 +14,5 @@ mkdir -p assets/static/vendor/leaflet
 install -m 0644 node_modules/leaflet/dist/leaflet.js assets/static/vendor/leaflet/leaflet.js
 install -m 0644 node_modules/leaflet/dist/leaflet.css assets/static/vendor/leaflet/leaflet.css
 echo "assets: leaflet $(node -p "require('./node_modules/leaflet/package.json').version" 2>/dev/null || echo '?') → assets/static/vendor/leaflet/"
+# idb (IndexedDB outbox of the crew app) from npm, pinned in package.json.
+mkdir -p assets/static/vendor/idb && install -m 0644 node_modules/idb/build/index.js assets/static/vendor/idb/idb.js && echo "assets: idb $(node -p "require('./node_modules/idb/package.json').version" 2>/dev/null || echo '?') → assets/static/vendor/idb/"

@@ -31,6 +31,7 @@ func Migrations() core.MigrationsList {
 	l.Register(sitesV2Up, nil, "1764400800_sites_v2.go")
 	l.Register(resourcesV2Up, nil, "1764400900_resources_v2.go")
 	l.Register(planningV2Up, nil, "1764401000_planning_v2.go")
+	l.Register(proofV2Up, nil, "1764401100_proof_v2.go")
 	return l
 }
 

@@ -1,0 +1,87 @@
+// FieldOps360 crew app — the offline outbox. Every write made in the crew
+// app is queued here (IndexedDB, via the idb library) with a client ULID
+// idempotency key and the device time, then sent in order to
+// POST /api/fieldops/sync, which applies each key at most once. An
+// operation leaves the outbox only when the server answered for it.
+const DB_NAME = "fieldops-outbox";
+const STORE = "ops";
+const BATCH = 50;
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+// ulid returns a ULID for the given time: 48-bit milliseconds then 80
+// random bits, Crockford base32.
+export function ulid(now = new Date()) {
+  let t = now.getTime();
+  let time = "";
+  for (let i = 0; i < 10; i++) {
+    time = CROCKFORD[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const rnd = crypto.getRandomValues(new Uint8Array(16));
+  let rest = "";
+  for (let i = 0; i < 16; i++) rest += CROCKFORD[rnd[i] % 32];
+  return time + rest;
+}
+
+// recordId returns a PocketBase-style record id (15 chars a-z0-9), so
+// that an entry created offline can be updated offline (clock-out).
+export function recordId() {
+  const abc = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const rnd = crypto.getRandomValues(new Uint8Array(15));
+  let id = "";
+  for (let i = 0; i < 15; i++) id += abc[rnd[i] % abc.length];
+  return id;
+}
+
+export class Outbox {
+  constructor(idb) {
+    this.db = idb.openDB(DB_NAME, 1, {
+      upgrade(db) {
+        db.createObjectStore(STORE, { keyPath: "seq", autoIncrement: true });
+      },
+    });
+    this.running = null;
+  }
+
+  // add queues one sync operation (after the ones already queued).
+  async add(op) {
+    return (await this.db).add(STORE, { key: op.key, op, queued_at: new Date().toISOString() });
+  }
+
+  async count() {
+    return (await this.db).count(STORE);
+  }
+
+  // flush sends the queued operations in order; it resolves to the
+  // server's results ({sent, results}) or rejects when offline or refused
+  // as a whole (the operations stay queued for the next attempt).
+  flush() {
+    if (!this.running) {
+      this.running = this.#send().finally(() => { this.running = null; });
+    }
+    return this.running;
+  }
+
+  async #send() {
+    const db = await this.db;
+    const all = await db.getAll(STORE); // seq order = queue order
+    const results = [];
+    for (let i = 0; i < all.length; i += BATCH) {
+      const items = all.slice(i, i + BATCH);
+      const res = await fetch("/api/fieldops/sync", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ operations: items.map((it) => it.op) }),
+      });
+      if (!res.ok) throw new Error("sync refused: " + res.status);
+      const body = await res.json();
+      const answered = new Set((body.results || []).map((r) => r.key));
+      const tx = db.transaction(STORE, "readwrite");
+      for (const it of items) if (answered.has(it.key)) tx.store.delete(it.seq);
+      await tx.done;
+      results.push(...(body.results || []));
+    }
+    return { sent: results.length, results };
+  }
+}

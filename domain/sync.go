@@ -1,0 +1,194 @@
+package domain
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Limits of one sync request (the crew app sends its outbox in batches).
+const (
+	SyncMaxBytes = 4 << 20
+	SyncMaxOps   = 500
+)
+
+// Sync operation kinds.
+const (
+	SyncCreate = "create"
+	SyncUpdate = "update"
+	SyncDelete = "delete"
+)
+
+// SyncBaseUpdated is the optional data key carrying the "updated" stamp
+// of the record the device based its change on: a newer record on the
+// server makes the change a conflict rather than a silent overwrite.
+const SyncBaseUpdated = "@base_updated"
+
+// SyncOp is one write queued by a device (offline outbox). Key is a
+// client-generated ULID, the idempotency key: the server applies each key
+// at most once and answers a replay with the original result.
+type SyncOp struct {
+	Key        string         `json:"key"`
+	Op         string         `json:"op"`
+	Collection string         `json:"collection"`
+	ID         string         `json:"id,omitempty"`
+	Data       map[string]any `json:"data,omitempty"`
+	DeviceTime string         `json:"device_time,omitempty"`
+}
+
+// SyncRequest is the body of POST /api/fieldops/sync.
+type SyncRequest struct {
+	Operations []SyncOp `json:"operations"`
+}
+
+// SyncResult is the outcome of one operation. Status is 200 (applied),
+// 400 (invalid), 403 (not allowed for the caller) or 409 (conflict,
+// filed in the conflict inbox: Conflict is its id).
+type SyncResult struct {
+	Key      string `json:"key"`
+	Status   int    `json:"status"`
+	ID       string `json:"id,omitempty"`
+	Error    string `json:"error,omitempty"`
+	Conflict string `json:"conflict,omitempty"`
+}
+
+// SyncResponse is the answer of POST /api/fieldops/sync, one result per
+// operation, in request order.
+type SyncResponse struct {
+	Results []SyncResult `json:"results"`
+}
+
+// DecodeSyncRequest reads a sync request body. It refuses malformed JSON,
+// trailing data, more than SyncMaxOps operations and bodies over
+// SyncMaxBytes with an EInvalid error; the operations themselves are
+// validated one by one when applied (SyncOp.Validate), so that one bad
+// operation does not block the rest of the outbox.
+func DecodeSyncRequest(r io.Reader) (SyncRequest, error) {
+	var req SyncRequest
+	body, err := io.ReadAll(io.LimitReader(r, SyncMaxBytes+1))
+	if err != nil {
+		return req, &Error{Code: EInvalid, Message: "Requête illisible / unreadable request", Err: err}
+	}
+	if len(body) > SyncMaxBytes {
+		return req, Errorf(EInvalid, "Requête trop volumineuse (4 Mo au plus) / request too large (4 MB at most)")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&req); err != nil {
+		return SyncRequest{}, &Error{Code: EInvalid, Message: "JSON invalide / invalid JSON", Err: err}
+	}
+	if dec.More() {
+		return SyncRequest{}, Errorf(EInvalid, "Données en trop après le JSON / trailing data after the JSON body")
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return SyncRequest{}, Errorf(EInvalid, "Données en trop après le JSON / trailing data after the JSON body")
+	}
+	if req.Operations == nil {
+		return SyncRequest{}, Errorf(EInvalid, `Champ "operations" manquant / missing "operations" field`)
+	}
+	if len(req.Operations) > SyncMaxOps {
+		return SyncRequest{}, Errorf(EInvalid, "Trop d'opérations (%d au plus) / too many operations (at most %d)", SyncMaxOps, SyncMaxOps)
+	}
+	return req, nil
+}
+
+// ValidULID reports whether s is a canonical ULID: 26 Crockford base32
+// characters (upper case, no I L O U), the first at most 7.
+func ValidULID(s string) bool {
+	if len(s) != 26 || s[0] > '7' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		ok := (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'L' && c != 'O' && c != 'U')
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// Validate checks an operation's envelope; the payload is checked
+// against the collection's sync spec and then by the record save.
+func (op SyncOp) Validate() error {
+	switch {
+	case !ValidULID(op.Key):
+		return Errorf(EInvalid, "Clé d'idempotence invalide (ULID attendu) / invalid idempotency key (ULID expected)")
+	case op.Op != SyncCreate && op.Op != SyncUpdate && op.Op != SyncDelete:
+		return Errorf(EInvalid, "Opération %q inconnue (create, update, delete) / unknown op %q", op.Op, op.Op)
+	case (op.Op == SyncUpdate || op.Op == SyncDelete) && op.ID == "":
+		return Errorf(EInvalid, "Identifiant manquant pour %s / missing id for %s", op.Op, op.Op)
+	case len(op.ID) > 64:
+		return Errorf(EInvalid, "Identifiant trop long / id too long")
+	}
+	if _, err := op.deviceTime(); err != nil {
+		return err
+	}
+	spec, ok := syncSpecFor(op.Collection)
+	if !ok {
+		return Errorf(EForbidden, "Collection %q non synchronisable / collection %q cannot be synced", op.Collection, op.Collection)
+	}
+	if !spec.ops[op.Op] {
+		return Errorf(EForbidden, "Opération %s non permise sur %s / %s not allowed on %s", op.Op, op.Collection, op.Op, op.Collection)
+	}
+	for k := range op.Data {
+		if k != SyncBaseUpdated && !spec.fields[k] {
+			return Errorf(EInvalid, "Champ %q non permis sur %s / field %q not allowed on %s", k, op.Collection, k, op.Collection)
+		}
+	}
+	if spec.check != nil {
+		return spec.check(op)
+	}
+	return nil
+}
+
+// deviceTime parses the operation's device timestamp (zero when absent).
+func (op SyncOp) deviceTime() (time.Time, error) {
+	if op.DeviceTime == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, op.DeviceTime)
+	if err != nil {
+		return time.Time{}, Errorf(EInvalid, "device_time invalide (RFC 3339 attendu) / invalid device_time (RFC 3339 expected)")
+	}
+	return t, nil
+}
+
+// baseUpdated returns the optional @base_updated stamp of op.
+func (op SyncOp) baseUpdated() string {
+	s, _ := op.Data[SyncBaseUpdated].(string)
+	return strings.TrimSpace(s)
+}
+
+// payload returns op.Data without the sync control keys.
+func (op SyncOp) payload() map[string]any {
+	out := make(map[string]any, len(op.Data))
+	for k, v := range op.Data {
+		if !strings.HasPrefix(k, "@") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func fieldSet(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// str returns a payload value as a string ("" when absent).
+func str(v any) string {
+	if v == nil {
+		return ""
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/assets"
+)
+
+// crewPrecachePages are the crew app pages cached for offline use; "/m/"
+// lists the crew's work for the next days.
+func crewPrecachePages() []string {
+	return []string{"/m/", "/m/time", "/m/incident", "/m/consumption"}
+}
+
+// crewPrecacheAssets are the static files of the crew shell.
+func crewPrecacheAssets() []string {
+	return []string{"css/app.css", "css/crew.css", "css/resources.css", "js/datastar.js", "js/app.js", "js/crew.js",
+		"js/outbox.js", "vendor/idb/idb.js", "icons/icon-192.png", "icons/icon-512.png"}
+}
+
+// crewServiceWorker serves /m/sw.js: the static worker
+// (assets/static/js/sw.js) prefixed with the precache list of hashed
+// asset URLs and a cache version derived from it. Served from /m/ (not
+// /assets/) so that its scope is the crew app.
+func (h *Handlers) crewServiceWorker(e *core.RequestEvent) error {
+	var body bufferWriter
+	req, _ := http.NewRequestWithContext(e.Request.Context(), http.MethodGet, assets.Prefix+"js/sw.js", nil)
+	h.assets.ServeHTTP(&body, req)
+	if body.status != 0 && body.status != http.StatusOK {
+		return h.errorPage(e, http.StatusNotFound)
+	}
+	urls := crewPrecachePages()
+	urls = append(urls, "/m/manifest.webmanifest")
+	for _, a := range crewPrecacheAssets() {
+		urls = append(urls, h.assets.Path(a))
+	}
+	// NB: crew.js imports "./outbox.js" by its logical name.
+	urls = append(urls, assets.Prefix+"js/outbox.js")
+	list, _ := json.Marshal(urls)
+	sum := sha256.Sum256(append(list, body.buf.Bytes()...))
+	var out strings.Builder
+	out.WriteString("const PRECACHE = " + string(list) + ";\n")
+	out.WriteString(`const CACHE = "fieldops-crew-` + hex.EncodeToString(sum[:])[:12] + "\";\n")
+	out.Write(body.buf.Bytes())
+	hdr := e.Response.Header()
+	hdr.Set("Content-Type", "text/javascript; charset=utf-8")
+	hdr.Set("Cache-Control", "no-cache")
+	hdr.Set("Service-Worker-Allowed", "/m/")
+	return e.String(http.StatusOK, out.String())
+}
+
+// bufferWriter captures an in-process response.
+type bufferWriter struct {
+	buf    bytes.Buffer
+	hdr    http.Header
+	status int
+}
+
+func (b *bufferWriter) Header() http.Header {
+	if b.hdr == nil {
+		b.hdr = http.Header{}
+	}
+	return b.hdr
+}
+
+func (b *bufferWriter) Write(p []byte) (int, error) { return b.buf.Write(p) }
+
+func (b *bufferWriter) WriteHeader(status int) { b.status = status }

@@ -1,0 +1,75 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/components"
+	"github.com/fieldops360/fieldops/views/crew"
+	"github.com/fieldops360/fieldops/views/i18n"
+)
+
+// renderTime renders the crew's time clock page.
+func (h *Handlers) renderTime(e *core.RequestEvent, form crew.FormVM, status int) error {
+	ctx := e.Request.Context()
+	now := h.deps.Clock()
+	from := dayStart(e, now).AddDate(0, 0, -7)
+	recs, err := domain.FindTimeEntries(e.App, e.Auth.Id, from, now.AddDate(0, 0, 1))
+	if err != nil {
+		return h.fail(e, err)
+	}
+	vm := crew.TimeVM{Shell: h.crewShell(e, "time", i18n.T(ctx, "crew2.time.title")), CSS: h.assets.Path("css/crew.css"),
+		Form: form, Sites: crewSiteOptions(e.App, e.Auth), Tasks: []components.Option{{Value: "", Label: "—"}}}
+	vm.Shell.Toasts = crewFlash(e)
+	for _, r := range recs {
+		en := entryVM(ctx, r)
+		if r.GetString("status") == domain.TimeOpen && vm.Open == nil {
+			vm.Open = &en
+		}
+		vm.Recent = append(vm.Recent, en)
+	}
+	tasks, err := domain.FindTasksBetween(e.App, dayStart(e, now), dayStart(e, now).AddDate(0, 0, 1), e.Auth.Id)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	for _, t := range tasks {
+		vm.Tasks = append(vm.Tasks, components.Option{Value: t.Id, Label: t.GetString("title")})
+	}
+	render(e.Response, e.Request, status, crew.TimePage(vm))
+	return nil
+}
+
+// timeShow is GET /m/time.
+func (h *Handlers) timeShow(e *core.RequestEvent) error {
+	return h.renderTime(e, crew.FormVM{}, http.StatusOK)
+}
+
+// timeClockIn is POST /m/time/clock-in: the user clocks in now, with the
+// position taken when they pressed the button (flagged, never refused).
+func (h *Handlers) timeClockIn(e *core.RequestEvent) error {
+	v := crewValues(e, "site", "task", "kind")
+	_, err := domain.ClockIn(e.App, e.Auth, domain.ClockInput{Site: v["site"], Task: v["task"], Kind: v["kind"],
+		Source: domain.SourceSelf, At: h.deps.Clock(), Fix: crewFix(e, "in_")})
+	return h.timeAnswer(e, v, err, "clocked_in")
+}
+
+// timeClockOut is POST /m/time/clock-out.
+func (h *Handlers) timeClockOut(e *core.RequestEvent) error {
+	v := crewValues(e, "id")
+	_, err := domain.ClockOut(e.App, e.Auth, v["id"], h.deps.Clock(), crewFix(e, "out_"))
+	return h.timeAnswer(e, v, err, "clocked_out")
+}
+
+// timeAnswer redirects with a toast, or re-renders the page with errors.
+func (h *Handlers) timeAnswer(e *core.RequestEvent, v map[string]string, err error, toast string) error {
+	if err != nil {
+		errs, ok := crewFormErrors(e.Request.Context(), err)
+		if !ok {
+			return h.fail(e, err)
+		}
+		return h.renderTime(e, crew.FormVM{Values: v, Errors: errs}, statusOf(err))
+	}
+	return e.Redirect(http.StatusSeeOther, "/m/time?toast="+toast)
+}

@@ -1,0 +1,77 @@
+// Package crew holds the pages of module 4 in the crew app (my time,
+// incident report) and the office's time approvals and conflict inbox.
+// View models are built by the handlers; views never query.
+package crew
+
+import (
+	"github.com/fieldops360/fieldops/views/components"
+	"github.com/fieldops360/fieldops/views/layouts"
+)
+
+// FormVM is a form's typed-in values and field errors (kept on a 400).
+type FormVM struct {
+	Values map[string]string
+	Errors map[string]string
+}
+
+// V returns a typed-in value.
+func (f FormVM) V(name string) string { return f.Values[name] }
+
+// E returns a field error.
+func (f FormVM) E(name string) string { return f.Errors[name] }
+
+// Err returns the form-level error.
+func (f FormVM) Err() string { return f.Errors["_form"] }
+
+// EntryVM is one time entry line.
+type EntryVM struct {
+	ID      string
+	Day     string
+	Site    string
+	Period  string // 07:30 → 12:00
+	Kind    string // on_site, travel
+	Status  string // open, submitted, approved, rejected
+	Flags   []string
+	Person  string
+	Reason  string
+	Locked  bool
+	Pending bool
+}
+
+// TimeVM is the crew's "my time" page.
+type TimeVM struct {
+	Shell   layouts.ShellVM
+	CSS     string
+	Form    FormVM
+	Open    *EntryVM // the entry currently clocked in, if any
+	Sites   []components.Option
+	Tasks   []components.Option
+	Recent  []EntryVM
+	ClockIn string // local date-time of the form (no-JS fallback)
+}
+
+// IncidentVM is the crew's incident report page.
+type IncidentVM struct {
+	Shell      layouts.ShellVM
+	CSS        string
+	Form       FormVM
+	Sites      []components.Option
+	Kinds      []components.Option
+	Severities []components.Option
+}
+
+// ConflictVM is one line of the conflict inbox.
+type ConflictVM struct {
+	ID, Person, Collection, Reason, Data, At string
+}
+
+// ApprovalsVM is the site lead's time approvals page.
+type ApprovalsVM struct {
+	Shell     layouts.ShellVM
+	CSS       string
+	Form      FormVM
+	Entries   []EntryVM
+	Conflicts []ConflictVM
+	Sites     []components.Option
+	People    []components.Option
+}
