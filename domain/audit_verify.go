@@ -99,15 +99,17 @@ func FindSiteHistory(app core.App, siteID string, limit int) ([]AuditEvent, erro
 		Collection string `db:"collection"`
 		Record     string `db:"record"`
 		Diff       string `db:"diff"`
+		PrevHash   string `db:"prev_hash"`
+		Hash       string `db:"hash"`
 	}{}
-	err := app.DB().Select("seq", "at", "actor", "action", "collection", "record", "diff").From(CollectionAuditEvents).
+	err := app.DB().Select("seq", "at", "actor", "action", "collection", "record", "diff", "prev_hash", "hash").From(CollectionAuditEvents).
 		Where(dbx.In("record", ids...)).OrderBy("seq DESC").Limit(int64(limit)).All(&rows)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]AuditEvent, 0, len(rows))
 	for _, r := range rows {
-		ev := AuditEvent{Seq: r.Seq, At: r.At, Actor: r.Actor, Action: r.Action, Collection: r.Collection, Record: r.Record}
+		ev := AuditEvent{Seq: r.Seq, At: r.At, Actor: r.Actor, Action: r.Action, Collection: r.Collection, Record: r.Record, PrevHash: r.PrevHash, Hash: r.Hash}
 		_ = json.Unmarshal([]byte(r.Diff), &ev.Diff)
 		out = append(out, ev)
 	}

@@ -19,6 +19,8 @@ func (h *Handlers) siteRoutes(r *router.Router[*core.RequestEvent]) {
 		s.GET("/sites/{id}/"+tab, h.siteShow(tab))
 	}
 	s.GET("/sites/{id}/edit", h.sitesEdit)
+	s.GET("/sites/{id}/history.json", h.siteAuditExport("json"))
+	s.GET("/sites/{id}/history.csv", h.siteAuditExport("csv"))
 	s.POST("/sites/{id}/edit", h.sitesUpdate)
 	s.POST("/sites/{id}/phases", h.phaseAdd)
 	s.POST("/sites/{id}/phases/{pid}", h.phaseUpdate)
