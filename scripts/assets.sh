@@ -16,3 +16,5 @@ install -m 0644 node_modules/leaflet/dist/leaflet.css assets/static/vendor/leafl
 echo "assets: leaflet $(node -p "require('./node_modules/leaflet/package.json').version" 2>/dev/null || echo '?') → assets/static/vendor/leaflet/"
 # idb (IndexedDB outbox of the crew app) from npm, pinned in package.json.
 mkdir -p assets/static/vendor/idb && install -m 0644 node_modules/idb/build/index.js assets/static/vendor/idb/idb.js && echo "assets: idb $(node -p "require('./node_modules/idb/package.json').version" 2>/dev/null || echo '?') → assets/static/vendor/idb/"
+# signature_pad (crew signatures) from npm, pinned in package.json (ES module build).
+mkdir -p assets/static/vendor/signature_pad && install -m 0644 node_modules/signature_pad/dist/signature_pad.js assets/static/vendor/signature_pad/signature_pad.js && echo "assets: signature_pad $(node -p "require('./node_modules/signature_pad/package.json').version" 2>/dev/null || echo '?') → assets/static/vendor/signature_pad/"

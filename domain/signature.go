@@ -1,0 +1,127 @@
+package domain
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"image"
+	"image/png"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+)
+
+// CollectionSignatures holds signature evidence.
+const CollectionSignatures = "signatures"
+
+// SignatureConsentFR is the consent text a signer accepts, stored with the
+// signature (the English text follows for English-speaking signers).
+const SignatureConsentFR = "Je reconnais que les travaux décrits ci-dessus ont été réalisés et j'accepte que cette signature électronique, horodatée et géolocalisée, vaille approbation du document dont l'empreinte SHA-256 est indiquée."
+
+// MaxSignaturePNG bounds a signature image.
+const MaxSignaturePNG = 2 << 20
+
+// SignatureInput is a signature captured on the crew app.
+type SignatureInput struct {
+	TaskID      string
+	SignerName  string
+	SignerRole  string // client, technician, site_lead, other
+	ConsentText string
+	PNG         []byte
+	Fix         *GeoFix
+}
+
+// TaskDocument returns the canonical text of a task completion that a
+// signer approves, and its SHA-256 (hex). The text is stable: the same
+// task state gives the same hash, so the evidence can be rechecked.
+func TaskDocument(app core.App, taskID string) (string, string, error) {
+	t, err := app.FindRecordById(CollectionTasks, taskID)
+	if err != nil {
+		return "", "", Errorf(ENotFound, "Intervention introuvable / job not found")
+	}
+	_ = app.ExpandRecord(t, []string{"site", "assignees", "work_type"}, nil)
+	var b strings.Builder
+	fmt.Fprintf(&b, "FieldOps360 — procès-verbal d'intervention\n")
+	if s := t.ExpandedOne("site"); s != nil {
+		fmt.Fprintf(&b, "Chantier : %s %s, %s\n", s.GetString("code"), s.GetString("name"), s.GetString("address"))
+	}
+	fmt.Fprintf(&b, "Intervention : %s (%s)\n", t.GetString("title"), t.Id)
+	if w := t.ExpandedOne("work_type"); w != nil {
+		fmt.Fprintf(&b, "Type : %s\n", w.GetString("name"))
+	}
+	fmt.Fprintf(&b, "Prévue : %s → %s\n", civil(t.GetDateTime("planned_start").Time()), civil(t.GetDateTime("planned_end").Time()))
+	fmt.Fprintf(&b, "Statut : %s, avancement %.0f %%\n", t.GetString("status"), t.GetFloat("progress"))
+	var names []string
+	for _, u := range t.ExpandedAll("assignees") {
+		names = append(names, u.GetString("name"))
+	}
+	fmt.Fprintf(&b, "Équipe : %s\n", strings.Join(names, ", "))
+	sum := sha256.Sum256([]byte(b.String()))
+	return b.String(), hex.EncodeToString(sum[:]), nil
+}
+
+func civil(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(parisOrUTC()).Format("02/01/2006")
+}
+
+// AddSignature validates and stores a signature with its evidence:
+// signer name and role, consent text, SHA-256 of the signed task document,
+// time and place. The PNG must decode and must not be blank.
+func AddSignature(app core.App, actor *core.Record, in SignatureInput, now time.Time) (*core.Record, error) {
+	in.SignerName = strings.TrimSpace(in.SignerName)
+	switch {
+	case in.SignerName == "":
+		return nil, FieldError("signer_name", "Indiquez le nom du signataire / give the signer's name")
+	case !contains([]string{"client", "technician", "site_lead", "other"}, in.SignerRole):
+		return nil, FieldError("signer_role", "Qualité du signataire inconnue / unknown signer role")
+	case strings.TrimSpace(in.ConsentText) == "":
+		return nil, FieldError("consent", "Le signataire doit accepter le texte de consentement / the signer must accept the consent text")
+	case len(in.PNG) == 0:
+		return nil, FieldError("signature", "Signez dans le cadre / sign in the box")
+	case len(in.PNG) > MaxSignaturePNG:
+		return nil, FieldError("signature", "Image de signature trop lourde / signature image too large")
+	}
+	img, err := png.Decode(bytes.NewReader(in.PNG))
+	if err != nil {
+		return nil, FieldError("signature", "Image de signature illisible / unreadable signature image")
+	}
+	if blank(img) {
+		return nil, FieldError("signature", "La signature est vide : signez dans le cadre / the signature is empty: sign in the box")
+	}
+	_, sum, err := TaskDocument(app, in.TaskID)
+	if err != nil {
+		return nil, err
+	}
+	f, err := filesystem.NewFileFromBytes(in.PNG, "signature.png")
+	if err != nil {
+		return nil, err
+	}
+	fields := map[string]any{
+		"subject": in.TaskID, "signer_name": in.SignerName, "signer_role": in.SignerRole, "consent_text": in.ConsentText,
+		"document_sha256": sum, "signed_at": now.UTC(), "image": f,
+	}
+	if in.Fix != nil && in.Fix.OK {
+		fields["lat"], fields["lng"], fields["accuracy"] = in.Fix.Lat, in.Fix.Lng, in.Fix.Accuracy
+	}
+	return newChild(app, CollectionSignatures, fields, actor)
+}
+
+// blank reports whether an image has no visible ink.
+func blank(img image.Image) bool {
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			if a > 0x2000 && (r < 0xc000 || g < 0xc000 || bl < 0xc000) {
+				return false
+			}
+		}
+	}
+	return true
+}
