@@ -152,9 +152,13 @@ func (h *Handlers) crewHome(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
+	tasks := taskVMs(e, recs)
+	for i := range tasks {
+		tasks[i].SignHref = "/m/tasks/" + recs[i].Id + "/sign"
+	}
 	render(e.Response, e.Request, http.StatusOK, home.CrewHomePage(home.TaskListVM{
 		Shell:  h.crewShell(e, "today", i18n.T(ctx, "crew.today")),
-		TestID: "crew-home", TitleKey: "crew.my_tasks", Intro: i18n.T(ctx, "crew.hello", e.Auth.GetString("name")), Tasks: taskVMs(e, recs),
+		TestID: "crew-home", TitleKey: "crew.my_tasks", Intro: i18n.T(ctx, "crew.hello", e.Auth.GetString("name")), Tasks: tasks,
 	}))
 	return nil
 }
