@@ -138,4 +138,3 @@ func (h *Handlers) signatureImage(e *core.RequestEvent) error {
 	e.Response.Header().Set("Cache-Control", "private, no-store")
 	return fsys.Serve(e.Response, e.Request, s.BaseFilesPath()+"/"+s.GetString("image"), "signature.png")
 }
-
