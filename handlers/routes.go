@@ -54,6 +54,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.resourceRoutes(r)
 	h.planningRoutes(r)
 	h.crewRoutes(r)
+	h.photoRoutes(r)
 	h.signatureRoutes(r)
 	return se.Next()
 }

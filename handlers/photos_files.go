@@ -1,0 +1,100 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/domain/imaging"
+	"github.com/fieldops360/fieldops/views/i18n"
+	"github.com/fieldops360/fieldops/views/photos"
+)
+
+// Variants of a photo served by photoFile.
+const (
+	photoDerived  = "derived"
+	photoOriginal = "original"
+	photoThumb    = "thumb"
+)
+
+// photoFile serves a variant of a photo to a signed-in user of this tenant
+// who may see it (its author or a viewer of its site); anyone else gets
+// 404, so ids of other sites or tenants reveal nothing.
+func (h *Handlers) photoFile(variant string) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		p, err := e.App.FindRecordById(domain.CollectionPhotos, e.Request.PathValue("id"))
+		if err != nil || !domain.CanSeePhoto(e.App, e.Auth, p) {
+			return h.errorPage(e, http.StatusNotFound)
+		}
+		name := p.GetString("derived")
+		if variant == photoOriginal {
+			name = p.GetString("file")
+		}
+		if name == "" {
+			return h.errorPage(e, http.StatusNotFound) // derived image not made yet
+		}
+		fsys, err := e.App.NewFilesystem()
+		if err != nil {
+			return h.fail(e, err)
+		}
+		defer fsys.Close()
+		key := p.BaseFilesPath() + "/" + name
+		e.Response.Header().Set("Cache-Control", "private, max-age=3600")
+		e.Response.Header().Set("X-Content-Type-Options", "nosniff")
+		e.Response.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+		if variant != photoThumb {
+			return fsys.Serve(e.Response, e.Request, key, name)
+		}
+		rc, err := fsys.GetReader(key)
+		if err != nil {
+			return h.fail(e, err)
+		}
+		defer rc.Close()
+		out, err := imaging.ThumbnailJPEG(rc, imaging.ThumbSide)
+		if err != nil {
+			return h.fail(e, err)
+		}
+		e.Response.Header().Set("Content-Type", "image/jpeg")
+		return e.Stream(http.StatusOK, "image/jpeg", bytes.NewReader(out))
+	}
+}
+
+// sitePhotos is GET /sites/{id}/photos: the office's gallery of a site.
+func (h *Handlers) sitePhotos(e *core.RequestEvent) error {
+	site, err := e.App.FindRecordById(domain.CollectionSites, e.Request.PathValue("id"))
+	if err != nil || !domain.CanSeeSite(e.Auth, site) {
+		return h.errorPage(e, http.StatusNotFound)
+	}
+	recs, err := domain.FindPhotos(e.App, site.Id, "", 200)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	ctx := e.Request.Context()
+	title := i18n.T(ctx, "photo.site_title", site.GetString("name"))
+	vm := photos.SiteVM{Shell: h.shell(e, "sites", title), SiteID: site.Id, Title: title, Photos: photoVMs(ctx, e.App, recs)}
+	render(e.Response, e.Request, http.StatusOK, photos.SitePage(vm))
+	return nil
+}
+
+// photoVMs builds gallery lines, with site and author names.
+func photoVMs(ctx context.Context, app core.App, recs []*core.Record) []photos.PhotoVM {
+	_ = app.ExpandRecords(recs, []string{"site", "by"}, nil)
+	out := make([]photos.PhotoVM, 0, len(recs))
+	for _, r := range recs {
+		var site, author string
+		if s := r.ExpandedOne("site"); s != nil {
+			site = s.GetString("name")
+		}
+		if u := r.ExpandedOne("by"); u != nil {
+			author = u.GetString("name")
+		}
+		when := r.GetDateTime("taken_at").Time()
+		out = append(out, photos.NewPhotoVM(r.Id, i18n.FormatDate(ctx, when)+" "+when.In(i18n.Location(ctx)).Format("15:04"),
+			site, author, strings.TrimSpace(r.GetString("caption")), r.GetString("original_sha256"), r.GetString("derived") == ""))
+	}
+	return out
+}
