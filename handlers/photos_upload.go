@@ -31,7 +31,7 @@ func (h *Handlers) renderPhotos(e *core.RequestEvent, form photos.FormVM, siteID
 	if err != nil {
 		return h.fail(e, err)
 	}
-	vm := photos.CrewVM{Shell: h.crewShell(e, "today", i18n.T(ctx, "photo.title")), CSS: h.assets.Path("css/crew.css"),
+	vm := photos.CrewVM{Shell: h.crewShell(e, "photos", i18n.T(ctx, "photo.title")), CSS: h.assets.Path("css/crew.css"),
 		JS: h.assets.Path("js/photos.js"), Form: form, Sites: crewSiteOptions(e.App, e.Auth), Site: siteID, Photos: photoVMs(ctx, e.App, recs)}
 	if e.Request.URL.Query().Get("toast") == "uploaded" {
 		vm.Shell.Toasts = []components.ToastVM{{ID: "toast-flash", Kind: "success", Text: i18n.T(ctx, "photo.toast.uploaded")}}

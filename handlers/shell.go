@@ -53,6 +53,7 @@ func (h *Handlers) crewShell(e *core.RequestEvent, active, title string) layouts
 		{Key: "today", Href: "/m/", Icon: "home", Active: active == "today"},
 		{Key: "consume", Href: "/m/consumption", Icon: "box", Active: active == "consume"},
 		{Key: "time", Href: "/m/time", Icon: "clock", Active: active == "time"},
+		{Key: "photos", Href: "/m/photos", Icon: "camera", Active: active == "photos"},
 	}
 	vm.CrewJS, vm.CrewIDB = h.assets.Path("js/crew.js"), h.assets.Path("vendor/idb/idb.js")
 	return vm
