@@ -80,6 +80,8 @@ func (h *Handlers) newSitePageVM(e *core.RequestEvent, s *core.Record, tab strin
 		err = h.fillHistoryTab(e, &vm, s)
 	case "resources":
 		err = fillResourcesTab(e, &vm, s)
+	case "incidents":
+		err = fillIncidentsTab(e, &vm, s)
 	default:
 		vm.Overview = siteOverview(e, s, phases)
 	}
@@ -193,6 +195,26 @@ func fillResourcesTab(e *core.RequestEvent, vm *sites.PageVM, s *core.Record) er
 		if c.SiteID == s.Id {
 			vm.Res.ConsumptionCost, vm.Res.ConsumptionMoves = i18n.FormatEUR(ctx, c.Cost), c.Moves
 		}
+	}
+	return nil
+}
+
+// fillIncidentsTab lists the incidents reported on the site, newest first.
+func fillIncidentsTab(e *core.RequestEvent, vm *sites.PageVM, s *core.Record) error {
+	ctx := e.Request.Context()
+	recs, err := e.App.FindRecordsByFilter("incidents", "site = {:s}", "-created", 200, 0, dbx.Params{"s": s.Id})
+	if err != nil {
+		return err
+	}
+	_ = e.App.ExpandRecords(recs, []string{"reported_by"}, nil)
+	for _, r := range recs {
+		impact := ""
+		if d, eur := r.GetFloat("impact_days"), r.GetFloat("impact_eur"); d > 0 || eur > 0 {
+			impact = "· " + i18n.T(ctx, "sites.incident_impact", i18n.FormatNumber(ctx, d, 1), i18n.FormatEUR(ctx, eur))
+		}
+		vm.Incidents = append(vm.Incidents, sites.IncidentVM{Kind: r.GetString("kind"), Severity: r.GetString("severity"),
+			Status: r.GetString("status"), Description: r.GetString("description"),
+			Reported: i18n.FormatDateTime(ctx, r.GetDateTime("created").Time()), By: expandedName(r, "reported_by"), Impact: impact})
 	}
 	return nil
 }

@@ -259,3 +259,17 @@ func TestSiteAuditExportIsVerifiable(t *testing.T) {
 		t.Errorf("CSV export: %d rows, %v", len(rows), err)
 	}
 }
+
+func TestSiteIncidentsTab(t *testing.T) {
+	tt := tenanttest.New(t)
+	crewU := tt.User(domain.RoleCrew, "crew@acme.test")
+	site, _ := domain.CreateSite(tt.App(), nil, domain.SiteInput{Code: "INC", Name: "Aléas", Sector: "tp", Team: []string{crewU.Id}})
+	if _, err := domain.ReportIncident(tt.App(), crewU.Record, domain.IncidentInput{Site: site.Id, Kind: "network_strike", Severity: "high", Description: "Câble télécom arraché lors du terrassement"}); err != nil {
+		t.Fatal(err)
+	}
+	c := tt.Login(tt.Admin, tenanttest.Password)
+	d := doc(t, tenanttest.Get(t, tt.Registry, tt.Host(), "/sites/"+site.Id+"/incidents", c).Body.String())
+	if got := testid(d, "site-incidents").Text(); !strings.Contains(got, "Câble télécom arraché") {
+		t.Errorf("incidents tab = %q", got)
+	}
+}
