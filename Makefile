@@ -54,7 +54,7 @@ test-deps: deps ## test tools: mailpit (Go proxy), Chromium (Debian), npm packag
 	@test -x $(TOOLS_BIN)/mailpit || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/axllent/mailpit@$(MAILPIT_VERSION)
 	@test -x $(TOOLS_BIN)/pebble || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/letsencrypt/pebble/v2/cmd/pebble@$(PEBBLE_VERSION) github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv@$(PEBBLE_VERSION)
 	@test -x $(TOOLS_BIN)/versitygw || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
-	@scripts/ensure-deps.sh chromium node
+	@scripts/ensure-deps.sh chromium node poppler
 	@test -x node_modules/.bin/redocly -a -d node_modules/@axe-core/playwright || npm ci --no-audit --no-fund --ignore-scripts
 
 # The race detector covers the concurrent core (registry, supervisor, broker,

@@ -14,4 +14,5 @@ func (h *Handlers) signatureRoutes(r *router.Router[*core.RequestEvent]) {
 	g.GET("/signatures/{id}", h.signatureEvidence(false))
 	g.GET("/signatures/{id}/evidence.json", h.signatureEvidence(true))
 	g.GET("/signatures/{id}/image", h.signatureImage)
+	g.GET("/tasks/{id}/proof.pdf", h.proofPDF)
 }

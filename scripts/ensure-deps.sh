@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian packages the build and tests need, only when missing.
-# Usage: ensure-deps.sh [chromium]
+# Usage: ensure-deps.sh [chromium] [node] [poppler]
 set -euo pipefail
 need=()
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
@@ -9,6 +9,7 @@ for extra in "$@"; do
   case "$extra" in
     chromium) command -v chromium >/dev/null || need+=(chromium fonts-dejavu-core) ;;
     node) command -v node >/dev/null || need+=(nodejs npm) ;;
+    poppler) command -v pdftotext >/dev/null || need+=(poppler-utils) ;;
   esac
 done
 if [ ${#need[@]} -gt 0 ]; then
