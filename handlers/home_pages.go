@@ -155,6 +155,7 @@ func (h *Handlers) crewHome(e *core.RequestEvent) error {
 	tasks := taskVMs(e, recs)
 	for i := range tasks {
 		tasks[i].SignHref = "/m/tasks/" + recs[i].Id + "/sign"
+		tasks[i].ProofHref = "/tasks/" + recs[i].Id + "/proof.pdf"
 	}
 	render(e.Response, e.Request, http.StatusOK, home.CrewHomePage(home.TaskListVM{
 		Shell:  h.crewShell(e, "today", i18n.T(ctx, "crew.today")),
