@@ -55,3 +55,10 @@ func CanSeeSite(u, site *core.Record) bool {
 	}
 	return false
 }
+
+// CanManagePeople reports whether u edits people's office data (role,
+// hourly cost, skills, clearances, absences): managers and tenant admins;
+// other office users only read it, and never see costs.
+func CanManagePeople(u *core.Record) bool {
+	return u != nil && u.GetBool("active") && (u.GetString("role") == RoleManager || u.GetBool("tenant_admin"))
+}

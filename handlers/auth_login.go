@@ -42,28 +42,17 @@ func (h *Handlers) loginSubmit(e *core.RequestEvent) error {
 	email := strings.ToLower(strings.TrimSpace(e.Request.FormValue("email")))
 	vm := h.loginVM(e)
 	vm.Email, vm.Next = email, e.Request.FormValue("next")
-	account, ip := tenantSlug(e.Request)+"|"+email, tenantSlug(e.Request)+"|"+e.RealIP()
-
-	if until := h.throttle.Locked(account, ip); !until.IsZero() {
-		vm.Error = i18n.T(ctx, "login.locked", until.In(i18n.Location(ctx)).Format("15:04"))
-		render(e.Response, e.Request, http.StatusTooManyRequests, auth.LoginPage(vm))
-		return nil
-	}
-	u, err := domain.Authenticate(e.App, email, e.Request.FormValue("password"), h.deps.Clock())
+	u, status, msg, err := h.throttledLogin(ctx, tenantSlug(e.Request), email, e.RealIP(), func() (*core.Record, error) {
+		return domain.Authenticate(e.App, email, e.Request.FormValue("password"), h.deps.Clock())
+	})
 	if err != nil {
-		if domain.ErrorCode(err) != domain.EInvalid {
-			return h.fail(e, err)
-		}
-		status := http.StatusBadRequest
-		vm.Error = i18n.T(ctx, "login.failed")
-		if until := h.throttle.Failure(account, ip); !until.IsZero() {
-			status = http.StatusTooManyRequests
-			vm.Error = i18n.T(ctx, "login.locked", until.In(i18n.Location(ctx)).Format("15:04"))
-		}
+		return h.fail(e, err)
+	}
+	if u == nil {
+		vm.Error = msg
 		render(e.Response, e.Request, status, auth.LoginPage(vm))
 		return nil
 	}
-	h.throttle.Success(account)
 	if err := h.startSession(e, u); err != nil {
 		return h.fail(e, err)
 	}

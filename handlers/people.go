@@ -15,12 +15,6 @@ import (
 	"github.com/fieldops360/fieldops/views/people"
 )
 
-// canManagePeople: managers and tenant admins edit people's office data
-// (role, cost, skills, clearances, absences); others read.
-func canManagePeople(u *core.Record) bool {
-	return u != nil && (u.GetString("role") == domain.RoleManager || u.GetBool("tenant_admin"))
-}
-
 // personRow builds a person with skills and clearances.
 func (h *Handlers) personRow(e *core.RequestEvent, u *core.Record) (people.RowVM, map[string]string) {
 	ctx := e.Request.Context()
@@ -58,7 +52,7 @@ func (h *Handlers) peopleList(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	vm := people.ListVM{Shell: h.shell(e, "people", i18n.T(ctx, "nav.people"), layouts.Crumb{Label: i18n.T(ctx, "nav.people")}), ShowCost: canManagePeople(e.Auth)}
+	vm := people.ListVM{Shell: h.shell(e, "people", i18n.T(ctx, "nav.people"), layouts.Crumb{Label: i18n.T(ctx, "nav.people")}), ShowCost: domain.CanManagePeople(e.Auth)}
 	for _, u := range users {
 		row, _ := h.personRow(e, u)
 		row.Cost = i18n.FormatEUR(ctx, u.GetFloat("hourly_cost"))
@@ -82,7 +76,7 @@ func (h *Handlers) renderPerson(e *core.RequestEvent, status int, errs, form map
 	row, skillIDs := h.personRow(e, u)
 	vm := people.DetailVM{
 		Shell:  h.shell(e, "people", row.Name, layouts.Crumb{Label: i18n.T(ctx, "nav.people"), Href: "/people"}, layouts.Crumb{Label: row.Name}),
-		Person: row, Email: u.Email(), CanEdit: canManagePeople(e.Auth), ShowCost: canManagePeople(e.Auth),
+		Person: row, Email: u.Email(), CanEdit: domain.CanManagePeople(e.Auth), ShowCost: domain.CanManagePeople(e.Auth),
 		Roles: roleOptions(ctx), SkillIDs: skillIDs, Errors: errs, Form: form,
 	}
 	vm.Shell.Toasts = h.flashToasts(e)
@@ -110,7 +104,7 @@ func (h *Handlers) renderPerson(e *core.RequestEvent, status int, errs, form map
 // re-render the page (400) with the typed values.
 func (h *Handlers) personAction(do func(e *core.RequestEvent, id string) error) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		if !canManagePeople(e.Auth) {
+		if !domain.CanManagePeople(e.Auth) {
 			return h.errorPage(e, http.StatusForbidden)
 		}
 		id := e.Request.PathValue("id")

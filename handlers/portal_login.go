@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/layouts"
 	"github.com/fieldops360/fieldops/views/portal"
@@ -46,24 +47,21 @@ func (h *Handlers) portalLoginSubmit(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
 	email := strings.ToLower(strings.TrimSpace(e.Request.FormValue("email")))
 	vm := portal.LoginVM{Page: h.basePage(i18n.T(ctx, "portal.login_title")), Email: email}
-	account, ip := "platform|"+email, "platform|"+e.RealIP()
-	if until := h.throttle.Locked(account, ip); !until.IsZero() {
-		vm.Error = i18n.T(ctx, "login.locked", until.In(i18n.Location(ctx)).Format("15:04"))
-		render(e.Response, e.Request, http.StatusTooManyRequests, portal.LoginPage(vm))
-		return nil
-	}
-	su, err := e.App.FindAuthRecordByEmail(core.CollectionNameSuperusers, email)
-	if err != nil || !su.ValidatePassword(e.Request.FormValue("password")) {
-		status := http.StatusBadRequest
-		vm.Error = i18n.T(ctx, "login.failed")
-		if until := h.throttle.Failure(account, ip); !until.IsZero() {
-			status = http.StatusTooManyRequests
-			vm.Error = i18n.T(ctx, "login.locked", until.In(i18n.Location(ctx)).Format("15:04"))
+	su, status, msg, err := h.throttledLogin(ctx, "platform", email, e.RealIP(), func() (*core.Record, error) {
+		su, err := e.App.FindAuthRecordByEmail(core.CollectionNameSuperusers, email)
+		if err != nil || !su.ValidatePassword(e.Request.FormValue("password")) {
+			return nil, domain.ErrBadCredentials
 		}
+		return su, nil
+	})
+	if err != nil {
+		return h.fail(e, err)
+	}
+	if su == nil {
+		vm.Error = msg
 		render(e.Response, e.Request, status, portal.LoginPage(vm))
 		return nil
 	}
-	h.throttle.Success(account)
 	if err := h.startSession(e, su); err != nil {
 		return h.fail(e, err)
 	}

@@ -168,3 +168,24 @@ func TestPortalShowsReplicationAndRunsDrills(t *testing.T) {
 		t.Errorf("drill = %d → %q (%d drills)", rec.Code, rec.Header().Get("Location"), src.drills)
 	}
 }
+
+func TestPortalLoginLockout(t *testing.T) {
+	reg := tenanttest.NewRegistry(t)
+	if _, err := reg.UpsertSuperuser("root@fieldops.test", tenanttest.Password, "test"); err != nil {
+		t.Fatal(err)
+	}
+	var rec = tenanttest.PostForm(t, reg, platformHost, "/portal/login", url.Values{"email": {"root@fieldops.test"}, "password": {"wrong-1"}})
+	if rec.Code != http.StatusBadRequest {
+		t.Fatalf("first failure = %d, want 400", rec.Code)
+	}
+	for i := 0; i < 4; i++ {
+		rec = tenanttest.PostForm(t, reg, platformHost, "/portal/login", url.Values{"email": {"root@fieldops.test"}, "password": {"wrong"}})
+	}
+	if rec.Code != http.StatusTooManyRequests {
+		t.Fatalf("5th failure = %d, want 429", rec.Code)
+	}
+	rec = tenanttest.PostForm(t, reg, platformHost, "/portal/login", url.Values{"email": {"root@fieldops.test"}, "password": {tenanttest.Password}})
+	if rec.Code != http.StatusTooManyRequests || tenanttest.SessionCookie(rec) != nil {
+		t.Errorf("right password while locked = %d, want 429 without session", rec.Code)
+	}
+}
