@@ -217,3 +217,25 @@ func FindSites(app core.App, f SiteFilter) ([]*core.Record, error) {
 	}
 	return recs, nil
 }
+
+// FindSiteBookings returns the vehicle and tool reservations of a site,
+// newest first, with the user, vehicle and equipment expanded.
+func FindSiteBookings(app core.App, siteID string) ([]*core.Record, error) {
+	recs, err := app.FindRecordsByFilter("reservations", "site = {:s}", "-from", 100, 0, dbx.Params{"s": siteID})
+	if err != nil {
+		return nil, err
+	}
+	_ = app.ExpandRecords(recs, []string{"user", "vehicle", "equipment"}, nil)
+	return recs, nil
+}
+
+// FindSiteIncidents returns the incidents reported on a site, newest
+// first, with their reporter expanded.
+func FindSiteIncidents(app core.App, siteID string) ([]*core.Record, error) {
+	recs, err := app.FindRecordsByFilter("incidents", "site = {:s}", "-created", 200, 0, dbx.Params{"s": siteID})
+	if err != nil {
+		return nil, err
+	}
+	_ = app.ExpandRecords(recs, []string{"reported_by"}, nil)
+	return recs, nil
+}

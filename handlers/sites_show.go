@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
@@ -170,11 +169,10 @@ func (h *Handlers) fillHistoryTab(e *core.RequestEvent, vm *sites.PageVM, s *cor
 // the cost of the materials consumed on it.
 func fillResourcesTab(e *core.RequestEvent, vm *sites.PageVM, s *core.Record) error {
 	ctx := e.Request.Context()
-	bookings, err := e.App.FindRecordsByFilter("reservations", "site = {:s}", "-from", 100, 0, dbx.Params{"s": s.Id})
+	bookings, err := domain.FindSiteBookings(e.App, s.Id)
 	if err != nil {
 		return err
 	}
-	_ = e.App.ExpandRecords(bookings, []string{"user", "vehicle", "equipment"}, nil)
 	for _, b := range bookings {
 		p := domain.ReservationPeriod(b)
 		asset := "—"
@@ -202,11 +200,10 @@ func fillResourcesTab(e *core.RequestEvent, vm *sites.PageVM, s *core.Record) er
 // fillIncidentsTab lists the incidents reported on the site, newest first.
 func fillIncidentsTab(e *core.RequestEvent, vm *sites.PageVM, s *core.Record) error {
 	ctx := e.Request.Context()
-	recs, err := e.App.FindRecordsByFilter("incidents", "site = {:s}", "-created", 200, 0, dbx.Params{"s": s.Id})
+	recs, err := domain.FindSiteIncidents(e.App, s.Id)
 	if err != nil {
 		return err
 	}
-	_ = e.App.ExpandRecords(recs, []string{"reported_by"}, nil)
 	for _, r := range recs {
 		impact := ""
 		if d, eur := r.GetFloat("impact_days"), r.GetFloat("impact_eur"); d > 0 || eur > 0 {

@@ -273,3 +273,21 @@ func TestSiteIncidentsTab(t *testing.T) {
 		t.Errorf("incidents tab = %q", got)
 	}
 }
+
+func TestSiteResourcesTabListsBookings(t *testing.T) {
+	tt := tenanttest.New(t)
+	site, _ := domain.CreateSite(tt.App(), nil, domain.SiteInput{Code: "RES", Name: "Ressources", Sector: "btp"})
+	tool, err := domain.SaveEquipment(tt.App(), nil, "", domain.EquipmentInput{Name: "Carotteuse Hilti DD 150", Status: "available"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2030, 3, 4, 7, 30, 0, 0, time.UTC)
+	if _, err := domain.Reserve(tt.App(), nil, domain.ReservationInput{AssetKind: domain.AssetEquipment, Asset: tool.Id, Site: site.Id, From: from, To: from.Add(8 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	c := tt.Login(tt.Admin, tenanttest.Password)
+	d := doc(t, tenanttest.Get(t, tt.Registry, tt.Host(), "/sites/"+site.Id+"/resources", c).Body.String())
+	if got := testid(d, "site-bookings").Text(); !strings.Contains(got, "Carotteuse Hilti DD 150") {
+		t.Errorf("resources tab bookings = %q", got)
+	}
+}
