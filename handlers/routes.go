@@ -56,6 +56,9 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.crewRoutes(r)
 	h.photoRoutes(r)
 	h.signatureRoutes(r)
+	h.dispatchRoutes(r)
+	h.checklistRoutes(r)
+	h.uploadRoutes(r)
 	return se.Next()
 }
 

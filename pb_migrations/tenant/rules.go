@@ -32,6 +32,9 @@ func Migrations() core.MigrationsList {
 	l.Register(resourcesV2Up, nil, "1764400900_resources_v2.go")
 	l.Register(planningV2Up, nil, "1764401000_planning_v2.go")
 	l.Register(proofV2Up, nil, "1764401100_proof_v2.go")
+	l.Register(dispatchUp, nil, "1764401200_dispatch.go")
+	l.Register(checklistsUp, nil, "1764401300_checklists.go")
+	l.Register(uploadsUp, nil, "1764401400_uploads.go")
 	return l
 }
 
