@@ -106,6 +106,7 @@ func BindHooks(app core.App) error {
 	// NB: after the audit hooks, so stock rules run in their transaction.
 	BindResourceHooks(app)
 	bindPlanningHooks(app)
+	bindChecklistHooks(app)
 	return nil
 }
 
