@@ -39,6 +39,8 @@ func CanOpen(role string, tenantAdmin bool, module string) bool {
 		return role == RoleManager
 	case "planning":
 		return role == RoleManager || role == RoleProjectManager
+	case "dispatch":
+		return office(role)
 	case "today", "sites", "clients", "people", "vehicles", "equipment", "materials":
 		return office(role)
 	case "crew":
@@ -54,6 +56,7 @@ func Navigation(role string, tenantAdmin bool) []NavEntry {
 	all := []NavEntry{
 		{Key: "dashboard", Href: "/dashboard", Icon: "gauge"},
 		{Key: "planning", Href: "/planning", Icon: "calendar"},
+		{Key: "dispatch", Href: "/dispatch", Icon: "calendar"},
 		{Key: "today", Href: "/today", Icon: "clipboard"},
 		{Key: "sites", Href: "/sites", Icon: "building"},
 		{Key: "people", Href: "/people", Icon: "users"},

@@ -1,0 +1,248 @@
+package domain
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// AssignInput gives a task to a person or a crew, optionally on another
+// first day (a drop on another column of the board moves the task,
+// keeping its duration) and in place of someone (a drop from another row).
+type AssignInput struct {
+	Task     string
+	User     string    // the person to assign, or
+	Crew     string    // the crew to assign
+	From     string    // the person the task moves from (replaced by User)
+	Day      time.Time // the new first day (civil date); zero keeps the dates
+	Override string    // a project manager's reason to assign despite blocking conflicts
+}
+
+// AssignResult is a saved assignment with its conflicts: warnings are
+// flagged to the user, blocking ones only appear when overridden.
+type AssignResult struct {
+	Task      *core.Record
+	Conflicts []Conflict
+	Override  *core.Record
+}
+
+// ConflictError carries the conflicts that refused an assignment.
+type ConflictError struct{ Conflicts []Conflict }
+
+// Error implements error.
+func (e *ConflictError) Error() string {
+	msgs := make([]string, 0, len(e.Conflicts))
+	for _, c := range e.Conflicts {
+		msgs = append(msgs, c.Code)
+	}
+	return "assignment conflicts: " + strings.Join(msgs, ", ")
+}
+
+// ConflictsOf returns the conflicts that refused an assignment, if any.
+func ConflictsOf(err error) []Conflict {
+	var ce *ConflictError
+	if errors.As(err, &ce) {
+		return ce.Conflicts
+	}
+	return nil
+}
+
+// CanOverride reports whether u may assign a task of site despite
+// blocking conflicts: who plans the site as a project manager, manager or
+// tenant admin. A site lead plans day to day but never overrides a
+// clearance: the employer's legal duty stays with the office.
+func CanOverride(u, site *core.Record) bool {
+	if !CanEditSiteDay(u, site) {
+		return false
+	}
+	r := u.GetString("role")
+	return r == RoleManager || r == RoleProjectManager || u.GetBool("tenant_admin")
+}
+
+// dispatchTask loads a task and its site for an actor who plans it.
+func dispatchTask(app core.App, actor *core.Record, taskID string) (*core.Record, *core.Record, error) {
+	task, err := app.FindRecordById(CollectionTasks, taskID)
+	if err != nil {
+		return nil, nil, Errorf(ENotFound, "Tâche introuvable / task not found")
+	}
+	site, err := app.FindRecordById(CollectionSites, task.GetString("site"))
+	if err != nil || !CanSeeSite(actor, site) {
+		return nil, nil, Errorf(ENotFound, "Tâche introuvable / task not found")
+	}
+	if !CanEditSiteDay(actor, site) {
+		return nil, nil, Errorf(EForbidden, "Vous ne pouvez pas affecter les tâches de ce chantier / you may not assign this site's tasks")
+	}
+	return task, site, nil
+}
+
+// Assign gives a task to a person or a crew, in one transaction. Rules:
+//
+//   - only who plans the task's site assigns it (CanEditSiteDay);
+//   - a new day must be a working day and respect the task's dependencies
+//     (MoveTask: successors are rescheduled);
+//   - blocking conflicts (missing skill, missing or expired clearance,
+//     leave) refuse it with EConflict, unless a project manager, manager
+//     or tenant admin gives a reason of at least 10 characters: the
+//     override is then recorded in assignment_overrides (and the audit
+//     trail) with the conflicts it went through;
+//   - warnings (double booking, vehicle taken) are returned, not refused.
+func Assign(app core.App, actor *core.Record, in AssignInput, now time.Time) (*AssignResult, error) {
+	var out *AssignResult
+	err := app.RunInTransaction(func(tx core.App) error {
+		var err error
+		out, err = assignTx(tx, actor, in, now)
+		return err
+	})
+	return out, err
+}
+
+func assignTx(tx core.App, actor *core.Record, in AssignInput, now time.Time) (*AssignResult, error) {
+	task, site, err := dispatchTask(tx, actor, in.Task)
+	if err != nil {
+		return nil, err
+	}
+	if (in.User == "") == (in.Crew == "") {
+		return nil, FieldError("user", "Choisissez une personne ou une équipe / choose a person or a crew")
+	}
+	cal, loc, err := TenantCalendar(tx)
+	if err != nil {
+		return nil, err
+	}
+	if !in.Day.IsZero() {
+		if err := workingDayError(cal, "day", in.Day); err != nil {
+			return nil, err
+		}
+	}
+	slot := SlotOf(task, loc)
+	if slot.Start.IsZero() && in.Day.IsZero() {
+		return nil, FieldError("day", "Cette tâche n'a pas de date : choisissez le jour / this task has no date: choose the day")
+	}
+	moved := moveSlot(cal, slot, in.Day)
+	roster, err := LoadRoster(tx, minTime(slot.Start, moved.Start), maxTime(slot.End, moved.End))
+	if err != nil {
+		return nil, err
+	}
+	var people []string
+	if in.User != "" {
+		if _, ok := roster.People[in.User]; !ok {
+			return nil, FieldError("user", "Personne introuvable ou inactive / person not found or inactive")
+		}
+		people = []string{in.User}
+	} else {
+		c, ok := roster.Crews[in.Crew]
+		if !ok || !c.Active {
+			return nil, FieldError("crew", "Équipe introuvable ou inactive / crew not found or inactive")
+		}
+		people = c.People()
+	}
+	conflicts := roster.CheckAll(moved, people)
+	reason := strings.TrimSpace(in.Override)
+	var blocking []Conflict
+	for _, c := range conflicts {
+		if c.Blocking() {
+			blocking = append(blocking, c)
+		}
+	}
+	if len(blocking) > 0 {
+		switch {
+		case reason == "":
+			return nil, &Error{Code: EConflict, Message: "Affectation refusée : " + frPart(blocking[0].Message) + " / assignment refused: " + enPart(blocking[0].Message),
+				Err: &ConflictError{Conflicts: conflicts}}
+		case !CanOverride(actor, site):
+			return nil, Errorf(EForbidden, "Seul un chef de projet peut passer outre une habilitation, une compétence ou une absence / only a project manager may override a clearance, a skill or an absence")
+		case len([]rune(reason)) < MinOverrideReasonLength:
+			return nil, FieldError("override_reason", "Motif trop court : %d caractères au moins / reason too short: at least %d characters", MinOverrideReasonLength, MinOverrideReasonLength)
+		}
+	}
+	if !in.Day.IsZero() && !in.Day.Equal(slot.Start) {
+		if _, err := MoveTask(tx, actor, site.Id, task.Id, TaskDatesInput{Start: in.Day}, now); err != nil {
+			return nil, err
+		}
+		if task, err = tx.FindRecordById(CollectionTasks, task.Id); err != nil {
+			return nil, err
+		}
+	}
+	if in.User != "" {
+		list := slices.DeleteFunc(task.GetStringSlice("assignees"), func(id string) bool { return id == in.From && id != in.User })
+		if !slices.Contains(list, in.User) {
+			list = append(list, in.User)
+		}
+		task.Set("assignees", list)
+	} else {
+		task.Set("crew", in.Crew)
+	}
+	if task.GetString("status") == "todo" {
+		task.Set("status", "planned")
+	}
+	setActor(task, actor)
+	if err := tx.Save(task); err != nil {
+		return nil, err
+	}
+	res := &AssignResult{Task: task, Conflicts: conflicts}
+	if len(blocking) > 0 {
+		if res.Override, err = newChild(tx, CollectionAssignmentOverrides, map[string]any{"task": task.Id, "user": in.User, "crew": in.Crew,
+			"conflicts": blocking, "reason": reason, "by": actor.Id, "at": now.UTC()}, actor); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// Unassign takes a person (or the crew) off a task.
+func Unassign(app core.App, actor *core.Record, taskID, userID, crewID string) (*core.Record, error) {
+	task, _, err := dispatchTask(app, actor, taskID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case userID != "":
+		task.Set("assignees", slices.DeleteFunc(task.GetStringSlice("assignees"), func(id string) bool { return id == userID }))
+	case crewID != "" && task.GetString("crew") == crewID:
+		task.Set("crew", "")
+	default:
+		return nil, FieldError("user", "Choisissez la personne ou l'équipe à retirer / choose the person or crew to remove")
+	}
+	setActor(task, actor)
+	if err := app.Save(task); err != nil {
+		return nil, err
+	}
+	return task, nil
+}
+
+// FindTaskOverrides returns the overrides recorded on a task, newest
+// first, with their author expanded.
+func FindTaskOverrides(app core.App, taskID string) ([]*core.Record, error) {
+	recs, err := app.FindRecordsByFilter(CollectionAssignmentOverrides, "task = {:t}", "-at", 100, 0, dbx.Params{"t": taskID})
+	if err != nil {
+		return nil, err
+	}
+	_ = app.ExpandRecords(recs, []string{"by", "user", "crew"}, nil)
+	return recs, nil
+}
+
+func frPart(m string) string { fr, _, _ := strings.Cut(m, " / "); return fr }
+
+func enPart(m string) string {
+	if _, en, ok := strings.Cut(m, " / "); ok {
+		return en
+	}
+	return m
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.IsZero() || b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
