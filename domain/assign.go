@@ -84,7 +84,9 @@ func (s TaskSlot) Overlaps(o TaskSlot) bool {
 }
 
 // Covers reports whether the slot includes civil day d.
-func (s TaskSlot) Covers(d time.Time) bool { return !s.Start.IsZero() && !d.Before(s.Start) && !d.After(s.End) }
+func (s TaskSlot) Covers(d time.Time) bool {
+	return !s.Start.IsZero() && !d.Before(s.Start) && !d.After(s.End)
+}
 
 // Person is what the rules know of someone who may be assigned.
 type Person struct {
