@@ -75,13 +75,10 @@ func civil(t time.Time) string {
 // time and place. The PNG must decode and must not be blank.
 func AddSignature(app core.App, actor *core.Record, in SignatureInput, now time.Time) (*core.Record, error) {
 	in.SignerName = strings.TrimSpace(in.SignerName)
+	if err := in.checkSigner(); err != nil {
+		return nil, err
+	}
 	switch {
-	case in.SignerName == "":
-		return nil, FieldError("signer_name", "Indiquez le nom du signataire / give the signer's name")
-	case !contains([]string{"client", "technician", "site_lead", "other"}, in.SignerRole):
-		return nil, FieldError("signer_role", "Qualité du signataire inconnue / unknown signer role")
-	case strings.TrimSpace(in.ConsentText) == "":
-		return nil, FieldError("consent", "Le signataire doit accepter le texte de consentement / the signer must accept the consent text")
 	case len(in.PNG) == 0:
 		return nil, FieldError("signature", "Signez dans le cadre / sign in the box")
 	case len(in.PNG) > MaxSignaturePNG:
@@ -110,6 +107,19 @@ func AddSignature(app core.App, actor *core.Record, in SignatureInput, now time.
 		fields["lat"], fields["lng"], fields["accuracy"] = in.Fix.Lat, in.Fix.Lng, in.Fix.Accuracy
 	}
 	return newChild(app, CollectionSignatures, fields, actor)
+}
+
+// checkSigner checks the signer's name, role and consent.
+func (in SignatureInput) checkSigner() error {
+	switch {
+	case strings.TrimSpace(in.SignerName) == "":
+		return FieldError("signer_name", "Indiquez le nom du signataire / give the signer's name")
+	case !contains([]string{"client", "technician", "site_lead", "other"}, in.SignerRole):
+		return FieldError("signer_role", "Qualité du signataire inconnue / unknown signer role")
+	case strings.TrimSpace(in.ConsentText) == "":
+		return FieldError("consent", "Le signataire doit accepter le texte de consentement / the signer must accept the consent text")
+	}
+	return nil
 }
 
 // blank reports whether an image has no visible ink.

@@ -1,0 +1,206 @@
+package domain
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Resumable uploads (DESIGN.md §6): the crew app sends a file in chunks
+// that survive a lost connection. The device announces the file (an
+// idempotency key, its size, SHA-256, type, purpose and metadata), then
+// sends chunks at the offset the server holds; when the last byte is in
+// and the SHA-256 matches, the server creates the record the purpose names
+// (a photo, a signature) through the same domain function as the form
+// upload, exactly once per key.
+const (
+	// TableUploads is the plain SQLite table of uploads in progress and done.
+	TableUploads = "uploads"
+	// UploadMaxChunk is the largest chunk accepted in one request.
+	UploadMaxChunk = 512 << 10
+	// UploadMaxStartBytes bounds the JSON body announcing an upload.
+	UploadMaxStartBytes = 64 << 10
+	// UploadExpiry is how long an unfinished upload is kept.
+	UploadExpiry = 7 * 24 * time.Hour
+)
+
+// Upload purposes: what the completed file becomes.
+const (
+	UploadPhoto     = "photo"
+	UploadSignature = "signature"
+)
+
+// Upload statuses.
+const (
+	UploadOpen     = "open"
+	UploadComplete = "complete"
+	UploadFailed   = "failed"
+)
+
+// ErrUploadTooLarge is returned for a file or a chunk over the limits
+// (HTTP 413).
+var ErrUploadTooLarge = &Error{Code: EInvalid, Message: "Fichier ou morceau trop volumineux / file or chunk too large"}
+
+// ErrUploadOffset is returned when a chunk does not start at the offset
+// the server holds (HTTP 409 with the current offset): the device resumes
+// from there.
+var ErrUploadOffset = &Error{Code: EConflict, Message: "Décalage incorrect : reprenez à la position indiquée / wrong offset: resume from the given offset"}
+
+// ErrUploadHash is returned when the received bytes do not match the
+// announced SHA-256; the server forgets them and the device sends the
+// file again from offset 0.
+var ErrUploadHash = &Error{Code: EInvalid, Message: "Empreinte SHA-256 différente : fichier renvoyé depuis le début / SHA-256 mismatch: send the file again from the start"}
+
+// uploadPurpose says what a purpose accepts.
+type uploadPurpose struct {
+	maxSize int64
+	types   []string
+	meta    map[string]bool
+}
+
+func uploadPurposeOf(p string) (uploadPurpose, bool) {
+	switch p {
+	case UploadPhoto:
+		return uploadPurpose{maxSize: 25 << 20, types: []string{"image/jpeg", "image/png"},
+			meta: fieldSet("site", "subject", "caption", "lat", "lng", "accuracy", "taken_at")}, true
+	case UploadSignature:
+		return uploadPurpose{maxSize: MaxSignaturePNG, types: []string{"image/png"},
+			meta: fieldSet("task", "signer_name", "signer_role", "consent_text", "lat", "lng", "accuracy", "signed_at")}, true
+	}
+	return uploadPurpose{}, false
+}
+
+// UploadStart is the body of POST /api/fieldops/uploads.
+type UploadStart struct {
+	Key         string         `json:"key"`
+	Size        int64          `json:"size"`
+	SHA256      string         `json:"sha256"`
+	ContentType string         `json:"content_type"`
+	Purpose     string         `json:"purpose"`
+	Meta        map[string]any `json:"meta"`
+}
+
+// DecodeUploadStart reads and validates the announcement of an upload:
+// strict JSON (no unknown field, no trailing data), at most
+// UploadMaxStartBytes. Metadata values must be strings, numbers or null
+// and are returned as strings.
+func DecodeUploadStart(r io.Reader) (UploadStart, error) {
+	var s UploadStart
+	body, err := io.ReadAll(io.LimitReader(r, UploadMaxStartBytes+1))
+	if err != nil {
+		return s, &Error{Code: EInvalid, Message: "Requête illisible / unreadable request", Err: err}
+	}
+	if len(body) > UploadMaxStartBytes {
+		return s, Errorf(EInvalid, "Métadonnées trop volumineuses (64 Kio au plus) / metadata too large (64 KiB at most)")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	dec.UseNumber()
+	if err := dec.Decode(&s); err != nil {
+		return UploadStart{}, &Error{Code: EInvalid, Message: "JSON invalide / invalid JSON", Err: err}
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return UploadStart{}, Errorf(EInvalid, "Données en trop après le JSON / trailing data after the JSON body")
+	}
+	for k, v := range s.Meta {
+		switch x := v.(type) {
+		case nil:
+			delete(s.Meta, k)
+		case string:
+		case json.Number:
+			s.Meta[k] = x.String()
+		default:
+			return UploadStart{}, Errorf(EInvalid, "Métadonnée %q : texte ou nombre attendu / meta %q: text or number expected", k, k)
+		}
+	}
+	return s, s.Validate()
+}
+
+// Validate checks an upload announcement: ULID key, purpose, size within
+// the purpose's limit (ErrUploadTooLarge beyond), lower-case hex SHA-256,
+// content type and metadata keys allowed for the purpose.
+func (s UploadStart) Validate() error {
+	p, ok := uploadPurposeOf(s.Purpose)
+	switch {
+	case !ValidULID(s.Key):
+		return Errorf(EInvalid, "Clé d'idempotence invalide (ULID attendu) / invalid idempotency key (ULID expected)")
+	case !ok:
+		return Errorf(EInvalid, "Usage %q inconnu (photo, signature) / unknown purpose %q", s.Purpose, s.Purpose)
+	case s.Size <= 0:
+		return Errorf(EInvalid, "Fichier vide / empty file")
+	case s.Size > p.maxSize:
+		return &Error{Code: EInvalid, Message: "Fichier trop volumineux (" + strconv.FormatInt(p.maxSize>>20, 10) + " Mo au plus) / file too large", Err: ErrUploadTooLarge}
+	case !validSHA256(s.SHA256):
+		return Errorf(EInvalid, "SHA-256 invalide (64 caractères hexadécimaux en minuscules) / invalid SHA-256 (64 lower-case hex digits)")
+	case !contains(p.types, s.ContentType):
+		return Errorf(EInvalid, "Type de fichier %q refusé (%s) / file type %q not accepted", s.ContentType, strings.Join(p.types, ", "), s.ContentType)
+	}
+	for k, v := range s.Meta {
+		if !p.meta[k] {
+			return Errorf(EInvalid, "Métadonnée %q non permise pour %s / meta %q not allowed for %s", k, s.Purpose, k, s.Purpose)
+		}
+		if _, ok := v.(string); !ok {
+			return Errorf(EInvalid, "Métadonnée %q : texte attendu / meta %q: text expected", k, k)
+		}
+		if len(v.(string)) > 4000 {
+			return Errorf(EInvalid, "Métadonnée %q trop longue / meta %q too long", k, k)
+		}
+	}
+	return nil
+}
+
+func validSHA256(s string) bool {
+	if len(s) != 64 || strings.ToLower(s) != s {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// ParseUploadOffset reads the Upload-Offset header of a chunk: a decimal
+// byte offset, 0 or more, no sign, no spaces.
+func ParseUploadOffset(h string) (int64, error) {
+	if h == "" || len(h) > 19 {
+		return 0, Errorf(EInvalid, "En-tête Upload-Offset manquant ou invalide / missing or invalid Upload-Offset header")
+	}
+	for i := 0; i < len(h); i++ {
+		if h[i] < '0' || h[i] > '9' {
+			return 0, Errorf(EInvalid, "En-tête Upload-Offset manquant ou invalide / missing or invalid Upload-Offset header")
+		}
+	}
+	n, err := strconv.ParseInt(h, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/2 {
+		return 0, Errorf(EInvalid, "En-tête Upload-Offset manquant ou invalide / missing or invalid Upload-Offset header")
+	}
+	return n, nil
+}
+
+// clampDeviceTime parses a device's RFC 3339 time; a missing value, or
+// one more than five minutes ahead of now, gives now.
+func clampDeviceTime(s string, now time.Time) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
+	if err != nil || t.After(now.Add(5*time.Minute)) {
+		return now
+	}
+	return t
+}
+
+// metaFix reads a position from upload metadata (no position: not OK).
+func metaFix(meta map[string]any) GeoFix {
+	lat, err1 := strconv.ParseFloat(str(meta["lat"]), 64)
+	lng, err2 := strconv.ParseFloat(str(meta["lng"]), 64)
+	acc, _ := strconv.ParseFloat(str(meta["accuracy"]), 64)
+	if err1 != nil || err2 != nil || math.IsNaN(lat) || math.IsNaN(lng) || math.Abs(lat) > 90 || math.Abs(lng) > 180 {
+		return GeoFix{}
+	}
+	if math.IsNaN(acc) || acc < 0 {
+		acc = 0
+	}
+	return GeoFix{Lat: lat, Lng: lng, Accuracy: acc, OK: true}
+}
