@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 
 	"github.com/pocketbase/pocketbase/core"
 	datastar "github.com/starfederation/datastar/sdk/go"
@@ -33,13 +34,20 @@ func (h *Handlers) renderGantt(e *core.RequestEvent, status int, formErr string,
 	ctx := e.Request.Context()
 	title := site.GetString("code") + " " + site.GetString("name")
 	canEdit := domain.CanEditSiteDay(e.Auth, site)
+	chart := newChartVM(ctx, plan, todayCivil(h.deps.Clock(), plan.Location), canEdit)
+	streamURL := "/sites/" + site.Id + "/gantt/stream"
+	var baselineID string
+	if b, ok := ganttBaseline(e, site.Id); ok {
+		applyBaseline(ctx, &chart, plan, b)
+		baselineID, streamURL = b.ID, streamURL+"?baseline="+url.QueryEscape(b.ID)
+	}
 	vm := planning.GanttVM{
 		Page: h.planningPage(e, "sites", i18n.T(ctx, "plan.gantt.title", title),
 			layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: title, Href: "/sites/" + site.Id},
 			layouts.Crumb{Label: "Gantt"}),
-		SiteID: site.Id, SiteTitle: title, SiteHref: "/sites/" + site.Id, StreamURL: "/sites/" + site.Id + "/gantt/stream",
-		Chart: newChartVM(ctx, plan, todayCivil(h.deps.Clock(), plan.Location), canEdit), CanEdit: canEdit,
-		FormError: formErr, Values: values,
+		SiteID: site.Id, SiteTitle: title, SiteHref: "/sites/" + site.Id, StreamURL: streamURL,
+		Chart: chart, CanEdit: canEdit, FormError: formErr, Values: values,
+		Baselines: baselineOptions(ctx, e.App, site.Id, plan.Location), BaselineID: baselineID,
 	}
 	for _, t := range sortedTasks(plan) {
 		vm.Tasks = append(vm.Tasks, components.Option{Value: t.ID, Label: t.Title})
@@ -58,6 +66,7 @@ func (h *Handlers) ganttStream(e *core.RequestEvent) error {
 	}
 	ctx := e.Request.Context()
 	canEdit := domain.CanEditSiteDay(e.Auth, site)
+	baseline, compare := ganttBaseline(e, site.Id)
 	var last []byte
 	return h.stream(e, []string{domain.CollectionTasks, domain.CollectionTaskLinks}, func(sse *datastar.ServerSentEventGenerator, c domain.Change) error {
 		plan, err := domain.LoadSitePlan(e.App, site.Id, h.deps.Clock())
@@ -65,6 +74,9 @@ func (h *Handlers) ganttStream(e *core.RequestEvent) error {
 			return nil // a broken plan is shown on the next page load
 		}
 		chart := newChartVM(ctx, plan, todayCivil(h.deps.Clock(), plan.Location), canEdit)
+		if compare {
+			applyBaseline(ctx, &chart, plan, baseline)
+		}
 		var buf bytes.Buffer
 		if err := planning.Chart(chart).Render(ctx, &buf); err != nil || bytes.Equal(buf.Bytes(), last) {
 			return nil

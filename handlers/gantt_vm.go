@@ -79,7 +79,7 @@ func newChartVM(ctx context.Context, p *domain.SitePlan, today time.Time, canEdi
 	if c.Empty {
 		return c
 	}
-	from, to := p.Schedule.Start.AddDate(0, 0, -3), p.Schedule.Finish
+	from, to := chartFrom(p), p.Schedule.Finish
 	for _, t := range p.Schedule.Tasks {
 		if t.LateFinish.After(to) {
 			to = t.LateFinish
@@ -120,6 +120,9 @@ func newChartVM(ctx context.Context, p *domain.SitePlan, today time.Time, canEdi
 	c.Links = newLinkVMs(p, c.Bars)
 	return c
 }
+
+// chartFrom is the first day drawn: a few days before the project start.
+func chartFrom(p *domain.SitePlan) time.Time { return p.Schedule.Start.AddDate(0, 0, -3) }
 
 // newLinkVMs draws each dependency from the predecessor's start or
 // finish to the successor's start or finish, as the link type says.

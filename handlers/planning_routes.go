@@ -20,4 +20,6 @@ func (h *Handlers) planningRoutes(r *router.Router[*core.RequestEvent]) {
 	s.POST("/sites/{id}/tasks/{tid}/dates", h.ganttMove)
 	s.POST("/sites/{id}/links", h.ganttLinkAdd)
 	s.POST("/sites/{id}/links/{lid}/delete", h.ganttLinkDelete)
+	s.POST("/sites/{id}/baselines", h.ganttBaselineSave)
+	s.POST("/sites/{id}/baselines/{bid}/delete", h.ganttBaselineDelete)
 }

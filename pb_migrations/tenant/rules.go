@@ -35,6 +35,7 @@ func Migrations() core.MigrationsList {
 	l.Register(dispatchUp, nil, "1764401200_dispatch.go")
 	l.Register(checklistsUp, nil, "1764401300_checklists.go")
 	l.Register(uploadsUp, nil, "1764401400_uploads.go")
+	l.Register(baselinesUp, nil, "1764401500_baselines.go")
 	return l
 }
 

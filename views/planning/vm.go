@@ -49,6 +49,13 @@ type BarVM struct {
 	Critical, Pinned   bool
 	Conflict           bool
 	MoveURL            string
+	// Baseline comparison (ChartVM.Baseline set): the task's frozen dates
+	// drawn as a thin bar under it, and its slip in working days.
+	HasBase            bool
+	BaseX, BaseW       int
+	BaseText           string // baseline dates, formatted
+	StartSlip, EndSlip int
+	NewSinceBase       bool // added after the baseline was taken
 }
 
 // Y is the bar's top.
@@ -93,6 +100,11 @@ type ChartVM struct {
 	CanEdit  bool
 	Finish   string
 	Empty    bool
+	// Baseline compared with (empty: none), the project finish slip and
+	// the tasks of the baseline that are no longer planned.
+	Baseline   string
+	FinishSlip int
+	Removed    []string
 }
 
 // GanttVM is the per-site Gantt page.
@@ -107,6 +119,14 @@ type GanttVM struct {
 	Tasks     []components.Option // for the link form
 	FormError string
 	Values    map[string]string
+	// Baselines of the site (newest first) and the one compared with.
+	Baselines  []BaselineOptionVM
+	BaselineID string
+}
+
+// BaselineOptionVM is one saved baseline of a site.
+type BaselineOptionVM struct {
+	ID, Name, TakenText string
 }
 
 // SiteTasksVM is one site of the multi-site planning.
