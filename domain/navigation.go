@@ -43,6 +43,8 @@ func CanOpen(role string, tenantAdmin bool, module string) bool {
 		return office(role)
 	case "today", "sites", "clients", "people", "vehicles", "equipment", "materials":
 		return office(role)
+	case "checklists":
+		return role == RoleManager || role == RoleProjectManager || tenantAdmin
 	case "crew":
 		return true
 	case "settings", "users":
@@ -63,6 +65,7 @@ func Navigation(role string, tenantAdmin bool) []NavEntry {
 		{Key: "vehicles", Href: "/vehicles", Icon: "truck"},
 		{Key: "equipment", Href: "/equipment", Icon: "tool"},
 		{Key: "materials", Href: "/materials", Icon: "box"},
+		{Key: "checklists", Href: "/checklists", Icon: "list"},
 		{Key: "users", Href: "/users", Icon: "shield"},
 		{Key: "settings", Href: "/settings", Icon: "settings"},
 		{Key: "crew", Href: "/m/", Icon: "phone"},

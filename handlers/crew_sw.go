@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/assets"
+	"github.com/fieldops360/fieldops/domain"
 )
 
 // crewPrecachePages are the crew app pages cached for offline use; "/m/"
@@ -22,7 +23,7 @@ func crewPrecachePages() []string {
 // crewPrecacheAssets are the static files of the crew shell.
 func crewPrecacheAssets() []string {
 	return []string{"css/app.css", "css/crew.css", "css/resources.css", "js/datastar.js", "js/app.js", "js/crew.js",
-		"js/outbox.js", "vendor/idb/idb.js", "icons/icon-192.png", "icons/icon-512.png"}
+		"js/outbox.js", "js/checklist.js", "vendor/idb/idb.js", "icons/icon-192.png", "icons/icon-512.png"}
 }
 
 // crewServiceWorker serves /m/sw.js: the static worker
@@ -36,7 +37,7 @@ func (h *Handlers) crewServiceWorker(e *core.RequestEvent) error {
 	if body.status != 0 && body.status != http.StatusOK {
 		return h.errorPage(e, http.StatusNotFound)
 	}
-	urls := crewPrecachePages()
+	urls := append(crewPrecachePages(), h.crewTaskPages(e)...)
 	urls = append(urls, "/m/manifest.webmanifest")
 	for _, a := range crewPrecacheAssets() {
 		urls = append(urls, h.assets.Path(a))
@@ -54,6 +55,26 @@ func (h *Handlers) crewServiceWorker(e *core.RequestEvent) error {
 	hdr.Set("Cache-Control", "no-cache")
 	hdr.Set("Service-Worker-Allowed", "/m/")
 	return e.String(http.StatusOK, out.String())
+}
+
+// crewTaskPages are the detail pages of the signed-in user's tasks of
+// the next 7 days, so that they open offline (the worker is fetched with
+// the session cookie; anonymous, the list is empty). A new task changes
+// the worker's bytes, so the browser installs it again and caches it.
+func (h *Handlers) crewTaskPages(e *core.RequestEvent) []string {
+	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers {
+		return nil
+	}
+	from := dayStart(e, h.deps.Clock())
+	recs, err := domain.FindTasksBetween(e.App, from, from.AddDate(0, 0, 7), e.Auth.Id)
+	if err != nil {
+		return nil
+	}
+	out := make([]string, 0, len(recs))
+	for _, t := range recs {
+		out = append(out, "/m/tasks/"+t.Id)
+	}
+	return out
 }
 
 // bufferWriter captures an in-process response.

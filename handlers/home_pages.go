@@ -154,6 +154,7 @@ func (h *Handlers) crewHome(e *core.RequestEvent) error {
 	}
 	tasks := taskVMs(e, recs)
 	for i := range tasks {
+		tasks[i].Href = "/m/tasks/" + recs[i].Id
 		tasks[i].SignHref = "/m/tasks/" + recs[i].Id + "/sign"
 		tasks[i].ProofHref = "/tasks/" + recs[i].Id + "/proof.pdf"
 	}

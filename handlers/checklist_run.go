@@ -1,0 +1,68 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/i18n"
+	"github.com/fieldops360/fieldops/views/layouts"
+	"github.com/fieldops360/fieldops/views/planning"
+)
+
+// checklistRunShow is GET /tasks/{id}/checklist: the office's read-only
+// view of a task's checklist with who answered what and when (404 unless
+// the user may see the task's site). Opening it never creates the run.
+func (h *Handlers) checklistRunShow(e *core.RequestEvent) error {
+	ctx := e.Request.Context()
+	task, site, err := visibleTask(e)
+	if err != nil {
+		return h.errorPage(e, http.StatusNotFound)
+	}
+	title := task.GetString("title")
+	siteTitle := site.GetString("code") + " " + site.GetString("name")
+	vm := planning.ChecklistRunVM{Page: h.planningPage(e, "sites", i18n.T(ctx, "cl.run_title", title),
+		layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: siteTitle, Href: "/sites/" + site.Id},
+		layouts.Crumb{Label: title}), TaskTitle: title, Site: siteTitle, Status: orStatus(task.GetString("status"))}
+	run, err := domain.FindChecklistRun(e.App, task.Id)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	if run != nil {
+		st, err := domain.ChecklistRunStatus(e.App, run)
+		if err != nil {
+			return h.fail(e, err)
+		}
+		if tpl, err := e.App.FindRecordById(domain.CollectionChecklistTemplates, run.GetString("template")); err == nil {
+			vm.Template = tpl.GetString("name")
+		}
+		vm.HasRun, vm.Complete, vm.Missing, vm.NonConformities = true, st.Complete, len(st.Missing), len(st.NonConformities)
+		vm.Rows = runRowVMs(ctx, st)
+	}
+	render(e.Response, e.Request, http.StatusOK, planning.ChecklistRunPage(vm))
+	return nil
+}
+
+// visibleTask loads the {id} task and its site when the user may see
+// that site; any other case is "not found".
+func visibleTask(e *core.RequestEvent) (*core.Record, *core.Record, error) {
+	notFound := domain.Errorf(domain.ENotFound, "Intervention introuvable / job not found")
+	task, err := e.App.FindRecordById(domain.CollectionTasks, e.Request.PathValue("id"))
+	if err != nil {
+		return nil, nil, notFound
+	}
+	site, err := e.App.FindRecordById(domain.CollectionSites, task.GetString("site"))
+	if err != nil || !domain.CanSeeSite(e.Auth, site) {
+		return nil, nil, notFound
+	}
+	return task, site, nil
+}
+
+// orStatus defaults a blank task status to "todo".
+func orStatus(s string) string {
+	if s == "" {
+		return "todo"
+	}
+	return s
+}
