@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -340,5 +343,36 @@ func TestChecklistBlocksCompletionThroughSync(t *testing.T) {
 	if _, err := ct.App().FindFirstRecordByFilter(domain.CollectionAuditEvents, "collection = 'checklist_runs' && record = {:id} && actor = {:a}",
 		dbx.Params{"id": run.Id, "a": ct.crew}); err != nil {
 		t.Error("no audit event of the answers by the crew member")
+	}
+}
+
+// TestProofPDFHasChecklist: the proof bundle lists the checklist answers
+// with who and when, and flags an out-of-bounds measure.
+func TestProofPDFHasChecklist(t *testing.T) {
+	pdftotext := tenanttest.Tool(t, "pdftotext")
+	ct := newChecklistTenant(t)
+	reg, host := ct.Registry, ct.Host()
+	c := ct.Login("crew@acme.test", tenanttest.Password)
+	tenanttest.Get(t, reg, host, "/m/tasks/"+ct.task, c) // first open creates the run
+	if rec := tenanttest.PostForm(t, reg, host, "/m/tasks/"+ct.task+"/checklist", url.Values{"a.coffrage": {"true"}, "a.enrobage": {"55"}, "a.note": {"RAS"}}, c); rec.Code != http.StatusSeeOther {
+		t.Fatalf("answers: %d", rec.Code)
+	}
+	rec := tenanttest.Get(t, reg, host, "/tasks/"+ct.task+"/proof.pdf", c)
+	if rec.Code != 200 {
+		t.Fatalf("proof: %d", rec.Code)
+	}
+	path := filepath.Join(t.TempDir(), "proof.pdf")
+	if err := os.WriteFile(path, rec.Body.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(pdftotext, path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	txt := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{"Fiche de contrôle", "Contrôle coulage", "Coffrage propre", "55 mm", "HORS TOLÉRANCE", "Test crew, le", "RAS"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("proof PDF lacks %q", want)
+		}
 	}
 }

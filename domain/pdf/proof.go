@@ -102,6 +102,15 @@ func ProofBundle(app pbcore.App, taskID string, now time.Time, tz *time.Location
 			e.GetFloat("in_lat"), e.GetFloat("in_lng"), e.GetFloat("in_accuracy"), e.GetString("status"), flags)))
 	}
 
+	clRows, runID, err := checklistRows(app, taskID, at)
+	if err != nil {
+		return nil, err
+	}
+	m.AddRows(clRows...)
+	if runID != "" {
+		records = append(records, runID)
+	}
+
 	fsys, err := app.NewFilesystem()
 	if err != nil {
 		return nil, err
