@@ -73,6 +73,7 @@ async function check(card, t) {
 function clearOver() {
   if (!drag || !drag.over) return;
   drag.over.el.classList.remove("board-over", "board-ok", "board-warn", "board-block");
+  delete drag.over.el.dataset.state;
   drag.over = null;
   if (drag.tip) drag.tip.hidden = true;
 }
