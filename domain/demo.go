@@ -59,7 +59,10 @@ func SeedDemoAt(app core.App, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		return seedDemoResources(tx, siteIDs, userIDs, now)
+		if err := seedDemoResources(tx, siteIDs, userIDs, now); err != nil {
+			return err
+		}
+		return seedDemoDispatch(tx, users, siteIDs, now)
 	})
 }
 

@@ -1,0 +1,43 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// seedDemoDispatch gives the demo's dispatch board something to do: a
+// crew (Karim Haddad's) and a few tasks of the current week on the
+// active sites, one assigned and the others waiting to be dispatched
+// (one of them an excavation, whose clearances not everyone holds).
+func seedDemoDispatch(tx core.App, users map[string]*core.Record, siteIDs []string, now time.Time) error {
+	cal, loc, err := TenantCalendar(tx)
+	if err != nil {
+		return err
+	}
+	y, m, d := now.In(loc).Date()
+	monday := WeekMonday(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+	day := func(n int) string { return dateOnly(cal.AddWorkingDays(monday, n)) }
+	if _, err := insert(tx, CollectionCrews, map[string]any{"name": "Équipe Haddad", "lead": users["Karim Haddad"].Id,
+		"members": []string{users["Lucas Petit"].Id, users["Mehdi Benali"].Id}, "active": true}); err != nil {
+		return err
+	}
+	var excavation string
+	if wt, err := tx.FindFirstRecordByData(CollectionWorkTypes, "code", "terrassement"); err == nil {
+		excavation = wt.Id
+	}
+	tasks := []map[string]any{
+		{"site": siteIDs[0], "title": "Pose des menuiseries extérieures", "planned_start": day(0), "duration_days": 2, "assignees": []string{users["Sébastien Moreau"].Id}},
+		{"site": siteIDs[0], "title": "Tranchée pour réseaux secs", "planned_start": day(1), "duration_days": 1, "work_type": excavation},
+		{"site": siteIDs[1], "title": "Dépose des faux plafonds", "planned_start": day(1), "duration_days": 2},
+		{"site": siteIDs[3], "title": "Pose des bornes 3 et 4", "planned_start": day(2), "duration_days": 1},
+		{"site": siteIDs[1], "title": "Ragréage salle 2", "planned_start": day(3), "duration_days": 1},
+	}
+	for _, t := range tasks {
+		t["status"] = "planned"
+		if _, err := insert(tx, CollectionTasks, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
