@@ -358,3 +358,28 @@ func TestDispatchStreamTwoViewers(t *testing.T) {
 		}
 	}
 }
+
+func TestDispatchCrewAssign(t *testing.T) {
+	d := newDispatchEnv(t)
+	crew := d.Record("crews", map[string]any{"name": "Équipe Martin", "lead": d.alice, "members": []string{d.chloe}, "active": true}).Id
+	// every member is checked: Chloé has no AIPR
+	rec, body := d.postJSON(t, d.pm, "/dispatch/assign", map[string]string{"task": d.trench, "crew": crew})
+	if rec.Code != http.StatusConflict || !slices.Equal(conflictCodes(body), []string{"missing_clearance"}) || !strings.Contains(rec.Body.String(), "Chloé") {
+		t.Errorf("crew on the trench: %d %s", rec.Code, rec.Body)
+	}
+	if rec, _ := d.postJSON(t, d.pm, "/dispatch/assign", map[string]string{"task": d.a, "crew": crew, "day": "2026-03-03"}); rec.Code != http.StatusOK {
+		t.Fatalf("crew on A: %d %s", rec.Code, rec.Body)
+	}
+	if r, _ := d.App().FindRecordById("tasks", d.a); r.GetString("crew") != crew {
+		t.Errorf("tasks.crew = %q", r.GetString("crew"))
+	}
+	h := doc(t, tenanttest.Get(t, d.Registry, d.Host(), "/dispatch?week=2026-W10&rows=crew", d.pm).Body.String())
+	if testid(h, "cell-"+crew+"-2026-03-03").Find(`[data-testid="card-`+d.a+`"]`).Length() != 1 {
+		t.Error("A is not in the crew's Tuesday cell")
+	}
+	// by person, the members see it through their crew
+	h = doc(t, tenanttest.Get(t, d.Registry, d.Host(), "/dispatch?week=2026-W10", d.pm).Body.String())
+	if testid(h, "cell-"+d.chloe+"-2026-03-04").Find(`[data-testid="card-`+d.a+`"]`).Length() != 1 {
+		t.Error("A is not in Chloé's Wednesday cell")
+	}
+}
