@@ -173,7 +173,16 @@ func assignTx(tx core.App, actor *core.Record, in AssignInput, now time.Time) (*
 		}
 		task.Set("assignees", list)
 	} else {
+		// the crew's people become assignees too: the crew app, the daily
+		// plan and the sync permissions work from assignees
 		task.Set("crew", in.Crew)
+		list := task.GetStringSlice("assignees")
+		for _, p := range people {
+			if !slices.Contains(list, p) {
+				list = append(list, p)
+			}
+		}
+		task.Set("assignees", list)
 	}
 	if task.GetString("status") == "todo" {
 		task.Set("status", "planned")
@@ -202,7 +211,12 @@ func Unassign(app core.App, actor *core.Record, taskID, userID, crewID string) (
 	case userID != "":
 		task.Set("assignees", slices.DeleteFunc(task.GetStringSlice("assignees"), func(id string) bool { return id == userID }))
 	case crewID != "" && task.GetString("crew") == crewID:
+		var members []string
+		if crew, err := app.FindRecordById(CollectionCrews, crewID); err == nil {
+			members = append(crew.GetStringSlice("members"), crew.GetString("lead"))
+		}
 		task.Set("crew", "")
+		task.Set("assignees", slices.DeleteFunc(task.GetStringSlice("assignees"), func(id string) bool { return slices.Contains(members, id) }))
 	default:
 		return nil, FieldError("user", "Choisissez la personne ou l'équipe à retirer / choose the person or crew to remove")
 	}

@@ -372,6 +372,8 @@ func TestDispatchCrewAssign(t *testing.T) {
 	}
 	if r, _ := d.App().FindRecordById("tasks", d.a); r.GetString("crew") != crew {
 		t.Errorf("tasks.crew = %q", r.GetString("crew"))
+	} else if got := r.GetStringSlice("assignees"); !slices.Contains(got, d.alice) || !slices.Contains(got, d.chloe) {
+		t.Errorf("the crew's people are not assignees: %v", got)
 	}
 	h := doc(t, tenanttest.Get(t, d.Registry, d.Host(), "/dispatch?week=2026-W10&rows=crew", d.pm).Body.String())
 	if testid(h, "cell-"+crew+"-2026-03-03").Find(`[data-testid="card-`+d.a+`"]`).Length() != 1 {
@@ -381,5 +383,12 @@ func TestDispatchCrewAssign(t *testing.T) {
 	h = doc(t, tenanttest.Get(t, d.Registry, d.Host(), "/dispatch?week=2026-W10", d.pm).Body.String())
 	if testid(h, "cell-"+d.chloe+"-2026-03-04").Find(`[data-testid="card-`+d.a+`"]`).Length() != 1 {
 		t.Error("A is not in Chloé's Wednesday cell")
+	}
+	// taking the crew off takes its people off
+	if rec, _ := d.postJSON(t, d.pm, "/dispatch/unassign", map[string]string{"task": d.a, "crew": crew}); rec.Code != http.StatusOK {
+		t.Fatalf("unassign the crew: %d %s", rec.Code, rec.Body)
+	}
+	if r, _ := d.App().FindRecordById("tasks", d.a); r.GetString("crew") != "" || len(r.GetStringSlice("assignees")) != 0 {
+		t.Errorf("after unassigning the crew: crew %q, assignees %v", r.GetString("crew"), r.GetStringSlice("assignees"))
 	}
 }

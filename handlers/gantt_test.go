@@ -72,7 +72,7 @@ func TestGanttPage(t *testing.T) {
 		t.Fatalf("gantt: %d", rec.Code)
 	}
 	d := doc(t, rec.Body.String())
-	for _, id := range []string{"gantt-page", "gantt-chart", "gantt-today", "bar-" + g.a, "bar-" + g.b, "handle-" + g.a, "critical-" + g.b, "task-form", "link-form"} {
+	for _, id := range []string{"gantt-page", "gantt-chart", "gantt-today", "bar-" + g.a, "bar-" + g.b, "handle-" + g.a, "critical-" + g.b, "task-form", "link-form", "assign-" + g.a} {
 		if testid(d, id).Length() != 1 {
 			t.Errorf("data-testid %q missing", id)
 		}
