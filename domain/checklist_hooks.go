@@ -124,8 +124,15 @@ func runSaved(e *core.RecordEvent) error {
 	if err != nil {
 		return err
 	}
+	complete := EvaluateChecklist(items, answers, facts).Complete
+	if !complete && !r.IsNew() && orig.GetBool("complete") {
+		// NB: a finished task keeps a complete checklist.
+		if task, err := tx.FindRecordById(CollectionTasks, r.GetString("task")); err == nil && contains(finishedStatuses(), task.GetString("status")) {
+			return FieldError("answers", "Intervention terminée : les éléments obligatoires de sa fiche ne peuvent plus être effacés / job finished: its checklist's required items can no longer be cleared")
+		}
+	}
 	r.Set("answers", answers)
-	r.Set("complete", EvaluateChecklist(items, answers, facts).Complete)
+	r.Set("complete", complete)
 	return e.Next()
 }
 

@@ -296,6 +296,12 @@ func TestTaskCompletionBlockedByChecklist(t *testing.T) {
 	if err := setStatus("done"); err != nil {
 		t.Fatalf("done with a complete checklist: %v", err)
 	}
+	if err := answer(map[string]any{"c": false}); err == nil || !strings.Contains(domain.ErrorMessage(err), "terminée") {
+		t.Errorf("a required answer of a finished task was cleared: %v", err)
+	}
+	if err := answer(map[string]any{"n": "RAS"}); err != nil {
+		t.Errorf("an optional answer after completion: %v", err)
+	}
 	if rep, err := domain.VerifyAuditChain(app); err != nil || !rep.OK {
 		t.Errorf("audit chain: %+v %v", rep, err)
 	}

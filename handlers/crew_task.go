@@ -127,7 +127,7 @@ func (h *Handlers) renderCrewTask(e *core.RequestEvent, task, site *core.Record,
 			name = tpl.GetString("name")
 		}
 		vm.Checklist = &crew.ChecklistFormVM{RunID: run.Id, Name: name, Action: "/m/tasks/" + task.Id + "/checklist", Complete: cs.Complete,
-			Missing: len(cs.Missing), CanAnswer: canWrite, Items: checkItemVMs(ctx, cs, photos, photoHref, signHref)}
+			Missing: len(cs.Missing), CanAnswer: canWrite && st != "done" && st != "validated", Items: checkItemVMs(ctx, cs, photos, photoHref, signHref)}
 	}
 	render(e.Response, e.Request, status, crew.TaskPage(vm))
 	return nil

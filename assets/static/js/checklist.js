@@ -49,6 +49,28 @@ function setValue(li, v) {
 const items = form ? [...form.querySelectorAll("li[data-item]")] : [];
 const initial = new Map(items.map((li) => [li.dataset.item, valueOf(li)]));
 
+// init gets the outbox and, on an offline reopen, shows what is still
+// waiting in it for this task (answers are put back in the form).
+const init = (async () => {
+  const outbox = await getOutbox();
+  let waiting = false;
+  for (const it of await pendingOps(outbox)) {
+    const op = it.op;
+    if (op.collection === "checklist_runs" && op.id === runId && op.data && op.data.answers) {
+      for (const [id, a] of Object.entries(op.data.answers)) {
+        const li = items.find((x) => x.dataset.item === id);
+        if (li) setValue(li, a && a.value);
+      }
+      waiting = true;
+    } else if (op.collection === "tasks" && op.id === taskId) {
+      waiting = true;
+    }
+  }
+  if (waiting) showQueued();
+  if (page) page.dataset.ready = "1"; // the forms now go through the outbox
+  return outbox;
+})();
+
 // changedAnswers: the items whose value differs from the page's.
 function changedAnswers(now) {
   const out = {};
@@ -94,7 +116,7 @@ function showQueued() {
 }
 
 async function submit(ops) {
-  const outbox = await getOutbox();
+  const outbox = await init;
   for (const op of ops) await outbox.add(op);
   const results = await deliver(outbox, ops.map((o) => o.key));
   if (results === null) {
@@ -142,22 +164,3 @@ document.querySelectorAll("form[data-task-status]").forEach((f) => {
   });
 });
 
-// offline reopen: show what is still waiting in the outbox for this task
-(async () => {
-  if (!page) return;
-  const outbox = await getOutbox();
-  let waiting = false;
-  for (const it of await pendingOps(outbox)) {
-    const op = it.op;
-    if (op.collection === "checklist_runs" && op.id === runId && op.data && op.data.answers) {
-      for (const [id, a] of Object.entries(op.data.answers)) {
-        const li = items.find((x) => x.dataset.item === id);
-        if (li) setValue(li, a && a.value);
-      }
-      waiting = true;
-    } else if (op.collection === "tasks" && op.id === taskId) {
-      waiting = true;
-    }
-  }
-  if (waiting) showQueued();
-})();
