@@ -45,16 +45,40 @@ function position() {
   });
 }
 
-// sync replays the outbox; true when everything was answered.
+// sync replays the outbox; it resolves to the server's results when
+// everything was answered, null otherwise (offline: retried later). A
+// file the server refused for good is reported in a toast.
 async function sync() {
   try {
-    await outbox.flush();
-    return (await showCount()) === 0;
+    const { results } = await outbox.flush();
+    for (const r of results) if (r.upload && r.error) toast(r.error);
+    return (await showCount()) === 0 ? results : null;
   } catch {
     await showCount();
-    return false;
+    return null;
   }
 }
+
+// A page script (photos, signature) queues a file: {key, upload, form,
+// onQueued}. Online, the page moves on to the created record; offline
+// the form is reset and the file waits in the outbox.
+document.addEventListener("fieldops:upload", async (ev) => {
+  const { key, upload, form, onQueued } = ev.detail;
+  const button = form && form.querySelector("[type=submit]");
+  await outbox.addUpload(key, upload);
+  await showCount();
+  const results = await sync();
+  const mine = results && results.find((r) => r.key === key);
+  if (mine && mine.status === 200 && mine.location) {
+    location.assign(mine.location);
+    return;
+  }
+  if (button) button.disabled = false;
+  if (mine) return; // refused: the toast says why, the form keeps its values
+  toast(bar.dataset.queued);
+  if (form) form.reset();
+  if (onQueued) onQueued();
+});
 
 // the open entry created offline, shown until the server knows it
 function openEntryUI() {

@@ -3,6 +3,11 @@
 // idempotency key and the device time, then sent in order to
 // POST /api/fieldops/sync, which applies each key at most once. An
 // operation leaves the outbox only when the server answered for it.
+// Files (photos, signatures) wait in the same queue, in order, as Blobs
+// with their metadata, and go through the resumable upload protocol
+// (upload.js, loaded only when a file is queued: it stays off the
+// critical path), which resumes from the server's offset after a cut.
+
 const DB_NAME = "fieldops-outbox";
 const STORE = "ops";
 const BATCH = 50;
@@ -48,6 +53,12 @@ export class Outbox {
     return (await this.db).add(STORE, { key: op.key, op, queued_at: new Date().toISOString() });
   }
 
+  // addUpload queues a file: {purpose, blob, content_type, size, sha256,
+  // meta} under the ULID key.
+  async addUpload(key, upload) {
+    return (await this.db).add(STORE, { key, upload, queued_at: new Date().toISOString() });
+  }
+
   async count() {
     return (await this.db).count(STORE);
   }
@@ -56,9 +67,12 @@ export class Outbox {
   // server's results ({sent, results}) or rejects when offline or refused
   // as a whole (the operations stay queued for the next attempt).
   flush() {
-    if (!this.running) {
-      this.running = this.#send().finally(() => { this.running = null; });
+    if (this.running) {
+      // an attempt is under way: run again after it, for what was queued since
+      this.again = this.again || this.running.catch(() => {}).then(() => { this.again = null; return this.flush(); });
+      return this.again;
     }
+    this.running = this.#send().finally(() => { this.running = null; });
     return this.running;
   }
 
@@ -66,8 +80,11 @@ export class Outbox {
     const db = await this.db;
     const all = await db.getAll(STORE); // seq order = queue order
     const results = [];
-    for (let i = 0; i < all.length; i += BATCH) {
-      const items = all.slice(i, i + BATCH);
+    let batch = [];
+    const sendBatch = async () => {
+      if (batch.length === 0) return;
+      const items = batch;
+      batch = [];
       const res = await fetch("/api/fieldops/sync", {
         method: "POST",
         credentials: "same-origin",
@@ -81,7 +98,21 @@ export class Outbox {
       for (const it of items) if (answered.has(it.key)) tx.store.delete(it.seq);
       await tx.done;
       results.push(...(body.results || []));
+    };
+    for (const it of all) {
+      if (!it.upload) {
+        batch.push(it);
+        if (batch.length >= BATCH) await sendBatch();
+        continue;
+      }
+      await sendBatch(); // keep the queue order
+      const { sendUpload } = await import("./upload.js");
+      const r = await sendUpload(it.key, it.upload);
+      if (!r.final) throw new Error("upload refused: " + r.status);
+      await db.delete(STORE, it.seq);
+      results.push({ key: it.key, status: r.status, id: r.id, location: r.location, error: r.error, upload: true });
     }
+    await sendBatch();
     return { sent: results.length, results };
   }
 }

@@ -1,7 +1,43 @@
-// Photos page: on submit, take one position (if the user allows it, 8 s
-// at most) and the device time, then send the form. No continuous
-// tracking: the position is read once, when the photo is sent.
+// Photos page. With the crew app's outbox (crew.js), a photo is resized
+// on the phone (longest side 2560 px, JPEG 0.85, orientation applied; a
+// smaller JPEG or PNG is kept as is), hashed, and queued in IndexedDB with
+// its site, job, caption, the device time and one position taken now;
+// it is sent (resumable upload) at once when online, later otherwise.
+// The file sent is the original of record: the server records its
+// SHA-256. Without the outbox the form posts as a plain upload. No
+// continuous tracking: the position is read once, when the photo is sent.
+import { ulid } from "./outbox.js";
+import { resizePhoto, sha256Hex } from "./upload.js";
+
 const form = document.querySelector("form[data-photo-form]");
+
+function position() {
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) return resolve(null);
+    navigator.geolocation.getCurrentPosition((p) => resolve(p.coords), () => resolve(null),
+      { enableHighAccuracy: true, timeout: 8000, maximumAge: 30000 });
+  });
+}
+
+async function queue(button) {
+  const now = new Date();
+  const file = form.elements.file.files[0];
+  const [coords, blob] = await Promise.all([position(), resizePhoto(file)]);
+  const meta = { taken_at: now.toISOString() };
+  for (const k of ["site", "subject", "caption"]) {
+    const v = (form.elements[k] && form.elements[k].value || "").trim();
+    if (v) meta[k] = v;
+  }
+  if (coords) {
+    meta.lat = coords.latitude.toFixed(6);
+    meta.lng = coords.longitude.toFixed(6);
+    meta.accuracy = String(Math.round(coords.accuracy));
+  }
+  const upload = { purpose: "photo", blob, content_type: blob.type || file.type, size: blob.size, sha256: await sha256Hex(blob), meta };
+  // crew.js re-enables the button once the photo is sent or queued
+  document.dispatchEvent(new CustomEvent("fieldops:upload", { detail: { key: ulid(now), upload, form } }));
+}
+
 if (form) {
   let ready = false;
   form.addEventListener("submit", (ev) => {
@@ -9,6 +45,11 @@ if (form) {
     ev.preventDefault();
     const button = form.querySelector("[type=submit]");
     if (button) button.disabled = true;
+    if (window.fieldopsOutbox && form.elements.file.files.length > 0) {
+      queue(button).catch(() => { if (button) button.disabled = false; });
+      return;
+    }
+    // plain upload (no outbox): one position, the device time, then post
     const send = (coords) => {
       if (coords) {
         form.elements.lat.value = coords.latitude.toFixed(6);
@@ -19,8 +60,6 @@ if (form) {
       ready = true;
       form.requestSubmit ? form.requestSubmit() : form.submit();
     };
-    if (!navigator.geolocation) return send(null);
-    navigator.geolocation.getCurrentPosition((p) => send(p.coords), () => send(null),
-      { enableHighAccuracy: true, timeout: 8000, maximumAge: 30000 });
+    position().then(send);
   });
 }

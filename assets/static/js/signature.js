@@ -1,6 +1,52 @@
-// Signature capture (signature_pad from npm): draws in the canvas and puts
-// the PNG into the form's hidden field on submit.
+// Signature capture (signature_pad from npm). With the crew app's outbox
+// (crew.js) the signature works offline: the PNG, the signer's name and
+// role, the consent text, the device time and one position are queued in
+// IndexedDB and sent through the resumable upload protocol; the server
+// computes the SHA-256 of the signed job document itself when it stores
+// the signature. Without the outbox the PNG goes into the form's hidden
+// field and the form posts as usual.
 import SignaturePad from "/assets/vendor/signature_pad/signature_pad.js";
+import { ulid } from "./outbox.js";
+
+function position() {
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) return resolve(null);
+    navigator.geolocation.getCurrentPosition((p) => resolve(p.coords), () => resolve(null),
+      { enableHighAccuracy: true, timeout: 8000, maximumAge: 30000 });
+  });
+}
+
+// check shows the first missing field (the server checks again).
+function check(form, pad) {
+  const box = form.querySelector("[data-signature-error]");
+  let msg = "";
+  if (!form.elements.signer_name.value.trim()) msg = form.dataset.errName;
+  else if (pad.isEmpty()) msg = form.dataset.errPad;
+  else if (!form.elements.consent.checked) msg = form.dataset.errConsent;
+  if (box) {
+    box.textContent = msg;
+    box.hidden = msg === "";
+  }
+  return msg === "";
+}
+
+async function queue(form, pad) {
+  const button = form.querySelector("[type=submit]");
+  if (button) button.disabled = true;
+  const now = new Date();
+  const coords = await position();
+  const { dataURLBlob, sha256Hex } = await import("./upload.js");
+  const blob = dataURLBlob(pad.toDataURL("image/png"));
+  const meta = { task: form.dataset.task, signer_name: form.elements.signer_name.value.trim(), signer_role: form.elements.signer_role.value,
+    consent_text: form.elements.consent.value, signed_at: now.toISOString() };
+  if (coords) {
+    meta.lat = coords.latitude.toFixed(6);
+    meta.lng = coords.longitude.toFixed(6);
+    meta.accuracy = String(Math.round(coords.accuracy));
+  }
+  const upload = { purpose: "signature", blob, content_type: "image/png", size: blob.size, sha256: await sha256Hex(blob), meta };
+  document.dispatchEvent(new CustomEvent("fieldops:upload", { detail: { key: ulid(now), upload, form, onQueued: () => pad.clear() } }));
+}
 
 for (const form of document.querySelectorAll("[data-signature-form]")) {
   const canvas = form.querySelector("[data-signature-pad]");
@@ -17,7 +63,12 @@ for (const form of document.querySelectorAll("[data-signature-form]")) {
   window.addEventListener("resize", resize);
   resize();
   form.querySelector("[data-signature-clear]")?.addEventListener("click", () => pad.clear());
-  form.addEventListener("submit", () => {
+  form.addEventListener("submit", (ev) => {
+    if (window.fieldopsOutbox && form.dataset.upload === "signature") {
+      ev.preventDefault();
+      if (check(form, pad)) queue(form, pad).catch(() => {});
+      return;
+    }
     value.value = pad.isEmpty() ? "" : pad.toDataURL("image/png");
   }, true);
 }
