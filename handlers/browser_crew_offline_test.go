@@ -13,8 +13,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -136,7 +136,7 @@ func testPhoto(t *testing.T, dir string, w, h int) string {
 // fixed bottom tabs) and clicks it.
 func tap(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { document.querySelector('` + sel + `').scrollIntoView({block: "center"}); return true; })()`)); err != nil {
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { document.querySelector('`+sel+`').scrollIntoView({block: "center"}); return true; })()`)); err != nil {
 			return err
 		}
 		return chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel)))
