@@ -4,6 +4,8 @@
 package assets
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -24,6 +26,7 @@ type Assets struct {
 	fsys     fs.FS
 	hashed   map[string]string // logical → hashed name
 	original map[string]string // hashed → logical
+	gzipped  map[string][]byte // logical → gzip body of text assets
 }
 
 // Load hashes every embedded file.
@@ -32,7 +35,7 @@ func Load() (*Assets, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Assets{fsys: sub, hashed: map[string]string{}, original: map[string]string{}}
+	a := &Assets{fsys: sub, hashed: map[string]string{}, original: map[string]string{}, gzipped: map[string][]byte{}}
 	err = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -45,6 +48,9 @@ func Load() (*Assets, error) {
 		ext := path.Ext(p)
 		h := strings.TrimSuffix(p, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
 		a.hashed[p], a.original[h] = h, p
+		if gz := precompress(p, b); gz != nil {
+			a.gzipped[p] = gz
+		}
 		return nil
 	})
 	return a, err
@@ -81,7 +87,45 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", ct)
 	}
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if gz, ok := a.gzipped[logical]; ok {
+		w.Header().Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			w.Header().Set("Content-Encoding", "gzip")
+			b = gz
+		}
+	}
 	_, _ = w.Write(b)
+}
+
+// precompress returns the gzip body of a text asset (scripts, styles,
+// SVG, manifests) when it saves bytes, compressed once at start: the crew
+// app's shell must stay light on a slow 3G link.
+func precompress(name string, b []byte) []byte {
+	switch path.Ext(name) {
+	case ".js", ".mjs", ".css", ".svg", ".json", ".webmanifest", ".map", ".txt":
+	default:
+		return nil
+	}
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil
+	}
+	if _, err := zw.Write(b); err != nil || zw.Close() != nil || buf.Len() >= len(b) {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// acceptsGzip reports whether the request accepts a gzip body.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(enc) == "gzip" && strings.ReplaceAll(strings.TrimSpace(q), " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
 }
 
 func contentType(name string) string {
