@@ -107,6 +107,7 @@ func BindHooks(app core.App) error {
 	BindResourceHooks(app)
 	bindPlanningHooks(app)
 	bindChecklistHooks(app)
+	bindTaskStatusHooks(app)
 	return nil
 }
 

@@ -35,8 +35,11 @@ type SignatureInput struct {
 }
 
 // TaskDocument returns the canonical text of a task completion that a
-// signer approves, and its SHA-256 (hex). The text is stable: the same
-// task state gives the same hash, so the evidence can be rechecked.
+// signer approves, and its SHA-256 (hex): the site, the job, its planned
+// dates, the team and the checklist answers (what was checked, measured
+// and noted). The text is stable: the same job gives the same hash, so
+// the evidence can be rechecked. The status is left out on purpose: the
+// client usually signs just before the job is marked done.
 func TaskDocument(app core.App, taskID string) (string, string, error) {
 	t, err := app.FindRecordById(CollectionTasks, taskID)
 	if err != nil {
@@ -53,12 +56,14 @@ func TaskDocument(app core.App, taskID string) (string, string, error) {
 		fmt.Fprintf(&b, "Type : %s\n", w.GetString("name"))
 	}
 	fmt.Fprintf(&b, "Prévue : %s → %s\n", civil(t.GetDateTime("planned_start").Time()), civil(t.GetDateTime("planned_end").Time()))
-	fmt.Fprintf(&b, "Statut : %s, avancement %.0f %%\n", t.GetString("status"), t.GetFloat("progress"))
 	var names []string
 	for _, u := range t.ExpandedAll("assignees") {
 		names = append(names, u.GetString("name"))
 	}
 	fmt.Fprintf(&b, "Équipe : %s\n", strings.Join(names, ", "))
+	if err := writeChecklistDocument(app, &b, t.Id); err != nil {
+		return "", "", err
+	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return b.String(), hex.EncodeToString(sum[:]), nil
 }
@@ -134,4 +139,37 @@ func blank(img image.Image) bool {
 		}
 	}
 	return true
+}
+
+// writeChecklistDocument adds the task's checklist answers to a signed
+// document, in the run's item order (photo and signature items are proven
+// by their own records, not by the text).
+func writeChecklistDocument(app core.App, b *strings.Builder, taskID string) error {
+	run, err := FindChecklistRun(app, taskID)
+	if err != nil || run == nil {
+		return err
+	}
+	answers := ParseChecklistAnswers([]byte(run.GetString("answers")))
+	fmt.Fprintf(b, "Contrôles :\n")
+	for _, it := range RunItems(run) {
+		if it.Type == ItemPhoto || it.Type == ItemSignature {
+			continue
+		}
+		v := "—"
+		if a, ok := answers[it.ID]; ok && a.Value != nil {
+			switch x := a.Value.(type) {
+			case bool:
+				v = map[bool]string{true: "oui", false: "non"}[x]
+			case float64:
+				v = strings.TrimSpace(fmtNum(x) + " " + it.Unit)
+				if a.OutOfBounds {
+					v += " (hors tolérance)"
+				}
+			default:
+				v = fmt.Sprint(x)
+			}
+		}
+		fmt.Fprintf(b, "- %s : %s\n", it.Label, v)
+	}
+	return nil
 }

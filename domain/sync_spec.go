@@ -56,8 +56,17 @@ func syncSpecFor(collection string) (syncSpec, bool) {
 	case "signatures":
 		return syncSpec{
 			ops:        fieldSet(SyncCreate),
-			fields:     fieldSet(append(fix[:2:2], "subject", "signer_name", "signer_role", "consent_text", "document_sha256", "signed_at")...),
+			fields:     fieldSet(append(fix[:2:2], "subject", "signer_name", "signer_role", "consent_text", "signed_at")...),
 			deviceTime: "signed_at",
+			// the signed document's hash is the server's, never the device's
+			prepare: func(tx core.App, user, rec, orig *core.Record) error {
+				_, sum, err := TaskDocument(tx, rec.GetString("subject"))
+				if err != nil {
+					return err
+				}
+				rec.Set("document_sha256", sum)
+				return nil
+			},
 		}, true
 	case CollectionIncidents:
 		return syncSpec{
@@ -90,6 +99,14 @@ func syncSpecFor(collection string) (syncSpec, bool) {
 		return syncSpec{
 			ops:    fieldSet(SyncUpdate),
 			fields: fieldSet("status", "progress"),
+			// the crew starts and finishes jobs; validating one is the site
+			// lead's or the office's call
+			prepare: func(tx core.App, user, rec, orig *core.Record) error {
+				if user.GetString("role") == RoleCrew && rec.GetString("status") == TaskValidated && orig != nil && orig.GetString("status") != TaskValidated {
+					return Errorf(EForbidden, "La validation d'une intervention revient au chef de chantier / validating a job is the site lead's call")
+				}
+				return nil
+			},
 			conflict: func(user, rec *core.Record) string {
 				if user.GetString("role") == RoleCrew && !slices.Contains(rec.GetStringSlice("assignees"), user.Id) {
 					return ConflictReassigned

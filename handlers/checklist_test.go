@@ -189,7 +189,7 @@ func TestCrewTaskDetailAccess(t *testing.T) {
 		t.Errorf("site lead: %d", rec.Code)
 	}
 	// the service worker precaches the page of the crew's task
-	if sw := tenanttest.Get(t, reg, host, "/m/sw.js", c).Body.String(); !strings.Contains(sw, `"/m/tasks/`+ct.task+`"`) || !strings.Contains(sw, "/assets/js/checklist.") {
+	if sw := tenanttest.Get(t, reg, host, "/m/sw.js", c).Body.String(); !strings.Contains(sw, `"/m/tasks/`+ct.task+`"`) || !strings.Contains(sw, `"/m/tasks/`+ct.task+`/sign"`) || !strings.Contains(sw, "/assets/js/checklist.") {
 		t.Error("sw.js does not precache the task page or checklist.js")
 	}
 	// office read-only view with who/when; not for crews

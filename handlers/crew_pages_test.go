@@ -161,7 +161,7 @@ func TestCrewPWAShellManifestAndServiceWorker(t *testing.T) {
 		t.Fatalf("sw.js: %d %v", sw.Code, sw.Header())
 	}
 	body := sw.Body.String()
-	for _, want := range []string{`const PRECACHE = [`, `"/m/time"`, `/assets/js/crew.`, `/assets/vendor/idb/idb.`, `addEventListener("fetch"`} {
+	for _, want := range []string{`const PRECACHE = [`, `"/m/time"`, `/assets/js/crew.`, `/assets/vendor/idb/idb.`, `"/m/photos"`, `"/assets/js/upload.js"`, `/assets/js/signature.`, `"/assets/vendor/signature_pad/signature_pad.js"`, `addEventListener("fetch"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("sw.js lacks %s", want)
 		}

@@ -17,13 +17,20 @@ import (
 // crewPrecachePages are the crew app pages cached for offline use; "/m/"
 // lists the crew's work for the next days.
 func crewPrecachePages() []string {
-	return []string{"/m/", "/m/time", "/m/incident", "/m/consumption"}
+	return []string{"/m/", "/m/time", "/m/incident", "/m/consumption", "/m/photos"}
 }
 
 // crewPrecacheAssets are the static files of the crew shell.
 func crewPrecacheAssets() []string {
 	return []string{"css/app.css", "css/crew.css", "css/resources.css", "js/datastar.js", "js/app.js", "js/crew.js",
-		"js/outbox.js", "js/checklist.js", "vendor/idb/idb.js", "icons/icon-192.png", "icons/icon-512.png"}
+		"js/outbox.js", "js/checklist.js", "js/photos.js", "js/signature.js", "vendor/idb/idb.js", "icons/icon-192.png", "icons/icon-512.png"}
+}
+
+// crewModuleAssets are the modules imported by their logical (unhashed)
+// name: outbox.js by crew.js, upload.js by outbox.js, photos.js and
+// signature.js, signature_pad by signature.js.
+func crewModuleAssets() []string {
+	return []string{"js/outbox.js", "js/upload.js", "vendor/signature_pad/signature_pad.js"}
 }
 
 // crewServiceWorker serves /m/sw.js: the static worker
@@ -42,8 +49,9 @@ func (h *Handlers) crewServiceWorker(e *core.RequestEvent) error {
 	for _, a := range crewPrecacheAssets() {
 		urls = append(urls, h.assets.Path(a))
 	}
-	// NB: crew.js imports "./outbox.js" by its logical name.
-	urls = append(urls, assets.Prefix+"js/outbox.js")
+	for _, a := range crewModuleAssets() {
+		urls = append(urls, assets.Prefix+a)
+	}
 	list, _ := json.Marshal(urls)
 	sum := sha256.Sum256(append(list, body.buf.Bytes()...))
 	var out strings.Builder
@@ -57,7 +65,7 @@ func (h *Handlers) crewServiceWorker(e *core.RequestEvent) error {
 	return e.String(http.StatusOK, out.String())
 }
 
-// crewTaskPages are the detail pages of the signed-in user's tasks of
+// crewTaskPages are the detail and signature pages of the signed-in user's tasks of
 // the next 7 days, so that they open offline (the worker is fetched with
 // the session cookie; anonymous, the list is empty). A new task changes
 // the worker's bytes, so the browser installs it again and caches it.
@@ -70,9 +78,9 @@ func (h *Handlers) crewTaskPages(e *core.RequestEvent) []string {
 	if err != nil {
 		return nil
 	}
-	out := make([]string, 0, len(recs))
+	out := make([]string, 0, 2*len(recs))
 	for _, t := range recs {
-		out = append(out, "/m/tasks/"+t.Id)
+		out = append(out, "/m/tasks/"+t.Id, "/m/tasks/"+t.Id+"/sign")
 	}
 	return out
 }

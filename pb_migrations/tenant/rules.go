@@ -36,6 +36,7 @@ func Migrations() core.MigrationsList {
 	l.Register(checklistsUp, nil, "1764401300_checklists.go")
 	l.Register(uploadsUp, nil, "1764401400_uploads.go")
 	l.Register(baselinesUp, nil, "1764401500_baselines.go")
+	l.Register(tasksV3Up, nil, "1764401600_tasks_v3.go")
 	return l
 }
 
