@@ -36,6 +36,7 @@ func bindChecklistHooks(app core.App) {
 	bind("fieldopsChecklistTaskCreate", app.OnRecordCreateExecute(CollectionTasks), taskChecklist)
 	bind("fieldopsChecklistTaskUpdate", app.OnRecordUpdateExecute(CollectionTasks), taskChecklist)
 	bind("fieldopsChecklistSignature", app.OnRecordCreateExecute(CollectionSignatures), signatureChecklist)
+	bind("fieldopsChecklistPhoto", app.OnRecordCreateExecute(CollectionPhotos), photoChecklist)
 
 	api := func(e *core.RecordRequestEvent) error {
 		if e.Auth != nil && e.Auth.Collection().Name == CollectionUsers && ActorOf(e.Record) == "system" {
@@ -174,4 +175,36 @@ func signatureChecklist(e *core.RecordEvent) error {
 	}
 	SetActor(run, ActorOf(e.Record))
 	return e.App.Save(run)
+}
+
+// photoChecklist links a photo that names a "photo required" item of its
+// task's checklist (photos.checklist_item) to that item, as its author's
+// answer (a later photo of the same item replaces the earlier one). The
+// photo is kept whatever happens to the link: a proof is never refused
+// because of the checklist.
+func photoChecklist(e *core.RecordEvent) error {
+	if err := e.Next(); err != nil {
+		return err
+	}
+	item := e.Record.GetString("checklist_item")
+	if item == "" {
+		return nil
+	}
+	run, err := FindChecklistRun(e.App, e.Record.GetString("subject"))
+	if err != nil || run == nil {
+		return nil
+	}
+	for _, it := range RunItems(run) {
+		if it.ID != item || it.Type != ItemPhoto {
+			continue
+		}
+		raw, _ := json.Marshal(map[string]any{item: e.Record.Id})
+		run.Set("answers", json.RawMessage(raw))
+		SetActor(run, e.Record.GetString("by"))
+		if err := e.App.Save(run); err != nil {
+			e.App.Logger().Warn("photo not linked to its checklist item", "photo", e.Record.Id, "item", item, "error", err)
+		}
+		return nil
+	}
+	return nil
 }

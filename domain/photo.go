@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -28,6 +29,9 @@ type PhotoInput struct {
 	Fix     GeoFix
 	TakenAt time.Time // device time; the upload time when zero
 	Caption string
+	// ChecklistItem is the "photo required" item of the task's checklist
+	// this photo proves (optional): it is linked to the run when saved.
+	ChecklistItem string
 }
 
 // PhotoDeriver turns an original photo into its derived proof image (an
@@ -71,7 +75,7 @@ func AddPhoto(app core.App, actor *core.Record, in PhotoInput) (*core.Record, er
 	}
 	r := core.NewRecord(col)
 	r.Load(map[string]any{"subject": subject, "site": site.Id, "by": actor.Id, "original_sha256": sum,
-		"taken_at": taken.UTC(), "caption": in.Caption})
+		"taken_at": taken.UTC(), "caption": in.Caption, "checklist_item": strings.TrimSpace(in.ChecklistItem)})
 	r.Set("file", in.File)
 	SetFix(r, "", in.Fix)
 	SetActor(r, actor.Id)

@@ -68,7 +68,7 @@ func uploadPurposeOf(p string) (uploadPurpose, bool) {
 	switch p {
 	case UploadPhoto:
 		return uploadPurpose{maxSize: 25 << 20, types: []string{"image/jpeg", "image/png"},
-			meta: fieldSet("site", "subject", "caption", "lat", "lng", "accuracy", "taken_at")}, true
+			meta: fieldSet("site", "subject", "caption", "lat", "lng", "accuracy", "taken_at", "checklist_item")}, true
 	case UploadSignature:
 		return uploadPurpose{maxSize: MaxSignaturePNG, types: []string{"image/png"},
 			meta: fieldSet("task", "signer_name", "signer_role", "consent_text", "lat", "lng", "accuracy", "signed_at")}, true

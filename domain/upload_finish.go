@@ -134,7 +134,8 @@ func createFromUpload(tx core.App, user *core.Record, u Upload, path string, now
 		}
 		f.OriginalName, f.Name = "photo"+ext, strings.TrimSuffix(f.Name, ".part")+ext
 		return AddPhoto(tx, user, PhotoInput{Subject: str(u.Meta["subject"]), Site: str(u.Meta["site"]), File: f, Fix: fix,
-			TakenAt: clampDeviceTime(str(u.Meta["taken_at"]), now), Caption: strings.TrimSpace(str(u.Meta["caption"]))})
+			TakenAt: clampDeviceTime(str(u.Meta["taken_at"]), now), Caption: strings.TrimSpace(str(u.Meta["caption"])),
+			ChecklistItem: str(u.Meta["checklist_item"])})
 	case UploadSignature:
 		if _, err := signableTask(tx, user, str(u.Meta["task"])); err != nil {
 			return nil, err

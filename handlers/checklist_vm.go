@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -112,7 +113,7 @@ func checkItemVMs(ctx context.Context, st domain.ChecklistStatus, photos []*core
 		}
 		switch s.Item.Type {
 		case domain.ItemPhoto:
-			vm.Href = photoHref
+			vm.Href = photoHref + "&item=" + url.QueryEscape(s.Item.ID)
 			vm.Photos = photoOptions(ctx, photos)
 		case domain.ItemSignature:
 			vm.Href = signHref

@@ -43,14 +43,14 @@ func (h *Handlers) renderPhotos(e *core.RequestEvent, form photos.FormVM, siteID
 // photosShow is GET /m/photos[?site=ID].
 func (h *Handlers) photosShow(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
-	return h.renderPhotos(e, photos.FormVM{Values: map[string]string{"site": q.Get("site"), "subject": q.Get("subject")}}, q.Get("site"), http.StatusOK)
+	return h.renderPhotos(e, photos.FormVM{Values: map[string]string{"site": q.Get("site"), "subject": q.Get("subject"), "checklist_item": q.Get("item")}}, q.Get("site"), http.StatusOK)
 }
 
 // photoUpload is POST /m/photos (multipart): the original is stored with
 // its hash, then the derived image is made in the background.
 func (h *Handlers) photoUpload(e *core.RequestEvent) error {
 	files, _ := e.FindUploadedFiles("file")
-	v := crewValues(e, "site", "subject", "caption", "taken_at")
+	v := crewValues(e, "site", "subject", "caption", "taken_at", "checklist_item")
 	var file *filesystem.File
 	if len(files) > 0 {
 		file = files[0]
@@ -59,7 +59,7 @@ func (h *Handlers) photoUpload(e *core.RequestEvent) error {
 	var p *core.Record
 	if err == nil {
 		p, err = domain.AddPhoto(e.App, e.Auth, domain.PhotoInput{Subject: v["subject"], Site: v["site"], File: file,
-			Fix: crewFix(e, ""), TakenAt: h.deviceTime(v["taken_at"]), Caption: v["caption"]})
+			Fix: crewFix(e, ""), TakenAt: h.deviceTime(v["taken_at"]), Caption: v["caption"], ChecklistItem: v["checklist_item"]})
 	}
 	if err != nil {
 		errs, ok := crewFormErrors(e.Request.Context(), err)

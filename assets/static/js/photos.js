@@ -24,7 +24,7 @@ async function queue(button) {
   const file = form.elements.file.files[0];
   const [coords, blob] = await Promise.all([position(), resizePhoto(file)]);
   const meta = { taken_at: now.toISOString() };
-  for (const k of ["site", "subject", "caption"]) {
+  for (const k of ["site", "subject", "caption", "checklist_item"]) {
     const v = (form.elements[k] && form.elements[k].value || "").trim();
     if (v) meta[k] = v;
   }
