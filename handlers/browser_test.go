@@ -234,7 +234,8 @@ func TestBrowserAccessibility(t *testing.T) {
 		}
 		t.Skip("node_modules missing: run `make test-deps`")
 	}
-	cmd := exec.Command(node, "scripts/a11y/axe.mjs", b.base, b.tt.Admin, tenanttest.Password, "/dashboard", "/users", "/settings", "/m/", "/sites", "/people", "/vehicles", "/equipment", "/materials")
+	cmd := exec.Command(node, "scripts/a11y/axe.mjs", b.base, b.tt.Admin, tenanttest.Password, "/dashboard", "/users", "/settings", "/m/", "/sites", "/people", "/vehicles", "/equipment", "/materials",
+		"/planning", "/dispatch", "/dispatch/suggest", "/checklists", "/checklists/new")
 	cmd.Dir = root
 	out, err := cmd.Output()
 	var rep struct {
@@ -255,8 +256,8 @@ func TestBrowserAccessibility(t *testing.T) {
 		}
 		t.Fatalf("axe report unreadable (%v): %s %s", jerr, out, stderr)
 	}
-	if len(rep.Pages) != 10 {
-		t.Fatalf("axe checked %d pages, want 10", len(rep.Pages))
+	if len(rep.Pages) != 15 {
+		t.Fatalf("axe checked %d pages, want 15", len(rep.Pages))
 	}
 	for _, p := range rep.Pages {
 		t.Logf("%s: %d rules passed, %d violations", p.Path, p.Passes, len(p.Violations))
