@@ -171,6 +171,16 @@ func WeekMonday(d time.Time) time.Time {
 	return c.AddDate(0, 0, -((int(c.Weekday()) + 6) % 7))
 }
 
+// PlanningWeekMonday is the week a planner works on by default: the
+// current week from Monday to Friday, the next one on Saturday and Sunday
+// (on a Sunday evening, this week is over).
+func PlanningWeekMonday(today time.Time) time.Time {
+	if wd := today.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return WeekMonday(today).AddDate(0, 0, 7)
+	}
+	return WeekMonday(today)
+}
+
 // ParseISOWeek parses "YYYY-Www" (e.g. 2026-W10) into its Monday.
 func ParseISOWeek(s string) (time.Time, error) {
 	var y, w int

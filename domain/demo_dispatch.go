@@ -7,7 +7,8 @@ import (
 )
 
 // seedDemoDispatch gives the demo's dispatch board something to do: a
-// crew (Karim Haddad's) and a few tasks of the current week on the
+// crew (Karim Haddad's) and a few tasks of the planning week (this one,
+// the next one on a weekend) on the
 // active sites, one assigned and the others waiting to be dispatched
 // (one of them an excavation, whose clearances not everyone holds).
 func seedDemoDispatch(tx core.App, users map[string]*core.Record, siteIDs []string, now time.Time) error {
@@ -16,17 +17,25 @@ func seedDemoDispatch(tx core.App, users map[string]*core.Record, siteIDs []stri
 		return err
 	}
 	y, m, d := now.In(loc).Date()
-	monday := WeekMonday(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+	monday := PlanningWeekMonday(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
 	day := func(n int) string { return dateOnly(cal.AddWorkingDays(monday, n)) }
-	if _, err := insert(tx, CollectionCrews, map[string]any{"name": "Équipe Haddad", "lead": users["Karim Haddad"].Id,
-		"members": []string{users["Lucas Petit"].Id, users["Mehdi Benali"].Id}, "active": true}); err != nil {
+	crew, err := insert(tx, CollectionCrews, map[string]any{"name": "Équipe Haddad", "lead": users["Karim Haddad"].Id,
+		"members": []string{users["Lucas Petit"].Id, users["Mehdi Benali"].Id}, "active": true})
+	if err != nil {
 		return err
 	}
 	var excavation string
 	if wt, err := tx.FindFirstRecordByData(CollectionWorkTypes, "code", "terrassement"); err == nil {
 		excavation = wt.Id
 	}
+	var concrete string
+	if wt, err := tx.FindFirstRecordByData(CollectionWorkTypes, "code", "coffrage_ferraillage"); err == nil {
+		concrete = wt.Id
+	}
 	tasks := []map[string]any{
+		// the crew's job of the week, with its checklist (the crew app's demo)
+		{"site": siteIDs[0], "title": "Voile béton du garage", "planned_start": day(0), "duration_days": 2, "work_type": concrete,
+			"crew": crew, "assignees": []string{users["Karim Haddad"].Id, users["Lucas Petit"].Id, users["Mehdi Benali"].Id}},
 		{"site": siteIDs[0], "title": "Pose des menuiseries extérieures", "planned_start": day(0), "duration_days": 2, "assignees": []string{users["Sébastien Moreau"].Id}},
 		{"site": siteIDs[0], "title": "Tranchée pour réseaux secs", "planned_start": day(1), "duration_days": 1, "work_type": excavation},
 		{"site": siteIDs[1], "title": "Dépose des faux plafonds", "planned_start": day(1), "duration_days": 2},

@@ -167,7 +167,7 @@ func TestDemoDispatchWeek(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(w.Tasks) != 5 || len(w.Unassigned()) != 4 || len(w.Roster.ActiveCrews()) != 1 {
+	if len(w.Tasks) != 6 || len(w.Unassigned()) != 4 || len(w.Roster.ActiveCrews()) != 1 {
 		t.Errorf("demo week: %d tasks, %d unassigned, %d crews", len(w.Tasks), len(w.Unassigned()), len(w.Roster.ActiveCrews()))
 	}
 	p, err := domain.SuggestWeek(app, claire, now)
@@ -179,6 +179,20 @@ func TestDemoDispatchWeek(t *testing.T) {
 	for _, l := range p.Lines {
 		if want := l.Task.Title != "Tranchée pour réseaux secs"; (l.User != "") != want {
 			t.Errorf("%q proposed to %q", l.Task.Title, l.Name)
+		}
+	}
+}
+
+func TestPlanningWeekMonday(t *testing.T) {
+	d := func(s string) time.Time { v, _ := time.Parse(time.DateOnly, s); return v }
+	for in, want := range map[string]string{
+		"2026-11-23": "2026-11-23", // Monday
+		"2026-11-27": "2026-11-23", // Friday
+		"2026-11-28": "2026-11-30", // Saturday: next week
+		"2026-11-29": "2026-11-30", // Sunday: next week
+	} {
+		if got := domain.PlanningWeekMonday(d(in)).Format(time.DateOnly); got != want {
+			t.Errorf("PlanningWeekMonday(%s) = %s, want %s", in, got, want)
 		}
 	}
 }

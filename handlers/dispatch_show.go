@@ -39,7 +39,7 @@ func (h *Handlers) dispatchShow(e *core.RequestEvent) error {
 		Title: title, Week: domain.ISOWeekText(q.Monday),
 		PrevHref:    q.href("/dispatch", q.Monday.AddDate(0, 0, -7), q.Kind),
 		NextHref:    q.href("/dispatch", q.Monday.AddDate(0, 0, 7), q.Kind),
-		TodayHref:   q.href("/dispatch", domain.WeekMonday(todayCivil(h.deps.Clock(), loc)), q.Kind),
+		TodayHref:   q.href("/dispatch", domain.PlanningWeekMonday(todayCivil(h.deps.Clock(), loc)), q.Kind),
 		SuggestHref: "/dispatch/suggest?week=" + domain.ISOWeekText(q.Monday),
 		StreamURL:   q.href("/dispatch/stream", q.Monday, q.Kind),
 		Board:       newBoardVM(ctx, w, q, todayCivil(h.deps.Clock(), loc)),

@@ -69,7 +69,7 @@ func (h *Handlers) dispatchAccept(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	if _, err := domain.ParseISOWeek(week); err != nil {
-		week = domain.ISOWeekText(domain.WeekMonday(h.deps.Clock().UTC().Truncate(24 * time.Hour)))
+		week = domain.ISOWeekText(domain.PlanningWeekMonday(h.deps.Clock().UTC().Truncate(24 * time.Hour)))
 	}
 	return e.Redirect(http.StatusSeeOther, "/dispatch?week="+week+"&toast=assigned")
 }

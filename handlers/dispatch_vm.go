@@ -42,7 +42,7 @@ func (h *Handlers) parseDispatchQuery(e *core.RequestEvent) (dispatchQuery, erro
 	if err != nil {
 		return q, err
 	}
-	q.Monday = domain.WeekMonday(todayCivil(h.deps.Clock(), loc))
+	q.Monday = domain.PlanningWeekMonday(todayCivil(h.deps.Clock(), loc))
 	return q, nil
 }
 
