@@ -16,6 +16,7 @@ import (
 // later under the production CSP and sees its successor move (pushed
 // over the page's SSE stream), then still moved after a reload.
 func TestBrowserGanttDragMovesSuccessor(t *testing.T) {
+	// (also saves a baseline first and sees the slip appear live)
 	b := newBrowserEnv(t)
 	app := b.tt.App()
 	site := b.tt.Record("sites", map[string]any{"code": "GNT-1", "name": "Gantt", "sector": "btp", "status": "active", "start": "2026-03-02 00:00:00.000Z"})
@@ -32,6 +33,13 @@ func TestBrowserGanttDragMovesSuccessor(t *testing.T) {
 	}
 	successor := `document.querySelector('[data-testid="bar-` + s + `"]').dataset.start`
 	poll(t, ctx, "successor after A", successor+` === "2026-03-05"`)
+	// freeze the plan as a baseline: the page comes back compared with it
+	if err := chromedp.Do(ctx, chromedp.SendKeys("#f-name", "Planning initial"), chromedp.Click(`[data-testid="baseline-save"]`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="base-`+s+`"]`))); err != nil {
+		t.Fatal(err)
+	}
+	slip := `document.querySelector('[data-testid="slip-` + s + `"]').textContent`
+	poll(t, ctx, "on time against the baseline", slip+`.includes("à l'heure")`)
 	deadline := time.Now().Add(10 * time.Second)
 	for domain.BrokerOf(app).Subscribers() == 0 {
 		if time.Now().After(deadline) {
@@ -59,11 +67,15 @@ func TestBrowserGanttDragMovesSuccessor(t *testing.T) {
 		t.Fatal(err)
 	}
 	poll(t, ctx, "successor pushed over SSE", successor+` === "2026-03-12"`)
+	poll(t, ctx, "slip against the baseline over SSE", slip+`.includes("+5 j ouvrés") && document.querySelector('[data-testid="baseline-summary"]').textContent.includes("+5 j ouvrés")`)
+	// the frozen bars stay drawn at the baseline's dates, before the moved ones
+	poll(t, ctx, "frozen bar before the moved one", `Number(document.querySelector('[data-testid="base-`+a+`"]').getAttribute("x")) < Number(document.querySelector('[data-testid="bar-`+a+`"]').getAttribute("x"))`)
 	screenshot(t, ctx, "gantt-dragged")
 	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid="bar-`+s+`"]`))); err != nil {
 		t.Fatal(err)
 	}
 	poll(t, ctx, "the move persists", successor+` === "2026-03-12" && document.querySelector('[data-testid="bar-`+a+`"]').dataset.start === "2026-03-09"`)
+	poll(t, ctx, "the comparison persists", slip+`.includes("+5 j ouvrés") && document.querySelector('[data-testid="baseline-summary"]').textContent.includes("+5 j ouvrés")`)
 	if p := problems(); len(p) > 0 {
 		t.Errorf("page errors: %v", p)
 	}

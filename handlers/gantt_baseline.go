@@ -61,7 +61,7 @@ func baselineOptions(ctx context.Context, app core.App, siteID string, loc *time
 
 // applyBaseline adds the baseline comparison to a laid-out chart: a thin
 // bar at the frozen dates under each task and its slip in working days.
-func applyBaseline(ctx context.Context, c *planning.ChartVM, p *domain.SitePlan, b domain.Baseline) {
+func applyBaseline(ctx context.Context, c *planning.ChartVM, p *domain.SitePlan, b domain.Baseline, from time.Time) {
 	if c.Empty {
 		return
 	}
@@ -70,7 +70,6 @@ func applyBaseline(ctx context.Context, c *planning.ChartVM, p *domain.SitePlan,
 	for _, r := range v.Removed {
 		c.Removed = append(c.Removed, r.Title)
 	}
-	from := chartFrom(p)
 	for i := range c.Bars {
 		bar := &c.Bars[i]
 		tv, ok := v.Tasks[bar.ID]

@@ -34,13 +34,13 @@ func (h *Handlers) renderGantt(e *core.RequestEvent, status int, formErr string,
 	ctx := e.Request.Context()
 	title := site.GetString("code") + " " + site.GetString("name")
 	canEdit := domain.CanEditSiteDay(e.Auth, site)
-	chart := newChartVM(ctx, plan, todayCivil(h.deps.Clock(), plan.Location), canEdit)
 	streamURL := "/sites/" + site.Id + "/gantt/stream"
 	var baselineID string
+	var base *domain.Baseline
 	if b, ok := ganttBaseline(e, site.Id); ok {
-		applyBaseline(ctx, &chart, plan, b)
-		baselineID, streamURL = b.ID, streamURL+"?baseline="+url.QueryEscape(b.ID)
+		base, baselineID, streamURL = &b, b.ID, streamURL+"?baseline="+url.QueryEscape(b.ID)
 	}
+	chart := newChartVM(ctx, plan, todayCivil(h.deps.Clock(), plan.Location), canEdit, base)
 	vm := planning.GanttVM{
 		Page: h.planningPage(e, "sites", i18n.T(ctx, "plan.gantt.title", title),
 			layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: title, Href: "/sites/" + site.Id},
@@ -66,17 +66,17 @@ func (h *Handlers) ganttStream(e *core.RequestEvent) error {
 	}
 	ctx := e.Request.Context()
 	canEdit := domain.CanEditSiteDay(e.Auth, site)
-	baseline, compare := ganttBaseline(e, site.Id)
+	var base *domain.Baseline
+	if b, ok := ganttBaseline(e, site.Id); ok {
+		base = &b
+	}
 	var last []byte
 	return h.stream(e, []string{domain.CollectionTasks, domain.CollectionTaskLinks}, func(sse *datastar.ServerSentEventGenerator, c domain.Change) error {
 		plan, err := domain.LoadSitePlan(e.App, site.Id, h.deps.Clock())
 		if err != nil {
 			return nil // a broken plan is shown on the next page load
 		}
-		chart := newChartVM(ctx, plan, todayCivil(h.deps.Clock(), plan.Location), canEdit)
-		if compare {
-			applyBaseline(ctx, &chart, plan, baseline)
-		}
+		chart := newChartVM(ctx, plan, todayCivil(h.deps.Clock(), plan.Location), canEdit, base)
 		var buf bytes.Buffer
 		if err := planning.Chart(chart).Render(ctx, &buf); err != nil || bytes.Equal(buf.Bytes(), last) {
 			return nil
@@ -85,6 +85,9 @@ func (h *Handlers) ganttStream(e *core.RequestEvent) error {
 		if err := sse.MergeFragments(buf.String(), datastar.WithMergeOuter()); err != nil {
 			return err
 		}
-		return sse.MergeFragmentTempl(planning.TaskTable(chart), datastar.WithMergeOuter())
+		if err := sse.MergeFragmentTempl(planning.TaskTable(chart), datastar.WithMergeOuter()); err != nil || base == nil {
+			return err
+		}
+		return sse.MergeFragmentTempl(planning.BaselineSummary(chart), datastar.WithMergeOuter())
 	})
 }

@@ -74,21 +74,21 @@ func newBarVMs(ctx context.Context, p *domain.SitePlan, from time.Time) []planni
 
 // newChartVM lays out a site's Gantt: one column per calendar day from a
 // few days before the start to a week after the latest finish.
-func newChartVM(ctx context.Context, p *domain.SitePlan, today time.Time, canEdit bool) planning.ChartVM {
-	c := planning.ChartVM{SiteID: p.Site.Id, CanEdit: canEdit, Empty: len(p.Schedule.Tasks) == 0}
+// Compared with a baseline (base not nil), the range also covers the
+// baseline's dates and each bar gets its frozen dates and slip.
+func newChartVM(ctx context.Context, p *domain.SitePlan, today time.Time, canEdit bool, base *domain.Baseline) (c planning.ChartVM) {
+	c = planning.ChartVM{SiteID: p.Site.Id, CanEdit: canEdit, Empty: len(p.Schedule.Tasks) == 0}
 	if c.Empty {
 		return c
 	}
-	from, to := chartFrom(p), p.Schedule.Finish
-	for _, t := range p.Schedule.Tasks {
-		if t.LateFinish.After(to) {
-			to = t.LateFinish
+	from, to := chartRange(p, base)
+	// NB: c is the named result, so that the comparison is added to
+	// whatever the layout below returns.
+	defer func() {
+		if base != nil {
+			applyBaseline(ctx, &c, p, *base, from)
 		}
-	}
-	to = to.AddDate(0, 0, 7)
-	if daysBetween(from, to) > 730 {
-		to = from.AddDate(0, 0, 730)
-	}
+	}()
 	c.Finish = p.Schedule.Finish.Format(time.DateOnly)
 	c.Bars = newBarVMs(ctx, p, from)
 	n := daysBetween(from, to) + 1
@@ -108,7 +108,8 @@ func newChartVM(ctx context.Context, p *domain.SitePlan, today time.Time, canEdi
 		if h := p.Calendar.HolidayName(d); h != "" {
 			day.Title += " · " + h
 		}
-		if i == 0 || d.Day() == 1 {
+		// NB: no label on the first column when a 1st follows closely (overlap)
+		if (i == 0 && d.AddDate(0, 0, 3).Month() == d.Month()) || d.Day() == 1 {
 			day.Month = d.Format("01/2006")
 		}
 		c.Days = append(c.Days, day)
@@ -121,8 +122,32 @@ func newChartVM(ctx context.Context, p *domain.SitePlan, today time.Time, canEdi
 	return c
 }
 
-// chartFrom is the first day drawn: a few days before the project start.
-func chartFrom(p *domain.SitePlan) time.Time { return p.Schedule.Start.AddDate(0, 0, -3) }
+// chartRange is the days drawn: from a few days before the project start
+// to a week after the latest late finish (and around a compared
+// baseline's dates), two years at most.
+func chartRange(p *domain.SitePlan, base *domain.Baseline) (from, to time.Time) {
+	from, to = p.Schedule.Start.AddDate(0, 0, -3), p.Schedule.Finish
+	for _, t := range p.Schedule.Tasks {
+		if t.LateFinish.After(to) {
+			to = t.LateFinish
+		}
+	}
+	if base != nil {
+		for _, bt := range base.Tasks {
+			if s, err := time.Parse(time.DateOnly, bt.Start); err == nil && s.AddDate(0, 0, -3).Before(from) {
+				from = s.AddDate(0, 0, -3)
+			}
+			if e, err := time.Parse(time.DateOnly, bt.End); err == nil && e.After(to) {
+				to = e
+			}
+		}
+	}
+	to = to.AddDate(0, 0, 7)
+	if daysBetween(from, to) > 730 {
+		to = from.AddDate(0, 0, 730)
+	}
+	return from, to
+}
 
 // newLinkVMs draws each dependency from the predecessor's start or
 // finish to the successor's start or finish, as the link type says.
