@@ -72,6 +72,11 @@ func taskVMs(e *core.RequestEvent, recs []*core.Record) []home.TaskVM {
 	return out
 }
 
+// civilUTC is a local midnight as the civil date the calendar works on.
+func civilUTC(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
 // dayStart is midnight of now in the display zone.
 func dayStart(e *core.RequestEvent, now time.Time) time.Time {
 	n := now.In(i18n.Location(e.Request.Context()))
@@ -108,12 +113,30 @@ func (h *Handlers) planning(e *core.RequestEvent) error {
 // and per vehicle, with the unassigned ones, printable.
 func (h *Handlers) today(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
-	from := dayStart(e, h.deps.Clock())
+	today := dayStart(e, h.deps.Clock())
+	from := today
+	// ?date=YYYY-MM-DD shows another day (an invalid date shows today)
+	if d, err := time.ParseInLocation(time.DateOnly, e.Request.URL.Query().Get("date"), today.Location()); err == nil {
+		from = d
+	}
 	recs, err := domain.FindTasksBetween(e.App, from, from.AddDate(0, 0, 1), "")
 	if err != nil {
 		return h.fail(e, err)
 	}
 	vm := home.TodayVM{Shell: h.shell(e, "today", i18n.T(ctx, "nav.today"), layouts.Crumb{Label: i18n.T(ctx, "nav.today")}), Date: i18n.FormatDate(ctx, from)}
+	prev, next := from.AddDate(0, 0, -1), from.AddDate(0, 0, 1)
+	if cal, _, err := domain.TenantCalendar(e.App); err == nil {
+		for i := 0; i < 14 && !cal.IsWorkingDay(civilUTC(prev)); i++ {
+			prev = prev.AddDate(0, 0, -1)
+		}
+		for i := 0; i < 14 && !cal.IsWorkingDay(civilUTC(next)); i++ {
+			next = next.AddDate(0, 0, 1)
+		}
+	}
+	vm.PrevHref, vm.NextHref = "/today?date="+prev.Format(time.DateOnly), "/today?date="+next.Format(time.DateOnly)
+	if !from.Equal(today) {
+		vm.TodayHref = "/today"
+	}
 	people, vehicles := map[string]int{}, map[string]int{}
 	for i, t := range recs {
 		tv := taskVMs(e, recs[i:i+1])[0]

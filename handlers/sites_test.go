@@ -228,6 +228,27 @@ func TestDailyPlanGroupsByPersonAndVehicle(t *testing.T) {
 	if !strings.Contains(testid(d, "today-page").Text(), "Réception béton") {
 		t.Error("unassigned job missing")
 	}
+	// day navigation: Wednesday → Tuesday and Thursday; from Friday the
+	// next working day is Monday; another day shows its own jobs
+	if p, _ := testid(d, "day-prev").Attr("href"); p != "/today?date=2026-12-01" {
+		t.Errorf("previous day link %q", p)
+	}
+	if n, _ := testid(d, "day-next").Attr("href"); n != "/today?date=2026-12-03" {
+		t.Errorf("next day link %q", n)
+	}
+	if testid(d, "day-today").Length() != 0 {
+		t.Error("a back-to-today link on today")
+	}
+	fri := doc(t, tenanttest.Get(t, tt.Registry, tt.Host(), "/today?date=2026-12-04", c).Body.String())
+	if n, _ := testid(fri, "day-next").Attr("href"); n != "/today?date=2026-12-07" {
+		t.Errorf("next working day after Friday: %q", n)
+	}
+	if testid(fri, "day-today").Length() != 1 || strings.Contains(testid(fri, "today-page").Text(), "Coulage dalle") {
+		t.Error("Friday's plan: no back link, or Wednesday's job shown")
+	}
+	if rec := tenanttest.Get(t, tt.Registry, tt.Host(), "/today?date=nonsense", c); rec.Code != 200 || !strings.Contains(rec.Body.String(), "Coulage dalle") {
+		t.Errorf("invalid date: %d, want today's plan", rec.Code)
+	}
 }
 
 func TestSiteAuditExportIsVerifiable(t *testing.T) {
