@@ -85,7 +85,7 @@ function changedAnswers(now) {
 }
 
 async function pendingOps(outbox) {
-  return (await outbox.db).getAll("ops");
+  return outbox.pending();
 }
 
 // deliver sends the outbox; it resolves to the results of keys, or null

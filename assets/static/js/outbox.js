@@ -63,6 +63,13 @@ export class Outbox {
     return (await this.db).count(STORE);
   }
 
+  // pending returns the queued entries in order ({key, op} or
+  // {key, upload}), e.g. to show answers not sent yet on a page opened
+  // offline.
+  async pending() {
+    return (await this.db).getAll(STORE);
+  }
+
   // flush sends the queued operations in order; it resolves to the
   // server's results ({sent, results}) or rejects when offline or refused
   // as a whole (the operations stay queued for the next attempt).
