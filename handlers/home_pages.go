@@ -92,6 +92,7 @@ func (h *Handlers) planning(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	vm := planningvm.PlanningVM{Page: h.planningPage(e, "planning", i18n.T(ctx, "nav.planning"), layouts.Crumb{Label: i18n.T(ctx, "nav.planning")})}
+	var plans []*domain.SitePlan
 	for _, s := range sites {
 		if !domain.CanSeeSite(e.Auth, s) {
 			continue
@@ -102,8 +103,12 @@ func (h *Handlers) planning(e *core.RequestEvent) error {
 		} else if len(plan.Schedule.Tasks) > 0 {
 			row.Finish = civilText(ctx, plan.Schedule.Finish)
 			row.Bars = newBarVMs(ctx, plan, plan.Schedule.Start)
+			plans = append(plans, plan)
 		}
 		vm.Sites = append(vm.Sites, row)
+	}
+	if len(plans) > 0 {
+		vm.Chart = newMultiChartVM(ctx, plans, todayCivil(h.deps.Clock(), plans[0].Location))
 	}
 	render(e.Response, e.Request, http.StatusOK, planningvm.PlanningPage(vm))
 	return nil

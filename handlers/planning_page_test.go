@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/fieldops360/fieldops/tenants/tenanttest"
@@ -25,6 +26,29 @@ func TestPlanningPageListsSites(t *testing.T) {
 	}
 	if n := d.Find(`[data-testid^="plan-site-"]`).Length(); n != 1 {
 		t.Errorf("%d sites listed, want 1 (done sites are left out)", n)
+	}
+	// the multi-site chart: the site's span then its tasks on one axis,
+	// the critical path in red, each row opening the site's Gantt
+	chart := testid(d, "multi-chart")
+	if chart.Find(`[data-testid="multi-site-`+g.site+`"]`).Length() != 1 {
+		t.Error("multi-site chart: no row for the site")
+	}
+	xOf := func(id string) int {
+		v, _ := chart.Find(`[data-testid="multi-` + id + `"] rect`).Attr("x")
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			t.Errorf("bar of %s: x=%q", id, v)
+		}
+		return n
+	}
+	if ax, bx := xOf(g.a), xOf(g.b); bx <= ax {
+		t.Errorf("task bars: A at x=%d, B at x=%d (B follows A)", ax, bx)
+	}
+	if cls, _ := chart.Find(`[data-testid="multi-` + g.b + `"] rect`).Attr("class"); cls != "gantt-bar gantt-critical" {
+		t.Errorf("B's bar class %q, want critical", cls)
+	}
+	if href, _ := chart.Find(`[data-testid="multi-` + g.b + `"]`).Attr("href"); href != "/sites/"+g.site+"/gantt" {
+		t.Errorf("B's row links to %q", href)
 	}
 	// site leads do not open the multi-site planning
 	lead := g.Login("lead@acme.test", tenanttest.Password)

@@ -141,6 +141,7 @@ type SiteTasksVM struct {
 type PlanningVM struct {
 	Page  PageVM
 	Sites []SiteTasksVM
+	Chart MultiChartVM // every site's tasks on one axis
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
