@@ -3,23 +3,33 @@
 package handlers_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants/tenanttest"
 )
 
-// TestBrowserDispatchDragAssigns drags an unassigned task of this week
-// onto a person's day on the dispatch board, under the production CSP:
-// the cell shows the conflict check while the card is over it, the card
-// lands in the cell (pushed over the page's SSE stream), stays there
-// after a reload, and the task is assigned in the database.
-func TestBrowserDispatchDragAssigns(t *testing.T) {
-	b := newBrowserEnv(t)
+// dispatchFixture is a task of this week on the board, a cell of Lucas
+// Petit (demo crew member) on its day, and a signed-in tab on the board
+// with its live stream open.
+type dispatchFixture struct {
+	ctx              context.Context
+	problems         func() []string
+	task, cell, card string
+	lucas            *core.Record
+}
+
+func openDispatchFixture(t *testing.T, b *browserEnv) dispatchFixture {
+	t.Helper()
 	app := b.tt.App()
 	cal, loc, err := domain.TenantCalendar(app)
 	if err != nil {
@@ -37,12 +47,10 @@ func TestBrowserDispatchDragAssigns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cell := `[data-testid="cell-` + lucas.Id + `-` + day.Format(time.DateOnly) + `"]`
-	card := `[data-testid="card-` + task + `"]`
-
-	ctx, problems := b.tab(t)
-	b.login(t, ctx, b.tt.Admin, tenanttest.Password)
-	if err := chromedp.Do(ctx, chromedp.Navigate(b.base+"/dispatch?week="+domain.ISOWeekText(monday)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="unassigned"] `+card))); err != nil {
+	f := dispatchFixture{task: task, lucas: lucas, cell: `[data-testid="cell-` + lucas.Id + `-` + day.Format(time.DateOnly) + `"]`, card: `[data-testid="card-` + task + `"]`}
+	f.ctx, f.problems = b.tab(t)
+	b.login(t, f.ctx, b.tt.Admin, tenanttest.Password)
+	if err := chromedp.Do(f.ctx, chromedp.Navigate(b.base+"/dispatch?week="+domain.ISOWeekText(monday)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="unassigned"] `+f.card))); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
@@ -52,46 +60,111 @@ func TestBrowserDispatchDragAssigns(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	type pt struct{ X, Y float64 }
-	type pts struct{ From, To pt }
-	// scroll the target cell into view, then measure both (the list of
-	// unassigned tasks is sticky, so the card stays visible)
-	ps, err := chromedp.Run(ctx, chromedp.Evaluate[pts](`(() => {
-		const c = document.querySelector('`+cell+`');
+	return f
+}
+
+// TestBrowserDispatchDragAssigns drags an unassigned task of this week
+// onto a person's day on the dispatch board, under the production CSP:
+// the cell shows the conflict check while the card is over it, the card
+// lands in the cell (pushed over the page's SSE stream), stays there
+// after a reload, and the task is assigned in the database.
+func TestBrowserDispatchDragAssigns(t *testing.T) {
+	b := newBrowserEnv(t)
+	f := openDispatchFixture(t, b)
+	from, to := f.points(t)
+	steps := []chromedp.Action[chromedp.Void]{chromedp.MouseEvent(chromedp.MousePressed, from.X, from.Y, chromedp.ButtonLeft, chromedp.ClickCount(1))}
+	for i := 1; i <= 12; i++ {
+		k := float64(i) / 12
+		steps = append(steps, chromedp.MouseEvent(chromedp.MouseMoved, from.X+(to.X-from.X)*k, from.Y+(to.Y-from.Y)*k, chromedp.ButtonLeft))
+	}
+	if err := chromedp.Do(f.ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, f.ctx, "conflict check shown before the drop", `document.querySelector('`+f.cell+`').dataset.state === "ok"`)
+	if err := chromedp.Do(f.ctx, chromedp.MouseEvent(chromedp.MouseReleased, to.X, to.Y, chromedp.ButtonLeft, chromedp.ClickCount(1))); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, f.ctx, "card in Lucas's cell", `!!document.querySelector('`+f.cell+` `+f.card+`')`)
+	screenshot(t, f.ctx, "dispatch-dropped")
+	f.landed(t, b)
+}
+
+type point struct{ X, Y float64 }
+
+// points scrolls the target cell into view, then measures the card and
+// the cell (the list of unassigned tasks is sticky, so the card stays
+// visible).
+func (f dispatchFixture) points(t *testing.T) (from, to point) {
+	t.Helper()
+	type pts struct{ From, To point }
+	ps, err := chromedp.Run(f.ctx, chromedp.Evaluate[pts](`(() => {
+		const c = document.querySelector('`+f.cell+`');
 		c.scrollIntoView({block: "center", inline: "center"});
 		const at = (el) => { const r = el.getBoundingClientRect(); return {X: r.left + r.width / 2, Y: r.top + Math.min(r.height / 2, 20)}; };
-		return {From: at(document.querySelector('`+card+`')), To: at(c)};
+		return {From: at(document.querySelector('`+f.card+`')), To: at(c)};
 	})()`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	from, to := ps.From, ps.To
-	if from.Y < 0 || from.Y > 900 || to.Y < 0 || to.Y > 900 {
-		t.Fatalf("card %v or cell %v out of the viewport", from, to)
+	if ps.From.Y < 0 || ps.From.Y > 900 || ps.To.Y < 0 || ps.To.Y > 900 {
+		t.Fatalf("card %v or cell %v out of the viewport", ps.From, ps.To)
 	}
-	steps := []chromedp.Action[chromedp.Void]{chromedp.MouseEvent(chromedp.MousePressed, from.X, from.Y, chromedp.ButtonLeft, chromedp.ClickCount(1))}
-	for i := 1; i <= 12; i++ {
-		f := float64(i) / 12
-		steps = append(steps, chromedp.MouseEvent(chromedp.MouseMoved, from.X+(to.X-from.X)*f, from.Y+(to.Y-from.Y)*f, chromedp.ButtonLeft))
-	}
-	if err := chromedp.Do(ctx, steps...); err != nil {
+	return ps.From, ps.To
+}
+
+// landed checks that the card sits in the cell, also after a reload, and
+// that the task is Lucas's in the database.
+func (f dispatchFixture) landed(t *testing.T, b *browserEnv) {
+	t.Helper()
+	poll(t, f.ctx, "card in Lucas's cell", `!!document.querySelector('`+f.cell+` `+f.card+`')`)
+	if err := chromedp.Do(f.ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid="dispatch-board"]`))); err != nil {
 		t.Fatal(err)
 	}
-	poll(t, ctx, "conflict check shown before the drop", `document.querySelector('`+cell+`').dataset.state === "ok"`)
-	if err := chromedp.Do(ctx, chromedp.MouseEvent(chromedp.MouseReleased, to.X, to.Y, chromedp.ButtonLeft, chromedp.ClickCount(1))); err != nil {
-		t.Fatal(err)
-	}
-	poll(t, ctx, "card in Lucas's cell", `!!document.querySelector('`+cell+` `+card+`')`)
-	screenshot(t, ctx, "dispatch-dropped")
-	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid="dispatch-board"]`))); err != nil {
-		t.Fatal(err)
-	}
-	poll(t, ctx, "still there after a reload", `!!document.querySelector('`+cell+` `+card+`') && !document.querySelector('[data-testid="unassigned"] `+card+`')`)
-	r, err := app.FindRecordById("tasks", task)
-	if err != nil || !slices.Equal(r.GetStringSlice("assignees"), []string{lucas.Id}) {
+	poll(t, f.ctx, "still there after a reload", `!!document.querySelector('`+f.cell+` `+f.card+`') && !document.querySelector('[data-testid="unassigned"] `+f.card+`')`)
+	r, err := b.tt.App().FindRecordById("tasks", f.task)
+	if err != nil || !slices.Equal(r.GetStringSlice("assignees"), []string{f.lucas.Id}) {
 		t.Errorf("task assignees in the database: %v (%v)", r.GetStringSlice("assignees"), err)
 	}
-	if p := problems(); len(p) > 0 {
+	if p := f.problems(); len(p) > 0 {
 		t.Errorf("page errors: %v", p)
 	}
+}
+
+// TestBrowserDispatchTouchDragAssigns does the same drag with a finger
+// (touch emulation): no native drag and drop on touch screens, the
+// board's pointer fallback moves the card.
+func TestBrowserDispatchTouchDragAssigns(t *testing.T) {
+	b := newBrowserEnv(t)
+	f := openDispatchFixture(t, b)
+	touch := func(typ input.DispatchTouchEventType, x, y float64) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			one, id := 1.0, 0.0
+			p := input.DispatchTouchEventParams{Type: typ, TouchPoints: []*input.TouchPoint{{X: x, Y: y, RadiusX: &one, RadiusY: &one, Force: &one, ID: &id}}}
+			if typ == input.DispatchTouchEventTypeTouchEnd {
+				p.TouchPoints = []*input.TouchPoint{}
+			}
+			_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, p)
+			return err
+		})
+	}
+	if err := chromedp.Do(f.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: true, MaxTouchPoints: 1})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	from, to := f.points(t)
+	steps := []chromedp.Action[chromedp.Void]{touch(input.DispatchTouchEventTypeTouchStart, from.X, from.Y)}
+	for i := 1; i <= 12; i++ {
+		k := float64(i) / 12
+		steps = append(steps, touch(input.DispatchTouchEventTypeTouchMove, from.X+(to.X-from.X)*k, from.Y+(to.Y-from.Y)*k))
+	}
+	if err := chromedp.Do(f.ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, f.ctx, "conflict check shown under the finger", `document.querySelector('`+f.cell+`').dataset.state === "ok"`)
+	if err := chromedp.Do(f.ctx, touch(input.DispatchTouchEventTypeTouchEnd, to.X, to.Y)); err != nil {
+		t.Fatal(err)
+	}
+	f.landed(t, b)
 }
