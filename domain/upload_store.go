@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -46,6 +47,39 @@ func uploadDir(app core.App) string { return filepath.Join(app.DataDir(), "uploa
 // partPath is the partial file of an upload (ids are generated here,
 // [a-z0-9]{15}, never taken from the request).
 func partPath(app core.App, id string) string { return filepath.Join(uploadDir(app), id+".part") }
+
+// uploadLocks serialises the chunks of one upload (a tenant's database is
+// served by one process, so a process-wide lock per file is enough).
+var uploadLocks = struct {
+	sync.Mutex
+	m map[string]*uploadLock // part path → lock, while held or awaited
+}{m: map[string]*uploadLock{}}
+
+type uploadLock struct {
+	sync.Mutex
+	users int // holders and waiters; the entry goes when it drops to 0
+}
+
+func lockUpload(app core.App, id string) func() {
+	key := partPath(app, id)
+	uploadLocks.Lock()
+	l := uploadLocks.m[key]
+	if l == nil {
+		l = &uploadLock{}
+		uploadLocks.m[key] = l
+	}
+	l.users++
+	uploadLocks.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		uploadLocks.Lock()
+		if l.users--; l.users == 0 {
+			delete(uploadLocks.m, key)
+		}
+		uploadLocks.Unlock()
+	}
+}
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
 
@@ -137,6 +171,11 @@ func StartUpload(app core.App, user *core.Record, s UploadStart, now time.Time) 
 // past the announced size, get ErrUploadTooLarge. A chunk sent again to a
 // complete upload answers its state.
 func WriteUploadChunk(app core.App, user *core.Record, id string, offset int64, chunk io.Reader, now time.Time) (Upload, error) {
+	// NB: one chunk at a time per upload (a device retrying while its
+	// first request is still running): the second waits, then finds the
+	// offset moved and gets ErrUploadOffset, never interleaved bytes.
+	unlock := lockUpload(app, id)
+	defer unlock()
 	u, err := FindUpload(app, user, id)
 	if err != nil {
 		return Upload{}, err
