@@ -64,7 +64,9 @@ func EnsureChecklistRun(app core.App, task *core.Record, actor string) (*core.Re
 		}
 		return nil, err
 	}
-	return run, nil
+	// NB: read back: the hooks set the items snapshot as a Go value that
+	// the in-memory record does not serialise like a stored JSON field.
+	return FindChecklistRun(app, task.Id)
 }
 
 // RunItems returns the items a run was created with.

@@ -39,6 +39,21 @@ type ChecklistInput struct {
 	WorkTypes  []string
 }
 
+// DeleteChecklistTemplate removes a template (office roles). Its work
+// types lose their checklist; runs already created keep the items they
+// were created with (their snapshot), so no answer is lost.
+func DeleteChecklistTemplate(app core.App, actor *core.Record, id string) error {
+	if !CanEditChecklists(actor) {
+		return Errorf(EForbidden, "Réservé au bureau (responsables, conducteurs de travaux) / office roles only")
+	}
+	r, err := app.FindRecordById(CollectionChecklistTemplates, id)
+	if err != nil {
+		return Errorf(ENotFound, "Fiche de contrôle introuvable / checklist not found")
+	}
+	setActor(r, actor)
+	return app.Delete(r)
+}
+
 // FindChecklistTemplates returns every template, by name.
 func FindChecklistTemplates(app core.App) ([]*core.Record, error) {
 	return app.FindRecordsByFilter(CollectionChecklistTemplates, "", "name", 0, 0)

@@ -15,6 +15,14 @@ import (
 	"github.com/fieldops360/fieldops/views/planning"
 )
 
+// checklistDelete is POST /checklists/{id}/delete.
+func (h *Handlers) checklistDelete(e *core.RequestEvent) error {
+	if err := domain.DeleteChecklistTemplate(e.App, e.Auth, e.Request.PathValue("id")); err != nil {
+		return h.fail(e, err)
+	}
+	return e.Redirect(http.StatusSeeOther, "/checklists?toast=deleted")
+}
+
 // checklistList is GET /checklists: the templates and their work types.
 func (h *Handlers) checklistList(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
@@ -34,6 +42,9 @@ func (h *Handlers) checklistList(e *core.RequestEvent) error {
 	for _, r := range tpls {
 		t, _ := domain.TemplateOf(r)
 		vm.Rows = append(vm.Rows, planning.ChecklistRowVM{ID: r.Id, Name: t.Name, Code: t.Code, Items: len(t.Items), WorkTypes: strings.Join(uses[r.Id], ", ")})
+	}
+	if e.Request.URL.Query().Get("toast") == "deleted" {
+		vm.Page.Shell.Toasts = []components.ToastVM{{ID: "toast-flash", Kind: "success", Text: i18n.T(ctx, "cl.deleted")}}
 	}
 	render(e.Response, e.Request, http.StatusOK, planning.ChecklistsPage(vm))
 	return nil
@@ -169,6 +180,9 @@ func (h *Handlers) builderVM(e *core.RequestEvent, id string) planning.Checklist
 	}
 	vm := planning.ChecklistEditVM{Page: h.planningPage(e, "checklists", title,
 		layouts.Crumb{Label: i18n.T(ctx, "nav.checklists"), Href: "/checklists"}, layouts.Crumb{Label: title}), Action: action, Title: title}
+	if id != "" {
+		vm.DeleteURL = "/checklists/" + id + "/delete"
+	}
 	for _, t := range domain.ChecklistItemTypes() {
 		vm.Types = append(vm.Types, components.Option{Value: t, Label: i18n.T(ctx, "cl.type."+t)})
 	}

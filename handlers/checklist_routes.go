@@ -14,6 +14,7 @@ func (h *Handlers) checklistRoutes(r *router.Router[*core.RequestEvent]) {
 	b.POST("/checklists/new", h.checklistSave)
 	b.GET("/checklists/{id}", h.checklistEdit)
 	b.POST("/checklists/{id}", h.checklistSave)
+	b.POST("/checklists/{id}/delete", h.checklistDelete)
 
 	// a task's run, read-only, for the office and site leads
 	h.module(r, "sites").GET("/tasks/{id}/checklist", h.checklistRunShow)

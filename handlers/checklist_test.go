@@ -1,6 +1,8 @@
 package handlers_test
 
 import (
+	"github.com/pocketbase/pocketbase/core"
+
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -375,4 +377,59 @@ func TestProofPDFHasChecklist(t *testing.T) {
 			t.Errorf("proof PDF lacks %q", want)
 		}
 	}
+}
+
+// TestChecklistTemplateDelete: the office deletes a template from its edit
+// page; its work type loses it, a run already filled in keeps its items
+// and answers; a crew member or site lead cannot delete; unknown → 404.
+func TestChecklistTemplateDelete(t *testing.T) {
+	ct := newChecklistTenant(t)
+	reg, host := ct.Registry, ct.Host()
+	task, _ := ct.App().FindRecordById("tasks", ct.task)
+	run, err := domain.EnsureChecklistRun(ct.App(), task, ct.crew)
+	if err != nil || run == nil || len(domain.RunItems(run)) != 3 {
+		t.Fatalf("run: %v %v", run, err)
+	}
+	if err := domain.SaveChecklistAnswers(ct.App(), mustUser(t, ct, ct.crew), run, map[string]any{"coffrage": map[string]any{"value": true}}); err != nil {
+		t.Fatal(err)
+	}
+	mc := ct.Login("boss@acme.test", tenanttest.Password)
+	d := doc(t, tenanttest.Get(t, reg, host, "/checklists/"+ct.tpl, mc).Body.String())
+	if a, _ := d.Find(`form[data-confirm]:has([data-testid="checklist-delete"])`).Attr("action"); a != "/checklists/"+ct.tpl+"/delete" {
+		t.Fatalf("delete form action %q", a)
+	}
+	for _, email := range []string{"crew@acme.test", "lead@acme.test"} {
+		if rec := tenanttest.PostForm(t, reg, host, "/checklists/"+ct.tpl+"/delete", nil, ct.Login(email, tenanttest.Password)); rec.Code != http.StatusForbidden {
+			t.Errorf("%s deletes a template: %d, want 403", email, rec.Code)
+		}
+	}
+	if rec := tenanttest.PostForm(t, reg, host, "/checklists/nope/delete", nil, mc); rec.Code != http.StatusNotFound {
+		t.Errorf("unknown template: %d, want 404", rec.Code)
+	}
+	rec := tenanttest.PostForm(t, reg, host, "/checklists/"+ct.tpl+"/delete", nil, mc)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/checklists?toast=deleted" {
+		t.Fatalf("delete: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	if _, err := ct.App().FindRecordById("checklist_templates", ct.tpl); err == nil {
+		t.Error("template still there")
+	}
+	if wt, _ := ct.App().FindRecordById("work_types", ct.wt); wt.GetString("checklist") != "" {
+		t.Error("the work type still points at the deleted template")
+	}
+	run, _ = domain.FindChecklistRun(ct.App(), ct.task)
+	if run == nil || len(domain.RunItems(run)) != 3 || !domain.ParseChecklistAnswers([]byte(run.GetString("answers")))["coffrage"].Value.(bool) {
+		t.Errorf("the filled-in run lost its items or answers: %v", run)
+	}
+	if _, err := ct.App().FindFirstRecordByFilter("audit_events", "collection = 'checklist_templates' && action = 'delete' && record = {:r}", map[string]any{"r": ct.tpl}); err != nil {
+		t.Errorf("deletion not audited: %v", err)
+	}
+}
+
+func mustUser(t *testing.T, ct checklistTenant, id string) *core.Record {
+	t.Helper()
+	u, err := ct.App().FindRecordById("users", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
