@@ -8,3 +8,5 @@ go test -run '^$' -bench 'Provision'     -benchtime 60x   -count 1 ./tenants/
 go test -run '^$' -bench 'Reopen'        -benchtime 200x  -count 1 ./tenants/
 go test -run '^$' -bench 'IdleTenantRSS' -benchtime 1x    -count 1 ./tenants/
 go test -run '^$' -bench 'SitesList'     -benchtime 3000x -count 3 ./tenants/
+go test -run '^$' -bench 'Schedule2000'  -benchtime 2s    -count 1 ./domain/
+go test -run '^$' -bench 'DispatchBoard' -benchtime 200x  -count 3 ./handlers/
