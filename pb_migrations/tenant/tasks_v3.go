@@ -22,7 +22,7 @@ func tasksV3Up(app core.App) error {
 	if tasks.UpdateRule == nil || !strings.Contains(*tasks.UpdateRule, ruleTaskCrewUpdate) {
 		// NB: a rule changed by hand in the dashboard is left as it is
 		// (refusing to migrate would keep the tenant from opening); the
-		// domain hooks still refuse a crew validation.
+		// sync endpoint still refuses a crew validation.
 		app.Logger().Warn("tasks update rule changed by hand: crew restrictions of tasks_v3 not applied")
 		return nil
 	}
