@@ -210,6 +210,11 @@ func CanSeePhoto(app core.App, u, photo *core.Record) bool {
 	return err == nil && CanSeeSite(u, site)
 }
 
+// FindTaskPhotos returns the photos of one task, newest first.
+func FindTaskPhotos(app core.App, taskID string, limit int) ([]*core.Record, error) {
+	return app.FindRecordsByFilter(CollectionPhotos, "subject = {:t}", "-taken_at", limit, 0, dbx.Params{"t": taskID})
+}
+
 // FindPhotos returns the latest photos of a site (all of them) or, with
 // siteID blank, the photos taken by userID.
 func FindPhotos(app core.App, siteID, userID string, limit int) ([]*core.Record, error) {

@@ -85,4 +85,27 @@ func TestChecklistPhotoItem(t *testing.T) {
 	if n, _ := app.CountRecords("photos"); n != 3 {
 		t.Errorf("%d photos kept, want 3", n)
 	}
+
+	// the office's gallery of the job: linked from its checklist page and
+	// from the site's "Photos" tab; a task of another site is not found
+	lc := pt.Login("lead@acme.test", tenanttest.Password)
+	runPage := doc(t, tenanttest.Get(t, pt.Registry, pt.Host(), "/tasks/"+pt.task+"/checklist", lc).Body.String())
+	href, _ = testid(runPage, "task-photos").Attr("href")
+	if href != "/sites/"+pt.siteA+"/photos?task="+pt.task {
+		t.Fatalf("job photos link %q", href)
+	}
+	gallery := doc(t, tenanttest.Get(t, pt.Registry, pt.Host(), href, lc).Body.String())
+	if n := gallery.Find(`[data-testid="photo-gallery"] > li`).Length(); n != 3 || !strings.Contains(gallery.Find("h1").Text(), "Tranchée") {
+		t.Errorf("job gallery: %d photos, title %q", n, gallery.Find("h1").Text())
+	}
+	other := pt.Record("tasks", map[string]any{"site": pt.siteB, "title": "Ailleurs", "status": "planned"}).Id
+	for _, q := range []string{"nope", other} {
+		if rec := tenanttest.Get(t, pt.Registry, pt.Host(), "/sites/"+pt.siteA+"/photos?task="+q, lc); rec.Code != http.StatusNotFound {
+			t.Errorf("gallery of task %s on site A: %d, want 404", q, rec.Code)
+		}
+	}
+	site := doc(t, tenanttest.Get(t, pt.Registry, pt.Host(), "/sites/"+pt.siteA, lc).Body.String())
+	if site.Find(`a[href="/sites/`+pt.siteA+`/photos"]`).Length() != 1 {
+		t.Error("the site page has no Photos tab")
+	}
 }

@@ -24,7 +24,8 @@ func (h *Handlers) checklistRunShow(e *core.RequestEvent) error {
 	siteTitle := site.GetString("code") + " " + site.GetString("name")
 	vm := planning.ChecklistRunVM{Page: h.planningPage(e, "sites", i18n.T(ctx, "cl.run_title", title),
 		layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: siteTitle, Href: "/sites/" + site.Id},
-		layouts.Crumb{Label: title}), TaskTitle: title, Site: siteTitle, Status: orStatus(task.GetString("status"))}
+		layouts.Crumb{Label: title}), TaskTitle: title, Site: siteTitle, Status: orStatus(task.GetString("status")),
+		PhotosHref: "/sites/" + site.Id + "/photos?task=" + task.Id, ProofHref: "/tasks/" + task.Id + "/proof.pdf"}
 	run, err := domain.FindChecklistRun(e.App, task.Id)
 	if err != nil {
 		return h.fail(e, err)

@@ -69,12 +69,23 @@ func (h *Handlers) sitePhotos(e *core.RequestEvent) error {
 	if err != nil || !domain.CanSeeSite(e.Auth, site) {
 		return h.errorPage(e, http.StatusNotFound)
 	}
-	recs, err := domain.FindPhotos(e.App, site.Id, "", 200)
-	if err != nil {
-		return h.fail(e, err)
-	}
 	ctx := e.Request.Context()
 	title := i18n.T(ctx, "photo.site_title", site.GetString("name"))
+	var recs []*core.Record
+	// ?task=ID: the gallery of one intervention of the site
+	if id := e.Request.URL.Query().Get("task"); id != "" {
+		task, err := e.App.FindRecordById(domain.CollectionTasks, id)
+		if err != nil || task.GetString("site") != site.Id {
+			return h.errorPage(e, http.StatusNotFound)
+		}
+		title = i18n.T(ctx, "photo.task_title", task.GetString("title"))
+		recs, err = domain.FindTaskPhotos(e.App, task.Id, 200)
+		if err != nil {
+			return h.fail(e, err)
+		}
+	} else if recs, err = domain.FindPhotos(e.App, site.Id, "", 200); err != nil {
+		return h.fail(e, err)
+	}
 	vm := photos.SiteVM{Shell: h.shell(e, "sites", title), SiteID: site.Id, Title: title, Photos: photoVMs(ctx, e.App, recs)}
 	render(e.Response, e.Request, http.StatusOK, photos.SitePage(vm))
 	return nil

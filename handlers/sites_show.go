@@ -18,7 +18,7 @@ import (
 
 // siteTabs are the tabs of a site page, in order.
 func siteTabs() []string {
-	return []string{"overview", "phases", "gantt", "documents", "team", "resources", "incidents", "history"}
+	return []string{"overview", "phases", "gantt", "documents", "team", "resources", "incidents", "photos", "history"}
 }
 
 // siteShow renders one tab of a site page.
