@@ -198,17 +198,7 @@ const chunkSize = 256 << 10
 func TestBrowserCrewOfflineProof(t *testing.T) {
 	b, chunks, cut := newLoggedBrowserEnv(t)
 	app := b.tt.App()
-	var crewEmail string
-	for _, u := range domain.DemoUsers() {
-		if u.Role == domain.RoleCrew {
-			crewEmail = u.Email
-			break
-		}
-	}
-	crew, err := app.FindAuthRecordByEmail("users", crewEmail)
-	if err != nil {
-		t.Fatal(err)
-	}
+	crew, crewEmail := b.demoCrew(t)
 	site := b.tt.Record("sites", map[string]any{"code": "CH-OFF", "name": "Poste HTA Bouguenais", "sector": "elec", "status": "active",
 		"lat": 47.1770, "lng": -1.6230, "geofence_m": 200, "team": []string{crew.Id}})
 	task := b.tt.Record("tasks", map[string]any{"site": site.Id, "title": "Raccordement cellule", "status": "in_progress", "assignees": []string{crew.Id}})

@@ -28,13 +28,7 @@ const crewShellBudget = 150 << 10
 // budget, not a time: the same page gives the same bytes on any machine.
 func TestBrowserCrewSlow3GBudget(t *testing.T) {
 	b := newBrowserEnv(t)
-	var crewEmail string
-	for _, u := range domain.DemoUsers() {
-		if u.Role == domain.RoleCrew {
-			crewEmail = u.Email
-			break
-		}
-	}
+	_, crewEmail := b.demoCrew(t)
 	ctx, problems := b.tab(t)
 	b.login(t, ctx, crewEmail, domain.DemoPassword)
 	poll(t, ctx, "crew home", `!!document.querySelector('[data-testid="crew-home"]')`)

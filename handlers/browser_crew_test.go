@@ -27,17 +27,7 @@ import (
 func TestBrowserCrewOfflineClockIn(t *testing.T) {
 	b := newBrowserEnv(t)
 	app := b.tt.App()
-	var crewEmail string
-	for _, u := range domain.DemoUsers() {
-		if u.Role == domain.RoleCrew {
-			crewEmail = u.Email
-			break
-		}
-	}
-	crew, err := app.FindAuthRecordByEmail("users", crewEmail)
-	if err != nil {
-		t.Fatal(err)
-	}
+	crew, crewEmail := b.demoCrew(t)
 	site := b.tt.Record("sites", map[string]any{"code": "CH-PWA", "name": "Réseau HTA Rezé", "sector": "elec", "status": "active",
 		"lat": 47.1900, "lng": -1.5600, "geofence_m": 200, "team": []string{crew.Id}})
 	entries := func() int {

@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants/tenanttest"
@@ -53,6 +54,22 @@ func newBrowserEnv(t *testing.T) *browserEnv {
 }
 
 // tab starts a fresh headless Chromium (own profile, French) and collects
+// demoCrew returns the seeded demo's crew member (record and email).
+func (b *browserEnv) demoCrew(t *testing.T) (*core.Record, string) {
+	t.Helper()
+	for _, u := range domain.DemoUsers() {
+		if u.Role == domain.RoleCrew {
+			r, err := b.tt.App().FindAuthRecordByEmail("users", u.Email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r, u.Email
+		}
+	}
+	t.Fatal("the demo has no crew member")
+	return nil, ""
+}
+
 // page errors: uncaught exceptions, CSP violations, console errors.
 func (b *browserEnv) tab(t *testing.T) (context.Context, func() []string) {
 	t.Helper()

@@ -22,17 +22,7 @@ import (
 func TestBrowserCrewTaskChecklist(t *testing.T) {
 	b := newBrowserEnv(t)
 	app := b.tt.App()
-	var crewEmail string
-	for _, u := range domain.DemoUsers() {
-		if u.Role == domain.RoleCrew {
-			crewEmail = u.Email
-			break
-		}
-	}
-	crew, err := app.FindAuthRecordByEmail("users", crewEmail)
-	if err != nil {
-		t.Fatal(err)
-	}
+	crew, crewEmail := b.demoCrew(t)
 	tpl := b.tt.Record("checklist_templates", map[string]any{"code": "browser_cl", "name": "Contrôle avant coulage", "items": []map[string]any{
 		{"id": "coffrage", "label": "Coffrage propre", "type": "check", "required": true},
 		{"id": "enrobage", "label": "Enrobage", "type": "measure", "unit": "mm", "min": 20, "max": 50, "required": true},
@@ -135,17 +125,7 @@ func TestBrowserCrewTaskChecklist(t *testing.T) {
 func TestBrowserCrewTaskOffline(t *testing.T) {
 	b := newBrowserEnv(t)
 	app := b.tt.App()
-	var crewEmail string
-	for _, u := range domain.DemoUsers() {
-		if u.Role == domain.RoleCrew {
-			crewEmail = u.Email
-			break
-		}
-	}
-	crew, err := app.FindAuthRecordByEmail("users", crewEmail)
-	if err != nil {
-		t.Fatal(err)
-	}
+	crew, crewEmail := b.demoCrew(t)
 	tpl := b.tt.Record("checklist_templates", map[string]any{"code": "offline_cl", "name": "Mise en service", "items": []map[string]any{
 		{"id": "isolement", "label": "Isolement", "type": "measure", "unit": "MΩ", "min": 0.5, "required": true},
 		{"id": "capot", "label": "Capots remis", "type": "check", "required": true},
