@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -316,34 +315,7 @@ func TestDispatchStreamTwoViewers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	want := `data-task="` + d.trench + `" data-from="` + d.alice + `"`
-	got := make(chan bool, 2)
-	for _, c := range []*http.Cookie{d.pm, d.lead} {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/dispatch/stream?week=2026-W10", nil)
-		req.Host = d.Host()
-		req.Header.Set("Datastar-Request", "true")
-		req.AddCookie(c)
-		go func() {
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				got <- false
-				return
-			}
-			defer res.Body.Close()
-			sc := bufio.NewScanner(res.Body)
-			sc.Buffer(make([]byte, 1<<20), 1<<20)
-			for sc.Scan() {
-				if strings.Contains(sc.Text(), want) {
-					got <- true
-					return
-				}
-			}
-			got <- false
-		}()
-	}
-	broker := domain.BrokerOf(d.App())
-	for broker.Subscribers() < 2 && ctx.Err() == nil {
-		time.Sleep(20 * time.Millisecond)
-	}
+	got := watchStreams(ctx, srv.URL, d.Host(), "/dispatch/stream?week=2026-W10", want, d.App(), d.pm, d.lead)
 	if rec, _ := d.postJSON(t, d.pm, "/dispatch/assign", map[string]string{"task": d.trench, "user": d.alice}); rec.Code != http.StatusOK {
 		t.Fatalf("assign: %d %s", rec.Code, rec.Body)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants/tenanttest"
@@ -162,12 +163,34 @@ func TestGanttStreamTwoViewers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	want := `data-task="` + g.b + `" data-start="2026-03-12"`
-	got := make(chan bool, 2)
+	got := watchStreams(ctx, srv.URL, g.Host(), "/sites/"+g.site+"/gantt/stream", want, g.App(), g.pm, g.pm)
+	if rec := g.moveJSON(t, g.pm, g.a, "2026-03-09"); rec.Code != http.StatusOK {
+		t.Fatalf("move: %d %s", rec.Code, rec.Body)
+	}
 	for i := 0; i < 2; i++ {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/sites/"+g.site+"/gantt/stream", nil)
-		req.Host = g.Host()
+		select {
+		case ok := <-got:
+			if !ok {
+				t.Errorf("viewer %d: stream ended without the new chart", i+1)
+			}
+		case <-ctx.Done():
+			t.Fatalf("viewer %d: no chart with B on 12 March within the timeout", i+1)
+		}
+	}
+}
+
+// watchStreams opens one SSE stream of path per cookie (a viewer each)
+// and reports on the channel, once per stream, whether a line containing
+// want arrived before the stream ended. It returns when every stream is
+// subscribed to the tenant's change broker, so that a change made next
+// reaches them all.
+func watchStreams(ctx context.Context, base, host, path, want string, app core.App, cookies ...*http.Cookie) <-chan bool {
+	got := make(chan bool, len(cookies))
+	for _, c := range cookies {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+		req.Host = host
 		req.Header.Set("Datastar-Request", "true")
-		req.AddCookie(g.pm)
+		req.AddCookie(c)
 		go func() {
 			res, err := http.DefaultClient.Do(req)
 			if err != nil {
@@ -186,21 +209,9 @@ func TestGanttStreamTwoViewers(t *testing.T) {
 			got <- false
 		}()
 	}
-	broker := domain.BrokerOf(g.App())
-	for broker.Subscribers() < 2 && ctx.Err() == nil {
+	broker := domain.BrokerOf(app)
+	for broker.Subscribers() < len(cookies) && ctx.Err() == nil {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if rec := g.moveJSON(t, g.pm, g.a, "2026-03-09"); rec.Code != http.StatusOK {
-		t.Fatalf("move: %d %s", rec.Code, rec.Body)
-	}
-	for i := 0; i < 2; i++ {
-		select {
-		case ok := <-got:
-			if !ok {
-				t.Errorf("viewer %d: stream ended without the new chart", i+1)
-			}
-		case <-ctx.Done():
-			t.Fatalf("viewer %d: no chart with B on 12 March within the timeout", i+1)
-		}
-	}
+	return got
 }
