@@ -38,14 +38,20 @@ func TestTaskStatusWorkflow(t *testing.T) {
 	if code, body := patch(pm, map[string]any{"status": "validated"}); code != http.StatusBadRequest || !strings.Contains(body, "Seule une tâche terminée peut être validée") {
 		t.Errorf("planned → validated: %d %s", code, body)
 	}
-	// the crew may not declare urgent works nor change the crew
-	for _, body := range []map[string]any{{"urgent_works": true, "urgent_reason": "Fuite de gaz signalée par le client"}, {"crew": "x"}} {
+	// the crew may not declare urgent works nor change the crew (a real
+	// crew, so that only the rule can refuse it)
+	other := g.Record("crews", map[string]any{"name": "Équipe B", "lead": crew.Id, "active": true}).Id
+	for _, body := range []map[string]any{{"urgent_works": true, "urgent_reason": "Fuite de gaz signalée par le client"}, {"crew": other}} {
 		if code, _ := patch(ct, body); code == http.StatusOK {
 			t.Errorf("crew PATCH %v: 200", body)
 		}
 	}
-	if r, _ := g.App().FindRecordById("tasks", g.a); r.GetBool("urgent_works") {
-		t.Error("the crew declared urgent works")
+	if r, _ := g.App().FindRecordById("tasks", g.a); r.GetBool("urgent_works") || r.GetString("crew") != "" {
+		t.Errorf("the crew changed the task: urgent_works %v, crew %q", r.GetBool("urgent_works"), r.GetString("crew"))
+	}
+	// the office may
+	if code, body := patch(pm, map[string]any{"crew": other}); code != http.StatusOK {
+		t.Errorf("pm sets the crew: %d %s", code, body)
 	}
 	if code, body := patch(ct, map[string]any{"status": "in_progress"}); code != http.StatusOK {
 		t.Fatalf("crew starts: %d %s", code, body)
