@@ -72,11 +72,6 @@ func taskVMs(e *core.RequestEvent, recs []*core.Record) []home.TaskVM {
 	return out
 }
 
-// civilUTC is a local midnight as the civil date the calendar works on.
-func civilUTC(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
-
 // dayStart is midnight of now in the display zone.
 func dayStart(e *core.RequestEvent, now time.Time) time.Time {
 	n := now.In(i18n.Location(e.Request.Context()))
@@ -129,15 +124,11 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	vm := home.TodayVM{Shell: h.shell(e, "today", i18n.T(ctx, "nav.today"), layouts.Crumb{Label: i18n.T(ctx, "nav.today")}), Date: i18n.FormatDate(ctx, from)}
-	prev, next := from.AddDate(0, 0, -1), from.AddDate(0, 0, 1)
-	if cal, _, err := domain.TenantCalendar(e.App); err == nil {
-		for i := 0; i < 14 && !cal.IsWorkingDay(civilUTC(prev)); i++ {
-			prev = prev.AddDate(0, 0, -1)
-		}
-		for i := 0; i < 14 && !cal.IsWorkingDay(civilUTC(next)); i++ {
-			next = next.AddDate(0, 0, 1)
-		}
+	cal, _, err := domain.TenantCalendar(e.App)
+	if err != nil {
+		return h.fail(e, err)
 	}
+	prev, next := cal.AddWorkingDays(from, -1), cal.AddWorkingDays(from, 1)
 	vm.PrevHref, vm.NextHref = "/today?date="+prev.Format(time.DateOnly), "/today?date="+next.Format(time.DateOnly)
 	if !from.Equal(today) {
 		vm.TodayHref = "/today"
