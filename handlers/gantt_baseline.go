@@ -89,11 +89,8 @@ func applyBaseline(ctx context.Context, c *planning.ChartVM, p *domain.SitePlan,
 		if x+w > c.Width {
 			w = c.Width - x
 		}
-		if w > 0 {
-			bar.BaseX, bar.BaseW = x, w
-		} else {
-			bar.HasBase = tv.InBaseline // slip still shown in the table
-			bar.BaseW = 0
-		}
+		// NB: a frozen bar cut off by the two-year cap is not drawn; its
+		// slip is still shown in the table
+		bar.BaseX, bar.BaseW = x, max(w, 0)
 	}
 }

@@ -397,7 +397,7 @@ func baselineGhost(b BarVM) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		if b.HasBase {
+		if b.HasBase && b.BaseW > 0 {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "<rect class=\"gantt-baseline\" x=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
