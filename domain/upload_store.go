@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -48,37 +49,18 @@ func uploadDir(app core.App) string { return filepath.Join(app.DataDir(), "uploa
 // [a-z0-9]{15}, never taken from the request).
 func partPath(app core.App, id string) string { return filepath.Join(uploadDir(app), id+".part") }
 
-// uploadLocks serialises the chunks of one upload (a tenant's database is
-// served by one process, so a process-wide lock per file is enough).
-var uploadLocks = struct {
-	sync.Mutex
-	m map[string]*uploadLock // part path → lock, while held or awaited
-}{m: map[string]*uploadLock{}}
-
-type uploadLock struct {
-	sync.Mutex
-	users int // holders and waiters; the entry goes when it drops to 0
-}
+// uploadLocks serialise the chunks of one upload (a tenant's database is
+// served by one process, so process-wide locks are enough): one of a few
+// striped mutexes per part file; unrelated uploads rarely share one, and
+// a chunk is held for one small write.
+var uploadLocks [64]sync.Mutex
 
 func lockUpload(app core.App, id string) func() {
-	key := partPath(app, id)
-	uploadLocks.Lock()
-	l := uploadLocks.m[key]
-	if l == nil {
-		l = &uploadLock{}
-		uploadLocks.m[key] = l
-	}
-	l.users++
-	uploadLocks.Unlock()
-	l.Lock()
-	return func() {
-		l.Unlock()
-		uploadLocks.Lock()
-		if l.users--; l.users == 0 {
-			delete(uploadLocks.m, key)
-		}
-		uploadLocks.Unlock()
-	}
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(partPath(app, id)))
+	m := &uploadLocks[h.Sum32()%uint32(len(uploadLocks))]
+	m.Lock()
+	return m.Unlock
 }
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
