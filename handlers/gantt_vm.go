@@ -94,25 +94,13 @@ func newChartVM(ctx context.Context, p *domain.SitePlan, today time.Time, canEdi
 	n := daysBetween(from, to) + 1
 	c.Width = planning.LabelWidth + n*planning.DayWidth
 	c.Height = planning.HeaderHeight + len(c.Bars)*planning.RowHeight + 8
+	c.Days = dayColumns(ctx, p.Calendar, from, n, planning.DayWidth)
+	// non-working dates, a little past the chart, for snapping in gantt.js
 	var off []string
 	for i := 0; i < n+90; i++ {
-		d := from.AddDate(0, 0, i)
-		working := p.Calendar.IsWorkingDay(d)
-		if !working {
+		if d := from.AddDate(0, 0, i); !p.Calendar.IsWorkingDay(d) {
 			off = append(off, d.Format(time.DateOnly))
 		}
-		if i >= n {
-			continue
-		}
-		day := planning.DayVM{X: planning.LabelWidth + i*planning.DayWidth, Label: strconv.Itoa(d.Day()), Off: !working, Title: civilText(ctx, d)}
-		if h := p.Calendar.HolidayName(d); h != "" {
-			day.Title += " · " + h
-		}
-		// NB: no label on the first column when a 1st follows closely (overlap)
-		if (i == 0 && d.AddDate(0, 0, 3).Month() == d.Month()) || d.Day() == 1 {
-			day.Month = d.Format("01/2006")
-		}
-		c.Days = append(c.Days, day)
 	}
 	c.OffDates = strings.Join(off, ",")
 	if !today.Before(from) && !today.After(to) {
@@ -120,6 +108,26 @@ func newChartVM(ctx context.Context, p *domain.SitePlan, today time.Time, canEdi
 	}
 	c.Links = newLinkVMs(p, c.Bars)
 	return c
+}
+
+// dayColumns lays out n calendar days from from, width units each after
+// the label column: day number, non-working shading, holiday name in the
+// tooltip, month label on each 1st (and on the first column unless a 1st
+// follows closely, which would overlap).
+func dayColumns(ctx context.Context, cal *domain.WorkCalendar, from time.Time, n, width int) []planning.DayVM {
+	days := make([]planning.DayVM, 0, n)
+	for i := 0; i < n; i++ {
+		d := from.AddDate(0, 0, i)
+		day := planning.DayVM{X: planning.LabelWidth + i*width, Label: strconv.Itoa(d.Day()), Off: !cal.IsWorkingDay(d), Title: civilText(ctx, d)}
+		if h := cal.HolidayName(d); h != "" {
+			day.Title += " · " + h
+		}
+		if (i == 0 && d.AddDate(0, 0, 4).Month() == d.Month()) || d.Day() == 1 {
+			day.Month = d.Format("01/2006")
+		}
+		days = append(days, day)
+	}
+	return days
 }
 
 // chartRange is the days drawn: from a few days before the project start

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/fieldops360/fieldops/domain"
@@ -64,18 +63,7 @@ func newMultiChartVM(ctx context.Context, plans []*domain.SitePlan, today time.T
 		}
 	}
 	c.Height = y + 8
-	cal := plans[0].Calendar
-	for i := 0; i < n; i++ {
-		d := from.AddDate(0, 0, i)
-		day := planning.DayVM{X: planning.LabelWidth + i*planning.MultiDayWidth, Label: strconv.Itoa(d.Day()), Off: !cal.IsWorkingDay(d), Title: civilText(ctx, d)}
-		if h := cal.HolidayName(d); h != "" {
-			day.Title += " · " + h
-		}
-		if (i == 0 && d.AddDate(0, 0, 4).Month() == d.Month()) || d.Day() == 1 {
-			day.Month = d.Format("01/2006")
-		}
-		c.Days = append(c.Days, day)
-	}
+	c.Days = dayColumns(ctx, plans[0].Calendar, from, n, planning.MultiDayWidth)
 	if !today.Before(from) && !today.After(to) {
 		c.HasToday, c.TodayX = true, x(today)+planning.MultiDayWidth/2
 	}
