@@ -54,6 +54,11 @@ func DeleteChecklistTemplate(app core.App, actor *core.Record, id string) error 
 	return app.Delete(r)
 }
 
+// FindWorkTypes returns every work type, by name.
+func FindWorkTypes(app core.App) ([]*core.Record, error) {
+	return app.FindRecordsByFilter(CollectionWorkTypes, "", "name", 0, 0)
+}
+
 // FindChecklistTemplates returns every template, by name.
 func FindChecklistTemplates(app core.App) ([]*core.Record, error) {
 	return app.FindRecordsByFilter(CollectionChecklistTemplates, "", "name", 0, 0)
@@ -97,7 +102,7 @@ func SaveChecklistTemplate(app core.App, actor *core.Record, id string, in Check
 		if err := tx.Save(r); err != nil {
 			return err
 		}
-		wts, err := tx.FindRecordsByFilter(CollectionWorkTypes, "", "name", 0, 0)
+		wts, err := FindWorkTypes(tx)
 		if err != nil {
 			return err
 		}

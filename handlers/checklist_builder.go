@@ -30,7 +30,7 @@ func (h *Handlers) checklistList(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	wts, err := e.App.FindRecordsByFilter(domain.CollectionWorkTypes, "checklist != ''", "name", 0, 0)
+	wts, err := domain.FindWorkTypes(e.App)
 	if err != nil {
 		return h.fail(e, err)
 	}
@@ -186,7 +186,7 @@ func (h *Handlers) builderVM(e *core.RequestEvent, id string) planning.Checklist
 	for _, t := range domain.ChecklistItemTypes() {
 		vm.Types = append(vm.Types, components.Option{Value: t, Label: i18n.T(ctx, "cl.type."+t)})
 	}
-	wts, _ := e.App.FindRecordsByFilter(domain.CollectionWorkTypes, "", "name", 0, 0)
+	wts, _ := domain.FindWorkTypes(e.App)
 	names := map[string]string{}
 	if tpls, err := domain.FindChecklistTemplates(e.App); err == nil {
 		for _, t := range tpls {

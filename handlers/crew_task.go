@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
@@ -118,7 +117,7 @@ func (h *Handlers) renderCrewTask(e *core.RequestEvent, task, site *core.Record,
 		if err != nil {
 			return h.fail(e, err)
 		}
-		photos, err := e.App.FindRecordsByFilter(domain.CollectionPhotos, "subject = {:t}", "-taken_at", 50, 0, dbx.Params{"t": task.Id})
+		photos, err := domain.FindTaskPhotos(e.App, task.Id, 50)
 		if err != nil {
 			return h.fail(e, err)
 		}
