@@ -30,17 +30,35 @@ func AsAssignmentOverrides(records []*core.Record) []AssignmentOverride {
 // TaskID returns "task" (relation id).
 func (a AssignmentOverride) TaskID() string { return a.GetString("task") }
 
+// ExpandedTask returns the expanded "tasks" record, if "task" was expanded and is set.
+func (a AssignmentOverride) ExpandedTask() (Task, bool) {
+	rec := a.ExpandedOne("task")
+	return Task{rec}, rec != nil
+}
+
 // SetTaskID sets "task".
 func (a AssignmentOverride) SetTaskID(v string) { a.Set("task", v) }
 
 // UserID returns "user" (relation id).
 func (a AssignmentOverride) UserID() string { return a.GetString("user") }
 
+// ExpandedUser returns the expanded "users" record, if "user" was expanded and is set.
+func (a AssignmentOverride) ExpandedUser() (User, bool) {
+	rec := a.ExpandedOne("user")
+	return User{rec}, rec != nil
+}
+
 // SetUserID sets "user".
 func (a AssignmentOverride) SetUserID(v string) { a.Set("user", v) }
 
 // CrewID returns "crew" (relation id).
 func (a AssignmentOverride) CrewID() string { return a.GetString("crew") }
+
+// ExpandedCrew returns the expanded "crews" record, if "crew" was expanded and is set.
+func (a AssignmentOverride) ExpandedCrew() (Crew, bool) {
+	rec := a.ExpandedOne("crew")
+	return Crew{rec}, rec != nil
+}
 
 // SetCrewID sets "crew".
 func (a AssignmentOverride) SetCrewID(v string) { a.Set("crew", v) }
@@ -62,6 +80,12 @@ func (a AssignmentOverride) SetReason(v string) { a.Set("reason", v) }
 
 // ByID returns "by" (relation id).
 func (a AssignmentOverride) ByID() string { return a.GetString("by") }
+
+// ExpandedBy returns the expanded "users" record, if "by" was expanded and is set.
+func (a AssignmentOverride) ExpandedBy() (User, bool) {
+	rec := a.ExpandedOne("by")
+	return User{rec}, rec != nil
+}
 
 // SetByID sets "by".
 func (a AssignmentOverride) SetByID(v string) { a.Set("by", v) }

@@ -29,6 +29,12 @@ func AsAvailabilityList(records []*core.Record) []Availability {
 // UserID returns "user" (relation id).
 func (a Availability) UserID() string { return a.GetString("user") }
 
+// ExpandedUser returns the expanded "users" record, if "user" was expanded and is set.
+func (a Availability) ExpandedUser() (User, bool) {
+	rec := a.ExpandedOne("user")
+	return User{rec}, rec != nil
+}
+
 // SetUserID sets "user".
 func (a Availability) SetUserID(v string) { a.Set("user", v) }
 

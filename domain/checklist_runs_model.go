@@ -30,11 +30,23 @@ func AsChecklistRuns(records []*core.Record) []ChecklistRun {
 // TaskID returns "task" (relation id).
 func (c ChecklistRun) TaskID() string { return c.GetString("task") }
 
+// ExpandedTask returns the expanded "tasks" record, if "task" was expanded and is set.
+func (c ChecklistRun) ExpandedTask() (Task, bool) {
+	rec := c.ExpandedOne("task")
+	return Task{rec}, rec != nil
+}
+
 // SetTaskID sets "task".
 func (c ChecklistRun) SetTaskID(v string) { c.Set("task", v) }
 
 // TemplateID returns "template" (relation id).
 func (c ChecklistRun) TemplateID() string { return c.GetString("template") }
+
+// ExpandedTemplate returns the expanded "checklist_templates" record, if "template" was expanded and is set.
+func (c ChecklistRun) ExpandedTemplate() (ChecklistTemplateRecord, bool) {
+	rec := c.ExpandedOne("template")
+	return ChecklistTemplateRecord{rec}, rec != nil
+}
 
 // SetTemplateID sets "template".
 func (c ChecklistRun) SetTemplateID(v string) { c.Set("template", v) }

@@ -29,6 +29,12 @@ func AsClearanceRecords(records []*core.Record) []ClearanceRecord {
 // UserID returns "user" (relation id).
 func (c ClearanceRecord) UserID() string { return c.GetString("user") }
 
+// ExpandedUser returns the expanded "users" record, if "user" was expanded and is set.
+func (c ClearanceRecord) ExpandedUser() (User, bool) {
+	rec := c.ExpandedOne("user")
+	return User{rec}, rec != nil
+}
+
 // SetUserID sets "user".
 func (c ClearanceRecord) SetUserID(v string) { c.Set("user", v) }
 

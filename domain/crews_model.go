@@ -35,11 +35,17 @@ func (c Crew) SetName(v string) { c.Set("name", v) }
 // LeadID returns "lead" (relation id).
 func (c Crew) LeadID() string { return c.GetString("lead") }
 
+// ExpandedLead returns the expanded "users" record, if "lead" was expanded and is set.
+func (c Crew) ExpandedLead() (User, bool) { rec := c.ExpandedOne("lead"); return User{rec}, rec != nil }
+
 // SetLeadID sets "lead".
 func (c Crew) SetLeadID(v string) { c.Set("lead", v) }
 
 // MemberIDs returns "members" (relation ids, multiple).
 func (c Crew) MemberIDs() []string { return c.GetStringSlice("members") }
+
+// ExpandedMembers returns the expanded "users" records (after an expand of "members").
+func (c Crew) ExpandedMembers() []User { return AsUsers(c.ExpandedAll("members")) }
 
 // SetMemberIDs sets "members".
 func (c Crew) SetMemberIDs(v []string) { c.Set("members", v) }

@@ -29,6 +29,12 @@ func AsDocuments(records []*core.Record) []Document {
 // SiteID returns "site" (relation id).
 func (d Document) SiteID() string { return d.GetString("site") }
 
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (d Document) ExpandedSite() (Site, bool) {
+	rec := d.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
+
 // SetSiteID sets "site".
 func (d Document) SetSiteID(v string) { d.Set("site", v) }
 
@@ -70,6 +76,12 @@ func (d Document) SetValidUntil(v time.Time) { d.Set("valid_until", v) }
 
 // UploadedByID returns "uploaded_by" (relation id).
 func (d Document) UploadedByID() string { return d.GetString("uploaded_by") }
+
+// ExpandedUploadedBy returns the expanded "users" record, if "uploaded_by" was expanded and is set.
+func (d Document) ExpandedUploadedBy() (User, bool) {
+	rec := d.ExpandedOne("uploaded_by")
+	return User{rec}, rec != nil
+}
 
 // SetUploadedByID sets "uploaded_by".
 func (d Document) SetUploadedByID(v string) { d.Set("uploaded_by", v) }

@@ -83,11 +83,23 @@ func (e Equipment) SetNotes(v string) { e.Set("notes", v) }
 // HolderID returns "holder" (relation id).
 func (e Equipment) HolderID() string { return e.GetString("holder") }
 
+// ExpandedHolder returns the expanded "users" record, if "holder" was expanded and is set.
+func (e Equipment) ExpandedHolder() (User, bool) {
+	rec := e.ExpandedOne("holder")
+	return User{rec}, rec != nil
+}
+
 // SetHolderID sets "holder".
 func (e Equipment) SetHolderID(v string) { e.Set("holder", v) }
 
 // SiteID returns "site" (relation id).
 func (e Equipment) SiteID() string { return e.GetString("site") }
+
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (e Equipment) ExpandedSite() (Site, bool) {
+	rec := e.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
 
 // SetSiteID sets "site".
 func (e Equipment) SetSiteID(v string) { e.Set("site", v) }

@@ -29,11 +29,23 @@ func AsIncidents(records []*core.Record) []Incident {
 // SiteID returns "site" (relation id).
 func (i Incident) SiteID() string { return i.GetString("site") }
 
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (i Incident) ExpandedSite() (Site, bool) {
+	rec := i.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
+
 // SetSiteID sets "site".
 func (i Incident) SetSiteID(v string) { i.Set("site", v) }
 
 // TaskID returns "task" (relation id).
 func (i Incident) TaskID() string { return i.GetString("task") }
+
+// ExpandedTask returns the expanded "tasks" record, if "task" was expanded and is set.
+func (i Incident) ExpandedTask() (Task, bool) {
+	rec := i.ExpandedOne("task")
+	return Task{rec}, rec != nil
+}
 
 // SetTaskID sets "task".
 func (i Incident) SetTaskID(v string) { i.Set("task", v) }
@@ -100,6 +112,12 @@ func (i Incident) SetAccuracy(v float64) { i.Set("accuracy", v) }
 
 // ReportedByID returns "reported_by" (relation id).
 func (i Incident) ReportedByID() string { return i.GetString("reported_by") }
+
+// ExpandedReportedBy returns the expanded "users" record, if "reported_by" was expanded and is set.
+func (i Incident) ExpandedReportedBy() (User, bool) {
+	rec := i.ExpandedOne("reported_by")
+	return User{rec}, rec != nil
+}
 
 // SetReportedByID sets "reported_by".
 func (i Incident) SetReportedByID(v string) { i.Set("reported_by", v) }

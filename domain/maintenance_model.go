@@ -101,5 +101,11 @@ func (m Maintenance) SetNote(v string) { m.Set("note", v) }
 // ByID returns "by" (relation id).
 func (m Maintenance) ByID() string { return m.GetString("by") }
 
+// ExpandedBy returns the expanded "users" record, if "by" was expanded and is set.
+func (m Maintenance) ExpandedBy() (User, bool) {
+	rec := m.ExpandedOne("by")
+	return User{rec}, rec != nil
+}
+
 // SetByID sets "by".
 func (m Maintenance) SetByID(v string) { m.Set("by", v) }

@@ -59,6 +59,12 @@ func (m Material) SetMinStock(v float64) { m.Set("min_stock", v) }
 // SupplierID returns "supplier" (relation id).
 func (m Material) SupplierID() string { return m.GetString("supplier") }
 
+// ExpandedSupplier returns the expanded "suppliers" record, if "supplier" was expanded and is set.
+func (m Material) ExpandedSupplier() (Supplier, bool) {
+	rec := m.ExpandedOne("supplier")
+	return Supplier{rec}, rec != nil
+}
+
 // SetSupplierID sets "supplier".
 func (m Material) SetSupplierID(v string) { m.Set("supplier", v) }
 

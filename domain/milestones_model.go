@@ -29,11 +29,23 @@ func AsMilestones(records []*core.Record) []Milestone {
 // SiteID returns "site" (relation id).
 func (m Milestone) SiteID() string { return m.GetString("site") }
 
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (m Milestone) ExpandedSite() (Site, bool) {
+	rec := m.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
+
 // SetSiteID sets "site".
 func (m Milestone) SetSiteID(v string) { m.Set("site", v) }
 
 // PhaseID returns "phase" (relation id).
 func (m Milestone) PhaseID() string { return m.GetString("phase") }
+
+// ExpandedPhase returns the expanded "phases" record, if "phase" was expanded and is set.
+func (m Milestone) ExpandedPhase() (Phase, bool) {
+	rec := m.ExpandedOne("phase")
+	return Phase{rec}, rec != nil
+}
 
 // SetPhaseID sets "phase".
 func (m Milestone) SetPhaseID(v string) { m.Set("phase", v) }

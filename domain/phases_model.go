@@ -29,6 +29,12 @@ func AsPhases(records []*core.Record) []Phase {
 // SiteID returns "site" (relation id).
 func (p Phase) SiteID() string { return p.GetString("site") }
 
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (p Phase) ExpandedSite() (Site, bool) {
+	rec := p.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
+
 // SetSiteID sets "site".
 func (p Phase) SetSiteID(v string) { p.Set("site", v) }
 

@@ -77,11 +77,20 @@ func (p Photo) SetAccuracy(v float64) { p.Set("accuracy", v) }
 // ByID returns "by" (relation id).
 func (p Photo) ByID() string { return p.GetString("by") }
 
+// ExpandedBy returns the expanded "users" record, if "by" was expanded and is set.
+func (p Photo) ExpandedBy() (User, bool) { rec := p.ExpandedOne("by"); return User{rec}, rec != nil }
+
 // SetByID sets "by".
 func (p Photo) SetByID(v string) { p.Set("by", v) }
 
 // SiteID returns "site" (relation id).
 func (p Photo) SiteID() string { return p.GetString("site") }
+
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (p Photo) ExpandedSite() (Site, bool) {
+	rec := p.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
 
 // SetSiteID sets "site".
 func (p Photo) SetSiteID(v string) { p.Set("site", v) }

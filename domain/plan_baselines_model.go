@@ -30,6 +30,12 @@ func AsPlanBaselines(records []*core.Record) []PlanBaseline {
 // SiteID returns "site" (relation id).
 func (p PlanBaseline) SiteID() string { return p.GetString("site") }
 
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (p PlanBaseline) ExpandedSite() (Site, bool) {
+	rec := p.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
+
 // SetSiteID sets "site".
 func (p PlanBaseline) SetSiteID(v string) { p.Set("site", v) }
 
@@ -47,6 +53,12 @@ func (p PlanBaseline) SetTakenAt(v time.Time) { p.Set("taken_at", v) }
 
 // TakenByID returns "taken_by" (relation id).
 func (p PlanBaseline) TakenByID() string { return p.GetString("taken_by") }
+
+// ExpandedTakenBy returns the expanded "users" record, if "taken_by" was expanded and is set.
+func (p PlanBaseline) ExpandedTakenBy() (User, bool) {
+	rec := p.ExpandedOne("taken_by")
+	return User{rec}, rec != nil
+}
 
 // SetTakenByID sets "taken_by".
 func (p PlanBaseline) SetTakenByID(v string) { p.Set("taken_by", v) }

@@ -30,6 +30,12 @@ func AsPurchaseOrders(records []*core.Record) []PurchaseOrder {
 // SupplierID returns "supplier" (relation id).
 func (p PurchaseOrder) SupplierID() string { return p.GetString("supplier") }
 
+// ExpandedSupplier returns the expanded "suppliers" record, if "supplier" was expanded and is set.
+func (p PurchaseOrder) ExpandedSupplier() (Supplier, bool) {
+	rec := p.ExpandedOne("supplier")
+	return Supplier{rec}, rec != nil
+}
+
 // SetSupplierID sets "supplier".
 func (p PurchaseOrder) SetSupplierID(v string) { p.Set("supplier", v) }
 
@@ -59,6 +65,12 @@ func (p PurchaseOrder) SetTotal(v float64) { p.Set("total", v) }
 
 // SiteID returns "site" (relation id).
 func (p PurchaseOrder) SiteID() string { return p.GetString("site") }
+
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (p PurchaseOrder) ExpandedSite() (Site, bool) {
+	rec := p.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
 
 // SetSiteID sets "site".
 func (p PurchaseOrder) SetSiteID(v string) { p.Set("site", v) }
@@ -101,6 +113,12 @@ func (p PurchaseOrder) SetNote(v string) { p.Set("note", v) }
 
 // ByID returns "by" (relation id).
 func (p PurchaseOrder) ByID() string { return p.GetString("by") }
+
+// ExpandedBy returns the expanded "users" record, if "by" was expanded and is set.
+func (p PurchaseOrder) ExpandedBy() (User, bool) {
+	rec := p.ExpandedOne("by")
+	return User{rec}, rec != nil
+}
 
 // SetByID sets "by".
 func (p PurchaseOrder) SetByID(v string) { p.Set("by", v) }

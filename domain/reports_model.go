@@ -44,6 +44,12 @@ func (r Report) SetPeriod(v string) { r.Set("period", v) }
 // SiteID returns "site" (relation id).
 func (r Report) SiteID() string { return r.GetString("site") }
 
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (r Report) ExpandedSite() (Site, bool) {
+	rec := r.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
+
 // SetSiteID sets "site".
 func (r Report) SetSiteID(v string) { r.Set("site", v) }
 

@@ -41,6 +41,12 @@ func (r Reservation) SetAsset(v string) { r.Set("asset", v) }
 // SiteID returns "site" (relation id).
 func (r Reservation) SiteID() string { return r.GetString("site") }
 
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (r Reservation) ExpandedSite() (Site, bool) {
+	rec := r.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
+
 // SetSiteID sets "site".
 func (r Reservation) SetSiteID(v string) { r.Set("site", v) }
 
@@ -52,6 +58,12 @@ func (r Reservation) SetTask(v string) { r.Set("task", v) }
 
 // UserID returns "user" (relation id).
 func (r Reservation) UserID() string { return r.GetString("user") }
+
+// ExpandedUser returns the expanded "users" record, if "user" was expanded and is set.
+func (r Reservation) ExpandedUser() (User, bool) {
+	rec := r.ExpandedOne("user")
+	return User{rec}, rec != nil
+}
 
 // SetUserID sets "user".
 func (r Reservation) SetUserID(v string) { r.Set("user", v) }
@@ -83,17 +95,35 @@ func (r Reservation) Updated() time.Time { return r.GetDateTime("updated").Time(
 // VehicleID returns "vehicle" (relation id).
 func (r Reservation) VehicleID() string { return r.GetString("vehicle") }
 
+// ExpandedVehicle returns the expanded "vehicles" record, if "vehicle" was expanded and is set.
+func (r Reservation) ExpandedVehicle() (Vehicle, bool) {
+	rec := r.ExpandedOne("vehicle")
+	return Vehicle{rec}, rec != nil
+}
+
 // SetVehicleID sets "vehicle".
 func (r Reservation) SetVehicleID(v string) { r.Set("vehicle", v) }
 
 // EquipmentID returns "equipment" (relation id).
 func (r Reservation) EquipmentID() string { return r.GetString("equipment") }
 
+// ExpandedEquipment returns the expanded "equipment" record, if "equipment" was expanded and is set.
+func (r Reservation) ExpandedEquipment() (Equipment, bool) {
+	rec := r.ExpandedOne("equipment")
+	return Equipment{rec}, rec != nil
+}
+
 // SetEquipmentID sets "equipment".
 func (r Reservation) SetEquipmentID(v string) { r.Set("equipment", v) }
 
 // ByID returns "by" (relation id).
 func (r Reservation) ByID() string { return r.GetString("by") }
+
+// ExpandedBy returns the expanded "users" record, if "by" was expanded and is set.
+func (r Reservation) ExpandedBy() (User, bool) {
+	rec := r.ExpandedOne("by")
+	return User{rec}, rec != nil
+}
 
 // SetByID sets "by".
 func (r Reservation) SetByID(v string) { r.Set("by", v) }

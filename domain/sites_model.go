@@ -54,6 +54,12 @@ func (s Site) SetStatus(v string) { s.Set("status", v) }
 // ClientID returns "client" (relation id).
 func (s Site) ClientID() string { return s.GetString("client") }
 
+// ExpandedClient returns the expanded "clients" record, if "client" was expanded and is set.
+func (s Site) ExpandedClient() (Client, bool) {
+	rec := s.ExpandedOne("client")
+	return Client{rec}, rec != nil
+}
+
 // SetClientID sets "client".
 func (s Site) SetClientID(v string) { s.Set("client", v) }
 
@@ -108,11 +114,23 @@ func (s Site) SetContractAmount(v float64) { s.Set("contract_amount", v) }
 // ProjectManagerID returns "project_manager" (relation id).
 func (s Site) ProjectManagerID() string { return s.GetString("project_manager") }
 
+// ExpandedProjectManager returns the expanded "users" record, if "project_manager" was expanded and is set.
+func (s Site) ExpandedProjectManager() (User, bool) {
+	rec := s.ExpandedOne("project_manager")
+	return User{rec}, rec != nil
+}
+
 // SetProjectManagerID sets "project_manager".
 func (s Site) SetProjectManagerID(v string) { s.Set("project_manager", v) }
 
 // SiteLeadID returns "site_lead" (relation id).
 func (s Site) SiteLeadID() string { return s.GetString("site_lead") }
+
+// ExpandedSiteLead returns the expanded "users" record, if "site_lead" was expanded and is set.
+func (s Site) ExpandedSiteLead() (User, bool) {
+	rec := s.ExpandedOne("site_lead")
+	return User{rec}, rec != nil
+}
 
 // SetSiteLeadID sets "site_lead".
 func (s Site) SetSiteLeadID(v string) { s.Set("site_lead", v) }
@@ -140,6 +158,9 @@ func (s Site) Updated() time.Time { return s.GetDateTime("updated").Time() }
 
 // TeamIDs returns "team" (relation ids, multiple).
 func (s Site) TeamIDs() []string { return s.GetStringSlice("team") }
+
+// ExpandedTeam returns the expanded "users" records (after an expand of "team").
+func (s Site) ExpandedTeam() []User { return AsUsers(s.ExpandedAll("team")) }
 
 // SetTeamIDs sets "team".
 func (s Site) SetTeamIDs(v []string) { s.Set("team", v) }

@@ -29,6 +29,12 @@ func AsStockMoves(records []*core.Record) []StockMove {
 // MaterialID returns "material" (relation id).
 func (s StockMove) MaterialID() string { return s.GetString("material") }
 
+// ExpandedMaterial returns the expanded "materials" record, if "material" was expanded and is set.
+func (s StockMove) ExpandedMaterial() (Material, bool) {
+	rec := s.ExpandedOne("material")
+	return Material{rec}, rec != nil
+}
+
 // SetMaterialID sets "material".
 func (s StockMove) SetMaterialID(v string) { s.Set("material", v) }
 
@@ -59,6 +65,12 @@ func (s StockMove) SetToLocation(v string) { s.Set("to_location", v) }
 // SiteID returns "site" (relation id).
 func (s StockMove) SiteID() string { return s.GetString("site") }
 
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (s StockMove) ExpandedSite() (Site, bool) {
+	rec := s.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
+
 // SetSiteID sets "site".
 func (s StockMove) SetSiteID(v string) { s.Set("site", v) }
 
@@ -76,6 +88,12 @@ func (s StockMove) SetReason(v string) { s.Set("reason", v) }
 
 // ByID returns "by" (relation id).
 func (s StockMove) ByID() string { return s.GetString("by") }
+
+// ExpandedBy returns the expanded "users" record, if "by" was expanded and is set.
+func (s StockMove) ExpandedBy() (User, bool) {
+	rec := s.ExpandedOne("by")
+	return User{rec}, rec != nil
+}
 
 // SetByID sets "by".
 func (s StockMove) SetByID(v string) { s.Set("by", v) }
@@ -100,6 +118,12 @@ func (s StockMove) SetAt(v time.Time) { s.Set("at", v) }
 
 // PurchaseOrderID returns "purchase_order" (relation id).
 func (s StockMove) PurchaseOrderID() string { return s.GetString("purchase_order") }
+
+// ExpandedPurchaseOrder returns the expanded "purchase_orders" record, if "purchase_order" was expanded and is set.
+func (s StockMove) ExpandedPurchaseOrder() (PurchaseOrder, bool) {
+	rec := s.ExpandedOne("purchase_order")
+	return PurchaseOrder{rec}, rec != nil
+}
 
 // SetPurchaseOrderID sets "purchase_order".
 func (s StockMove) SetPurchaseOrderID(v string) { s.Set("purchase_order", v) }

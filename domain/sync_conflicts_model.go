@@ -30,6 +30,12 @@ func AsSyncConflicts(records []*core.Record) []SyncConflict {
 // UserID returns "user" (relation id).
 func (s SyncConflict) UserID() string { return s.GetString("user") }
 
+// ExpandedUser returns the expanded "users" record, if "user" was expanded and is set.
+func (s SyncConflict) ExpandedUser() (User, bool) {
+	rec := s.ExpandedOne("user")
+	return User{rec}, rec != nil
+}
+
 // SetUserID sets "user".
 func (s SyncConflict) SetUserID(v string) { s.Set("user", v) }
 
@@ -81,11 +87,23 @@ func (s SyncConflict) SetStatus(v string) { s.Set("status", v) }
 // SiteID returns "site" (relation id).
 func (s SyncConflict) SiteID() string { return s.GetString("site") }
 
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (s SyncConflict) ExpandedSite() (Site, bool) {
+	rec := s.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
+
 // SetSiteID sets "site".
 func (s SyncConflict) SetSiteID(v string) { s.Set("site", v) }
 
 // ResolvedByID returns "resolved_by" (relation id).
 func (s SyncConflict) ResolvedByID() string { return s.GetString("resolved_by") }
+
+// ExpandedResolvedBy returns the expanded "users" record, if "resolved_by" was expanded and is set.
+func (s SyncConflict) ExpandedResolvedBy() (User, bool) {
+	rec := s.ExpandedOne("resolved_by")
+	return User{rec}, rec != nil
+}
 
 // SetResolvedByID sets "resolved_by".
 func (s SyncConflict) SetResolvedByID(v string) { s.Set("resolved_by", v) }

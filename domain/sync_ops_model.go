@@ -36,6 +36,12 @@ func (s SyncOpRecord) SetKey(v string) { s.Set("key", v) }
 // UserID returns "user" (relation id).
 func (s SyncOpRecord) UserID() string { return s.GetString("user") }
 
+// ExpandedUser returns the expanded "users" record, if "user" was expanded and is set.
+func (s SyncOpRecord) ExpandedUser() (User, bool) {
+	rec := s.ExpandedOne("user")
+	return User{rec}, rec != nil
+}
+
 // SetUserID sets "user".
 func (s SyncOpRecord) SetUserID(v string) { s.Set("user", v) }
 

@@ -29,11 +29,23 @@ func AsTaskLinks(records []*core.Record) []TaskLink {
 // FromID returns "from" (relation id).
 func (tr TaskLink) FromID() string { return tr.GetString("from") }
 
+// ExpandedFrom returns the expanded "tasks" record, if "from" was expanded and is set.
+func (tr TaskLink) ExpandedFrom() (Task, bool) {
+	rec := tr.ExpandedOne("from")
+	return Task{rec}, rec != nil
+}
+
 // SetFromID sets "from".
 func (tr TaskLink) SetFromID(v string) { tr.Set("from", v) }
 
 // ToID returns "to" (relation id).
 func (tr TaskLink) ToID() string { return tr.GetString("to") }
+
+// ExpandedTo returns the expanded "tasks" record, if "to" was expanded and is set.
+func (tr TaskLink) ExpandedTo() (Task, bool) {
+	rec := tr.ExpandedOne("to")
+	return Task{rec}, rec != nil
+}
 
 // SetToID sets "to".
 func (tr TaskLink) SetToID(v string) { tr.Set("to", v) }

@@ -29,17 +29,35 @@ func AsTasks(records []*core.Record) []Task {
 // SiteID returns "site" (relation id).
 func (tr Task) SiteID() string { return tr.GetString("site") }
 
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (tr Task) ExpandedSite() (Site, bool) {
+	rec := tr.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
+
 // SetSiteID sets "site".
 func (tr Task) SetSiteID(v string) { tr.Set("site", v) }
 
 // PhaseID returns "phase" (relation id).
 func (tr Task) PhaseID() string { return tr.GetString("phase") }
 
+// ExpandedPhase returns the expanded "phases" record, if "phase" was expanded and is set.
+func (tr Task) ExpandedPhase() (Phase, bool) {
+	rec := tr.ExpandedOne("phase")
+	return Phase{rec}, rec != nil
+}
+
 // SetPhaseID sets "phase".
 func (tr Task) SetPhaseID(v string) { tr.Set("phase", v) }
 
 // WorkTypeID returns "work_type" (relation id).
 func (tr Task) WorkTypeID() string { return tr.GetString("work_type") }
+
+// ExpandedWorkType returns the expanded "work_types" record, if "work_type" was expanded and is set.
+func (tr Task) ExpandedWorkType() (WorkType, bool) {
+	rec := tr.ExpandedOne("work_type")
+	return WorkType{rec}, rec != nil
+}
 
 // SetWorkTypeID sets "work_type".
 func (tr Task) SetWorkTypeID(v string) { tr.Set("work_type", v) }
@@ -83,17 +101,29 @@ func (tr Task) SetStatus(v string) { tr.Set("status", v) }
 // AssigneeIDs returns "assignees" (relation ids, multiple).
 func (tr Task) AssigneeIDs() []string { return tr.GetStringSlice("assignees") }
 
+// ExpandedAssignees returns the expanded "users" records (after an expand of "assignees").
+func (tr Task) ExpandedAssignees() []User { return AsUsers(tr.ExpandedAll("assignees")) }
+
 // SetAssigneeIDs sets "assignees".
 func (tr Task) SetAssigneeIDs(v []string) { tr.Set("assignees", v) }
 
 // VehicleID returns "vehicle" (relation id).
 func (tr Task) VehicleID() string { return tr.GetString("vehicle") }
 
+// ExpandedVehicle returns the expanded "vehicles" record, if "vehicle" was expanded and is set.
+func (tr Task) ExpandedVehicle() (Vehicle, bool) {
+	rec := tr.ExpandedOne("vehicle")
+	return Vehicle{rec}, rec != nil
+}
+
 // SetVehicleID sets "vehicle".
 func (tr Task) SetVehicleID(v string) { tr.Set("vehicle", v) }
 
 // EquipmentIDs returns "equipment" (relation ids, multiple).
 func (tr Task) EquipmentIDs() []string { return tr.GetStringSlice("equipment") }
+
+// ExpandedEquipment returns the expanded "equipment" records (after an expand of "equipment").
+func (tr Task) ExpandedEquipment() []Equipment { return AsEquipmentList(tr.ExpandedAll("equipment")) }
 
 // SetEquipmentIDs sets "equipment".
 func (tr Task) SetEquipmentIDs(v []string) { tr.Set("equipment", v) }
@@ -130,6 +160,12 @@ func (tr Task) SetUrgentReason(v string) { tr.Set("urgent_reason", v) }
 
 // CrewID returns "crew" (relation id).
 func (tr Task) CrewID() string { return tr.GetString("crew") }
+
+// ExpandedCrew returns the expanded "crews" record, if "crew" was expanded and is set.
+func (tr Task) ExpandedCrew() (Crew, bool) {
+	rec := tr.ExpandedOne("crew")
+	return Crew{rec}, rec != nil
+}
 
 // SetCrewID sets "crew".
 func (tr Task) SetCrewID(v string) { tr.Set("crew", v) }

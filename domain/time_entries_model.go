@@ -30,17 +30,35 @@ func AsTimeEntries(records []*core.Record) []TimeEntry {
 // UserID returns "user" (relation id).
 func (tr TimeEntry) UserID() string { return tr.GetString("user") }
 
+// ExpandedUser returns the expanded "users" record, if "user" was expanded and is set.
+func (tr TimeEntry) ExpandedUser() (User, bool) {
+	rec := tr.ExpandedOne("user")
+	return User{rec}, rec != nil
+}
+
 // SetUserID sets "user".
 func (tr TimeEntry) SetUserID(v string) { tr.Set("user", v) }
 
 // SiteID returns "site" (relation id).
 func (tr TimeEntry) SiteID() string { return tr.GetString("site") }
 
+// ExpandedSite returns the expanded "sites" record, if "site" was expanded and is set.
+func (tr TimeEntry) ExpandedSite() (Site, bool) {
+	rec := tr.ExpandedOne("site")
+	return Site{rec}, rec != nil
+}
+
 // SetSiteID sets "site".
 func (tr TimeEntry) SetSiteID(v string) { tr.Set("site", v) }
 
 // TaskID returns "task" (relation id).
 func (tr TimeEntry) TaskID() string { return tr.GetString("task") }
+
+// ExpandedTask returns the expanded "tasks" record, if "task" was expanded and is set.
+func (tr TimeEntry) ExpandedTask() (Task, bool) {
+	rec := tr.ExpandedOne("task")
+	return Task{rec}, rec != nil
+}
 
 // SetTaskID sets "task".
 func (tr TimeEntry) SetTaskID(v string) { tr.Set("task", v) }
@@ -113,6 +131,12 @@ func (tr TimeEntry) SetStatus(v string) { tr.Set("status", v) }
 
 // ApprovedByID returns "approved_by" (relation id).
 func (tr TimeEntry) ApprovedByID() string { return tr.GetString("approved_by") }
+
+// ExpandedApprovedBy returns the expanded "users" record, if "approved_by" was expanded and is set.
+func (tr TimeEntry) ExpandedApprovedBy() (User, bool) {
+	rec := tr.ExpandedOne("approved_by")
+	return User{rec}, rec != nil
+}
 
 // SetApprovedByID sets "approved_by".
 func (tr TimeEntry) SetApprovedByID(v string) { tr.Set("approved_by", v) }

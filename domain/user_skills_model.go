@@ -29,11 +29,23 @@ func AsUserSkills(records []*core.Record) []UserSkill {
 // UserID returns "user" (relation id).
 func (u UserSkill) UserID() string { return u.GetString("user") }
 
+// ExpandedUser returns the expanded "users" record, if "user" was expanded and is set.
+func (u UserSkill) ExpandedUser() (User, bool) {
+	rec := u.ExpandedOne("user")
+	return User{rec}, rec != nil
+}
+
 // SetUserID sets "user".
 func (u UserSkill) SetUserID(v string) { u.Set("user", v) }
 
 // SkillID returns "skill" (relation id).
 func (u UserSkill) SkillID() string { return u.GetString("skill") }
+
+// ExpandedSkill returns the expanded "skills" record, if "skill" was expanded and is set.
+func (u UserSkill) ExpandedSkill() (Skill, bool) {
+	rec := u.ExpandedOne("skill")
+	return Skill{rec}, rec != nil
+}
 
 // SetSkillID sets "skill".
 func (u UserSkill) SetSkillID(v string) { u.Set("skill", v) }

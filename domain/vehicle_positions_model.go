@@ -29,6 +29,12 @@ func AsVehiclePositions(records []*core.Record) []VehiclePosition {
 // VehicleID returns "vehicle" (relation id).
 func (vr VehiclePosition) VehicleID() string { return vr.GetString("vehicle") }
 
+// ExpandedVehicle returns the expanded "vehicles" record, if "vehicle" was expanded and is set.
+func (vr VehiclePosition) ExpandedVehicle() (Vehicle, bool) {
+	rec := vr.ExpandedOne("vehicle")
+	return Vehicle{rec}, rec != nil
+}
+
 // SetVehicleID sets "vehicle".
 func (vr VehiclePosition) SetVehicleID(v string) { vr.Set("vehicle", v) }
 

@@ -54,6 +54,9 @@ func (w WorkType) SetDefaultDays(v float64) { w.Set("default_days", v) }
 // RequiredSkillIDs returns "required_skills" (relation ids, multiple).
 func (w WorkType) RequiredSkillIDs() []string { return w.GetStringSlice("required_skills") }
 
+// ExpandedRequiredSkills returns the expanded "skills" records (after an expand of "required_skills").
+func (w WorkType) ExpandedRequiredSkills() []Skill { return AsSkills(w.ExpandedAll("required_skills")) }
+
 // SetRequiredSkillIDs sets "required_skills".
 func (w WorkType) SetRequiredSkillIDs(v []string) { w.Set("required_skills", v) }
 
@@ -74,6 +77,12 @@ func (w WorkType) SetExcavation(v bool) { w.Set("excavation", v) }
 
 // ChecklistID returns "checklist" (relation id).
 func (w WorkType) ChecklistID() string { return w.GetString("checklist") }
+
+// ExpandedChecklist returns the expanded "checklist_templates" record, if "checklist" was expanded and is set.
+func (w WorkType) ExpandedChecklist() (ChecklistTemplateRecord, bool) {
+	rec := w.ExpandedOne("checklist")
+	return ChecklistTemplateRecord{rec}, rec != nil
+}
 
 // SetChecklistID sets "checklist".
 func (w WorkType) SetChecklistID(v string) { w.Set("checklist", v) }

@@ -46,6 +46,9 @@ func main() {
 	}
 	files := map[string][]byte{}
 	for _, c := range cols {
+		pkg.collections[c.Id] = c.Name
+	}
+	for _, c := range cols {
 		src, err := render(c, pkg)
 		if err != nil {
 			log.Fatalf("%s: %v", c.Name, err)
@@ -132,10 +135,12 @@ type domainPkg struct {
 	funcs     map[string]bool            // top-level funcs
 	methods   map[string]map[string]bool // type → methods
 	constants map[string]string          // collection name → constant
+	// collections maps collection ids to names (relation targets).
+	collections map[string]string
 }
 
 func scanDomain(dir string) (*domainPkg, error) {
-	p := &domainPkg{types: map[string]bool{}, funcs: map[string]bool{}, methods: map[string]map[string]bool{}, constants: map[string]string{}}
+	p := &domainPkg{types: map[string]bool{}, funcs: map[string]bool{}, methods: map[string]map[string]bool{}, constants: map[string]string{}, collections: map[string]string{}}
 	fset := token.NewFileSet()
 	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 	for _, path := range files {
@@ -260,6 +265,9 @@ var recordMethods = func() map[string]bool {
 
 type accessor struct {
 	field, getter, setter, gotype, get, set, doc string
+	// target is the collection of a relation field; multi a multiple one.
+	target string
+	multi  bool
 }
 
 func accessors(c *core.Collection) []accessor {
@@ -281,6 +289,7 @@ func accessors(c *core.Collection) []accessor {
 				a.gotype, a.get, a.doc = "string", "GetString", "select: "+strings.Join(f.Values, ", ")
 			}
 		case *core.RelationField:
+			a.target, a.multi = f.CollectionId, f.IsMultiple()
 			if f.IsMultiple() {
 				a.getter, a.setter = strings.TrimSuffix(g, "s")+"IDs", "Set"+strings.TrimSuffix(g, "s")+"IDs"
 				a.gotype, a.get, a.doc = "[]string", "GetStringSlice", "relation ids, multiple"
@@ -360,15 +369,7 @@ func render(c *core.Collection, p *domainPkg) ([]byte, error) {
 	if _, declared := p.types[tn]; !declared {
 		fmt.Fprintf(&b, "// %s is a typed proxy over a record of the %q collection.\ntype %s struct{ *core.Record }\n\n", tn, c.Name, tn)
 	}
-	plural := tn + "s"
-	if strings.HasSuffix(tn, "s") || strings.HasSuffix(tn, "ch") || strings.HasSuffix(tn, "sh") {
-		plural = tn + "es"
-	} else if strings.HasSuffix(tn, "y") && !strings.HasSuffix(tn, "ay") && !strings.HasSuffix(tn, "ey") {
-		plural = strings.TrimSuffix(tn, "y") + "ies"
-	}
-	if tn == "Equipment" || tn == "Maintenance" || tn == "Availability" || tn == "Company" {
-		plural = tn + "List"
-	}
+	plural := pluralOf(tn)
 	fn := "Find" + tn
 	if p.funcs[fn] {
 		fn += "ByID"
@@ -392,6 +393,21 @@ func render(c *core.Collection, p *domainPkg) ([]byte, error) {
 				fmt.Fprintf(&b, "return %s.%s(%q) }\n\n", recv, a.get, a.field)
 			}
 		}
+		if target, ok := p.collections[a.target]; ok && a.target != "" {
+			tt := typeName(target, p)
+			{
+				name := "Expanded" + camel(a.field)
+				if a.multi {
+					if !have[name] {
+						fmt.Fprintf(&b, "// %s returns the expanded %q records (after an expand of %q).\nfunc (%s %s) %s() []%s { return As%s(%s.ExpandedAll(%q)) }\n\n",
+							name, target, a.field, recv, tn, name, tt, pluralOf(tt), recv, a.field)
+					}
+				} else if !have[name] {
+					fmt.Fprintf(&b, "// %s returns the expanded %q record, if %q was expanded and is set.\nfunc (%s %s) %s() (%s, bool) { rec := %s.ExpandedOne(%q); return %s{rec}, rec != nil }\n\n",
+						name, target, a.field, recv, tn, name, tt, recv, a.field, tt)
+				}
+			}
+		}
 		if a.setter != "" && !have[a.setter] {
 			fmt.Fprintf(&b, "// %s sets %q.\nfunc (%s %s) %s(v %s) { %s.Set(%q, v) }\n\n", a.setter, a.field, recv, tn, a.setter, a.gotype, recv, a.field)
 		}
@@ -401,4 +417,17 @@ func render(c *core.Collection, p *domainPkg) ([]byte, error) {
 		return nil, fmt.Errorf("%w\n%s", err, b.String())
 	}
 	return src, nil
+}
+
+// pluralOf is the plural used in As<Plural>.
+func pluralOf(tn string) string {
+	switch {
+	case tn == "Equipment" || tn == "Maintenance" || tn == "Availability" || tn == "Company":
+		return tn + "List"
+	case strings.HasSuffix(tn, "s") || strings.HasSuffix(tn, "ch") || strings.HasSuffix(tn, "sh"):
+		return tn + "es"
+	case strings.HasSuffix(tn, "y") && !strings.HasSuffix(tn, "ay") && !strings.HasSuffix(tn, "ey"):
+		return strings.TrimSuffix(tn, "y") + "ies"
+	}
+	return tn + "s"
 }
