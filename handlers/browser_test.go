@@ -17,8 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/dbx"
@@ -77,8 +79,25 @@ func (b *browserEnv) demoCrew(t *testing.T) (*core.Record, string) {
 // service workers never leak from one test to another.
 func (b *browserEnv) tab(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
+	return b.openTab(t, chromedp.WithNewBrowserContext())
+}
+
+// installableTab is a tab in the shared Chromium's default (persistent)
+// browser context, for the checks Chromium refuses in incognito-like
+// contexts (PWA installability); its cookies are cleared first.
+func (b *browserEnv) installableTab(t *testing.T) (context.Context, func() []string) {
+	t.Helper()
+	ctx, problems := b.openTab(t)
+	if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+		t.Fatalf("clear cookies: %v", err)
+	}
+	return ctx, problems
+}
+
+func (b *browserEnv) openTab(t *testing.T, opts ...chromedp.ContextOption) (context.Context, func() []string) {
+	t.Helper()
 	bctx := sharedChromium(t)
-	ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
+	ctx, cancel := chromedp.NewContext(bctx, opts...)
 	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelT(); cancel() })
 	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 1280, Height: 900, DeviceScaleFactor: 1}); err != nil {
