@@ -35,8 +35,8 @@ func (h *Handlers) checklistList(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	uses := map[string][]string{}
-	for _, w := range wts {
-		uses[w.GetString("checklist")] = append(uses[w.GetString("checklist")], w.GetString("name"))
+	for _, w := range domain.AsWorkTypes(wts) {
+		uses[w.ChecklistID()] = append(uses[w.ChecklistID()], w.Name())
 	}
 	vm := planning.ChecklistsVM{Page: h.planningPage(e, "checklists", i18n.T(ctx, "nav.checklists"), layouts.Crumb{Label: i18n.T(ctx, "nav.checklists")})}
 	for _, r := range tpls {
@@ -53,16 +53,19 @@ func (h *Handlers) checklistList(e *core.RequestEvent) error {
 // checklistEdit is GET /checklists/new and GET /checklists/{id}.
 func (h *Handlers) checklistEdit(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
-	vm := h.builderVM(e, id)
+	vm, err := h.builderVM(e, id)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	if id == "" {
 		vm.Items = []planning.BuilderItemVM{{ID: domain.NewChecklistItemID(), Type: domain.ItemCheck, Required: true}}
 		return h.renderBuilder(e, vm, nil, http.StatusOK)
 	}
-	r, err := e.App.FindRecordById(domain.CollectionChecklistTemplates, id)
+	r, err := domain.FindChecklistTemplateRecord(e.App, id)
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.notFoundOrFail(e, err)
 	}
-	t, _ := domain.TemplateOf(r)
+	t, _ := domain.TemplateOf(r.Record)
 	vm.Name, vm.Code = t.Name, t.Code
 	for _, it := range t.Items {
 		vm.Items = append(vm.Items, planning.BuilderItemVM{ID: it.ID, Label: it.Label, Type: it.Type, Unit: it.Unit,
@@ -77,11 +80,14 @@ func (h *Handlers) checklistEdit(e *core.RequestEvent) error {
 func (h *Handlers) checklistSave(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
 	if id != "" {
-		if _, err := e.App.FindRecordById(domain.CollectionChecklistTemplates, id); err != nil {
-			return h.errorPage(e, http.StatusNotFound)
+		if _, err := domain.FindChecklistTemplateRecord(e.App, id); err != nil {
+			return h.notFoundOrFail(e, err)
 		}
 	}
-	vm := h.builderVM(e, id)
+	vm, err := h.builderVM(e, id)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	items, parseErrs := readBuilderForm(e, &vm)
 	action, arg, _ := strings.Cut(e.Request.PostForm.Get("action"), ":")
 	n, _ := strconv.Atoi(arg)
@@ -172,7 +178,7 @@ func readBuilderForm(e *core.RequestEvent, vm *planning.ChecklistEditVM) ([]doma
 }
 
 // builderVM is the builder page without the template's content.
-func (h *Handlers) builderVM(e *core.RequestEvent, id string) planning.ChecklistEditVM {
+func (h *Handlers) builderVM(e *core.RequestEvent, id string) (planning.ChecklistEditVM, error) {
 	ctx := e.Request.Context()
 	title, action := i18n.T(ctx, "cl.new"), "/checklists/new"
 	if id != "" {
@@ -186,21 +192,26 @@ func (h *Handlers) builderVM(e *core.RequestEvent, id string) planning.Checklist
 	for _, t := range domain.ChecklistItemTypes() {
 		vm.Types = append(vm.Types, components.Option{Value: t, Label: i18n.T(ctx, "cl.type."+t)})
 	}
-	wts, _ := domain.FindWorkTypes(e.App)
-	names := map[string]string{}
-	if tpls, err := domain.FindChecklistTemplates(e.App); err == nil {
-		for _, t := range tpls {
-			names[t.Id] = t.GetString("name")
-		}
+	wts, err := domain.FindWorkTypes(e.App)
+	if err != nil {
+		return vm, err
 	}
-	for _, w := range wts {
-		wv := planning.WorkTypeVM{ID: w.Id, Label: w.GetString("name"), Checked: id != "" && w.GetString("checklist") == id}
-		if c := w.GetString("checklist"); c != "" && c != id {
+	tpls, err := domain.FindChecklistTemplates(e.App)
+	if err != nil {
+		return vm, err
+	}
+	names := map[string]string{}
+	for _, t := range domain.AsChecklistTemplateRecords(tpls) {
+		names[t.Id] = t.Name()
+	}
+	for _, w := range domain.AsWorkTypes(wts) {
+		wv := planning.WorkTypeVM{ID: w.Id, Label: w.Name(), Checked: id != "" && w.ChecklistID() == id}
+		if c := w.ChecklistID(); c != "" && c != id {
 			wv.Other = names[c]
 		}
 		vm.WorkTypes = append(vm.WorkTypes, wv)
 	}
-	return vm
+	return vm, nil
 }
 
 func (h *Handlers) renderBuilder(e *core.RequestEvent, vm planning.ChecklistEditVM, errs map[string]string, status int) error {

@@ -13,7 +13,7 @@ import (
 // caller (token or session cookie) must be an active user; each operation
 // runs with their permissions (domain.ApplySync). Answers JSON.
 func (h *Handlers) syncApply(e *core.RequestEvent) error {
-	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers || !e.Auth.GetBool("active") {
+	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers || !(domain.User{Record: e.Auth}).Active() {
 		return syncProblem(e, http.StatusUnauthorized, "Connexion requise / sign-in required")
 	}
 	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, domain.SyncMaxBytes+1)
