@@ -70,10 +70,3 @@ func FindCrewSites(app core.App, u *core.Record) ([]Site, error) {
 // operation was about (the generated getter would hide
 // core.Record.Collection).
 func (s SyncConflict) TargetCollection() string { return s.GetString("collection") }
-
-// ExpandedUser returns the conflict's user when "user" was expanded
-// (FindOpenConflicts does), false otherwise.
-func (s SyncConflict) ExpandedUser() (User, bool) {
-	u := s.ExpandedOne("user")
-	return User{u}, u != nil
-}

@@ -92,7 +92,7 @@ func TestCrewQuerySitesAndPeople(t *testing.T) {
 	if got, want := codes(pm), []string{"CH-0", "CH-1", "CH-3"}; !slices.Equal(got, want) {
 		t.Errorf("office sites = %v, want %v (all open, by code)", got, want)
 	}
-	people, err := domain.FindActiveUsersByName(app)
+	people, err := domain.FindActiveUsers(app)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,17 +20,3 @@ func ExpandPhotos(app core.App, photos []Photo) error {
 	}
 	return errors.Join(errs...)
 }
-
-// ExpandedSite returns the photo's site when "site" was expanded
-// (ExpandPhotos), false otherwise.
-func (p Photo) ExpandedSite() (Site, bool) {
-	s := p.ExpandedOne("site")
-	return Site{s}, s != nil
-}
-
-// ExpandedBy returns the photo's author when "by" was expanded
-// (ExpandPhotos), false otherwise.
-func (p Photo) ExpandedBy() (User, bool) {
-	u := p.ExpandedOne("by")
-	return User{u}, u != nil
-}

@@ -46,7 +46,7 @@ func (h *Handlers) renderApprovals(e *core.RequestEvent, form crew.FormVM, statu
 		}
 		vm.Conflicts = append(vm.Conflicts, cv)
 	}
-	people, err := domain.FindActiveUsersByName(e.App)
+	people, err := domain.FindActiveUsers(e.App)
 	if err != nil {
 		return h.fail(e, err)
 	}
