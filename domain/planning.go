@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -93,6 +95,10 @@ func LoadSitePlan(app core.App, siteID string, now time.Time) (*SitePlan, error)
 	return loadSitePlan(app, siteID, now, planOverrides{})
 }
 
+// planCounters counts the schedules computed per site (site id →
+// *atomic.Int64); only tests register a site (see export_test.go).
+var planCounters sync.Map
+
 func loadSitePlan(app core.App, siteID string, now time.Time, o planOverrides) (*SitePlan, error) {
 	site, err := app.FindRecordById(CollectionSites, siteID)
 	if err != nil {
@@ -146,6 +152,9 @@ func loadSitePlan(app core.App, siteID string, now time.Time, o planOverrides) (
 	if in.Start.IsZero() {
 		y, m, d := now.In(loc).Date()
 		in.Start = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	if n, ok := planCounters.Load(siteID); ok {
+		n.(*atomic.Int64).Add(1)
 	}
 	if p.Schedule, err = ComputeSchedule(cal, in); err != nil {
 		return nil, err
