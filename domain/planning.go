@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -95,9 +94,10 @@ func LoadSitePlan(app core.App, siteID string, now time.Time) (*SitePlan, error)
 	return loadSitePlan(app, siteID, now, planOverrides{})
 }
 
-// planCounters counts the schedules computed per site (site id →
-// *atomic.Int64); only tests register a site (see export_test.go).
-var planCounters sync.Map
+// planCounterKey is the app store key of an *atomic.Int64 that counts
+// the schedules computed (one per site plan loaded); only tests set it
+// (see export_test.go).
+const planCounterKey = "fieldopsPlanCounter"
 
 func loadSitePlan(app core.App, siteID string, now time.Time, o planOverrides) (*SitePlan, error) {
 	site, err := app.FindRecordById(CollectionSites, siteID)
@@ -153,8 +153,8 @@ func loadSitePlan(app core.App, siteID string, now time.Time, o planOverrides) (
 		y, m, d := now.In(loc).Date()
 		in.Start = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
-	if n, ok := planCounters.Load(siteID); ok {
-		n.(*atomic.Int64).Add(1)
+	if n, ok := app.Store().Get(planCounterKey).(*atomic.Int64); ok {
+		n.Add(1)
 	}
 	if p.Schedule, err = ComputeSchedule(cal, in); err != nil {
 		return nil, err

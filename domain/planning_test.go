@@ -251,7 +251,7 @@ func TestMoveTaskComputesScheduleOnce(t *testing.T) {
 		}, "2026-03-19…2026-03-20"},
 	}
 	for _, s := range scenarios {
-		n := domain.CountSitePlans(t, p.site)
+		n := domain.CountSitePlans(t, p.App())
 		plan, err := s.run()
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
