@@ -28,6 +28,7 @@ type AssignResult struct {
 	Task      *core.Record
 	Conflicts []Conflict
 	Override  *core.Record
+	Move      *TaskMove // the move to a new first day, if any
 }
 
 // ConflictError carries the conflicts that refused an assignment.
@@ -158,10 +159,13 @@ func assignTx(tx core.App, actor *core.Record, in AssignInput, now time.Time) (*
 			return nil, FieldError("override_reason", "Motif trop court : %d caractères au moins / reason too short: at least %d characters", MinOverrideReasonLength, MinOverrideReasonLength)
 		}
 	}
+	var move *TaskMove
 	if !in.Day.IsZero() && !in.Day.Equal(slot.Start) {
-		if _, err := MoveTask(tx, actor, site.Id, task.Id, TaskDatesInput{Start: in.Day}, now); err != nil {
+		if move, err = MoveTask(tx, actor, site.Id, task.Id, TaskDatesInput{Start: in.Day}, now); err != nil {
 			return nil, err
 		}
+		// NB: a fresh copy: the moved record's original still has the old
+		// dates, and its save would be taken for another move
 		if task, err = tx.FindRecordById(CollectionTasks, task.Id); err != nil {
 			return nil, err
 		}
@@ -191,7 +195,7 @@ func assignTx(tx core.App, actor *core.Record, in AssignInput, now time.Time) (*
 	if err := tx.Save(task); err != nil {
 		return nil, err
 	}
-	res := &AssignResult{Task: task, Conflicts: conflicts}
+	res := &AssignResult{Task: task, Conflicts: conflicts, Move: move}
 	if len(blocking) > 0 {
 		if res.Override, err = newChild(tx, CollectionAssignmentOverrides, map[string]any{"task": task.Id, "user": in.User, "crew": in.Crew,
 			"conflicts": blocking, "reason": reason, "by": actor.Id, "at": now.UTC()}, actor); err != nil {

@@ -52,66 +52,82 @@ type TaskDatesInput struct {
 	End   time.Time // new planned end (inclusive); zero keeps the duration
 }
 
-// MoveTask validates and saves new dates of a task, then returns the
-// site's recomputed plan (successors moved by auto-scheduling).
+// TaskMove is what MoveTask computed and saved.
+type TaskMove struct {
+	Task        *core.Record   // the moved task, as saved
+	Rescheduled []*core.Record // its successors moved by auto-scheduling, as saved
+	Plan        *SitePlan      // the site's schedule after the move
+}
+
+// MoveTask validates and saves new dates of a task and moves its
+// successors (auto-scheduling), in one transaction, computing the site's
+// schedule once; it returns the moved task, the successors and the plan.
 // Business rules: only who may plan the site (CanEditSiteDay) moves its
-// tasks; start and end fall on working days of the tenant's calendar;
-// a task never starts before its predecessors allow, pinned or not.
-func MoveTask(app core.App, actor *core.Record, siteID, taskID string, in TaskDatesInput, now time.Time) (*SitePlan, error) {
-	if _, err := planSite(app, actor, siteID); err != nil {
+// tasks; the dates follow NormalizeTaskDates for a strict move (start
+// and end on working days of the tenant's calendar, a move keeps the
+// duration); a task never starts before its predecessors allow, pinned
+// or not.
+func MoveTask(app core.App, actor *core.Record, siteID, taskID string, in TaskDatesInput, now time.Time) (*TaskMove, error) {
+	var mv *TaskMove
+	err := app.RunInTransaction(func(tx core.App) error {
+		var err error
+		mv, err = moveTask(tx, actor, siteID, taskID, in, now)
+		return err
+	})
+	return mv, err
+}
+
+func moveTask(tx core.App, actor *core.Record, siteID, taskID string, in TaskDatesInput, now time.Time) (*TaskMove, error) {
+	if _, err := planSite(tx, actor, siteID); err != nil {
 		return nil, err
 	}
-	task, err := siteTask(app, siteID, taskID)
+	task, err := siteTask(tx, siteID, taskID)
 	if err != nil {
 		return nil, err
 	}
-	cal, _, err := TenantCalendar(app)
+	cal, loc, err := TenantCalendar(tx)
 	if err != nil {
 		return nil, err
 	}
-	if in.Start.IsZero() {
-		return nil, FieldError("start", "Indiquez la date de début / give the start date")
-	}
-	if err := workingDayError(cal, "start", in.Start); err != nil {
+	stored := taskDatesOf(task, loc)
+	dates, err := NormalizeTaskDates(cal, TaskDatesChange{TaskDates: TaskDates{Start: in.Start, End: in.End, Duration: stored.Duration},
+		EndSet: !in.End.IsZero(), Stored: stored, Strict: true})
+	if err != nil {
 		return nil, err
 	}
-	dur := int(task.GetFloat("duration_days") + 0.5)
-	if !in.End.IsZero() {
-		if in.End.Before(in.Start) {
-			return nil, FieldError("end", "La fin doit suivre le début / the end must not be before the start")
-		}
-		if err := workingDayError(cal, "end", in.End); err != nil {
-			return nil, err
-		}
-		dur = cal.WorkingDaysBetween(in.Start, in.End)
-	}
-	if dur < 1 {
-		dur = 1
-	}
-	// dependencies: pin a copy at the new date; a conflict means a
-	// predecessor forbids it.
+	// dependencies: schedule a copy at the new dates, not pinned; a later
+	// early start means a predecessor forbids the move. Otherwise this is
+	// the schedule of the task as saved (pinned or not, it starts on its
+	// date).
 	probe := task.Clone()
-	probe.Load(map[string]any{"planned_start": dateOnly(in.Start), "duration_days": dur, "pinned": true})
-	plan, err := loadSitePlan(app, siteID, now, planOverrides{task: probe})
+	setTaskDates(probe, dates)
+	probe.Set("pinned", false)
+	plan, err := loadSitePlan(tx, siteID, now, planOverrides{task: probe})
 	if err != nil {
 		return nil, err
 	}
-	if st, _ := plan.Schedule.Task(taskID); st.Conflict {
-		probe.Set("pinned", false)
-		if plan, err = loadSitePlan(app, siteID, now, planOverrides{task: probe}); err != nil {
-			return nil, err
-		}
-		st, _ = plan.Schedule.Task(taskID)
+	if st, _ := plan.Schedule.Task(taskID); st.EarlyStart.After(dates.Start) {
 		date := st.EarlyStart.Format("02/01/2006")
 		title := task.GetString("title")
 		return nil, FieldError("start", "« %s » ne peut pas commencer avant le %s à cause de ses dépendances / %q cannot start before %s because of its dependencies", title, date, title, date)
 	}
-	task.Load(map[string]any{"planned_start": dateOnly(in.Start), "duration_days": dur, "planned_end": dateOnly(cal.AddWorkingDays(in.Start, dur-1))})
+	setTaskDates(task, dates)
+	plan.Tasks[taskID] = task
+	if i, ok := plan.Schedule.index[taskID]; ok {
+		plan.Schedule.Tasks[i].Pinned = task.GetBool("pinned")
+	}
+	changed := planningChanged(task)
 	setActor(task, actor)
-	if err := app.Save(task); err != nil {
+	if err := saveScheduled(tx, task); err != nil {
 		return nil, err
 	}
-	return LoadSitePlan(app, siteID, now)
+	mv := &TaskMove{Task: task, Plan: plan}
+	if changed { // as the save hook: an unchanged task moves nothing
+		if mv.Rescheduled, err = reschedule(tx, plan, ActorOf(task), taskID, plan.Successors(taskID)); err != nil {
+			return nil, err
+		}
+	}
+	return mv, nil
 }
 
 // TaskInput is the quick "add a task" form of the Gantt.
