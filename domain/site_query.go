@@ -21,8 +21,8 @@ func FindSiteFor(app core.App, user *core.Record, id string) (Site, error) {
 }
 
 // ExpandSiteRelations loads the client, project manager, site lead and
-// team of a site, read afterwards through Client, ProjectManager,
-// SiteLead and Team.
+// team of a site, read afterwards through ExpandedClient,
+// ExpandedProjectManager, ExpandedSiteLead and ExpandedTeam.
 func ExpandSiteRelations(app core.App, s Site) error {
 	for _, err := range app.ExpandRecord(s.Record, []string{"client", "project_manager", "site_lead", "team"}, nil) {
 		return err

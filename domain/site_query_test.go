@@ -62,22 +62,22 @@ func TestSiteRelationsAndSectorFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := site.Client(); ok {
+	if _, ok := site.ExpandedClient(); ok {
 		t.Error("client read before it was expanded")
 	}
 	if err := domain.ExpandSiteRelations(app, site); err != nil {
 		t.Fatal(err)
 	}
-	if c, ok := site.Client(); !ok || c.Name() != "Ville de Nantes" {
+	if c, ok := site.ExpandedClient(); !ok || c.Name() != "Ville de Nantes" {
 		t.Errorf("client = %v %q, want Ville de Nantes", ok, c.Name())
 	}
-	if u, ok := site.ProjectManager(); !ok || u.Id != pm.Id {
+	if u, ok := site.ExpandedProjectManager(); !ok || u.Id != pm.Id {
 		t.Errorf("project manager = %v, want %s", ok, pm.Id)
 	}
-	if u, ok := site.SiteLead(); !ok || u.Id != lead.Id {
+	if u, ok := site.ExpandedSiteLead(); !ok || u.Id != lead.Id {
 		t.Errorf("site lead = %v, want %s", ok, lead.Id)
 	}
-	if team := site.Team(); len(team) != 1 || team[0].Id != crew.Id {
+	if team := site.ExpandedTeam(); len(team) != 1 || team[0].Id != crew.Id {
 		t.Errorf("team = %d members, want the crew member", len(team))
 	}
 	if got := site.SectorFieldValues()["voltage"]; got != "HTA" {

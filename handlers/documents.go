@@ -80,10 +80,10 @@ func (h *Handlers) documentUpload(e *core.RequestEvent) error {
 func (h *Handlers) documentFile(e *core.RequestEvent) error {
 	d, err := domain.FindDocument(e.App, e.Request.PathValue("id"))
 	if err != nil {
-		return h.notFoundOr(e, err)
+		return h.notFoundOrFail(e, err)
 	}
 	if _, err := domain.FindSiteFor(e.App, e.Auth, d.SiteID()); err != nil {
-		return h.notFoundOr(e, err)
+		return h.notFoundOrFail(e, err)
 	}
 	fsys, err := e.App.NewFilesystem()
 	if err != nil {
@@ -108,9 +108,9 @@ func (h *Handlers) documentFile(e *core.RequestEvent) error {
 	return fsys.Serve(e.Response, e.Request, key, name)
 }
 
-// notFoundOr answers the 404 page for a missing (or hidden) record and
+// notFoundOrFail answers the 404 page for a missing (or hidden) record and
 // fails with any other error.
-func (h *Handlers) notFoundOr(e *core.RequestEvent, err error) error {
+func (h *Handlers) notFoundOrFail(e *core.RequestEvent, err error) error {
 	if domain.ErrorCode(err) == domain.ENotFound {
 		return h.errorPage(e, http.StatusNotFound)
 	}

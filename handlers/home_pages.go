@@ -56,11 +56,11 @@ func taskVMs(e *core.RequestEvent, recs []domain.Task) []home.TaskVM {
 	for _, t := range recs {
 		vm := home.TaskVM{Title: t.Title(), Status: t.Status(),
 			Period: i18n.FormatDate(ctx, t.PlannedStart()) + " → " + i18n.FormatDate(ctx, t.PlannedEnd())}
-		if s, ok := t.Site(); ok {
+		if s, ok := t.ExpandedSite(); ok {
 			vm.Site = s.Code() + " " + s.Name()
 		}
 		var names []string
-		for _, u := range t.Assignees() {
+		for _, u := range t.ExpandedAssignees() {
 			names = append(names, u.Name())
 		}
 		vm.Assigned = strings.Join(names, ", ")
@@ -137,7 +137,7 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 	people, vehicles := map[string]int{}, map[string]int{}
 	for i, t := range recs {
 		tv := taskVMs(e, recs[i:i+1])[0]
-		assignees := t.Assignees()
+		assignees := t.ExpandedAssignees()
 		if len(assignees) == 0 {
 			vm.Unassigned = append(vm.Unassigned, tv)
 		}
@@ -150,7 +150,7 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 			}
 			vm.People[k].Tasks = append(vm.People[k].Tasks, tv)
 		}
-		if v, ok := t.Vehicle(); ok {
+		if v, ok := t.ExpandedVehicle(); ok {
 			k, ok := vehicles[v.Id]
 			if !ok {
 				k = len(vm.Vehicles)

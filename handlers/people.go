@@ -80,7 +80,7 @@ func (h *Handlers) renderPerson(e *core.RequestEvent, status int, errs, form map
 	ctx := e.Request.Context()
 	u, err := domain.FindPerson(e.App, e.Request.PathValue("id"))
 	if err != nil {
-		return h.notFoundOr(e, err)
+		return h.notFoundOrFail(e, err)
 	}
 	row, skillIDs, err := h.personRow(e, u)
 	if err != nil {
@@ -197,7 +197,7 @@ func (h *Handlers) personAddAbsence(e *core.RequestEvent, id string) error {
 func (h *Handlers) clearanceDocument(e *core.RequestEvent) error {
 	c, err := domain.FindUserClearance(e.App, e.Request.PathValue("id"), e.Request.PathValue("cid"))
 	if err != nil {
-		return h.notFoundOr(e, err)
+		return h.notFoundOrFail(e, err)
 	}
 	if c.Document() == "" {
 		return h.errorPage(e, http.StatusNotFound)

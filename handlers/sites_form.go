@@ -144,7 +144,10 @@ func (h *Handlers) sitesNew(e *core.RequestEvent) error {
 	if !domain.CanCreateSite(e.Auth) {
 		return h.errorPage(e, http.StatusForbidden)
 	}
-	c, _ := domain.FindCompany(e.App)
+	c, err := domain.FindCompany(e.App)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	vm := sites.FormVM{Shell: h.siteFormShell(e, i18n.T(e.Request.Context(), "sites.new")), Sector: c.Sector(), Status: domain.SitePlanned, Geofence: "150"}
 	if authUser(e).Role() == domain.RoleProjectManager {
 		vm.PM = e.Auth.Id

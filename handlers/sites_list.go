@@ -104,8 +104,8 @@ func (h *Handlers) sitesList(e *core.RequestEvent) error {
 			continue
 		}
 		vm.Rows = append(vm.Rows, sites.RowVM{
-			ID: s.Id, Code: s.Code(), Name: s.Name(), Client: nameOr(s.Client()),
-			Sector: s.Sector(), Status: s.Status(), PM: nameOr(s.ProjectManager()),
+			ID: s.Id, Code: s.Code(), Name: s.Name(), Client: nameOr(s.ExpandedClient()),
+			Sector: s.Sector(), Status: s.Status(), PM: nameOr(s.ExpandedProjectManager()),
 			Period: period(ctx, s.Start(), s.End()), Budget: i18n.FormatEUR(ctx, s.Budget()),
 		})
 	}

@@ -78,7 +78,7 @@ func (h *Handlers) phaseUpdate(e *core.RequestEvent) error {
 		return err
 	}
 	if _, err := domain.FindSitePhase(e.App, s.Id, e.Request.PathValue("pid")); err != nil {
-		return h.notFoundOr(e, err)
+		return h.notFoundOrFail(e, err)
 	}
 	errs := map[string]string{}
 	in := parsePhase(e, errs)
@@ -98,7 +98,7 @@ func (h *Handlers) phaseMove(delta int) func(e *core.RequestEvent) error {
 			return err
 		}
 		if _, err := domain.FindSitePhase(e.App, s.Id, e.Request.PathValue("pid")); err != nil {
-			return h.notFoundOr(e, err)
+			return h.notFoundOrFail(e, err)
 		}
 		if err := domain.MovePhase(e.App, e.Auth, e.Request.PathValue("pid"), delta); err != nil {
 			return h.fail(e, err)
@@ -130,7 +130,7 @@ func (h *Handlers) milestoneReach(e *core.RequestEvent) error {
 		return err
 	}
 	if _, err := domain.FindSiteMilestone(e.App, s.Id, e.Request.PathValue("mid")); err != nil {
-		return h.notFoundOr(e, err)
+		return h.notFoundOrFail(e, err)
 	}
 	if _, err := domain.ReachMilestone(e.App, e.Auth, e.Request.PathValue("mid"), e.Request.FormValue("reached") == "1", h.deps.Clock()); err != nil {
 		return h.fail(e, err)

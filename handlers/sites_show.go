@@ -91,9 +91,9 @@ func (h *Handlers) newSitePageVM(e *core.RequestEvent, s domain.Site, tab string
 
 func siteOverview(e *core.RequestEvent, s domain.Site, phases []*core.Record) sites.OverviewVM {
 	ctx := e.Request.Context()
-	o := sites.OverviewVM{Client: nameOr(s.Client()), Address: s.Address(), Period: period(ctx, s.Start(), s.End()),
+	o := sites.OverviewVM{Client: nameOr(s.ExpandedClient()), Address: s.Address(), Period: period(ctx, s.Start(), s.End()),
 		Budget: i18n.FormatEUR(ctx, s.Budget()), Contract: i18n.FormatEUR(ctx, s.ContractAmount()),
-		PM: nameOr(s.ProjectManager()), Lead: nameOr(s.SiteLead()), Notes: s.Notes(),
+		PM: nameOr(s.ExpandedProjectManager()), Lead: nameOr(s.ExpandedSiteLead()), Notes: s.Notes(),
 		Progress: i18n.FormatNumber(ctx, domain.SiteProgress(phases), 0) + " %", Coords: "—"}
 	if s.Lat() != 0 || s.Lng() != 0 {
 		o.Coords = fmt.Sprintf("%.5f, %.5f (%s %d m)", s.Lat(), s.Lng(), i18n.T(ctx, "sites.geofence"), s.GeofenceM())
@@ -136,11 +136,11 @@ func fillTeamTab(e *core.RequestEvent, vm *sites.PageVM, s domain.Site) {
 		seen[u.Id] = true
 		vm.Team = append(vm.Team, sites.PersonVM{Name: u.Name(), Role: i18n.T(ctx, "role."+u.Role()), Phone: u.Phone(), Why: why})
 	}
-	pm, ok := s.ProjectManager()
+	pm, ok := s.ExpandedProjectManager()
 	add(pm, ok, i18n.T(ctx, "role.project_manager"))
-	lead, ok := s.SiteLead()
+	lead, ok := s.ExpandedSiteLead()
 	add(lead, ok, i18n.T(ctx, "role.site_lead"))
-	for _, u := range s.Team() {
+	for _, u := range s.ExpandedTeam() {
 		add(u, true, i18n.T(ctx, "sites.team_member"))
 	}
 }
@@ -183,13 +183,13 @@ func fillResourcesTab(e *core.RequestEvent, vm *sites.PageVM, s domain.Site) err
 	for _, b := range domain.AsReservations(bookings) {
 		p := domain.ReservationPeriod(b.Record)
 		asset := "—"
-		if v, ok := b.Vehicle(); ok {
+		if v, ok := b.ExpandedVehicle(); ok {
 			asset = v.Label() + " (" + v.Plate() + ")"
-		} else if eq, ok := b.Equipment(); ok {
+		} else if eq, ok := b.ExpandedEquipment(); ok {
 			asset = eq.Name()
 		}
 		vm.Res.Bookings = append(vm.Res.Bookings, sites.BookingVM{Asset: asset,
-			Period: i18n.FormatDateTime(ctx, p.From) + " → " + i18n.FormatDateTime(ctx, p.To), Who: nameOr(b.User())})
+			Period: i18n.FormatDateTime(ctx, p.From) + " → " + i18n.FormatDateTime(ctx, p.To), Who: nameOr(b.ExpandedUser())})
 	}
 	cons, err := domain.ConsumptionBySite(e.App)
 	if err != nil {
@@ -218,7 +218,7 @@ func fillIncidentsTab(e *core.RequestEvent, vm *sites.PageVM, s domain.Site) err
 		}
 		vm.Incidents = append(vm.Incidents, sites.IncidentVM{Kind: r.Kind(), Severity: r.Severity(),
 			Status: r.Status(), Description: r.Description(),
-			Reported: i18n.FormatDateTime(ctx, r.Created()), By: nameOr(r.ReportedBy()), Impact: impact})
+			Reported: i18n.FormatDateTime(ctx, r.Created()), By: nameOr(r.ExpandedReportedBy()), Impact: impact})
 	}
 	return nil
 }
