@@ -30,14 +30,18 @@ func (h *Handlers) pageVM(e *core.RequestEvent, title string) layouts.PageVM {
 	return p
 }
 
+// authUser is the signed-in user of the request (a nil record when
+// anonymous).
+func authUser(e *core.RequestEvent) domain.User { return domain.User{Record: e.Auth} }
+
 // shell builds the office/crew shell model for the signed-in user with
 // the navigation their role and admin flag allow.
 func (h *Handlers) shell(e *core.RequestEvent, active, title string, crumbs ...layouts.Crumb) layouts.ShellVM {
-	u := e.Auth
+	u := authUser(e)
 	vm := layouts.ShellVM{Page: h.pageVM(e, title), Breadcrumb: crumbs}
 	vm.Company = vm.Page.Brand
-	if u != nil {
-		vm.User = layouts.UserVM{Name: u.GetString("name"), Email: u.Email(), Role: u.GetString("role"), TenantAdmin: u.GetBool("tenant_admin")}
+	if u.Record != nil {
+		vm.User = layouts.UserVM{Name: u.Name(), Email: u.Email(), Role: u.Role(), TenantAdmin: u.TenantAdmin()}
 		for _, n := range domain.Navigation(vm.User.Role, vm.User.TenantAdmin) {
 			vm.Nav = append(vm.Nav, layouts.NavItem{Key: n.Key, Href: n.Href, Icon: n.Icon, Active: n.Key == active})
 		}
@@ -66,7 +70,7 @@ func (h *Handlers) langSet(e *core.RequestEvent) error {
 		return h.errorPage(e, http.StatusNotFound)
 	}
 	http.SetCookie(e.Response, &http.Cookie{Name: "fieldops_lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.deps.Secure})
-	if e.Auth != nil && e.Auth.Collection().Name == domain.CollectionUsers && e.Auth.GetString("locale") != lang {
+	if e.Auth != nil && e.Auth.Collection().Name == domain.CollectionUsers && authUser(e).Locale() != lang {
 		if err := domain.SetUserLocale(e.App, e.Auth, lang); err != nil {
 			return h.fail(e, err)
 		}
