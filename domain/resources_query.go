@@ -25,16 +25,6 @@ func FindStockSites(app core.App) ([]Site, error) {
 	return AsSites(recs), err
 }
 
-// FindActiveUsers returns the active users, by name.
-func FindActiveUsers(app core.App) ([]User, error) {
-	recs, err := app.FindRecordsByFilter(CollectionUsers, "active = true", "name", maxOptions, 0)
-	out := make([]User, len(recs))
-	for i, r := range recs {
-		out[i] = User{r}
-	}
-	return out, err
-}
-
 // FindVans returns every vehicle (a van is a stock location), by plate.
 func FindVans(app core.App) ([]Vehicle, error) {
 	recs, err := app.FindRecordsByFilter(CollectionVehicles, "", "plate", maxOptions, 0)

@@ -108,15 +108,6 @@ func (h *Handlers) documentFile(e *core.RequestEvent) error {
 	return fsys.Serve(e.Response, e.Request, key, name)
 }
 
-// notFoundOrFail answers the 404 page for a missing (or hidden) record and
-// fails with any other error.
-func (h *Handlers) notFoundOrFail(e *core.RequestEvent, err error) error {
-	if domain.ErrorCode(err) == domain.ENotFound {
-		return h.errorPage(e, http.StatusNotFound)
-	}
-	return h.fail(e, err)
-}
-
 func fileExt(name string) string {
 	if i := strings.LastIndex(name, "."); i >= 0 {
 		return name[i+1:]
