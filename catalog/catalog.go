@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -116,6 +117,12 @@ func (c *Catalogue) Keys() []string {
 	return out
 }
 
+// Has reports whether key is defined (in every locale: Load checks it).
+func (c *Catalogue) Has(key string) bool {
+	_, ok := c.Lookup(FR, key)
+	return ok
+}
+
 // Lookup returns the raw text of key in lang, if defined.
 func (c *Catalogue) Lookup(lang, key string) (string, bool) {
 	if c == nil {
@@ -126,32 +133,44 @@ func (c *Catalogue) Lookup(lang, key string) (string, bool) {
 }
 
 // Render returns key in lang with its arguments formatted by fmt.Sprintf.
-// Arguments that are themselves a Text are rendered in the same locale
-// first. An unknown key, or any key of a nil catalogue, is returned
-// itself (visible in tests, never blank).
+// Arguments that are themselves a Text or a List are rendered in the same
+// locale first; arguments a translation does not use are dropped. An unknown key,
+// or any key of a nil catalogue, is returned itself (visible in tests,
+// never blank).
 //
-// NB: a legacy bilingual literal ("texte / text", not a key) still renders
-// its part for lang, as the views did before; TestKeysUsedInCodeExist
-// refuses such literals in Go code.
+// NB: a bilingual text ("texte / text", not a key: see Stored) renders its
+// part for lang, as the views did before; TestKeysUsedInCodeExist refuses
+// such literals in Go code.
 func (c *Catalogue) Render(lang, key string, args ...any) string {
 	if !Supported(lang) {
 		lang = FR
 	}
 	copied := false
 	for i, a := range args {
-		if t, ok := a.(Text); ok {
-			if !copied {
-				args, copied = append([]any(nil), args...), true
+		var s string
+		switch t := a.(type) {
+		case Text:
+			s = c.Render(lang, t.Key, t.Args...)
+		case List:
+			parts := make([]string, len(t))
+			for j, x := range t {
+				parts[j] = c.Render(lang, x.Key, x.Args...)
 			}
-			args[i] = c.Render(lang, t.Key, t.Args...)
+			s = strings.Join(parts, c.Render(lang, listSeparator))
+		default:
+			continue
 		}
+		if !copied {
+			args, copied = append([]any(nil), args...), true
+		}
+		args[i] = s
 	}
 	msg, ok := c.Lookup(lang, key)
 	if !ok {
 		msg = key
 	}
 	if len(args) > 0 {
-		msg = fmt.Sprintf(msg, args...)
+		msg = sprintf(msg, args)
 	}
 	if !ok {
 		if fr, en, cut := strings.Cut(msg, " / "); cut {
@@ -164,6 +183,37 @@ func (c *Catalogue) Render(lang, key string, args ...any) string {
 	return msg
 }
 
+// sprintf formats msg with args. A translation may leave out trailing
+// arguments (the English text names a technical detail the French one
+// does not): those are dropped instead of printed as %!(EXTRA …).
+func sprintf(msg string, args []any) string {
+	out := fmt.Sprintf(msg, args...)
+	if !strings.Contains(out, "%!(EXTRA") {
+		return out
+	}
+	probes := make([]any, len(args))
+	for i := range probes {
+		probes[i] = probe(i)
+	}
+	used, _, _ := strings.Cut(fmt.Sprintf(msg, probes...), "%!(EXTRA")
+	n := 0
+	for i := range args {
+		if strings.Contains(used, probe(i).mark()) {
+			n = i + 1
+		}
+	}
+	return fmt.Sprintf(msg, args[:n]...)
+}
+
+// probe is the i-th formatting argument, printed as a mark, to find which
+// arguments a format consumes.
+type probe int
+
+func (p probe) mark() string { return "\x00" + strconv.Itoa(int(p)) + "\x00" }
+
+// Format implements fmt.Formatter.
+func (p probe) Format(s fmt.State, _ rune) { _, _ = s.Write([]byte(p.mark())) }
+
 // Text is a message named by its catalogue key, with the arguments of the
 // key's %s/%d/%q placeholders. Domain code returns Texts; each reader gets
 // it in their own language.
@@ -172,8 +222,21 @@ type Text struct {
 	Args []any
 }
 
+// List is a list of messages, rendered joined by the locale's separator
+// (fr " ; ", en "; ") when passed as an argument.
+type List []Text
+
+// listSeparator is the catalogue key of List's separator.
+const listSeparator = "err.list_separator"
+
 // New returns the Text of key with args.
 func New(key string, args ...any) Text { return Text{Key: key, Args: args} }
+
+// Stored returns the Text of a message stored in both languages by
+// Bilingual (an upload's refusal, a sync conflict's reason): each locale
+// reads its part. Passed as an argument, it renders in the reader's
+// locale.
+func Stored(bilingual string) Text { return Text{Key: bilingual} }
 
 // In renders t in lang from the embedded catalogue.
 func (t Text) In(lang string) string { return Default().Render(lang, t.Key, t.Args...) }

@@ -1,6 +1,9 @@
 package catalog
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestCatalogueIsComplete(t *testing.T) {
 	c, err := Load()
@@ -36,8 +39,8 @@ func TestNegotiate(t *testing.T) {
 
 func TestRender(t *testing.T) {
 	c := &Catalogue{msgs: map[string]map[string]string{
-		FR: {"a.hello": "Bonjour %s", "a.refused": "Refusé : %s", "a.bare": "Nu"},
-		EN: {"a.hello": "Hello %s", "a.refused": "Refused: %s", "a.bare": "Bare"},
+		FR: {listSeparator: " ; ", "a.list": "Erreurs : %s", "a.hello": "Bonjour %s", "a.refused": "Refusé : %s", "a.bare": "Nu", "a.detail": "Données invalides", "a.type": "Type %q refusé (%s)"},
+		EN: {listSeparator: "; ", "a.list": "Errors: %s", "a.hello": "Hello %s", "a.refused": "Refused: %s", "a.bare": "Bare", "a.detail": "invalid data: %s", "a.type": "type %q refused"},
 	}}
 	scenarios := []struct {
 		name, lang, key string
@@ -48,7 +51,14 @@ func TestRender(t *testing.T) {
 		{"english", EN, "a.hello", []any{"Ana"}, "Hello Ana"},
 		{"unknown locale is French", "de", "a.bare", nil, "Nu"},
 		{"nested text in the same locale", EN, "a.refused", []any{New("a.hello", "Bo")}, "Refused: Hello Bo"},
+		{"list in French", FR, "a.list", []any{List{New("a.bare"), New("a.hello", "Bo")}}, "Erreurs : Nu ; Bonjour Bo"},
+		{"list in English", EN, "a.list", []any{List{New("a.bare"), New("a.hello", "Bo")}}, "Errors: Bare; Hello Bo"},
 		{"unknown key is itself", FR, "no.such.key", nil, "no.such.key"},
+		{"French leaves out the detail", FR, "a.detail", []any{"x: blank"}, "Données invalides"},
+		{"English names the detail", EN, "a.detail", []any{"x: blank"}, "invalid data: x: blank"},
+		{"English leaves out the trailing argument", EN, "a.type", []any{"image/gif", "jpeg, png"}, `type "image/gif" refused`},
+		{"French uses both arguments", FR, "a.type", []any{"image/gif", "jpeg, png"}, `Type "image/gif" refusé (jpeg, png)`},
+		{"too few arguments still show", FR, "a.hello", nil, "Bonjour %s"},
 		{"legacy bilingual literal, French", FR, "Le code %s existe / code %s exists", []any{"X", "X"}, "Le code X existe"},
 		{"legacy bilingual literal, English", EN, "Le code %s existe / code %s exists", []any{"X", "X"}, "code X exists"},
 	}
@@ -59,7 +69,7 @@ func TestRender(t *testing.T) {
 				t.Errorf("got %q, want %q", got, s.want)
 			}
 			for i := range args {
-				if _, isText := args[i].(Text); isText != isTextArg(s.args[i]) {
+				if fmt.Sprintf("%T", args[i]) != fmt.Sprintf("%T", s.args[i]) {
 					t.Errorf("Render modified its argument %d", i)
 				}
 			}
@@ -73,5 +83,3 @@ func TestTextDefaultCatalogue(t *testing.T) {
 		t.Errorf("got %q, %q, %q", txt.String(), txt.In(EN), txt.Bilingual())
 	}
 }
-
-func isTextArg(a any) bool { _, ok := a.(Text); return ok }

@@ -20,11 +20,11 @@ import (
 func (h *Handlers) assignTask(e *core.RequestEvent, id string) (*core.Record, *core.Record, error) {
 	t, err := e.App.FindRecordById(domain.CollectionTasks, id)
 	if err != nil {
-		return nil, nil, domain.Errorf(domain.ENotFound, "Tâche introuvable / task not found")
+		return nil, nil, domain.Errorf(domain.ENotFound, "err.task.not_found")
 	}
 	s, err := e.App.FindRecordById(domain.CollectionSites, t.GetString("site"))
 	if err != nil || !domain.CanSeeSite(e.Auth, s) {
-		return nil, nil, domain.Errorf(domain.ENotFound, "Tâche introuvable / task not found")
+		return nil, nil, domain.Errorf(domain.ENotFound, "err.task.not_found")
 	}
 	return t, s, nil
 }
@@ -43,7 +43,7 @@ func (h *Handlers) assignShow(e *core.RequestEvent) error {
 		if err == nil {
 			var cs []domain.Conflict
 			if cs, err = domain.CheckAssign(e.App, e.Auth, ai); err == nil && domain.HasBlocking(cs) {
-				err = &domain.Error{Code: domain.EConflict, Message: "Affectation bloquée / assignment blocked", Err: &domain.ConflictError{Conflicts: cs}}
+				err = &domain.Error{Code: domain.EConflict, Key: "err.assign.blocked", Err: &domain.ConflictError{Conflicts: cs}}
 			}
 		}
 		refusal = err
@@ -76,7 +76,7 @@ func (h *Handlers) renderAssign(e *core.RequestEvent, id string, status int, ref
 		vm.Day = slot.Start.Format(time.DateOnly)
 	}
 	if refusal != nil {
-		vm.Error = i18n.Localize(ctx, domain.ErrorMessage(refusal))
+		vm.Error = i18n.Text(ctx, domain.ErrorText(refusal))
 		vm.Conflicts = conflictVMs(ctx, domain.ConflictsOf(refusal))
 	}
 	names := map[string]string{}

@@ -18,7 +18,7 @@ import (
 // crewTask loads the {id} task and its site for the crew app: 404 unless
 // the user may see it there (domain.CanSeeCrewTask).
 func crewTask(e *core.RequestEvent) (*core.Record, *core.Record, error) {
-	notFound := domain.Errorf(domain.ENotFound, "Intervention introuvable / job not found")
+	notFound := domain.Errorf(domain.ENotFound, "err.job.not_found")
 	task, err := e.App.FindRecordById(domain.CollectionTasks, e.Request.PathValue("id"))
 	if err != nil {
 		return nil, nil, notFound
@@ -52,7 +52,7 @@ func (h *Handlers) crewTaskStatus(e *core.RequestEvent) error {
 			return h.fail(e, err)
 		}
 		task, _ = e.App.FindRecordById(domain.CollectionTasks, task.Id)
-		return h.renderCrewTask(e, task, site, i18n.Localize(e.Request.Context(), domain.ErrorMessage(err)), statusOf(err))
+		return h.renderCrewTask(e, task, site, i18n.Text(e.Request.Context(), domain.ErrorText(err)), statusOf(err))
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/tasks/"+task.Id)
 }
@@ -88,7 +88,7 @@ func (h *Handlers) crewTaskChecklist(e *core.RequestEvent) error {
 			if domain.ErrorCode(err) == domain.EInternal {
 				return h.fail(e, err)
 			}
-			return h.renderCrewTask(e, task, site, i18n.Localize(e.Request.Context(), domain.ErrorMessage(err)), statusOf(err))
+			return h.renderCrewTask(e, task, site, i18n.Text(e.Request.Context(), domain.ErrorText(err)), statusOf(err))
 		}
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/tasks/"+task.Id)

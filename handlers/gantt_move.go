@@ -25,13 +25,13 @@ func (h *Handlers) ganttMove(e *core.RequestEvent) error {
 	end, bad2 := formDate(e.Request.FormValue("end"))
 	var err error
 	if bad1 || bad2 {
-		err = domain.FieldError("start", "Date invalide (AAAA-MM-JJ) / invalid date (YYYY-MM-DD)")
+		err = domain.FieldError("start", "err.invalid_date_iso")
 	} else {
 		_, err = domain.MoveTask(e.App, e.Auth, siteID, e.Request.PathValue("tid"), domain.TaskDatesInput{Start: start, End: end}, h.deps.Clock())
 	}
 	if wantsJSON(e.Request) {
 		if err != nil {
-			return e.JSON(statusOf(err), apiProblem{Status: statusOf(err), Message: i18n.Localize(e.Request.Context(), domain.ErrorMessage(err))})
+			return e.JSON(statusOf(err), apiProblem{Status: statusOf(err), Message: i18n.Text(e.Request.Context(), domain.ErrorText(err))})
 		}
 		return e.JSON(http.StatusOK, map[string]bool{"ok": true})
 	}
@@ -45,7 +45,7 @@ func (h *Handlers) ganttBack(e *core.RequestEvent, err error, values map[string]
 		return e.Redirect(http.StatusSeeOther, "/sites/"+e.Request.PathValue("id")+"/gantt?toast=saved")
 	}
 	if domain.ErrorCode(err) == domain.EInvalid {
-		return h.renderGantt(e, http.StatusBadRequest, i18n.Localize(e.Request.Context(), domain.ErrorMessage(err)), values)
+		return h.renderGantt(e, http.StatusBadRequest, i18n.Text(e.Request.Context(), domain.ErrorText(err)), values)
 	}
 	return h.fail(e, err)
 }

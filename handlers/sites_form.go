@@ -175,7 +175,7 @@ func fieldErr(e *core.RequestEvent, err error, errs map[string]string) bool {
 	if f == "" {
 		f = "_form"
 	}
-	errs[f] = i18n.Localize(e.Request.Context(), de.Message)
+	errs[f] = i18n.Text(e.Request.Context(), de.Text())
 	return true
 }
 
@@ -183,7 +183,7 @@ func fieldErr(e *core.RequestEvent, err error, errs map[string]string) bool {
 func (h *Handlers) loadSite(e *core.RequestEvent) (*core.Record, error) {
 	s, err := e.App.FindRecordById(domain.CollectionSites, e.Request.PathValue("id"))
 	if err != nil || !domain.CanSeeSite(e.Auth, s) {
-		return nil, domain.Errorf(domain.ENotFound, "Chantier introuvable / site not found")
+		return nil, domain.Errorf(domain.ENotFound, "err.site.not_found")
 	}
 	return s, nil
 }

@@ -8,8 +8,10 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/domain/imaging"
+	"github.com/fieldops360/fieldops/views/i18n"
 )
 
 // uploadAnswer is the JSON state of an upload returned by every upload
@@ -36,7 +38,7 @@ type uploadResult struct {
 // session cookie), nil after answering 401.
 func uploadUser(e *core.RequestEvent) *core.Record {
 	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers || !e.Auth.GetBool("active") {
-		_ = syncProblem(e, http.StatusUnauthorized, "Connexion requise / sign-in required")
+		_ = syncProblem(e, http.StatusUnauthorized, catalog.New("err.sign_in_required"))
 		return nil
 	}
 	return e.Auth
@@ -119,7 +121,8 @@ func (h *Handlers) uploadChunk(e *core.RequestEvent) error {
 // sniffUpload refuses a photo the image pipeline cannot read.
 func sniffUpload(purpose string, head []byte) error {
 	if _, err := imaging.Sniff(head); err != nil {
-		return &domain.Error{Code: domain.EInvalid, Field: "file", Message: domain.ErrorMessage(err)}
+		t := domain.ErrorText(err)
+		return &domain.Error{Code: domain.EInvalid, Field: "file", Key: t.Key, Args: t.Args}
 	}
 	return nil
 }
@@ -134,11 +137,12 @@ func (h *Handlers) uploadState(e *core.RequestEvent, status int, u domain.Upload
 		e.Response.WriteHeader(status)
 		return nil
 	}
-	return e.JSON(status, newUploadAnswer(e.App, u))
+	return e.JSON(status, newUploadAnswer(e, u))
 }
 
-func newUploadAnswer(app core.App, u domain.Upload) uploadAnswer {
-	a := uploadAnswer{ID: u.ID, Key: u.Key, Purpose: u.Purpose, Size: u.Size, Offset: u.Received, Status: u.Status, Error: u.Error}
+func newUploadAnswer(e *core.RequestEvent, u domain.Upload) uploadAnswer {
+	app := e.App
+	a := uploadAnswer{ID: u.ID, Key: u.Key, Purpose: u.Purpose, Size: u.Size, Offset: u.Received, Status: u.Status, Error: i18n.Localize(e.Request.Context(), u.Error)}
 	switch u.ResultCollection {
 	case domain.CollectionPhotos:
 		loc := "/m/photos?toast=uploaded"
@@ -169,10 +173,10 @@ func (h *Handlers) uploadProblem(e *core.RequestEvent, u domain.Upload, err erro
 	}
 	hdr := e.Response.Header()
 	hdr.Set("Cache-Control", "no-store")
-	body := map[string]any{"status": status, "error": domain.ErrorMessage(err)}
+	body := map[string]any{"status": status, "error": i18n.Text(e.Request.Context(), domain.ErrorText(err))}
 	if u.ID != "" {
 		hdr.Set("Upload-Offset", strconv.FormatInt(u.Received, 10))
-		body["offset"], body["upload"] = u.Received, newUploadAnswer(e.App, u)
+		body["offset"], body["upload"] = u.Received, newUploadAnswer(e, u)
 	}
 	if e.Request.Method == http.MethodHead {
 		e.Response.WriteHeader(status)

@@ -25,7 +25,7 @@ func (h *Handlers) usersInvite(e *core.RequestEvent) error {
 		if !errors.As(err, &de) || de.Code != domain.EInvalid {
 			return h.fail(e, err)
 		}
-		msg := i18n.Localize(ctx, de.Message)
+		msg := i18n.Text(ctx, de.Text())
 		switch de.Field {
 		case "email":
 			inv.EmailErr = msg
@@ -50,7 +50,7 @@ func (h *Handlers) usersToggle(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
 	target, err := e.App.FindRecordById(domain.CollectionUsers, e.Request.PathValue("id"))
 	if err != nil {
-		return h.fail(e, domain.Errorf(domain.ENotFound, "Utilisateur introuvable / user not found"))
+		return h.fail(e, domain.Errorf(domain.ENotFound, "err.user.not_found"))
 	}
 	u, err := domain.SetUserActive(e.App, e.Auth, target.Id, !target.GetBool("active"))
 	if err != nil {
@@ -75,7 +75,7 @@ func (h *Handlers) usersReset(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
 	u, err := e.App.FindRecordById(domain.CollectionUsers, e.Request.PathValue("id"))
 	if err != nil {
-		return h.fail(e, domain.Errorf(domain.ENotFound, "Utilisateur introuvable / user not found"))
+		return h.fail(e, domain.Errorf(domain.ENotFound, "err.user.not_found"))
 	}
 	if err := domain.SendPasswordReset(e.App, u, h.baseURL(e)); err != nil {
 		return h.fail(e, err)
