@@ -48,7 +48,7 @@ func (h *Handlers) checklistRunShow(e *core.RequestEvent) error {
 // visibleTask loads the {id} task and its site when the user may see
 // that site; any other case is "not found".
 func visibleTask(e *core.RequestEvent) (*core.Record, *core.Record, error) {
-	notFound := domain.Errorf(domain.ENotFound, "Intervention introuvable / job not found")
+	notFound := domain.Errorf(domain.ENotFound, "err.job.not_found")
 	task, err := e.App.FindRecordById(domain.CollectionTasks, e.Request.PathValue("id"))
 	if err != nil {
 		return nil, nil, notFound

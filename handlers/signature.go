@@ -18,11 +18,11 @@ import (
 func signableTask(e *core.RequestEvent) (*core.Record, error) {
 	t, err := e.App.FindRecordById(domain.CollectionTasks, e.Request.PathValue("id"))
 	if err != nil {
-		return nil, domain.Errorf(domain.ENotFound, "Intervention introuvable / job not found")
+		return nil, domain.Errorf(domain.ENotFound, "err.job.not_found")
 	}
 	site, err := e.App.FindRecordById(domain.CollectionSites, t.GetString("site"))
 	if err != nil || !domain.CanSeeSite(e.Auth, site) {
-		return nil, domain.Errorf(domain.ENotFound, "Intervention introuvable / job not found")
+		return nil, domain.Errorf(domain.ENotFound, "err.job.not_found")
 	}
 	return t, nil
 }
@@ -77,7 +77,7 @@ func (h *Handlers) signSubmit(e *core.RequestEvent) error {
 func loadSignature(e *core.RequestEvent) (*core.Record, *core.Record, error) {
 	s, err := e.App.FindRecordById(domain.CollectionSignatures, e.Request.PathValue("id"))
 	if err != nil {
-		return nil, nil, domain.Errorf(domain.ENotFound, "Signature introuvable / signature not found")
+		return nil, nil, domain.Errorf(domain.ENotFound, "err.signature.not_found")
 	}
 	e.Request.SetPathValue("id", s.GetString("subject"))
 	t, err := signableTask(e)
