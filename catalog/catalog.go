@@ -134,9 +134,9 @@ func (c *Catalogue) Lookup(lang, key string) (string, bool) {
 
 // Render returns key in lang with its arguments formatted by fmt.Sprintf.
 // Arguments that are themselves a Text or a List are rendered in the same
-// locale first; arguments a translation does not use are dropped. An unknown key,
-// or any key of a nil catalogue, is returned itself (visible in tests,
-// never blank).
+// locale first; arguments a translation does not use are dropped. An
+// unknown key, or any key of a nil catalogue, is returned itself (visible
+// in tests, never blank).
 //
 // NB: a bilingual text ("texte / text", not a key: see Stored) renders its
 // part for lang, as the views did before; TestKeysUsedInCodeExist refuses
