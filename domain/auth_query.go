@@ -9,10 +9,10 @@ import "github.com/pocketbase/pocketbase/core"
 func FindSessionAuth(app core.App, token string) (*core.Record, error) {
 	rec, err := app.FindAuthRecordByToken(token, core.TokenTypeAuth)
 	if err != nil {
-		return nil, &Error{Code: ENotFound, Message: "Session expirée / session expired", Err: err}
+		return nil, &Error{Code: ENotFound, Key: "err.session.expired", Err: err}
 	}
 	if rec.Collection().Name == CollectionUsers && !(User{rec}).Active() {
-		return nil, Errorf(ENotFound, "Session expirée / session expired")
+		return nil, Errorf(ENotFound, "err.session.expired")
 	}
 	return rec, nil
 }
@@ -22,7 +22,7 @@ func FindSessionAuth(app core.App, token string) (*core.Record, error) {
 func FindResetTokenAuth(app core.App, token string) (*core.Record, error) {
 	rec, err := app.FindAuthRecordByToken(token, core.TokenTypePasswordReset)
 	if err != nil {
-		return nil, &Error{Code: EInvalid, Message: "Ce lien n'est plus valable / this link is no longer valid", Err: err}
+		return nil, &Error{Code: EInvalid, Key: "err.auth.link_invalid", Err: err}
 	}
 	return rec, nil
 }

@@ -30,7 +30,7 @@ func FindCrewTask(app core.App, u *core.Record, taskID string) (Task, Site, erro
 		return Task{}, Site{}, err
 	}
 	if !CanSeeCrewTask(u, task.Record, site.Record) {
-		return Task{}, Site{}, Errorf(ENotFound, "Intervention introuvable / job not found")
+		return Task{}, Site{}, Errorf(ENotFound, "err.job.not_found")
 	}
 	return task, site, nil
 }
@@ -44,7 +44,7 @@ func FindVisibleTask(app core.App, u *core.Record, taskID string) (Task, Site, e
 		return Task{}, Site{}, err
 	}
 	if !CanSeeSite(u, site.Record) {
-		return Task{}, Site{}, Errorf(ENotFound, "Intervention introuvable / job not found")
+		return Task{}, Site{}, Errorf(ENotFound, "err.job.not_found")
 	}
 	return task, site, nil
 }

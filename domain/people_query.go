@@ -13,7 +13,7 @@ import (
 func FindPerson(app core.App, id string) (User, error) {
 	u, err := FindUser(app, id)
 	if ErrorCode(err) == ENotFound {
-		return User{}, &Error{Code: ENotFound, Message: "Utilisateur introuvable / user not found", Err: err}
+		return User{}, &Error{Code: ENotFound, Key: "err.user.not_found", Err: err}
 	}
 	return u, err
 }
@@ -61,7 +61,7 @@ func FindUserClearances(app core.App, userID string) ([]ClearanceRecord, error) 
 func FindUserClearance(app core.App, userID, id string) (ClearanceRecord, error) {
 	c, err := FindClearanceRecord(app, id)
 	if err == nil && c.UserID() != userID {
-		return ClearanceRecord{}, Errorf(ENotFound, "Enregistrement introuvable / record not found")
+		return ClearanceRecord{}, Errorf(ENotFound, "err.record.not_found")
 	}
 	return c, err
 }
@@ -89,7 +89,7 @@ func FindClearanceKinds(app core.App) ([]ClearanceKind, error) {
 func FindClearanceKindByCode(app core.App, code string) (ClearanceKind, error) {
 	r, err := app.FindFirstRecordByData(CollectionClearanceKinds, "code", code)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ClearanceKind{}, &Error{Code: ENotFound, Message: "Enregistrement introuvable / record not found", Err: err}
+		return ClearanceKind{}, &Error{Code: ENotFound, Key: "err.record.not_found", Err: err}
 	}
 	return ClearanceKind{r}, err
 }

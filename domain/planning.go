@@ -102,7 +102,7 @@ const planCounterKey = "fieldopsPlanCounter"
 func loadSitePlan(app core.App, siteID string, now time.Time, o planOverrides) (*SitePlan, error) {
 	site, err := app.FindRecordById(CollectionSites, siteID)
 	if err != nil {
-		return nil, Errorf(ENotFound, "Chantier introuvable / site not found")
+		return nil, Errorf(ENotFound, "err.site.not_found")
 	}
 	cal, loc, err := TenantCalendar(app)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
 
 // rescheduleKey marks a task whose dates the scheduler has just set
@@ -36,7 +38,8 @@ func bindPlanningHooks(app core.App) {
 }
 
 // planningAPIError answers the REST API's refusals of a planning rule
-// with their message (PocketBase would say "Failed to create record").
+// with their message (PocketBase would say "Failed to create record"), in
+// the caller's language.
 func planningAPIError(e *core.RecordRequestEvent) error {
 	err := e.Next()
 	var ae *router.ApiError
@@ -46,7 +49,11 @@ func planningAPIError(e *core.RecordRequestEvent) error {
 	raw, _ := ae.RawData().(error)
 	var de *Error
 	if raw != nil && errors.As(raw, &de) && de.Code == EInvalid {
-		return router.NewBadRequestError(de.Message, nil)
+		pref := ""
+		if e.Auth != nil {
+			pref = e.Auth.GetString("locale")
+		}
+		return router.NewBadRequestError(de.Text().In(catalog.Negotiate(pref, e.Request.Header.Get("Accept-Language"))), nil)
 	}
 	return err
 }
@@ -67,15 +74,15 @@ func linkSaved(e *core.RecordEvent) error {
 	return inTx(e, func(tx core.App) error {
 		l := e.Record
 		if l.GetString("from") == l.GetString("to") {
-			return FieldError("to", "Une tâche ne peut pas dépendre d'elle-même / a task cannot depend on itself")
+			return FieldError("to", "err.planning.self_link")
 		}
 		from, err1 := tx.FindRecordById(CollectionTasks, l.GetString("from"))
 		to, err2 := tx.FindRecordById(CollectionTasks, l.GetString("to"))
 		if err1 != nil || err2 != nil {
-			return FieldError("to", "Tâche introuvable / task not found")
+			return FieldError("to", "err.task.not_found")
 		}
 		if from.GetString("site") != to.GetString("site") {
-			return FieldError("to", "Les deux tâches doivent être du même chantier / both tasks must belong to the same site")
+			return FieldError("to", "err.planning.other_site")
 		}
 		// NB: time.Now only chooses the project start of a site with no
 		// date at all.

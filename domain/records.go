@@ -18,11 +18,11 @@ import (
 // record (or an empty id) is an ENotFound error.
 func findRecordByID(app core.App, collection, id string) (*core.Record, error) {
 	if id == "" {
-		return nil, Errorf(ENotFound, "Enregistrement introuvable / record not found")
+		return nil, Errorf(ENotFound, "err.record.not_found")
 	}
 	r, err := app.FindRecordById(collection, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, &Error{Code: ENotFound, Message: "Enregistrement introuvable / record not found", Err: err}
+		return nil, &Error{Code: ENotFound, Key: "err.record.not_found", Err: err}
 	}
 	if err != nil {
 		return nil, err

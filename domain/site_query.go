@@ -15,7 +15,7 @@ func FindSiteFor(app core.App, user *core.Record, id string) (Site, error) {
 		return Site{}, err
 	}
 	if err != nil || !CanSeeSite(user, s.Record) {
-		return Site{}, Errorf(ENotFound, "Chantier introuvable / site not found")
+		return Site{}, Errorf(ENotFound, "err.site.not_found")
 	}
 	return s, nil
 }
@@ -35,7 +35,7 @@ func ExpandSiteRelations(app core.App, s Site) error {
 func FindSitePhase(app core.App, siteID, id string) (Phase, error) {
 	p, err := FindPhase(app, id)
 	if err == nil && p.SiteID() != siteID {
-		return Phase{}, Errorf(ENotFound, "Enregistrement introuvable / record not found")
+		return Phase{}, Errorf(ENotFound, "err.record.not_found")
 	}
 	return p, err
 }
@@ -45,7 +45,7 @@ func FindSitePhase(app core.App, siteID, id string) (Phase, error) {
 func FindSiteMilestone(app core.App, siteID, id string) (Milestone, error) {
 	m, err := FindMilestone(app, id)
 	if err == nil && m.SiteID() != siteID {
-		return Milestone{}, Errorf(ENotFound, "Enregistrement introuvable / record not found")
+		return Milestone{}, Errorf(ENotFound, "err.record.not_found")
 	}
 	return m, err
 }

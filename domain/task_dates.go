@@ -45,7 +45,7 @@ type TaskDatesChange struct {
 func NormalizeTaskDates(cal *WorkCalendar, c TaskDatesChange) (TaskDates, error) {
 	if c.Start.IsZero() {
 		if c.Strict {
-			return TaskDates{}, FieldError("start", "Indiquez la date de début / give the start date")
+			return TaskDates{}, FieldError("start", "err.planning.start_required")
 		}
 		return c.TaskDates, nil
 	}
@@ -56,9 +56,9 @@ func NormalizeTaskDates(cal *WorkCalendar, c TaskDatesChange) (TaskDates, error)
 	}
 	if !c.End.IsZero() && c.End.Before(c.Start) && (c.EndSet || c.Duration == 0) {
 		if c.Strict {
-			return TaskDates{}, FieldError("end", "La fin doit suivre le début / the end must not be before the start")
+			return TaskDates{}, FieldError("end", "err.end_before_start")
 		}
-		return TaskDates{}, FieldError("planned_end", "La fin prévue doit suivre le début / the planned end must not be before the planned start")
+		return TaskDates{}, FieldError("planned_end", "err.planning.end_before_start")
 	}
 	if c.Strict && c.EndSet && !c.End.IsZero() {
 		if err := workingDayError(cal, "end", c.End); err != nil {

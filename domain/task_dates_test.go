@@ -75,7 +75,7 @@ func TestTaskDatesRule(t *testing.T) {
 			got, err := domain.NormalizeTaskDates(cal, s.change)
 			if s.field != "" {
 				var de *domain.Error
-				if !errors.As(err, &de) || de.Code != domain.EInvalid || de.Field != s.field || !strings.Contains(de.Message, s.message) {
+				if !errors.As(err, &de) || de.Code != domain.EInvalid || de.Field != s.field || !strings.Contains(de.Error(), s.message) {
 					t.Fatalf("got %+v, %v; want a refusal of %s saying %q", got, err, s.field, s.message)
 				}
 				return

@@ -9,7 +9,7 @@ import (
 
 // errPlanForbidden is returned to users who may see but not plan a site.
 func errPlanForbidden() *Error {
-	return Errorf(EForbidden, "Vous ne pouvez pas modifier le planning de ce chantier / you may not change this site's schedule")
+	return Errorf(EForbidden, "err.planning.forbidden")
 }
 
 // planSite loads a site the actor may plan: its project manager, managers
@@ -17,7 +17,7 @@ func errPlanForbidden() *Error {
 func planSite(app core.App, actor *core.Record, siteID string) (*core.Record, error) {
 	site, err := app.FindRecordById(CollectionSites, siteID)
 	if err != nil || !CanSeeSite(actor, site) {
-		return nil, Errorf(ENotFound, "Chantier introuvable / site not found")
+		return nil, Errorf(ENotFound, "err.site.not_found")
 	}
 	if !CanEditSiteDay(actor, site) {
 		return nil, errPlanForbidden()
@@ -29,7 +29,7 @@ func planSite(app core.App, actor *core.Record, siteID string) (*core.Record, er
 func siteTask(app core.App, siteID, taskID string) (*core.Record, error) {
 	t, err := app.FindRecordById(CollectionTasks, taskID)
 	if err != nil || t.GetString("site") != siteID {
-		return nil, Errorf(ENotFound, "Tâche introuvable / task not found")
+		return nil, Errorf(ENotFound, "err.task.not_found")
 	}
 	return t, nil
 }
@@ -41,9 +41,9 @@ func workingDayError(cal *WorkCalendar, field string, d time.Time) error {
 	}
 	date := d.Format("02/01/2006")
 	if h := cal.HolidayName(d); h != "" {
-		return FieldError(field, "Le %s est férié (%s) : choisissez un jour travaillé / %s is a public holiday (%s): choose a working day", date, h, date, h)
+		return FieldError(field, "err.planning.holiday", date, h)
 	}
-	return FieldError(field, "Le %s n'est pas un jour travaillé / %s is not a working day", date, date)
+	return FieldError(field, "err.planning.not_working_day", date)
 }
 
 // TaskDatesInput moves (Start) or resizes (End) a task on the Gantt.
@@ -109,7 +109,7 @@ func moveTask(tx core.App, actor *core.Record, siteID, taskID string, in TaskDat
 	if st, _ := plan.Schedule.Task(taskID); st.EarlyStart.After(dates.Start) {
 		date := st.EarlyStart.Format("02/01/2006")
 		title := task.GetString("title")
-		return nil, FieldError("start", "« %s » ne peut pas commencer avant le %s à cause de ses dépendances / %q cannot start before %s because of its dependencies", title, date, title, date)
+		return nil, FieldError("start", "err.planning.before_dependencies", title, date)
 	}
 	setTaskDates(task, dates)
 	plan.Tasks[taskID] = task
@@ -145,11 +145,11 @@ func CreateTask(app core.App, actor *core.Record, siteID string, in TaskInput) (
 	in.Title = strings.TrimSpace(in.Title)
 	switch {
 	case in.Title == "":
-		return nil, FieldError("title", "Le titre est obligatoire / the title is required")
+		return nil, FieldError("title", "err.planning.title_required")
 	case in.Start.IsZero():
-		return nil, FieldError("start", "Indiquez la date de début / give the start date")
+		return nil, FieldError("start", "err.planning.start_required")
 	case in.Duration < 1 || in.Duration > 1000:
-		return nil, FieldError("duration", "Durée entre 1 et 1 000 jours ouvrés / duration between 1 and 1,000 working days")
+		return nil, FieldError("duration", "err.planning.duration_range")
 	}
 	col, err := app.FindCachedCollectionByNameOrId(CollectionTasks)
 	if err != nil {
@@ -178,13 +178,13 @@ func AddTaskLink(app core.App, actor *core.Record, siteID string, in TaskLinkInp
 		return nil, err
 	}
 	if !ValidLinkType(in.Type) {
-		return nil, FieldError("type", "Type de lien %q inconnu (FS, SS, FF ou SF) / unknown link type %q (FS, SS, FF or SF)", in.Type, in.Type)
+		return nil, FieldError("type", "err.planning.unknown_link_type", in.Type)
 	}
 	if _, err := siteTask(app, siteID, in.From); err != nil {
-		return nil, FieldError("from", "Choisissez la tâche qui précède / choose the preceding task")
+		return nil, FieldError("from", "err.planning.choose_predecessor")
 	}
 	if _, err := siteTask(app, siteID, in.To); err != nil {
-		return nil, FieldError("to", "Choisissez la tâche qui suit / choose the following task")
+		return nil, FieldError("to", "err.planning.choose_successor")
 	}
 	col, err := app.FindCachedCollectionByNameOrId(CollectionTaskLinks)
 	if err != nil {
@@ -206,10 +206,10 @@ func DeleteTaskLink(app core.App, actor *core.Record, siteID, linkID string) err
 	}
 	l, err := app.FindRecordById(CollectionTaskLinks, linkID)
 	if err != nil {
-		return Errorf(ENotFound, "Lien introuvable / link not found")
+		return Errorf(ENotFound, "err.planning.link_not_found")
 	}
 	if _, err := siteTask(app, siteID, l.GetString("from")); err != nil {
-		return Errorf(ENotFound, "Lien introuvable / link not found")
+		return Errorf(ENotFound, "err.planning.link_not_found")
 	}
 	setActor(l, actor)
 	return app.Delete(l)

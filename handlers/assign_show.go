@@ -20,7 +20,7 @@ import (
 func (h *Handlers) assignTarget(e *core.RequestEvent, id string) (domain.Task, domain.Site, error) {
 	t, s, err := domain.FindVisibleTask(e.App, e.Auth, id)
 	if domain.ErrorCode(err) == domain.ENotFound {
-		return t, s, domain.Errorf(domain.ENotFound, "Tâche introuvable / task not found")
+		return t, s, domain.Errorf(domain.ENotFound, "err.task.not_found")
 	}
 	return t, s, err
 }
@@ -46,7 +46,7 @@ func (h *Handlers) assignShow(e *core.RequestEvent) error {
 		if err == nil {
 			var cs []domain.Conflict
 			if cs, err = domain.CheckAssign(e.App, e.Auth, ai); err == nil && domain.HasBlocking(cs) {
-				err = &domain.Error{Code: domain.EConflict, Message: "Affectation bloquée / assignment blocked", Err: &domain.ConflictError{Conflicts: cs}}
+				err = &domain.Error{Code: domain.EConflict, Key: "err.assign.blocked", Err: &domain.ConflictError{Conflicts: cs}}
 			}
 		}
 		refusal = err
@@ -79,7 +79,7 @@ func (h *Handlers) renderAssign(e *core.RequestEvent, id string, status int, ref
 		vm.Day = slot.Start.Format(time.DateOnly)
 	}
 	if refusal != nil {
-		vm.Error = i18n.Localize(ctx, domain.ErrorMessage(refusal))
+		vm.Error = i18n.Text(ctx, domain.ErrorText(refusal))
 		vm.Conflicts = conflictVMs(ctx, domain.ConflictsOf(refusal))
 	}
 	names := map[string]string{}

@@ -81,7 +81,7 @@ func (h *Handlers) resetConfirmSubmit(e *core.RequestEvent) error {
 		if !errors.As(err, &de) || de.Code != domain.EInvalid {
 			return h.fail(e, err)
 		}
-		msg := i18n.Localize(e.Request.Context(), de.Message)
+		msg := i18n.Text(e.Request.Context(), de.Text())
 		switch de.Field {
 		case "password":
 			vm.PasswordErr = msg

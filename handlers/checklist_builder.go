@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/views/components"
 	"github.com/fieldops360/fieldops/views/i18n"
@@ -134,13 +135,13 @@ func (h *Handlers) checklistSave(e *core.RequestEvent) error {
 
 // readBuilderForm reads the typed-in template into vm and returns its
 // items, with the messages of the bounds that are not numbers.
-func readBuilderForm(e *core.RequestEvent, vm *planning.ChecklistEditVM) ([]domain.ChecklistItem, map[string]string) {
+func readBuilderForm(e *core.RequestEvent, vm *planning.ChecklistEditVM) ([]domain.ChecklistItem, map[string]catalog.Text) {
 	_ = e.Request.ParseForm()
 	f := e.Request.PostForm
 	vm.Name, vm.Code = strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("code"))
 	count, _ := strconv.Atoi(f.Get("count"))
 	count = max(0, min(count, domain.ChecklistMaxItems+1))
-	errs := map[string]string{}
+	errs := map[string]catalog.Text{}
 	items := make([]domain.ChecklistItem, 0, count)
 	for i := range count {
 		get := func(k string) string { return strings.TrimSpace(f.Get("item." + strconv.Itoa(i) + "." + k)) }
@@ -158,7 +159,7 @@ func readBuilderForm(e *core.RequestEvent, vm *planning.ChecklistEditVM) ([]doma
 				}
 				v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
 				if err != nil {
-					errs["item."+strconv.Itoa(i)+"."+k] = i18n.Localize(e.Request.Context(), "Élément "+strconv.Itoa(i+1)+" : nombre attendu / item "+strconv.Itoa(i+1)+": a number is expected")
+					errs["item."+strconv.Itoa(i)+"."+k] = catalog.New("err.checklist.item_not_a_number", i+1)
 					continue
 				}
 				*p = &v
@@ -214,11 +215,11 @@ func (h *Handlers) builderVM(e *core.RequestEvent, id string) (planning.Checklis
 	return vm, nil
 }
 
-func (h *Handlers) renderBuilder(e *core.RequestEvent, vm planning.ChecklistEditVM, errs map[string]string, status int) error {
+func (h *Handlers) renderBuilder(e *core.RequestEvent, vm planning.ChecklistEditVM, errs map[string]catalog.Text, status int) error {
 	ctx := e.Request.Context()
 	vm.Errors = map[string]string{}
 	for k, v := range errs {
-		vm.Errors[k] = i18n.Localize(ctx, v)
+		vm.Errors[k] = i18n.Text(ctx, v)
 	}
 	if e.Request.URL.Query().Get("toast") == "saved" {
 		vm.Page.Shell.Toasts = []components.ToastVM{{ID: "toast-flash", Kind: "success", Text: i18n.T(ctx, "cl.saved")}}

@@ -50,7 +50,7 @@ func (h *Handlers) checklistRunShow(e *core.RequestEvent) error {
 func visibleTask(e *core.RequestEvent) (domain.Task, domain.Site, error) {
 	task, site, err := domain.FindVisibleTask(e.App, e.Auth, e.Request.PathValue("id"))
 	if domain.ErrorCode(err) == domain.ENotFound {
-		return task, site, domain.Errorf(domain.ENotFound, "Intervention introuvable / job not found")
+		return task, site, domain.Errorf(domain.ENotFound, "err.job.not_found")
 	}
 	return task, site, err
 }

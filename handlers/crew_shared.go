@@ -50,7 +50,7 @@ func crewFormErrors(ctx context.Context, err error) (map[string]string, bool) {
 	if errors.As(err, &de) && de.Field != "" {
 		field = de.Field
 	}
-	return map[string]string{field: i18n.Localize(ctx, domain.ErrorMessage(err))}, true
+	return map[string]string{field: i18n.Text(ctx, domain.ErrorText(err))}, true
 }
 
 // crewFlash shows the toast named by ?toast= after a redirect.

@@ -20,7 +20,7 @@ import (
 func crewTask(e *core.RequestEvent) (domain.Task, domain.Site, error) {
 	task, site, err := domain.FindCrewTask(e.App, e.Auth, e.Request.PathValue("id"))
 	if domain.ErrorCode(err) == domain.ENotFound {
-		return task, site, domain.Errorf(domain.ENotFound, "Intervention introuvable / job not found")
+		return task, site, domain.Errorf(domain.ENotFound, "err.job.not_found")
 	}
 	return task, site, err
 }
@@ -50,7 +50,7 @@ func (h *Handlers) crewTaskStatus(e *core.RequestEvent) error {
 		if ferr != nil {
 			return h.fail(e, ferr)
 		}
-		return h.renderCrewTask(e, fresh, site, i18n.Localize(e.Request.Context(), domain.ErrorMessage(err)), statusOf(err))
+		return h.renderCrewTask(e, fresh, site, i18n.Text(e.Request.Context(), domain.ErrorText(err)), statusOf(err))
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/tasks/"+task.Id)
 }
@@ -89,7 +89,7 @@ func (h *Handlers) crewTaskChecklist(e *core.RequestEvent) error {
 			if domain.ErrorCode(err) == domain.EInternal {
 				return h.fail(e, err)
 			}
-			return h.renderCrewTask(e, task, site, i18n.Localize(e.Request.Context(), domain.ErrorMessage(err)), statusOf(err))
+			return h.renderCrewTask(e, task, site, i18n.Text(e.Request.Context(), domain.ErrorText(err)), statusOf(err))
 		}
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/tasks/"+task.Id)

@@ -35,7 +35,7 @@ func (h *Handlers) renderSuggest(e *core.RequestEvent, status int, refusal error
 	vm := planning.SuggestVM{Page: h.dispatchPage(e, title, layouts.Crumb{Label: i18n.T(ctx, "nav.dispatch"), Href: "/dispatch?week=" + week}, layouts.Crumb{Label: title}),
 		Week: week, Title: title, BackHref: "/dispatch?week=" + week}
 	if refusal != nil {
-		vm.Error = i18n.Localize(ctx, domain.ErrorMessage(refusal))
+		vm.Error = i18n.Text(ctx, domain.ErrorText(refusal))
 	}
 	for _, l := range p.Lines {
 		line := planning.ProposalLineVM{TaskID: l.Task.ID, Title: l.Task.Title, SiteCode: l.SiteCode, Dates: slotDates(l.Task), User: l.User, Reasons: reasonVMs(ctx, l.Reasons)}
@@ -53,7 +53,7 @@ func (h *Handlers) renderSuggest(e *core.RequestEvent, status int, refusal error
 // all or nothing; a refusal shows the review again naming the task.
 func (h *Handlers) dispatchAccept(e *core.RequestEvent) error {
 	if err := e.Request.ParseForm(); err != nil {
-		return h.fail(e, domain.FieldError("pick", "Formulaire illisible / unreadable form"))
+		return h.fail(e, domain.FieldError("pick", "err.unreadable_form"))
 	}
 	var lines []domain.AcceptLine
 	for _, id := range e.Request.PostForm["pick"] {

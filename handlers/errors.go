@@ -38,7 +38,7 @@ func (h *Handlers) fail(e *core.RequestEvent, err error) error {
 		h.deps.Logger.Error("request failed", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
 	}
 	if isDatastar(e.Request) {
-		return h.toastError(e, i18n.Localize(e.Request.Context(), domain.ErrorMessage(err)))
+		return h.toastError(e, i18n.Text(e.Request.Context(), domain.ErrorText(err)))
 	}
 	return h.errorPage(e, status)
 }

@@ -57,13 +57,13 @@ func (h *Handlers) ganttMove(e *core.RequestEvent) error {
 	var mv *domain.TaskMove
 	var err error
 	if bad1 || bad2 {
-		err = domain.FieldError("start", "Date invalide (AAAA-MM-JJ) / invalid date (YYYY-MM-DD)")
+		err = domain.FieldError("start", "err.invalid_date_iso")
 	} else {
 		mv, err = domain.MoveTask(e.App, e.Auth, siteID, e.Request.PathValue("tid"), domain.TaskDatesInput{Start: start, End: end}, h.deps.Clock())
 	}
 	if wantsJSON(e.Request) {
 		if err != nil {
-			return e.JSON(statusOf(err), apiProblem{Status: statusOf(err), Message: i18n.Localize(e.Request.Context(), domain.ErrorMessage(err))})
+			return e.JSON(statusOf(err), apiProblem{Status: statusOf(err), Message: i18n.Text(e.Request.Context(), domain.ErrorText(err))})
 		}
 		return e.JSON(http.StatusOK, newMoveJSON(mv))
 	}
@@ -77,7 +77,7 @@ func (h *Handlers) ganttBack(e *core.RequestEvent, err error, values map[string]
 		return e.Redirect(http.StatusSeeOther, "/sites/"+e.Request.PathValue("id")+"/gantt?toast=saved")
 	}
 	if domain.ErrorCode(err) == domain.EInvalid {
-		return h.renderGantt(e, http.StatusBadRequest, i18n.Localize(e.Request.Context(), domain.ErrorMessage(err)), values)
+		return h.renderGantt(e, http.StatusBadRequest, i18n.Text(e.Request.Context(), domain.ErrorText(err)), values)
 	}
 	return h.fail(e, err)
 }

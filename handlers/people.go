@@ -148,7 +148,7 @@ func (h *Handlers) personAction(do func(e *core.RequestEvent, id string) error) 
 func (h *Handlers) personUpdate(e *core.RequestEvent, id string) error {
 	cost, bad := formFloat(e.Request.FormValue("hourly_cost"))
 	if bad {
-		return domain.FieldError("hourly_cost", "Nombre invalide / invalid number")
+		return domain.FieldError("hourly_cost", "err.invalid_number")
 	}
 	_, err := domain.UpdatePerson(e.App, e.Auth, id, domain.PersonInput{Name: e.Request.FormValue("name"), Phone: e.Request.FormValue("phone"), Role: e.Request.FormValue("role"), HourlyCost: cost})
 	return err
@@ -166,10 +166,10 @@ func (h *Handlers) personAddClearance(e *core.RequestEvent, id string) error {
 	in := domain.ClearanceInput{Kind: e.Request.FormValue("kind")}
 	var bad bool
 	if in.ObtainedOn, bad = formDate(e.Request.FormValue("obtained_on")); bad {
-		return domain.FieldError("obtained_on", "Date invalide / invalid date")
+		return domain.FieldError("obtained_on", "err.invalid_date")
 	}
 	if in.ValidUntil, bad = formDate(e.Request.FormValue("valid_until")); bad {
-		return domain.FieldError("valid_until", "Date invalide / invalid date")
+		return domain.FieldError("valid_until", "err.invalid_date")
 	}
 	var files []*filesystem.File
 	if fs, err := e.FindUploadedFiles("document"); err == nil && len(fs) > 0 {
@@ -186,7 +186,7 @@ func (h *Handlers) personAddAbsence(e *core.RequestEvent, id string) error {
 	in.From, b1 = formDate(e.Request.FormValue("absence_from"))
 	in.To, b2 = formDate(e.Request.FormValue("absence_to"))
 	if b1 || b2 {
-		return domain.FieldError("absence_from", "Date invalide / invalid date")
+		return domain.FieldError("absence_from", "err.invalid_date")
 	}
 	_, err := domain.AddAbsence(e.App, e.Auth, id, in)
 	return err

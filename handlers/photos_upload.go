@@ -98,7 +98,8 @@ func checkPhotoFormat(f *filesystem.File) error {
 	head := make([]byte, 16)
 	n, _ := io.ReadFull(rc, head)
 	if _, err := imaging.Sniff(head[:n]); err != nil {
-		return &domain.Error{Code: domain.EInvalid, Field: "file", Message: domain.ErrorMessage(err)}
+		t := domain.ErrorText(err)
+		return &domain.Error{Code: domain.EInvalid, Field: "file", Key: t.Key, Args: t.Args}
 	}
 	return nil
 }

@@ -43,7 +43,7 @@ func (h *Handlers) portalCreate(e *core.RequestEvent) error {
 		if !errors.As(err, &de) || (de.Code != domain.EInvalid && de.Code != domain.EConflict) {
 			h.deps.Logger.Error("portal create tenant", "slug", form.Slug, "error", err)
 			if sse != nil {
-				return h.toast(sse, "error", i18n.Localize(ctx, domain.ErrorMessage(err)))
+				return h.toast(sse, "error", i18n.Text(ctx, domain.ErrorText(err)))
 			}
 			return h.fail(e, err)
 		}
@@ -51,7 +51,7 @@ func (h *Handlers) portalCreate(e *core.RequestEvent) error {
 		if field == "" {
 			field = "slug"
 		}
-		form.Errors = map[string]string{field: i18n.Localize(ctx, de.Message)}
+		form.Errors = map[string]string{field: i18n.Text(ctx, de.Text())}
 		if sse != nil {
 			createFormOptions(ctx, &form)
 			_ = sse.RemoveFragments("#create-progress > *")

@@ -22,7 +22,7 @@ func (h *Handlers) searchShow(e *core.RequestEvent) error {
 		if domain.ErrorCode(err) != domain.EInvalid {
 			return h.fail(e, err)
 		}
-		vm.Error, status = i18n.Localize(ctx, domain.ErrorMessage(err)), http.StatusBadRequest
+		vm.Error, status = i18n.Text(ctx, domain.ErrorText(err)), http.StatusBadRequest
 	}
 	admin := authUser(e).TenantAdmin()
 	for _, hit := range hits {

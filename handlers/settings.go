@@ -62,7 +62,7 @@ func (h *Handlers) settingsShow(e *core.RequestEvent) error {
 // back (400) with field errors and nothing saved.
 func (h *Handlers) settingsSave(e *core.RequestEvent) error {
 	if err := e.Request.ParseForm(); err != nil {
-		return h.fail(e, domain.Errorf(domain.EInvalid, "Formulaire illisible / unreadable form"))
+		return h.fail(e, domain.Errorf(domain.EInvalid, "err.unreadable_form"))
 	}
 	f := e.Request.PostForm
 	in := domain.CompanyInput{
@@ -87,7 +87,7 @@ func (h *Handlers) settingsSave(e *core.RequestEvent) error {
 		if field == "" {
 			field = "_form"
 		}
-		errs := map[string]string{field: i18n.Localize(e.Request.Context(), de.Message)}
+		errs := map[string]string{field: i18n.Text(e.Request.Context(), de.Text())}
 		render(e.Response, e.Request, http.StatusBadRequest, admin.SettingsPage(h.newSettingsVM(e, in, errs)))
 		return nil
 	}

@@ -70,7 +70,7 @@ func (h *Handlers) signSubmit(e *core.RequestEvent) error {
 func loadSignature(e *core.RequestEvent) (domain.Signature, domain.Task, error) {
 	s, err := domain.FindSignature(e.App, e.Request.PathValue("id"))
 	if domain.ErrorCode(err) == domain.ENotFound {
-		return s, domain.Task{}, domain.Errorf(domain.ENotFound, "Signature introuvable / signature not found")
+		return s, domain.Task{}, domain.Errorf(domain.ENotFound, "err.signature.not_found")
 	}
 	if err != nil {
 		return s, domain.Task{}, err

@@ -194,7 +194,7 @@ func fieldErr(e *core.RequestEvent, err error, errs map[string]string) bool {
 	if f == "" {
 		f = "_form"
 	}
-	errs[f] = i18n.Localize(e.Request.Context(), de.Message)
+	errs[f] = i18n.Text(e.Request.Context(), de.Text())
 	return true
 }
 

@@ -6,7 +6,9 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/i18n"
 )
 
 // syncApply is POST /api/fieldops/sync: the crew app's outbox replay. The
@@ -14,27 +16,31 @@ import (
 // runs with their permissions (domain.ApplySync). Answers JSON.
 func (h *Handlers) syncApply(e *core.RequestEvent) error {
 	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers || !(domain.User{Record: e.Auth}).Active() {
-		return syncProblem(e, http.StatusUnauthorized, "Connexion requise / sign-in required")
+		return syncProblem(e, http.StatusUnauthorized, catalog.New("err.sign_in_required"))
 	}
 	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, domain.SyncMaxBytes+1)
 	req, err := domain.DecodeSyncRequest(e.Request.Body)
 	if err != nil {
-		return syncProblem(e, statusOf(err), domain.ErrorMessage(err))
+		return syncProblem(e, statusOf(err), domain.ErrorText(err))
 	}
 	results, err := domain.ApplySync(e.App, e.Auth, req)
 	if err != nil {
 		if statusOf(err) == http.StatusInternalServerError {
 			h.deps.Logger.Error("sync failed", "tenant", tenantSlug(e.Request), "user", e.Auth.Id, "error", err)
 		}
-		return syncProblem(e, statusOf(err), domain.ErrorMessage(err))
+		return syncProblem(e, statusOf(err), domain.ErrorText(err))
+	}
+	for i := range results {
+		results[i].Error = i18n.Localize(e.Request.Context(), results[i].Error)
 	}
 	e.Response.Header().Set("Cache-Control", "no-store")
 	return e.JSON(http.StatusOK, domain.SyncResponse{Results: results})
 }
 
-// syncProblem answers a whole-request failure as JSON.
-func syncProblem(e *core.RequestEvent, status int, msg string) error {
+// syncProblem answers a whole-request failure as JSON, the message in
+// the negotiated language.
+func syncProblem(e *core.RequestEvent, status int, msg catalog.Text) error {
 	e.Response.Header().Set("Content-Type", "application/json")
 	e.Response.WriteHeader(status)
-	return json.NewEncoder(e.Response).Encode(map[string]any{"status": status, "error": msg})
+	return json.NewEncoder(e.Response).Encode(map[string]any{"status": status, "error": i18n.Text(e.Request.Context(), msg)})
 }

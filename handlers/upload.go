@@ -8,8 +8,10 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/domain/imaging"
+	"github.com/fieldops360/fieldops/views/i18n"
 )
 
 // uploadAnswer is the JSON state of an upload returned by every upload
@@ -36,7 +38,7 @@ type uploadResult struct {
 // session cookie), nil after answering 401.
 func uploadUser(e *core.RequestEvent) *core.Record {
 	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers || !(domain.User{Record: e.Auth}).Active() {
-		_ = syncProblem(e, http.StatusUnauthorized, "Connexion requise / sign-in required")
+		_ = syncProblem(e, http.StatusUnauthorized, catalog.New("err.sign_in_required"))
 		return nil
 	}
 	return e.Auth
@@ -124,7 +126,8 @@ func (h *Handlers) uploadChunk(e *core.RequestEvent) error {
 // sniffUpload refuses a photo the image pipeline cannot read.
 func sniffUpload(purpose string, head []byte) error {
 	if _, err := imaging.Sniff(head); err != nil {
-		return &domain.Error{Code: domain.EInvalid, Field: "file", Message: domain.ErrorMessage(err)}
+		t := domain.ErrorText(err)
+		return &domain.Error{Code: domain.EInvalid, Field: "file", Key: t.Key, Args: t.Args}
 	}
 	return nil
 }
@@ -184,7 +187,7 @@ func (h *Handlers) uploadProblem(e *core.RequestEvent, u domain.Upload, err erro
 	}
 	hdr := e.Response.Header()
 	hdr.Set("Cache-Control", "no-store")
-	body := map[string]any{"status": status, "error": domain.ErrorMessage(err)}
+	body := map[string]any{"status": status, "error": i18n.Text(e.Request.Context(), domain.ErrorText(err))}
 	if u.ID != "" {
 		a, aerr := newUploadAnswer(e.App, u)
 		if aerr != nil {

@@ -25,7 +25,7 @@ func (h *Handlers) usersInvite(e *core.RequestEvent) error {
 		if !errors.As(err, &de) || de.Code != domain.EInvalid {
 			return h.fail(e, err)
 		}
-		msg := i18n.Localize(ctx, de.Message)
+		msg := i18n.Text(ctx, de.Text())
 		switch de.Field {
 		case "email":
 			inv.EmailErr = msg

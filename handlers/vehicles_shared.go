@@ -70,7 +70,7 @@ func resFormErrors(ctx context.Context, err error) (map[string]string, bool) {
 	if field == "" {
 		field = "_form"
 	}
-	return map[string]string{field: i18n.Localize(ctx, de.Message)}, true
+	return map[string]string{field: i18n.Text(ctx, de.Text())}, true
 }
 
 // resValues keeps the typed-in values of a posted form.
