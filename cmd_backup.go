@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fieldops360/fieldops/tenants"
+	"github.com/fieldops360/fieldops/tenants/replication"
 )
 
 var errReplicaOff = errors.New("--replica is off: give --replica file:DIR or s3://bucket/prefix (or FIELDOPS_REPLICA)")
@@ -19,8 +20,8 @@ func newBackupCmd(g *globals) *cobra.Command {
 	var replica string
 	cmd := &cobra.Command{Use: "backup", Short: "Replication status and point-in-time restore", Args: args(cobra.NoArgs)}
 	cmd.PersistentFlags().StringVar(&replica, "replica", "off", "replica target: file:DIR or s3://bucket/prefix?endpoint=…")
-	target := func() (tenants.ReplicaTarget, error) {
-		t, err := tenants.ParseReplicaTarget(replica)
+	target := func() (replication.ReplicaTarget, error) {
+		t, err := replication.ParseReplicaTarget(replica)
 		if err != nil {
 			return t, usageError{err}
 		}
@@ -37,13 +38,13 @@ func newBackupCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			st, err := tenants.NewControlClient(tenants.ControlSocket(g.Dir)).Status(ctx)
+			st, err := replication.NewControlClient(replication.ControlSocket(g.Dir)).Status(ctx)
 			if err != nil { // no replication child running: read the replica
 				t, terr := target()
 				if terr != nil {
 					return terr
 				}
-				if st, err = tenants.ReplicaStatus(ctx, g.Dir, t); err != nil {
+				if st, err = replication.ReplicaStatus(ctx, g.Dir, t); err != nil {
 					return err
 				}
 			}
@@ -86,7 +87,7 @@ func newBackupCmd(g *globals) *cobra.Command {
 			return withRegistry(g, func(reg *tenants.Registry) error {
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 				defer cancel()
-				res, err := reg.RestoreTenant(ctx, t, a[0], when, to, "cli")
+				res, err := replication.RestoreTenant(ctx, reg, t, a[0], when, to, "cli")
 				if err != nil {
 					return err
 				}

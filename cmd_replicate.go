@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/fieldops360/fieldops/tenants"
+	"github.com/fieldops360/fieldops/tenants/replication"
 )
 
 func newReplicateCmd(g *globals) *cobra.Command {
@@ -20,7 +20,7 @@ func newReplicateCmd(g *globals) *cobra.Command {
 		Short: "Replicate the platform and tenant databases (the child process of serve; also runnable alone)",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			target, err := tenants.ParseReplicaTarget(replica)
+			target, err := replication.ParseReplicaTarget(replica)
 			if err != nil {
 				return usageError{err}
 			}
@@ -28,7 +28,7 @@ func newReplicateCmd(g *globals) *cobra.Command {
 				return usageError{errReplicaOff}
 			}
 			logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})).With("process", "replicate")
-			rp, err := tenants.NewReplicator(tenants.ReplicatorConfig{Dir: g.Dir, Target: target, Logger: logger, ParentPID: parentPID})
+			rp, err := replication.NewReplicator(replication.ReplicatorConfig{Dir: g.Dir, Target: target, Logger: logger, ParentPID: parentPID})
 			if err != nil {
 				return err
 			}

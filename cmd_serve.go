@@ -12,11 +12,14 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
 	"github.com/fieldops360/fieldops/handlers"
 	"github.com/fieldops360/fieldops/tenants"
+	"github.com/fieldops360/fieldops/tenants/certs"
+	"github.com/fieldops360/fieldops/tenants/metrics"
+	"github.com/fieldops360/fieldops/tenants/replication"
+	"github.com/fieldops360/fieldops/tenants/tracing"
 )
 
 // serveFlags are the flags of serve and demo.
@@ -38,35 +41,46 @@ type serveFlags struct {
 	OTLPEndpoint    string
 }
 
-// openRegistry wires the registry with the HTTP handlers; opts adjust the
-// configuration before the registry opens (serve adds its operations hooks).
-func openRegistry(g *globals, defaultTenant string, idle time.Duration, level slog.Level, opts ...func(*tenants.Config)) (*tenants.Registry, error) {
+// wiring is what openRegistry builds the process from; options adjust it
+// before the registry opens (serve adds replication, metrics, readiness).
+type wiring struct {
+	Config tenants.Config
+	Deps   handlers.Deps
+	// Wrap, when set, wraps the HTTP layer (serve binds the route pattern
+	// for its metrics).
+	Wrap func(tenants.RouteInstaller) tenants.RouteInstaller
+}
+
+// openRegistry opens the registry with the HTTP handlers, which
+// tenants.Open builds once with the registry they serve.
+func openRegistry(g *globals, defaultTenant string, idle time.Duration, level slog.Level, opts ...func(*wiring)) (*tenants.Registry, error) {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	cfg := tenants.Config{
-		Dir:           g.Dir,
-		Domain:        g.Domain,
-		DefaultTenant: defaultTenant,
-		PublicScheme:  "http",
-		PublicPort:    publicPort(g.HTTP),
-		IdleTimeout:   idle,
-		Logger:        logger,
-	}
-	h, err := handlers.Attach(&cfg, handlers.Deps{Logger: logger, Version: version})
-	if err != nil {
-		return nil, err
+	w := wiring{
+		Config: tenants.Config{
+			Dir:           g.Dir,
+			Domain:        g.Domain,
+			DefaultTenant: defaultTenant,
+			PublicScheme:  "http",
+			PublicPort:    publicPort(g.HTTP),
+			IdleTimeout:   idle,
+			Logger:        logger,
+		},
+		Deps: handlers.Deps{Logger: logger, Version: version},
 	}
 	for _, o := range opts {
-		o(&cfg)
+		o(&w)
 	}
-	reg, err := tenants.Open(cfg)
-	if err != nil {
-		return nil, err
+	w.Config.Routes = func(reg *tenants.Registry) (tenants.RouteInstaller, error) {
+		h, err := handlers.New(reg, w.Deps)
+		if err != nil {
+			return nil, err
+		}
+		if w.Wrap != nil {
+			return w.Wrap(h), nil
+		}
+		return h, nil
 	}
-	if err := h.SetRegistry(reg); err != nil {
-		reg.Close()
-		return nil, err
-	}
-	return reg, nil
+	return tenants.Open(w.Config)
 }
 
 // publicPort returns ":port" for URLs, or "" for the default HTTP port.
@@ -123,7 +137,7 @@ func checkServeFlags(s *serveFlags) error {
 	default:
 		return usageError{fmt.Errorf("--tls must be off, auto or internal, not %q", s.TLS)}
 	}
-	if _, err := tenants.ParseReplicaTarget(s.Replica); err != nil {
+	if _, err := replication.ParseReplicaTarget(s.Replica); err != nil {
 		return usageError{err}
 	}
 	if s.Replicate != "child" && s.Replicate != "external" {
@@ -139,36 +153,32 @@ func checkServeFlags(s *serveFlags) error {
 // logs, traces, TLS, and the graceful shutdown of DESIGN.md §7.
 func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	target, _ := tenants.ParseReplicaTarget(s.Replica)
-	metrics := tenants.NewMetrics()
-	metrics.User, metrics.Password = s.MetricsUser, s.MetricsPassword
+	target, _ := replication.ParseReplicaTarget(s.Replica)
+	mtr := metrics.New()
+	mtr.User, mtr.Password = s.MetricsUser, s.MetricsPassword
 
-	var sup *tenants.Supervisor
+	var sup *replication.Supervisor
 	if target.Enabled() {
-		sup = tenants.NewSupervisor(tenants.SupervisorConfig{Dir: g.Dir, Replica: s.Replica, Logger: logger, External: s.Replicate == "external"})
+		sup = replication.NewSupervisor(replication.SupervisorConfig{Dir: g.Dir, Replica: s.Replica, Logger: logger, External: s.Replicate == "external"})
 		sup.Start()
-		metrics.AttachSupervisor(sup)
+		mtr.AttachReplication(sup)
 	}
 	scheme := "http"
 	if s.TLS != "off" {
 		scheme = "https"
 	}
-	reg, err := openRegistry(g, s.DefaultTenant, s.Idle, slog.LevelInfo, func(c *tenants.Config) {
+	reg, err := openRegistry(g, s.DefaultTenant, s.Idle, slog.LevelInfo, func(w *wiring) {
+		c := &w.Config
 		c.Logger = logger
-		c.Metrics = metrics
+		w.Deps.Logger = logger
+		w.Deps.Metrics = mtr
 		if scheme == "https" {
 			c.PublicScheme, c.PublicPort = "https", publicPort(s.HTTPS)
 		}
-		for _, routes := range []*tenants.RoutesFunc{&c.TenantRoutes, &c.PlatformRoutes} {
-			next := *routes
-			*routes = func(se *core.ServeEvent) error {
-				tenants.BindRoutePattern(se)
-				return next(se)
-			}
-		}
+		w.Wrap = metrics.WithRoutePattern
 		if sup != nil {
-			c.Replication = sup
-			c.OnTenantOpen, c.OnTenantClose = sup.TenantOpened, sup.TenantClosed
+			w.Deps.Replication = sup
+			c.Notifier = sup
 			c.ReadyChecks = append(c.ReadyChecks, sup.Ready)
 		}
 	})
@@ -180,15 +190,15 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 		}
 		return err
 	}
-	metrics.AttachRegistry(reg)
+	mtr.AttachRegistry(reg)
 
 	shutdownCtx, beginShutdown := context.WithCancel(context.Background())
 	defer beginShutdown()
-	tracing, err := tenants.StartTracing(ctx, s.OTLPEndpoint, version, logger)
+	trc, err := tracing.Start(ctx, s.OTLPEndpoint, version, logger)
 	if err != nil {
 		logger.Warn("tracing disabled", "error", err)
 	}
-	handler := tenants.Observe(tenants.ObserveConfig{Metrics: metrics, Registry: reg, Logger: logger, Shutdown: shutdownCtx, Trace: tracing.Trace()}, reg)
+	handler := metrics.Observe(metrics.ObserveConfig{Metrics: mtr, Registry: reg, Logger: logger, Shutdown: shutdownCtx, Trace: trc.Trace()}, reg)
 
 	var servers []*http.Server
 	var listeners []net.Listener
@@ -221,8 +231,8 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 		srv := newServer(handler)
 		go func() { errc <- srv.Serve(ln) }()
 	} else {
-		mgr, err := tenants.NewTLS(ctx, tenants.TLSConfig{
-			Mode: s.TLS, Dir: g.Dir, Registry: reg, Metrics: metrics, Logger: logger,
+		mgr, err := certs.New(ctx, certs.Config{
+			Mode: s.TLS, Dir: g.Dir, Domain: reg.Config().Domain, Registry: reg, Metrics: mtr, Logger: logger,
 			HTTPSPort: publicPort(s.HTTPS), CA: s.ACMECA, Email: s.ACMEEmail, RootsFile: s.ACMERoots, AltHTTPPort: s.ACMEHTTPPort, AltTLSALPNPort: s.ACMETLSPort,
 		})
 		if err != nil {
@@ -260,14 +270,14 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 		}
 	case <-sigCtx.Done():
 	}
-	gracefulStop(logger, servers, reg, sup, tracing, beginShutdown, s.Grace)
+	gracefulStop(logger, servers, reg, sup, trc, beginShutdown, s.Grace)
 	return serveErr
 }
 
 // gracefulStop: stop accepting and drain requests, end SSE streams, close
 // tenants (each close tells the child, which does a final sync), then let
 // the child finish its final sync and exit — all within grace.
-func gracefulStop(logger *slog.Logger, servers []*http.Server, reg *tenants.Registry, sup *tenants.Supervisor, tracing *tenants.Tracing, endStreams func(), grace time.Duration) {
+func gracefulStop(logger *slog.Logger, servers []*http.Server, reg *tenants.Registry, sup *replication.Supervisor, trc *tracing.Tracing, endStreams func(), grace time.Duration) {
 	start := time.Now()
 	deadline := start.Add(grace)
 	logger.Info("shutdown: draining", "grace", grace.String())
@@ -290,9 +300,9 @@ func gracefulStop(logger *slog.Logger, servers []*http.Server, reg *tenants.Regi
 		}
 		cancel()
 	}
-	if tracing != nil {
+	if trc != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		tracing.Shutdown(ctx)
+		trc.Shutdown(ctx)
 		cancel()
 	}
 	logger.Info("shutdown: done", "drain_ms", drained.Milliseconds(), "tenants_closed_ms", closed.Milliseconds(), "total_ms", time.Since(start).Milliseconds())
@@ -309,7 +319,7 @@ func serve(ctx context.Context, reg *tenants.Registry, addr string, grace time.D
 	}
 	shutdownCtx, endStreams := context.WithCancel(context.Background())
 	defer endStreams()
-	srv := &http.Server{Handler: tenants.Observe(tenants.ObserveConfig{Registry: reg, Logger: logger, Shutdown: shutdownCtx}, reg), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := &http.Server{Handler: metrics.Observe(metrics.ObserveConfig{Registry: reg, Logger: logger, Shutdown: shutdownCtx}, reg), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)

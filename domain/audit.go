@@ -23,7 +23,7 @@ const (
 
 // AuditEvent is one link of a tenant's tamper-evident audit chain:
 // Hash = SHA-256(PrevHash ‖ canonical JSON of the event without hashes).
-// Rows are append-only: the API rules deny writes and BindHooks refuses
+// Rows are append-only: the API rules deny writes and bindAuditHooks refuses
 // updates and deletes of audit_events, even by superusers.
 type AuditEvent struct {
 	Seq        int64          `json:"seq"`
@@ -58,11 +58,10 @@ func notAudited(name string) bool {
 	return name == CollectionAuditEvents || name == "vehicle_positions" || name == "sync_ops"
 }
 
-// BindHooks binds the tenant's business hooks: the audit chain written in
-// the same transaction as every create, update and delete of business
-// collections, and the live-update broker fed after each commit. It is
-// the TenantHooks of every tenant app.
-func BindHooks(app core.App) error {
+// bindAuditHooks writes the audit chain in the same transaction as every
+// create, update and delete of business collections, and refuses updates
+// and deletes of audit events.
+func bindAuditHooks(app core.App) {
 	audit := func(action string) func(e *core.RecordEvent) error {
 		return func(e *core.RecordEvent) error {
 			col := e.Record.Collection()
@@ -102,13 +101,6 @@ func BindHooks(app core.App) error {
 	}
 	app.OnRecordUpdate(CollectionAuditEvents).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsAuditNoUpdate", Func: appendOnly})
 	app.OnRecordDelete(CollectionAuditEvents).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsAuditNoDelete", Func: appendOnly})
-	bindBroker(app)
-	// NB: after the audit hooks, so stock rules run in their transaction.
-	BindResourceHooks(app)
-	bindPlanningHooks(app)
-	bindChecklistHooks(app)
-	bindTaskStatusHooks(app)
-	return nil
 }
 
 // appendAudit writes the next audit event for record. It must run inside

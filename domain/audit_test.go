@@ -7,7 +7,7 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func TestAuditChainRecordsEveryChange(t *testing.T) {

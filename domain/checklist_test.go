@@ -10,7 +10,7 @@ import (
 
 	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func fp(v float64) *float64 { return &v }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/domain/imaging"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func TestWatermarkLines(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // TestUploadConcurrentChunks sends the same first chunk 8 times at once

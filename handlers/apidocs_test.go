@@ -4,11 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func TestAPIDocsPage(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	for _, host := range []string{tt.Host(), "localhost"} {
 		rec := tenanttest.Get(t, tt.Registry, host, "/api/docs")
 		d := doc(t, rec.Body.String())

@@ -9,7 +9,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func doc(t *testing.T, body string) *goquery.Document {
@@ -26,7 +27,7 @@ func testid(d *goquery.Document, id string) *goquery.Selection {
 }
 
 func TestLoginSuccessFailureLogout(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	tt.User(domain.RoleSiteLead, "chef@acme.test")
 	reg := tt.Registry
 
@@ -97,7 +98,7 @@ func TestLoginSuccessFailureLogout(t *testing.T) {
 }
 
 func TestLoginLockout(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	tt.User(domain.RoleCrew, "lucas@acme.test")
 	var rec = tenanttest.PostForm(t, tt.Registry, tt.Host(), "/login", nil)
 	for i := range 5 {
@@ -117,7 +118,7 @@ func TestLoginLockout(t *testing.T) {
 }
 
 func TestSessionCookieIsWorthlessOnAnotherTenant(t *testing.T) {
-	a := tenanttest.New(t)
+	a := handlertest.New(t)
 	b := tenanttest.Provision(t, a.Registry, "beta", domain.SectorElec)
 	a.User(domain.RoleManager, "boss@shared.test")
 	b.User(domain.RoleManager, "boss@shared.test") // same email on both tenants
@@ -143,7 +144,7 @@ func TestSessionCookieIsWorthlessOnAnotherTenant(t *testing.T) {
 }
 
 func TestCSRFRefusesCrossOriginPosts(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	tt.User(domain.RoleManager, "m@acme.test")
 	c := tt.Login("m@acme.test", tenanttest.Password)
 	for _, hdr := range []map[string]string{
@@ -174,7 +175,7 @@ func TestCSRFRefusesCrossOriginPosts(t *testing.T) {
 }
 
 func TestRoleGuards(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	cookies := map[string]*http.Cookie{}
 	for _, r := range domain.Roles {
 		tt.User(r, r+"@acme.test")
@@ -215,7 +216,7 @@ func TestRoleGuards(t *testing.T) {
 }
 
 func TestLoginPageFrenchAndEnglish(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	scenarios := []struct{ accept, title, lang, submit string }{
 		{"", "Connexion", "fr", "Se connecter"},
 		{"fr-FR,fr;q=0.9", "Connexion", "fr", "Se connecter"},
@@ -256,7 +257,7 @@ func TestLoginPageFrenchAndEnglish(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	rec := tenanttest.Get(t, tt.Registry, tt.Host(), "/login")
 	csp := rec.Header().Get("Content-Security-Policy")
 	for _, want := range []string{"frame-ancestors 'none'", "'nonce-", "'unsafe-eval'", "object-src 'none'"} {
@@ -281,7 +282,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	tt.User(domain.RoleManager, "claire@acme.test")
 	c := tt.Login(tt.Admin, tenanttest.Password)
 	cl := tt.Record("clients", map[string]any{"name": "Mairie de Rezé"})

@@ -29,7 +29,8 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // chunkLog records the upload id and Upload-Offset of every chunk the
@@ -55,7 +56,7 @@ func (l *chunkLog) list() []string {
 func newLoggedBrowserEnv(t *testing.T) (*browserEnv, *chunkLog, *atomic.Bool) {
 	t.Helper()
 	tenanttest.Tool(t, "chromium")
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	if err := domain.SeedDemo(tt.App()); err != nil {
 		t.Fatal(err)
 	}

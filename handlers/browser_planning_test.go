@@ -9,7 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // TestBrowserGanttDragMovesSuccessor drags a bar of the Gantt one week

@@ -27,7 +27,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // browserEnv is a real server on loopback with the demo people, reached by
@@ -41,7 +42,7 @@ type browserEnv struct {
 func newBrowserEnv(t *testing.T) *browserEnv {
 	t.Helper()
 	tenanttest.Tool(t, "chromium")
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	if err := domain.SeedDemo(tt.App()); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // TestChecklistPhotoItem: the crew page links a "photo required" item to

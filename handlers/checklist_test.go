@@ -16,7 +16,8 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // checklistTenant: a manager, a site lead, two crew members of the site's
@@ -29,7 +30,7 @@ type checklistTenant struct {
 
 func newChecklistTenant(t *testing.T) checklistTenant {
 	t.Helper()
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	ct := checklistTenant{Tenant: tt}
 	ct.manager = tt.User(domain.RoleManager, "boss@acme.test").Id
 	ct.lead = tt.User(domain.RoleSiteLead, "lead@acme.test").Id

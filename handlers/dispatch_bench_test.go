@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // BenchmarkDispatchBoard renders the dispatch board of a busy week: 50
@@ -19,7 +20,7 @@ import (
 //	go test -run '^$' -bench DispatchBoard -benchtime 200x ./handlers/
 func BenchmarkDispatchBoard(b *testing.B) {
 	now := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC) // Wednesday of 2026-W10
-	tt := tenanttest.New(b, tenanttest.WithClock(func() time.Time { return now }))
+	tt := handlertest.New(b, tenanttest.WithClock(func() time.Time { return now }))
 	tt.User(domain.RoleProjectManager, "pm@acme.test")
 	skill := tt.Record("skills", map[string]any{"code": "bench", "name": "Bench"}).Id
 	var people []string

@@ -14,7 +14,8 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // dispatchEnv: site CH-1 (project manager pm, site lead lead) in week 10
@@ -32,7 +33,7 @@ type dispatchEnv struct {
 func newDispatchEnv(t *testing.T) dispatchEnv {
 	t.Helper()
 	now := time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)
-	tt := tenanttest.New(t, tenanttest.WithClock(func() time.Time { return now }))
+	tt := handlertest.New(t, tenanttest.WithClock(func() time.Time { return now }))
 	d := dispatchEnv{Tenant: tt}
 	pm := tt.User(domain.RoleProjectManager, "pm@acme.test")
 	lead := tt.User(domain.RoleSiteLead, "lead@acme.test")

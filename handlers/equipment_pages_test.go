@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func TestEquipmentPagesLabelsReservationsAndScan(t *testing.T) {

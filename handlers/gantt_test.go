@@ -14,7 +14,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // ganttTenant: site CH-1 (start Monday 2 March 2026, project manager pm)
@@ -30,7 +31,7 @@ type ganttTenant struct {
 func newGanttTenant(t *testing.T) ganttTenant {
 	t.Helper()
 	now := time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)
-	tt := tenanttest.New(t, tenanttest.WithClock(func() time.Time { return now }))
+	tt := handlertest.New(t, tenanttest.WithClock(func() time.Time { return now }))
 	pm := tt.User(domain.RoleProjectManager, "pm@acme.test")
 	tt.User(domain.RoleSiteLead, "lead@acme.test")
 	tt.User(domain.RoleCrew, "crew@acme.test")

@@ -12,7 +12,8 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // gpsTenant is a tenant with one business and one private vehicle; the
@@ -21,7 +22,7 @@ func gpsTenant(t *testing.T) (*tenanttest.Tenant, string, string) {
 	t.Helper()
 	clk := newClock()
 	clk.ns.Store(time.Date(2026, 11, 30, 19, 0, 0, 0, time.UTC).UnixNano())
-	tt := tenanttest.New(t, tenanttest.WithClock(clk.Now))
+	tt := handlertest.New(t, tenanttest.WithClock(clk.Now))
 	app := tt.App()
 	biz, err := domain.CreateVehicle(app, nil, domain.VehicleInput{Plate: "GA-101-NT", Label: "Kangoo", GPSDeviceID: "TRK-KANGOO-01"})
 	if err != nil {

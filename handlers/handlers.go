@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,18 +16,32 @@ import (
 	"github.com/fieldops360/fieldops/assets"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants"
+	"github.com/fieldops360/fieldops/tenants/replication"
 	"github.com/fieldops360/fieldops/views/i18n"
 )
 
 // Deps are the handlers' dependencies, passed explicitly.
 type Deps struct {
+	// Registry is the registry served (set by New).
 	Registry *tenants.Registry
-	Logger   *slog.Logger
-	Version  string
+	// Replication is the replication supervisor shown and driven by the
+	// super-admin portal (nil when replication is off).
+	Replication ReplicationSource
+	// Metrics serves /metrics on the platform host (nil: not served).
+	Metrics http.Handler
+	Logger  *slog.Logger
+	Version string
 	// Clock returns the current time (tests inject one).
 	Clock func() time.Time
 	// Secure marks cookies Secure (set when serving over TLS).
 	Secure bool
+}
+
+// ReplicationSource is what the super-admin portal reads of replication:
+// the live status and on-demand restore drills (replication.Supervisor).
+type ReplicationSource interface {
+	Status() *replication.Status
+	RunDrill(ctx context.Context, db string) (replication.DrillResult, error)
 }
 
 // Handlers serves FieldOps360's own routes on the platform and tenant apps.
@@ -39,10 +54,13 @@ type Handlers struct {
 	cop      *http.CrossOriginProtection
 }
 
-// Attach builds the handlers and installs their routes and pages into a
-// registry configuration. Call SetRegistry once tenants.Open returned:
-// routes only run when an app is first served, after that.
-func Attach(cfg *tenants.Config, d Deps) (*Handlers, error) {
+var _ tenants.RouteInstaller = (*Handlers)(nil)
+
+// New builds the handlers serving reg and loads the session keys from its
+// control plane. Handlers is the tenants.RouteInstaller of the registry:
+// call New from tenants.Config.Routes, which tenants.Open runs once with
+// the registry it is opening.
+func New(reg *tenants.Registry, d Deps) (*Handlers, error) {
 	a, err := assets.Load()
 	if err != nil {
 		return nil, fmt.Errorf("embedded assets: %w", err)
@@ -57,21 +75,12 @@ func Attach(cfg *tenants.Config, d Deps) (*Handlers, error) {
 	if d.Clock == nil {
 		d.Clock = time.Now
 	}
+	d.Registry = reg
 	h := &Handlers{deps: d, assets: a, cat: cat, throttle: domain.NewLoginThrottle(d.Clock), cop: http.NewCrossOriginProtection()}
 	h.cop.SetDenyHandler(http.HandlerFunc(h.csrfDenied))
-	cfg.TenantRoutes = h.TenantRoutes
-	cfg.PlatformRoutes = h.PlatformRoutes
-	cfg.Pages = h.ErrorPage
-	return h, nil
-}
-
-// SetRegistry gives the handlers the registry they serve and loads the
-// session keys from the control plane.
-func (h *Handlers) SetRegistry(reg *tenants.Registry) error {
-	h.deps.Registry = reg
 	pairs, err := reg.SessionKeys()
 	if err != nil {
-		return fmt.Errorf("session keys: %w", err)
+		return nil, fmt.Errorf("session keys: %w", err)
 	}
 	keys := make([][]byte, 0, 2*len(pairs))
 	for _, p := range pairs {
@@ -81,7 +90,7 @@ func (h *Handlers) SetRegistry(reg *tenants.Registry) error {
 	store.Options = &sessions.Options{Path: "/", MaxAge: int(sessionAbsolute / time.Second), HttpOnly: true, Secure: h.deps.Secure, SameSite: http.SameSiteLaxMode}
 	store.MaxAge(store.Options.MaxAge)
 	h.store = store
-	return nil
+	return h, nil
 }
 
 // render writes a templ component with a status code.

@@ -8,14 +8,15 @@ import (
 	"testing"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 var linkRe = regexp.MustCompile(`https?://[^\s"<]+/password-reset/[A-Za-z0-9._\-]+(\?invite=1)?`)
 
 func TestInvitationEmailAndActivation(t *testing.T) {
 	mp := tenanttest.StartMailpit(t)
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	mp.UseFor(t, tt.Registry)
 	admin := tt.Login(tt.Admin, tenanttest.Password)
 
@@ -69,7 +70,7 @@ func TestInvitationEmailAndActivation(t *testing.T) {
 
 func TestPasswordResetByEmail(t *testing.T) {
 	mp := tenanttest.StartMailpit(t)
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	mp.UseFor(t, tt.Registry)
 	tt.User(domain.RoleCrew, "lucas@acme.test")
 
@@ -101,7 +102,7 @@ func TestPasswordResetByEmail(t *testing.T) {
 
 func TestSMTPTestFromSettings(t *testing.T) {
 	mp := tenanttest.StartMailpit(t)
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	mp.UseFor(t, tt.Registry)
 	admin := tt.Login(tt.Admin, tenanttest.Password)
 	rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/settings/smtp-test", nil, admin)

@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func TestPeoplePagesClearancesAndAbsences(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	worker := tt.User(domain.RoleCrew, "ouvrier@acme.test")
 	tt.User(domain.RoleSiteLead, "lead@acme.test")
 	boss := tt.Login(tt.Admin, tenanttest.Password)

@@ -107,7 +107,7 @@ func (h *Handlers) portalAudit(e *core.RequestEvent) error {
 // restored into a scratch directory and integrity-checked).
 func (h *Handlers) portalDrill(e *core.RequestEvent) error {
 	slug := e.Request.PathValue("slug")
-	src := h.deps.Registry.Replication()
+	src := h.deps.Replication
 	if src == nil {
 		return h.errorPage(e, http.StatusNotFound)
 	}

@@ -58,7 +58,7 @@ func (h *Handlers) newTenantsVM(e *core.RequestEvent, form portal.CreateFormVM) 
 	if err != nil {
 		return portal.TenantsVM{}, err
 	}
-	vm := portal.TenantsVM{Shell: h.portalShell(e, "tenants", i18n.T(ctx, "portal.tenants")), Form: form, ReplicationOff: h.deps.Registry.Replication() == nil}
+	vm := portal.TenantsVM{Shell: h.portalShell(e, "tenants", i18n.T(ctx, "portal.tenants")), Form: form, ReplicationOff: h.deps.Replication == nil}
 	createFormOptions(ctx, &vm.Form)
 	for _, t := range list {
 		vm.Rows = append(vm.Rows, h.tenantRowVM(ctx, t))
@@ -78,7 +78,7 @@ func (h *Handlers) portalTenants(e *core.RequestEvent) error {
 
 // replicationVM summarises a database's replication for the portal.
 func (h *Handlers) replicationVM(ctx context.Context, db string) portal.ReplicationVM {
-	src := h.deps.Registry.Replication()
+	src := h.deps.Replication
 	if src == nil {
 		return portal.ReplicationVM{Off: true}
 	}

@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fieldops360/fieldops/handlers/handlertest"
 	"github.com/fieldops360/fieldops/tenants"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenants/replication"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 const platformHost = "localhost"
@@ -28,7 +30,7 @@ func portalLogin(t *testing.T, reg *tenants.Registry) *http.Cookie {
 }
 
 func TestPortalGuardAndIsolation(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	reg := tt.Registry
 	// anonymous → login page
 	if rec := tenanttest.Get(t, reg, platformHost, "/portal"); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/portal/login" {
@@ -60,7 +62,7 @@ func TestPortalGuardAndIsolation(t *testing.T) {
 }
 
 func TestPortalCreateSuspendDelete(t *testing.T) {
-	reg := tenanttest.NewRegistry(t)
+	reg := handlertest.NewRegistry(t)
 	pc := portalLogin(t, reg)
 
 	// plain form post: same code path as the CLI, result shown once
@@ -131,25 +133,25 @@ func TestPortalCreateSuspendDelete(t *testing.T) {
 }
 
 // staticReplication is a fixed replication status (the supervisor itself
-// is tested against a real replicate child in package tenants).
+// is tested against a real replicate child in tenants/replication).
 type staticReplication struct {
-	st     tenants.ReplicationStatus
+	st     replication.Status
 	drills int
 }
 
-func (s *staticReplication) Status() *tenants.ReplicationStatus { return &s.st }
-func (s *staticReplication) RunDrill(_ context.Context, db string) (tenants.DrillResult, error) {
+func (s *staticReplication) Status() *replication.Status { return &s.st }
+func (s *staticReplication) RunDrill(_ context.Context, db string) (replication.DrillResult, error) {
 	s.drills++
-	return tenants.DrillResult{DB: db, At: time.Now(), OK: true}, nil
+	return replication.DrillResult{DB: db, At: time.Now(), OK: true}, nil
 }
 
 func TestPortalShowsReplicationAndRunsDrills(t *testing.T) {
 	last := time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)
-	src := &staticReplication{st: tenants.ReplicationStatus{DBs: []tenants.DBStatus{
-		{DB: "acme", LastSync: &last, Drill: &tenants.DrillResult{DB: "acme", At: last, OK: true}},
+	src := &staticReplication{st: replication.Status{DBs: []replication.DBStatus{
+		{DB: "acme", LastSync: &last, Drill: &replication.DrillResult{DB: "acme", At: last, OK: true}},
 		{DB: "beta", LagSeconds: 42, LastError: "connection refused", LastSync: &last},
 	}}}
-	reg := tenanttest.NewRegistry(t, tenanttest.WithReplication(src))
+	reg := handlertest.NewRegistry(t, handlertest.WithReplication(src))
 	tenanttest.Provision(t, reg, "acme", "btp")
 	tenanttest.Provision(t, reg, "beta", "tp")
 	pc := portalLogin(t, reg)
@@ -170,7 +172,7 @@ func TestPortalShowsReplicationAndRunsDrills(t *testing.T) {
 }
 
 func TestPortalLoginLockout(t *testing.T) {
-	reg := tenanttest.NewRegistry(t)
+	reg := handlertest.NewRegistry(t)
 	if _, err := reg.UpsertSuperuser("root@fieldops.test", tenanttest.Password, "test"); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // TestProofBundlePDF renders a job's proof and reads it back with
@@ -18,7 +19,7 @@ import (
 // the audit hashes are in it.
 func TestProofBundlePDF(t *testing.T) {
 	pdftotext := tenanttest.Tool(t, "pdftotext")
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	crewU := tt.User(domain.RoleCrew, "crew@acme.test")
 	site, _ := domain.CreateSite(tt.App(), nil, domain.SiteInput{Code: "PRV", Name: "Résidence Les Érables", Sector: "elec", Team: []string{crewU.Id}})
 	task := tt.Record("tasks", map[string]any{"site": site.Id, "title": "Raccordement TGBT", "status": "done", "assignees": []string{crewU.Id}})

@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func TestExcavationGateThroughTheAPI(t *testing.T) {
-	reg := tenanttest.NewRegistry(t)
+	reg := handlertest.NewRegistry(t)
 	tt := tenanttest.Provision(t, reg, "tpco", domain.SectorTP)
 	pm := tt.User(domain.RoleProjectManager, "pm@tpco.test")
 	site, _ := domain.CreateSite(tt.App(), nil, domain.SiteInput{Code: "AEP-1", Name: "AEP", Sector: "tp", Status: "active", ProjectManager: pm.Id})

@@ -7,7 +7,8 @@ import (
 	"testing"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // scheduleAnswer is the schedule API's JSON.
@@ -42,7 +43,7 @@ type apiPlanTenant struct {
 
 func newAPIPlanTenant(t *testing.T) apiPlanTenant {
 	t.Helper()
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	pm := tt.User(domain.RoleProjectManager, "pm@acme.test")
 	tt.User(domain.RoleCrew, "crew@acme.test")
 	p := apiPlanTenant{Tenant: tt, pmToken: tt.Token("users", "pm@acme.test")}

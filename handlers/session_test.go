@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 type clock struct{ ns atomic.Int64 }
@@ -29,7 +30,7 @@ func signedIn(t *testing.T, tt *tenanttest.Tenant, c *http.Cookie) bool {
 
 func TestSessionIdleAndAbsoluteExpiry(t *testing.T) {
 	clk := newClock()
-	tt := tenanttest.New(t, tenanttest.WithClock(clk.Now))
+	tt := handlertest.New(t, tenanttest.WithClock(clk.Now))
 	tt.User(domain.RoleCrew, "crew@acme.test")
 
 	c := tt.Login("crew@acme.test", tenanttest.Password)
@@ -61,7 +62,7 @@ func TestSessionIdleAndAbsoluteExpiry(t *testing.T) {
 }
 
 func TestSessionEndsWhenUserIsDeactivated(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	u := tt.User(domain.RoleCrew, "crew@acme.test")
 	c := tt.Login("crew@acme.test", tenanttest.Password)
 	if _, err := domain.SetUserActive(tt.App(), nil, u.Id, false); err != nil {
@@ -74,7 +75,7 @@ func TestSessionEndsWhenUserIsDeactivated(t *testing.T) {
 
 func TestSessionKeyRotationKeepsRecentSessions(t *testing.T) {
 	dir := t.TempDir()
-	reg := tenanttest.NewRegistry(t, tenanttest.WithDir(dir))
+	reg := handlertest.NewRegistry(t, tenanttest.WithDir(dir))
 	tt := tenanttest.Provision(t, reg, "acme", domain.SectorBTP)
 	c := tt.Login(tt.Admin, tenanttest.Password)
 	if _, err := reg.RotateSessionKeys("test"); err != nil {
@@ -83,7 +84,7 @@ func TestSessionKeyRotationKeepsRecentSessions(t *testing.T) {
 	reg.Close()
 
 	// "restart": new handlers load the rotated keys
-	reg2 := tenanttest.NewRegistry(t, tenanttest.WithDir(dir))
+	reg2 := handlertest.NewRegistry(t, tenanttest.WithDir(dir))
 	tt2 := &tenanttest.Tenant{T: t, Registry: reg2, Slug: "acme", Admin: tt.Admin}
 	if !signedIn(t, tt2, c) {
 		t.Fatal("one rotation signed everybody out")
@@ -95,7 +96,7 @@ func TestSessionKeyRotationKeepsRecentSessions(t *testing.T) {
 		}
 	}
 	reg2.Close()
-	reg3 := tenanttest.NewRegistry(t, tenanttest.WithDir(dir))
+	reg3 := handlertest.NewRegistry(t, tenanttest.WithDir(dir))
 	tt3 := &tenanttest.Tenant{T: t, Registry: reg3, Slug: "acme", Admin: tt.Admin}
 	if signedIn(t, tt3, c) || signedIn(t, tt3, fresh) {
 		t.Error("cookies signed with keys rotated out still work")

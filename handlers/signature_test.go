@@ -12,7 +12,8 @@ import (
 	"testing"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func pngDataURL(t *testing.T, ink bool) string {
@@ -31,7 +32,7 @@ func pngDataURL(t *testing.T, ink bool) string {
 }
 
 func TestSignatureCaptureAndEvidence(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	beta := tenanttest.Provision(t, tt.Registry, "beta", domain.SectorBTP)
 	crewU := tt.User(domain.RoleCrew, "crew@acme.test")
 	site, _ := domain.CreateSite(tt.App(), nil, domain.SiteInput{Code: "SIG", Name: "Signature", Sector: "btp", Team: []string{crewU.Id}})

@@ -15,11 +15,12 @@ import (
 	"time"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func TestSiteFormCreateAndInvalidInput(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	tt.User(domain.RoleProjectManager, "pm@acme.test")
 	pm := tt.Login("pm@acme.test", tenanttest.Password)
 
@@ -64,7 +65,7 @@ func TestSiteFormCreateAndInvalidInput(t *testing.T) {
 }
 
 func TestSitePermissionsPerRole(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	pmU := tt.User(domain.RoleProjectManager, "pm@acme.test")
 	other := tt.User(domain.RoleProjectManager, "pm2@acme.test")
 	lead := tt.User(domain.RoleSiteLead, "lead@acme.test")
@@ -138,7 +139,7 @@ func upload(t *testing.T, tt *tenanttest.Tenant, c *http.Cookie, siteID, kind, n
 }
 
 func TestDocumentUploadVersionsAndProtectedDownload(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	beta := tenanttest.Provision(t, tt.Registry, "beta", domain.SectorBTP)
 	beta.User(domain.RoleManager, "boss@acme.test") // same email on B
 	tt.User(domain.RoleManager, "boss@acme.test")
@@ -185,7 +186,7 @@ func TestDocumentUploadVersionsAndProtectedDownload(t *testing.T) {
 }
 
 func TestClients(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	c := tt.Login(tt.Admin, tenanttest.Password)
 	rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/clients", url.Values{"name": {""}, "kind": {"public"}}, c)
 	if rec.Code != 400 || testid(doc(t, rec.Body.String()), "error-name").Length() != 1 {
@@ -206,7 +207,7 @@ func TestClients(t *testing.T) {
 
 func TestDailyPlanGroupsByPersonAndVehicle(t *testing.T) {
 	wed := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC) // a working day
-	tt := tenanttest.New(t, tenanttest.WithClock(func() time.Time { return wed }))
+	tt := handlertest.New(t, tenanttest.WithClock(func() time.Time { return wed }))
 	lead := tt.User(domain.RoleSiteLead, "lead@acme.test")
 	crew := tt.User(domain.RoleCrew, "paul@acme.test")
 	site, _ := domain.CreateSite(tt.App(), nil, domain.SiteInput{Code: "D1", Name: "Dépôt", Sector: "btp", SiteLead: lead.Id})
@@ -252,7 +253,7 @@ func TestDailyPlanGroupsByPersonAndVehicle(t *testing.T) {
 }
 
 func TestSiteAuditExportIsVerifiable(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	c := tt.Login(tt.Admin, tenanttest.Password)
 	site, _ := domain.CreateSite(tt.App(), nil, domain.SiteInput{Code: "AUD", Name: "Audit <test> & co", Sector: "btp"})
 	domain.AddPhase(tt.App(), nil, site.Id, domain.PhaseInput{Name: "Lot 1"})
@@ -282,7 +283,7 @@ func TestSiteAuditExportIsVerifiable(t *testing.T) {
 }
 
 func TestSiteIncidentsTab(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	crewU := tt.User(domain.RoleCrew, "crew@acme.test")
 	site, _ := domain.CreateSite(tt.App(), nil, domain.SiteInput{Code: "INC", Name: "Aléas", Sector: "tp", Team: []string{crewU.Id}})
 	if _, err := domain.ReportIncident(tt.App(), crewU.Record, domain.IncidentInput{Site: site.Id, Kind: "network_strike", Severity: "high", Description: "Câble télécom arraché lors du terrassement"}); err != nil {
@@ -296,7 +297,7 @@ func TestSiteIncidentsTab(t *testing.T) {
 }
 
 func TestSiteResourcesTabListsBookings(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	site, _ := domain.CreateSite(tt.App(), nil, domain.SiteInput{Code: "RES", Name: "Ressources", Sector: "btp"})
 	tool, err := domain.SaveEquipment(tt.App(), nil, "", domain.EquipmentInput{Name: "Carotteuse Hilti DD 150", Status: "available"})
 	if err != nil {

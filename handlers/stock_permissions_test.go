@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // resourcesTenant has one user per role, a site with the crew in its
@@ -23,7 +24,7 @@ type resourcesTenant struct {
 
 func newResourcesTenant(t *testing.T) resourcesTenant {
 	t.Helper()
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	rt := resourcesTenant{Tenant: tt, users: map[string]string{}}
 	for _, role := range domain.Roles {
 		rt.users[role] = tt.User(role, role+"@acme.test").Id

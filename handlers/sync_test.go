@@ -10,7 +10,8 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // syncTenant: a site lead, two crew members in the site's team, a task
@@ -22,7 +23,7 @@ type syncTenant struct {
 
 func newSyncTenant(t *testing.T) syncTenant {
 	t.Helper()
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	st := syncTenant{Tenant: tt}
 	st.lead = tt.User(domain.RoleSiteLead, "lead@acme.test").Id
 	st.crew = tt.User(domain.RoleCrew, "crew@acme.test").Id

@@ -9,11 +9,12 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func TestVehiclePagesAndForms(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	tt.User(domain.RoleProjectManager, "pm@acme.test")
 	pm := tt.Login("pm@acme.test", tenanttest.Password)
 	reg, host := tt.Registry, tt.Host()
@@ -99,7 +100,7 @@ func TestVehiclePagesAndForms(t *testing.T) {
 }
 
 func TestVehiclePagesPerRoleAndTenant(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	tt.User(domain.RoleSiteLead, "lead@acme.test")
 	tt.User(domain.RoleCrew, "crew@acme.test")
 	v, _ := domain.CreateVehicle(tt.App(), nil, domain.VehicleInput{Plate: "GA-101-NT", Label: "Kangoo"})

@@ -30,10 +30,6 @@ const (
 // `fieldops backup restore` instead.
 var ErrRestoreDisabled = domain.Errorf(domain.EForbidden, "err.backup.restore_disabled")
 
-// RoutesFunc registers FieldOps routes on an app's router. It runs once per
-// BaseApp instance, inside OnServe.
-type RoutesFunc func(se *core.ServeEvent) error
-
 // appOptions configure newApp.
 type appOptions struct {
 	DataDir    string
@@ -100,7 +96,7 @@ func setIdleTime(app *core.BaseApp, d time.Duration) {
 // buildHandler builds the app's router once: PocketBase's REST API, the
 // dashboard at /_/ and the routes registered by routes (in OnServe). A
 // BaseApp must not be built twice; a reopened tenant is a fresh BaseApp.
-func buildHandler(app *core.BaseApp, routes RoutesFunc) (http.Handler, error) {
+func buildHandler(app *core.BaseApp, routes func(se *core.ServeEvent) error) (http.Handler, error) {
 	r, err := apis.NewRouter(app)
 	if err != nil {
 		return nil, err

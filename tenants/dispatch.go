@@ -16,12 +16,6 @@ const (
 	TargetTenant   = "tenant"
 )
 
-// ErrorPages renders the dispatcher's pages for an unknown host (404), a
-// suspended tenant (503), a deleted tenant (410) and an internal failure
-// (500). The views layer provides the real one; DefaultErrorPages is a
-// minimal fallback.
-type ErrorPages func(w http.ResponseWriter, r *http.Request, status int)
-
 // ctxKey is the private type of context keys set by the dispatcher.
 type ctxKey int
 
@@ -130,14 +124,11 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 }
 
 func (r *Registry) page(w http.ResponseWriter, req *http.Request, status int) {
-	if r.cfg.Pages != nil {
-		r.cfg.Pages(w, req, status)
-		return
-	}
-	DefaultErrorPages(w, req, status)
+	r.routes.ErrorPage(w, req, status)
 }
 
-// DefaultErrorPages is a minimal bilingual HTML error page.
+// DefaultErrorPages is a minimal bilingual HTML error page (the status
+// pages of a registry without an HTTP layer).
 func DefaultErrorPages(w http.ResponseWriter, _ *http.Request, status int) {
 	fr, en := ErrorText(status)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -15,7 +15,7 @@ import (
 // dashboard at /_/ and the platform routes), built on first use.
 func (r *Registry) PlatformHandler() http.Handler {
 	r.platformOnce.Do(func() {
-		h, err := buildHandler(r.platform, r.cfg.PlatformRoutes)
+		h, err := buildHandler(r.platform, r.routes.PlatformRoutes)
 		if err != nil {
 			r.cfg.Logger.Error("platform router", "error", err)
 			h = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {

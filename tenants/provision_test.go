@@ -12,7 +12,7 @@ import (
 	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func TestCreateTenantProvisionsEverything(t *testing.T) {

@@ -1,6 +1,11 @@
 // Package tenants hosts many tenants in one process: the control-plane
 // (platform) PocketBase app, one lazily opened core.BaseApp per tenant,
-// provisioning, host resolution and the HTTP dispatcher.
+// provisioning, lifecycle, host resolution and the HTTP dispatcher. It
+// knows the layers around it only through small interfaces given in
+// Config at Open: the HTTP layer (RouteInstaller, built once with the
+// registry) and whoever follows open tenants (TenantNotifier, the
+// replication supervisor). Replication, TLS, metrics and tracing live in
+// subpackages that import this one, never the other way round.
 package tenants
 
 import (
@@ -43,29 +48,50 @@ type Config struct {
 	ConnIdleTime time.Duration
 	// MaxOpen caps open tenants (default from the file-descriptor limit).
 	MaxOpen int
-	// TenantRoutes and PlatformRoutes register our routes on each app.
-	TenantRoutes   RoutesFunc
-	PlatformRoutes RoutesFunc
+	// Routes builds the HTTP layer once, at Open, given the registry it
+	// serves (handlers.Routes): our routes on each app and the
+	// dispatcher's status pages. nil: PocketBase's API and dashboard
+	// only, with DefaultErrorPages.
+	Routes func(reg *Registry) (RouteInstaller, error)
 	// TenantHooks binds domain hooks on each tenant app (default
 	// domain.BindHooks).
 	TenantHooks func(app core.App) error
-	// Pages renders the dispatcher's error pages (404, 410, 503).
-	Pages ErrorPages
-	// OnTenantOpen and OnTenantClose are told when a tenant database is
-	// opened and after it was closed (the replication supervisor follows
-	// open tenants). They must not block.
-	OnTenantOpen  func(slug, dbPath string)
-	OnTenantClose func(slug, dbPath string)
+	// Notifier is told when a tenant database is opened and after it was
+	// closed (the replication supervisor follows open tenants; nil: nobody).
+	Notifier TenantNotifier
 	// ReadyChecks are extra /readyz checks (e.g. replication child alive).
 	ReadyChecks []func(ctx context.Context) error
-	// Replication is the replication supervisor (nil when off).
-	Replication ReplicationSource
-	// Metrics serves /metrics on the platform host (nil: not served).
-	Metrics http.Handler
 	// Logger receives structured logs (default slog.Default()).
 	Logger *slog.Logger
 	// Clock returns the current time (tests inject one).
 	Clock func() time.Time
+}
+
+// RouteInstaller is the HTTP layer served by the registry
+// (handlers.Handlers). TenantRoutes and PlatformRoutes register routes on
+// an app's router, once per BaseApp inside OnServe; ErrorPage renders the
+// dispatcher's pages for an unknown host (404), a suspended tenant (503),
+// a deleted tenant (410) and an internal failure (500).
+type RouteInstaller interface {
+	TenantRoutes(se *core.ServeEvent) error
+	PlatformRoutes(se *core.ServeEvent) error
+	ErrorPage(w http.ResponseWriter, r *http.Request, status int)
+}
+
+// TenantNotifier is told when a tenant database is opened and after it was
+// closed (replication.Supervisor). Its methods must not block.
+type TenantNotifier interface {
+	TenantOpened(slug, dbPath string)
+	TenantClosed(slug, dbPath string)
+}
+
+// noRoutes is the HTTP layer of a registry without one: PocketBase only.
+type noRoutes struct{}
+
+func (noRoutes) TenantRoutes(*core.ServeEvent) error   { return nil }
+func (noRoutes) PlatformRoutes(*core.ServeEvent) error { return nil }
+func (noRoutes) ErrorPage(w http.ResponseWriter, r *http.Request, status int) {
+	DefaultErrorPages(w, r, status)
 }
 
 // Tenant is an open tenant app and its HTTP handler.
@@ -95,6 +121,7 @@ type openCall struct {
 // Registry owns the platform app and the open tenant apps.
 type Registry struct {
 	cfg          Config
+	routes       RouteInstaller // built once in Open
 	platform     *core.BaseApp
 	handler      http.Handler // platform handler, built once
 	platformOnce sync.Once
@@ -109,8 +136,9 @@ type Registry struct {
 	stopped       sync.WaitGroup
 }
 
-// Open opens (creating if needed) the platform app under cfg.Dir and starts
-// the idle reaper. Close releases everything.
+// Open opens (creating if needed) the platform app under cfg.Dir, builds
+// the HTTP layer with cfg.Routes and starts the idle reaper. Close
+// releases everything.
 func Open(cfg Config) (*Registry, error) {
 	if cfg.Dir == "" {
 		cfg.Dir = "pb_data"
@@ -155,6 +183,15 @@ func Open(cfg Config) (*Registry, error) {
 	}
 	r.status.ttl = time.Second
 	r.bindPlatformSettings()
+	r.routes = noRoutes{}
+	if cfg.Routes != nil {
+		routes, err := cfg.Routes(r)
+		if err != nil {
+			_ = closeApp(platform)
+			return nil, fmt.Errorf("routes: %w", err)
+		}
+		r.routes = routes
+	}
 	r.stopped.Add(1)
 	go r.reapLoop()
 	return r, nil
@@ -251,7 +288,7 @@ func (r *Registry) openTenant(slug string) (*Tenant, error) {
 		return nil, err
 	}
 	r.applyPlatformMail(app)
-	h, err := buildHandler(app, r.cfg.TenantRoutes)
+	h, err := buildHandler(app, r.routes.TenantRoutes)
 	if err != nil {
 		_ = closeApp(app)
 		return nil, fmt.Errorf("router %s: %w", slug, err)
@@ -260,8 +297,8 @@ func (r *Registry) openTenant(slug string) (*Tenant, error) {
 	t.lastUsed.Store(r.cfg.Clock().UnixNano())
 	r.opens.Add(1)
 	r.cfg.Logger.Info("tenant opened", "tenant", slug, "ms", time.Since(start).Milliseconds())
-	if r.cfg.OnTenantOpen != nil {
-		r.cfg.OnTenantOpen(slug, filepath.Join(dir, "data.db"))
+	if r.cfg.Notifier != nil {
+		r.cfg.Notifier.TenantOpened(slug, filepath.Join(dir, "data.db"))
 	}
 	return t, nil
 }
@@ -304,8 +341,8 @@ func (r *Registry) CloseTenant(slug string, force bool) bool {
 		r.cfg.Logger.Warn("tenant close", "tenant", slug, "error", err)
 	}
 	r.closes.Add(1)
-	if r.cfg.OnTenantClose != nil {
-		r.cfg.OnTenantClose(slug, filepath.Join(r.TenantDir(slug), "data.db"))
+	if r.cfg.Notifier != nil {
+		r.cfg.Notifier.TenantClosed(slug, filepath.Join(r.TenantDir(slug), "data.db"))
 	}
 	trimMemory()
 	r.cfg.Logger.Info("tenant closed", "tenant", slug)

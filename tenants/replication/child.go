@@ -1,4 +1,4 @@
-package tenants
+package replication
 
 import (
 	"bufio"
@@ -461,8 +461,8 @@ func (rp *Replicator) forceSync(ctx context.Context, name string) error {
 }
 
 // Status returns the live status of every database.
-func (rp *Replicator) Status() *ReplicationStatus {
-	st := &ReplicationStatus{Replica: rp.cfg.Target.String(), PID: os.Getpid(), StartedAt: rp.started, Ready: rp.ready.Load(), Source: "child"}
+func (rp *Replicator) Status() *Status {
+	st := &Status{Replica: rp.cfg.Target.String(), PID: os.Getpid(), StartedAt: rp.started, Ready: rp.ready.Load(), Source: "child"}
 	now := time.Now()
 	for _, d := range rp.all() {
 		rp.mu.Lock()
@@ -559,7 +559,7 @@ func (rp *Replicator) handle(ctx context.Context, req controlRequest, resp *cont
 		rp.mu.Unlock()
 	case "drill":
 		res := rp.runDrill(ctx, req.DB)
-		resp.Status = &ReplicationStatus{DBs: []DBStatus{{DB: req.DB, Drill: &res}}}
+		resp.Status = &Status{DBs: []DBStatus{{DB: req.DB, Drill: &res}}}
 	default:
 		return fmt.Errorf("unknown op %q", req.Op)
 	}

@@ -1,4 +1,7 @@
-package tenants
+// Package tracing exports one OpenTelemetry server span per request over
+// OTLP/HTTP when an endpoint is configured (`serve --otlp-endpoint`). Its
+// per-request hook plugs into metrics.Observe.
+package tracing
 
 import (
 	"context"
@@ -28,8 +31,8 @@ func (t *Tracing) Shutdown(ctx context.Context) {
 	}
 }
 
-// StartTracing starts OTLP/HTTP tracing to endpoint (or
+// Start starts OTLP/HTTP tracing to endpoint (or
 // OTEL_EXPORTER_OTLP_ENDPOINT); without either it returns a no-op Tracing.
-func StartTracing(ctx context.Context, endpoint, version string, logger *slog.Logger) (*Tracing, error) {
+func Start(ctx context.Context, endpoint, version string, logger *slog.Logger) (*Tracing, error) {
 	return startOTLP(ctx, endpoint, version, logger)
 }

@@ -1,4 +1,4 @@
-package tenants_test
+package replication_test
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenants/replication"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // s3Server is a real S3 server (versitygw, POSIX backend) on loopback.
@@ -89,7 +89,7 @@ func TestReplicationS3Outage(t *testing.T) {
 		d, _ := e.dbStatus("acme")
 		return d.LagSeconds >= 2 && d.Errors > 0
 	})
-	body := tenanttest.Get(t, e.reg, "localhost", "/metrics").Body.String()
+	body := e.scrape()
 	if strings.Contains(body, `fieldops_replication_lag_seconds{db="acme"} 0`+"\n") {
 		t.Errorf("lag metric still 0 during the outage")
 	}
@@ -101,13 +101,13 @@ func TestReplicationS3Outage(t *testing.T) {
 	e.inSync("acme", 60*time.Second)
 	t.Logf("caught up %.1f s after storage came back", time.Since(back).Seconds())
 	out := filepath.Join(t.TempDir(), "data.db")
-	if _, err := tenants.RestoreDB(context.Background(), e.target, "acme", out, time.Time{}); err != nil {
+	if _, err := replication.RestoreDB(context.Background(), e.target, "acme", out, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := countRows(t, out); n != 70 {
 		t.Fatalf("replica after the outage: %d rows, want 70", n)
 	}
-	st, err := tenants.ReplicaStatus(context.Background(), e.dir, e.target)
+	st, err := replication.ReplicaStatus(context.Background(), e.dir, e.target)
 	if err != nil || len(st.DBs) < 2 {
 		t.Fatalf("offline status: %+v %v", st, err)
 	}

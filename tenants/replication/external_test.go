@@ -1,4 +1,4 @@
-package tenants_test
+package replication_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fieldops360/fieldops/tenants"
+	"github.com/fieldops360/fieldops/tenants/replication"
 )
 
 // TestSupervisorAttachesToExternalReplicator runs the replicator as its
@@ -17,12 +17,12 @@ import (
 func TestSupervisorAttachesToExternalReplicator(t *testing.T) {
 	dir := t.TempDir()
 	replica := "file:" + filepath.Join(t.TempDir(), "replica")
-	sidecar := tenants.NewSupervisor(tenants.SupervisorConfig{Dir: dir, Replica: replica, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Command: childCommand(dir, replica), Poll: 200 * time.Millisecond})
+	sidecar := replication.NewSupervisor(replication.SupervisorConfig{Dir: dir, Replica: replica, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Command: childCommand(dir, replica), Poll: 200 * time.Millisecond})
 	sidecar.Start()
 	defer sidecar.Stop(context.Background())
 	waitUp(t, sidecar)
 
-	ext := tenants.NewSupervisor(tenants.SupervisorConfig{Dir: dir, Replica: replica, External: true, Poll: 200 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ext := replication.NewSupervisor(replication.SupervisorConfig{Dir: dir, Replica: replica, External: true, Poll: 200 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ext.Start()
 	waitUp(t, ext)
 	if ext.PID() != 0 {
@@ -41,7 +41,7 @@ func TestSupervisorAttachesToExternalReplicator(t *testing.T) {
 	}
 }
 
-func waitUp(t *testing.T, s *tenants.Supervisor) {
+func waitUp(t *testing.T, s *replication.Supervisor) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !s.Up() {

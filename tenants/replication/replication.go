@@ -1,7 +1,13 @@
-package tenants
+// Package replication replicates the platform and tenant databases with
+// Litestream in a separate process: the replication child (`fieldops
+// replicate`, Replicator), the supervisor that starts it from `fieldops
+// serve` and tells it which tenants are open (Supervisor, the registry's
+// tenants.TenantNotifier), the control-socket client, restore drills and
+// point-in-time restores. It depends on the registry only through its
+// exported API (RestoreTenant); the registry does not import it.
+package replication
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -168,8 +174,8 @@ type DBStatus struct {
 	Drill *DrillResult `json:"drill,omitempty"`
 }
 
-// ReplicationStatus is the replication child's whole status.
-type ReplicationStatus struct {
+// Status is the replication child's whole status.
+type Status struct {
 	Replica   string     `json:"replica"`
 	PID       int        `json:"pid"`
 	StartedAt time.Time  `json:"started_at"`
@@ -189,24 +195,13 @@ type controlRequest struct {
 
 // controlResponse is the one-line answer.
 type controlResponse struct {
-	OK     bool               `json:"ok"`
-	Error  string             `json:"error,omitempty"`
-	Status *ReplicationStatus `json:"status,omitempty"`
+	OK     bool    `json:"ok"`
+	Error  string  `json:"error,omitempty"`
+	Status *Status `json:"status,omitempty"`
 }
-
-// ReplicationSource is what the super-admin portal reads of replication:
-// the live status and on-demand restore drills (the Supervisor).
-type ReplicationSource interface {
-	Status() *ReplicationStatus
-	RunDrill(ctx context.Context, db string) (DrillResult, error)
-}
-
-// Replication returns the configured replication source, or nil when
-// replication is off.
-func (r *Registry) Replication() ReplicationSource { return r.cfg.Replication }
 
 // DB returns the status of one database (nil when unknown).
-func (s *ReplicationStatus) DB(name string) *DBStatus {
+func (s *Status) DB(name string) *DBStatus {
 	if s == nil {
 		return nil
 	}

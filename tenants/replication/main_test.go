@@ -1,4 +1,4 @@
-package tenants_test
+package replication_test
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/fieldops360/fieldops/tenants"
+	"github.com/fieldops360/fieldops/tenants/replication"
 )
 
 // TestMain lets the test binary act as `fieldops replicate` (the
@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 }
 
 func runTestReplicator() int {
-	target, err := tenants.ParseReplicaTarget(os.Getenv("FIELDOPS_TEST_REPLICA"))
+	target, err := replication.ParseReplicaTarget(os.Getenv("FIELDOPS_TEST_REPLICA"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -35,7 +35,7 @@ func runTestReplicator() int {
 	if os.Getenv("FIELDOPS_TEST_CHILD_LOG") != "" {
 		w = os.Stderr
 	}
-	rp, err := tenants.NewReplicator(tenants.ReplicatorConfig{
+	rp, err := replication.NewReplicator(replication.ReplicatorConfig{
 		Dir: os.Getenv("FIELDOPS_TEST_DIR"), Target: target, ParentPID: ppid, Linger: 2e9, ScanInterval: 5e8,
 		Logger: slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})

@@ -1,4 +1,4 @@
-package tenants
+package replication
 
 import (
 	"context"
@@ -55,7 +55,7 @@ func (c *ControlClient) do(ctx context.Context, req controlRequest, out *control
 }
 
 // Status returns the child's live status.
-func (c *ControlClient) Status(ctx context.Context) (*ReplicationStatus, error) {
+func (c *ControlClient) Status(ctx context.Context) (*Status, error) {
 	var resp controlResponse
 	if err := c.do(ctx, controlRequest{Op: "status"}, &resp); err != nil {
 		return nil, err
@@ -117,7 +117,7 @@ type Supervisor struct {
 
 	up       atomic.Bool
 	restarts atomic.Int64
-	status   atomic.Pointer[ReplicationStatus]
+	status   atomic.Pointer[Status]
 	statusAt atomic.Int64
 
 	stop     chan struct{}
@@ -155,11 +155,12 @@ func NewSupervisor(cfg SupervisorConfig) *Supervisor {
 // Start launches the child and the supervision loop.
 func (s *Supervisor) Start() { go s.loop() }
 
-// TenantOpened is the registry's OnTenantOpen hook.
+// TenantOpened tells the child that a tenant is open in the server
+// (tenants.TenantNotifier).
 func (s *Supervisor) TenantOpened(slug, _ string) { s.setOpen(slug, true) }
 
-// TenantClosed is the registry's OnTenantClose hook: the child does a
-// final sync of the tenant and releases it.
+// TenantClosed tells the child that a tenant was closed: the child does a
+// final sync of the tenant and releases it (tenants.TenantNotifier).
 func (s *Supervisor) TenantClosed(slug, _ string) { s.setOpen(slug, false) }
 
 func (s *Supervisor) setOpen(name string, open bool) {
@@ -207,7 +208,16 @@ func (s *Supervisor) PID() int {
 
 // Status returns the last status read from the child (nil before the
 // first answer).
-func (s *Supervisor) Status() *ReplicationStatus { return s.status.Load() }
+func (s *Supervisor) Status() *Status { return s.status.Load() }
+
+// StatusAt returns when the child last answered (zero before the first
+// answer).
+func (s *Supervisor) StatusAt() time.Time {
+	if ns := s.statusAt.Load(); ns != 0 {
+		return time.Unix(0, ns)
+	}
+	return time.Time{}
+}
 
 // Ready is a /readyz check: the replication child is alive.
 func (s *Supervisor) Ready(context.Context) error {
@@ -304,7 +314,7 @@ func (s *Supervisor) watch(exited <-chan struct{}) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		err := s.ctl.do(ctx, controlRequest{Op: "set_open", Open: s.openList()}, nil)
-		var st *ReplicationStatus
+		var st *Status
 		if err == nil {
 			st, err = s.ctl.Status(ctx)
 		}

@@ -1,4 +1,4 @@
-package tenants_test
+package certs_test
 
 import (
 	"context"
@@ -19,12 +19,14 @@ import (
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenants/certs"
+	"github.com/fieldops360/fieldops/tenants/metrics"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // tlsServer serves the registry over HTTP and HTTPS on loopback like
 // `serve --tls …`.
-func tlsServer(t *testing.T, mgr *tenants.TLS, reg *tenants.Registry, httpPort, tlsPort int) {
+func tlsServer(t *testing.T, mgr *certs.Manager, reg *tenants.Registry, httpPort, tlsPort int) {
 	t.Helper()
 	lnHTTP, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(httpPort))
 	if err != nil {
@@ -55,8 +57,8 @@ func httpsClient(addr string, roots *x509.CertPool) *http.Client {
 // /ca.pem on the platform host, leaf certificates for tenant hosts only.
 func TestTLSInternal(t *testing.T) {
 	tt := tenanttest.New(t)
-	m := tenants.NewMetrics()
-	mgr, err := tenants.NewTLS(context.Background(), tenants.TLSConfig{Mode: "internal", Dir: tt.Registry.Config().Dir, Registry: tt.Registry, Metrics: m})
+	m := metrics.New()
+	mgr, err := certs.New(context.Background(), certs.Config{Mode: "internal", Dir: tt.Registry.Config().Dir, Domain: "localhost", Registry: tt.Registry, Metrics: m})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +98,7 @@ func TestTLSInternal(t *testing.T) {
 		t.Fatalf("http redirect: %v %v", resp, err)
 	}
 	// the CA survives a restart
-	again, err := tenants.NewTLS(context.Background(), tenants.TLSConfig{Mode: "internal", Dir: tt.Registry.Config().Dir, Registry: tt.Registry})
+	again, err := certs.New(context.Background(), certs.Config{Mode: "internal", Dir: tt.Registry.Config().Dir, Domain: "localhost", Registry: tt.Registry})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +129,7 @@ func (w *bufWriter) WriteHeader(int)             {}
 // this server on loopback) and refuses an unknown host.
 func TestTLSAutoPebble(t *testing.T) {
 	pebble, chall := tenanttest.Tool(t, "pebble"), tenanttest.Tool(t, "pebble-challtestsrv")
-	certs := pebbleCerts(t)
+	certDir := pebbleCerts(t)
 	dnsPort, chMgmt := tenanttest.FreePort(t), tenanttest.FreePort(t)
 	wfe, mgmt, hp, tp := tenanttest.FreePort(t), tenanttest.FreePort(t), tenanttest.FreePort(t), tenanttest.FreePort(t)
 	start := func(name string, env []string, args ...string) {
@@ -145,7 +147,7 @@ func TestTLSAutoPebble(t *testing.T) {
 		"-http01", "", "-https01", "", "-tlsalpn01", "", "-doh", "", "-management", "127.0.0.1:"+strconv.Itoa(chMgmt))
 	cfg := map[string]any{"pebble": map[string]any{
 		"listenAddress": "127.0.0.1:" + strconv.Itoa(wfe), "managementListenAddress": "127.0.0.1:" + strconv.Itoa(mgmt),
-		"certificate": filepath.Join(certs, "localhost", "cert.pem"), "privateKey": filepath.Join(certs, "localhost", "key.pem"),
+		"certificate": filepath.Join(certDir, "localhost", "cert.pem"), "privateKey": filepath.Join(certDir, "localhost", "key.pem"),
 		"httpPort": hp, "tlsPort": tp, "ocspResponderURL": "", "externalAccountBindingRequired": false,
 	}}
 	cfgPath := filepath.Join(t.TempDir(), "pebble.json")
@@ -154,7 +156,7 @@ func TestTLSAutoPebble(t *testing.T) {
 		t.Fatal(err)
 	}
 	start(pebble, []string{"PEBBLE_VA_NOSLEEP=1", "PEBBLE_WFE_NONCEREJECT=0"}, "-config", cfgPath, "-dnsserver", "127.0.0.1:"+strconv.Itoa(dnsPort))
-	minica := filepath.Join(certs, "pebble.minica.pem")
+	minica := filepath.Join(certDir, "pebble.minica.pem")
 	mroots := x509.NewCertPool()
 	pemData, _ := os.ReadFile(minica)
 	mroots.AppendCertsFromPEM(pemData)
@@ -172,9 +174,9 @@ func TestTLSAutoPebble(t *testing.T) {
 
 	reg := tenanttest.NewRegistry(t, func(c *tenants.Config) { c.Domain = "fieldops.example.com" })
 	tenanttest.Provision(t, reg, "acme", domain.SectorBTP)
-	m := tenants.NewMetrics()
-	mgr, err := tenants.NewTLS(context.Background(), tenants.TLSConfig{
-		Mode: "auto", Dir: reg.Config().Dir, Registry: reg, Metrics: m,
+	m := metrics.New()
+	mgr, err := certs.New(context.Background(), certs.Config{
+		Mode: "auto", Dir: reg.Config().Dir, Domain: reg.Config().Domain, Registry: reg, Metrics: m,
 		CA: fmt.Sprintf("https://localhost:%d/dir", wfe), Email: "ops@fieldops.example.com", RootsFile: minica,
 		AltHTTPPort: hp, AltTLSALPNPort: tp,
 	})
@@ -228,4 +230,15 @@ func pebbleCerts(t *testing.T) string {
 		tenanttest.Tool(t, "pebble-certs-in-module-cache")
 	}
 	return dir
+}
+
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

@@ -1,4 +1,9 @@
-package tenants
+// Package certs serves TLS certificates for `fieldops serve --tls
+// auto|internal`: on demand from an ACME CA (certmagic) for the hosts of
+// active tenants only, or from a private CA created on first start. It
+// reads the registry through the small Hosts interface and reports
+// certificate expiries through CertObserver.
+package certs
 
 import (
 	"context"
@@ -7,22 +12,46 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/caddyserver/certmagic"
 	"go.uber.org/zap"
+
+	"github.com/fieldops360/fieldops/tenants"
 )
 
-// TLSConfig configures automatic TLS (`serve --tls auto|internal`).
-type TLSConfig struct {
-	Mode     string // "auto" (ACME) or "internal" (private CA)
-	Dir      string // certificates under <Dir>/certs
-	Registry *Registry
-	Metrics  *Metrics
+// Hosts is what certificates need of the registry (tenants.Registry): host
+// resolution and tenant statuses.
+type Hosts interface {
+	// Resolve maps a request host to the platform or a tenant.
+	Resolve(hostport string) (kind, slug string)
+	// TenantForHost returns the tenant owning a verified custom host.
+	TenantForHost(host string) (string, error)
+	// Status returns a tenant's status (tenants.StatusActive, …).
+	Status(slug string) (string, error)
+}
+
+// CertObserver is told the expiry of each certificate served (the
+// fieldops_certificate_expiry_timestamp_seconds metric).
+type CertObserver interface {
+	SetCertExpiry(host string, notAfter time.Time)
+}
+
+// Config configures automatic TLS (`serve --tls auto|internal`).
+type Config struct {
+	Mode string // "auto" (ACME) or "internal" (private CA)
+	Dir  string // certificates under <Dir>/certs
+	// Domain is the base domain: <Domain> and admin.<Domain> are the
+	// platform hosts, <slug>.<Domain> tenant hosts.
+	Domain   string
+	Registry Hosts
+	Metrics  CertObserver // nil: expiries not reported
 	Logger   *slog.Logger
 	// HTTPSPort is the public HTTPS port for redirects ("" for 443).
 	HTTPSPort string
@@ -33,24 +62,27 @@ type TLSConfig struct {
 	AltHTTPPort, AltTLSALPNPort int
 }
 
-// TLS serves certificates: on demand for hosts of active tenants only,
-// platform hosts managed eagerly (auto), or leaf certificates from a
+// Manager serves certificates: on demand for hosts of active tenants
+// only, platform hosts managed eagerly (auto), or leaf certificates from a
 // private CA created on first start (internal).
-type TLS struct {
-	cfg      TLSConfig
+type Manager struct {
+	cfg      Config
 	tenants  *certmagic.Config // on-demand
 	platform *certmagic.Config // platform names, managed eagerly
 	acme     *certmagic.ACMEIssuer
 	ca       *internalCA
 }
 
-// NewTLS builds the certificate manager; in auto mode it starts managing
-// the platform names in the background.
-func NewTLS(ctx context.Context, cfg TLSConfig) (*TLS, error) {
+// New builds the certificate manager; in auto mode it starts managing the
+// platform names in the background.
+func New(ctx context.Context, cfg Config) (*Manager, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	t := &TLS{cfg: cfg}
+	if cfg.Domain == "" || cfg.Registry == nil {
+		return nil, errors.New("tls: Domain and Registry are required")
+	}
+	t := &Manager{cfg: cfg}
 	switch cfg.Mode {
 	case "internal":
 		ca, err := loadOrCreateCA(filepath.Join(cfg.Dir, "certs", "internal"))
@@ -94,8 +126,8 @@ func NewTLS(ctx context.Context, cfg TLSConfig) (*TLS, error) {
 	return t, nil
 }
 
-func (t *TLS) platformNames() []string {
-	d := strings.ToLower(t.cfg.Registry.Config().Domain)
+func (t *Manager) platformNames() []string {
+	d := strings.ToLower(t.cfg.Domain)
 	return []string{d, "admin." + d}
 }
 
@@ -103,10 +135,10 @@ func (t *TLS) platformNames() []string {
 // the platform hosts and the hosts of active tenants (<slug>.<domain> or a
 // verified custom host), so nobody can make us request certificates for
 // arbitrary names.
-func (t *TLS) Allow(_ context.Context, name string) error {
+func (t *Manager) Allow(_ context.Context, name string) error {
 	reg := t.cfg.Registry
 	host := strings.ToLower(strings.TrimSuffix(name, "."))
-	domain := strings.ToLower(reg.Config().Domain)
+	domain := strings.ToLower(t.cfg.Domain)
 	if host == domain || host == "admin."+domain {
 		return nil
 	}
@@ -119,20 +151,20 @@ func (t *TLS) Allow(_ context.Context, name string) error {
 	if slug == "" {
 		return fmt.Errorf("no tenant for host %q", host)
 	}
-	if st, err := reg.Status(slug); err != nil || st != StatusActive {
+	if st, err := reg.Status(slug); err != nil || st != tenants.StatusActive {
 		return fmt.Errorf("tenant %q not active", slug)
 	}
 	return nil
 }
 
 // TLSConfig returns the listener's TLS configuration (TLS-ALPN-01 included).
-func (t *TLS) TLSConfig() *tls.Config {
+func (t *Manager) TLSConfig() *tls.Config {
 	var conf *tls.Config
 	if t.ca != nil {
 		conf = &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: func(h *tls.ClientHelloInfo) (*tls.Certificate, error) {
 			name := h.ServerName
 			if name == "" {
-				name = t.cfg.Registry.Config().Domain
+				name = t.cfg.Domain
 			}
 			if err := t.Allow(h.Context(), name); err != nil {
 				return nil, err
@@ -162,13 +194,16 @@ func (t *TLS) TLSConfig() *tls.Config {
 
 // HTTPHandler serves the plain-HTTP port: ACME HTTP-01 challenges, the
 // probes, and a permanent redirect to HTTPS for everything else.
-func (t *TLS) HTTPHandler(next http.Handler) http.Handler {
+func (t *Manager) HTTPHandler(next http.Handler) http.Handler {
 	redirect := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			next.ServeHTTP(w, r)
 			return
 		}
-		host := hostOnly(r.Host)
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
 		if strings.Contains(host, ":") {
 			host = "[" + host + "]"
 		}
@@ -182,11 +217,11 @@ func (t *TLS) HTTPHandler(next http.Handler) http.Handler {
 
 // SecureHandler adds HSTS and serves the private CA's root at /ca.pem on
 // the platform host (internal mode).
-func (t *TLS) SecureHandler(next http.Handler) http.Handler {
+func (t *Manager) SecureHandler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
 		if r.URL.Path == "/ca.pem" && t.ca != nil {
-			if kind, _ := t.cfg.Registry.Resolve(r.Host); kind == TargetPlatform {
+			if kind, _ := t.cfg.Registry.Resolve(r.Host); kind == tenants.TargetPlatform {
 				t.CAHandler().ServeHTTP(w, r)
 				return
 			}
@@ -197,7 +232,7 @@ func (t *TLS) SecureHandler(next http.Handler) http.Handler {
 
 // CAHandler serves the private CA's root certificate (PEM) so that LAN
 // devices can trust it; 404 when TLS is not internal.
-func (t *TLS) CAHandler() http.Handler {
+func (t *Manager) CAHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if t.ca == nil {
 			http.NotFound(w, r)

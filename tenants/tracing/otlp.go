@@ -1,4 +1,4 @@
-package tenants
+package tracing
 
 import (
 	"context"

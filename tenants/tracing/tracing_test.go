@@ -1,4 +1,4 @@
-package tenants_test
+package tracing_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fieldops360/fieldops/tenants"
+	"github.com/fieldops360/fieldops/tenants/tracing"
 )
 
 // TestOTLPTracingExportsSpans checks that a request traced by the OTLP
@@ -30,7 +30,7 @@ func TestOTLPTracingExportsSpans(t *testing.T) {
 		w.WriteHeader(http.StatusOK)
 	}))
 	defer rcv.Close()
-	tr, err := tenants.StartTracing(context.Background(), rcv.URL, "test", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	tr, err := tracing.Start(context.Background(), rcv.URL, "test", slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil || tr.Trace() == nil {
 		t.Fatalf("tracing not started: %v", err)
 	}
@@ -49,7 +49,7 @@ func TestOTLPTracingExportsSpans(t *testing.T) {
 			t.Errorf("exported payload lacks %q", want)
 		}
 	}
-	off, _ := tenants.StartTracing(context.Background(), "", "test", slog.Default())
+	off, _ := tracing.Start(context.Background(), "", "test", slog.Default())
 	if off.Trace() != nil {
 		t.Error("tracing on without an endpoint")
 	}

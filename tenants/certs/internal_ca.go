@@ -1,4 +1,4 @@
-package tenants
+package certs
 
 import (
 	"crypto/ecdsa"

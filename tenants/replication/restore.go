@@ -1,4 +1,4 @@
-package tenants
+package replication
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/benbjohnson/litestream"
 
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/tenants"
 )
 
 // RestoreInfo describes a restored database file.
@@ -90,8 +91,8 @@ func checkRestored(ctx context.Context, path string) (int, error) {
 // the replica storage itself (used by `backup status` when no replication
 // child runs): replica position and last upload time; lag is the age of
 // local changes newer than the replica.
-func ReplicaStatus(ctx context.Context, dir string, target ReplicaTarget) (*ReplicationStatus, error) {
-	st := &ReplicationStatus{Replica: target.String(), Source: "replica", Ready: true}
+func ReplicaStatus(ctx context.Context, dir string, target ReplicaTarget) (*Status, error) {
+	st := &Status{Replica: target.String(), Source: "replica", Ready: true}
 	drills := loadDrillBook(dir)
 	for _, name := range LocalDBs(dir) {
 		s := DBStatus{DB: name, Drill: drills.get(name)}
@@ -142,7 +143,7 @@ func ReplicaStatus(ctx context.Context, dir string, target ReplicaTarget) (*Repl
 // child (when one runs) releases it during the swap, the replaced files
 // are kept under <tenant>/.pre-restore-<time>/, and a platform audit
 // event records the restore.
-func (r *Registry) RestoreTenant(ctx context.Context, target ReplicaTarget, slug string, at time.Time, to, actor string) (RestoreInfo, error) {
+func RestoreTenant(ctx context.Context, r *tenants.Registry, target ReplicaTarget, slug string, at time.Time, to, actor string) (RestoreInfo, error) {
 	info, err := r.Get(slug)
 	if err != nil {
 		return RestoreInfo{}, err
@@ -157,16 +158,16 @@ func (r *Registry) RestoreTenant(ctx context.Context, target ReplicaTarget, slug
 			return res, err
 		}
 		detail["to"] = res.Path
-		return res, PlatformAudit(r.platform, actor, "tenant.restore_copy", slug, detail)
+		return res, tenants.PlatformAudit(r.Platform(), actor, "tenant.restore_copy", slug, detail)
 	}
-	if info.Status != StatusSuspended {
+	if info.Status != tenants.StatusSuspended {
 		return RestoreInfo{}, domain.Errorf(domain.EConflict,
 			"err.backup.suspend_first", slug, slug)
 	}
 	if r.IsOpen(slug) && !r.CloseTenant(slug, false) {
 		return RestoreInfo{}, domain.Errorf(domain.EConflict, "err.backup.tenant_in_use", slug)
 	}
-	ctl := NewControlClient(ControlSocket(r.cfg.Dir))
+	ctl := NewControlClient(ControlSocket(r.Config().Dir))
 	if st, err := ctl.Status(ctx); err == nil {
 		for _, d := range st.DBs {
 			if d.DB == slug && d.Open {
@@ -205,5 +206,5 @@ func (r *Registry) RestoreTenant(ctx context.Context, target ReplicaTarget, slug
 	_ = os.RemoveAll(filepath.Join(dir, ".data.db"+litestream.MetaDirSuffix))
 	res.Path, res.InPlace, res.Previous = live, true, prev
 	detail["previous"] = prev
-	return res, PlatformAudit(r.platform, actor, "tenant.restore", slug, detail)
+	return res, tenants.PlatformAudit(r.Platform(), actor, "tenant.restore", slug, detail)
 }

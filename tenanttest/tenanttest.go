@@ -1,6 +1,9 @@
 // Package tenanttest builds real temporary tenants for tests: a registry in
-// a temp dir with the real migrations, hooks and handlers, provisioned
-// tenants, users of each role and their auth tokens. No mocks.
+// a temp dir with the real migrations and hooks, provisioned tenants,
+// users of each role and their auth tokens, records, requests through the
+// dispatcher, and a real SMTP sink (mailpit). No mocks. It never imports
+// the HTTP layer: a registry built here serves PocketBase's API and
+// dashboard only; handlers/handlertest wires the real handlers into it.
 package tenanttest
 
 import (
@@ -17,7 +20,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/handlers"
 	"github.com/fieldops360/fieldops/tenants"
 )
 
@@ -41,16 +43,12 @@ func WithDefaultTenant(slug string) Option {
 	return func(c *tenants.Config) { c.DefaultTenant = slug }
 }
 
-// WithReplication sets the registry's replication source.
-func WithReplication(src tenants.ReplicationSource) Option {
-	return func(c *tenants.Config) { c.Replication = src }
-}
-
 // WithDir uses dir instead of a fresh temp dir.
 func WithDir(dir string) Option { return func(c *tenants.Config) { c.Dir = dir } }
 
-// NewRegistry opens a registry in a temp dir, wired with the real
-// handlers; it is closed when the test ends.
+// NewRegistry opens a registry in a temp dir (without the HTTP layer unless
+// an option sets Config.Routes, see handlertest); it is closed when the
+// test ends.
 func NewRegistry(t testing.TB, opts ...Option) *tenants.Registry {
 	t.Helper()
 	cfg := tenants.Config{
@@ -63,18 +61,11 @@ func NewRegistry(t testing.TB, opts ...Option) *tenants.Registry {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	h, err := handlers.Attach(&cfg, handlers.Deps{Logger: cfg.Logger, Version: "test", Clock: cfg.Clock})
-	if err != nil {
-		t.Fatal(err)
-	}
 	reg, err := tenants.Open(cfg)
 	if err != nil {
 		t.Fatalf("open registry: %v", err)
 	}
 	t.Cleanup(func() { _ = reg.Close() })
-	if err := h.SetRegistry(reg); err != nil {
-		t.Fatal(err)
-	}
 	return reg
 }
 
@@ -215,7 +206,8 @@ func SessionCookie(rec *httptest.ResponseRecorder) *http.Cookie {
 	return nil
 }
 
-// Login signs in through the login form and returns the session cookie.
+// Login signs in through the login form and returns the session cookie
+// (the registry needs the real handlers: handlertest).
 func (tt *Tenant) Login(email, password string) *http.Cookie {
 	tt.T.Helper()
 	rec := PostForm(tt.T, tt.Registry, tt.Host(), "/login", url.Values{"email": {email}, "password": {password}})

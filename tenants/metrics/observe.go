@@ -1,4 +1,4 @@
-package tenants
+package metrics
 
 import (
 	"context"
@@ -9,12 +9,20 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fieldops360/fieldops/tenants"
 )
+
+// Resolver maps a request host to the platform or a tenant
+// (tenants.Registry).
+type Resolver interface {
+	Resolve(hostport string) (kind, slug string)
+}
 
 // ObserveConfig configures the outer HTTP middleware of `fieldops serve`.
 type ObserveConfig struct {
-	Metrics  *Metrics
-	Registry *Registry
+	Metrics  *Metrics // nil: no series recorded
+	Registry Resolver // nil: no tenant in the access log
 	Logger   *slog.Logger
 	// Shutdown is cancelled when the server starts its graceful shutdown:
 	// SSE streams are ended then, so that draining does not wait for them.
@@ -60,9 +68,9 @@ func Observe(cfg ObserveConfig, next http.Handler) http.Handler {
 		ctx, holder := withRouteHolder(context.WithValue(r.Context(), requestIDCtxKey, id))
 		tenant := ""
 		if cfg.Registry != nil {
-			if kind, slug := cfg.Registry.Resolve(r.Host); kind == TargetTenant {
+			if kind, slug := cfg.Registry.Resolve(r.Host); kind == tenants.TargetTenant {
 				tenant = slug
-			} else if kind == TargetPlatform {
+			} else if kind == tenants.TargetPlatform {
 				tenant = "platform"
 			}
 		}

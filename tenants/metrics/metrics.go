@@ -1,4 +1,10 @@
-package tenants
+// Package metrics exports FieldOps360's Prometheus series (its own
+// registry, served at /metrics on the platform host by the handlers) and
+// holds the outer HTTP middleware of `fieldops serve` (Observe: request
+// id, route-pattern latency, SSE clients, access log, tracing hook). It
+// reads the registry and the replication supervisor through the small
+// TenantSource and ReplicationSource interfaces.
+package metrics
 
 import (
 	"context"
@@ -12,6 +18,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/fieldops360/fieldops/tenants"
+	"github.com/fieldops360/fieldops/tenants/replication"
 )
 
 // Metrics holds the process's Prometheus registry (its own, not the
@@ -30,9 +39,9 @@ type Metrics struct {
 	certExpiry map[string]time.Time
 }
 
-// NewMetrics builds the registry with the HTTP, SSE and job series and
-// the Go/process collectors.
-func NewMetrics() *Metrics {
+// New builds the registry with the HTTP, SSE and job series and the
+// Go/process collectors.
+func New() *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry(), certExpiry: map[string]time.Time{}}
 	m.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "fieldops_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
@@ -75,9 +84,16 @@ func (m *Metrics) collectCerts(ch chan<- prometheus.Metric) {
 	}
 }
 
+// TenantSource is what the metrics read of the registry (tenants.Registry).
+type TenantSource interface {
+	OpenSlugs() []string
+	Stats() (opens, closes int64)
+	List() ([]tenants.Info, error)
+}
+
 // AttachRegistry exports the registry's series: open tenants, opens and
 // closes, and each tenant's database size (the only tenant-labelled series).
-func (m *Metrics) AttachRegistry(r *Registry) {
+func (m *Metrics) AttachRegistry(r TenantSource) {
 	m.reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fieldops_open_tenants", Help: "Tenants open in this process."},
 			func() float64 { return float64(len(r.OpenSlugs())) }),
@@ -91,7 +107,7 @@ func (m *Metrics) AttachRegistry(r *Registry) {
 				return
 			}
 			for _, t := range list {
-				if t.Status != StatusDeleted {
+				if t.Status != tenants.StatusDeleted {
 					ch <- prometheus.MustNewConstMetric(dbBytesDesc, prometheus.GaugeValue, float64(t.DBBytes), t.Slug)
 				}
 			}
@@ -108,8 +124,19 @@ var (
 	drillFailureDesc = prometheus.NewDesc("fieldops_restore_drill_failures_total", "Failed restore drills of a database.", []string{"db"}, nil)
 )
 
-// AttachSupervisor exports the replication child's status.
-func (m *Metrics) AttachSupervisor(s *Supervisor) {
+// ReplicationSource is what the metrics read of replication (the
+// replication.Supervisor).
+type ReplicationSource interface {
+	// Up reports whether the replication child runs and answers.
+	Up() bool
+	// Status is the child's last status (nil before its first answer).
+	Status() *replication.Status
+	// StatusAt is when the child last answered.
+	StatusAt() time.Time
+}
+
+// AttachReplication exports the replication child's status.
+func (m *Metrics) AttachReplication(s ReplicationSource) {
 	m.reg.MustRegister(prometheus.CollectorFunc(func(ch chan<- prometheus.Metric) {
 		up := 0.0
 		if s.Up() {
@@ -124,7 +151,7 @@ func (m *Metrics) AttachSupervisor(s *Supervisor) {
 			lag := d.LagSeconds
 			if !s.Up() && st.StartedAt.Before(time.Now()) {
 				// the child is down: nothing replicates, the lag is at least its age
-				lag = max(lag, time.Since(time.Unix(0, s.statusAt.Load())).Seconds())
+				lag = max(lag, time.Since(s.StatusAt()).Seconds())
 			}
 			ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, lag, d.DB)
 			ch <- prometheus.MustNewConstMetric(replErrDesc, prometheus.CounterValue, float64(d.Errors), d.DB)
@@ -154,6 +181,9 @@ func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // routeHolder receives the route pattern matched inside an app's router.
 type routeHolder struct{ route string }
 
+// ctxKey is the private type of the context keys set by Observe.
+type ctxKey int
+
 const routeCtxKey ctxKey = 2
 
 // BindRoutePattern is a PocketBase router middleware (bind it on every
@@ -171,6 +201,25 @@ func BindRoutePattern(se *core.ServeEvent) {
 		}
 		return e.Next()
 	})
+}
+
+// WithRoutePattern wraps an HTTP layer so that every app's router binds
+// BindRoutePattern before its own routes (`fieldops serve` labels latency
+// by route pattern).
+func WithRoutePattern(routes tenants.RouteInstaller) tenants.RouteInstaller {
+	return routePattern{routes}
+}
+
+type routePattern struct{ tenants.RouteInstaller }
+
+func (p routePattern) TenantRoutes(se *core.ServeEvent) error {
+	BindRoutePattern(se)
+	return p.RouteInstaller.TenantRoutes(se)
+}
+
+func (p routePattern) PlatformRoutes(se *core.ServeEvent) error {
+	BindRoutePattern(se)
+	return p.RouteInstaller.PlatformRoutes(se)
 }
 
 // withRouteHolder returns a request context carrying a route holder.

@@ -1,0 +1,30 @@
+package domain
+
+import "github.com/pocketbase/pocketbase/core"
+
+// BindHooks binds every module's hooks on a tenant app. It is the one list
+// of them; each module keeps its bind function in its own file. The order
+// matters: the audit hooks come first so that the rules bound after them
+// run inside the audited transaction.
+//
+//   - audit (audit.go): an audit event appended in the same transaction as
+//     every create, update and delete of business collections; audit
+//     events are append-only;
+//   - broker (broker.go): every committed change published to live views;
+//   - resources (stock_record.go): stock moves valid and stock non-negative;
+//   - planning (planning_hooks.go): links without cycles, coherent task
+//     dates, successors rescheduled;
+//   - checklists (checklist_hooks.go): a started task gets its run, a task
+//     is not finished while required items are missing;
+//   - task status (task_status.go): the status workflow on every path.
+//
+// It is the TenantHooks of every tenant app (tenants.Config).
+func BindHooks(app core.App) error {
+	bindAuditHooks(app)
+	bindBroker(app)
+	BindResourceHooks(app)
+	bindPlanningHooks(app)
+	bindChecklistHooks(app)
+	bindTaskStatusHooks(app)
+	return nil
+}
