@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func TestPeopleQueries(t *testing.T) {

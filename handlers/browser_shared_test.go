@@ -12,7 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // chromium is the one headless Chromium the browser tests of this binary

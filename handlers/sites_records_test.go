@@ -10,11 +10,12 @@ import (
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func TestSiteOverviewAndTeamShowRelations(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	app := tt.App()
 	pm := tt.User(domain.RoleProjectManager, "pm@acme.test")
 	lead := tt.User(domain.RoleSiteLead, "lead@acme.test")
@@ -51,7 +52,7 @@ func TestSiteOverviewAndTeamShowRelations(t *testing.T) {
 }
 
 func TestSiteChildrenOfAnotherSiteAre404(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	app := tt.App()
 	a, _ := domain.CreateSite(app, nil, domain.SiteInput{Code: "A", Name: "A", Sector: "btp"})
 	b, _ := domain.CreateSite(app, nil, domain.SiteInput{Code: "B", Name: "B", Sector: "btp"})
@@ -93,7 +94,7 @@ func TestSiteChildrenOfAnotherSiteAre404(t *testing.T) {
 }
 
 func TestPeopleClearanceDocumentOnlyUnderItsOwner(t *testing.T) {
-	tt := tenanttest.New(t)
+	tt := handlertest.New(t)
 	app := tt.App()
 	worker := tt.User(domain.RoleCrew, "ouvrier@acme.test")
 	other := tt.User(domain.RoleCrew, "autre@acme.test")

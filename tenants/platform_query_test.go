@@ -6,7 +6,7 @@ import (
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants"
-	"github.com/fieldops360/fieldops/tenants/tenanttest"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 func TestPlatformRecordsAndFinders(t *testing.T) {
