@@ -37,8 +37,8 @@ func TestPlatformRecordsAndFinders(t *testing.T) {
 	}
 
 	all, err := tenants.FindPlatformAudit(app, "", 100)
-	if err != nil || len(all) != 4 {
-		t.Fatalf("platform audit = %d %v, want the session keys, 2 creations and a suspension", len(all), err)
+	if err != nil || len(all) != 3 {
+		t.Fatalf("platform audit = %d %v, want 2 creations and a suspension (the HTTP layer, which adds the session keys, is not wired here)", len(all), err)
 	}
 	if all[0].Action() != "tenant.suspend" || all[0].Tenant() != "zeta" || all[0].Actor() != "ops@fieldops.test" {
 		t.Errorf("newest event = %q %q %q", all[0].Action(), all[0].Tenant(), all[0].Actor())
