@@ -27,7 +27,7 @@ type Alert struct {
 // siteID narrows them to one site ("" = all).
 func FindAlerts(app core.App, now time.Time, siteID string) ([]Alert, error) {
 	var out []Alert
-	horizon := now.AddDate(0, 0, 31).UTC().Format("2006-01-02 15:04:05.000Z")
+	horizon := DBTime(now.AddDate(0, 0, 31))
 	docFilter := "current = true && valid_until != '' && valid_until <= {:h}"
 	p := dbx.Params{"h": horizon, "site": siteID}
 	if siteID != "" {
@@ -59,7 +59,7 @@ func FindAlerts(app core.App, now time.Time, siteID string) ([]Alert, error) {
 		}
 	}
 	msFilter := "reached_at = '' && due != '' && due <= {:h7}"
-	p["h7"] = now.AddDate(0, 0, 8).UTC().Format("2006-01-02 15:04:05.000Z")
+	p["h7"] = DBTime(now.AddDate(0, 0, 8))
 	if siteID != "" {
 		msFilter += " && site = {:site}"
 	}

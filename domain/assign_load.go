@@ -46,7 +46,7 @@ func LoadRoster(app core.App, from, to time.Time) (*Roster, error) {
 	}
 	lo, hi := from.AddDate(0, 0, -7), to.AddDate(0, 0, 8)
 	tasks, err := app.FindRecordsByFilter(CollectionTasks, "planned_start != '' && planned_start < {:to} && planned_end >= {:from}", "planned_start,title", 0, 0,
-		dbx.Params{"from": dbTime(lo), "to": dbTime(hi)})
+		dbx.Params{"from": DBTime(lo), "to": DBTime(hi)})
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func LoadRoster(app core.App, from, to time.Time) (*Roster, error) {
 		r.Tasks = append(r.Tasks, SlotOf(t, loc))
 	}
 	res, err := app.FindRecordsByFilter(CollectionReservations, "asset_kind = 'vehicle' && from < {:to} && to > {:from}", "from", 0, 0,
-		dbx.Params{"from": dbTime(lo), "to": dbTime(hi)})
+		dbx.Params{"from": DBTime(lo), "to": DBTime(hi)})
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (r *Roster) loadPeopleData(app core.App, from, to time.Time) error {
 		}
 	}
 	abs, err := app.FindRecordsByFilter(CollectionAvailability, "from < {:to} && to >= {:from}", "from", 0, 0,
-		dbx.Params{"from": dbTime(from.AddDate(0, 0, -8)), "to": dbTime(to.AddDate(0, 0, 9))})
+		dbx.Params{"from": DBTime(from.AddDate(0, 0, -8)), "to": DBTime(to.AddDate(0, 0, 9))})
 	if err != nil {
 		return err
 	}

@@ -179,7 +179,6 @@ func (p *SitePlan) Successors(roots ...string) []string {
 
 // dateOnly is how planning dates are stored: midnight UTC of the civil
 // date (see CivilDate).
-func dateOnly(t time.Time) string { return t.Format(time.DateOnly) + " 00:00:00.000Z" }
 
 // FindPlannedSites returns the sites that are being planned or worked
 // on (draft, planned, active, on hold), by code.

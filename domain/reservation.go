@@ -91,7 +91,7 @@ func (in *ReservationInput) Validate() error {
 func FindBookings(app core.App, kind, asset string, p Period) ([]Booking, error) {
 	recs, err := app.FindRecordsByFilter(CollectionReservations,
 		"asset_kind = {:kind} && asset = {:asset} && from < {:to} && to > {:from}", "from", 200, 0,
-		dbx.Params{"kind": kind, "asset": asset, "from": dbTime(p.From), "to": dbTime(p.To)})
+		dbx.Params{"kind": kind, "asset": asset, "from": DBTime(p.From), "to": DBTime(p.To)})
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +176,7 @@ func CancelReservation(app core.App, actor *core.Record, kind, id string) error 
 // by start date, with site and user expanded.
 func FindAssetReservations(app core.App, kind, asset string, since time.Time) ([]*core.Record, error) {
 	recs, err := app.FindRecordsByFilter(CollectionReservations, "asset_kind = {:kind} && asset = {:asset} && to > {:since}",
-		"from", 200, 0, dbx.Params{"kind": kind, "asset": asset, "since": dbTime(since)})
+		"from", 200, 0, dbx.Params{"kind": kind, "asset": asset, "since": DBTime(since)})
 	if err != nil {
 		return nil, err
 	}
@@ -187,16 +187,13 @@ func FindAssetReservations(app core.App, kind, asset string, since time.Time) ([
 // FindUserReservations returns the bookings of a person ending after since.
 func FindUserReservations(app core.App, userID string, since time.Time) ([]*core.Record, error) {
 	recs, err := app.FindRecordsByFilter(CollectionReservations, "user = {:u} && to > {:since}", "from", 100, 0,
-		dbx.Params{"u": userID, "since": dbTime(since)})
+		dbx.Params{"u": userID, "since": DBTime(since)})
 	if err != nil {
 		return nil, err
 	}
 	_ = app.ExpandRecords(recs, []string{"site", "vehicle", "equipment"}, nil)
 	return recs, nil
 }
-
-// dbTime formats t as PocketBase stores datetimes.
-func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
 
 // fmtParis formats t for messages in the default display zone.
 func fmtParis(t time.Time) string {
