@@ -23,10 +23,8 @@ func fieldRoles() []string { return []string{RoleSiteLead, RoleCrew} }
 // of people or tasks. Tasks are those overlapping the period widened by
 // a week on each side (load and previous-site rules look around).
 func LoadRoster(app core.App, from, to time.Time) (*Roster, error) {
-	cal, loc, err := TenantCalendar(app)
-	if err != nil {
-		return nil, err
-	}
+	f := TenantFactsOf(app)
+	cal, loc := f.Calendar(), f.Location()
 	r := &Roster{People: map[string]*Person{}, Sites: map[string]SiteInfo{}, Crews: map[string]CrewInfo{}, WorkTypes: map[string]WorkTypeReq{},
 		SkillNames: map[string]string{}, Vehicles: map[string]string{}, Bookings: map[string][]VehicleBooking{}, Calendar: cal, Location: loc}
 	users, err := app.FindRecordsByFilter(CollectionUsers, "active = true && (role = {:a} || role = {:b})", "name", 0, 0,

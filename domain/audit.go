@@ -103,6 +103,7 @@ func BindHooks(app core.App) error {
 	app.OnRecordUpdate(CollectionAuditEvents).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsAuditNoUpdate", Func: appendOnly})
 	app.OnRecordDelete(CollectionAuditEvents).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsAuditNoDelete", Func: appendOnly})
 	bindBroker(app)
+	bindTenantFactsHooks(app)
 	// NB: after the audit hooks, so stock rules run in their transaction.
 	BindResourceHooks(app)
 	bindPlanningHooks(app)

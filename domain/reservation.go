@@ -145,8 +145,9 @@ func Reserve(app core.App, actor *core.Record, in ReservationInput) (*core.Recor
 			return err
 		}
 		if b, clash := FirstConflict(p, existing, ""); clash {
+			from, to := localText(tx, b.Period.From), localText(tx, b.Period.To)
 			return Errorf(EConflict, "Déjà réservé du %s au %s (%s) : choisissez une autre période / already booked from %s to %s (%s): choose another period",
-				fmtParis(b.Period.From), fmtParis(b.Period.To), b.Label, fmtParis(b.Period.From), fmtParis(b.Period.To), b.Label)
+				from, to, b.Label, from, to, b.Label)
 		}
 		fields := map[string]any{
 			"asset_kind": in.AssetKind, "asset": in.Asset, "site": in.Site, "task": in.Task, "user": in.User,
@@ -195,12 +196,9 @@ func FindUserReservations(app core.App, userID string, since time.Time) ([]*core
 	return recs, nil
 }
 
-// fmtParis formats t for messages in the default display zone.
-func fmtParis(t time.Time) string {
-	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
-		t = t.In(loc)
-	}
-	return t.Format("02/01/2006 15:04")
+// localText formats t for messages, in the tenant's zone.
+func localText(app core.App, t time.Time) string {
+	return t.In(TenantFactsOf(app).Location()).Format("02/01/2006 15:04")
 }
 
 // resActor names the actor of a change for the audit trail.

@@ -65,10 +65,7 @@ func MoveTask(app core.App, actor *core.Record, siteID, taskID string, in TaskDa
 	if err != nil {
 		return nil, err
 	}
-	cal, _, err := TenantCalendar(app)
-	if err != nil {
-		return nil, err
-	}
+	cal := TenantFactsOf(app).Calendar()
 	if in.Start.IsZero() {
 		return nil, FieldError("start", "Indiquez la date de début / give the start date")
 	}

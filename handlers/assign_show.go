@@ -23,7 +23,7 @@ func (h *Handlers) assignTask(e *core.RequestEvent, id string) (*core.Record, *c
 		return nil, nil, domain.Errorf(domain.ENotFound, "Tâche introuvable / task not found")
 	}
 	s, err := e.App.FindRecordById(domain.CollectionSites, t.GetString("site"))
-	if err != nil || !domain.CanSeeSite(e.Auth, s) {
+	if err != nil || !tenantCtx(e).CanSeeSite(s) {
 		return nil, nil, domain.Errorf(domain.ENotFound, "Tâche introuvable / task not found")
 	}
 	return t, s, nil
@@ -68,7 +68,7 @@ func (h *Handlers) renderAssign(e *core.RequestEvent, id string, status int, ref
 		Page:   h.dispatchPage(e, i18n.T(ctx, "dispatch.assign_title", title), layouts.Crumb{Label: i18n.T(ctx, "nav.dispatch"), Href: "/dispatch"}, layouts.Crumb{Label: title}),
 		TaskID: task.Id, Title: title, SiteTitle: site.GetString("code") + " " + site.GetString("name"), Dates: slotDates(slot),
 		BackHref: "/dispatch?week=" + domain.ISOWeekText(domain.WeekMonday(slot.Start)), Day: in.Day, User: in.User,
-		CanOverride: domain.CanOverride(e.Auth, site), Reason: in.Override,
+		CanOverride: tenantCtx(e).CanOverride(site), Reason: in.Override,
 	}
 	if slot.Start.IsZero() {
 		vm.BackHref = "/dispatch"

@@ -54,7 +54,7 @@ func visibleTask(e *core.RequestEvent) (*core.Record, *core.Record, error) {
 		return nil, nil, notFound
 	}
 	site, err := e.App.FindRecordById(domain.CollectionSites, task.GetString("site"))
-	if err != nil || !domain.CanSeeSite(e.Auth, site) {
+	if err != nil || !tenantCtx(e).CanSeeSite(site) {
 		return nil, nil, notFound
 	}
 	return task, site, nil

@@ -24,7 +24,7 @@ func crewTask(e *core.RequestEvent) (*core.Record, *core.Record, error) {
 		return nil, nil, notFound
 	}
 	site, err := e.App.FindRecordById(domain.CollectionSites, task.GetString("site"))
-	if err != nil || !domain.CanSeeCrewTask(e.Auth, task, site) {
+	if err != nil || !tenantCtx(e).CanSeeCrewTask(task, site) {
 		return nil, nil, notFound
 	}
 	return task, site, nil
@@ -97,7 +97,7 @@ func (h *Handlers) crewTaskChecklist(e *core.RequestEvent) error {
 func (h *Handlers) renderCrewTask(e *core.RequestEvent, task, site *core.Record, formErr string, status int) error {
 	ctx := e.Request.Context()
 	st := orStatus(task.GetString("status"))
-	canWrite := e.Auth.GetString("role") != domain.RoleCrew || slices.Contains(task.GetStringSlice("assignees"), e.Auth.Id)
+	canWrite := tenantCtx(e).Role != domain.RoleCrew || slices.Contains(task.GetStringSlice("assignees"), e.Auth.Id)
 	vm := crew.TaskDetailVM{Shell: h.crewShell(e, "today", task.GetString("title")), CSS: h.assets.Path("css/crew.css"), JS: h.assets.Path("js/checklist.js"),
 		ID: task.Id, Title: task.GetString("title"), Status: st, Site: site.GetString("code") + " · " + site.GetString("name"),
 		Address: site.GetString("address"), MapHref: mapHref(site), Period: taskPeriod(ctx, task), StatusAction: "/m/tasks/" + task.Id + "/status",

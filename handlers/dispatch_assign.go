@@ -105,7 +105,7 @@ func (h *Handlers) dispatchProblem(e *core.RequestEvent, err error, task string)
 	if len(p.Conflicts) > 0 {
 		if t, terr := e.App.FindRecordById(domain.CollectionTasks, task); terr == nil {
 			if s, serr := e.App.FindRecordById(domain.CollectionSites, t.GetString("site")); serr == nil {
-				p.CanOverride = domain.CanOverride(e.Auth, s)
+				p.CanOverride = tenantCtx(e).CanOverride(s)
 			}
 		}
 	}
@@ -182,7 +182,7 @@ func (h *Handlers) dispatchCheck(e *core.RequestEvent) error {
 	}
 	p := assignProblem{Status: http.StatusOK, Conflicts: h.conflictsJSON(e, cs)}
 	_, site, _ := h.assignTask(e, in.Task)
-	return e.JSON(http.StatusOK, map[string]any{"conflicts": p.Conflicts, "blocking": domain.HasBlocking(cs), "can_override": domain.CanOverride(e.Auth, site)})
+	return e.JSON(http.StatusOK, map[string]any{"conflicts": p.Conflicts, "blocking": domain.HasBlocking(cs), "can_override": tenantCtx(e).CanOverride(site)})
 }
 
 // dispatchToasts shows the flash of a form that worked (?toast=assigned).

@@ -28,7 +28,7 @@ func (h *Handlers) fillDocumentsTab(e *core.RequestEvent, vm *sites.PageVM, now 
 		mime := d.GetString("mime")
 		valid := d.GetDateTime("valid_until").Time()
 		vm.Docs.Docs = append(vm.Docs.Docs, sites.DocVM{ID: d.Id, Kind: d.GetString("kind"), Title: d.GetString("title"),
-			Version: d.GetString("version"), ValidUntil: i18n.FormatDate(ctx, valid), Expiry: domain.ExpiryState(valid, now),
+			Version: d.GetString("version"), ValidUntil: i18n.FormatDate(ctx, valid), Expiry: domain.ExpiryState(valid, now, tenantCtx(e).Location()),
 			Uploaded: i18n.FormatDateTime(ctx, d.GetDateTime("created").Time()), Size: humanBytes(ctx, int64(d.GetInt("size"))),
 			Mime: mime, Current: d.GetBool("current"), Preview: mime == "application/pdf" || strings.HasPrefix(mime, "image/")})
 		if d.GetBool("current") {
@@ -44,7 +44,7 @@ func (h *Handlers) documentUpload(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	if !domain.CanEditSiteDay(e.Auth, s) {
+	if !tenantCtx(e).CanEditSiteDay(s) {
 		return h.errorPage(e, http.StatusForbidden)
 	}
 	errs := map[string]string{}
@@ -82,7 +82,7 @@ func (h *Handlers) documentFile(e *core.RequestEvent) error {
 		return h.errorPage(e, http.StatusNotFound)
 	}
 	site, err := e.App.FindRecordById(domain.CollectionSites, d.GetString("site"))
-	if err != nil || !domain.CanSeeSite(e.Auth, site) {
+	if err != nil || !tenantCtx(e).CanSeeSite(site) {
 		return h.errorPage(e, http.StatusNotFound)
 	}
 	fsys, err := e.App.NewFilesystem()

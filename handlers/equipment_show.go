@@ -23,7 +23,7 @@ func (h *Handlers) renderEquipment(e *core.RequestEvent, id string, forms equipm
 	if err != nil {
 		return h.errorPage(e, http.StatusNotFound)
 	}
-	if !domain.CanSeeEquipment(e.App, e.Auth, r) {
+	if !tenantCtx(e).CanSeeEquipment(e.App, r) {
 		return h.errorPage(e, http.StatusForbidden)
 	}
 	_ = e.App.ExpandRecord(r, []string{"holder", "site"}, nil)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/a-h/templ"
@@ -37,6 +38,8 @@ type Handlers struct {
 	store    *sessions.CookieStore
 	throttle *domain.LoginThrottle
 	cop      *http.CrossOriginProtection
+	// contexts counts the tenant contexts built (one per request).
+	contexts atomic.Int64
 }
 
 // Attach builds the handlers and installs their routes and pages into a

@@ -33,7 +33,7 @@ func (h *Handlers) personRow(e *core.RequestEvent, u *core.Record) (people.RowVM
 	now := h.deps.Clock()
 	for _, c := range cls {
 		valid := c.GetDateTime("valid_until").Time()
-		vm := people.ClearanceVM{ID: c.Id, Kind: c.GetString("kind"), ValidUntil: i18n.FormatDate(ctx, valid), Expiry: domain.ExpiryState(valid, now)}
+		vm := people.ClearanceVM{ID: c.Id, Kind: c.GetString("kind"), ValidUntil: i18n.FormatDate(ctx, valid), Expiry: domain.ExpiryState(valid, now, tenantCtx(e).Location())}
 		if k, err := e.App.FindFirstRecordByData(domain.CollectionClearanceKinds, "code", vm.Kind); err == nil {
 			vm.Name = k.GetString("name")
 		}
@@ -52,7 +52,7 @@ func (h *Handlers) peopleList(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	vm := people.ListVM{Shell: h.shell(e, "people", i18n.T(ctx, "nav.people"), layouts.Crumb{Label: i18n.T(ctx, "nav.people")}), ShowCost: domain.CanManagePeople(e.Auth)}
+	vm := people.ListVM{Shell: h.shell(e, "people", i18n.T(ctx, "nav.people"), layouts.Crumb{Label: i18n.T(ctx, "nav.people")}), ShowCost: tenantCtx(e).CanManagePeople()}
 	for _, u := range users {
 		row, _ := h.personRow(e, u)
 		row.Cost = i18n.FormatEUR(ctx, u.GetFloat("hourly_cost"))
@@ -76,7 +76,7 @@ func (h *Handlers) renderPerson(e *core.RequestEvent, status int, errs, form map
 	row, skillIDs := h.personRow(e, u)
 	vm := people.DetailVM{
 		Shell:  h.shell(e, "people", row.Name, layouts.Crumb{Label: i18n.T(ctx, "nav.people"), Href: "/people"}, layouts.Crumb{Label: row.Name}),
-		Person: row, Email: u.Email(), CanEdit: domain.CanManagePeople(e.Auth), ShowCost: domain.CanManagePeople(e.Auth),
+		Person: row, Email: u.Email(), CanEdit: tenantCtx(e).CanManagePeople(), ShowCost: tenantCtx(e).CanManagePeople(),
 		Roles: roleOptions(ctx), SkillIDs: skillIDs, Errors: errs, Form: form,
 	}
 	vm.Shell.Toasts = h.flashToasts(e)
@@ -104,7 +104,7 @@ func (h *Handlers) renderPerson(e *core.RequestEvent, status int, errs, form map
 // re-render the page (400) with the typed values.
 func (h *Handlers) personAction(do func(e *core.RequestEvent, id string) error) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		if !domain.CanManagePeople(e.Auth) {
+		if !tenantCtx(e).CanManagePeople() {
 			return h.errorPage(e, http.StatusForbidden)
 		}
 		id := e.Request.PathValue("id")

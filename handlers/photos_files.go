@@ -27,7 +27,7 @@ const (
 func (h *Handlers) photoFile(variant string) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		p, err := e.App.FindRecordById(domain.CollectionPhotos, e.Request.PathValue("id"))
-		if err != nil || !domain.CanSeePhoto(e.App, e.Auth, p) {
+		if err != nil || !tenantCtx(e).CanSeePhoto(e.App, p) {
 			return h.errorPage(e, http.StatusNotFound)
 		}
 		name := p.GetString("derived")
@@ -66,7 +66,7 @@ func (h *Handlers) photoFile(variant string) func(e *core.RequestEvent) error {
 // sitePhotos is GET /sites/{id}/photos: the office's gallery of a site.
 func (h *Handlers) sitePhotos(e *core.RequestEvent) error {
 	site, err := e.App.FindRecordById(domain.CollectionSites, e.Request.PathValue("id"))
-	if err != nil || !domain.CanSeeSite(e.Auth, site) {
+	if err != nil || !tenantCtx(e).CanSeeSite(site) {
 		return h.errorPage(e, http.StatusNotFound)
 	}
 	ctx := e.Request.Context()

@@ -23,7 +23,7 @@ func (h *Handlers) renderPhotos(e *core.RequestEvent, form photos.FormVM, siteID
 	ctx := e.Request.Context()
 	if siteID != "" {
 		site, err := e.App.FindRecordById(domain.CollectionSites, siteID)
-		if err != nil || !domain.CanSeeSite(e.Auth, site) {
+		if err != nil || !tenantCtx(e).CanSeeSite(site) {
 			return h.errorPage(e, http.StatusNotFound)
 		}
 	}

@@ -67,7 +67,7 @@ func (h *Handlers) scheduleAPI(e *core.RequestEvent) error {
 		return e.JSON(http.StatusUnauthorized, apiProblem{Status: http.StatusUnauthorized, Message: "Authentification requise / authentication required"})
 	}
 	site, err := e.App.FindRecordById(domain.CollectionSites, e.Request.PathValue("siteId"))
-	if err != nil || !domain.CanSeeSite(e.Auth, site) {
+	if err != nil || !tenantCtx(e).CanSeeSite(site) {
 		return h.apiFail(e, domain.Errorf(domain.ENotFound, "Chantier introuvable / site not found"))
 	}
 	plan, err := domain.LoadSitePlan(e.App, site.Id, h.deps.Clock())

@@ -24,7 +24,7 @@ func (h *Handlers) searchShow(e *core.RequestEvent) error {
 		}
 		vm.Error, status = i18n.Localize(ctx, domain.ErrorMessage(err)), http.StatusBadRequest
 	}
-	admin := e.Auth.GetBool("tenant_admin")
+	admin := tenantCtx(e).TenantAdmin
 	for _, hit := range hits {
 		vm.Hits = append(vm.Hits, home.SearchHitVM{Kind: hit.Kind, Title: hit.Title, Subtitle: hit.Subtitle, Href: searchHref(hit, admin)})
 	}

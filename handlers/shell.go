@@ -24,21 +24,20 @@ func (h *Handlers) basePage(title string) layouts.PageVM {
 // pageVM is the page model of a tenant page (brand = company name).
 func (h *Handlers) pageVM(e *core.RequestEvent, title string) layouts.PageVM {
 	p := h.basePage(title)
-	if c, err := domain.FindCompany(e.App); err == nil {
-		p.Brand = c.Name()
-	}
+	p.Brand = tenantCtx(e).Company.Name
 	return p
 }
 
 // shell builds the office/crew shell model for the signed-in user with
 // the navigation their role and admin flag allow.
 func (h *Handlers) shell(e *core.RequestEvent, active, title string, crumbs ...layouts.Crumb) layouts.ShellVM {
-	u := e.Auth
+	tc := tenantCtx(e)
+	u := tc.User
 	vm := layouts.ShellVM{Page: h.pageVM(e, title), Breadcrumb: crumbs}
 	vm.Company = vm.Page.Brand
 	if u != nil {
-		vm.User = layouts.UserVM{Name: u.GetString("name"), Email: u.Email(), Role: u.GetString("role"), TenantAdmin: u.GetBool("tenant_admin")}
-		for _, n := range domain.Navigation(vm.User.Role, vm.User.TenantAdmin) {
+		vm.User = layouts.UserVM{Name: u.GetString("name"), Email: u.Email(), Role: tc.Role, TenantAdmin: tc.TenantAdmin}
+		for _, n := range tc.Navigation() {
 			vm.Nav = append(vm.Nav, layouts.NavItem{Key: n.Key, Href: n.Href, Icon: n.Icon, Active: n.Key == active})
 		}
 	}

@@ -21,7 +21,7 @@ func signableTask(e *core.RequestEvent) (*core.Record, error) {
 		return nil, domain.Errorf(domain.ENotFound, "Intervention introuvable / job not found")
 	}
 	site, err := e.App.FindRecordById(domain.CollectionSites, t.GetString("site"))
-	if err != nil || !domain.CanSeeSite(e.Auth, site) {
+	if err != nil || !tenantCtx(e).CanSeeSite(site) {
 		return nil, domain.Errorf(domain.ENotFound, "Intervention introuvable / job not found")
 	}
 	return t, nil

@@ -37,11 +37,14 @@ func formFloat(v string) (float64, bool) {
 	return f, err != nil
 }
 
+// dateValue is the value of a date input for a date field. Date fields
+// are stored at midnight UTC (formDate), so their civil date does not
+// depend on the tenant's zone.
 func dateValue(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(i18n.Paris()).Format("2006-01-02")
+	return domain.CivilDate(t, time.UTC).Format(time.DateOnly)
 }
 
 // parseSiteForm reads the site form into the domain input and the view
@@ -129,12 +132,12 @@ func (h *Handlers) siteFormShell(e *core.RequestEvent, title string) layouts.She
 
 // sitesNew renders an empty site form.
 func (h *Handlers) sitesNew(e *core.RequestEvent) error {
-	if !domain.CanCreateSite(e.Auth) {
+	tc := tenantCtx(e)
+	if !tc.CanCreateSite() {
 		return h.errorPage(e, http.StatusForbidden)
 	}
-	c, _ := domain.FindCompany(e.App)
-	vm := sites.FormVM{Shell: h.siteFormShell(e, i18n.T(e.Request.Context(), "sites.new")), Sector: c.Sector(), Status: domain.SitePlanned, Geofence: "150"}
-	if e.Auth.GetString("role") == domain.RoleProjectManager {
+	vm := sites.FormVM{Shell: h.siteFormShell(e, i18n.T(e.Request.Context(), "sites.new")), Sector: tc.Company.Sector, Status: domain.SitePlanned, Geofence: "150"}
+	if tc.Role == domain.RoleProjectManager {
 		vm.PM = e.Auth.Id
 	}
 	fillSiteFormOptions(e, &vm)
@@ -144,7 +147,7 @@ func (h *Handlers) sitesNew(e *core.RequestEvent) error {
 
 // sitesCreate creates a site (from a template when chosen).
 func (h *Handlers) sitesCreate(e *core.RequestEvent) error {
-	if !domain.CanCreateSite(e.Auth) {
+	if !tenantCtx(e).CanCreateSite() {
 		return h.errorPage(e, http.StatusForbidden)
 	}
 	vm := sites.FormVM{Shell: h.siteFormShell(e, i18n.T(e.Request.Context(), "sites.new"))}
@@ -182,7 +185,7 @@ func fieldErr(e *core.RequestEvent, err error, errs map[string]string) bool {
 // loadSite finds the site of the {id} path value the user may see.
 func (h *Handlers) loadSite(e *core.RequestEvent) (*core.Record, error) {
 	s, err := e.App.FindRecordById(domain.CollectionSites, e.Request.PathValue("id"))
-	if err != nil || !domain.CanSeeSite(e.Auth, s) {
+	if err != nil || !tenantCtx(e).CanSeeSite(s) {
 		return nil, domain.Errorf(domain.ENotFound, "Chantier introuvable / site not found")
 	}
 	return s, nil
@@ -194,7 +197,7 @@ func (h *Handlers) sitesEdit(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	if !domain.CanEditSite(e.Auth, s) {
+	if !tenantCtx(e).CanEditSite(s) {
 		return h.errorPage(e, http.StatusForbidden)
 	}
 	sf := map[string]string{}
@@ -219,7 +222,7 @@ func (h *Handlers) sitesUpdate(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	if !domain.CanEditSite(e.Auth, s) {
+	if !tenantCtx(e).CanEditSite(s) {
 		return h.errorPage(e, http.StatusForbidden)
 	}
 	vm := sites.FormVM{Shell: h.siteFormShell(e, s.GetString("code")), ID: s.Id}

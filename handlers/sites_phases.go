@@ -18,7 +18,7 @@ func (h *Handlers) siteDayGuard(e *core.RequestEvent) (*core.Record, bool, error
 	if err != nil {
 		return nil, false, h.fail(e, err)
 	}
-	if !domain.CanEditSiteDay(e.Auth, s) {
+	if !tenantCtx(e).CanEditSiteDay(s) {
 		return nil, false, h.errorPage(e, http.StatusForbidden)
 	}
 	return s, true, nil

@@ -47,7 +47,7 @@ func (h *Handlers) newSitePageVM(e *core.RequestEvent, s *core.Record, tab strin
 	vm := sites.PageVM{
 		Shell: h.shell(e, "sites", title, layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: s.GetString("code")}),
 		ID:    s.Id, Code: s.GetString("code"), Name: s.GetString("name"), Status: s.GetString("status"), Sector: s.GetString("sector"),
-		Tab: tab, CanEdit: domain.CanEditSite(e.Auth, s), CanDay: domain.CanEditSiteDay(e.Auth, s), Errors: errs,
+		Tab: tab, CanEdit: tenantCtx(e).CanEditSite(s), CanDay: tenantCtx(e).CanEditSiteDay(s), Errors: errs,
 	}
 	vm.Shell.Toasts = h.flashToasts(e)
 	for _, t := range siteTabs() {
@@ -120,7 +120,7 @@ func (h *Handlers) fillPhasesTab(e *core.RequestEvent, vm *sites.PageVM, phases 
 		reached := m.GetDateTime("reached_at").Time()
 		vm.Phases.Milestones = append(vm.Phases.Milestones, sites.MilestoneVM{ID: m.Id, Name: m.GetString("name"),
 			Due: i18n.FormatDate(e.Request.Context(), m.GetDateTime("due").Time()), Reached: !reached.IsZero(),
-			State: domain.MilestoneState(m.GetDateTime("due").Time(), reached, now)})
+			State: domain.MilestoneState(m.GetDateTime("due").Time(), reached, now, tenantCtx(e).Location())})
 	}
 	return nil
 }

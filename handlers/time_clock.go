@@ -15,7 +15,7 @@ import (
 func (h *Handlers) renderTime(e *core.RequestEvent, form crew.FormVM, status int) error {
 	ctx := e.Request.Context()
 	now := h.deps.Clock()
-	from := dayStart(e, now).AddDate(0, 0, -7)
+	from := tenantCtx(e).DayStart().AddDate(0, 0, -7)
 	recs, err := domain.FindTimeEntries(e.App, e.Auth.Id, from, now.AddDate(0, 0, 1))
 	if err != nil {
 		return h.fail(e, err)
@@ -30,7 +30,7 @@ func (h *Handlers) renderTime(e *core.RequestEvent, form crew.FormVM, status int
 		}
 		vm.Recent = append(vm.Recent, en)
 	}
-	tasks, err := domain.FindTasksBetween(e.App, dayStart(e, now), dayStart(e, now).AddDate(0, 0, 1), e.Auth.Id)
+	tasks, err := domain.FindTasksBetween(e.App, tenantCtx(e).DayStart(), tenantCtx(e).DayStart().AddDate(0, 0, 1), e.Auth.Id)
 	if err != nil {
 		return h.fail(e, err)
 	}

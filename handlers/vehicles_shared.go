@@ -39,7 +39,7 @@ func mapTileURL() string {
 func (h *Handlers) resPage(e *core.RequestEvent, active, title string, crumbs ...layouts.Crumb) resources.PageVM {
 	shell := h.shell(e, active, title, crumbs...)
 	shell.Toasts = resFlash(e)
-	a := domain.ResourceAccessOf(e.Auth)
+	a := tenantCtx(e).Resources()
 	return resources.PageVM{Shell: shell, CanEdit: a.EditRegisters, CanDay: a.DayToDay,
 		Assets: resources.Assets{CSS: h.assets.Path("css/resources.css")}}
 }
@@ -48,7 +48,7 @@ func (h *Handlers) resPage(e *core.RequestEvent, active, title string, crumbs ..
 // (the API rules say the same); others get the 403 page or toast.
 func (h *Handlers) resRequire(need func(domain.ResourceAccess) bool) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		if !need(domain.ResourceAccessOf(e.Auth)) {
+		if !need(tenantCtx(e).Resources()) {
 			return h.errorPage(e, http.StatusForbidden)
 		}
 		return e.Next()
@@ -173,14 +173,14 @@ func (h *Handlers) resMaintenance(e *core.RequestEvent, kind, asset, base string
 	}
 	now := h.deps.Clock()
 	m := resources.MaintenanceBlockVM{Action: base + "/maintenance", DoneURL: base + "/maintenance/", ForKm: kind == domain.AssetVehicle,
-		Form: form, CanEdit: domain.ResourceAccessOf(e.Auth).EditRegisters, Odometer: strconv.Itoa(odometer)}
+		Form: form, CanEdit: tenantCtx(e).Resources().EditRegisters, Odometer: strconv.Itoa(odometer)}
 	for _, r := range planned {
 		due := r.GetDateTime("due").Time()
 		text := i18n.FormatDate(ctx, due)
 		if km := r.GetInt("due_km"); km > 0 {
 			text += " · " + i18n.FormatNumber(ctx, float64(km), 0) + " km"
 		}
-		st := domain.MaintenanceState(due, r.GetInt("due_km"), odometer, false, now)
+		st := domain.MaintenanceState(due, r.GetInt("due_km"), odometer, false, now, tenantCtx(e).Location())
 		m.Planned = append(m.Planned, resources.MaintenanceVM{ID: r.Id, Label: r.GetString("label"), Due: text, State: st, StateKind: statusKind(st)})
 	}
 	for _, r := range history {

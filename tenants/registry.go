@@ -103,6 +103,7 @@ type Registry struct {
 	open    map[string]*Tenant
 	opening map[string]*openCall
 	status  statusCache
+	ents    entitlementsCache
 
 	opens, closes atomic.Int64
 	stop          chan struct{}
@@ -155,6 +156,7 @@ func Open(cfg Config) (*Registry, error) {
 	}
 	r.status.ttl = time.Second
 	r.bindPlatformSettings()
+	r.bindEntitlementHooks()
 	r.stopped.Add(1)
 	go r.reapLoop()
 	return r, nil
