@@ -76,7 +76,7 @@ func (h *Handlers) renderAssign(e *core.RequestEvent, id string, status int, ref
 		vm.Day = slot.Start.Format(time.DateOnly)
 	}
 	if refusal != nil {
-		vm.Error = i18n.Localize(ctx, domain.ErrorMessage(refusal))
+		vm.Error = userMessage(ctx, refusal)
 		vm.Conflicts = conflictVMs(ctx, domain.ConflictsOf(refusal))
 	}
 	names := map[string]string{}

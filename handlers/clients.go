@@ -21,7 +21,7 @@ func (h *Handlers) renderClients(e *core.RequestEvent, status int, form, errs ma
 		return h.fail(e, err)
 	}
 	vm := sites.ClientsVM{Shell: h.shell(e, "sites", i18n.T(ctx, "nav.clients"), layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: i18n.T(ctx, "nav.clients")}),
-		CanEdit: tenantCtx(e).CanCreateSite(), Form: form, Errors: errs}
+		CanEdit: tenantCtx(e).CanCreateSite(), Form: components.Form{Values: form, Errors: errs}}
 	vm.Shell.Toasts = h.flashToasts(e)
 	for _, k := range []string{"public", "private", "individual"} {
 		vm.Kinds = append(vm.Kinds, components.Option{Value: k, Label: i18n.T(ctx, "client.kind."+k)})

@@ -48,11 +48,12 @@ func (h *Handlers) crewTaskStatus(e *core.RequestEvent) error {
 		return h.errorPage(e, http.StatusNotFound)
 	}
 	if err := domain.SetTaskStatus(e.App, e.Auth, task, e.Request.FormValue("status")); err != nil {
-		if domain.ErrorCode(err) == domain.EInternal {
+		a := answerOf(e.Request.Context(), err)
+		if !a.OnForm {
 			return h.fail(e, err)
 		}
 		task, _ = e.App.FindRecordById(domain.CollectionTasks, task.Id)
-		return h.renderCrewTask(e, task, site, i18n.Localize(e.Request.Context(), domain.ErrorMessage(err)), statusOf(err))
+		return h.renderCrewTask(e, task, site, a.Message, a.Status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/tasks/"+task.Id)
 }
@@ -85,10 +86,11 @@ func (h *Handlers) crewTaskChecklist(e *core.RequestEvent) error {
 	}
 	if len(answers) > 0 {
 		if err := domain.SaveChecklistAnswers(e.App, e.Auth, run, answers); err != nil {
-			if domain.ErrorCode(err) == domain.EInternal {
+			a := answerOf(e.Request.Context(), err)
+			if !a.OnForm {
 				return h.fail(e, err)
 			}
-			return h.renderCrewTask(e, task, site, i18n.Localize(e.Request.Context(), domain.ErrorMessage(err)), statusOf(err))
+			return h.renderCrewTask(e, task, site, a.Message, a.Status)
 		}
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/tasks/"+task.Id)

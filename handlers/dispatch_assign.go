@@ -97,11 +97,9 @@ func (h *Handlers) conflictsJSON(e *core.RequestEvent, cs []domain.Conflict) []c
 // dispatchProblem answers a refused dispatch request as JSON: the
 // localized reason, and the conflicts of a 409.
 func (h *Handlers) dispatchProblem(e *core.RequestEvent, err error, task string) error {
-	status := statusOf(err)
-	if status == http.StatusInternalServerError {
-		h.deps.Logger.Error("dispatch failed", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
-	}
-	p := assignProblem{Status: status, Message: i18n.Localize(e.Request.Context(), domain.ErrorMessage(err)), Conflicts: h.conflictsJSON(e, domain.ConflictsOf(err))}
+	a := answerOf(e.Request.Context(), err)
+	h.logInternal(e, err, a.Status)
+	p := assignProblem{Status: a.Status, Message: a.Message, Conflicts: h.conflictsJSON(e, domain.ConflictsOf(err))}
 	if len(p.Conflicts) > 0 {
 		if t, terr := e.App.FindRecordById(domain.CollectionTasks, task); terr == nil {
 			if s, serr := e.App.FindRecordById(domain.CollectionSites, t.GetString("site")); serr == nil {
@@ -109,7 +107,7 @@ func (h *Handlers) dispatchProblem(e *core.RequestEvent, err error, task string)
 			}
 		}
 	}
-	return e.JSON(status, p)
+	return e.JSON(a.Status, p)
 }
 
 // dispatchAssign assigns a task (POST /dispatch/assign: task, user or
@@ -139,10 +137,9 @@ func (h *Handlers) dispatchAssign(e *core.RequestEvent) error {
 	if err == nil {
 		return e.Redirect(http.StatusSeeOther, in.boardHref("assigned"))
 	}
-	switch domain.ErrorCode(err) {
-	case domain.EConflict, domain.EInvalid, domain.EForbidden:
+	if a := answerOf(e.Request.Context(), err); a.OnForm {
 		if _, _, ferr := h.assignTask(e, in.Task); ferr == nil {
-			return h.renderAssign(e, in.Task, statusOf(err), err, in)
+			return h.renderAssign(e, in.Task, a.Status, err, in)
 		}
 	}
 	return h.fail(e, err)

@@ -37,7 +37,7 @@ func (h *Handlers) gpsIngest(e *core.RequestEvent) error {
 		fix, err = domain.ParseOsmAndFix(e.Request.Form, now)
 	}
 	if err != nil {
-		return gpsText(e, http.StatusBadRequest, domain.ErrorMessage(err))
+		return h.gpsFail(e, err)
 	}
 	if !domain.GPSLimiterOf(e.App).Allow(fix.DeviceID, now) {
 		e.Response.Header().Set("Retry-After", "5")
@@ -45,17 +45,21 @@ func (h *Handlers) gpsIngest(e *core.RequestEvent) error {
 	}
 	skipped, err := domain.IngestFix(e.App, fix)
 	switch {
-	case domain.ErrorCode(err) == domain.ENotFound:
-		return gpsText(e, http.StatusNotFound, domain.ErrorMessage(err))
 	case err != nil:
-		h.deps.Logger.Error("gps ingest", "tenant", tenantSlug(e.Request), "error", err)
-		return gpsText(e, http.StatusInternalServerError, domain.ErrorMessage(err))
+		return h.gpsFail(e, err)
 	case skipped != "":
 		e.Response.Header().Set("X-FieldOps-Position", "not-stored; "+skipped)
 		return gpsText(e, http.StatusOK, "OK (position non enregistrée : "+skipped+" / position not stored: "+skipped+")")
 	}
 	e.Response.Header().Set("X-FieldOps-Position", "stored")
 	return gpsText(e, http.StatusOK, "OK")
+}
+
+// gpsFail answers a refused fix with the coded status and message.
+func (h *Handlers) gpsFail(e *core.RequestEvent, err error) error {
+	a := answerOf(e.Request.Context(), err)
+	h.logInternal(e, err, a.Status)
+	return gpsText(e, a.Status, a.Message)
 }
 
 func gpsText(e *core.RequestEvent, status int, text string) error {

@@ -88,7 +88,7 @@ func (h *Handlers) planning(e *core.RequestEvent) error {
 		}
 		row := planningvm.SiteTasksVM{ID: s.Id, Title: s.GetString("code") + " " + s.GetString("name"), GanttHref: "/sites/" + s.Id + "/gantt"}
 		if plan, err := domain.LoadSitePlan(e.App, s.Id, h.deps.Clock()); err != nil {
-			row.Error = i18n.Localize(ctx, domain.ErrorMessage(err))
+			row.Error = userMessage(ctx, err)
 		} else if len(plan.Schedule.Tasks) > 0 {
 			row.Finish = civilText(ctx, plan.Schedule.Finish)
 			row.Bars = newBarVMs(ctx, plan, plan.Schedule.Start)

@@ -77,7 +77,7 @@ func (h *Handlers) renderPerson(e *core.RequestEvent, status int, errs, form map
 	vm := people.DetailVM{
 		Shell:  h.shell(e, "people", row.Name, layouts.Crumb{Label: i18n.T(ctx, "nav.people"), Href: "/people"}, layouts.Crumb{Label: row.Name}),
 		Person: row, Email: u.Email(), CanEdit: tenantCtx(e).CanManagePeople(), ShowCost: tenantCtx(e).CanManagePeople(),
-		Roles: roleOptions(ctx), SkillIDs: skillIDs, Errors: errs, Form: form,
+		Roles: roleOptions(ctx), SkillIDs: skillIDs, Form: components.Form{Values: form, Errors: errs},
 	}
 	vm.Shell.Toasts = h.flashToasts(e)
 	skills, _ := e.App.FindRecordsByFilter(domain.CollectionSkills, "", "name", 0, 0)

@@ -45,20 +45,6 @@ type scheduleJSON struct {
 	Tasks []scheduleTaskJSON `json:"tasks"`
 }
 
-// apiProblem is the JSON error body of our API routes.
-type apiProblem struct {
-	Status  int    `json:"status"`
-	Message string `json:"message"`
-}
-
-func (h *Handlers) apiFail(e *core.RequestEvent, err error) error {
-	status := statusOf(err)
-	if status == http.StatusInternalServerError {
-		h.deps.Logger.Error("api failed", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
-	}
-	return e.JSON(status, apiProblem{Status: status, Message: domain.ErrorMessage(err)})
-}
-
 // scheduleAPI answers GET /api/fieldops/sites/{siteId}/schedule for the
 // Gantt and integrations: the site's computed schedule. Signed-in users
 // (token or session) who may see the site only.

@@ -19,10 +19,11 @@ func (h *Handlers) searchShow(e *core.RequestEvent) error {
 	hits, err := domain.Search(e.App, q, 20)
 	status := http.StatusOK
 	if err != nil {
-		if domain.ErrorCode(err) != domain.EInvalid {
+		a := answerOf(ctx, err)
+		if !a.OnForm {
 			return h.fail(e, err)
 		}
-		vm.Error, status = i18n.Localize(ctx, domain.ErrorMessage(err)), http.StatusBadRequest
+		vm.Error, status = a.Message, a.Status
 	}
 	admin := tenantCtx(e).TenantAdmin
 	for _, hit := range hits {

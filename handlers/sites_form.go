@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -167,18 +166,15 @@ func (h *Handlers) sitesCreate(e *core.RequestEvent) error {
 	return nil
 }
 
-// fieldErr stores a domain EInvalid error in errs (keyed by field) and
-// reports whether it was one.
+// fieldErr stores an invalid-input error in errs (keyed by field) and
+// reports whether it was one: the forms that use it answer 400, so other
+// errors go to fail.
 func fieldErr(e *core.RequestEvent, err error, errs map[string]string) bool {
-	var de *domain.Error
-	if !errors.As(err, &de) || de.Code != domain.EInvalid {
+	a := answerOf(e.Request.Context(), err)
+	if !a.OnForm || a.Status != http.StatusBadRequest {
 		return false
 	}
-	f := de.Field
-	if f == "" {
-		f = "_form"
-	}
-	errs[f] = i18n.Localize(e.Request.Context(), de.Message)
+	errs[a.Field] = a.Message
 	return true
 }
 

@@ -19,17 +19,22 @@ func (h *Handlers) syncApply(e *core.RequestEvent) error {
 	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, domain.SyncMaxBytes+1)
 	req, err := domain.DecodeSyncRequest(e.Request.Body)
 	if err != nil {
-		return syncProblem(e, statusOf(err), domain.ErrorMessage(err))
+		return h.syncFail(e, err)
 	}
 	results, err := domain.ApplySync(e.App, e.Auth, req)
 	if err != nil {
-		if statusOf(err) == http.StatusInternalServerError {
-			h.deps.Logger.Error("sync failed", "tenant", tenantSlug(e.Request), "user", e.Auth.Id, "error", err)
-		}
-		return syncProblem(e, statusOf(err), domain.ErrorMessage(err))
+		return h.syncFail(e, err)
 	}
 	e.Response.Header().Set("Cache-Control", "no-store")
 	return e.JSON(http.StatusOK, domain.SyncResponse{Results: results})
+}
+
+// syncFail answers a whole-request failure with the coded status and the
+// user's message.
+func (h *Handlers) syncFail(e *core.RequestEvent, err error) error {
+	a := answerOf(e.Request.Context(), err)
+	h.logInternal(e, err, a.Status)
+	return syncProblem(e, a.Status, a.Message)
 }
 
 // syncProblem answers a whole-request failure as JSON.

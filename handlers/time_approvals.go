@@ -14,7 +14,7 @@ import (
 )
 
 // renderApprovals renders the site lead's time approvals page.
-func (h *Handlers) renderApprovals(e *core.RequestEvent, form crew.FormVM, status int) error {
+func (h *Handlers) renderApprovals(e *core.RequestEvent, form components.Form, status int) error {
 	ctx := e.Request.Context()
 	title := i18n.T(ctx, "crew2.approvals.title")
 	vm := crew.ApprovalsVM{Shell: h.shell(e, "today", title, layouts.Crumb{Label: i18n.T(ctx, "nav.today"), Href: "/today"}, layouts.Crumb{Label: title}),
@@ -52,7 +52,7 @@ func (h *Handlers) renderApprovals(e *core.RequestEvent, form crew.FormVM, statu
 
 // timeApprovals is GET /time-approvals.
 func (h *Handlers) timeApprovals(e *core.RequestEvent) error {
-	return h.renderApprovals(e, crew.FormVM{}, http.StatusOK)
+	return h.renderApprovals(e, components.Form{}, http.StatusOK)
 }
 
 // timeReview is POST /time-approvals/{id}/approve|reject.
@@ -83,11 +83,11 @@ func (h *Handlers) conflictResolve(e *core.RequestEvent) error {
 
 func (h *Handlers) approvalsAnswer(e *core.RequestEvent, err error, toast string) error {
 	if err != nil {
-		errs, ok := crewFormErrors(e.Request.Context(), err)
+		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		return h.renderApprovals(e, crew.FormVM{Errors: map[string]string{"_form": first(errs)}}, statusOf(err))
+		return h.renderApprovals(e, components.Form{Errors: components.FieldErrors{components.WholeForm: first(errs)}}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/time-approvals?toast="+toast)
 }

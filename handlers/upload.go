@@ -156,7 +156,8 @@ func newUploadAnswer(app core.App, u domain.Upload) uploadAnswer {
 // current offset for a wrong offset, the coded status otherwise. The
 // upload's state (when known) travels with it.
 func (h *Handlers) uploadProblem(e *core.RequestEvent, u domain.Upload, err error) error {
-	status := statusOf(err)
+	a := answerOf(e.Request.Context(), err)
+	status := a.Status
 	if errors.Is(err, domain.ErrUploadTooLarge) {
 		status = http.StatusRequestEntityTooLarge
 	}
@@ -164,12 +165,10 @@ func (h *Handlers) uploadProblem(e *core.RequestEvent, u domain.Upload, err erro
 	if errors.As(err, &mbe) {
 		status = http.StatusRequestEntityTooLarge
 	}
-	if status == http.StatusInternalServerError {
-		h.deps.Logger.Error("upload failed", "tenant", tenantSlug(e.Request), "path", e.Request.URL.Path, "error", err)
-	}
+	h.logInternal(e, err, status)
 	hdr := e.Response.Header()
 	hdr.Set("Cache-Control", "no-store")
-	body := map[string]any{"status": status, "error": domain.ErrorMessage(err)}
+	body := map[string]any{"status": status, "error": a.Message}
 	if u.ID != "" {
 		hdr.Set("Upload-Offset", strconv.FormatInt(u.Received, 10))
 		body["offset"], body["upload"] = u.Received, newUploadAnswer(e.App, u)

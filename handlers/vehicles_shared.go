@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"os"
 	"strconv"
@@ -58,20 +57,6 @@ func (h *Handlers) resRequire(need func(domain.ResourceAccess) bool) func(e *cor
 func canEditRegisters(a domain.ResourceAccess) bool { return a.EditRegisters }
 func canDayToDay(a domain.ResourceAccess) bool      { return a.DayToDay }
 func canConsume(a domain.ResourceAccess) bool       { return a.Consume }
-
-// resFormErrors maps an invalid-input or conflict error to field errors
-// ("_form" when not tied to a field); ok is false for other errors.
-func resFormErrors(ctx context.Context, err error) (map[string]string, bool) {
-	var de *domain.Error
-	if !errors.As(err, &de) || (de.Code != domain.EInvalid && de.Code != domain.EConflict) {
-		return nil, false
-	}
-	field := de.Field
-	if field == "" {
-		field = "_form"
-	}
-	return map[string]string{field: i18n.Localize(ctx, de.Message)}, true
-}
 
 // resValues keeps the typed-in values of a posted form.
 func resValues(e *core.RequestEvent, names ...string) map[string]string {
@@ -165,7 +150,7 @@ func resBooking(ctx context.Context, r *core.Record) resources.BookingVM {
 }
 
 // resMaintenance builds the maintenance block of an asset.
-func (h *Handlers) resMaintenance(e *core.RequestEvent, kind, asset, base string, odometer int, form resources.FormVM) (resources.MaintenanceBlockVM, error) {
+func (h *Handlers) resMaintenance(e *core.RequestEvent, kind, asset, base string, odometer int, form components.Form) (resources.MaintenanceBlockVM, error) {
 	ctx := e.Request.Context()
 	planned, history, err := domain.FindMaintenance(e.App, kind, asset)
 	if err != nil {
