@@ -204,3 +204,36 @@ func TestEntitlements(t *testing.T) {
 		t.Errorf("default licence = %q", got)
 	}
 }
+
+// TestTenantFactsConcurrentChanges: readers racing with company changes
+// never leave stale facts in the cache (run it with -race).
+func TestTenantFactsConcurrentChanges(t *testing.T) {
+	tt := tenanttest.New(t)
+	app := tt.App()
+	zones := []string{"America/Cayenne", "Asia/Tokyo", "Europe/Lisbon", "Africa/Abidjan", "Europe/Paris", "America/Montreal"}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				_ = domain.TenantFactsOf(app).Location()
+			}
+		}
+	}()
+	for _, z := range zones {
+		c := mustCompany(t, app)
+		c.Set("timezone", z)
+		if err := app.Save(c.Record); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	<-done
+	if got := domain.TenantFactsOf(app).Location().String(); got != zones[len(zones)-1] {
+		t.Errorf("zone after the last change = %s, want %s", got, zones[len(zones)-1])
+	}
+}
