@@ -10,7 +10,7 @@ BIN := bin/fieldops
 DEMO_DIR ?= ./pb_data
 HTTP ?= 127.0.0.1:8090
 
-.PHONY: all build demo test test-go test-browser test-deps check-deploy test-chaos bench-replication check-openapi check-generated check-format vet generate assets lint bench deps clean
+.PHONY: all build demo test check-records test-go test-browser test-deps check-deploy test-chaos bench-replication check-openapi check-generated check-format vet generate assets lint bench deps clean
 
 MAILPIT_VERSION := v1.33.1
 PEBBLE_VERSION := v2.10.3
@@ -29,8 +29,9 @@ build: deps
 demo: build ## serve a seeded demo tenant on http://demo.localhost:8090/
 	$(BIN) demo --dir $(DEMO_DIR) --http $(HTTP)
 
-generate: ## templ components → *_templ.go (committed)
+generate: ## templ components → *_templ.go, typed records → domain/*_model.go (committed)
 	go tool templ generate
+	go run ./scripts/genrecords
 
 assets: ## vendored front-end files (committed): Datastar from the Go module, npm packages from package-lock.json
 	@test -d node_modules/leaflet || npm ci --no-audit --no-fund --ignore-scripts
@@ -40,15 +41,19 @@ check-format:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-check-generated: ## fails when a *_templ.go is stale
+check-generated: ## fails when a *_templ.go or a typed record (domain/*_model.go) is stale
 	@go tool templ generate >/dev/null 2>&1
 	@if [ -n "$$(git status --porcelain -- '*_templ.go')" ]; then \
 		echo "stale templ output, run make generate:"; git status --porcelain -- '*_templ.go'; exit 1; fi
+	@go run ./scripts/genrecords -check
+
+check-records: ## handlers and views read records only through domain's typed records and finders
+	@scripts/lint/records.sh
 
 vet:
 	go vet ./...
 
-lint: check-format check-generated vet
+lint: check-format check-records check-generated vet
 
 test-deps: deps ## test tools: mailpit (Go proxy), Chromium (Debian), npm packages (package-lock.json)
 	@test -x $(TOOLS_BIN)/mailpit || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/axllent/mailpit@$(MAILPIT_VERSION)
@@ -57,24 +62,32 @@ test-deps: deps ## test tools: mailpit (Go proxy), Chromium (Debian), npm packag
 	@scripts/ensure-deps.sh chromium node poppler
 	@test -x node_modules/.bin/redocly -a -d node_modules/@axe-core/playwright || npm ci --no-audit --no-fund --ignore-scripts
 
+# Every go test has an explicit -timeout of at least three times its idle
+# duration (README, "Test targets"), so a busy machine slows the suite down
+# without failing it, and a hung test still ends it.
+TIMEOUT_RACE ?= 12m
+TIMEOUT_GO ?= 20m
+TIMEOUT_BROWSER ?= 20m
+TIMEOUT_CHAOS ?= 15m
+
 # The race detector covers the concurrent core (registry, supervisor, broker,
 # domain); the HTTP layer runs without it (6x slower under -race, same code
 # paths exercised by the core tests) to keep a warm CI run well under 15 min.
 test-go: test-deps
-	FIELDOPS_STRICT=1 go test -race -count=1 ./domain/... ./tenants/...
-	FIELDOPS_STRICT=1 go test -count=1 $$(go list ./... | grep -v -e /domain -e /tenants)
+	FIELDOPS_STRICT=1 go test -race -count=1 -timeout $(TIMEOUT_RACE) ./domain/... ./tenants/...
+	FIELDOPS_STRICT=1 go test -count=1 -timeout $(TIMEOUT_GO) $$(go list ./... | grep -v -e /domain -e '/tenants$$' -e /tenants/)
 
 test-browser: test-deps ## headless Chromium: role homes, Datastar under CSP, axe-core
-	FIELDOPS_STRICT=1 go test -tags no_default_driver,browser -count=1 -run Browser ./handlers/
+	FIELDOPS_STRICT=1 go test -tags no_default_driver,browser -count=1 -timeout $(TIMEOUT_BROWSER) -run Browser ./handlers/
 
 check-deploy: build ## delivery checks (Dockerfile, Helm, Ansible, Packer, Terraform, workflows, monitoring); installs pinned tools when missing
 	scripts/check-deploy/check-deploy.sh
 
 test-chaos: test-deps ## kill -9 of the server and of the replication child under load (real binary)
-	FIELDOPS_STRICT=1 go test -tags chaos,no_default_driver -count=1 -v ./scripts/chaos/
+	FIELDOPS_STRICT=1 go test -tags chaos,no_default_driver -count=1 -timeout $(TIMEOUT_CHAOS) -v ./scripts/chaos/
 
 bench-replication: ## write throughput and worst stall, replication attached vs detached (BENCH_SECONDS, BENCH_ROUNDS; run on an idle machine)
-	go test -tags chaos,no_default_driver -count=1 -v -run TestReplicationOverhead ./scripts/bench/
+	go test -tags chaos,no_default_driver -count=1 -timeout 60m -v -run TestReplicationOverhead ./scripts/bench/
 
 check-openapi: test-deps ## lint the OpenAPI description of our endpoints (Redocly CLI from npm)
 	node_modules/.bin/redocly lint assets/static/api/openapi.yaml --format stylish

@@ -11,7 +11,7 @@ import (
 )
 
 // errChainBroken makes `audit verify` exit 1 after printing the report.
-var errChainBroken = domain.Errorf(domain.EConflict, "chaîne d'audit rompue / audit chain broken")
+var errChainBroken = domain.Errorf(domain.EConflict, "err.audit.chain_broken")
 
 func newAuditCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "audit", Short: "Audit trail tools", Args: args(cobra.NoArgs)}

@@ -43,7 +43,7 @@ func exitCode(err error) int {
 		fmt.Fprintln(os.Stderr, "Voir / see: fieldops --help")
 		return exitUsage
 	}
-	fmt.Fprintln(os.Stderr, "fieldops:", domain.ErrorMessage(err))
+	fmt.Fprintln(os.Stderr, "fieldops:", domain.ErrorText(err).Bilingual())
 	if domain.ErrorCode(err) == domain.EInternal {
 		fmt.Fprintln(os.Stderr, "  cause:", err)
 	}

@@ -1,9 +1,10 @@
 package domain
 
 import (
-	"fmt"
 	"slices"
 	"time"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
 
 // Assignment conflicts (module 3, dispatch). Blocking conflicts are the
@@ -29,7 +30,8 @@ const (
 
 // Conflict is one reason not to assign a person to a task. Key is the
 // message key (dispatch.conflict.<code>) whose %s placeholders take Args
-// in order; Message is the same text in French and English for errors.
+// in order; Message is the same text in French and English, kept with the
+// overrides stored in the database.
 type Conflict struct {
 	Code     string   `json:"code"`
 	Severity string   `json:"severity"`
@@ -42,15 +44,16 @@ type Conflict struct {
 // Blocking reports whether the conflict refuses the assignment.
 func (c Conflict) Blocking() bool { return c.Severity == SeverityBlocking }
 
-// conflictTexts are the French and English texts of each code, with the
-// same %s placeholders as the catalogue keys.
-var conflictTexts = map[string][2]string{
-	ConflictDoubleBooking: {"%s est déjà sur « %s » (%s) du %s au %s", "%s is already on %q (%s) from %s to %s"},
-	ConflictLeave:         {"%s est absent(e) (%s) du %s au %s", "%s is away (%s) from %s to %s"},
-	ConflictMissingSkill:  {"%s n'a pas la compétence requise « %s »", "%s lacks the required skill %q"},
-	ConflictMissingClear:  {"%s n'a pas l'habilitation requise %s", "%s lacks the required clearance %s"},
-	ConflictExpiredClear:  {"L'habilitation %[2]s de %[1]s expire le %[3]s, avant la fin de la tâche", "%[1]s's %[2]s clearance expires on %[3]s, before the task ends"},
-	ConflictVehicleTaken:  {"Le véhicule %s est déjà pris (%s) du %s au %s", "Vehicle %s is already taken (%s) from %s to %s"},
+// Text returns the conflict's message: its key with its arguments.
+func (c Conflict) Text() catalog.Text { return catalog.New(c.Key, anyArgs(c.Args)...) }
+
+// anyArgs converts message arguments for catalog.New.
+func anyArgs(args []string) []any {
+	a := make([]any, len(args))
+	for i, s := range args {
+		a[i] = s
+	}
+	return a
 }
 
 func newConflict(code, person string, args ...string) Conflict {
@@ -58,13 +61,9 @@ func newConflict(code, person string, args ...string) Conflict {
 	if code == ConflictDoubleBooking || code == ConflictVehicleTaken {
 		sev = SeverityWarning
 	}
-	a := make([]any, len(args))
-	for i, s := range args {
-		a[i] = s
-	}
-	t := conflictTexts[code]
-	return Conflict{Code: code, Severity: sev, Key: conflictKeyPrefix + code, Args: args, Person: person,
-		Message: fmt.Sprintf(t[0], a...) + " / " + fmt.Sprintf(t[1], a...)}
+	key := conflictKeyPrefix + code
+	return Conflict{Code: code, Severity: sev, Key: key, Args: args, Person: person,
+		Message: catalog.New(key, anyArgs(args)...).Bilingual()}
 }
 
 // HasBlocking reports whether any conflict is blocking.

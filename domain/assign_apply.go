@@ -28,6 +28,7 @@ type AssignResult struct {
 	Task      *core.Record
 	Conflicts []Conflict
 	Override  *core.Record
+	Move      *TaskMove // the move to a new first day, if any
 }
 
 // ConflictError carries the conflicts that refused an assignment.
@@ -67,14 +68,14 @@ func CanOverride(u, site *core.Record) bool {
 func dispatchTask(app core.App, actor *core.Record, taskID string) (*core.Record, *core.Record, error) {
 	task, err := app.FindRecordById(CollectionTasks, taskID)
 	if err != nil {
-		return nil, nil, Errorf(ENotFound, "Tâche introuvable / task not found")
+		return nil, nil, Errorf(ENotFound, "err.task.not_found")
 	}
 	site, err := app.FindRecordById(CollectionSites, task.GetString("site"))
 	if err != nil || !CanSeeSite(actor, site) {
-		return nil, nil, Errorf(ENotFound, "Tâche introuvable / task not found")
+		return nil, nil, Errorf(ENotFound, "err.task.not_found")
 	}
 	if !CanEditSiteDay(actor, site) {
-		return nil, nil, Errorf(EForbidden, "Vous ne pouvez pas affecter les tâches de ce chantier / you may not assign this site's tasks")
+		return nil, nil, Errorf(EForbidden, "err.assign.forbidden")
 	}
 	return task, site, nil
 }
@@ -106,7 +107,7 @@ func assignTx(tx core.App, actor *core.Record, in AssignInput, now time.Time) (*
 		return nil, err
 	}
 	if (in.User == "") == (in.Crew == "") {
-		return nil, FieldError("user", "Choisissez une personne ou une équipe / choose a person or a crew")
+		return nil, FieldError("user", "err.assign.choose_person_or_crew")
 	}
 	f := TenantFactsOf(tx)
 	cal, loc := f.Calendar(), f.Location()
@@ -117,7 +118,7 @@ func assignTx(tx core.App, actor *core.Record, in AssignInput, now time.Time) (*
 	}
 	slot := SlotOf(task, loc)
 	if slot.Start.IsZero() && in.Day.IsZero() {
-		return nil, FieldError("day", "Cette tâche n'a pas de date : choisissez le jour / this task has no date: choose the day")
+		return nil, FieldError("day", "err.assign.task_without_date")
 	}
 	moved := moveSlot(cal, slot, in.Day)
 	roster, err := LoadRoster(tx, minTime(slot.Start, moved.Start), maxTime(slot.End, moved.End))
@@ -127,13 +128,13 @@ func assignTx(tx core.App, actor *core.Record, in AssignInput, now time.Time) (*
 	var people []string
 	if in.User != "" {
 		if _, ok := roster.People[in.User]; !ok {
-			return nil, FieldError("user", "Personne introuvable ou inactive / person not found or inactive")
+			return nil, FieldError("user", "err.assign.person_not_found")
 		}
 		people = []string{in.User}
 	} else {
 		c, ok := roster.Crews[in.Crew]
 		if !ok || !c.Active {
-			return nil, FieldError("crew", "Équipe introuvable ou inactive / crew not found or inactive")
+			return nil, FieldError("crew", "err.assign.crew_not_found")
 		}
 		people = c.People()
 	}
@@ -148,18 +149,21 @@ func assignTx(tx core.App, actor *core.Record, in AssignInput, now time.Time) (*
 	if len(blocking) > 0 {
 		switch {
 		case reason == "":
-			return nil, &Error{Code: EConflict, Message: "Affectation refusée : " + frPart(blocking[0].Message) + " / assignment refused: " + enPart(blocking[0].Message),
+			return nil, &Error{Code: EConflict, Key: "err.assign.refused", Args: []any{blocking[0].Text()},
 				Err: &ConflictError{Conflicts: conflicts}}
 		case !CanOverride(actor, site):
-			return nil, Errorf(EForbidden, "Seul un chef de projet peut passer outre une habilitation, une compétence ou une absence / only a project manager may override a clearance, a skill or an absence")
+			return nil, Errorf(EForbidden, "err.assign.override_forbidden")
 		case len([]rune(reason)) < MinOverrideReasonLength:
-			return nil, FieldError("override_reason", "Motif trop court : %d caractères au moins / reason too short: at least %d characters", MinOverrideReasonLength, MinOverrideReasonLength)
+			return nil, FieldError("override_reason", "err.assign.reason_too_short", MinOverrideReasonLength)
 		}
 	}
+	var move *TaskMove
 	if !in.Day.IsZero() && !in.Day.Equal(slot.Start) {
-		if _, err := MoveTask(tx, actor, site.Id, task.Id, TaskDatesInput{Start: in.Day}, now); err != nil {
+		if move, err = MoveTask(tx, actor, site.Id, task.Id, TaskDatesInput{Start: in.Day}, now); err != nil {
 			return nil, err
 		}
+		// NB: a fresh copy: the moved record's original still has the old
+		// dates, and its save would be taken for another move
 		if task, err = tx.FindRecordById(CollectionTasks, task.Id); err != nil {
 			return nil, err
 		}
@@ -189,7 +193,7 @@ func assignTx(tx core.App, actor *core.Record, in AssignInput, now time.Time) (*
 	if err := tx.Save(task); err != nil {
 		return nil, err
 	}
-	res := &AssignResult{Task: task, Conflicts: conflicts}
+	res := &AssignResult{Task: task, Conflicts: conflicts, Move: move}
 	if len(blocking) > 0 {
 		if res.Override, err = newChild(tx, CollectionAssignmentOverrides, map[string]any{"task": task.Id, "user": in.User, "crew": in.Crew,
 			"conflicts": blocking, "reason": reason, "by": actor.Id, "at": now.UTC()}, actor); err != nil {
@@ -216,7 +220,7 @@ func Unassign(app core.App, actor *core.Record, taskID, userID, crewID string) (
 		task.Set("crew", "")
 		task.Set("assignees", slices.DeleteFunc(task.GetStringSlice("assignees"), func(id string) bool { return slices.Contains(members, id) }))
 	default:
-		return nil, FieldError("user", "Choisissez la personne ou l'équipe à retirer / choose the person or crew to remove")
+		return nil, FieldError("user", "err.assign.choose_to_remove")
 	}
 	setActor(task, actor)
 	if err := app.Save(task); err != nil {
@@ -234,15 +238,6 @@ func FindTaskOverrides(app core.App, taskID string) ([]*core.Record, error) {
 	}
 	_ = app.ExpandRecords(recs, []string{"by", "user", "crew"}, nil)
 	return recs, nil
-}
-
-func frPart(m string) string { fr, _, _ := strings.Cut(m, " / "); return fr }
-
-func enPart(m string) string {
-	if _, en, ok := strings.Cut(m, " / "); ok {
-		return en
-	}
-	return m
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
 
 // Candidate ranking weights. A candidate starts at 100 points; hard
@@ -30,24 +32,11 @@ type Reason struct {
 	Message string   `json:"message"`
 }
 
-var reasonTexts = map[string][2]string{
-	"requirements": {"Compétences et habilitations requises à jour", "Required skills and clearances up to date"},
-	"free":         {"Libre sur tous les jours de la tâche", "Free on every day of the task"},
-	"busy":         {"Déjà occupé(e) ces jours-là", "Already busy on those days"},
-	"load":         {"%s jour(s)-tâche déjà planifiés cette semaine", "%s task-day(s) already planned this week"},
-	"distance":     {"À %s km de son chantier précédent (%s)", "%s km from their previous site (%s)"},
-	"same_site":    {"Déjà sur ce chantier", "Already on this site"},
-	"no_previous":  {"Pas de chantier précédent ce jour-là ou la veille", "No previous site that day or the day before"},
-	"blocked":      {"Ne remplit pas les exigences (voir les conflits)", "Does not meet the requirements (see the conflicts)"},
-}
-
+// newReason returns the reason of code (requirements, free, busy, load,
+// distance, same_site, no_previous, blocked) with its arguments.
 func newReason(code string, good bool, args ...string) Reason {
-	a := make([]any, len(args))
-	for i, s := range args {
-		a[i] = s
-	}
-	t := reasonTexts[code]
-	return Reason{Key: "dispatch.reason." + code, Args: args, Good: good, Message: fmt.Sprintf(t[0], a...) + " / " + fmt.Sprintf(t[1], a...)}
+	key := "dispatch.reason." + code
+	return Reason{Key: key, Args: args, Good: good, Message: catalog.New(key, anyArgs(args)...).Bilingual()}
 }
 
 // Candidate is a person ranked for a task.
@@ -185,11 +174,11 @@ func PlanningWeekMonday(today time.Time) time.Time {
 func ParseISOWeek(s string) (time.Time, error) {
 	var y, w int
 	if n, err := fmt.Sscanf(s, "%4d-W%2d", &y, &w); err != nil || n != 2 || len(s) != 8 || y < 2000 || y > 2200 || w < 1 || w > 53 {
-		return time.Time{}, FieldError("week", "Semaine invalide (AAAA-Sss, ex. 2026-W10) / invalid week (YYYY-Www, e.g. 2026-W10)")
+		return time.Time{}, FieldError("week", "err.dispatch.invalid_week")
 	}
 	mon := WeekMonday(time.Date(y, 1, 4, 0, 0, 0, 0, time.UTC)).AddDate(0, 0, 7*(w-1))
 	if yy, ww := mon.ISOWeek(); yy != y || ww != w {
-		return time.Time{}, FieldError("week", "La semaine %d n'existe pas en %d / week %d does not exist in %d", w, y, w, y)
+		return time.Time{}, FieldError("week", "err.dispatch.no_such_week", w, y)
 	}
 	return mon, nil
 }

@@ -91,8 +91,8 @@ func TestConflictMessages(t *testing.T) {
 	if cs[1].Message != want || cs[1].Key != "dispatch.conflict.expired_clearance" || !slices.Equal(cs[1].Args, []string{"Lucas", "B1V", "04/03/2026"}) {
 		t.Errorf("expired clearance conflict = %+v", cs[1])
 	}
-	if cs[0].Message != "Lucas n'a pas la compétence requise « Électricité » / Lucas lacks the required skill \"Électricité\"" {
-		t.Errorf("missing skill message = %q", cs[0].Message)
+	if fr, en := cs[0].Text().String(), cs[0].Text().In("en"); fr != "Lucas n'a pas la compétence requise « Électricité »" || en != "Lucas lacks the required skill “Électricité”" {
+		t.Errorf("missing skill message = %q / %q", fr, en)
 	}
 }
 

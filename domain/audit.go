@@ -50,7 +50,7 @@ func (e AuditEvent) ComputeHash() (string, error) {
 }
 
 // ErrAuditAppendOnly is returned when an audit event is updated or deleted.
-var ErrAuditAppendOnly = Errorf(EForbidden, "Le journal d'audit est en ajout seul / the audit trail is append-only")
+var ErrAuditAppendOnly = Errorf(EForbidden, "err.audit.append_only")
 
 // notAudited lists collections whose writes are not audit events: the
 // chain itself and high-volume telemetry.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
 
 // AuditReport is the result of VerifyAuditChain.
@@ -44,21 +46,21 @@ func VerifyAuditChain(app core.App) (AuditReport, error) {
 		ev := AuditEvent{Seq: r.Seq, At: r.At, Actor: r.Actor, Action: r.Action, Collection: r.Collection, Record: r.Record, PrevHash: r.PrevHash, Hash: r.Hash}
 		if r.Diff != "" && r.Diff != "null" {
 			if err := json.Unmarshal([]byte(r.Diff), &ev.Diff); err != nil {
-				return fail(rep, ev, "diff illisible / unreadable diff"), nil
+				return fail(rep, ev, catalog.New("err.audit.unreadable_diff")), nil
 			}
 		}
 		switch {
 		case r.Seq != int64(i+1):
-			return fail(rep, ev, fmt.Sprintf("numéro de séquence %d attendu / expected seq %d", i+1, i+1)), nil
+			return fail(rep, ev, catalog.New("err.audit.bad_seq", i+1)), nil
 		case r.PrevHash != prev:
-			return fail(rep, ev, "lien prev_hash rompu (événement précédent modifié ou supprimé) / prev_hash link broken"), nil
+			return fail(rep, ev, catalog.New("err.audit.broken_link")), nil
 		}
 		want, err := ev.ComputeHash()
 		if err != nil {
 			return AuditReport{}, err
 		}
 		if want != r.Hash {
-			return fail(rep, ev, "hash recalculé différent : contenu modifié / recomputed hash differs: content altered"), nil
+			return fail(rep, ev, catalog.New("err.audit.bad_hash")), nil
 		}
 		prev = r.Hash
 		rep.Events++
@@ -67,8 +69,10 @@ func VerifyAuditChain(app core.App) (AuditReport, error) {
 	return rep, nil
 }
 
-func fail(rep AuditReport, ev AuditEvent, reason string) AuditReport {
-	rep.OK, rep.FirstBad, rep.Reason = false, &ev, reason
+// fail reports ev as the first bad event, the reason in both languages
+// (read on the command line).
+func fail(rep AuditReport, ev AuditEvent, reason catalog.Text) AuditReport {
+	rep.OK, rep.FirstBad, rep.Reason = false, &ev, reason.Bilingual()
 	return rep
 }
 

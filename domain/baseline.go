@@ -47,9 +47,9 @@ func SaveBaseline(app core.App, actor *core.Record, siteID, name string, now tim
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
-		return nil, FieldError("name", "Donnez un nom à la référence (ex. « Planning signé ») / give the baseline a name")
+		return nil, FieldError("name", "err.baseline.name_required")
 	case len([]rune(name)) > 120:
-		return nil, FieldError("name", "Nom trop long (120 caractères au plus) / name too long (120 characters at most)")
+		return nil, FieldError("name", "err.baseline.name_too_long")
 	}
 	existing, err := app.FindRecordsByFilter(CollectionBaselines, "site = {:s}", "", 0, 0, map[string]any{"s": site.Id})
 	if err != nil {
@@ -57,18 +57,18 @@ func SaveBaseline(app core.App, actor *core.Record, siteID, name string, now tim
 	}
 	for _, b := range existing {
 		if strings.EqualFold(b.GetString("name"), name) {
-			return nil, FieldError("name", "Une référence « %s » existe déjà sur ce chantier / a baseline named %q already exists on this site", name, name)
+			return nil, FieldError("name", "err.baseline.name_taken", name)
 		}
 	}
 	if len(existing) >= maxBaselinesPerSite {
-		return nil, FieldError("name", "%d références au plus par chantier : supprimez-en une / at most %d baselines per site: delete one first", maxBaselinesPerSite, maxBaselinesPerSite)
+		return nil, FieldError("name", "err.baseline.too_many", maxBaselinesPerSite)
 	}
 	plan, err := LoadSitePlan(app, site.Id, now)
 	if err != nil {
 		return nil, err
 	}
 	if len(plan.Schedule.Tasks) == 0 {
-		return nil, FieldError("name", "Le planning est vide : rien à figer / the schedule is empty: nothing to freeze")
+		return nil, FieldError("name", "err.baseline.empty_schedule")
 	}
 	tasks := make([]BaselineTask, 0, len(plan.Schedule.Tasks))
 	for _, t := range plan.Schedule.Tasks {
@@ -96,7 +96,7 @@ func DeleteBaseline(app core.App, actor *core.Record, siteID, id string) error {
 	}
 	r, err := app.FindRecordById(CollectionBaselines, id)
 	if err != nil || r.GetString("site") != siteID {
-		return Errorf(ENotFound, "Référence introuvable / baseline not found")
+		return Errorf(ENotFound, "err.baseline.not_found")
 	}
 	setActor(r, actor)
 	return app.Delete(r)
@@ -123,7 +123,7 @@ func FindBaselines(app core.App, siteID string) ([]Baseline, error) {
 func FindBaseline(app core.App, siteID, id string) (Baseline, error) {
 	r, err := app.FindRecordById(CollectionBaselines, id)
 	if err != nil || r.GetString("site") != siteID {
-		return Baseline{}, Errorf(ENotFound, "Référence introuvable / baseline not found")
+		return Baseline{}, Errorf(ENotFound, "err.baseline.not_found")
 	}
 	return baselineOf(r)
 }
@@ -134,7 +134,7 @@ func baselineOf(r *core.Record) (Baseline, error) {
 	raw := r.GetString("tasks")
 	if raw != "" && raw != "null" {
 		if err := json.Unmarshal([]byte(raw), &b.Tasks); err != nil {
-			return Baseline{}, Errorf(EInvalid, "Référence illisible / unreadable baseline: %v", err)
+			return Baseline{}, Errorf(EInvalid, "err.baseline.unreadable", err)
 		}
 	}
 	return b, nil

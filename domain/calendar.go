@@ -121,10 +121,10 @@ func NewWorkCalendar(cfg CalendarConfig) (*WorkCalendar, error) {
 	c := &WorkCalendar{alsaceMoselle: cfg.AlsaceMoselle, holidaysWorked: cfg.HolidaysWorked}
 	for _, wd := range cfg.WorkDays {
 		if wd < time.Sunday || wd > time.Saturday {
-			return nil, FieldError("calendar", "jour travaillé invalide %d (0 = dimanche … 6 = samedi) / invalid work day %d (0 = Sunday … 6 = Saturday)", int(wd), int(wd))
+			return nil, FieldError("calendar", "err.calendar.invalid_work_day", int(wd))
 		}
 		if c.week&(1<<wd) != 0 {
-			return nil, FieldError("calendar", "jour travaillé en double : %d / duplicate work day: %d", int(wd), int(wd))
+			return nil, FieldError("calendar", "err.calendar.duplicate_work_day", int(wd))
 		}
 		c.week |= 1 << wd
 	}
@@ -148,14 +148,14 @@ func parseCalendarDates(field string, dates []string, other map[civilDay]struct{
 	for _, s := range dates {
 		t, err := time.Parse(time.DateOnly, s)
 		if err != nil {
-			return nil, FieldError("calendar", "date invalide %q dans %s (format AAAA-MM-JJ) / invalid date %q in %s (format YYYY-MM-DD)", s, field, s, field)
+			return nil, FieldError("calendar", "err.calendar.invalid_date", s, field)
 		}
 		d := civilOf(t)
 		if _, dup := set[d]; dup {
-			return nil, FieldError("calendar", "date en double %s dans %s / duplicate date %s in %s", s, field, s, field)
+			return nil, FieldError("calendar", "err.calendar.duplicate_date", s, field)
 		}
 		if _, dup := other[d]; dup {
-			return nil, FieldError("calendar", "date %s à la fois fermée et travaillée / date %s both closed and worked", s, s)
+			return nil, FieldError("calendar", "err.calendar.closed_and_worked", s)
 		}
 		set[d] = struct{}{}
 	}

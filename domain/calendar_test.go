@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
 
 // calDate returns y-m-d at midnight UTC.
@@ -391,8 +393,8 @@ func TestNewWorkCalendarInvalid(t *testing.T) {
 			if e.Field != "calendar" {
 				t.Errorf("got Field %q, want %q", e.Field, "calendar")
 			}
-			if e.Message == "" {
-				t.Error("got empty Message")
+			if !catalog.Default().Has(e.Key) {
+				t.Errorf("message key %q is not in the catalogue", e.Key)
 			}
 		})
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
 
 // CollectionChecklistRuns holds one checklist run per task.
@@ -75,7 +77,7 @@ func ParseChecklistItems(raw []byte) ([]ChecklistItem, error) {
 	}
 	var in []rawItem
 	if err := json.Unmarshal(raw, &in); err != nil {
-		return nil, FieldError("items", "Éléments de la fiche illisibles (liste JSON attendue) / unreadable checklist items (JSON list expected)")
+		return nil, FieldError("items", "err.checklist.unreadable_items")
 	}
 	out := make([]ChecklistItem, len(in))
 	for i, r := range in {
@@ -119,11 +121,11 @@ var (
 // index n (label, type, unit, min, max, id). It unwraps to an EInvalid
 // *Error whose message lists them all (REST API answer).
 type ChecklistInvalid struct {
-	Fields map[string]string
+	Fields map[string]catalog.Text
 }
 
 // Error joins the messages in field order.
-func (c *ChecklistInvalid) Error() string { return c.summary().Message }
+func (c *ChecklistInvalid) Error() string { return c.summary().Error() }
 
 // Unwrap returns the EInvalid error of the whole list.
 func (c *ChecklistInvalid) Unwrap() error { return c.summary() }
@@ -134,16 +136,15 @@ func (c *ChecklistInvalid) summary() *Error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	fr, en := make([]string, 0, len(keys)), make([]string, 0, len(keys))
+	list := make(catalog.List, 0, len(keys))
 	for _, k := range keys {
-		f, e, _ := strings.Cut(c.Fields[k], " / ")
-		fr, en = append(fr, f), append(en, e)
+		list = append(list, c.Fields[k])
 	}
 	field := ""
 	if len(keys) > 0 {
 		field = keys[0]
 	}
-	return &Error{Code: EInvalid, Field: field, Message: strings.Join(fr, " ; ") + " / " + strings.Join(en, "; ")}
+	return &Error{Code: EInvalid, Field: field, Key: "err.checklist.invalid", Args: []any{list}}
 }
 
 // ValidateChecklist checks a template: a name and a code (lower-case
@@ -151,57 +152,57 @@ func (c *ChecklistInvalid) summary() *Error {
 // label, a known type; a measure has a unit and min ≤ max. It returns nil
 // or a *ChecklistInvalid naming each field at fault.
 func ValidateChecklist(name, code string, items []ChecklistItem) error {
-	errs := map[string]string{}
+	errs := map[string]catalog.Text{}
 	if strings.TrimSpace(name) == "" {
-		errs["name"] = "Donnez un nom à la fiche / give the checklist a name"
+		errs["name"] = catalog.New("err.checklist.name_required")
 	} else if len([]rune(name)) > 200 {
-		errs["name"] = "Nom trop long (200 caractères au plus) / name too long (200 characters at most)"
+		errs["name"] = catalog.New("err.checklist.name_too_long")
 	}
 	if !checklistCodePattern.MatchString(code) {
-		errs["code"] = "Code de 2 à 64 caractères : minuscules, chiffres, - ou _ / code of 2 to 64 characters: lower-case letters, digits, - or _"
+		errs["code"] = catalog.New("err.checklist.invalid_code")
 	}
 	switch {
 	case len(items) == 0:
-		errs["items"] = "Ajoutez au moins un élément / add at least one item"
+		errs["items"] = catalog.New("err.checklist.no_items")
 	case len(items) > ChecklistMaxItems:
-		errs["items"] = fmt.Sprintf("Trop d'éléments (%d au plus) / too many items (%d at most)", ChecklistMaxItems, ChecklistMaxItems)
+		errs["items"] = catalog.New("err.checklist.too_many_items", ChecklistMaxItems)
 	}
 	seen := map[string]int{}
 	for i, it := range items {
 		n := i + 1
 		key := func(f string) string { return fmt.Sprintf("item.%d.%s", i, f) }
 		if !checklistIDPattern.MatchString(it.ID) {
-			errs[key("id")] = fmt.Sprintf("Élément %d : identifiant invalide / item %d: invalid id", n, n)
+			errs[key("id")] = catalog.New("err.checklist.item_invalid_id", n)
 		} else if j, dup := seen[it.ID]; dup {
-			errs[key("id")] = fmt.Sprintf("Élément %d : identifiant %q déjà utilisé par l'élément %d / item %d: id %q already used by item %d", n, it.ID, j+1, n, it.ID, j+1)
+			errs[key("id")] = catalog.New("err.checklist.item_duplicate_id", n, it.ID, j+1)
 		} else {
 			seen[it.ID] = i
 		}
 		if strings.TrimSpace(it.Label) == "" {
-			errs[key("label")] = fmt.Sprintf("Élément %d : libellé vide / item %d: empty label", n, n)
+			errs[key("label")] = catalog.New("err.checklist.item_empty_label", n)
 		} else if len([]rune(it.Label)) > ChecklistMaxLabel {
-			errs[key("label")] = fmt.Sprintf("Élément %d : libellé trop long (%d caractères au plus) / item %d: label too long (%d characters at most)", n, ChecklistMaxLabel, n, ChecklistMaxLabel)
+			errs[key("label")] = catalog.New("err.checklist.item_label_too_long", n, ChecklistMaxLabel)
 		}
 		if !contains(ChecklistItemTypes(), it.Type) {
-			errs[key("type")] = fmt.Sprintf("Élément %d : type %q inconnu (check, measure, text, photo, signature) / item %d: unknown type %q", n, it.Type, n, it.Type)
+			errs[key("type")] = catalog.New("err.checklist.item_unknown_type", n, it.Type)
 			continue
 		}
 		if it.Type != ItemMeasure {
 			continue
 		}
 		if it.Unit == "" {
-			errs[key("unit")] = fmt.Sprintf("Élément %d : indiquez l'unité de la mesure (mm, °C, MΩ…) / item %d: give the measure's unit", n, n)
+			errs[key("unit")] = catalog.New("err.checklist.item_unit_required", n)
 		} else if len([]rune(it.Unit)) > checklistMaxUnitLen {
-			errs[key("unit")] = fmt.Sprintf("Élément %d : unité trop longue / item %d: unit too long", n, n)
+			errs[key("unit")] = catalog.New("err.checklist.item_unit_too_long", n)
 		}
 		for f, p := range map[string]*float64{"min": it.Min, "max": it.Max} {
 			if p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0)) {
-				errs[key(f)] = fmt.Sprintf("Élément %d : borne invalide / item %d: invalid bound", n, n)
+				errs[key(f)] = catalog.New("err.checklist.item_invalid_bound", n)
 			}
 		}
 		if it.Min != nil && it.Max != nil && *it.Min > *it.Max {
-			errs[key("min")] = fmt.Sprintf("Élément %d : le minimum (%s) dépasse le maximum (%s) / item %d: min (%s) is above max (%s)",
-				n, fmtNum(*it.Min), fmtNum(*it.Max), n, fmtNum(*it.Min), fmtNum(*it.Max))
+			errs[key("min")] = catalog.New("err.checklist.item_min_above_max",
+				n, fmtNum(*it.Min), fmtNum(*it.Max))
 		}
 	}
 	if len(errs) == 0 {

@@ -89,14 +89,14 @@ func MergeAnswers(items []ChecklistItem, stored map[string]ChecklistAnswer, inco
 	for id, raw := range incoming {
 		it, ok := byID[id]
 		if !ok {
-			return nil, FieldError("answers", "Élément %q inconnu dans cette fiche / unknown item %q in this checklist", id, id)
+			return nil, FieldError("answers", "err.checklist.unknown_item", id)
 		}
 		if it.Type == ItemSignature {
 			continue
 		}
 		in, err := parseAnswerInput(raw)
 		if err != nil {
-			return nil, FieldError("answers", "« %s » : réponse illisible / %q: unreadable answer", it.Label, it.Label)
+			return nil, FieldError("answers", "err.checklist.unreadable_answer", it.Label)
 		}
 		if old, ok := out[id]; ok && sameValue(old.Value, in.Value) {
 			continue // unchanged: keeps its who/when
@@ -149,7 +149,7 @@ func normalizeAnswer(it ChecklistItem, v any, photoOK func(string) bool) (any, b
 		case "false", "off", "0", "no", "non":
 			return nil, true, nil
 		}
-		return nil, false, FieldError("answers", "« %s » : cochez ou décochez la case / %q: tick or untick the box", it.Label, it.Label)
+		return nil, false, FieldError("answers", "err.checklist.tick_box", it.Label)
 	case ItemMeasure:
 		f, ok := v.(float64)
 		if isStr {
@@ -158,7 +158,7 @@ func normalizeAnswer(it ChecklistItem, v any, photoOK func(string) bool) (any, b
 			ok = err == nil
 		}
 		if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, false, FieldError("answers", "« %s » : saisissez un nombre (en %s) / %q: enter a number (in %s)", it.Label, it.Unit, it.Label, it.Unit)
+			return nil, false, FieldError("answers", "err.checklist.enter_number", it.Label, it.Unit)
 		}
 		return f, false, nil
 	case ItemText:
@@ -166,12 +166,12 @@ func normalizeAnswer(it ChecklistItem, v any, photoOK func(string) bool) (any, b
 			s = strings.TrimSpace(fmt.Sprint(v))
 		}
 		if len([]rune(s)) > ChecklistMaxText {
-			return nil, false, FieldError("answers", "« %s » : texte trop long (%d caractères au plus) / %q: text too long (%d characters at most)", it.Label, ChecklistMaxText, it.Label, ChecklistMaxText)
+			return nil, false, FieldError("answers", "err.checklist.text_too_long", it.Label, ChecklistMaxText)
 		}
 		return s, false, nil
 	case ItemPhoto:
 		if !isStr || photoOK == nil || !photoOK(s) {
-			return nil, false, FieldError("answers", "« %s » : choisissez une photo de cette intervention / %q: choose a photo of this job", it.Label, it.Label)
+			return nil, false, FieldError("answers", "err.checklist.choose_photo", it.Label)
 		}
 		return s, false, nil
 	}
@@ -265,6 +265,5 @@ func answerFloat(a *ChecklistAnswer) (float64, bool) {
 // misses required items; the message lists them.
 func ErrChecklistIncomplete(missing []ChecklistItem) *Error {
 	l := RequiredLabels(missing)
-	return &Error{Code: EInvalid, Field: "status", Message: "Fiche de contrôle incomplète, éléments obligatoires manquants : " + l +
-		" / checklist incomplete, missing required items: " + l}
+	return &Error{Code: EInvalid, Field: "status", Key: "err.checklist.incomplete", Args: []any{l}}
 }

@@ -81,12 +81,12 @@ func runSaved(e *core.RecordEvent) error {
 	if r.IsNew() {
 		task, err := tx.FindRecordById(CollectionTasks, r.GetString("task"))
 		if err != nil {
-			return FieldError("task", "Intervention introuvable / job not found")
+			return FieldError("task", "err.job.not_found")
 		}
 		if other, err := FindChecklistRun(tx, task.Id); err != nil {
 			return err
 		} else if other != nil {
-			return FieldError("task", "Cette intervention a déjà sa fiche de contrôle (%s) / this job already has its checklist (%s)", other.Id, other.Id)
+			return FieldError("task", "err.checklist.job_has_one", other.Id)
 		}
 		tpl, err := TaskChecklistTemplate(tx, task)
 		if err != nil {
@@ -96,7 +96,7 @@ func runSaved(e *core.RecordEvent) error {
 			tpl, _ = tx.FindRecordById(CollectionChecklistTemplates, id)
 		}
 		if tpl == nil {
-			return FieldError("template", "Aucune fiche de contrôle pour cette intervention / no checklist for this job")
+			return FieldError("template", "err.checklist.none_for_job")
 		}
 		t, err := TemplateOf(tpl)
 		if err != nil {
@@ -118,7 +118,7 @@ func runSaved(e *core.RecordEvent) error {
 	var incoming map[string]json.RawMessage
 	if raw := r.GetString("answers"); raw != "" && raw != "null" {
 		if err := json.Unmarshal([]byte(raw), &incoming); err != nil {
-			return FieldError("answers", "Réponses illisibles (objet JSON par élément attendu) / unreadable answers (JSON object by item expected)")
+			return FieldError("answers", "err.checklist.unreadable_answers")
 		}
 	}
 	answers, err := MergeAnswers(items, stored, incoming, actorOfID(tx, ActorOf(r)), time.Now(), func(id string) bool { return facts.Photos[id] })
@@ -129,7 +129,7 @@ func runSaved(e *core.RecordEvent) error {
 	if !complete && !r.IsNew() && orig.GetBool("complete") {
 		// NB: a finished task keeps a complete checklist.
 		if task, err := tx.FindRecordById(CollectionTasks, r.GetString("task")); err == nil && contains(finishedStatuses(), task.GetString("status")) {
-			return FieldError("answers", "Intervention terminée : les éléments obligatoires de sa fiche ne peuvent plus être effacés / job finished: its checklist's required items can no longer be cleared")
+			return FieldError("answers", "err.checklist.finished_required")
 		}
 	}
 	r.Set("answers", answers)

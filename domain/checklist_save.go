@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
 
 // CanEditChecklists reports whether u builds checklist templates and
@@ -44,11 +46,11 @@ type ChecklistInput struct {
 // were created with (their snapshot), so no answer is lost.
 func DeleteChecklistTemplate(app core.App, actor *core.Record, id string) error {
 	if !CanEditChecklists(actor) {
-		return Errorf(EForbidden, "Réservé au bureau (responsables, conducteurs de travaux) / office roles only")
+		return Errorf(EForbidden, "err.checklist.office_only")
 	}
 	r, err := app.FindRecordById(CollectionChecklistTemplates, id)
 	if err != nil {
-		return Errorf(ENotFound, "Fiche de contrôle introuvable / checklist not found")
+		return Errorf(ENotFound, "err.checklist.not_found")
 	}
 	setActor(r, actor)
 	return app.Delete(r)
@@ -71,7 +73,7 @@ func FindChecklistTemplates(app core.App) ([]*core.Record, error) {
 // with. Errors: EForbidden, ENotFound, *ChecklistInvalid (per field).
 func SaveChecklistTemplate(app core.App, actor *core.Record, id string, in ChecklistInput) (*core.Record, error) {
 	if !CanEditChecklists(actor) {
-		return nil, Errorf(EForbidden, "Réservé au bureau (responsables, conducteurs de travaux) / office roles only")
+		return nil, Errorf(EForbidden, "err.checklist.office_only")
 	}
 	in.Code, in.Name = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name)
 	if err := ValidateChecklist(in.Name, in.Code, in.Items); err != nil {
@@ -89,11 +91,11 @@ func SaveChecklistTemplate(app core.App, actor *core.Record, id string, in Check
 		} else {
 			var err error
 			if r, err = tx.FindRecordById(CollectionChecklistTemplates, id); err != nil {
-				return Errorf(ENotFound, "Fiche de contrôle introuvable / checklist not found")
+				return Errorf(ENotFound, "err.checklist.not_found")
 			}
 		}
 		if other, err := tx.FindFirstRecordByData(CollectionChecklistTemplates, "code", in.Code); err == nil && other.Id != r.Id {
-			return &ChecklistInvalid{Fields: map[string]string{"code": "Ce code est déjà utilisé par « " + other.GetString("name") + " » / this code is already used"}}
+			return &ChecklistInvalid{Fields: map[string]catalog.Text{"code": catalog.New("err.checklist.code_taken", other.GetString("name"))}}
 		}
 		r.Set("code", in.Code)
 		r.Set("name", in.Name)
@@ -172,10 +174,10 @@ func checkAPIRule(app core.App, actor, rec *core.Record, collection string, body
 	info := &core.RequestInfo{Auth: actor, Body: body, Method: http.MethodPatch, Context: core.RequestInfoContextDefault,
 		Query: map[string]string{}, Headers: map[string]string{}}
 	if col.UpdateRule == nil || actor == nil {
-		return Errorf(EForbidden, "Action non autorisée pour votre rôle / not allowed for your role")
+		return Errorf(EForbidden, "err.role_forbidden")
 	}
 	if ok, err := app.CanAccessRecord(rec, info, col.UpdateRule); err != nil || !ok {
-		return Errorf(EForbidden, "Action non autorisée pour votre rôle / not allowed for your role")
+		return Errorf(EForbidden, "err.role_forbidden")
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants/tenanttest"
 )
@@ -53,12 +54,12 @@ func TestValidateChecklist(t *testing.T) {
 				t.Errorf("got fields %v, want %v", ci.Fields, s.wantFields)
 			}
 			for _, f := range s.wantFields {
-				if ci.Fields[f] == "" {
+				if !catalog.Default().Has(ci.Fields[f].Key) {
 					t.Errorf("no message for %s (got %v)", f, ci.Fields)
 				}
 			}
-			if domain.ErrorCode(err) != domain.EInvalid || !strings.Contains(domain.ErrorMessage(err), " / ") {
-				t.Errorf("code %q message %q: want EInvalid with FR / EN text", domain.ErrorCode(err), domain.ErrorMessage(err))
+			if domain.ErrorCode(err) != domain.EInvalid || domain.ErrorText(err).Key != "err.checklist.invalid" {
+				t.Errorf("code %q message %q: want EInvalid listing the fields", domain.ErrorCode(err), domain.ErrorMessage(err))
 			}
 		})
 	}

@@ -19,15 +19,15 @@ func CreateClient(app core.App, actor *core.Record, in ClientInput) (*core.Recor
 	in.Siret = strings.ReplaceAll(in.Siret, " ", "")
 	switch {
 	case in.Name == "":
-		return nil, FieldError("name", "Le nom du client est obligatoire / the client name is required")
+		return nil, FieldError("name", "err.client.name_required")
 	case !contains([]string{"public", "private", "individual"}, in.Kind):
-		return nil, FieldError("kind", "Type de client inconnu / unknown client kind")
+		return nil, FieldError("kind", "err.client.unknown_kind")
 	case in.Siret != "" && !validSiret(in.Siret):
-		return nil, FieldError("siret", "SIRET invalide / invalid SIRET")
+		return nil, FieldError("siret", "err.client.invalid_siret")
 	}
 	if in.Email != "" {
 		if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
-			return nil, FieldError("email", "Adresse e-mail invalide / invalid email address")
+			return nil, FieldError("email", "err.invalid_email")
 		}
 	}
 	return newChild(app, CollectionClients, map[string]any{

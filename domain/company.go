@@ -28,7 +28,7 @@ func (c Company) Timezone() string {
 func FindCompany(app core.App) (Company, error) {
 	r, err := app.FindFirstRecordByFilter(CollectionCompany, "")
 	if err != nil {
-		return Company{}, Errorf(ENotFound, "Profil de l'entreprise introuvable / company profile not found")
+		return Company{}, Errorf(ENotFound, "err.company.not_found")
 	}
 	return Company{r}, nil
 }
@@ -64,22 +64,22 @@ func (in *CompanyInput) Validate() error {
 	in.Name = strings.TrimSpace(in.Name)
 	in.Siret = strings.ReplaceAll(in.Siret, " ", "")
 	if in.Name == "" {
-		return FieldError("name", "Le nom de l'entreprise est obligatoire / the company name is required")
+		return FieldError("name", "err.company.name_required")
 	}
 	if !ValidSector(in.Sector) {
-		return FieldError("sector", "Secteur inconnu / unknown sector")
+		return FieldError("sector", "err.unknown_sector")
 	}
 	if _, err := time.LoadLocation(in.Timezone); err != nil || in.Timezone == "" {
-		return FieldError("timezone", "Fuseau horaire %q inconnu (ex. Europe/Paris) / unknown time zone %q (e.g. Europe/Paris)", in.Timezone, in.Timezone)
+		return FieldError("timezone", "err.company.unknown_timezone", in.Timezone)
 	}
 	if in.Locale != "fr" && in.Locale != "en" {
-		return FieldError("locale", "Langue non prise en charge / unsupported language")
+		return FieldError("locale", "err.company.unsupported_language")
 	}
 	if in.Siret != "" && !validSiret(in.Siret) {
-		return FieldError("siret", "SIRET invalide : 14 chiffres avec une clé de Luhn correcte / invalid SIRET: 14 digits with a valid Luhn key")
+		return FieldError("siret", "err.company.invalid_siret")
 	}
 	if len(in.Calendar.WorkDays) == 0 {
-		return FieldError("work_days", "Choisissez au moins un jour travaillé / choose at least one working day")
+		return FieldError("work_days", "err.company.no_work_day")
 	}
 	if _, err := NewWorkCalendar(in.Calendar); err != nil {
 		return err

@@ -8,14 +8,15 @@ import (
 // CollectionSyncConflicts is the conflict inbox of offline changes.
 const CollectionSyncConflicts = "sync_conflicts"
 
-// Conflict reasons: a change made offline that cannot apply as its author
-// meant it is never dropped; it is filed here for the site lead, with the
-// full payload, and answered 409.
+// Conflict reasons (catalogue keys): a change made offline that cannot
+// apply as its author meant it is never dropped; it is filed here for the
+// site lead, with the full payload and the reason in both languages, and
+// answered 409.
 const (
-	ConflictReassigned = "Tâche réaffectée à quelqu'un d'autre entre-temps / task reassigned to someone else meanwhile"
-	ConflictStale      = "Enregistrement modifié sur le serveur depuis la version de l'appareil / record changed on the server since the device's version"
-	ConflictDeleted    = "Enregistrement supprimé sur le serveur / record deleted on the server"
-	ConflictExists     = "Un enregistrement porte déjà cet identifiant / a record already has this id"
+	ConflictReassigned = "err.sync.reassigned"
+	ConflictStale      = "err.sync.stale"
+	ConflictDeleted    = "err.sync.deleted"
+	ConflictExists     = "err.sync.exists"
 )
 
 // Conflict statuses.
@@ -66,11 +67,11 @@ func FindOpenConflicts(app core.App, actor *core.Record) ([]*core.Record, error)
 func ResolveConflict(app core.App, actor *core.Record, id string) error {
 	r, err := app.FindRecordById(CollectionSyncConflicts, id)
 	if err != nil {
-		return Errorf(ENotFound, "Conflit introuvable / conflict not found")
+		return Errorf(ENotFound, "err.sync.conflict_not_found")
 	}
 	site, _ := app.FindRecordById(CollectionSites, r.GetString("site"))
 	if actor == nil || actor.GetString("role") == RoleCrew || (site != nil && !CanEditSiteDay(actor, site)) {
-		return Errorf(EForbidden, "Seul le chef de chantier règle les conflits / only the site lead settles conflicts")
+		return Errorf(EForbidden, "err.sync.lead_settles")
 	}
 	r.Set("status", ConflictResolved)
 	r.Set("resolved_by", actor.Id)

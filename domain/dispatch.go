@@ -126,7 +126,7 @@ func CheckAssign(app core.App, actor *core.Record, in AssignInput) ([]Conflict, 
 	slot := SlotOf(task, loc)
 	moved := moveSlot(cal, slot, in.Day)
 	if moved.Start.IsZero() {
-		return nil, FieldError("day", "Cette tâche n'a pas de date : choisissez le jour / this task has no date: choose the day")
+		return nil, FieldError("day", "err.assign.task_without_date")
 	}
 	roster, err := LoadRoster(app, minTime(slot.Start, moved.Start), maxTime(slot.End, moved.End))
 	if err != nil {
@@ -135,17 +135,17 @@ func CheckAssign(app core.App, actor *core.Record, in AssignInput) ([]Conflict, 
 	switch {
 	case in.User != "":
 		if _, ok := roster.People[in.User]; !ok {
-			return nil, FieldError("user", "Personne introuvable ou inactive / person not found or inactive")
+			return nil, FieldError("user", "err.assign.person_not_found")
 		}
 		return roster.CheckAll(moved, []string{in.User}), nil
 	case in.Crew != "":
 		c, ok := roster.Crews[in.Crew]
 		if !ok {
-			return nil, FieldError("crew", "Équipe introuvable / crew not found")
+			return nil, FieldError("crew", "err.dispatch.crew_not_found")
 		}
 		return roster.CheckAll(moved, c.People()), nil
 	}
-	return nil, FieldError("user", "Choisissez une personne ou une équipe / choose a person or a crew")
+	return nil, FieldError("user", "err.assign.choose_person_or_crew")
 }
 
 // RankTask ranks the people for a task the actor plans.
@@ -157,7 +157,7 @@ func RankTask(app core.App, actor *core.Record, taskID string) (TaskSlot, []Cand
 	loc := TenantFactsOf(app).Location()
 	slot := SlotOf(task, loc)
 	if slot.Start.IsZero() {
-		return slot, nil, FieldError("day", "Cette tâche n'a pas de date : planifiez-la d'abord / this task has no date: plan it first")
+		return slot, nil, FieldError("day", "err.dispatch.task_without_date")
 	}
 	roster, err := LoadRoster(app, slot.Start, slot.End)
 	if err != nil {

@@ -2,7 +2,6 @@ package domain
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -93,7 +92,7 @@ type AcceptLine struct {
 // names that task.
 func AcceptProposal(app core.App, actor *core.Record, lines []AcceptLine, now time.Time) ([]*AssignResult, error) {
 	if len(lines) == 0 {
-		return nil, FieldError("lines", "Cochez au moins une ligne / tick at least one line")
+		return nil, FieldError("lines", "err.dispatch.tick_one_line")
 	}
 	var out []*AssignResult
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -119,10 +118,9 @@ func namedTaskError(app core.App, taskID string, err error) error {
 	if t, ferr := app.FindRecordById(CollectionTasks, taskID); ferr == nil {
 		title = t.GetString("title")
 	}
-	msg := ErrorMessage(err)
 	code := ErrorCode(err)
 	if code == EInternal {
 		return err
 	}
-	return &Error{Code: code, Message: "« " + title + " » : " + frPart(msg) + " / " + strings.TrimSpace("“"+title+"”: "+enPart(msg)), Err: err}
+	return &Error{Code: code, Key: "err.dispatch.named_task", Args: []any{title, ErrorText(err)}, Err: err}
 }

@@ -68,13 +68,13 @@ func UploadDocument(app core.App, actor *core.Record, siteID string, in Document
 	in.Title = strings.TrimSpace(in.Title)
 	switch {
 	case file == nil:
-		return nil, FieldError("file", "Choisissez un fichier / choose a file")
+		return nil, FieldError("file", "err.document.choose_file")
 	case file.Size > MaxDocumentBytes:
-		return nil, FieldError("file", "Fichier trop volumineux (50 Mo au plus) / file too large (50 MB at most)")
+		return nil, FieldError("file", "err.document.too_large")
 	case file.Size == 0:
-		return nil, FieldError("file", "Le fichier est vide / the file is empty")
+		return nil, FieldError("file", "err.document.empty")
 	case !contains(DocumentKinds(), in.Kind):
-		return nil, FieldError("kind", "Type de document inconnu / unknown document kind")
+		return nil, FieldError("kind", "err.document.unknown_kind")
 	}
 	if in.Title == "" {
 		in.Title = strings.TrimSuffix(file.OriginalName, "."+extOf(file.OriginalName))
@@ -89,13 +89,13 @@ func UploadDocument(app core.App, actor *core.Record, siteID string, in Document
 	var doc *core.Record
 	err = app.RunInTransaction(func(tx core.App) error {
 		if _, err := tx.FindRecordById(CollectionSites, siteID); err != nil {
-			return Errorf(ENotFound, "Chantier introuvable / site not found")
+			return Errorf(ENotFound, "err.site.not_found")
 		}
 		family, version := security.RandomString(15), 1
 		if in.Replaces != "" {
 			prev, err := tx.FindRecordById(CollectionDocuments, in.Replaces)
 			if err != nil || prev.GetString("site") != siteID {
-				return FieldError("replaces", "Document à remplacer introuvable sur ce chantier / document to replace not found on this site")
+				return FieldError("replaces", "err.document.replaced_not_found")
 			}
 			family = prev.GetString("family")
 			last, _ := tx.FindRecordsByFilter(CollectionDocuments, "family = {:f}", "-version", 1, 0, dbx.Params{"f": family})

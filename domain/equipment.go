@@ -47,11 +47,11 @@ func (in *EquipmentInput) Validate() error {
 	}
 	switch {
 	case in.Name == "":
-		return FieldError("name", "Le nom est obligatoire / the name is required")
+		return FieldError("name", "err.name_required")
 	case in.Code != "" && !equipmentCodePattern.MatchString(in.Code):
-		return FieldError("code", "Code invalide : lettres, chiffres et tirets (ex. OUT-0042) / invalid code: letters, digits and dashes (e.g. OUT-0042)")
+		return FieldError("code", "err.equipment.invalid_code")
 	case !slices.Contains(EquipmentStatuses(), in.Status):
-		return FieldError("status", "Statut inconnu / unknown status")
+		return FieldError("status", "err.unknown_status")
 	}
 	return nil
 }
@@ -86,19 +86,19 @@ func SaveEquipment(app core.App, actor *core.Record, id string, in EquipmentInpu
 	}
 	if in.Code == "" {
 		if id != "" {
-			return nil, FieldError("code", "Le code est obligatoire / the code is required")
+			return nil, FieldError("code", "err.code_required")
 		}
 		in.Code = NextEquipmentCode(app)
 	}
 	if r, err := app.FindFirstRecordByData(CollectionEquipment, "code", in.Code); err == nil && r.Id != id {
-		return nil, FieldError("code", "Ce code est déjà utilisé par %s / this code is already used by %s", r.GetString("name"), r.GetString("name"))
+		return nil, FieldError("code", "err.equipment.code_taken", r.GetString("name"))
 	}
 	if id == "" {
 		return resInsert(app, actor, CollectionEquipment, in.fields())
 	}
 	r, err := app.FindRecordById(CollectionEquipment, id)
 	if err != nil {
-		return nil, Errorf(ENotFound, "Équipement introuvable / equipment not found")
+		return nil, Errorf(ENotFound, "err.equipment.not_found")
 	}
 	r.Load(in.fields())
 	resActor(r, actor)
@@ -123,17 +123,17 @@ type EquipmentMove struct {
 func MoveEquipment(app core.App, actor *core.Record, id string, mv EquipmentMove) (*core.Record, error) {
 	r, err := app.FindRecordById(CollectionEquipment, id)
 	if err != nil {
-		return nil, Errorf(ENotFound, "Équipement introuvable / equipment not found")
+		return nil, Errorf(ENotFound, "err.equipment.not_found")
 	}
 	mv.Location = strings.TrimSpace(mv.Location)
 	if mv.Status == "" {
 		mv.Status = MovedStatus(r.GetString("status"), mv.Holder != "" || mv.Site != "")
 	}
 	if !slices.Contains(EquipmentStatuses(), mv.Status) {
-		return nil, FieldError("status", "Statut inconnu / unknown status")
+		return nil, FieldError("status", "err.unknown_status")
 	}
 	if mv.Location == "" && mv.Holder == "" && mv.Site == "" {
-		return nil, FieldError("location", "Indiquez un emplacement, une personne ou un chantier / enter a location, a person or a site")
+		return nil, FieldError("location", "err.equipment.location_required")
 	}
 	r.Load(map[string]any{"location": mv.Location, "holder": mv.Holder, "site": mv.Site, "status": mv.Status})
 	resActor(r, actor)

@@ -34,7 +34,7 @@ func ResourceAccessFor(role string, tenantAdmin bool) ResourceAccess {
 }
 
 // ErrResourceForbidden is the refusal of an action the role may not take.
-var ErrResourceForbidden = Errorf(EForbidden, "Votre profil ne permet pas cette action : demandez à votre conducteur de travaux / your profile does not allow this action: ask your project manager")
+var ErrResourceForbidden = Errorf(EForbidden, "err.resource.forbidden")
 
 // CanSeeEquipment reports whether u may open an item's page (the URL on
 // its label): anyone working in the office screens, and a crew member

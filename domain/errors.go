@@ -1,11 +1,12 @@
 // Package domain is the business vocabulary of FieldOps360: typed record
 // proxies, finders, business rules and coded errors. It depends only on
-// PocketBase's core and the standard library.
+// PocketBase's core, the message catalogue and the standard library.
 package domain
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
 
 // Error codes, mapped to HTTP statuses and exit codes in one place each
@@ -19,35 +20,42 @@ const (
 	EInternal  = "internal"
 )
 
-// Error is a coded business error. Message is safe to show to the user
-// (French first, with the English text after a " / " when useful); Field
-// names the form field at fault, if any.
+// Error is a coded business error. Its user message is a catalogue key
+// with its arguments (Key, Args: see package catalog), shown in each
+// reader's language; Error() reads it in French for the logs. Field names
+// the form field at fault, if any.
 type Error struct {
-	Code    string
-	Field   string
-	Message string
-	Err     error
+	Code  string
+	Field string
+	Key   string
+	Args  []any
+	Err   error
 }
 
-// Error implements error.
+// Text returns the user message: the catalogue key with its arguments.
+func (e *Error) Text() catalog.Text { return catalog.Text{Key: e.Key, Args: e.Args} }
+
+// Error implements error: the French message, then the cause.
 func (e *Error) Error() string {
 	if e.Err != nil {
-		return e.Message + ": " + e.Err.Error()
+		return e.Text().String() + ": " + e.Err.Error()
 	}
-	return e.Message
+	return e.Text().String()
 }
 
 // Unwrap returns the wrapped cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf returns a coded error with a formatted message.
-func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+// Errorf returns a coded error whose message is the catalogue key with
+// args for its placeholders.
+func Errorf(code, key string, args ...any) *Error {
+	return &Error{Code: code, Key: key, Args: args}
 }
 
-// FieldError returns an EInvalid error about one form field.
-func FieldError(field, format string, args ...any) *Error {
-	return &Error{Code: EInvalid, Field: field, Message: fmt.Sprintf(format, args...)}
+// FieldError returns an EInvalid error about one form field, its message
+// the catalogue key with args.
+func FieldError(field, key string, args ...any) *Error {
+	return &Error{Code: EInvalid, Field: field, Key: key, Args: args}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EInternal
@@ -63,12 +71,17 @@ func ErrorCode(err error) string {
 	return EInternal
 }
 
-// ErrorMessage returns the user-facing message of err: the *Error message,
-// or a generic one for internal errors (details go to the logs only).
-func ErrorMessage(err error) string {
+// ErrorText returns the user message of err: the first *Error's key and
+// arguments, or a generic one for internal errors (details go to the
+// logs only). Views render it with i18n.Text.
+func ErrorText(err error) catalog.Text {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Message
+		return e.Text()
 	}
-	return "Erreur interne, réessayez plus tard / Internal error, please retry later"
+	return catalog.New("err.internal")
 }
+
+// ErrorMessage returns the user message of err in French (logs, command
+// line, tests); pages and APIs render ErrorText in the reader's locale.
+func ErrorMessage(err error) string { return ErrorText(err).String() }

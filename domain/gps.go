@@ -81,12 +81,12 @@ type traccarJSON struct {
 func ParseTraccarJSON(body []byte, now time.Time) (Fix, error) {
 	var j traccarJSON
 	if err := json.Unmarshal(body, &j); err != nil {
-		return Fix{}, FieldError("body", "JSON illisible / unreadable JSON")
+		return Fix{}, FieldError("body", "err.gps.unreadable_json")
 	}
 	f := Fix{DeviceID: strings.TrimSpace(j.DeviceID), SpeedKmh: -1, Accuracy: -1}
 	c := j.Location.Coords
 	if c.Latitude == nil || c.Longitude == nil {
-		return f, FieldError("lat", "Coordonnées manquantes / missing coordinates")
+		return f, FieldError("lat", "err.gps.missing_coordinates")
 	}
 	f.Lat, f.Lng = *c.Latitude, *c.Longitude
 	ts := strings.Trim(string(j.Location.Timestamp), `"`)
@@ -123,17 +123,17 @@ func ParseFixTime(s string, now time.Time) (time.Time, error) {
 	if t, err := time.Parse("2006-01-02 15:04:05", s); err == nil {
 		return t.UTC(), nil
 	}
-	return time.Time{}, FieldError("timestamp", "Horodatage illisible : secondes Unix ou RFC 3339 / unreadable timestamp: Unix seconds or RFC 3339")
+	return time.Time{}, FieldError("timestamp", "err.gps.unreadable_timestamp")
 }
 
 func (f Fix) check(now time.Time) error {
 	switch {
 	case f.DeviceID == "":
-		return FieldError("id", "Identifiant du traceur manquant / missing device id")
+		return FieldError("id", "err.gps.missing_device_id")
 	case f.Lat < -90 || f.Lat > 90 || f.Lng < -180 || f.Lng > 180 || math.IsNaN(f.Lat) || math.IsNaN(f.Lng):
-		return FieldError("lat", "Coordonnées hors limites / coordinates out of range")
+		return FieldError("lat", "err.gps.coordinates_range")
 	case f.At.After(now.Add(MaxFixAhead)):
-		return FieldError("timestamp", "Horodatage dans le futur : vérifiez l'horloge du traceur / timestamp in the future: check the tracker's clock")
+		return FieldError("timestamp", "err.gps.timestamp_future")
 	}
 	return nil
 }
@@ -141,7 +141,7 @@ func (f Fix) check(now time.Time) error {
 func parseCoord(s string, limit float64, field string) (float64, error) {
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil || math.Abs(v) > limit || math.IsNaN(v) {
-		return 0, FieldError(field, "Coordonnée %s manquante ou invalide / missing or invalid %s coordinate", field, field)
+		return 0, FieldError(field, "err.gps.coordinate_invalid", field)
 	}
 	return v, nil
 }
@@ -181,7 +181,7 @@ func TrackingDecision(mode string, at time.Time, cal *WorkCalendar, loc *time.Lo
 }
 
 // ErrUnknownDevice is returned for a device id no vehicle declares.
-var ErrUnknownDevice = Errorf(ENotFound, "Traceur inconnu : déclarez son identifiant sur la fiche d'un véhicule / unknown tracker: register its id on a vehicle")
+var ErrUnknownDevice = Errorf(ENotFound, "err.gps.unknown_tracker")
 
 // IngestFix stores a tracker's fix on its vehicle when the tracking
 // rules allow it. It returns the reason when the fix was acknowledged

@@ -33,13 +33,13 @@ func PrepareIncident(r *core.Record) error {
 	r.Set("description", strings.TrimSpace(r.GetString("description")))
 	switch {
 	case r.GetString("site") == "":
-		return FieldError("site", "Choisissez le chantier / choose the site")
+		return FieldError("site", "err.choose_site")
 	case !contains(IncidentKinds(), r.GetString("kind")):
-		return FieldError("kind", "Choisissez le type d'aléa / choose the kind of incident")
+		return FieldError("kind", "err.incident.choose_kind")
 	case !contains(IncidentSeverities(), r.GetString("severity")):
-		return FieldError("severity", "Choisissez la gravité / choose the severity")
+		return FieldError("severity", "err.incident.choose_severity")
 	case r.GetString("description") == "":
-		return FieldError("description", "Décrivez l'aléa / describe the incident")
+		return FieldError("description", "err.incident.describe")
 	}
 	if r.GetString("status") == "" {
 		r.Set("status", "open")
@@ -52,15 +52,15 @@ func PrepareIncident(r *core.Record) error {
 // broker (their pages subscribe to incidents) once it is committed.
 func ReportIncident(app core.App, actor *core.Record, in IncidentInput) (*core.Record, error) {
 	if actor == nil {
-		return nil, Errorf(EForbidden, "Connexion requise / sign-in required")
+		return nil, Errorf(EForbidden, "err.sign_in_required")
 	}
 	if in.Site != "" {
 		site, err := app.FindRecordById(CollectionSites, in.Site)
 		if err != nil {
-			return nil, FieldError("site", "Chantier introuvable / site not found")
+			return nil, FieldError("site", "err.site.not_found")
 		}
 		if !CanSeeSite(actor, site) {
-			return nil, Errorf(EForbidden, "Vous ne faites pas partie de l'équipe de ce chantier / you are not in this site's team")
+			return nil, Errorf(EForbidden, "err.not_in_site_team")
 		}
 	}
 	col, err := app.FindCachedCollectionByNameOrId(CollectionIncidents)

@@ -69,7 +69,7 @@ func SendMail(app core.App, to *core.Record, m Mail) error {
 		Text:    text,
 	}
 	if err := app.NewMailClient().Send(msg); err != nil {
-		return Errorf(EInternal, "L'e-mail n'a pas pu être envoyé : vérifiez les paramètres SMTP / the email could not be sent: check the SMTP settings").withErr(err)
+		return Errorf(EInternal, "err.mail.send_failed").withErr(err)
 	}
 	return nil
 }

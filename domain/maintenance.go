@@ -71,13 +71,13 @@ func (in *MaintenanceInput) Validate() error {
 	in.Label = strings.TrimSpace(in.Label)
 	switch {
 	case in.Label == "":
-		return FieldError("label", "Le libellé est obligatoire / the label is required")
+		return FieldError("label", "err.label_required")
 	case in.DueKm < 0 || in.IntervalKm < 0 || in.IntervalDays < 0:
-		return FieldError("due_km", "Les valeurs ne peuvent pas être négatives / values cannot be negative")
+		return FieldError("due_km", "err.maintenance.negative")
 	case in.AssetKind != AssetVehicle && (in.DueKm > 0 || in.IntervalKm > 0):
-		return FieldError("due_km", "Échéance kilométrique réservée aux véhicules / mileage due is for vehicles only")
+		return FieldError("due_km", "err.maintenance.km_vehicles_only")
 	case in.Due.IsZero() && in.DueKm == 0:
-		return FieldError("due", "Indiquez une date ou un kilométrage d'échéance / enter a due date or a due mileage")
+		return FieldError("due", "err.maintenance.due_required")
 	}
 	return nil
 }
@@ -102,16 +102,16 @@ func ScheduleMaintenance(app core.App, actor *core.Record, in MaintenanceInput) 
 // and mileage. It returns the next maintenance, if any.
 func CompleteMaintenance(app core.App, actor *core.Record, id string, doneAt time.Time, doneKm int, cost float64) (*core.Record, error) {
 	if cost < 0 || doneKm < 0 {
-		return nil, FieldError("cost", "Les valeurs ne peuvent pas être négatives / values cannot be negative")
+		return nil, FieldError("cost", "err.maintenance.negative")
 	}
 	var next *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
 		m, err := tx.FindRecordById(CollectionMaintenance, id)
 		if err != nil {
-			return Errorf(ENotFound, "Entretien introuvable / maintenance not found")
+			return Errorf(ENotFound, "err.maintenance.not_found")
 		}
 		if !m.GetDateTime("done_at").IsZero() {
-			return Errorf(EConflict, "Cet entretien est déjà fait / this maintenance is already done")
+			return Errorf(EConflict, "err.maintenance.already_done")
 		}
 		m.Load(map[string]any{"done_at": doneAt.UTC(), "done_km": doneKm, "cost": cost})
 		resActor(m, actor)

@@ -34,15 +34,15 @@ func (in *MaterialInput) Validate() error {
 	in.Unit = strings.TrimSpace(in.Unit)
 	switch {
 	case !skuPattern.MatchString(in.SKU):
-		return FieldError("sku", "Référence invalide : lettres, chiffres, . _ / - (ex. CIM-35-25) / invalid SKU: letters, digits, . _ / - (e.g. CIM-35-25)")
+		return FieldError("sku", "err.material.invalid_sku")
 	case in.Name == "":
-		return FieldError("name", "Le nom est obligatoire / the name is required")
+		return FieldError("name", "err.name_required")
 	case in.Unit == "":
-		return FieldError("unit", "L'unité est obligatoire / the unit is required")
+		return FieldError("unit", "err.material.unit_required")
 	case in.UnitCost < 0:
-		return FieldError("unit_cost", "Le coût unitaire ne peut pas être négatif / the unit cost cannot be negative")
+		return FieldError("unit_cost", "err.material.unit_cost_negative")
 	case in.MinStock < 0:
-		return FieldError("min_stock", "Le stock minimum ne peut pas être négatif / the minimum stock cannot be negative")
+		return FieldError("min_stock", "err.material.min_stock_negative")
 	}
 	return nil
 }
@@ -69,14 +69,14 @@ func SaveMaterial(app core.App, actor *core.Record, id string, in MaterialInput)
 		return nil, err
 	}
 	if materialSKUTaken(app, in.SKU, id) {
-		return nil, FieldError("sku", "Cette référence existe déjà / this SKU already exists")
+		return nil, FieldError("sku", "err.material.sku_taken")
 	}
 	if id == "" {
 		return resInsert(app, actor, CollectionMaterials, in.fields())
 	}
 	r, err := app.FindRecordById(CollectionMaterials, id)
 	if err != nil {
-		return nil, Errorf(ENotFound, "Matériau introuvable / material not found")
+		return nil, Errorf(ENotFound, "err.material.not_found")
 	}
 	r.Load(in.fields())
 	resActor(r, actor)

@@ -50,13 +50,13 @@ func FindMilestones(app core.App, siteID string) ([]*core.Record, error) {
 func AddMilestone(app core.App, actor *core.Record, siteID, name string, due time.Time) (*core.Record, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, FieldError("milestone_name", "Le nom du jalon est obligatoire / the milestone name is required")
+		return nil, FieldError("milestone_name", "err.milestone.name_required")
 	}
 	if due.IsZero() {
-		return nil, FieldError("milestone_due", "La date du jalon est obligatoire / the milestone date is required")
+		return nil, FieldError("milestone_due", "err.milestone.date_required")
 	}
 	if _, err := app.FindRecordById(CollectionSites, siteID); err != nil {
-		return nil, Errorf(ENotFound, "Chantier introuvable / site not found")
+		return nil, Errorf(ENotFound, "err.site.not_found")
 	}
 	return newChild(app, CollectionMilestones, map[string]any{"site": siteID, "name": name, "due": due.UTC()}, actor)
 }
@@ -65,7 +65,7 @@ func AddMilestone(app core.App, actor *core.Record, siteID, name string, due tim
 func ReachMilestone(app core.App, actor *core.Record, id string, reached bool, now time.Time) (*core.Record, error) {
 	m, err := app.FindRecordById(CollectionMilestones, id)
 	if err != nil {
-		return nil, Errorf(ENotFound, "Jalon introuvable / milestone not found")
+		return nil, Errorf(ENotFound, "err.milestone.not_found")
 	}
 	if reached {
 		m.Set("reached_at", now.UTC())

@@ -30,15 +30,15 @@ func UpdatePerson(app core.App, actor *core.Record, id string, in PersonInput) (
 	in.Name = strings.TrimSpace(in.Name)
 	switch {
 	case in.Name == "":
-		return nil, FieldError("name", "Le nom est obligatoire / the name is required")
+		return nil, FieldError("name", "err.name_required")
 	case !contains(Roles, in.Role):
-		return nil, FieldError("role", "Rôle inconnu / unknown role")
+		return nil, FieldError("role", "err.people.unknown_role")
 	case in.HourlyCost < 0:
-		return nil, FieldError("hourly_cost", "Le coût horaire ne peut pas être négatif / the hourly cost cannot be negative")
+		return nil, FieldError("hourly_cost", "err.hourly_cost_negative")
 	}
 	u, err := app.FindRecordById(CollectionUsers, id)
 	if err != nil {
-		return nil, Errorf(ENotFound, "Personne introuvable / person not found")
+		return nil, Errorf(ENotFound, "err.people.not_found")
 	}
 	u.Load(map[string]any{"name": in.Name, "phone": strings.TrimSpace(in.Phone), "role": in.Role, "hourly_cost": in.HourlyCost})
 	setActor(u, actor)
@@ -51,7 +51,7 @@ func SetSkill(app core.App, actor *core.Record, userID, skillID string) error {
 		return nil
 	}
 	if _, err := app.FindRecordById(CollectionSkills, skillID); err != nil {
-		return FieldError("skill", "Compétence inconnue / unknown skill")
+		return FieldError("skill", "err.people.unknown_skill")
 	}
 	_, err := newChild(app, CollectionUserSkills, map[string]any{"user": userID, "skill": skillID, "level": 1}, actor)
 	return err
@@ -88,19 +88,19 @@ type ClearanceInput struct {
 func AddClearance(app core.App, actor *core.Record, userID string, in ClearanceInput) (*core.Record, error) {
 	kind, err := app.FindFirstRecordByData(CollectionClearanceKinds, "code", strings.TrimSpace(in.Kind))
 	if err != nil {
-		return nil, FieldError("kind", "Type d'habilitation inconnu / unknown clearance kind")
+		return nil, FieldError("kind", "err.people.unknown_clearance")
 	}
 	if !in.ObtainedOn.IsZero() && !in.ValidUntil.IsZero() && in.ValidUntil.Before(in.ObtainedOn) {
-		return nil, FieldError("valid_until", "La fin de validité doit suivre l'obtention / validity must end after it was obtained")
+		return nil, FieldError("valid_until", "err.people.validity_before_obtained")
 	}
 	if in.ValidUntil.IsZero() && !in.ObtainedOn.IsZero() && kind.GetInt("validity_months") > 0 {
 		in.ValidUntil = AddMonths(in.ObtainedOn, kind.GetInt("validity_months"))
 	}
 	if in.Document != nil && in.Document.Size > 10<<20 {
-		return nil, FieldError("document", "Document trop volumineux (10 Mo au plus) / document too large (10 MB at most)")
+		return nil, FieldError("document", "err.people.document_too_large")
 	}
 	if _, err := app.FindRecordById(CollectionUsers, userID); err != nil {
-		return nil, Errorf(ENotFound, "Personne introuvable / person not found")
+		return nil, Errorf(ENotFound, "err.people.not_found")
 	}
 	f := map[string]any{"user": userID, "kind": kind.GetString("code"), "issuer": strings.TrimSpace(in.Issuer)}
 	if !in.ObtainedOn.IsZero() {
@@ -127,11 +127,11 @@ type AvailabilityInput struct {
 func AddAbsence(app core.App, actor *core.Record, userID string, in AvailabilityInput) (*core.Record, error) {
 	switch {
 	case !contains([]string{"leave", "sickness", "training", "other"}, in.Kind):
-		return nil, FieldError("absence_kind", "Type d'absence inconnu / unknown absence kind")
+		return nil, FieldError("absence_kind", "err.people.unknown_absence")
 	case in.From.IsZero() || in.To.IsZero():
-		return nil, FieldError("absence_from", "Indiquez le début et la fin / give the start and the end")
+		return nil, FieldError("absence_from", "err.people.give_start_end")
 	case in.To.Before(in.From):
-		return nil, FieldError("absence_to", "La fin doit suivre le début / the end must not be before the start")
+		return nil, FieldError("absence_to", "err.end_before_start")
 	}
 	n, err := app.CountRecords(CollectionAvailability, dbx.HashExp{"user": userID},
 		dbx.NewExp("[[from]] <= {:to} AND [[to]] >= {:from}", dbx.Params{"from": DBTime(in.From), "to": DBTime(in.To)}))
@@ -139,7 +139,7 @@ func AddAbsence(app core.App, actor *core.Record, userID string, in Availability
 		return nil, err
 	}
 	if n > 0 {
-		return nil, FieldError("absence_from", "Cette absence chevauche une absence déjà saisie / this absence overlaps one already recorded")
+		return nil, FieldError("absence_from", "err.people.absence_overlap")
 	}
 	return newChild(app, CollectionAvailability, map[string]any{"user": userID, "kind": in.Kind, "from": in.From.UTC(), "to": in.To.UTC(), "note": in.Note}, actor)
 }

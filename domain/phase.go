@@ -25,13 +25,13 @@ func (in *PhaseInput) Validate() error {
 	}
 	switch {
 	case in.Name == "":
-		return FieldError("name", "Le nom de la phase est obligatoire / the phase name is required")
+		return FieldError("name", "err.phase.name_required")
 	case !in.Start.IsZero() && !in.End.IsZero() && in.End.Before(in.Start):
-		return FieldError("end", "La fin de la phase doit suivre son début / the phase end must not be before its start")
+		return FieldError("end", "err.phase.end_before_start")
 	case in.Progress < 0 || in.Progress > 100:
-		return FieldError("progress", "L'avancement est un pourcentage entre 0 et 100 / progress is a percentage between 0 and 100")
+		return FieldError("progress", "err.phase.progress_range")
 	case !contains([]string{"todo", "in_progress", "done"}, in.Status):
-		return FieldError("status", "Statut inconnu / unknown status")
+		return FieldError("status", "err.unknown_status")
 	}
 	if in.Status == "done" {
 		in.Progress = 100
@@ -65,7 +65,7 @@ func AddPhase(app core.App, actor *core.Record, siteID string, in PhaseInput) (*
 		return nil, err
 	}
 	if _, err := app.FindRecordById(CollectionSites, siteID); err != nil {
-		return nil, Errorf(ENotFound, "Chantier introuvable / site not found")
+		return nil, Errorf(ENotFound, "err.site.not_found")
 	}
 	existing, err := FindPhases(app, siteID)
 	if err != nil {
@@ -83,7 +83,7 @@ func UpdatePhase(app core.App, actor *core.Record, phaseID string, in PhaseInput
 	}
 	p, err := app.FindRecordById(CollectionPhases, phaseID)
 	if err != nil {
-		return nil, Errorf(ENotFound, "Phase introuvable / phase not found")
+		return nil, Errorf(ENotFound, "err.phase.not_found")
 	}
 	p.Load(in.fields())
 	setActor(p, actor)
@@ -96,7 +96,7 @@ func MovePhase(app core.App, actor *core.Record, phaseID string, delta int) erro
 	return app.RunInTransaction(func(tx core.App) error {
 		p, err := tx.FindRecordById(CollectionPhases, phaseID)
 		if err != nil {
-			return Errorf(ENotFound, "Phase introuvable / phase not found")
+			return Errorf(ENotFound, "err.phase.not_found")
 		}
 		list, err := FindPhases(tx, p.GetString("site"))
 		if err != nil {

@@ -40,7 +40,7 @@ type PhotoInput struct {
 type PhotoDeriver func(original io.Reader, lines []string) ([]byte, error)
 
 // ErrPhotoFile is returned when an upload carries no file.
-var ErrPhotoFile = &Error{Code: EInvalid, Field: "file", Message: "Choisissez ou prenez une photo / choose or take a photo"}
+var ErrPhotoFile = &Error{Code: EInvalid, Field: "file", Key: "err.photo.choose"}
 
 // AddPhoto stores the original photo exactly as uploaded, with its
 // SHA-256, position, time, subject and site. The hash is saved in the same
@@ -49,7 +49,7 @@ var ErrPhotoFile = &Error{Code: EInvalid, Field: "file", Message: "Choisissez ou
 // derived image is written later by ProcessPhoto.
 func AddPhoto(app core.App, actor *core.Record, in PhotoInput) (*core.Record, error) {
 	if actor == nil {
-		return nil, Errorf(EForbidden, "Connexion requise / sign-in required")
+		return nil, Errorf(EForbidden, "err.sign_in_required")
 	}
 	if in.File == nil || in.File.Size == 0 {
 		return nil, ErrPhotoFile
@@ -59,7 +59,7 @@ func AddPhoto(app core.App, actor *core.Record, in PhotoInput) (*core.Record, er
 		return nil, err
 	}
 	if !CanSeeSite(actor, site) {
-		return nil, Errorf(EForbidden, "Vous ne faites pas partie de l'équipe de ce chantier / you are not in this site's team")
+		return nil, Errorf(EForbidden, "err.not_in_site_team")
 	}
 	sum, err := fileSHA256(in.File)
 	if err != nil {
@@ -91,11 +91,11 @@ func photoSubject(app core.App, subject, siteID string) (*core.Record, string, e
 		subject = siteID
 	}
 	if subject == "" {
-		return nil, "", FieldError("site", "Choisissez le chantier / choose the site")
+		return nil, "", FieldError("site", "err.choose_site")
 	}
 	if task, err := app.FindRecordById(CollectionTasks, subject); err == nil {
 		if siteID != "" && siteID != task.GetString("site") {
-			return nil, "", FieldError("subject", "Cette tâche n'est pas sur ce chantier / this task is not on this site")
+			return nil, "", FieldError("subject", "err.photo.task_not_on_site")
 		}
 		siteID = task.GetString("site")
 	} else if siteID == "" {
@@ -103,7 +103,7 @@ func photoSubject(app core.App, subject, siteID string) (*core.Record, string, e
 	}
 	site, err := app.FindRecordById(CollectionSites, siteID)
 	if err != nil {
-		return nil, "", FieldError("site", "Chantier introuvable / site not found")
+		return nil, "", FieldError("site", "err.site.not_found")
 	}
 	return site, subject, nil
 }
@@ -163,7 +163,7 @@ func PhotoJobOf(app core.App, photo *core.Record) PhotoJob {
 func ProcessPhoto(app core.App, derive PhotoDeriver, photoID, siteName, author string, tz *time.Location) error {
 	r, err := app.FindRecordById(CollectionPhotos, photoID)
 	if err != nil {
-		return Errorf(ENotFound, "Photo introuvable / photo not found")
+		return Errorf(ENotFound, "err.photo.not_found")
 	}
 	if r.GetString("derived") != "" {
 		return nil

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -72,10 +73,15 @@ func LoadSitePlan(app core.App, siteID string, now time.Time) (*SitePlan, error)
 	return loadSitePlan(app, siteID, now, planOverrides{})
 }
 
+// planCounterKey is the app store key of an *atomic.Int64 that counts
+// the schedules computed (one per site plan loaded); only tests set it
+// (see export_test.go).
+const planCounterKey = "fieldopsPlanCounter"
+
 func loadSitePlan(app core.App, siteID string, now time.Time, o planOverrides) (*SitePlan, error) {
 	site, err := app.FindRecordById(CollectionSites, siteID)
 	if err != nil {
-		return nil, Errorf(ENotFound, "Chantier introuvable / site not found")
+		return nil, Errorf(ENotFound, "err.site.not_found")
 	}
 	f := TenantFactsOf(app)
 	cal, loc := f.Calendar(), f.Location()
@@ -123,6 +129,9 @@ func loadSitePlan(app core.App, siteID string, now time.Time, o planOverrides) (
 	if in.Start.IsZero() {
 		y, m, d := now.In(loc).Date()
 		in.Start = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	if n, ok := app.Store().Get(planCounterKey).(*atomic.Int64); ok {
+		n.Add(1)
 	}
 	if p.Schedule, err = ComputeSchedule(cal, in); err != nil {
 		return nil, err

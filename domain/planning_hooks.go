@@ -7,10 +7,12 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
 
-// rescheduleKey marks a task saved by auto-scheduling, so that its own
-// save does not cascade again.
+// rescheduleKey marks a task whose dates the scheduler has just set
+// (see saveScheduled), so that its own save does not cascade again.
 const rescheduleKey = "@fieldopsRescheduled"
 
 // bindPlanningHooks enforces the planning rules on every save of tasks
@@ -18,8 +20,9 @@ const rescheduleKey = "@fieldopsRescheduled"
 //
 //   - a link joins two different tasks of the same site and never closes a
 //     cycle (the error names the tasks of the cycle);
-//   - a task's dates are kept coherent: planned_start on a working day,
-//     planned_end and duration_days derived from each other;
+//   - a task's dates are kept coherent by NormalizeTaskDates: planned_start
+//     on a working day, planned_end and duration_days derived from each
+//     other;
 //   - auto-scheduling: when a task's dates, duration or pin change, or a
 //     link is added or changed, the successors that are not pinned move to
 //     their new early dates, in the same transaction (and audit trail).
@@ -35,7 +38,8 @@ func bindPlanningHooks(app core.App) {
 }
 
 // planningAPIError answers the REST API's refusals of a planning rule
-// with their message (PocketBase would say "Failed to create record").
+// with their message (PocketBase would say "Failed to create record"), in
+// the caller's language.
 func planningAPIError(e *core.RecordRequestEvent) error {
 	err := e.Next()
 	var ae *router.ApiError
@@ -45,7 +49,11 @@ func planningAPIError(e *core.RecordRequestEvent) error {
 	raw, _ := ae.RawData().(error)
 	var de *Error
 	if raw != nil && errors.As(raw, &de) && de.Code == EInvalid {
-		return router.NewBadRequestError(de.Message, nil)
+		pref := ""
+		if e.Auth != nil {
+			pref = e.Auth.GetString("locale")
+		}
+		return router.NewBadRequestError(de.Text().In(catalog.Negotiate(pref, e.Request.Header.Get("Accept-Language"))), nil)
 	}
 	return err
 }
@@ -66,15 +74,15 @@ func linkSaved(e *core.RecordEvent) error {
 	return inTx(e, func(tx core.App) error {
 		l := e.Record
 		if l.GetString("from") == l.GetString("to") {
-			return FieldError("to", "Une tâche ne peut pas dépendre d'elle-même / a task cannot depend on itself")
+			return FieldError("to", "err.planning.self_link")
 		}
 		from, err1 := tx.FindRecordById(CollectionTasks, l.GetString("from"))
 		to, err2 := tx.FindRecordById(CollectionTasks, l.GetString("to"))
 		if err1 != nil || err2 != nil {
-			return FieldError("to", "Tâche introuvable / task not found")
+			return FieldError("to", "err.task.not_found")
 		}
 		if from.GetString("site") != to.GetString("site") {
-			return FieldError("to", "Les deux tâches doivent être du même chantier / both tasks must belong to the same site")
+			return FieldError("to", "err.planning.other_site")
 		}
 		// NB: time.Now only chooses the project start of a site with no
 		// date at all.
@@ -85,7 +93,8 @@ func linkSaved(e *core.RecordEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		return reschedule(tx, plan, ActorOf(l), "", append([]string{to.Id}, plan.Successors(to.Id)...))
+		_, err = reschedule(tx, plan, ActorOf(l), "", append([]string{to.Id}, plan.Successors(to.Id)...))
+		return err
 	})
 }
 
@@ -98,7 +107,7 @@ func taskSaved(e *core.RecordEvent) error {
 	return inTx(e, func(tx core.App) error {
 		f := TenantFactsOf(tx)
 		cal, loc := f.Calendar(), f.Location()
-		if err := normalizeTaskDates(cal, loc, r); err != nil {
+		if err := normalizeTaskRecord(cal, loc, r); err != nil {
 			return err
 		}
 		if r.IsNew() {
@@ -114,7 +123,8 @@ func taskSaved(e *core.RecordEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		return reschedule(tx, plan, ActorOf(r), r.Id, plan.Successors(r.Id))
+		_, err = reschedule(tx, plan, ActorOf(r), r.Id, plan.Successors(r.Id))
+		return err
 	})
 }
 
@@ -128,46 +138,6 @@ func planningChanged(r *core.Record) bool {
 		!r.GetDateTime("planned_end").Equal(o.GetDateTime("planned_end")) ||
 		r.GetFloat("duration_days") != o.GetFloat("duration_days") ||
 		r.GetBool("pinned") != o.GetBool("pinned") || r.GetString("site") != o.GetString("site")
-}
-
-// normalizeTaskDates moves a task's start to a working day and derives
-// planned_end from duration_days or the reverse: a changed duration wins
-// over a changed end; a moved task keeps its duration.
-func normalizeTaskDates(cal *WorkCalendar, loc *time.Location, r *core.Record) error {
-	start := CivilDate(r.GetDateTime("planned_start").Time(), loc)
-	if start.IsZero() {
-		return nil
-	}
-	end := CivilDate(r.GetDateTime("planned_end").Time(), loc)
-	dur := int(r.GetFloat("duration_days") + 0.5)
-	o := r.Original()
-	if o == nil {
-		o = r
-	}
-	durChanged := r.IsNew() || r.GetFloat("duration_days") != o.GetFloat("duration_days")
-	endChanged := r.IsNew() || !r.GetDateTime("planned_end").Equal(o.GetDateTime("planned_end"))
-	if !end.IsZero() && end.Before(start) && (endChanged || dur == 0) {
-		return FieldError("planned_end", "La fin prévue doit suivre le début / the planned end must not be before the planned start")
-	}
-	switch {
-	case durChanged && dur > 0:
-	case endChanged && !end.IsZero():
-		dur = cal.WorkingDaysBetween(start, end)
-	case dur > 0:
-	default:
-		os, oe := CivilDate(o.GetDateTime("planned_start").Time(), loc), CivilDate(o.GetDateTime("planned_end").Time(), loc)
-		if !os.IsZero() && !oe.IsZero() {
-			dur = cal.WorkingDaysBetween(os, oe)
-		}
-	}
-	if dur < 1 {
-		dur = 1
-	}
-	start = cal.NextWorkingDay(start)
-	r.Set("planned_start", dateOnly(start))
-	r.Set("planned_end", dateOnly(cal.AddWorkingDays(start, dur-1)))
-	r.Set("duration_days", dur)
-	return nil
 }
 
 // setScheduledDates writes a task's early dates; it reports a change.
@@ -184,8 +154,9 @@ func setScheduledDates(r *core.Record, st ScheduledTask) bool {
 }
 
 // reschedule saves the new early dates of the given tasks (except skip
-// and pinned ones) when they changed.
-func reschedule(tx core.App, plan *SitePlan, actor, skip string, ids []string) error {
+// and pinned ones) when they changed; it returns the tasks it saved.
+func reschedule(tx core.App, plan *SitePlan, actor, skip string, ids []string) ([]*core.Record, error) {
+	var saved []*core.Record
 	for _, id := range ids {
 		rec, ok := plan.Tasks[id]
 		st, ok2 := plan.Schedule.Task(id)
@@ -195,11 +166,22 @@ func reschedule(tx core.App, plan *SitePlan, actor, skip string, ids []string) e
 		if !setScheduledDates(rec, st) {
 			continue
 		}
-		rec.Set(rescheduleKey, true)
 		SetActor(rec, actor)
-		if err := tx.Save(rec); err != nil {
-			return err
+		if err := saveScheduled(tx, rec); err != nil {
+			return nil, err
 		}
+		// the plan now asks the saved start, as a fresh load would
+		plan.Schedule.Tasks[plan.Schedule.index[id]].Start = st.EarlyStart
+		saved = append(saved, rec)
 	}
-	return nil
+	return saved, nil
+}
+
+// saveScheduled saves a task whose dates the scheduler has just set
+// (MoveTask, auto-scheduling): its save hook neither normalises them nor
+// reschedules again.
+func saveScheduled(tx core.App, r *core.Record) error {
+	r.Set(rescheduleKey, true)
+	defer r.Set(rescheduleKey, false)
+	return tx.Save(r)
 }

@@ -49,6 +49,25 @@ func (p planTenant) dates(t *testing.T, id string) string {
 	return r.GetDateTime("planned_start").Time().Format(time.DateOnly) + "…" + r.GetDateTime("planned_end").Time().Format(time.DateOnly)
 }
 
+// sameAsFresh checks that a plan returned by a move is the schedule a
+// fresh load of the site computes.
+func (p planTenant) sameAsFresh(t *testing.T, plan *domain.SitePlan) {
+	t.Helper()
+	fresh, err := domain.LoadSitePlan(p.App(), p.site, p.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := plan.Schedule, fresh.Schedule
+	if got.Start != want.Start || got.Finish != want.Finish || len(got.Tasks) != len(want.Tasks) {
+		t.Errorf("move's schedule %v…%v (%d tasks) differs from a fresh one %v…%v (%d)", got.Start, got.Finish, len(got.Tasks), want.Start, want.Finish, len(want.Tasks))
+	}
+	for _, w := range want.Tasks {
+		if g, _ := got.Task(w.ID); g != w {
+			t.Errorf("move's schedule of %s: %+v, a fresh one: %+v", w.Title, g, w)
+		}
+	}
+}
+
 func (p planTenant) link(t *testing.T, from, to, typ string, lag int) error {
 	t.Helper()
 	_, err := domain.AddTaskLink(p.App(), p.pm, p.site, domain.TaskLinkInput{From: from, To: to, Type: typ, Lag: lag})
@@ -82,7 +101,7 @@ func TestPlanningAutoScheduling(t *testing.T) {
 			t.Errorf("after linking, %s: got %s, want %s", s.name, got, s.want)
 		}
 	}
-	plan, err := domain.MoveTask(p.App(), p.pm, p.site, p.a, domain.TaskDatesInput{Start: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)}, p.now)
+	mv, err := domain.MoveTask(p.App(), p.pm, p.site, p.a, domain.TaskDatesInput{Start: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)}, p.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,9 +120,18 @@ func TestPlanningAutoScheduling(t *testing.T) {
 			t.Errorf("after moving A, %s: got %s, want %s", s.name, got, s.want)
 		}
 	}
-	if d, _ := plan.Schedule.Task(p.d); !d.Conflict {
+	if d, _ := mv.Plan.Schedule.Task(p.d); !d.Conflict {
 		t.Error("pinned D before its predecessor is not flagged as a conflict")
 	}
+	// the move returns what it saved and the schedule a fresh load computes
+	var moved []string
+	for _, r := range mv.Rescheduled {
+		moved = append(moved, r.Id)
+	}
+	if mv.Task.Id != p.a || strings.Join(moved, ",") != p.b+","+p.c {
+		t.Errorf("move returned task %s and rescheduled %v, want A and [B C]", mv.Task.Id, moved)
+	}
+	p.sameAsFresh(t, mv.Plan)
 	// the cascade is audited with the mover as actor
 	n, err := p.App().CountRecords("audit_events", dbx.HashExp{"collection": "tasks", "record": p.c, "actor": p.pm.Id})
 	if err != nil || n == 0 {
@@ -166,5 +194,79 @@ func TestPlanningRefusals(t *testing.T) {
 	}
 	if got := p.dates(t, p.a); got != "2026-03-02…2026-03-04" {
 		t.Errorf("a refused move changed A: %s", got)
+	}
+}
+
+// TestMoveTaskComputesScheduleOnce counts the schedules computed per
+// change: a drag (move or resize), a refused drag and a dispatch move
+// compute the site's schedule once, and so does a plain save of a task
+// (REST API, sync) through the planning hook. A move returns the schedule
+// a fresh load computes.
+func TestMoveTaskComputesScheduleOnce(t *testing.T) {
+	p := newPlanTenant(t)
+	if err := p.link(t, p.a, p.b, domain.LinkFS, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.link(t, p.b, p.c, domain.LinkFS, 0); err != nil {
+		t.Fatal(err)
+	}
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
+	move := func(task string, in domain.TaskDatesInput) func() (*domain.SitePlan, error) {
+		return func() (*domain.SitePlan, error) {
+			mv, err := domain.MoveTask(p.App(), p.pm, p.site, task, in, p.now)
+			if err != nil {
+				return nil, err
+			}
+			return mv.Plan, nil
+		}
+	}
+	scenarios := []struct {
+		name string
+		run  func() (*domain.SitePlan, error)
+		want string // C's dates after the change
+	}{
+		{"move A", move(p.a, domain.TaskDatesInput{Start: day(9)}), "2026-03-16…2026-03-17"},
+		{"resize A", move(p.a, domain.TaskDatesInput{Start: day(9), End: day(12)}), "2026-03-17…2026-03-18"},
+		{"resize pinned D", move(p.d, domain.TaskDatesInput{Start: day(2), End: day(3)}), "2026-03-17…2026-03-18"},
+		{"refused move of B", func() (*domain.SitePlan, error) {
+			if _, err := domain.MoveTask(p.App(), p.pm, p.site, p.b, domain.TaskDatesInput{Start: day(10)}, p.now); domain.ErrorCode(err) != domain.EInvalid {
+				t.Errorf("B before A finishes: %v, want a refusal", err)
+			}
+			return nil, nil
+		}, "2026-03-17…2026-03-18"},
+		{"dispatch move of A", func() (*domain.SitePlan, error) {
+			res, err := domain.Assign(p.App(), p.pm, domain.AssignInput{Task: p.a, User: p.lead.Id, Day: day(10)}, p.now)
+			if err != nil {
+				return nil, err
+			}
+			return res.Move.Plan, nil
+		}, "2026-03-18…2026-03-19"},
+		{"plain save of B's duration", func() (*domain.SitePlan, error) {
+			b, err := p.App().FindRecordById("tasks", p.b)
+			if err != nil {
+				return nil, err
+			}
+			b.Set("duration_days", 3)
+			return nil, p.App().Save(b)
+		}, "2026-03-19…2026-03-20"},
+	}
+	for _, s := range scenarios {
+		n := domain.CountSitePlans(t, p.App())
+		plan, err := s.run()
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if got := n.Load(); got != 1 {
+			t.Errorf("%s computed the schedule %d times, want once", s.name, got)
+		}
+		if got := p.dates(t, p.c); got != s.want {
+			t.Errorf("after %s, C: got %s, want %s", s.name, got, s.want)
+		}
+		if plan != nil {
+			p.sameAsFresh(t, plan)
+		}
+	}
+	if got := p.dates(t, p.d); got != "2026-03-02…2026-03-03" {
+		t.Errorf("pinned D resized to %s, want 2026-03-02…2026-03-03", got)
 	}
 }

@@ -65,16 +65,16 @@ func (in *POInput) Validate() error {
 	in.Lines = lines
 	switch {
 	case in.Supplier == "":
-		return FieldError("supplier", "Choisissez le fournisseur / choose the supplier")
+		return FieldError("supplier", "err.purchase.choose_supplier")
 	case len(in.Lines) == 0:
-		return FieldError("lines", "Ajoutez au moins une ligne / add at least one line")
+		return FieldError("lines", "err.purchase.no_lines")
 	}
 	if _, _, ok := ParseLocation(in.Location); !ok {
-		return FieldError("location", "Lieu de livraison inconnu / unknown delivery location")
+		return FieldError("location", "err.purchase.unknown_location")
 	}
 	for i, l := range in.Lines {
 		if l.Material == "" || l.Qty <= 0 || l.UnitCost < 0 || math.IsNaN(l.Qty) {
-			return FieldError("lines", "Ligne %d : matériau, quantité positive et prix ≥ 0 / line %d: material, positive quantity and price ≥ 0", i+1, i+1)
+			return FieldError("lines", "err.purchase.invalid_line", i+1)
 		}
 	}
 	return nil
@@ -95,12 +95,12 @@ func CreatePurchaseOrder(app core.App, actor *core.Record, in POInput, now time.
 		return nil, err
 	}
 	if _, err := app.FindRecordById(CollectionSuppliers, in.Supplier); err != nil {
-		return nil, FieldError("supplier", "Fournisseur introuvable / supplier not found")
+		return nil, FieldError("supplier", "err.purchase.supplier_not_found")
 	}
 	for i, l := range in.Lines {
 		m, err := app.FindRecordById(CollectionMaterials, l.Material)
 		if err != nil {
-			return nil, FieldError("lines", "Ligne %d : matériau introuvable / line %d: material not found", i+1, i+1)
+			return nil, FieldError("lines", "err.purchase.line_material_not_found", i+1)
 		}
 		if l.UnitCost == 0 {
 			in.Lines[i].UnitCost = m.GetFloat("unit_cost")
@@ -142,11 +142,11 @@ func SetPurchaseOrderStatus(app core.App, actor *core.Record, id, status string,
 	err := app.RunInTransaction(func(tx core.App) error {
 		po, err := tx.FindRecordById(CollectionPurchaseOrders, id)
 		if err != nil {
-			return Errorf(ENotFound, "Bon de commande introuvable / purchase order not found")
+			return Errorf(ENotFound, "err.purchase.not_found")
 		}
 		from := po.GetString("status")
 		if !CanTransitionPO(from, status) {
-			return Errorf(EConflict, "Impossible de passer ce bon de « %s » à « %s » / this order cannot go from %q to %q", from, status, from, status)
+			return Errorf(EConflict, "err.purchase.bad_transition", from, status)
 		}
 		kind := ""
 		switch status {
@@ -185,7 +185,7 @@ type SupplierInput struct {
 func SaveSupplier(app core.App, actor *core.Record, in SupplierInput) (*core.Record, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
-		return nil, FieldError("name", "Le nom est obligatoire / the name is required")
+		return nil, FieldError("name", "err.name_required")
 	}
 	return resInsert(app, actor, CollectionSuppliers, map[string]any{"name": in.Name, "email": strings.TrimSpace(in.Email),
 		"phone": in.Phone, "contact_name": in.ContactName, "address": in.Address})

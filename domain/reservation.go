@@ -72,17 +72,17 @@ func (in *ReservationInput) Validate() error {
 	in.Note = strings.TrimSpace(in.Note)
 	switch {
 	case in.AssetKind != AssetVehicle && in.AssetKind != AssetEquipment:
-		return FieldError("asset_kind", "Type de ressource inconnu / unknown resource kind")
+		return FieldError("asset_kind", "err.booking.unknown_kind")
 	case in.Asset == "":
-		return FieldError("asset", "Choisissez la ressource / choose the resource")
+		return FieldError("asset", "err.booking.choose_resource")
 	case in.From.IsZero():
-		return FieldError("from", "Indiquez le début de la période / enter the start of the period")
+		return FieldError("from", "err.booking.start_required")
 	case in.To.IsZero():
-		return FieldError("to", "Indiquez la fin de la période / enter the end of the period")
+		return FieldError("to", "err.booking.end_required")
 	case !in.To.After(in.From):
-		return FieldError("to", "La fin doit être après le début / the end must be after the start")
+		return FieldError("to", "err.booking.end_after_start")
 	case in.Site == "" && in.Task == "" && in.User == "":
-		return FieldError("site", "Indiquez un chantier, une intervention ou une personne / choose a site, a task or a person")
+		return FieldError("site", "err.booking.target_required")
 	}
 	return nil
 }
@@ -135,7 +135,7 @@ func Reserve(app core.App, actor *core.Record, in ReservationInput) (*core.Recor
 		col = CollectionEquipment
 	}
 	if _, err := app.FindRecordById(col, in.Asset); err != nil {
-		return nil, FieldError("asset", "Ressource introuvable / resource not found")
+		return nil, FieldError("asset", "err.booking.resource_not_found")
 	}
 	var out *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -145,9 +145,7 @@ func Reserve(app core.App, actor *core.Record, in ReservationInput) (*core.Recor
 			return err
 		}
 		if b, clash := FirstConflict(p, existing, ""); clash {
-			from, to := localText(tx, b.Period.From), localText(tx, b.Period.To)
-			return Errorf(EConflict, "Déjà réservé du %s au %s (%s) : choisissez une autre période / already booked from %s to %s (%s): choose another period",
-				from, to, b.Label, from, to, b.Label)
+			return Errorf(EConflict, "err.booking.taken", localText(tx, b.Period.From), localText(tx, b.Period.To), b.Label)
 		}
 		fields := map[string]any{
 			"asset_kind": in.AssetKind, "asset": in.Asset, "site": in.Site, "task": in.Task, "user": in.User,
@@ -167,7 +165,7 @@ func Reserve(app core.App, actor *core.Record, in ReservationInput) (*core.Recor
 func CancelReservation(app core.App, actor *core.Record, kind, id string) error {
 	r, err := app.FindRecordById(CollectionReservations, id)
 	if err != nil || r.GetString("asset_kind") != kind {
-		return Errorf(ENotFound, "Réservation introuvable / booking not found")
+		return Errorf(ENotFound, "err.booking.not_found")
 	}
 	resActor(r, actor)
 	return app.Delete(r)
@@ -234,9 +232,9 @@ func resSaveError(err error) error {
 		msg := fe.Error()
 		var ve validation.Error
 		if errors.As(fe, &ve) && ve.Code() == "validation_not_unique" {
-			return &Error{Code: EInvalid, Field: field, Message: "Cette valeur est déjà utilisée / this value is already used", Err: err}
+			return &Error{Code: EInvalid, Field: field, Key: "err.value_taken", Err: err}
 		}
-		return &Error{Code: EInvalid, Field: field, Message: "Valeur invalide : " + msg + " / invalid value: " + msg, Err: err}
+		return &Error{Code: EInvalid, Field: field, Key: "err.invalid_value", Args: []any{msg}, Err: err}
 	}
 	return err
 }

@@ -34,7 +34,7 @@ func CheckExcavationGate(app core.App, task *core.Record, now time.Time) error {
 	}
 	if task.GetBool("urgent_works") {
 		if strings.TrimSpace(task.GetString("urgent_reason")) == "" {
-			return FieldError("urgent_reason", "Travaux urgents : indiquez le motif (il est tracé dans l'historique) / urgent works: give the reason (it is kept in the history)")
+			return FieldError("urgent_reason", "err.task.urgent_reason")
 		}
 		return nil
 	}
@@ -45,7 +45,7 @@ func CheckExcavationGate(app core.App, task *core.Record, now time.Time) error {
 		return err
 	}
 	if n == 0 {
-		return FieldError("status", "Terrassement interdit : aucun récépissé DT-DICT valide sur ce chantier. Déposez le récépissé (valable 3 mois) ou déclarez des travaux urgents avec un motif / excavation refused: no valid DT-DICT receipt on this site. Upload the receipt (valid 3 months) or declare urgent works with a reason")
+		return FieldError("status", "err.task.excavation_refused")
 	}
 	return nil
 }

@@ -109,10 +109,10 @@ func ComputeSchedule(cal *WorkCalendar, in ScheduleInput) (*Schedule, error) {
 	start := in.Start
 	for i, t := range in.Tasks {
 		if _, dup := s.index[t.ID]; dup {
-			return nil, Errorf(EInvalid, "Tâche %q en double / duplicate task %q", t.ID, t.ID)
+			return nil, Errorf(EInvalid, "err.planning.duplicate_task", t.ID)
 		}
 		if t.Duration < 0 {
-			return nil, FieldError("duration_days", "Durée négative pour « %s » / negative duration for %q", t.Title, t.Title)
+			return nil, FieldError("duration_days", "err.planning.negative_duration", t.Title)
 		}
 		s.index[t.ID] = i
 		if !t.Start.IsZero() && (start.IsZero() || t.Start.Before(start)) && in.Start.IsZero() {
@@ -120,7 +120,7 @@ func ComputeSchedule(cal *WorkCalendar, in ScheduleInput) (*Schedule, error) {
 		}
 	}
 	if start.IsZero() {
-		return nil, FieldError("start", "Indiquez une date de début du chantier ou d'une tâche / give a start date to the site or a task")
+		return nil, FieldError("start", "err.planning.no_start")
 	}
 	w := newWorkIndex(cal, civilOf(start))
 	net := cpmNet{dur: make([]int, len(in.Tasks)), min: make([]int, len(in.Tasks)), pinned: make([]bool, len(in.Tasks)),
@@ -136,11 +136,11 @@ func ComputeSchedule(cal *WorkCalendar, in ScheduleInput) (*Schedule, error) {
 		to, ok2 := s.index[l.To]
 		switch {
 		case !ok1 || !ok2:
-			return nil, Errorf(EInvalid, "Lien vers une tâche inconnue / link to an unknown task")
+			return nil, Errorf(EInvalid, "err.planning.link_to_unknown")
 		case from == to:
-			return nil, FieldError("to", "Une tâche ne peut pas dépendre d'elle-même / a task cannot depend on itself")
+			return nil, FieldError("to", "err.planning.self_link")
 		case !ValidLinkType(l.Type):
-			return nil, FieldError("type", "Type de lien %q inconnu (FS, SS, FF ou SF) / unknown link type %q (FS, SS, FF or SF)", l.Type, l.Type)
+			return nil, FieldError("type", "err.planning.unknown_link_type", l.Type)
 		}
 		net.edges = append(net.edges, cpmEdge{from: from, to: to, kind: l.Type, lag: l.Lag})
 	}

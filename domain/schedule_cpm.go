@@ -183,6 +183,5 @@ func findCycle(count int, edges []cpmEdge, succ [][]int32, indeg []int) []int {
 // tasks of the cycle in link order.
 func cycleError(names []string) *Error {
 	path := strings.Join(names, " → ")
-	return &Error{Code: EInvalid, Field: "to", Message: "Dépendances circulaires entre les tâches : " + path +
-		". Supprimez ou inversez un de ces liens / circular dependencies between tasks: " + path + ". Remove or reverse one of these links"}
+	return &Error{Code: EInvalid, Field: "to", Key: "err.planning.cycle", Args: []any{path}}
 }

@@ -158,8 +158,8 @@ func TestScheduleRefusals(t *testing.T) {
 			if !errors.As(err, &de) || de.Code != EInvalid {
 				t.Fatalf("got %v, want an EInvalid error", err)
 			}
-			if !strings.Contains(de.Message, s.want) {
-				t.Errorf("message %q does not contain %q", de.Message, s.want)
+			if msg := de.Text().String(); !strings.Contains(msg, s.want) {
+				t.Errorf("message %q does not contain %q", msg, s.want)
 			}
 		})
 	}

@@ -20,7 +20,7 @@ type SearchHit struct {
 func Search(app core.App, q string, limit int) ([]SearchHit, error) {
 	q = strings.TrimSpace(q)
 	if len([]rune(q)) < 2 {
-		return nil, FieldError("q", "Saisissez au moins 2 caractères / type at least 2 characters")
+		return nil, FieldError("q", "err.search.too_short")
 	}
 	p := dbx.Params{"q": q}
 	kinds := []struct {

@@ -28,7 +28,7 @@ const (
 func SeedReference(app core.App, sector string) error {
 	ref, ok := ReferenceFor(sector)
 	if !ok {
-		return FieldError("sector", "Secteur %q inconnu (btp, elec ou tp) / unknown sector %q (btp, elec or tp)", sector, sector)
+		return FieldError("sector", "err.tenant.seed_unknown_sector", sector)
 	}
 	return app.RunInTransaction(func(tx core.App) error {
 		skills := map[string]string{}

@@ -43,7 +43,7 @@ type SignatureInput struct {
 func TaskDocument(app core.App, taskID string) (string, string, error) {
 	t, err := app.FindRecordById(CollectionTasks, taskID)
 	if err != nil {
-		return "", "", Errorf(ENotFound, "Intervention introuvable / job not found")
+		return "", "", Errorf(ENotFound, "err.job.not_found")
 	}
 	_ = app.ExpandRecord(t, []string{"site", "assignees", "work_type"}, nil)
 	var b strings.Builder
@@ -89,16 +89,16 @@ func AddSignature(app core.App, actor *core.Record, in SignatureInput, now time.
 	}
 	switch {
 	case len(in.PNG) == 0:
-		return nil, FieldError("signature", "Signez dans le cadre / sign in the box")
+		return nil, FieldError("signature", "err.signature.sign_in_box")
 	case len(in.PNG) > MaxSignaturePNG:
-		return nil, FieldError("signature", "Image de signature trop lourde / signature image too large")
+		return nil, FieldError("signature", "err.signature.image_too_large")
 	}
 	img, err := png.Decode(bytes.NewReader(in.PNG))
 	if err != nil {
-		return nil, FieldError("signature", "Image de signature illisible / unreadable signature image")
+		return nil, FieldError("signature", "err.signature.image_unreadable")
 	}
 	if blank(img) {
-		return nil, FieldError("signature", "La signature est vide : signez dans le cadre / the signature is empty: sign in the box")
+		return nil, FieldError("signature", "err.signature.empty")
 	}
 	_, sum, err := TaskDocument(app, in.TaskID)
 	if err != nil {
@@ -122,11 +122,11 @@ func AddSignature(app core.App, actor *core.Record, in SignatureInput, now time.
 func (in SignatureInput) checkSigner() error {
 	switch {
 	case strings.TrimSpace(in.SignerName) == "":
-		return FieldError("signer_name", "Indiquez le nom du signataire / give the signer's name")
+		return FieldError("signer_name", "err.signature.signer_name")
 	case !contains([]string{"client", "technician", "site_lead", "other"}, in.SignerRole):
-		return FieldError("signer_role", "Qualité du signataire inconnue / unknown signer role")
+		return FieldError("signer_role", "err.signature.signer_role")
 	case strings.TrimSpace(in.ConsentText) == "":
-		return FieldError("consent", "Le signataire doit accepter le texte de consentement / the signer must accept the consent text")
+		return FieldError("consent", "err.signature.consent")
 	}
 	return nil
 }

@@ -57,29 +57,29 @@ func (in *SiteInput) Validate() error {
 	}
 	switch {
 	case in.Code == "":
-		return FieldError("code", "Le code chantier est obligatoire / the site code is required")
+		return FieldError("code", "err.site.code_required")
 	case len(in.Code) > 32 || strings.ContainsAny(in.Code, " /\\?#"):
-		return FieldError("code", "Code invalide : 32 caractères au plus, sans espace ni / ? # / invalid code: at most 32 characters, no space or / ? #")
+		return FieldError("code", "err.site.invalid_code")
 	case in.Name == "":
-		return FieldError("name", "Le nom du chantier est obligatoire / the site name is required")
+		return FieldError("name", "err.site.name_required")
 	case !ValidSector(in.Sector):
-		return FieldError("sector", "Secteur inconnu / unknown sector")
+		return FieldError("sector", "err.unknown_sector")
 	case !contains(SiteStatuses(), in.Status):
-		return FieldError("status", "Statut inconnu / unknown status")
+		return FieldError("status", "err.unknown_status")
 	case !in.Start.IsZero() && !in.End.IsZero() && in.End.Before(in.Start):
-		return FieldError("end", "La date de fin doit suivre la date de début / the end date must not be before the start date")
+		return FieldError("end", "err.site.end_before_start")
 	case in.Budget < 0 || math.IsNaN(in.Budget):
-		return FieldError("budget", "Le budget ne peut pas être négatif / the budget cannot be negative")
+		return FieldError("budget", "err.site.budget_negative")
 	case in.ContractAmount < 0 || math.IsNaN(in.ContractAmount):
-		return FieldError("contract_amount", "Le montant du marché ne peut pas être négatif / the contract amount cannot be negative")
+		return FieldError("contract_amount", "err.site.contract_negative")
 	case (in.Lat == nil) != (in.Lng == nil):
-		return FieldError("lat", "Indiquez la latitude et la longitude, ou aucune des deux / give both latitude and longitude, or neither")
+		return FieldError("lat", "err.site.lat_lng_pair")
 	case in.Lat != nil && (*in.Lat < -90 || *in.Lat > 90):
-		return FieldError("lat", "Latitude hors limites (-90 à 90) / latitude out of range (-90 to 90)")
+		return FieldError("lat", "err.site.lat_range")
 	case in.Lng != nil && (*in.Lng < -180 || *in.Lng > 180):
-		return FieldError("lng", "Longitude hors limites (-180 à 180) / longitude out of range (-180 to 180)")
+		return FieldError("lng", "err.site.lng_range")
 	case in.GeofenceM < 0 || in.GeofenceM > 5000:
-		return FieldError("geofence_m", "Rayon de la zone entre 0 et 5 000 m / geofence radius between 0 and 5,000 m")
+		return FieldError("geofence_m", "err.site.geofence_range")
 	}
 	if in.GeofenceM == 0 {
 		in.GeofenceM = 150
@@ -137,7 +137,7 @@ func CreateSite(app core.App, actor *core.Record, in SiteInput) (*core.Record, e
 	var site *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
 		if codeTaken(tx, in.Code, "") {
-			return FieldError("code", "Le code %s est déjà utilisé par un autre chantier / code %s is already used by another site", in.Code, in.Code)
+			return FieldError("code", "err.site.code_taken", in.Code)
 		}
 		col, err := tx.FindCachedCollectionByNameOrId(CollectionSites)
 		if err != nil {
@@ -165,10 +165,10 @@ func UpdateSite(app core.App, actor *core.Record, id string, in SiteInput) (*cor
 	}
 	site, err := app.FindRecordById(CollectionSites, id)
 	if err != nil {
-		return nil, Errorf(ENotFound, "Chantier introuvable / site not found")
+		return nil, Errorf(ENotFound, "err.site.not_found")
 	}
 	if codeTaken(app, in.Code, id) {
-		return nil, FieldError("code", "Le code %s est déjà utilisé par un autre chantier / code %s is already used by another site", in.Code, in.Code)
+		return nil, FieldError("code", "err.site.code_taken", in.Code)
 	}
 	site.Load(in.fields())
 	setActor(site, actor)

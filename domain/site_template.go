@@ -86,7 +86,7 @@ func seedSiteTemplates(tx core.App, sector string) error {
 func applyTemplate(tx core.App, actor, site *core.Record, code string) error {
 	t, err := tx.FindFirstRecordByData(CollectionSiteTemplates, "code", code)
 	if err != nil {
-		return FieldError("template", "Modèle de chantier %q introuvable / site template %q not found", code, code)
+		return FieldError("template", "err.site.template_not_found", code)
 	}
 	var phases []TemplatePhase
 	var milestones []TemplateMilestone

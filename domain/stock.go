@@ -68,30 +68,30 @@ func (m Move) Validate() error {
 	switch m.Kind {
 	case MoveOrder, MoveReceipt, MoveConsumption, MoveTransfer, MoveAdjustment:
 	default:
-		return FieldError("kind", "Type de mouvement inconnu / unknown move kind")
+		return FieldError("kind", "err.stock.unknown_kind")
 	}
 	if math.IsNaN(m.Qty) || math.IsInf(m.Qty, 0) {
-		return FieldError("qty", "Quantité invalide / invalid quantity")
+		return FieldError("qty", "err.stock.invalid_quantity")
 	}
 	if m.Kind == MoveAdjustment {
 		if math.Abs(m.Qty) < stockEpsilon {
-			return FieldError("qty", "Un ajustement ne peut pas être nul / an adjustment cannot be zero")
+			return FieldError("qty", "err.stock.zero_adjustment")
 		}
 		if strings.TrimSpace(m.Reason) == "" {
-			return FieldError("reason", "Indiquez le motif de l'ajustement (inventaire, casse, vol…) / give the reason for the adjustment (stock count, breakage, theft…)")
+			return FieldError("reason", "err.stock.adjustment_reason")
 		}
 	} else if m.Qty <= 0 {
-		return FieldError("qty", "La quantité doit être positive / the quantity must be positive")
+		return FieldError("qty", "err.stock.quantity_positive")
 	}
 	if _, _, ok := ParseLocation(m.Location); !ok {
-		return FieldError("location", "Emplacement inconnu / unknown location")
+		return FieldError("location", "err.stock.unknown_location")
 	}
 	if m.Kind == MoveTransfer {
 		if _, _, ok := ParseLocation(m.ToLocation); !ok {
-			return FieldError("to_location", "Emplacement de destination inconnu / unknown destination")
+			return FieldError("to_location", "err.stock.unknown_destination")
 		}
 		if m.ToLocation == m.Location {
-			return FieldError("to_location", "La destination doit différer de l'origine / the destination must differ from the origin")
+			return FieldError("to_location", "err.stock.same_location")
 		}
 	}
 	return nil
@@ -126,16 +126,11 @@ func ApplyMove(balances map[string]float64, m Move) (map[string]float64, error) 
 	for loc, d := range m.Effects() {
 		after := out[loc] + d
 		if after < -stockEpsilon && m.Kind != MoveAdjustment {
-			return nil, &Error{Code: EConflict, Field: "qty", Message: stockShortMessage(out[loc])}
+			return nil, &Error{Code: EConflict, Field: "qty", Key: "err.stock.short", Args: []any{FormatQty(out[loc])}}
 		}
 		out[loc] = roundQty(after)
 	}
 	return out, nil
-}
-
-func stockShortMessage(available float64) string {
-	a := FormatQty(available)
-	return "Stock insuffisant à cet emplacement (disponible : " + a + ") : faites un transfert ou une réception d'abord / not enough stock at this location (available: " + a + "): record a transfer or a receipt first"
 }
 
 // Balances replays moves into on-hand stock per location.

@@ -35,10 +35,10 @@ func (in *StockMoveInput) Move() Move {
 // Validate checks the form; the first error names its field.
 func (in *StockMoveInput) Validate() error {
 	if in.Material == "" {
-		return FieldError("material", "Choisissez le matériau / choose the material")
+		return FieldError("material", "err.stock.choose_material")
 	}
 	if in.Kind == MoveConsumption && in.Site == "" {
-		return FieldError("site", "Indiquez le chantier de la consommation / choose the site of the consumption")
+		return FieldError("site", "err.stock.choose_site")
 	}
 	return in.Move().Validate()
 }
@@ -84,7 +84,7 @@ func RecordStockMove(app core.App, actor *core.Record, in StockMoveInput) (*core
 	err := app.RunInTransaction(func(tx core.App) error {
 		mat, err := tx.FindRecordById(CollectionMaterials, in.Material)
 		if err != nil {
-			return FieldError("material", "Matériau introuvable / material not found")
+			return FieldError("material", "err.material.not_found")
 		}
 		if err := checkStockMove(tx, m, mat.Id); err != nil {
 			return err

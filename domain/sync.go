@@ -71,26 +71,26 @@ func DecodeSyncRequest(r io.Reader) (SyncRequest, error) {
 	var req SyncRequest
 	body, err := io.ReadAll(io.LimitReader(r, SyncMaxBytes+1))
 	if err != nil {
-		return req, &Error{Code: EInvalid, Message: "Requête illisible / unreadable request", Err: err}
+		return req, &Error{Code: EInvalid, Key: "err.unreadable_request", Err: err}
 	}
 	if len(body) > SyncMaxBytes {
-		return req, Errorf(EInvalid, "Requête trop volumineuse (4 Mo au plus) / request too large (4 MB at most)")
+		return req, Errorf(EInvalid, "err.sync.too_large")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&req); err != nil {
-		return SyncRequest{}, &Error{Code: EInvalid, Message: "JSON invalide / invalid JSON", Err: err}
+		return SyncRequest{}, &Error{Code: EInvalid, Key: "err.invalid_json", Err: err}
 	}
 	if dec.More() {
-		return SyncRequest{}, Errorf(EInvalid, "Données en trop après le JSON / trailing data after the JSON body")
+		return SyncRequest{}, Errorf(EInvalid, "err.trailing_json")
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return SyncRequest{}, Errorf(EInvalid, "Données en trop après le JSON / trailing data after the JSON body")
+		return SyncRequest{}, Errorf(EInvalid, "err.trailing_json")
 	}
 	if req.Operations == nil {
-		return SyncRequest{}, Errorf(EInvalid, `Champ "operations" manquant / missing "operations" field`)
+		return SyncRequest{}, Errorf(EInvalid, "err.sync.missing_operations")
 	}
 	if len(req.Operations) > SyncMaxOps {
-		return SyncRequest{}, Errorf(EInvalid, "Trop d'opérations (%d au plus) / too many operations (at most %d)", SyncMaxOps, SyncMaxOps)
+		return SyncRequest{}, Errorf(EInvalid, "err.sync.too_many_ops", SyncMaxOps)
 	}
 	return req, nil
 }
@@ -116,27 +116,27 @@ func ValidULID(s string) bool {
 func (op SyncOp) Validate() error {
 	switch {
 	case !ValidULID(op.Key):
-		return Errorf(EInvalid, "Clé d'idempotence invalide (ULID attendu) / invalid idempotency key (ULID expected)")
+		return Errorf(EInvalid, "err.invalid_idempotency_key")
 	case op.Op != SyncCreate && op.Op != SyncUpdate && op.Op != SyncDelete:
-		return Errorf(EInvalid, "Opération %q inconnue (create, update, delete) / unknown op %q", op.Op, op.Op)
+		return Errorf(EInvalid, "err.sync.unknown_op", op.Op)
 	case (op.Op == SyncUpdate || op.Op == SyncDelete) && op.ID == "":
-		return Errorf(EInvalid, "Identifiant manquant pour %s / missing id for %s", op.Op, op.Op)
+		return Errorf(EInvalid, "err.sync.missing_id", op.Op)
 	case len(op.ID) > 64:
-		return Errorf(EInvalid, "Identifiant trop long / id too long")
+		return Errorf(EInvalid, "err.sync.id_too_long")
 	}
 	if _, err := op.deviceTime(); err != nil {
 		return err
 	}
 	spec, ok := syncSpecFor(op.Collection)
 	if !ok {
-		return Errorf(EForbidden, "Collection %q non synchronisable / collection %q cannot be synced", op.Collection, op.Collection)
+		return Errorf(EForbidden, "err.sync.collection_not_synced", op.Collection)
 	}
 	if !spec.ops[op.Op] {
-		return Errorf(EForbidden, "Opération %s non permise sur %s / %s not allowed on %s", op.Op, op.Collection, op.Op, op.Collection)
+		return Errorf(EForbidden, "err.sync.op_not_allowed", op.Op, op.Collection)
 	}
 	for k := range op.Data {
 		if k != SyncBaseUpdated && !spec.fields[k] {
-			return Errorf(EInvalid, "Champ %q non permis sur %s / field %q not allowed on %s", k, op.Collection, k, op.Collection)
+			return Errorf(EInvalid, "err.sync.field_not_allowed", k, op.Collection)
 		}
 	}
 	if spec.check != nil {
@@ -152,7 +152,7 @@ func (op SyncOp) deviceTime() (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, op.DeviceTime)
 	if err != nil {
-		return time.Time{}, Errorf(EInvalid, "device_time invalide (RFC 3339 attendu) / invalid device_time (RFC 3339 expected)")
+		return time.Time{}, Errorf(EInvalid, "err.sync.invalid_device_time")
 	}
 	return t, nil
 }

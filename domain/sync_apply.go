@@ -7,6 +7,8 @@ import (
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
 
 // CollectionSyncOps is the ledger of applied idempotency keys.
@@ -20,7 +22,7 @@ const CollectionSyncOps = "sync_ops"
 // not stop the others. The error is only for storage failures.
 func ApplySync(app core.App, user *core.Record, req SyncRequest) ([]SyncResult, error) {
 	if user == nil || user.Collection().Name != CollectionUsers || !user.GetBool("active") {
-		return nil, Errorf(EForbidden, "Utilisateur actif requis / active user required")
+		return nil, Errorf(EForbidden, "err.active_user_required")
 	}
 	out := make([]SyncResult, 0, len(req.Operations))
 	for _, op := range req.Operations {
@@ -36,7 +38,7 @@ func ApplySync(app core.App, user *core.Record, req SyncRequest) ([]SyncResult, 
 // applyOnce applies op unless its key was already applied.
 func applyOnce(app core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 	if !ValidULID(op.Key) {
-		return SyncResult{Key: op.Key, Status: http.StatusBadRequest, Error: ErrorMessage(op.Validate())}, nil
+		return SyncResult{Key: op.Key, Status: http.StatusBadRequest, Error: ErrorText(op.Validate()).Bilingual()}, nil
 	}
 	if res, ok := storedResult(app, user, op.Key); ok {
 		return res, nil
@@ -54,9 +56,9 @@ func applyOnce(app core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 	case err == nil:
 		return res, nil
 	case errors.As(err, &coded) && coded.Code != EInternal:
-		res = SyncResult{Key: op.Key, Status: statusOfCode(coded.Code), Error: coded.Message}
+		res = SyncResult{Key: op.Key, Status: statusOfCode(coded.Code), Error: coded.Text().Bilingual()}
 	case isValidation(err):
-		res = SyncResult{Key: op.Key, Status: http.StatusBadRequest, Error: "Données invalides / invalid data: " + err.Error()}
+		res = SyncResult{Key: op.Key, Status: http.StatusBadRequest, Error: catalog.New("err.sync.invalid_data", err.Error()).Bilingual()}
 	default:
 		// NB: a concurrent request may have applied the same key first
 		// (unique index on sync_ops.key): answer its result.
@@ -89,16 +91,16 @@ func applyOp(tx core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 	body := op.payload()
 	info := &core.RequestInfo{Auth: user, Body: body, Context: core.RequestInfoContextDefault,
 		Query: map[string]string{}, Headers: map[string]string{}}
-	conflict := func(rec *core.Record, reason string) (SyncResult, error) {
+	conflict := func(rec *core.Record, reason catalog.Text) (SyncResult, error) {
 		site := body["site"]
 		if rec != nil && rec.GetString("site") != "" {
 			site = rec.GetString("site")
 		}
-		c, err := fileConflict(tx, user, op, str(site), reason)
+		c, err := fileConflict(tx, user, op, str(site), reason.Bilingual())
 		if err != nil {
 			return SyncResult{}, err
 		}
-		return SyncResult{Key: op.Key, Status: http.StatusConflict, ID: op.ID, Error: reason, Conflict: c.Id}, nil
+		return SyncResult{Key: op.Key, Status: http.StatusConflict, ID: op.ID, Error: reason.Bilingual(), Conflict: c.Id}, nil
 	}
 
 	var rec, orig *core.Record
@@ -107,7 +109,7 @@ func applyOp(tx core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 		info.Method = http.MethodPost
 		if op.ID != "" {
 			if _, err := tx.FindRecordById(col, op.ID); err == nil {
-				return conflict(nil, ConflictExists)
+				return conflict(nil, catalog.New(ConflictExists))
 			}
 		}
 		rec = core.NewRecord(col)
@@ -133,15 +135,15 @@ func applyOp(tx core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 			if op.Op == SyncDelete {
 				return SyncResult{Key: op.Key, Status: http.StatusOK, ID: op.ID}, nil // already gone
 			}
-			return conflict(nil, ConflictDeleted)
+			return conflict(nil, catalog.New(ConflictDeleted))
 		}
 		rec, orig = found, found.Original()
 		if base := op.baseUpdated(); base != "" && !sameStamp(base, rec.GetDateTime("updated").String()) {
-			return conflict(rec, ConflictStale)
+			return conflict(rec, catalog.New(ConflictStale))
 		}
 		if spec.conflict != nil {
 			if reason := spec.conflict(user, rec); reason != "" {
-				return conflict(rec, reason)
+				return conflict(rec, catalog.New(reason))
 			}
 		}
 		rule := col.UpdateRule
@@ -149,7 +151,7 @@ func applyOp(tx core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 			rule = col.DeleteRule
 		}
 		if ok, err := tx.CanAccessRecord(rec, info, rule); err != nil || !ok {
-			return SyncResult{}, Errorf(EForbidden, "Action non autorisée pour votre rôle / not allowed for your role")
+			return SyncResult{}, Errorf(EForbidden, "err.role_forbidden")
 		}
 		if op.Op == SyncDelete {
 			SetActor(rec, user.Id)
@@ -167,7 +169,7 @@ func applyOp(tx core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 	if spec.prepare != nil {
 		if err := spec.prepare(tx, user, rec, orig); err != nil {
 			if ErrorCode(err) == EConflict {
-				return conflict(rec, ErrorMessage(err))
+				return conflict(rec, ErrorText(err))
 			}
 			return SyncResult{}, err
 		}
@@ -176,7 +178,7 @@ func applyOp(tx core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 		if ErrorCode(err) == EConflict {
 			// NB: the hooks refused before writing (e.g. not enough
 			// stock): the transaction is still clean for the inbox.
-			return conflict(rec, ErrorMessage(err))
+			return conflict(rec, ErrorText(err))
 		}
 		return SyncResult{}, err
 	}
@@ -185,10 +187,10 @@ func applyOp(tx core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 		// REST API uses a CTE of the row): saved in this transaction, it
 		// is checked here and rolled back when the rule refuses it.
 		if col.CreateRule == nil {
-			return SyncResult{}, Errorf(EForbidden, "Action non autorisée pour votre rôle / not allowed for your role")
+			return SyncResult{}, Errorf(EForbidden, "err.role_forbidden")
 		}
 		if ok, err := tx.CanAccessRecord(rec, info, col.CreateRule); err != nil || !ok {
-			return SyncResult{}, Errorf(EForbidden, "Action non autorisée pour votre rôle / not allowed for your role")
+			return SyncResult{}, Errorf(EForbidden, "err.role_forbidden")
 		}
 	}
 	return SyncResult{Key: op.Key, Status: http.StatusOK, ID: rec.Id}, nil
@@ -202,7 +204,7 @@ func storedResult(app core.App, user *core.Record, key string) (SyncResult, bool
 		return SyncResult{}, false
 	}
 	if r.GetString("user") != user.Id {
-		return SyncResult{Key: key, Status: http.StatusConflict, Error: "Clé d'idempotence déjà utilisée / idempotency key already used"}, true
+		return SyncResult{Key: key, Status: http.StatusConflict, Error: catalog.New("err.sync.key_used").Bilingual()}, true
 	}
 	var res SyncResult
 	if err := r.UnmarshalJSONField("result", &res); err != nil {

@@ -42,7 +42,7 @@ func syncSpecFor(collection string) (syncSpec, bool) {
 			},
 			conflict: func(user, rec *core.Record) string {
 				if rec.GetString("status") == TimeApproved {
-					return ErrTimeLocked.Message
+					return ErrTimeLocked.Key
 				}
 				return ""
 			},
@@ -84,7 +84,7 @@ func syncSpecFor(collection string) (syncSpec, bool) {
 			owner:  "by", deviceTime: "at",
 			check: func(op SyncOp) error {
 				if k := str(op.Data["kind"]); k != "" && k != MoveConsumption {
-					return Errorf(EForbidden, "Seules les consommations se synchronisent / only consumption is synced")
+					return Errorf(EForbidden, "err.sync.consumption_only")
 				}
 				return nil
 			},
@@ -103,7 +103,7 @@ func syncSpecFor(collection string) (syncSpec, bool) {
 			// lead's or the office's call
 			prepare: func(tx core.App, user, rec, orig *core.Record) error {
 				if user.GetString("role") == RoleCrew && rec.GetString("status") == TaskValidated && orig != nil && orig.GetString("status") != TaskValidated {
-					return Errorf(EForbidden, "La validation d'une intervention revient au chef de chantier / validating a job is the site lead's call")
+					return Errorf(EForbidden, "err.sync.validation_site_lead")
 				}
 				return nil
 			},

@@ -9,7 +9,7 @@ import (
 
 // errPlanForbidden is returned to users who may see but not plan a site.
 func errPlanForbidden() *Error {
-	return Errorf(EForbidden, "Vous ne pouvez pas modifier le planning de ce chantier / you may not change this site's schedule")
+	return Errorf(EForbidden, "err.planning.forbidden")
 }
 
 // planSite loads a site the actor may plan: its project manager, managers
@@ -17,7 +17,7 @@ func errPlanForbidden() *Error {
 func planSite(app core.App, actor *core.Record, siteID string) (*core.Record, error) {
 	site, err := app.FindRecordById(CollectionSites, siteID)
 	if err != nil || !CanSeeSite(actor, site) {
-		return nil, Errorf(ENotFound, "Chantier introuvable / site not found")
+		return nil, Errorf(ENotFound, "err.site.not_found")
 	}
 	if !CanEditSiteDay(actor, site) {
 		return nil, errPlanForbidden()
@@ -29,7 +29,7 @@ func planSite(app core.App, actor *core.Record, siteID string) (*core.Record, er
 func siteTask(app core.App, siteID, taskID string) (*core.Record, error) {
 	t, err := app.FindRecordById(CollectionTasks, taskID)
 	if err != nil || t.GetString("site") != siteID {
-		return nil, Errorf(ENotFound, "Tâche introuvable / task not found")
+		return nil, Errorf(ENotFound, "err.task.not_found")
 	}
 	return t, nil
 }
@@ -41,9 +41,9 @@ func workingDayError(cal *WorkCalendar, field string, d time.Time) error {
 	}
 	date := d.Format("02/01/2006")
 	if h := cal.HolidayName(d); h != "" {
-		return FieldError(field, "Le %s est férié (%s) : choisissez un jour travaillé / %s is a public holiday (%s): choose a working day", date, h, date, h)
+		return FieldError(field, "err.planning.holiday", date, h)
 	}
-	return FieldError(field, "Le %s n'est pas un jour travaillé / %s is not a working day", date, date)
+	return FieldError(field, "err.planning.not_working_day", date)
 }
 
 // TaskDatesInput moves (Start) or resizes (End) a task on the Gantt.
@@ -52,63 +52,80 @@ type TaskDatesInput struct {
 	End   time.Time // new planned end (inclusive); zero keeps the duration
 }
 
-// MoveTask validates and saves new dates of a task, then returns the
-// site's recomputed plan (successors moved by auto-scheduling).
+// TaskMove is what MoveTask computed and saved.
+type TaskMove struct {
+	Task        *core.Record   // the moved task, as saved
+	Rescheduled []*core.Record // its successors moved by auto-scheduling, as saved
+	Plan        *SitePlan      // the site's schedule after the move
+}
+
+// MoveTask validates and saves new dates of a task and moves its
+// successors (auto-scheduling), in one transaction, computing the site's
+// schedule once; it returns the moved task, the successors and the plan.
 // Business rules: only who may plan the site (CanEditSiteDay) moves its
-// tasks; start and end fall on working days of the tenant's calendar;
-// a task never starts before its predecessors allow, pinned or not.
-func MoveTask(app core.App, actor *core.Record, siteID, taskID string, in TaskDatesInput, now time.Time) (*SitePlan, error) {
-	if _, err := planSite(app, actor, siteID); err != nil {
+// tasks; the dates follow NormalizeTaskDates for a strict move (start
+// and end on working days of the tenant's calendar, a move keeps the
+// duration); a task never starts before its predecessors allow, pinned
+// or not.
+func MoveTask(app core.App, actor *core.Record, siteID, taskID string, in TaskDatesInput, now time.Time) (*TaskMove, error) {
+	var mv *TaskMove
+	err := app.RunInTransaction(func(tx core.App) error {
+		var err error
+		mv, err = moveTask(tx, actor, siteID, taskID, in, now)
+		return err
+	})
+	return mv, err
+}
+
+func moveTask(tx core.App, actor *core.Record, siteID, taskID string, in TaskDatesInput, now time.Time) (*TaskMove, error) {
+	if _, err := planSite(tx, actor, siteID); err != nil {
 		return nil, err
 	}
-	task, err := siteTask(app, siteID, taskID)
+	task, err := siteTask(tx, siteID, taskID)
 	if err != nil {
 		return nil, err
 	}
-	cal := TenantFactsOf(app).Calendar()
-	if in.Start.IsZero() {
-		return nil, FieldError("start", "Indiquez la date de début / give the start date")
-	}
-	if err := workingDayError(cal, "start", in.Start); err != nil {
+	f := TenantFactsOf(tx)
+	cal, loc := f.Calendar(), f.Location()
+	stored := taskDatesOf(task, loc)
+	dates, err := NormalizeTaskDates(cal, TaskDatesChange{TaskDates: TaskDates{Start: in.Start, End: in.End, Duration: stored.Duration},
+		EndSet: !in.End.IsZero(), Stored: stored, Strict: true})
+	if err != nil {
 		return nil, err
 	}
-	dur := int(task.GetFloat("duration_days") + 0.5)
-	if !in.End.IsZero() {
-		if in.End.Before(in.Start) {
-			return nil, FieldError("end", "La fin doit suivre le début / the end must not be before the start")
-		}
-		if err := workingDayError(cal, "end", in.End); err != nil {
-			return nil, err
-		}
-		dur = cal.WorkingDaysBetween(in.Start, in.End)
-	}
-	if dur < 1 {
-		dur = 1
-	}
-	// dependencies: pin a copy at the new date; a conflict means a
-	// predecessor forbids it.
+	// dependencies: schedule a copy at the new dates, not pinned; a later
+	// early start means a predecessor forbids the move. Otherwise this is
+	// the schedule of the task as saved (pinned or not, it starts on its
+	// date).
 	probe := task.Clone()
-	probe.Load(map[string]any{"planned_start": dateOnly(in.Start), "duration_days": dur, "pinned": true})
-	plan, err := loadSitePlan(app, siteID, now, planOverrides{task: probe})
+	setTaskDates(probe, dates)
+	probe.Set("pinned", false)
+	plan, err := loadSitePlan(tx, siteID, now, planOverrides{task: probe})
 	if err != nil {
 		return nil, err
 	}
-	if st, _ := plan.Schedule.Task(taskID); st.Conflict {
-		probe.Set("pinned", false)
-		if plan, err = loadSitePlan(app, siteID, now, planOverrides{task: probe}); err != nil {
-			return nil, err
-		}
-		st, _ = plan.Schedule.Task(taskID)
+	if st, _ := plan.Schedule.Task(taskID); st.EarlyStart.After(dates.Start) {
 		date := st.EarlyStart.Format("02/01/2006")
 		title := task.GetString("title")
-		return nil, FieldError("start", "« %s » ne peut pas commencer avant le %s à cause de ses dépendances / %q cannot start before %s because of its dependencies", title, date, title, date)
+		return nil, FieldError("start", "err.planning.before_dependencies", title, date)
 	}
-	task.Load(map[string]any{"planned_start": dateOnly(in.Start), "duration_days": dur, "planned_end": dateOnly(cal.AddWorkingDays(in.Start, dur-1))})
+	setTaskDates(task, dates)
+	plan.Tasks[taskID] = task
+	if i, ok := plan.Schedule.index[taskID]; ok {
+		plan.Schedule.Tasks[i].Pinned = task.GetBool("pinned")
+	}
+	changed := planningChanged(task)
 	setActor(task, actor)
-	if err := app.Save(task); err != nil {
+	if err := saveScheduled(tx, task); err != nil {
 		return nil, err
 	}
-	return LoadSitePlan(app, siteID, now)
+	mv := &TaskMove{Task: task, Plan: plan}
+	if changed { // as the save hook: an unchanged task moves nothing
+		if mv.Rescheduled, err = reschedule(tx, plan, ActorOf(task), taskID, plan.Successors(taskID)); err != nil {
+			return nil, err
+		}
+	}
+	return mv, nil
 }
 
 // TaskInput is the quick "add a task" form of the Gantt.
@@ -126,11 +143,11 @@ func CreateTask(app core.App, actor *core.Record, siteID string, in TaskInput) (
 	in.Title = strings.TrimSpace(in.Title)
 	switch {
 	case in.Title == "":
-		return nil, FieldError("title", "Le titre est obligatoire / the title is required")
+		return nil, FieldError("title", "err.planning.title_required")
 	case in.Start.IsZero():
-		return nil, FieldError("start", "Indiquez la date de début / give the start date")
+		return nil, FieldError("start", "err.planning.start_required")
 	case in.Duration < 1 || in.Duration > 1000:
-		return nil, FieldError("duration", "Durée entre 1 et 1 000 jours ouvrés / duration between 1 and 1,000 working days")
+		return nil, FieldError("duration", "err.planning.duration_range")
 	}
 	col, err := app.FindCachedCollectionByNameOrId(CollectionTasks)
 	if err != nil {
@@ -159,13 +176,13 @@ func AddTaskLink(app core.App, actor *core.Record, siteID string, in TaskLinkInp
 		return nil, err
 	}
 	if !ValidLinkType(in.Type) {
-		return nil, FieldError("type", "Type de lien %q inconnu (FS, SS, FF ou SF) / unknown link type %q (FS, SS, FF or SF)", in.Type, in.Type)
+		return nil, FieldError("type", "err.planning.unknown_link_type", in.Type)
 	}
 	if _, err := siteTask(app, siteID, in.From); err != nil {
-		return nil, FieldError("from", "Choisissez la tâche qui précède / choose the preceding task")
+		return nil, FieldError("from", "err.planning.choose_predecessor")
 	}
 	if _, err := siteTask(app, siteID, in.To); err != nil {
-		return nil, FieldError("to", "Choisissez la tâche qui suit / choose the following task")
+		return nil, FieldError("to", "err.planning.choose_successor")
 	}
 	col, err := app.FindCachedCollectionByNameOrId(CollectionTaskLinks)
 	if err != nil {
@@ -187,10 +204,10 @@ func DeleteTaskLink(app core.App, actor *core.Record, siteID, linkID string) err
 	}
 	l, err := app.FindRecordById(CollectionTaskLinks, linkID)
 	if err != nil {
-		return Errorf(ENotFound, "Lien introuvable / link not found")
+		return Errorf(ENotFound, "err.planning.link_not_found")
 	}
 	if _, err := siteTask(app, siteID, l.GetString("from")); err != nil {
-		return Errorf(ENotFound, "Lien introuvable / link not found")
+		return Errorf(ENotFound, "err.planning.link_not_found")
 	}
 	setActor(l, actor)
 	return app.Delete(l)

@@ -5,6 +5,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
 
 // Task statuses, in workflow order.
@@ -31,21 +33,13 @@ var taskTransitions = map[string][]string{
 	TaskValidated:  {TaskDone},
 }
 
-// taskStatusLabel names a status in French and English.
-func taskStatusLabel(s string) string {
+// taskStatusLabel names a status in the messages (catalogue key).
+func taskStatusLabel(s string) catalog.Text {
 	switch s {
-	case TaskPlanned:
-		return "planifiée / planned"
-	case TaskInProgress:
-		return "en cours / in progress"
-	case TaskBlocked:
-		return "bloquée / blocked"
-	case TaskDone:
-		return "terminée / done"
-	case TaskValidated:
-		return "validée / validated"
+	case TaskPlanned, TaskInProgress, TaskBlocked, TaskDone, TaskValidated:
+		return catalog.New("err.task.status." + s)
 	}
-	return "à faire / to do"
+	return catalog.New("err.task.status.todo")
 }
 
 // CheckTaskTransition refuses a status change the workflow does not allow.
@@ -59,14 +53,11 @@ func CheckTaskTransition(from, to string) error {
 	if from == to || slices.Contains(taskTransitions[from], to) {
 		return nil
 	}
-	f, t := taskStatusLabel(from), taskStatusLabel(to)
-	fr, en := frPart(f), enPart(f)
-	tfr, ten := frPart(t), enPart(t)
-	msg := "Une tâche %s ne peut pas passer à « %s »"
+	key := "err.task.transition"
 	if to == TaskValidated {
-		msg = "Seule une tâche terminée peut être validée : celle-ci est %s (« %s » demandé)"
+		key = "err.task.validate_done_only"
 	}
-	return FieldError("status", msg+" / a %s task cannot become %s", fr, tfr, en, ten)
+	return FieldError("status", key, taskStatusLabel(from), taskStatusLabel(to))
 }
 
 // bindTaskStatusHooks enforces the status workflow on every path (domain,

@@ -24,13 +24,13 @@ var reservedSlugs = []string{
 func ValidateSlug(slug string) error {
 	switch {
 	case slug == "":
-		return FieldError("slug", "L'identifiant est obligatoire / The slug is required")
+		return FieldError("slug", "err.tenant.slug_required")
 	case !slugPattern.MatchString(slug):
-		return FieldError("slug", "Identifiant %q invalide : 2 à 63 caractères, minuscules, chiffres et tirets, commençant par une lettre / invalid slug: 2–63 lower-case letters, digits and hyphens, starting with a letter", slug)
+		return FieldError("slug", "err.tenant.slug_invalid", slug)
 	case len(slug) >= 4 && slug[2:4] == "--":
-		return FieldError("slug", "Identifiant %q invalide : « -- » en 3e position est réservé / invalid slug: \"--\" at position 3 is reserved", slug)
+		return FieldError("slug", "err.tenant.slug_double_dash", slug)
 	case slices.Contains(reservedSlugs, slug):
-		return FieldError("slug", "L'identifiant %q est réservé / the slug %q is reserved", slug, slug)
+		return FieldError("slug", "err.tenant.slug_reserved", slug)
 	}
 	return nil
 }

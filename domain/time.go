@@ -37,12 +37,12 @@ const (
 // ErrTimeLocked is returned for any change of an approved entry: once a
 // site lead approved a period it is the basis of payroll and billing, so
 // corrections go through the office (a new, reasoned entry), never edits.
-var ErrTimeLocked = Errorf(EConflict, "Pointage validé : période verrouillée, modification impossible / approved time entry: the period is locked")
+var ErrTimeLocked = Errorf(EConflict, "err.time.locked")
 
 // ErrEditReason is returned when a submitted entry is edited without a
 // reason: the reason and the before/after values (audit diff) make the
 // change explainable to the employee and to an inspector.
-var ErrEditReason = &Error{Code: EInvalid, Field: "edit_reason", Message: "Indiquez le motif de la modification / give the reason for the change"}
+var ErrEditReason = &Error{Code: EInvalid, Field: "edit_reason", Key: "err.time.edit_reason"}
 
 // timeReviewFields may change on a submitted entry without a reason
 // (approval, rejection, the reason itself, computed flags).
@@ -143,9 +143,9 @@ func PrepareTimeEntry(tx core.App, actor, r, orig *core.Record) error {
 	in, out := r.GetDateTime("clock_in").Time(), r.GetDateTime("clock_out").Time()
 	switch {
 	case in.IsZero():
-		return FieldError("clock_in", "L'heure d'arrivée est obligatoire / the clock-in time is required")
+		return FieldError("clock_in", "err.time.clock_in_required")
 	case !out.IsZero() && out.Before(in):
-		return FieldError("clock_out", "Le départ doit suivre l'arrivée / clock-out must not be before clock-in")
+		return FieldError("clock_out", "err.time.out_before_in")
 	}
 	if !out.IsZero() && r.GetString("status") == TimeOpen {
 		r.Set("status", TimeSubmitted)
@@ -175,7 +175,7 @@ func checkTimeEdit(tx core.App, actor, r, orig *core.Record) error {
 	newStatus, oldStatus := r.GetString("status"), orig.GetString("status")
 	if newStatus != oldStatus && (newStatus == TimeApproved || newStatus == TimeRejected) {
 		if !CanReviewTime(actor, siteOf(tx, r)) {
-			return Errorf(EForbidden, "Seul le chef de chantier valide les pointages / only the site lead approves time")
+			return Errorf(EForbidden, "err.time.lead_approves")
 		}
 		if r.GetString("approved_by") == "" && actor != nil {
 			r.Set("approved_by", actor.Id)

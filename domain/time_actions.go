@@ -25,7 +25,7 @@ type ClockInput struct {
 // only on a site whose team they belong to.
 func ClockIn(app core.App, actor *core.Record, in ClockInput) (*core.Record, error) {
 	if actor == nil {
-		return nil, Errorf(EForbidden, "Connexion requise / sign-in required")
+		return nil, Errorf(EForbidden, "err.sign_in_required")
 	}
 	if in.User == "" {
 		in.User = actor.Id
@@ -34,26 +34,26 @@ func ClockIn(app core.App, actor *core.Record, in ClockInput) (*core.Record, err
 		in.Source = SourceSelf
 	}
 	if in.Kind != "" && in.Kind != TimeOnSite && in.Kind != TimeTravel {
-		return nil, FieldError("kind", "Type de temps inconnu / unknown kind of time")
+		return nil, FieldError("kind", "err.time.unknown_kind")
 	}
 	if in.At.IsZero() {
-		return nil, FieldError("clock_in", "L'heure d'arrivée est obligatoire / the clock-in time is required")
+		return nil, FieldError("clock_in", "err.time.clock_in_required")
 	}
 	var site *core.Record
 	if in.Site != "" {
 		s, err := app.FindRecordById(CollectionSites, in.Site)
 		if err != nil {
-			return nil, FieldError("site", "Chantier introuvable / site not found")
+			return nil, FieldError("site", "err.site.not_found")
 		}
 		site = s
 	} else if in.Kind != TimeTravel {
-		return nil, FieldError("site", "Choisissez le chantier / choose the site")
+		return nil, FieldError("site", "err.choose_site")
 	}
 	if in.User != actor.Id && !CanReviewTime(actor, site) {
-		return nil, Errorf(EForbidden, "Seul le chef de chantier pointe pour son équipe / only the site lead clocks in the team")
+		return nil, Errorf(EForbidden, "err.time.lead_clocks_team")
 	}
 	if site != nil && in.User == actor.Id && !CanSeeSite(actor, site) {
-		return nil, Errorf(EForbidden, "Vous ne faites pas partie de l'équipe de ce chantier / you are not in this site's team")
+		return nil, Errorf(EForbidden, "err.not_in_site_team")
 	}
 	var rec *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -77,7 +77,7 @@ func ClockIn(app core.App, actor *core.Record, in ClockInput) (*core.Record, err
 // arriving with the crew), with the lead's own position.
 func ClockInTeam(app core.App, actor *core.Record, site string, users []string, at time.Time, fix GeoFix) ([]*core.Record, error) {
 	if len(users) == 0 {
-		return nil, FieldError("users", "Choisissez au moins une personne / choose at least one person")
+		return nil, FieldError("users", "err.time.choose_person")
 	}
 	var out []*core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -97,13 +97,13 @@ func ClockInTeam(app core.App, actor *core.Record, site string, users []string, 
 func ClockOut(app core.App, actor *core.Record, id string, at time.Time, fix GeoFix) (*core.Record, error) {
 	r, err := app.FindRecordById(CollectionTimeEntries, id)
 	if err != nil || actor == nil {
-		return nil, Errorf(ENotFound, "Pointage introuvable / time entry not found")
+		return nil, Errorf(ENotFound, "err.time.not_found")
 	}
 	if r.GetString("user") != actor.Id && !CanReviewTime(actor, siteOf(app, r)) {
-		return nil, Errorf(EForbidden, "Ce pointage n'est pas le vôtre / this time entry is not yours")
+		return nil, Errorf(EForbidden, "err.time.not_yours")
 	}
 	if r.GetString("status") != TimeOpen {
-		return nil, Errorf(EConflict, "Ce pointage est déjà clos / this time entry is already closed")
+		return nil, Errorf(EConflict, "err.time.already_closed")
 	}
 	err = app.RunInTransaction(func(tx core.App) error {
 		orig := r.Original()
@@ -123,17 +123,17 @@ func ClockOut(app core.App, actor *core.Record, id string, at time.Time, fix Geo
 func ReviewTimeEntry(app core.App, actor *core.Record, id string, approve bool, reason string) (*core.Record, error) {
 	r, err := app.FindRecordById(CollectionTimeEntries, id)
 	if err != nil {
-		return nil, Errorf(ENotFound, "Pointage introuvable / time entry not found")
+		return nil, Errorf(ENotFound, "err.time.not_found")
 	}
 	switch r.GetString("status") {
 	case TimeApproved:
 		return nil, ErrTimeLocked
 	case TimeOpen:
-		return nil, Errorf(EConflict, "Pointage encore ouvert : attendez le départ / time entry still open: wait for clock-out")
+		return nil, Errorf(EConflict, "err.time.still_open")
 	}
 	reason = strings.TrimSpace(reason)
 	if !approve && reason == "" {
-		return nil, FieldError("edit_reason", "Indiquez le motif du refus / give the reason for the rejection")
+		return nil, FieldError("edit_reason", "err.time.rejection_reason")
 	}
 	orig := r.Original()
 	if approve {
@@ -168,10 +168,10 @@ type TimeEdit struct {
 func EditTimeEntry(app core.App, actor *core.Record, id string, in TimeEdit) (*core.Record, error) {
 	r, err := app.FindRecordById(CollectionTimeEntries, id)
 	if err != nil || actor == nil {
-		return nil, Errorf(ENotFound, "Pointage introuvable / time entry not found")
+		return nil, Errorf(ENotFound, "err.time.not_found")
 	}
 	if r.GetString("user") != actor.Id && !CanReviewTime(actor, siteOf(app, r)) {
-		return nil, Errorf(EForbidden, "Ce pointage n'est pas le vôtre / this time entry is not yours")
+		return nil, Errorf(EForbidden, "err.time.not_yours")
 	}
 	orig := r.Original()
 	if !in.ClockIn.IsZero() {

@@ -45,17 +45,17 @@ const (
 
 // ErrUploadTooLarge is returned for a file or a chunk over the limits
 // (HTTP 413).
-var ErrUploadTooLarge = &Error{Code: EInvalid, Message: "Fichier ou morceau trop volumineux / file or chunk too large"}
+var ErrUploadTooLarge = &Error{Code: EInvalid, Key: "err.upload.chunk_too_large"}
 
 // ErrUploadOffset is returned when a chunk does not start at the offset
 // the server holds (HTTP 409 with the current offset): the device resumes
 // from there.
-var ErrUploadOffset = &Error{Code: EConflict, Message: "Décalage incorrect : reprenez à la position indiquée / wrong offset: resume from the given offset"}
+var ErrUploadOffset = &Error{Code: EConflict, Key: "err.upload.wrong_offset"}
 
 // ErrUploadHash is returned when the received bytes do not match the
 // announced SHA-256; the server forgets them and the device sends the
 // file again from offset 0.
-var ErrUploadHash = &Error{Code: EInvalid, Message: "Empreinte SHA-256 différente : fichier renvoyé depuis le début / SHA-256 mismatch: send the file again from the start"}
+var ErrUploadHash = &Error{Code: EInvalid, Key: "err.upload.hash_mismatch"}
 
 // uploadPurpose says what a purpose accepts.
 type uploadPurpose struct {
@@ -94,19 +94,19 @@ func DecodeUploadStart(r io.Reader) (UploadStart, error) {
 	var s UploadStart
 	body, err := io.ReadAll(io.LimitReader(r, UploadMaxStartBytes+1))
 	if err != nil {
-		return s, &Error{Code: EInvalid, Message: "Requête illisible / unreadable request", Err: err}
+		return s, &Error{Code: EInvalid, Key: "err.unreadable_request", Err: err}
 	}
 	if len(body) > UploadMaxStartBytes {
-		return s, Errorf(EInvalid, "Métadonnées trop volumineuses (64 Kio au plus) / metadata too large (64 KiB at most)")
+		return s, Errorf(EInvalid, "err.upload.meta_too_large")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
 	if err := dec.Decode(&s); err != nil {
-		return UploadStart{}, &Error{Code: EInvalid, Message: "JSON invalide / invalid JSON", Err: err}
+		return UploadStart{}, &Error{Code: EInvalid, Key: "err.invalid_json", Err: err}
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return UploadStart{}, Errorf(EInvalid, "Données en trop après le JSON / trailing data after the JSON body")
+		return UploadStart{}, Errorf(EInvalid, "err.trailing_json")
 	}
 	for k, v := range s.Meta {
 		switch x := v.(type) {
@@ -116,7 +116,7 @@ func DecodeUploadStart(r io.Reader) (UploadStart, error) {
 		case json.Number:
 			s.Meta[k] = x.String()
 		default:
-			return UploadStart{}, Errorf(EInvalid, "Métadonnée %q : texte ou nombre attendu / meta %q: text or number expected", k, k)
+			return UploadStart{}, Errorf(EInvalid, "err.upload.meta_text_or_number", k)
 		}
 	}
 	return s, s.Validate()
@@ -129,27 +129,27 @@ func (s UploadStart) Validate() error {
 	p, ok := uploadPurposeOf(s.Purpose)
 	switch {
 	case !ValidULID(s.Key):
-		return Errorf(EInvalid, "Clé d'idempotence invalide (ULID attendu) / invalid idempotency key (ULID expected)")
+		return Errorf(EInvalid, "err.invalid_idempotency_key")
 	case !ok:
-		return Errorf(EInvalid, "Usage %q inconnu (photo, signature) / unknown purpose %q", s.Purpose, s.Purpose)
+		return Errorf(EInvalid, "err.upload.unknown_purpose", s.Purpose)
 	case s.Size <= 0:
-		return Errorf(EInvalid, "Fichier vide / empty file")
+		return Errorf(EInvalid, "err.empty_file")
 	case s.Size > p.maxSize:
-		return &Error{Code: EInvalid, Message: "Fichier trop volumineux (" + strconv.FormatInt(p.maxSize>>20, 10) + " Mo au plus) / file too large", Err: ErrUploadTooLarge}
+		return &Error{Code: EInvalid, Key: "err.upload.too_large", Args: []any{p.maxSize >> 20}, Err: ErrUploadTooLarge}
 	case !validSHA256(s.SHA256):
-		return Errorf(EInvalid, "SHA-256 invalide (64 caractères hexadécimaux en minuscules) / invalid SHA-256 (64 lower-case hex digits)")
+		return Errorf(EInvalid, "err.upload.invalid_sha256")
 	case !contains(p.types, s.ContentType):
-		return Errorf(EInvalid, "Type de fichier %q refusé (%s) / file type %q not accepted", s.ContentType, strings.Join(p.types, ", "), s.ContentType)
+		return Errorf(EInvalid, "err.upload.type_refused", s.ContentType, strings.Join(p.types, ", "))
 	}
 	for k, v := range s.Meta {
 		if !p.meta[k] {
-			return Errorf(EInvalid, "Métadonnée %q non permise pour %s / meta %q not allowed for %s", k, s.Purpose, k, s.Purpose)
+			return Errorf(EInvalid, "err.upload.meta_not_allowed", k, s.Purpose)
 		}
 		if _, ok := v.(string); !ok {
-			return Errorf(EInvalid, "Métadonnée %q : texte attendu / meta %q: text expected", k, k)
+			return Errorf(EInvalid, "err.upload.meta_text_expected", k)
 		}
 		if len(v.(string)) > 4000 {
-			return Errorf(EInvalid, "Métadonnée %q trop longue / meta %q too long", k, k)
+			return Errorf(EInvalid, "err.upload.meta_too_long", k)
 		}
 	}
 	return nil
@@ -167,16 +167,16 @@ func validSHA256(s string) bool {
 // byte offset, 0 or more, no sign, no spaces.
 func ParseUploadOffset(h string) (int64, error) {
 	if h == "" || len(h) > 19 {
-		return 0, Errorf(EInvalid, "En-tête Upload-Offset manquant ou invalide / missing or invalid Upload-Offset header")
+		return 0, Errorf(EInvalid, "err.upload.bad_offset_header")
 	}
 	for i := 0; i < len(h); i++ {
 		if h[i] < '0' || h[i] > '9' {
-			return 0, Errorf(EInvalid, "En-tête Upload-Offset manquant ou invalide / missing or invalid Upload-Offset header")
+			return 0, Errorf(EInvalid, "err.upload.bad_offset_header")
 		}
 	}
 	n, err := strconv.ParseInt(h, 10, 64)
 	if err != nil || n < 0 || n > math.MaxInt64/2 {
-		return 0, Errorf(EInvalid, "En-tête Upload-Offset manquant ou invalide / missing or invalid Upload-Offset header")
+		return 0, Errorf(EInvalid, "err.upload.bad_offset_header")
 	}
 	return n, nil
 }

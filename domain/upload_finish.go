@@ -11,6 +11,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
 
 // checkUploadTarget refuses, before any byte is sent, an upload whose
@@ -24,7 +26,7 @@ func checkUploadTarget(app core.App, user *core.Record, purpose string, meta map
 			return err
 		}
 		if !CanSeeSite(user, site) {
-			return Errorf(EForbidden, "Vous ne faites pas partie de l'équipe de ce chantier / you are not in this site's team")
+			return Errorf(EForbidden, "err.not_in_site_team")
 		}
 	case UploadSignature:
 		if _, err := signableTask(app, user, str(meta["task"])); err != nil {
@@ -42,11 +44,11 @@ func checkUploadTarget(app core.App, user *core.Record, purpose string, meta map
 func signableTask(app core.App, user *core.Record, id string) (*core.Record, error) {
 	t, err := app.FindRecordById(CollectionTasks, id)
 	if err != nil {
-		return nil, Errorf(ENotFound, "Intervention introuvable / job not found")
+		return nil, Errorf(ENotFound, "err.job.not_found")
 	}
 	site, err := app.FindRecordById(CollectionSites, t.GetString("site"))
 	if err != nil || !CanSeeSite(user, site) {
-		return nil, Errorf(ENotFound, "Intervention introuvable / job not found")
+		return nil, Errorf(ENotFound, "err.job.not_found")
 	}
 	return t, nil
 }
@@ -72,7 +74,7 @@ func FinishUpload(app core.App, user *core.Record, id string, check UploadHeadCh
 	case u.Status == UploadComplete:
 		return u, false, nil
 	case u.Status == UploadFailed:
-		return u, false, Errorf(EInvalid, "%s", u.Error)
+		return u, false, Errorf(EInvalid, "err.upload.refused", catalog.Stored(u.Error))
 	case u.Received != u.Size:
 		return u, false, ErrUploadOffset
 	}
@@ -148,16 +150,17 @@ func createFromUpload(tx core.App, user *core.Record, u Upload, path string, now
 			SignerRole: str(u.Meta["signer_role"]), ConsentText: str(u.Meta["consent_text"]), PNG: png, Fix: &fix},
 			clampDeviceTime(str(u.Meta["signed_at"]), now))
 	}
-	return nil, Errorf(EInvalid, "Usage %q inconnu / unknown purpose %q", u.Purpose, u.Purpose)
+	return nil, Errorf(EInvalid, "err.upload.purpose_unknown", u.Purpose)
 }
 
 // failUpload records why a complete upload was refused and drops its
 // bytes: the device stops sending it and shows the reason.
 func failUpload(app core.App, u Upload, cause error, now time.Time) (Upload, bool, error) {
-	msg := ErrorMessage(cause)
+	text := ErrorText(cause)
 	if isValidation(cause) {
-		msg = "Données invalides / invalid data: " + cause.Error()
+		text = catalog.New("err.sync.invalid_data", cause.Error())
 	}
+	msg := text.Bilingual()
 	_ = os.Remove(partPath(app, u.ID))
 	if _, err := app.NonconcurrentDB().Update(TableUploads, dbx.Params{"status": UploadFailed, "error": msg, "updated": DBTime(now)},
 		dbx.HashExp{"id": u.ID, "status": UploadOpen}).Execute(); err != nil {
@@ -166,9 +169,9 @@ func failUpload(app core.App, u Upload, cause error, now time.Time) (Upload, boo
 	u.Status, u.Error = UploadFailed, msg
 	var coded *Error
 	if errors.As(cause, &coded) {
-		return u, false, &Error{Code: coded.Code, Field: coded.Field, Message: msg}
+		return u, false, &Error{Code: coded.Code, Field: coded.Field, Key: text.Key, Args: text.Args}
 	}
-	return u, false, Errorf(EInvalid, "%s", msg)
+	return u, false, Errorf(EInvalid, text.Key, text.Args...)
 }
 
 // fileHead returns the first 16 bytes of a file.

@@ -73,7 +73,7 @@ func findUploadBy(db dbx.Builder, col, value string) (Upload, error) {
 	var u Upload
 	err := db.Select("*").From(TableUploads).Where(dbx.HashExp{col: value}).One(&u)
 	if errors.Is(err, sql.ErrNoRows) {
-		return u, Errorf(ENotFound, "Envoi introuvable / upload not found")
+		return u, Errorf(ENotFound, "err.upload.not_found")
 	}
 	if err != nil {
 		return u, err
@@ -90,7 +90,7 @@ func FindUpload(app core.App, user *core.Record, id string) (Upload, error) {
 		return Upload{}, err
 	}
 	if user == nil || u.User != user.Id {
-		return Upload{}, Errorf(ENotFound, "Envoi introuvable / upload not found")
+		return Upload{}, Errorf(ENotFound, "err.upload.not_found")
 	}
 	return u, nil
 }
@@ -104,14 +104,14 @@ func FindUpload(app core.App, user *core.Record, id string) (Upload, error) {
 // first. created is true for a new upload.
 func StartUpload(app core.App, user *core.Record, s UploadStart, now time.Time) (Upload, bool, error) {
 	if user == nil || user.Collection().Name != CollectionUsers || !user.GetBool("active") {
-		return Upload{}, false, Errorf(EForbidden, "Utilisateur actif requis / active user required")
+		return Upload{}, false, Errorf(EForbidden, "err.active_user_required")
 	}
 	if err := s.Validate(); err != nil {
 		return Upload{}, false, err
 	}
 	if u, err := findUploadBy(app.DB(), "key", s.Key); err == nil {
 		if u.User != user.Id || u.Size != s.Size || u.SHA256 != s.SHA256 || u.Purpose != s.Purpose {
-			return Upload{}, false, Errorf(EConflict, "Clé déjà utilisée pour un autre fichier / key already used for another file")
+			return Upload{}, false, Errorf(EConflict, "err.upload.key_taken")
 		}
 		return u, false, nil
 	} else if ErrorCode(err) != ENotFound {
@@ -168,7 +168,7 @@ func WriteUploadChunk(app core.App, user *core.Record, id string, offset int64, 
 	}
 	data, err := io.ReadAll(io.LimitReader(chunk, UploadMaxChunk+1))
 	if err != nil {
-		return u, &Error{Code: EInvalid, Message: "Morceau interrompu : reprenez à la position indiquée / chunk interrupted: resume from the given offset", Err: err}
+		return u, &Error{Code: EInvalid, Key: "err.upload.chunk_interrupted", Err: err}
 	}
 	if len(data) > UploadMaxChunk || offset+int64(len(data)) > u.Size {
 		return u, ErrUploadTooLarge

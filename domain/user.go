@@ -51,19 +51,19 @@ func (n *NewUser) Validate() error {
 	n.Email = strings.ToLower(strings.TrimSpace(n.Email))
 	n.Name = strings.TrimSpace(n.Name)
 	if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email {
-		return FieldError("email", "Adresse e-mail invalide / invalid email address")
+		return FieldError("email", "err.invalid_email")
 	}
 	if n.Name == "" {
-		return FieldError("name", "Le nom est obligatoire / the name is required")
+		return FieldError("name", "err.name_required")
 	}
 	if !slices.Contains(Roles, n.Role) {
-		return FieldError("role", "Rôle %q inconnu / unknown role %q", n.Role, n.Role)
+		return FieldError("role", "err.user.unknown_role", n.Role)
 	}
 	if len(n.Password) < MinPasswordLength {
-		return FieldError("password", "Le mot de passe doit faire au moins %d caractères / the password must be at least %d characters", MinPasswordLength, MinPasswordLength)
+		return FieldError("password", "err.password_too_short", MinPasswordLength)
 	}
 	if n.HourlyCost < 0 {
-		return FieldError("hourly_cost", "Le coût horaire ne peut pas être négatif / the hourly cost cannot be negative")
+		return FieldError("hourly_cost", "err.hourly_cost_negative")
 	}
 	if n.Locale == "" {
 		n.Locale = "fr"
@@ -81,7 +81,7 @@ func CreateUser(app core.App, n NewUser) (User, error) {
 		return User{}, err
 	}
 	if existing, _ := app.FindAuthRecordByEmail(col, n.Email); existing != nil {
-		return User{}, FieldError("email", "Un utilisateur existe déjà avec cette adresse / a user with this email already exists")
+		return User{}, FieldError("email", "err.user.email_taken")
 	}
 	r := core.NewRecord(col)
 	r.SetEmail(n.Email)
@@ -100,7 +100,7 @@ func CreateUser(app core.App, n NewUser) (User, error) {
 // SetUserLocale stores a user's interface language (fr or en).
 func SetUserLocale(app core.App, u *core.Record, lang string) error {
 	if lang != "fr" && lang != "en" {
-		return FieldError("locale", "Langue %q non prise en charge / unsupported language %q", lang, lang)
+		return FieldError("locale", "err.user.unsupported_language", lang)
 	}
 	u.Set("locale", lang)
 	SetActor(u, u.Id)
@@ -131,10 +131,10 @@ func InviteUser(app core.App, n NewUser, inviter *core.Record, baseURL string) (
 func SetUserActive(app core.App, actor *core.Record, userID string, active bool) (*core.Record, error) {
 	u, err := app.FindRecordById(CollectionUsers, userID)
 	if err != nil {
-		return nil, Errorf(ENotFound, "Utilisateur introuvable / user not found")
+		return nil, Errorf(ENotFound, "err.user.not_found")
 	}
 	if actor != nil && actor.Id == u.Id && !active {
-		return nil, Errorf(EInvalid, "Vous ne pouvez pas désactiver votre propre compte / you cannot deactivate your own account")
+		return nil, Errorf(EInvalid, "err.user.deactivate_self")
 	}
 	u.Set("active", active)
 	if actor != nil {

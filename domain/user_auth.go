@@ -9,7 +9,7 @@ import (
 
 // ErrBadCredentials is the one answer to a failed login: it never says
 // whether the email exists or the account is deactivated.
-var ErrBadCredentials = Errorf(EInvalid, "Adresse e-mail ou mot de passe incorrect / incorrect email or password")
+var ErrBadCredentials = Errorf(EInvalid, "err.auth.bad_credentials")
 
 // Authenticate checks an email and password against the tenant's active
 // users and records the login time.
@@ -45,13 +45,13 @@ func FindActiveUserByEmail(app core.App, email string) *core.Record {
 func ResetPassword(app core.App, token, password, confirm string) (*core.Record, error) {
 	u, err := app.FindAuthRecordByToken(token, core.TokenTypePasswordReset)
 	if err != nil || u.Collection().Name != CollectionUsers {
-		return nil, Errorf(EInvalid, "Ce lien n'est plus valable / this link is no longer valid")
+		return nil, Errorf(EInvalid, "err.auth.link_invalid")
 	}
 	if len(password) < MinPasswordLength {
-		return nil, FieldError("password", "Le mot de passe doit faire au moins %d caractères / the password must be at least %d characters", MinPasswordLength, MinPasswordLength)
+		return nil, FieldError("password", "err.password_too_short", MinPasswordLength)
 	}
 	if password != confirm {
-		return nil, FieldError("password_confirm", "Les deux mots de passe ne correspondent pas / the two passwords do not match")
+		return nil, FieldError("password_confirm", "err.auth.passwords_differ")
 	}
 	u.SetPassword(password)
 	u.SetVerified(true)

@@ -75,21 +75,21 @@ func (in *VehicleInput) Validate() error {
 	}
 	switch {
 	case !platePattern.MatchString(in.Plate):
-		return FieldError("plate", "Immatriculation invalide (ex. AB-123-CD) / invalid plate (e.g. AB-123-CD)")
+		return FieldError("plate", "err.vehicle.invalid_plate")
 	case in.Label == "":
-		return FieldError("label", "Le libellé est obligatoire / the label is required")
+		return FieldError("label", "err.label_required")
 	case !slices.Contains(VehicleKinds(), in.Kind):
-		return FieldError("kind", "Type de véhicule inconnu / unknown vehicle kind")
+		return FieldError("kind", "err.vehicle.unknown_kind")
 	case in.Capacity < 0:
-		return FieldError("capacity", "La capacité ne peut pas être négative / the capacity cannot be negative")
+		return FieldError("capacity", "err.vehicle.capacity_negative")
 	case !slices.Contains(VehicleStatuses(), in.Status):
-		return FieldError("status", "Statut inconnu / unknown status")
+		return FieldError("status", "err.unknown_status")
 	case in.Mode != ModeBusiness && in.Mode != ModePrivate:
-		return FieldError("mode", "Mode inconnu / unknown mode")
+		return FieldError("mode", "err.vehicle.unknown_mode")
 	case in.OdometerKm < 0:
-		return FieldError("odometer_km", "Le kilométrage ne peut pas être négatif / the mileage cannot be negative")
+		return FieldError("odometer_km", "err.vehicle.mileage_negative")
 	case in.GPSDeviceID != "" && !devicePattern.MatchString(in.GPSDeviceID):
-		return FieldError("gps_device_id", "Identifiant de traceur invalide : 4 à 64 lettres, chiffres, . _ : - / invalid tracker id: 4 to 64 letters, digits, . _ : -")
+		return FieldError("gps_device_id", "err.vehicle.invalid_tracker")
 	}
 	return nil
 }
@@ -113,11 +113,11 @@ func VehicleInputOf(r *core.Record) VehicleInput {
 // vehicleUnique checks the plate and device id are free.
 func vehicleUnique(app core.App, in VehicleInput, exceptID string) error {
 	if r, err := app.FindFirstRecordByData(CollectionVehicles, "plate", in.Plate); err == nil && r.Id != exceptID {
-		return FieldError("plate", "Un véhicule porte déjà cette immatriculation / a vehicle already has this plate")
+		return FieldError("plate", "err.vehicle.plate_taken")
 	}
 	if in.GPSDeviceID != "" {
 		if r, err := app.FindFirstRecordByData(CollectionVehicles, "gps_device_id", in.GPSDeviceID); err == nil && r.Id != exceptID {
-			return FieldError("gps_device_id", "Ce traceur est déjà associé à %s / this tracker is already linked to %s", r.GetString("plate"), r.GetString("plate"))
+			return FieldError("gps_device_id", "err.vehicle.tracker_taken", r.GetString("plate"))
 		}
 	}
 	return nil
@@ -138,7 +138,7 @@ func CreateVehicle(app core.App, actor *core.Record, in VehicleInput) (*core.Rec
 func UpdateVehicle(app core.App, actor *core.Record, id string, in VehicleInput) (*core.Record, error) {
 	r, err := app.FindRecordById(CollectionVehicles, id)
 	if err != nil {
-		return nil, Errorf(ENotFound, "Véhicule introuvable / vehicle not found")
+		return nil, Errorf(ENotFound, "err.vehicle.not_found")
 	}
 	if err := in.Validate(); err != nil {
 		return nil, err

@@ -15,18 +15,21 @@ import (
 	"github.com/fieldops360/fieldops/views/planning"
 )
 
-// assignTask loads a task and its site for the assign page: 404 unless
+// assignTarget loads a task and its site for the assign page: 404 unless
 // the user sees the site.
+func (h *Handlers) assignTarget(e *core.RequestEvent, id string) (domain.Task, domain.Site, error) {
+	t, s, err := domain.FindVisibleTask(e.App, e.Auth, id)
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return t, s, domain.Errorf(domain.ENotFound, "err.task.not_found")
+	}
+	return t, s, err
+}
+
+// assignTask is assignTarget as records, for the board's handlers
+// (dispatch_assign.go), which check the site with domain.CanOverride.
 func (h *Handlers) assignTask(e *core.RequestEvent, id string) (*core.Record, *core.Record, error) {
-	t, err := e.App.FindRecordById(domain.CollectionTasks, id)
-	if err != nil {
-		return nil, nil, domain.Errorf(domain.ENotFound, "Tâche introuvable / task not found")
-	}
-	s, err := e.App.FindRecordById(domain.CollectionSites, t.GetString("site"))
-	if err != nil || !tenantCtx(e).CanSeeSite(s) {
-		return nil, nil, domain.Errorf(domain.ENotFound, "Tâche introuvable / task not found")
-	}
-	return t, s, nil
+	t, s, err := h.assignTarget(e, id)
+	return t.Record, s.Record, err
 }
 
 // assignShow renders a task's assign page (GET /tasks/{id}/assign):
@@ -43,7 +46,7 @@ func (h *Handlers) assignShow(e *core.RequestEvent) error {
 		if err == nil {
 			var cs []domain.Conflict
 			if cs, err = domain.CheckAssign(e.App, e.Auth, ai); err == nil && domain.HasBlocking(cs) {
-				err = &domain.Error{Code: domain.EConflict, Message: "Affectation bloquée / assignment blocked", Err: &domain.ConflictError{Conflicts: cs}}
+				err = &domain.Error{Code: domain.EConflict, Key: "err.assign.blocked", Err: &domain.ConflictError{Conflicts: cs}}
 			}
 		}
 		refusal = err
@@ -54,7 +57,7 @@ func (h *Handlers) assignShow(e *core.RequestEvent) error {
 // renderAssign renders the assign page, after a refusal with its reason,
 // its conflicts and the typed-in values.
 func (h *Handlers) renderAssign(e *core.RequestEvent, id string, status int, refusal error, in assignRequest) error {
-	task, site, err := h.assignTask(e, id)
+	task, site, err := h.assignTarget(e, id)
 	if err != nil {
 		return h.fail(e, err)
 	}
@@ -63,12 +66,12 @@ func (h *Handlers) renderAssign(e *core.RequestEvent, id string, status int, ref
 		return h.fail(e, err)
 	}
 	ctx := e.Request.Context()
-	title := task.GetString("title")
+	title := task.Title()
 	vm := planning.AssignVM{
 		Page:   h.dispatchPage(e, i18n.T(ctx, "dispatch.assign_title", title), layouts.Crumb{Label: i18n.T(ctx, "nav.dispatch"), Href: "/dispatch"}, layouts.Crumb{Label: title}),
-		TaskID: task.Id, Title: title, SiteTitle: site.GetString("code") + " " + site.GetString("name"), Dates: slotDates(slot),
+		TaskID: task.Id, Title: title, SiteTitle: site.Code() + " " + site.Name(), Dates: slotDates(slot),
 		BackHref: "/dispatch?week=" + domain.ISOWeekText(domain.WeekMonday(slot.Start)), Day: in.Day, User: in.User,
-		CanOverride: tenantCtx(e).CanOverride(site), Reason: in.Override,
+		CanOverride: tenantCtx(e).CanOverride(site.Record), Reason: in.Override,
 	}
 	if slot.Start.IsZero() {
 		vm.BackHref = "/dispatch"
@@ -87,7 +90,7 @@ func (h *Handlers) renderAssign(e *core.RequestEvent, id string, status int, ref
 		vm.People = append(vm.People, components.Option{Value: c.UserID, Label: c.Name})
 	}
 	var who []string
-	for _, id := range task.GetStringSlice("assignees") {
+	for _, id := range task.AssigneeIDs() {
 		who = append(who, names[id])
 	}
 	vm.Assignees = strings.Join(who, ", ")
@@ -98,7 +101,7 @@ func (h *Handlers) renderAssign(e *core.RequestEvent, id string, status int, ref
 	if err != nil {
 		return h.fail(e, err)
 	}
-	for _, o := range ovs {
+	for _, o := range domain.AsAssignmentOverrides(ovs) {
 		vm.Overrides = append(vm.Overrides, overrideVM(ctx, o))
 	}
 	vm.Page.Shell.Toasts = h.dispatchToasts(e)
@@ -107,19 +110,17 @@ func (h *Handlers) renderAssign(e *core.RequestEvent, id string, status int, ref
 }
 
 // overrideVM formats a recorded override.
-func overrideVM(ctx context.Context, o *core.Record) planning.OverrideVM {
-	v := planning.OverrideVM{At: i18n.FormatDateTime(ctx, o.GetDateTime("at").Time()), Reason: o.GetString("reason")}
-	if u := o.ExpandedOne("by"); u != nil {
-		v.By = u.GetString("name")
+func overrideVM(ctx context.Context, o domain.AssignmentOverride) planning.OverrideVM {
+	v := planning.OverrideVM{At: i18n.FormatDateTime(ctx, o.At()), Reason: o.Reason()}
+	if u, ok := o.ExpandedBy(); ok {
+		v.By = u.Name()
 	}
-	if u := o.ExpandedOne("user"); u != nil {
-		v.Who = u.GetString("name")
-	} else if c := o.ExpandedOne("crew"); c != nil {
-		v.Who = c.GetString("name")
+	if u, ok := o.ExpandedUser(); ok {
+		v.Who = u.Name()
+	} else if c, ok := o.ExpandedCrew(); ok {
+		v.Who = c.Name()
 	}
-	var cs []domain.Conflict
-	_ = o.UnmarshalJSONField("conflicts", &cs)
-	for _, c := range cs {
+	for _, c := range o.ConflictList() {
 		v.Conflicts = append(v.Conflicts, conflictText(ctx, c))
 	}
 	return v

@@ -15,7 +15,7 @@ import (
 // get the login form.
 func (h *Handlers) root(e *core.RequestEvent) error {
 	if e.Auth != nil && e.Auth.Collection().Name == domain.CollectionUsers {
-		return e.Redirect(http.StatusSeeOther, domain.HomePath(e.Auth.GetString("role")))
+		return e.Redirect(http.StatusSeeOther, domain.HomePath(authUser(e).Role()))
 	}
 	return h.loginShow(e)
 }

@@ -63,7 +63,7 @@ func (h *Handlers) resetConfirmVM(e *core.RequestEvent) auth.ResetConfirmVM {
 // resetConfirmShow renders the new-password form of an emailed link.
 func (h *Handlers) resetConfirmShow(e *core.RequestEvent) error {
 	vm := h.resetConfirmVM(e)
-	if _, err := e.App.FindAuthRecordByToken(vm.Token, core.TokenTypePasswordReset); err != nil {
+	if _, err := domain.FindResetTokenAuth(e.App, vm.Token); err != nil {
 		vm.InvalidToken = true
 		render(e.Response, e.Request, http.StatusBadRequest, auth.ResetConfirmPage(vm))
 		return nil

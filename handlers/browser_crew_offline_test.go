@@ -217,7 +217,8 @@ func TestBrowserCrewOfflineProof(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
-		Permission: &browser.PermissionDescriptor{Name: "geolocation"}, Setting: browser.PermissionSettingGranted, Origin: b.base}); err != nil {
+		BrowserContextID: chromedp.FromContext(ctx).BrowserContextID,
+		Permission:       &browser.PermissionDescriptor{Name: "geolocation"}, Setting: browser.PermissionSettingGranted, Origin: b.base}); err != nil {
 		t.Logf("geolocation permission: %v", err)
 	}
 	lat, lng, acc := 47.1771, -1.6231, 10.0

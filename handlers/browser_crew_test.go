@@ -35,12 +35,13 @@ func TestBrowserCrewOfflineClockIn(t *testing.T) {
 		return int(n)
 	}
 
-	ctx, problems := b.tab(t)
+	ctx, problems := b.installableTab(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
-		Permission: &browser.PermissionDescriptor{Name: "geolocation"}, Setting: browser.PermissionSettingGranted, Origin: b.base}); err != nil {
+		BrowserContextID: chromedp.FromContext(ctx).BrowserContextID,
+		Permission:       &browser.PermissionDescriptor{Name: "geolocation"}, Setting: browser.PermissionSettingGranted, Origin: b.base}); err != nil {
 		t.Logf("geolocation permission: %v (clock-in then carries no position)", err)
 	}
 	lat, lng, acc := 47.1901, -1.5601, 12.0

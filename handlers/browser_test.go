@@ -17,7 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/dbx"
@@ -70,21 +73,36 @@ func (b *browserEnv) demoCrew(t *testing.T) (*core.Record, string) {
 	return nil, ""
 }
 
-// page errors: uncaught exceptions, CSP violations, console errors.
+// page errors: uncaught exceptions, CSP violations, console errors. Every
+// tab of the test binary lives in one shared Chromium (started on first
+// use); each tab gets its own browser context, so cookies, storage and
+// service workers never leak from one test to another.
 func (b *browserEnv) tab(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(tenanttest.Tool(t, "chromium")),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("accept-lang", "fr-FR,fr"), chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
+	return b.openTab(t, chromedp.WithNewBrowserContext())
+}
+
+// installableTab is a tab in the shared Chromium's default (persistent)
+// browser context, for the checks Chromium refuses in incognito-like
+// contexts (PWA installability); its cookies are cleared first.
+func (b *browserEnv) installableTab(t *testing.T) (context.Context, func() []string) {
+	t.Helper()
+	ctx, problems := b.openTab(t)
+	if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+		t.Fatalf("clear cookies: %v", err)
 	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
+	return ctx, problems
+}
+
+func (b *browserEnv) openTab(t *testing.T, opts ...chromedp.ContextOption) (context.Context, func() []string) {
+	t.Helper()
+	bctx := sharedChromium(t)
+	ctx, cancel := chromedp.NewContext(bctx, opts...)
 	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelT(); cancel(); cancelA() })
+	t.Cleanup(func() { cancelT(); cancel() })
+	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 1280, Height: 900, DeviceScaleFactor: 1}); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
 	var mu sync.Mutex
 	var problems []string
 	_ = chromedp.Listen(ctx, func(ev any) {
@@ -251,9 +269,11 @@ func TestBrowserAccessibility(t *testing.T) {
 		}
 		t.Skip("node_modules missing: run `make test-deps`")
 	}
+	sharedChromium(t)
 	cmd := exec.Command(node, "scripts/a11y/axe.mjs", b.base, b.tt.Admin, tenanttest.Password, "/dashboard", "/users", "/settings", "/m/", "/sites", "/people", "/vehicles", "/equipment", "/materials",
 		"/planning", "/dispatch", "/dispatch/suggest", "/checklists", "/checklists/new")
 	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CDP_URL="+chromium.wsURL) // axe runs in the shared Chromium
 	out, err := cmd.Output()
 	var rep struct {
 		Blocking int `json:"blocking"`

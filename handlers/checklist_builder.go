@@ -8,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/views/components"
 	"github.com/fieldops360/fieldops/views/i18n"
@@ -35,8 +36,8 @@ func (h *Handlers) checklistList(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	uses := map[string][]string{}
-	for _, w := range wts {
-		uses[w.GetString("checklist")] = append(uses[w.GetString("checklist")], w.GetString("name"))
+	for _, w := range domain.AsWorkTypes(wts) {
+		uses[w.ChecklistID()] = append(uses[w.ChecklistID()], w.Name())
 	}
 	vm := planning.ChecklistsVM{Page: h.planningPage(e, "checklists", i18n.T(ctx, "nav.checklists"), layouts.Crumb{Label: i18n.T(ctx, "nav.checklists")})}
 	for _, r := range tpls {
@@ -53,16 +54,19 @@ func (h *Handlers) checklistList(e *core.RequestEvent) error {
 // checklistEdit is GET /checklists/new and GET /checklists/{id}.
 func (h *Handlers) checklistEdit(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
-	vm := h.builderVM(e, id)
+	vm, err := h.builderVM(e, id)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	if id == "" {
 		vm.Items = []planning.BuilderItemVM{{ID: domain.NewChecklistItemID(), Type: domain.ItemCheck, Required: true}}
 		return h.renderBuilder(e, vm, nil, http.StatusOK)
 	}
-	r, err := e.App.FindRecordById(domain.CollectionChecklistTemplates, id)
+	r, err := domain.FindChecklistTemplateRecord(e.App, id)
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.notFoundOrFail(e, err)
 	}
-	t, _ := domain.TemplateOf(r)
+	t, _ := domain.TemplateOf(r.Record)
 	vm.Name, vm.Code = t.Name, t.Code
 	for _, it := range t.Items {
 		vm.Items = append(vm.Items, planning.BuilderItemVM{ID: it.ID, Label: it.Label, Type: it.Type, Unit: it.Unit,
@@ -77,11 +81,14 @@ func (h *Handlers) checklistEdit(e *core.RequestEvent) error {
 func (h *Handlers) checklistSave(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
 	if id != "" {
-		if _, err := e.App.FindRecordById(domain.CollectionChecklistTemplates, id); err != nil {
-			return h.errorPage(e, http.StatusNotFound)
+		if _, err := domain.FindChecklistTemplateRecord(e.App, id); err != nil {
+			return h.notFoundOrFail(e, err)
 		}
 	}
-	vm := h.builderVM(e, id)
+	vm, err := h.builderVM(e, id)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	items, parseErrs := readBuilderForm(e, &vm)
 	action, arg, _ := strings.Cut(e.Request.PostForm.Get("action"), ":")
 	n, _ := strconv.Atoi(arg)
@@ -128,13 +135,13 @@ func (h *Handlers) checklistSave(e *core.RequestEvent) error {
 
 // readBuilderForm reads the typed-in template into vm and returns its
 // items, with the messages of the bounds that are not numbers.
-func readBuilderForm(e *core.RequestEvent, vm *planning.ChecklistEditVM) ([]domain.ChecklistItem, map[string]string) {
+func readBuilderForm(e *core.RequestEvent, vm *planning.ChecklistEditVM) ([]domain.ChecklistItem, map[string]catalog.Text) {
 	_ = e.Request.ParseForm()
 	f := e.Request.PostForm
 	vm.Name, vm.Code = strings.TrimSpace(f.Get("name")), strings.TrimSpace(f.Get("code"))
 	count, _ := strconv.Atoi(f.Get("count"))
 	count = max(0, min(count, domain.ChecklistMaxItems+1))
-	errs := map[string]string{}
+	errs := map[string]catalog.Text{}
 	items := make([]domain.ChecklistItem, 0, count)
 	for i := range count {
 		get := func(k string) string { return strings.TrimSpace(f.Get("item." + strconv.Itoa(i) + "." + k)) }
@@ -152,7 +159,7 @@ func readBuilderForm(e *core.RequestEvent, vm *planning.ChecklistEditVM) ([]doma
 				}
 				v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
 				if err != nil {
-					errs["item."+strconv.Itoa(i)+"."+k] = i18n.Localize(e.Request.Context(), "Élément "+strconv.Itoa(i+1)+" : nombre attendu / item "+strconv.Itoa(i+1)+": a number is expected")
+					errs["item."+strconv.Itoa(i)+"."+k] = catalog.New("err.checklist.item_not_a_number", i+1)
 					continue
 				}
 				*p = &v
@@ -172,7 +179,7 @@ func readBuilderForm(e *core.RequestEvent, vm *planning.ChecklistEditVM) ([]doma
 }
 
 // builderVM is the builder page without the template's content.
-func (h *Handlers) builderVM(e *core.RequestEvent, id string) planning.ChecklistEditVM {
+func (h *Handlers) builderVM(e *core.RequestEvent, id string) (planning.ChecklistEditVM, error) {
 	ctx := e.Request.Context()
 	title, action := i18n.T(ctx, "cl.new"), "/checklists/new"
 	if id != "" {
@@ -186,28 +193,33 @@ func (h *Handlers) builderVM(e *core.RequestEvent, id string) planning.Checklist
 	for _, t := range domain.ChecklistItemTypes() {
 		vm.Types = append(vm.Types, components.Option{Value: t, Label: i18n.T(ctx, "cl.type."+t)})
 	}
-	wts, _ := domain.FindWorkTypes(e.App)
-	names := map[string]string{}
-	if tpls, err := domain.FindChecklistTemplates(e.App); err == nil {
-		for _, t := range tpls {
-			names[t.Id] = t.GetString("name")
-		}
+	wts, err := domain.FindWorkTypes(e.App)
+	if err != nil {
+		return vm, err
 	}
-	for _, w := range wts {
-		wv := planning.WorkTypeVM{ID: w.Id, Label: w.GetString("name"), Checked: id != "" && w.GetString("checklist") == id}
-		if c := w.GetString("checklist"); c != "" && c != id {
+	tpls, err := domain.FindChecklistTemplates(e.App)
+	if err != nil {
+		return vm, err
+	}
+	names := map[string]string{}
+	for _, t := range domain.AsChecklistTemplateRecords(tpls) {
+		names[t.Id] = t.Name()
+	}
+	for _, w := range domain.AsWorkTypes(wts) {
+		wv := planning.WorkTypeVM{ID: w.Id, Label: w.Name(), Checked: id != "" && w.ChecklistID() == id}
+		if c := w.ChecklistID(); c != "" && c != id {
 			wv.Other = names[c]
 		}
 		vm.WorkTypes = append(vm.WorkTypes, wv)
 	}
-	return vm
+	return vm, nil
 }
 
-func (h *Handlers) renderBuilder(e *core.RequestEvent, vm planning.ChecklistEditVM, errs map[string]string, status int) error {
+func (h *Handlers) renderBuilder(e *core.RequestEvent, vm planning.ChecklistEditVM, errs map[string]catalog.Text, status int) error {
 	ctx := e.Request.Context()
 	vm.Errors = map[string]string{}
 	for k, v := range errs {
-		vm.Errors[k] = i18n.Localize(ctx, v)
+		vm.Errors[k] = i18n.Text(ctx, v)
 	}
 	if e.Request.URL.Query().Get("toast") == "saved" {
 		vm.Page.Shell.Toasts = []components.ToastVM{{ID: "toast-flash", Kind: "success", Text: i18n.T(ctx, "cl.saved")}}

@@ -18,13 +18,13 @@ func (h *Handlers) checklistRunShow(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
 	task, site, err := visibleTask(e)
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.notFoundOrFail(e, err)
 	}
-	title := task.GetString("title")
-	siteTitle := site.GetString("code") + " " + site.GetString("name")
+	title := task.Title()
+	siteTitle := site.Code() + " " + site.Name()
 	vm := planning.ChecklistRunVM{Page: h.planningPage(e, "sites", i18n.T(ctx, "cl.run_title", title),
 		layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: siteTitle, Href: "/sites/" + site.Id},
-		layouts.Crumb{Label: title}), TaskTitle: title, Site: siteTitle, Status: orStatus(task.GetString("status")),
+		layouts.Crumb{Label: title}), TaskTitle: title, Site: siteTitle, Status: orStatus(task.Status()),
 		PhotosHref: "/sites/" + site.Id + "/photos?task=" + task.Id, ProofHref: "/tasks/" + task.Id + "/proof.pdf"}
 	run, err := domain.FindChecklistRun(e.App, task.Id)
 	if err != nil {
@@ -35,8 +35,8 @@ func (h *Handlers) checklistRunShow(e *core.RequestEvent) error {
 		if err != nil {
 			return h.fail(e, err)
 		}
-		if tpl, err := e.App.FindRecordById(domain.CollectionChecklistTemplates, run.GetString("template")); err == nil {
-			vm.Template = tpl.GetString("name")
+		if vm.Template, err = domain.FindChecklistRunTemplateName(e.App, domain.ChecklistRun{Record: run}); err != nil {
+			return h.fail(e, err)
 		}
 		vm.HasRun, vm.Complete, vm.Missing, vm.NonConformities = true, st.Complete, len(st.Missing), len(st.NonConformities)
 		vm.Rows = runRowVMs(ctx, st)
@@ -47,17 +47,12 @@ func (h *Handlers) checklistRunShow(e *core.RequestEvent) error {
 
 // visibleTask loads the {id} task and its site when the user may see
 // that site; any other case is "not found".
-func visibleTask(e *core.RequestEvent) (*core.Record, *core.Record, error) {
-	notFound := domain.Errorf(domain.ENotFound, "Intervention introuvable / job not found")
-	task, err := e.App.FindRecordById(domain.CollectionTasks, e.Request.PathValue("id"))
-	if err != nil {
-		return nil, nil, notFound
+func visibleTask(e *core.RequestEvent) (domain.Task, domain.Site, error) {
+	task, site, err := domain.FindVisibleTask(e.App, e.Auth, e.Request.PathValue("id"))
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return task, site, domain.Errorf(domain.ENotFound, "err.job.not_found")
 	}
-	site, err := e.App.FindRecordById(domain.CollectionSites, task.GetString("site"))
-	if err != nil || !tenantCtx(e).CanSeeSite(site) {
-		return nil, nil, notFound
-	}
-	return task, site, nil
+	return task, site, err
 }
 
 // orStatus defaults a blank task status to "todo".

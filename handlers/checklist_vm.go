@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pocketbase/pocketbase/core"
-
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/views/crew"
 	"github.com/fieldops360/fieldops/views/i18n"
@@ -103,7 +101,7 @@ func runRowVMs(ctx context.Context, st domain.ChecklistStatus) []planning.RunRow
 
 // checkItemVMs formats an evaluated run for the crew's form; photos are
 // the task's photos offered to photo items.
-func checkItemVMs(ctx context.Context, st domain.ChecklistStatus, photos []*core.Record, photoHref, signHref string) []crew.CheckItemVM {
+func checkItemVMs(ctx context.Context, st domain.ChecklistStatus, photos []domain.Photo, photoHref, signHref string) []crew.CheckItemVM {
 	out := make([]crew.CheckItemVM, 0, len(st.Items))
 	for _, s := range st.Items {
 		vm := crew.CheckItemVM{ID: s.Item.ID, Label: s.Item.Label, Type: s.Item.Type, Required: s.Item.Required, Satisfied: s.Satisfied,

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
@@ -16,7 +15,7 @@ import (
 
 func (h *Handlers) renderClients(e *core.RequestEvent, status int, form, errs map[string]string) error {
 	ctx := e.Request.Context()
-	recs, err := e.App.FindRecordsByFilter(domain.CollectionClients, "", "name", 0, 0)
+	recs, err := domain.FindClients(e.App)
 	if err != nil {
 		return h.fail(e, err)
 	}
@@ -27,9 +26,12 @@ func (h *Handlers) renderClients(e *core.RequestEvent, status int, form, errs ma
 		vm.Kinds = append(vm.Kinds, components.Option{Value: k, Label: i18n.T(ctx, "client.kind."+k)})
 	}
 	for _, c := range recs {
-		n, _ := e.App.CountRecords(domain.CollectionSites, dbx.HashExp{"client": c.Id})
-		vm.Clients = append(vm.Clients, sites.ClientVM{ID: c.Id, Name: c.GetString("name"), Kind: c.GetString("kind"),
-			Contact: c.GetString("contact_name"), Email: c.GetString("email"), Phone: c.GetString("phone"), Sites: strconv.Itoa(int(n))})
+		n, err := domain.CountClientSites(e.App, c.Id)
+		if err != nil {
+			return h.fail(e, err)
+		}
+		vm.Clients = append(vm.Clients, sites.ClientVM{ID: c.Id, Name: c.Name(), Kind: c.Kind(),
+			Contact: c.ContactName(), Email: c.Email(), Phone: c.Phone(), Sites: strconv.Itoa(n)})
 	}
 	render(e.Response, e.Request, status, sites.ClientsPage(vm))
 	return nil

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -47,37 +48,47 @@ func crewFlash(e *core.RequestEvent) []components.ToastVM {
 }
 
 // crewSiteOptions lists the active sites u can see (crews: their team's).
-func crewSiteOptions(app core.App, u *core.Record) []components.Option {
-	out := []components.Option{{Value: "", Label: "—"}}
-	recs, _ := app.FindRecordsByFilter(domain.CollectionSites, "status != 'cancelled' && status != 'done'", "code", 500, 0)
-	for _, r := range recs {
-		if domain.CanSeeSite(u, r) {
-			out = append(out, components.Option{Value: r.Id, Label: r.GetString("code") + " · " + r.GetString("name")})
-		}
+func crewSiteOptions(app core.App, u *core.Record) ([]components.Option, error) {
+	sites, err := domain.FindCrewSites(app, u)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	out := []components.Option{{Value: "", Label: "—"}}
+	for _, s := range sites {
+		out = append(out, components.Option{Value: s.Id, Label: s.Code() + " · " + s.Name()})
+	}
+	return out, nil
+}
+
+// notFoundOrFail answers the not-found page for a not-found error and
+// fails (500, logged) on any other.
+func (h *Handlers) notFoundOrFail(e *core.RequestEvent, err error) error {
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return h.errorPage(e, http.StatusNotFound)
+	}
+	return h.fail(e, err)
 }
 
 // entryVM formats a time entry line.
-func entryVM(ctx context.Context, r *core.Record) crew.EntryVM {
-	in, out := r.GetDateTime("clock_in").Time(), r.GetDateTime("clock_out").Time()
+func entryVM(ctx context.Context, r domain.TimeEntry) crew.EntryVM {
+	in, out := r.ClockIn(), r.ClockOut()
 	loc := i18n.Location(ctx)
 	period := in.In(loc).Format("15:04") + " → "
 	if !out.IsZero() {
 		period += out.In(loc).Format("15:04")
 	}
-	vm := crew.EntryVM{ID: r.Id, Day: i18n.FormatDate(ctx, in), Period: period, Kind: r.GetString("kind"),
-		Status: r.GetString("status"), Reason: r.GetString("edit_reason"), Locked: r.GetString("status") == domain.TimeApproved}
+	vm := crew.EntryVM{ID: r.Id, Day: i18n.FormatDate(ctx, in), Period: period, Kind: r.Kind(),
+		Status: r.Status(), Reason: r.EditReason(), Locked: r.Status() == domain.TimeApproved}
 	if vm.Kind == "" {
 		vm.Kind = domain.TimeOnSite
 	}
-	if s := r.ExpandedOne("site"); s != nil {
-		vm.Site = s.GetString("code") + " · " + s.GetString("name")
+	if s, ok := r.ExpandedSite(); ok {
+		vm.Site = s.Code() + " · " + s.Name()
 	}
-	if u := r.ExpandedOne("user"); u != nil {
-		vm.Person = u.GetString("name")
+	if u, ok := r.ExpandedUser(); ok {
+		vm.Person = u.Name()
 	}
-	f := domain.TimeFlagsOf(r)
+	f := domain.TimeFlagsOf(r.Record)
 	if f.In != nil && f.In.Flagged() && f.In.Status != domain.GeoNoSite {
 		vm.Flags = append(vm.Flags, "in_"+f.In.Status)
 	}

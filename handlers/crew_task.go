@@ -17,17 +17,12 @@ import (
 
 // crewTask loads the {id} task and its site for the crew app: 404 unless
 // the user may see it there (domain.CanSeeCrewTask).
-func crewTask(e *core.RequestEvent) (*core.Record, *core.Record, error) {
-	notFound := domain.Errorf(domain.ENotFound, "Intervention introuvable / job not found")
-	task, err := e.App.FindRecordById(domain.CollectionTasks, e.Request.PathValue("id"))
-	if err != nil {
-		return nil, nil, notFound
+func crewTask(e *core.RequestEvent) (domain.Task, domain.Site, error) {
+	task, site, err := domain.FindCrewTask(e.App, e.Auth, e.Request.PathValue("id"))
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return task, site, domain.Errorf(domain.ENotFound, "err.job.not_found")
 	}
-	site, err := e.App.FindRecordById(domain.CollectionSites, task.GetString("site"))
-	if err != nil || !tenantCtx(e).CanSeeCrewTask(task, site) {
-		return nil, nil, notFound
-	}
-	return task, site, nil
+	return task, site, err
 }
 
 // crewTaskShow is GET /m/tasks/{id}: the task, its site, dates, status
@@ -35,7 +30,7 @@ func crewTask(e *core.RequestEvent) (*core.Record, *core.Record, error) {
 func (h *Handlers) crewTaskShow(e *core.RequestEvent) error {
 	task, site, err := crewTask(e)
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.notFoundOrFail(e, err)
 	}
 	return h.renderCrewTask(e, task, site, "", http.StatusOK)
 }
@@ -45,15 +40,18 @@ func (h *Handlers) crewTaskShow(e *core.RequestEvent) error {
 func (h *Handlers) crewTaskStatus(e *core.RequestEvent) error {
 	task, site, err := crewTask(e)
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.notFoundOrFail(e, err)
 	}
-	if err := domain.SetTaskStatus(e.App, e.Auth, task, e.Request.FormValue("status")); err != nil {
+	if err := domain.SetTaskStatus(e.App, e.Auth, task.Record, e.Request.FormValue("status")); err != nil {
 		a := answerOf(e.Request.Context(), err)
 		if !a.OnForm {
 			return h.fail(e, err)
 		}
-		task, _ = e.App.FindRecordById(domain.CollectionTasks, task.Id)
-		return h.renderCrewTask(e, task, site, a.Message, a.Status)
+		fresh, ferr := domain.FindTask(e.App, task.Id)
+		if ferr != nil {
+			return h.fail(e, ferr)
+		}
+		return h.renderCrewTask(e, fresh, site, a.Message, a.Status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/tasks/"+task.Id)
 }
@@ -64,10 +62,13 @@ func (h *Handlers) crewTaskStatus(e *core.RequestEvent) error {
 func (h *Handlers) crewTaskChecklist(e *core.RequestEvent) error {
 	task, site, err := crewTask(e)
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.notFoundOrFail(e, err)
 	}
 	run, err := domain.FindChecklistRun(e.App, task.Id)
-	if err != nil || run == nil {
+	if err != nil {
+		return h.fail(e, err)
+	}
+	if run == nil {
 		return h.errorPage(e, http.StatusNotFound)
 	}
 	_ = e.Request.ParseForm()
@@ -96,13 +97,13 @@ func (h *Handlers) crewTaskChecklist(e *core.RequestEvent) error {
 	return e.Redirect(http.StatusSeeOther, "/m/tasks/"+task.Id)
 }
 
-func (h *Handlers) renderCrewTask(e *core.RequestEvent, task, site *core.Record, formErr string, status int) error {
+func (h *Handlers) renderCrewTask(e *core.RequestEvent, task domain.Task, site domain.Site, formErr string, status int) error {
 	ctx := e.Request.Context()
-	st := orStatus(task.GetString("status"))
-	canWrite := tenantCtx(e).Role != domain.RoleCrew || slices.Contains(task.GetStringSlice("assignees"), e.Auth.Id)
-	vm := crew.TaskDetailVM{Shell: h.crewShell(e, "today", task.GetString("title")), CSS: h.assets.Path("css/crew.css"), JS: h.assets.Path("js/checklist.js"),
-		ID: task.Id, Title: task.GetString("title"), Status: st, Site: site.GetString("code") + " · " + site.GetString("name"),
-		Address: site.GetString("address"), MapHref: mapHref(site), Period: taskPeriod(ctx, task), StatusAction: "/m/tasks/" + task.Id + "/status",
+	st := orStatus(task.Status())
+	canWrite := tenantCtx(e).Role != domain.RoleCrew || slices.Contains(task.AssigneeIDs(), e.Auth.Id)
+	vm := crew.TaskDetailVM{Shell: h.crewShell(e, "today", task.Title()), CSS: h.assets.Path("css/crew.css"), JS: h.assets.Path("js/checklist.js"),
+		ID: task.Id, Title: task.Title(), Status: st, Site: site.Code() + " · " + site.Name(),
+		Address: site.Address(), MapHref: mapHref(site), Period: taskPeriod(ctx, task), StatusAction: "/m/tasks/" + task.Id + "/status",
 		CanStart: canWrite && slices.Contains([]string{"todo", "planned", "blocked"}, st), CanFinish: canWrite && st == "in_progress", Error: formErr}
 	q := "?site=" + url.QueryEscape(site.Id) + "&task=" + url.QueryEscape(task.Id)
 	photoHref := "/m/photos?site=" + url.QueryEscape(site.Id) + "&subject=" + url.QueryEscape(task.Id)
@@ -110,7 +111,7 @@ func (h *Handlers) renderCrewTask(e *core.RequestEvent, task, site *core.Record,
 	vm.Links = []crew.LinkVM{{Key: "photos", Href: photoHref}, {Key: "sign", Href: signHref}, {Key: "consumption", Href: "/m/consumption" + q},
 		{Key: "incident", Href: "/m/incident" + q}, {Key: "time", Href: "/m/time"}, {Key: "proof", Href: "/tasks/" + task.Id + "/proof.pdf"}}
 
-	run, err := domain.EnsureChecklistRun(e.App, task, e.Auth.Id)
+	run, err := domain.EnsureChecklistRun(e.App, task.Record, e.Auth.Id)
 	if err != nil {
 		return h.fail(e, err)
 	}
@@ -123,23 +124,23 @@ func (h *Handlers) renderCrewTask(e *core.RequestEvent, task, site *core.Record,
 		if err != nil {
 			return h.fail(e, err)
 		}
-		name := ""
-		if tpl, err := e.App.FindRecordById(domain.CollectionChecklistTemplates, run.GetString("template")); err == nil {
-			name = tpl.GetString("name")
+		name, err := domain.FindChecklistRunTemplateName(e.App, domain.ChecklistRun{Record: run})
+		if err != nil {
+			return h.fail(e, err)
 		}
 		vm.Checklist = &crew.ChecklistFormVM{RunID: run.Id, Name: name, Action: "/m/tasks/" + task.Id + "/checklist", Complete: cs.Complete,
-			Missing: len(cs.Missing), CanAnswer: canWrite && st != "done" && st != "validated", Items: checkItemVMs(ctx, cs, photos, photoHref, signHref)}
+			Missing: len(cs.Missing), CanAnswer: canWrite && st != "done" && st != "validated", Items: checkItemVMs(ctx, cs, domain.AsPhotos(photos), photoHref, signHref)}
 	}
 	render(e.Response, e.Request, status, crew.TaskPage(vm))
 	return nil
 }
 
 // photoOptions lists a task's photos for a photo item ("—" first).
-func photoOptions(ctx context.Context, photos []*core.Record) []components.Option {
+func photoOptions(ctx context.Context, photos []domain.Photo) []components.Option {
 	out := []components.Option{{Value: "", Label: "—"}}
 	for _, p := range photos {
-		label := i18n.FormatDateTime(ctx, p.GetDateTime("taken_at").Time())
-		if c := p.GetString("caption"); c != "" {
+		label := i18n.FormatDateTime(ctx, p.TakenAt())
+		if c := p.Caption(); c != "" {
 			label += " · " + c
 		}
 		out = append(out, components.Option{Value: p.Id, Label: label})
@@ -148,25 +149,25 @@ func photoOptions(ctx context.Context, photos []*core.Record) []components.Optio
 }
 
 // taskPeriod formats a task's planned dates.
-func taskPeriod(ctx context.Context, t *core.Record) string {
-	s, e := t.GetDateTime("planned_start"), t.GetDateTime("planned_end")
+func taskPeriod(ctx context.Context, t domain.Task) string {
+	s, e := t.PlannedStart(), t.PlannedEnd()
 	if s.IsZero() {
 		return "—"
 	}
-	out := civilText(ctx, s.Time())
+	out := civilText(ctx, s)
 	if !e.IsZero() && !e.Equal(s) {
-		out += " → " + civilText(ctx, e.Time())
+		out += " → " + civilText(ctx, e)
 	}
 	return out
 }
 
 // mapHref links a site to OpenStreetMap (its position, or its address).
-func mapHref(site *core.Record) string {
-	lat, lng := site.GetFloat("lat"), site.GetFloat("lng")
+func mapHref(site domain.Site) string {
+	lat, lng := site.Lat(), site.Lng()
 	if lat != 0 || lng != 0 {
 		return fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.6f&mlon=%.6f#map=17/%.6f/%.6f", lat, lng, lat, lng)
 	}
-	if a := site.GetString("address"); a != "" {
+	if a := site.Address(); a != "" {
 		return "https://www.openstreetmap.org/search?query=" + url.QueryEscape(a)
 	}
 	return ""

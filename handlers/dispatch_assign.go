@@ -52,7 +52,7 @@ func readAssign(e *core.RequestEvent) (assignRequest, error) {
 	var in assignRequest
 	if isJSONBody(e.Request) {
 		if err := json.NewDecoder(http.MaxBytesReader(e.Response, e.Request.Body, 1<<16)).Decode(&in); err != nil {
-			return in, domain.FieldError("task", "Requête illisible / unreadable request")
+			return in, domain.FieldError("task", "err.unreadable_request")
 		}
 		return in, nil
 	}
@@ -65,7 +65,7 @@ func readAssign(e *core.RequestEvent) (assignRequest, error) {
 func (in assignRequest) input() (domain.AssignInput, error) {
 	day, bad := formDate(in.Day)
 	if bad {
-		return domain.AssignInput{}, domain.FieldError("day", "Date invalide (AAAA-MM-JJ) / invalid date (YYYY-MM-DD)")
+		return domain.AssignInput{}, domain.FieldError("day", "err.invalid_date_iso")
 	}
 	return domain.AssignInput{Task: in.Task, User: in.User, Crew: in.Crew, From: in.From, Day: day, Override: in.Override}, nil
 }

@@ -52,7 +52,7 @@ func (h *Handlers) renderSuggest(e *core.RequestEvent, status int, refusal error
 // all or nothing; a refusal shows the review again naming the task.
 func (h *Handlers) dispatchAccept(e *core.RequestEvent) error {
 	if err := e.Request.ParseForm(); err != nil {
-		return h.fail(e, domain.FieldError("pick", "Formulaire illisible / unreadable form"))
+		return h.fail(e, domain.FieldError("pick", "err.unreadable_form"))
 	}
 	var lines []domain.AcceptLine
 	for _, id := range e.Request.PostForm["pick"] {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,15 +25,15 @@ func (h *Handlers) fillDocumentsTab(e *core.RequestEvent, vm *sites.PageVM, now 
 		vm.Docs.Kinds = append(vm.Docs.Kinds, components.Option{Value: k, Label: i18n.T(ctx, "doc.kind."+k)})
 	}
 	vm.Docs.Replace = []components.Option{{Value: "", Label: i18n.T(ctx, "sites.new_document")}}
-	for _, d := range docs {
-		mime := d.GetString("mime")
-		valid := d.GetDateTime("valid_until").Time()
-		vm.Docs.Docs = append(vm.Docs.Docs, sites.DocVM{ID: d.Id, Kind: d.GetString("kind"), Title: d.GetString("title"),
-			Version: d.GetString("version"), ValidUntil: i18n.FormatDate(ctx, valid), Expiry: domain.ExpiryState(valid, now, tenantCtx(e).Location()),
-			Uploaded: i18n.FormatDateTime(ctx, d.GetDateTime("created").Time()), Size: humanBytes(ctx, int64(d.GetInt("size"))),
-			Mime: mime, Current: d.GetBool("current"), Preview: mime == "application/pdf" || strings.HasPrefix(mime, "image/")})
-		if d.GetBool("current") {
-			vm.Docs.Replace = append(vm.Docs.Replace, components.Option{Value: d.Id, Label: i18n.T(ctx, "sites.new_version_of", d.GetString("title"), d.GetInt("version"))})
+	for _, d := range domain.AsDocuments(docs) {
+		mime := d.Mime()
+		valid := d.ValidUntil()
+		vm.Docs.Docs = append(vm.Docs.Docs, sites.DocVM{ID: d.Id, Kind: d.Kind(), Title: d.Title(),
+			Version: strconv.Itoa(d.Version()), ValidUntil: i18n.FormatDate(ctx, valid), Expiry: domain.ExpiryState(valid, now, tenantCtx(e).Location()),
+			Uploaded: i18n.FormatDateTime(ctx, d.Created()), Size: humanBytes(ctx, int64(d.Size())),
+			Mime: mime, Current: d.Current(), Preview: mime == "application/pdf" || strings.HasPrefix(mime, "image/")})
+		if d.Current() {
+			vm.Docs.Replace = append(vm.Docs.Replace, components.Option{Value: d.Id, Label: i18n.T(ctx, "sites.new_version_of", d.Title(), d.Version())})
 		}
 	}
 	return nil
@@ -40,11 +41,11 @@ func (h *Handlers) fillDocumentsTab(e *core.RequestEvent, vm *sites.PageVM, now 
 
 // documentUpload stores a site document (or a new version of one).
 func (h *Handlers) documentUpload(e *core.RequestEvent) error {
-	s, err := h.loadSite(e)
+	s, err := h.viewSite(e)
 	if err != nil {
 		return h.fail(e, err)
 	}
-	if !tenantCtx(e).CanEditSiteDay(s) {
+	if !tenantCtx(e).CanEditSiteDay(s.Record) {
 		return h.errorPage(e, http.StatusForbidden)
 	}
 	errs := map[string]string{}
@@ -77,26 +78,25 @@ func (h *Handlers) documentUpload(e *core.RequestEvent) error {
 // URLs of one tenant never work on another: the record is looked up in
 // the tenant serving the request, with the session of that tenant.
 func (h *Handlers) documentFile(e *core.RequestEvent) error {
-	d, err := e.App.FindRecordById(domain.CollectionDocuments, e.Request.PathValue("id"))
+	d, err := domain.FindDocument(e.App, e.Request.PathValue("id"))
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.notFoundOrFail(e, err)
 	}
-	site, err := e.App.FindRecordById(domain.CollectionSites, d.GetString("site"))
-	if err != nil || !tenantCtx(e).CanSeeSite(site) {
-		return h.errorPage(e, http.StatusNotFound)
+	if _, err := domain.FindSiteFor(e.App, e.Auth, d.SiteID()); err != nil {
+		return h.notFoundOrFail(e, err)
 	}
 	fsys, err := e.App.NewFilesystem()
 	if err != nil {
 		return h.fail(e, err)
 	}
 	defer fsys.Close()
-	key := d.BaseFilesPath() + "/" + d.GetString("file")
-	mime := d.GetString("mime")
+	key := d.BaseFilesPath() + "/" + d.File()
+	mime := d.Mime()
 	disp := "attachment"
 	if e.Request.URL.Query().Get("inline") == "1" && (mime == "application/pdf" || strings.HasPrefix(mime, "image/")) {
 		disp = "inline"
 	}
-	name := d.GetString("title") + "." + fileExt(d.GetString("file"))
+	name := d.Title() + "." + fileExt(d.File())
 	e.Response.Header().Set("Content-Disposition", disp+"; filename*=UTF-8''"+urlPathEscape(name))
 	e.Response.Header().Set("Cache-Control", "private, no-store")
 	e.Response.Header().Set("X-Content-Type-Options", "nosniff")

@@ -34,11 +34,11 @@ func (h *Handlers) equipmentNew(e *core.RequestEvent) error {
 
 // equipmentEdit renders the form of a stored item.
 func (h *Handlers) equipmentEdit(e *core.RequestEvent) error {
-	r, err := e.App.FindRecordById(domain.CollectionEquipment, e.Request.PathValue("id"))
+	r, err := domain.FindEquipmentByID(e.App, e.Request.PathValue("id"))
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.fail(e, err)
 	}
-	in := domain.EquipmentInputOf(r)
+	in := domain.EquipmentInputOf(r.Record)
 	return h.renderEquipmentForm(e, r.Id, components.Form{Values: map[string]string{"name": in.Name, "code": in.Code, "category": in.Category,
 		"status": in.Status, "location": in.Location, "serial": in.Serial, "notes": in.Notes}}, http.StatusOK)
 }

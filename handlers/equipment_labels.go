@@ -28,7 +28,7 @@ func (h *Handlers) equipmentLabels(e *core.RequestEvent) error {
 	title := i18n.T(ctx, "res.equipment.labels")
 	vm := resources.LabelsVM{Page: h.resPage(e, "equipment", title, layouts.Crumb{Label: i18n.T(ctx, "nav.equipment"), Href: "/equipment"}, layouts.Crumb{Label: title})}
 	base := h.baseURL(e)
-	for _, r := range recs {
+	for _, r := range domain.AsEquipmentList(recs) {
 		if len(only) > 0 && !only[r.Id] {
 			continue
 		}
@@ -37,7 +37,7 @@ func (h *Handlers) equipmentLabels(e *core.RequestEvent) error {
 		if err != nil {
 			return h.fail(e, err)
 		}
-		vm.Labels = append(vm.Labels, resources.LabelVM{ID: r.Id, Code: r.GetString("code"), Name: r.GetString("name"), URL: url, Matrix: q.Bitmap()})
+		vm.Labels = append(vm.Labels, resources.LabelVM{ID: r.Id, Code: r.Code(), Name: r.Name(), URL: url, Matrix: q.Bitmap()})
 	}
 	render(e.Response, e.Request, http.StatusOK, resources.LabelsPage(vm))
 	return nil

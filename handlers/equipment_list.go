@@ -24,29 +24,30 @@ func (h *Handlers) equipmentList(e *core.RequestEvent) error {
 		Statuses: resOptions(ctx, "res.status.", domain.EquipmentStatuses()),
 		Columns: []string{i18n.T(ctx, "res.code"), i18n.T(ctx, "res.name"), i18n.T(ctx, "res.category"), i18n.T(ctx, "res.location"),
 			i18n.T(ctx, "res.holder"), i18n.T(ctx, "res.status")}}
-	for _, r := range recs {
-		vm.Rows = append(vm.Rows, resources.RowVM{ID: r.Id, Href: "/equipment/" + r.Id, Status: r.GetString("status"), StatusKind: statusKind(r.GetString("status")),
-			Cells: []string{r.GetString("code"), r.GetString("name"), r.GetString("category"), equipmentWhere(r), equipmentHolder(r)}})
+	for _, r := range domain.AsEquipmentList(recs) {
+		vm.Rows = append(vm.Rows, resources.RowVM{ID: r.Id, Href: "/equipment/" + r.Id, Status: r.Status(), StatusKind: statusKind(r.Status()),
+			Cells: []string{r.Code(), r.Name(), r.Category(), equipmentWhere(r), equipmentHolder(r)}})
 	}
 	render(e.Response, e.Request, http.StatusOK, resources.EquipmentListPage(vm))
 	return nil
 }
 
 // equipmentWhere is an item's location, with its site when it has one.
-func equipmentWhere(r *core.Record) string {
-	where := r.GetString("location")
-	if s := r.ExpandedOne("site"); s != nil {
+func equipmentWhere(r domain.Equipment) string {
+	where := r.Location()
+	if s, ok := r.ExpandedSite(); ok {
 		if where != "" {
 			where += " · "
 		}
-		where += s.GetString("code")
+		where += s.Code()
 	}
 	return orDash(where)
 }
 
-func equipmentHolder(r *core.Record) string {
-	if u := r.ExpandedOne("holder"); u != nil {
-		return u.GetString("name")
+// equipmentHolder is the name of the person holding an item, or a dash.
+func equipmentHolder(r domain.Equipment) string {
+	if u, ok := r.ExpandedHolder(); ok {
+		return u.Name()
 	}
 	return "—"
 }

@@ -19,35 +19,42 @@ type equipmentForms struct{ move, reserve, maintenance components.Form }
 // renderEquipment renders an item's page (the page its QR label opens).
 func (h *Handlers) renderEquipment(e *core.RequestEvent, id string, forms equipmentForms, status int) error {
 	ctx := e.Request.Context()
-	r, err := e.App.FindRecordById(domain.CollectionEquipment, id)
+	r, err := domain.FindEquipmentExpanded(e.App, id)
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.fail(e, err)
 	}
-	if !tenantCtx(e).CanSeeEquipment(e.App, r) {
+	if !tenantCtx(e).CanSeeEquipment(e.App, r.Record) {
 		return h.errorPage(e, http.StatusForbidden)
 	}
-	_ = e.App.ExpandRecord(r, []string{"holder", "site"}, nil)
-	vm := resources.EquipmentVM{ID: r.Id, Code: r.GetString("code"), Name: r.GetString("name"), Status: r.GetString("status"),
+	vm := resources.EquipmentVM{ID: r.Id, Code: r.Code(), Name: r.Name(), Status: r.Status(),
 		MoveForm: forms.move, ReserveForm: forms.reserve}
 	vm.Page = h.resPage(e, "equipment", vm.Code, layouts.Crumb{Label: i18n.T(ctx, "nav.equipment"), Href: "/equipment"}, layouts.Crumb{Label: vm.Code})
 	vm.Facts = []layouts.Crumb{
 		{Label: i18n.T(ctx, "res.location"), Href: equipmentWhere(r)},
 		{Label: i18n.T(ctx, "res.holder"), Href: equipmentHolder(r)},
-		{Label: i18n.T(ctx, "res.category"), Href: orDash(r.GetString("category"))},
-		{Label: i18n.T(ctx, "res.equipment.serial"), Href: orDash(r.GetString("serial"))},
+		{Label: i18n.T(ctx, "res.category"), Href: orDash(r.Category())},
+		{Label: i18n.T(ctx, "res.equipment.serial"), Href: orDash(r.Serial())},
 	}
 	if forms.move.Values == nil {
-		vm.MoveForm.Values = map[string]string{"location": r.GetString("location"), "holder": r.GetString("holder"), "site": r.GetString("site")}
+		vm.MoveForm.Values = map[string]string{"location": r.Location(), "holder": r.HolderID(), "site": r.SiteID()}
 	}
 	if vm.Page.CanDay {
-		vm.Options = map[string][]components.Option{"holder": userOptions(e.App), "site": siteOptions(ctx, e.App),
+		users, err := userOptions(e.App)
+		if err != nil {
+			return h.fail(e, err)
+		}
+		sites, err := siteOptions(ctx, e.App)
+		if err != nil {
+			return h.fail(e, err)
+		}
+		vm.Options = map[string][]components.Option{"holder": users, "site": sites,
 			"status": append([]components.Option{{Value: "", Label: i18n.T(ctx, "res.equipment.status_auto")}}, resOptions(ctx, "res.status.", domain.EquipmentStatuses())...)}
 	}
 	books, err := domain.FindAssetReservations(e.App, domain.AssetEquipment, r.Id, h.deps.Clock().Add(-24*time.Hour))
 	if err != nil {
 		return h.fail(e, err)
 	}
-	for _, b := range books {
+	for _, b := range domain.AsReservations(books) {
 		vm.Bookings = append(vm.Bookings, resBooking(ctx, b))
 	}
 	if vm.Maintenance, err = h.resMaintenance(e, domain.AssetEquipment, r.Id, "/equipment/"+r.Id, 0, forms.maintenance); err != nil {

@@ -32,7 +32,7 @@ type errorAnswer struct {
 
 // answerOf is the one mapping from domain error codes to HTTP answers.
 func answerOf(ctx context.Context, err error) errorAnswer {
-	a := errorAnswer{Status: statusOf(err), Message: i18n.Localize(ctx, domain.ErrorMessage(err)), Field: components.WholeForm}
+	a := errorAnswer{Status: statusOf(err), Message: i18n.Text(ctx, domain.ErrorText(err)), Field: components.WholeForm}
 	var de *domain.Error
 	if errors.As(err, &de) && de.Field != "" {
 		a.Field = de.Field

@@ -29,15 +29,19 @@ func TestErrorAnswers(t *testing.T) {
 		field        string
 		onForm       bool
 	}{
-		{"invalid field", domain.FieldError("plate", "Immatriculation invalide / invalid plate"), http.StatusBadRequest, "Immatriculation invalide", "invalid plate", "plate", true},
-		{"invalid form", domain.Errorf(domain.EInvalid, "Formulaire illisible / unreadable form"), http.StatusBadRequest, "Formulaire illisible", "unreadable form", "_form", true},
-		{"conflict", domain.Errorf(domain.EConflict, "Déjà réservé / already booked"), http.StatusConflict, "Déjà réservé", "already booked", "_form", true},
-		{"conflict on a field", &domain.Error{Code: domain.EConflict, Field: "qty", Message: "Stock insuffisant / not enough stock"}, http.StatusConflict, "Stock insuffisant", "not enough stock", "qty", true},
-		{"not found", domain.Errorf(domain.ENotFound, "Chantier introuvable / site not found"), http.StatusNotFound, "Chantier introuvable", "site not found", "_form", true},
+		{"invalid field", domain.FieldError("plate", "err.vehicle.plate_taken"), http.StatusBadRequest, "Un véhicule porte déjà cette immatriculation", "a vehicle already has this plate", "plate", true},
+		{"invalid form", domain.Errorf(domain.EInvalid, "err.unreadable_form"), http.StatusBadRequest, "Formulaire illisible", "unreadable form", "_form", true},
+		{"conflict with arguments", domain.Errorf(domain.EConflict, "err.booking.taken", "01/02/2027 08:00", "01/02/2027 17:00", "AB-123-CD"), http.StatusConflict,
+			"Déjà réservé du 01/02/2027 08:00 au 01/02/2027 17:00 (AB-123-CD) : choisissez une autre période",
+			"already booked from 01/02/2027 08:00 to 01/02/2027 17:00 (AB-123-CD): choose another period", "_form", true},
+		{"conflict on a field", &domain.Error{Code: domain.EConflict, Field: "qty", Key: "err.stock.short", Args: []any{"3"}}, http.StatusConflict,
+			"Stock insuffisant à cet emplacement (disponible : 3) : faites un transfert ou une réception d'abord",
+			"not enough stock at this location (available: 3): record a transfer or a receipt first", "qty", true},
+		{"not found", domain.Errorf(domain.ENotFound, "err.site.not_found"), http.StatusNotFound, "Chantier introuvable", "site not found", "_form", true},
 		{"forbidden", domain.ErrResourceForbidden, http.StatusForbidden, "Votre profil ne permet pas cette action : demandez à votre conducteur de travaux", "your profile does not allow this action: ask your project manager", "_form", true},
-		{"gone", domain.Errorf(domain.EGone, "Lien expiré / link expired"), http.StatusGone, "Lien expiré", "link expired", "_form", true},
-		{"wrapped", fmt.Errorf("save: %w", domain.FieldError("due", "Date invalide / invalid date")), http.StatusBadRequest, "Date invalide", "invalid date", "due", true},
-		{"coded internal", domain.Errorf(domain.EInternal, "Base indisponible / database unavailable"), http.StatusInternalServerError, "Base indisponible", "database unavailable", "_form", false},
+		{"gone", domain.Errorf(domain.EGone, "err.session.expired"), http.StatusGone, "Session expirée", "Session expired", "_form", true},
+		{"wrapped", fmt.Errorf("save: %w", domain.FieldError("due", "err.invalid_date")), http.StatusBadRequest, "Date invalide", "invalid date", "due", true},
+		{"coded internal", domain.Errorf(domain.EInternal, "err.internal"), http.StatusInternalServerError, "Erreur interne, réessayez plus tard", "Internal error, please retry later", "_form", false},
 		{"plain error", errors.New("disk full"), http.StatusInternalServerError, "Erreur interne, réessayez plus tard", "Internal error, please retry later", "_form", false},
 	}
 	for _, s := range scenarios {

@@ -25,9 +25,9 @@ func (h *Handlers) ganttTaskAdd(e *core.RequestEvent) error {
 	dur, err := strconv.Atoi(strings.TrimSpace(v["duration"]))
 	switch {
 	case bad:
-		err = domain.FieldError("start", "Date invalide (AAAA-MM-JJ) / invalid date (YYYY-MM-DD)")
+		err = domain.FieldError("start", "err.invalid_date_iso")
 	case err != nil:
-		err = domain.FieldError("duration", "Durée en jours ouvrés (nombre entier) / duration in working days (a whole number)")
+		err = domain.FieldError("duration", "err.planning.duration_whole")
 	default:
 		_, err = domain.CreateTask(e.App, e.Auth, e.Request.PathValue("id"), domain.TaskInput{Title: v["title"], Start: start, Duration: dur})
 	}
@@ -42,7 +42,7 @@ func (h *Handlers) ganttLinkAdd(e *core.RequestEvent) error {
 		lag, err = 0, nil
 	}
 	if err != nil {
-		err = domain.FieldError("lag", "Décalage en jours ouvrés (nombre entier) / lag in working days (a whole number)")
+		err = domain.FieldError("lag", "err.planning.lag_whole")
 	} else {
 		_, err = domain.AddTaskLink(e.App, e.Auth, e.Request.PathValue("id"), domain.TaskLinkInput{From: v["from"], To: v["to"], Type: v["type"], Lag: lag})
 	}

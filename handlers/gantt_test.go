@@ -119,7 +119,8 @@ func TestGanttMoves(t *testing.T) {
 		status   int
 		contains string
 	}{
-		{"gantt.js move", "pm", g.a, "2026-03-16", http.StatusOK, "ok"},
+		{"gantt.js move", "pm", g.a, "2026-03-16", http.StatusOK, `{"ok":true,"task":{"id":"` + g.a + `","start":"2026-03-16","end":"2026-03-18","duration_days":3},` +
+			`"rescheduled":[{"id":"` + g.b + `","start":"2026-03-19","end":"2026-03-20","duration_days":2}]}`},
 		{"before the predecessor finishes", "pm", g.b, "2026-03-16", http.StatusBadRequest, "dépendances"},
 		{"on a Sunday", "pm", g.a, "2026-03-15", http.StatusBadRequest, "jour travaillé"},
 		{"a site lead of another site", "lead", g.a, "2026-03-23", http.StatusForbidden, "planning"},

@@ -7,7 +7,9 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/i18n"
 )
 
 // gpsIngest receives a tracker's position: GET or POST /gps with the
@@ -27,12 +29,12 @@ func (h *Handlers) gpsIngest(e *core.RequestEvent) error {
 	if e.Request.Method == http.MethodPost && strings.HasPrefix(e.Request.Header.Get("Content-Type"), "application/json") {
 		body, rerr := io.ReadAll(e.Request.Body)
 		if rerr != nil {
-			return gpsText(e, http.StatusRequestEntityTooLarge, "Corps trop volumineux / body too large")
+			return gpsText(e, http.StatusRequestEntityTooLarge, catalog.New("err.gps.body_too_large"))
 		}
 		fix, err = domain.ParseTraccarJSON(body, now)
 	} else {
 		if perr := e.Request.ParseForm(); perr != nil {
-			return gpsText(e, http.StatusBadRequest, "Requête illisible / unreadable request")
+			return gpsText(e, http.StatusBadRequest, catalog.New("err.unreadable_request"))
 		}
 		fix, err = domain.ParseOsmAndFix(e.Request.Form, now)
 	}
@@ -41,7 +43,7 @@ func (h *Handlers) gpsIngest(e *core.RequestEvent) error {
 	}
 	if !domain.GPSLimiterOf(e.App).Allow(fix.DeviceID, now) {
 		e.Response.Header().Set("Retry-After", "5")
-		return gpsText(e, http.StatusTooManyRequests, "Trop de positions pour ce traceur, réessayez plus tard / too many positions for this device, retry later")
+		return gpsText(e, http.StatusTooManyRequests, catalog.New("err.gps.rate_limited"))
 	}
 	skipped, err := domain.IngestFix(e.App, fix)
 	switch {
@@ -49,20 +51,26 @@ func (h *Handlers) gpsIngest(e *core.RequestEvent) error {
 		return h.gpsFail(e, err)
 	case skipped != "":
 		e.Response.Header().Set("X-FieldOps-Position", "not-stored; "+skipped)
-		return gpsText(e, http.StatusOK, "OK (position non enregistrée : "+skipped+" / position not stored: "+skipped+")")
+		return gpsText(e, http.StatusOK, catalog.New("gps.not_stored", skipped))
 	}
 	e.Response.Header().Set("X-FieldOps-Position", "stored")
-	return gpsText(e, http.StatusOK, "OK")
+	return gpsText(e, http.StatusOK, catalog.New("gps.stored"))
 }
 
 // gpsFail answers a refused fix with the coded status and message.
 func (h *Handlers) gpsFail(e *core.RequestEvent, err error) error {
 	a := answerOf(e.Request.Context(), err)
 	h.logInternal(e, err, a.Status)
-	return gpsText(e, a.Status, a.Message)
+	return gpsPlain(e, a.Status, a.Message)
 }
 
-func gpsText(e *core.RequestEvent, status int, text string) error {
+// gpsText answers the tracker in plain text, in the negotiated language.
+func gpsText(e *core.RequestEvent, status int, text catalog.Text) error {
+	return gpsPlain(e, status, i18n.Text(e.Request.Context(), text))
+}
+
+// gpsPlain answers the tracker with msg as plain text.
+func gpsPlain(e *core.RequestEvent, status int, msg string) error {
 	e.Response.Header().Set("Cache-Control", "no-store")
-	return e.String(status, text+"\n")
+	return e.String(status, msg+"\n")
 }

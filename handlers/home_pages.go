@@ -50,18 +50,18 @@ func (h *Handlers) dashboard(e *core.RequestEvent) error {
 }
 
 // taskVMs formats tasks for the role home pages.
-func taskVMs(e *core.RequestEvent, recs []*core.Record) []home.TaskVM {
+func taskVMs(e *core.RequestEvent, recs []domain.Task) []home.TaskVM {
 	ctx := e.Request.Context()
 	out := make([]home.TaskVM, 0, len(recs))
 	for _, t := range recs {
-		vm := home.TaskVM{Title: t.GetString("title"), Status: t.GetString("status"),
-			Period: i18n.FormatDate(ctx, t.GetDateTime("planned_start").Time()) + " → " + i18n.FormatDate(ctx, t.GetDateTime("planned_end").Time())}
-		if s := t.ExpandedOne("site"); s != nil {
-			vm.Site = s.GetString("code") + " " + s.GetString("name")
+		vm := home.TaskVM{Title: t.Title(), Status: t.Status(),
+			Period: i18n.FormatDate(ctx, t.PlannedStart()) + " → " + i18n.FormatDate(ctx, t.PlannedEnd())}
+		if s, ok := t.ExpandedSite(); ok {
+			vm.Site = s.Code() + " " + s.Name()
 		}
 		var names []string
-		for _, u := range t.ExpandedAll("assignees") {
-			names = append(names, u.GetString("name"))
+		for _, u := range t.ExpandedAssignees() {
+			names = append(names, u.Name())
 		}
 		vm.Assigned = strings.Join(names, ", ")
 		if vm.Status == "" {
@@ -82,11 +82,11 @@ func (h *Handlers) planning(e *core.RequestEvent) error {
 	}
 	vm := planningvm.PlanningVM{Page: h.planningPage(e, "planning", i18n.T(ctx, "nav.planning"), layouts.Crumb{Label: i18n.T(ctx, "nav.planning")})}
 	var plans []*domain.SitePlan
-	for _, s := range sites {
-		if !tenantCtx(e).CanSeeSite(s) {
+	for _, s := range domain.AsSites(sites) {
+		if !tenantCtx(e).CanSeeSite(s.Record) {
 			continue
 		}
-		row := planningvm.SiteTasksVM{ID: s.Id, Title: s.GetString("code") + " " + s.GetString("name"), GanttHref: "/sites/" + s.Id + "/gantt"}
+		row := planningvm.SiteTasksVM{ID: s.Id, Title: s.Code() + " " + s.Name(), GanttHref: "/sites/" + s.Id + "/gantt"}
 		if plan, err := domain.LoadSitePlan(e.App, s.Id, h.deps.Clock()); err != nil {
 			row.Error = userMessage(ctx, err)
 		} else if len(plan.Schedule.Tasks) > 0 {
@@ -113,10 +113,11 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 	if d, err := time.ParseInLocation(time.DateOnly, e.Request.URL.Query().Get("date"), today.Location()); err == nil {
 		from = d
 	}
-	recs, err := domain.FindTasksBetween(e.App, from, from.AddDate(0, 0, 1), "")
+	found, err := domain.FindTasksBetween(e.App, from, from.AddDate(0, 0, 1), "")
 	if err != nil {
 		return h.fail(e, err)
 	}
+	recs := domain.AsTasks(found)
 	vm := home.TodayVM{Shell: h.shell(e, "today", i18n.T(ctx, "nav.today"), layouts.Crumb{Label: i18n.T(ctx, "nav.today")}), Date: i18n.FormatDate(ctx, from)}
 	cal := tenantCtx(e).Calendar()
 	prev, next := cal.AddWorkingDays(from, -1), cal.AddWorkingDays(from, 1)
@@ -127,7 +128,7 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 	people, vehicles := map[string]int{}, map[string]int{}
 	for i, t := range recs {
 		tv := taskVMs(e, recs[i:i+1])[0]
-		assignees := t.ExpandedAll("assignees")
+		assignees := t.ExpandedAssignees()
 		if len(assignees) == 0 {
 			vm.Unassigned = append(vm.Unassigned, tv)
 		}
@@ -136,16 +137,16 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 			if !ok {
 				k = len(vm.People)
 				people[u.Id] = k
-				vm.People = append(vm.People, home.GroupVM{Title: u.GetString("name"), Subtitle: i18n.T(ctx, "role."+u.GetString("role")) + " · " + u.GetString("phone")})
+				vm.People = append(vm.People, home.GroupVM{Title: u.Name(), Subtitle: i18n.T(ctx, "role."+u.Role()) + " · " + u.Phone()})
 			}
 			vm.People[k].Tasks = append(vm.People[k].Tasks, tv)
 		}
-		if v := t.ExpandedOne("vehicle"); v != nil {
+		if v, ok := t.ExpandedVehicle(); ok {
 			k, ok := vehicles[v.Id]
 			if !ok {
 				k = len(vm.Vehicles)
 				vehicles[v.Id] = k
-				vm.Vehicles = append(vm.Vehicles, home.GroupVM{Title: v.GetString("label"), Subtitle: v.GetString("plate")})
+				vm.Vehicles = append(vm.Vehicles, home.GroupVM{Title: v.Label(), Subtitle: v.Plate()})
 			}
 			vm.Vehicles[k].Tasks = append(vm.Vehicles[k].Tasks, tv)
 		}
@@ -158,10 +159,11 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 func (h *Handlers) crewHome(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
 	from := tenantCtx(e).DayStart()
-	recs, err := domain.FindTasksBetween(e.App, from, from.AddDate(0, 0, 3), e.Auth.Id)
+	found, err := domain.FindTasksBetween(e.App, from, from.AddDate(0, 0, 3), e.Auth.Id)
 	if err != nil {
 		return h.fail(e, err)
 	}
+	recs := domain.AsTasks(found)
 	tasks := taskVMs(e, recs)
 	for i := range tasks {
 		tasks[i].Href = "/m/tasks/" + recs[i].Id
@@ -170,7 +172,7 @@ func (h *Handlers) crewHome(e *core.RequestEvent) error {
 	}
 	render(e.Response, e.Request, http.StatusOK, home.CrewHomePage(home.TaskListVM{
 		Shell:  h.crewShell(e, "today", i18n.T(ctx, "crew.today")),
-		TestID: "crew-home", TitleKey: "crew.my_tasks", Intro: i18n.T(ctx, "crew.hello", e.Auth.GetString("name")), Tasks: tasks,
+		TestID: "crew-home", TitleKey: "crew.my_tasks", Intro: i18n.T(ctx, "crew.hello", authUser(e).Name()), Tasks: tasks,
 	}))
 	return nil
 }

@@ -14,8 +14,12 @@ import (
 // renderIncident renders the crew's incident report form.
 func (h *Handlers) renderIncident(e *core.RequestEvent, form components.Form, status int) error {
 	ctx := e.Request.Context()
+	sites, err := crewSiteOptions(e.App, e.Auth)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	vm := crew.IncidentVM{Shell: h.crewShell(e, "time", i18n.T(ctx, "crew2.incident.title")), CSS: h.assets.Path("css/crew.css"),
-		Form: form, Sites: crewSiteOptions(e.App, e.Auth)}
+		Form: form, Sites: sites}
 	vm.Shell.Toasts = crewFlash(e)
 	vm.Kinds = []components.Option{{Value: "", Label: "—"}}
 	for _, k := range domain.IncidentKinds() {

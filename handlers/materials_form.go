@@ -28,9 +28,12 @@ func (h *Handlers) renderMaterialForm(e *core.RequestEvent, id string, form comp
 		vm.Options["unit"] = append(vm.Options["unit"], components.Option{Value: u, Label: u})
 	}
 	vm.Options["supplier"] = []components.Option{{Value: "", Label: "—"}}
-	sups, _ := e.App.FindRecordsByFilter(domain.CollectionSuppliers, "", "name", 500, 0)
+	sups, err := domain.FindSuppliers(e.App)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	for _, s := range sups {
-		vm.Options["supplier"] = append(vm.Options["supplier"], components.Option{Value: s.Id, Label: s.GetString("name")})
+		vm.Options["supplier"] = append(vm.Options["supplier"], components.Option{Value: s.Id, Label: s.Name()})
 	}
 	render(e.Response, e.Request, status, resources.MaterialFormPage(vm))
 	return nil
@@ -43,11 +46,11 @@ func (h *Handlers) materialsNew(e *core.RequestEvent) error {
 
 // materialsEdit renders the form of a stored material.
 func (h *Handlers) materialsEdit(e *core.RequestEvent) error {
-	r, err := e.App.FindRecordById(domain.CollectionMaterials, e.Request.PathValue("id"))
+	r, err := domain.FindMaterial(e.App, e.Request.PathValue("id"))
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.fail(e, err)
 	}
-	in := domain.MaterialInputOf(r)
+	in := domain.MaterialInputOf(r.Record)
 	return h.renderMaterialForm(e, r.Id, components.Form{Values: map[string]string{
 		"sku": in.SKU, "name": in.Name, "unit": in.Unit, "unit_cost": strconv.FormatFloat(in.UnitCost, 'f', -1, 64),
 		"min_stock": domain.FormatQty(in.MinStock), "category": in.Category, "supplier": in.Supplier,

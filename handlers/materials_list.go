@@ -38,10 +38,10 @@ func (h *Handlers) materialsList(e *core.RequestEvent) error {
 		list = domain.LowStock(all)
 	}
 	for _, s := range list {
-		m := s.Material
-		row := resources.RowVM{ID: m.Id, Href: "/materials/" + m.Id, Cells: []string{m.GetString("sku"), m.GetString("name"), m.GetString("category"),
-			i18n.FormatEUR(ctx, m.GetFloat("unit_cost")) + " / " + m.GetString("unit"), domain.FormatQty(s.Total) + " " + m.GetString("unit"),
-			domain.FormatQty(m.GetFloat("min_stock"))}}
+		m := domain.Material{Record: s.Material}
+		row := resources.RowVM{ID: m.Id, Href: "/materials/" + m.Id, Cells: []string{m.Sku(), m.Name(), m.Category(),
+			i18n.FormatEUR(ctx, m.UnitCost()) + " / " + m.Unit(), domain.FormatQty(s.Total) + " " + m.Unit(),
+			domain.FormatQty(m.MinStock())}}
 		if s.Low {
 			row.Extra, row.ExtraKind, row.ExtraTestID = i18n.T(ctx, "res.material.low"), "danger", "low-stock"
 		}

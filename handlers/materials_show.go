@@ -15,9 +15,9 @@ import (
 // renderMaterial renders a material's page with the move form's state.
 func (h *Handlers) renderMaterial(e *core.RequestEvent, id string, form components.Form, status int) error {
 	ctx := e.Request.Context()
-	m, err := e.App.FindRecordById(domain.CollectionMaterials, id)
+	m, err := domain.FindMaterial(e.App, id)
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.fail(e, err)
 	}
 	moves, err := domain.MaterialMoves(e.App, m.Id)
 	if err != nil {
@@ -25,16 +25,19 @@ func (h *Handlers) renderMaterial(e *core.RequestEvent, id string, form componen
 	}
 	balances := domain.Balances(moves)
 	total := domain.Total(balances)
-	unit := m.GetString("unit")
-	title := m.GetString("sku") + " · " + m.GetString("name")
-	locOpts, labels := stockLocations(ctx, e.App)
-	vm := resources.MaterialVM{Page: h.resPage(e, "materials", title, layouts.Crumb{Label: i18n.T(ctx, "nav.materials"), Href: "/materials"}, layouts.Crumb{Label: m.GetString("sku")}),
-		ID: m.Id, Title: title, Low: domain.IsLowStock(total, m.GetFloat("min_stock")), Total: domain.FormatQty(total) + " " + unit, MoveForm: form}
+	unit := m.Unit()
+	title := m.Sku() + " · " + m.Name()
+	locOpts, labels, err := stockLocations(ctx, e.App)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	vm := resources.MaterialVM{Page: h.resPage(e, "materials", title, layouts.Crumb{Label: i18n.T(ctx, "nav.materials"), Href: "/materials"}, layouts.Crumb{Label: m.Sku()}),
+		ID: m.Id, Title: title, Low: domain.IsLowStock(total, m.MinStock()), Total: domain.FormatQty(total) + " " + unit, MoveForm: form}
 	vm.Facts = []layouts.Crumb{
 		{Label: i18n.T(ctx, "res.material.unit"), Href: unit},
-		{Label: i18n.T(ctx, "res.material.unit_cost"), Href: i18n.FormatEUR(ctx, m.GetFloat("unit_cost"))},
-		{Label: i18n.T(ctx, "res.material.min_stock"), Href: domain.FormatQty(m.GetFloat("min_stock")) + " " + unit},
-		{Label: i18n.T(ctx, "res.category"), Href: orDash(m.GetString("category"))},
+		{Label: i18n.T(ctx, "res.material.unit_cost"), Href: i18n.FormatEUR(ctx, m.UnitCost())},
+		{Label: i18n.T(ctx, "res.material.min_stock"), Href: domain.FormatQty(m.MinStock()) + " " + unit},
+		{Label: i18n.T(ctx, "res.category"), Href: orDash(m.Category())},
 	}
 	for _, loc := range domain.Locations(balances) {
 		q := balances[loc]
@@ -47,11 +50,15 @@ func (h *Handlers) renderMaterial(e *core.RequestEvent, id string, form componen
 	if err != nil {
 		return h.fail(e, err)
 	}
-	vm.Moves = newMoveVMs(ctx, recs, labels)
+	vm.Moves = newMoveVMs(ctx, domain.AsStockMoves(recs), labels)
 	if vm.Page.CanDay {
+		sites, err := siteOptions(ctx, e.App)
+		if err != nil {
+			return h.fail(e, err)
+		}
 		kinds := []string{domain.MoveReceipt, domain.MoveConsumption, domain.MoveTransfer, domain.MoveAdjustment, domain.MoveOrder}
 		vm.Options = map[string][]components.Option{"kind": resOptions(ctx, "res.move.", kinds), "location": locOpts,
-			"to_location": append([]components.Option{{Value: "", Label: "—"}}, locOpts...), "site": siteOptions(ctx, e.App)}
+			"to_location": append([]components.Option{{Value: "", Label: "—"}}, locOpts...), "site": sites}
 	}
 	render(e.Response, e.Request, status, resources.MaterialPage(vm))
 	return nil

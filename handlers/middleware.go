@@ -10,7 +10,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/i18n"
 )
 
 // Middleware priorities relative to PocketBase's (lower runs first):
@@ -44,7 +46,7 @@ func (h *Handlers) csrf(e *core.RequestEvent) error {
 func (h *Handlers) csrfDenied(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(http.StatusForbidden)
-	_, _ = w.Write([]byte("Requête refusée : origine différente (protection CSRF) / request refused: cross-origin request (CSRF protection)\n"))
+	_, _ = w.Write([]byte(catalog.New("err.csrf").In(i18n.Negotiate("", r.Header.Get("Accept-Language"))) + "\n"))
 }
 
 func newNonce() string {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
@@ -16,46 +15,56 @@ import (
 )
 
 // personRow builds a person with skills and clearances.
-func (h *Handlers) personRow(e *core.RequestEvent, u *core.Record) (people.RowVM, map[string]string) {
+func (h *Handlers) personRow(e *core.RequestEvent, u domain.User) (people.RowVM, map[string]string, error) {
 	ctx := e.Request.Context()
-	row := people.RowVM{ID: u.Id, Name: u.GetString("name"), Role: u.GetString("role"), Phone: u.GetString("phone"),
-		Cost: strconv.FormatFloat(u.GetFloat("hourly_cost"), 'f', -1, 64), Active: u.GetBool("active")}
+	row := people.RowVM{ID: u.Id, Name: u.Name(), Role: u.Role(), Phone: u.Phone(),
+		Cost: strconv.FormatFloat(u.HourlyCost(), 'f', -1, 64), Active: u.Active()}
 	skillIDs := map[string]string{}
-	links, _ := e.App.FindAllRecords(domain.CollectionUserSkills, dbx.HashExp{"user": u.Id})
-	_ = e.App.ExpandRecords(links, []string{"skill"}, nil)
-	for _, l := range links {
-		if s := l.ExpandedOne("skill"); s != nil {
-			row.Skills = append(row.Skills, s.GetString("name"))
-			skillIDs[s.GetString("name")] = s.Id
-		}
+	skills, err := domain.FindUserSkills(e.App, u.Id)
+	if err != nil {
+		return row, nil, err
 	}
-	cls, _ := e.App.FindRecordsByFilter(domain.CollectionClearances, "user = {:u}", "valid_until", 0, 0, dbx.Params{"u": u.Id})
+	for _, s := range skills {
+		row.Skills = append(row.Skills, s.Name())
+		skillIDs[s.Name()] = s.Id
+	}
+	cls, err := domain.FindUserClearances(e.App, u.Id)
+	if err != nil {
+		return row, nil, err
+	}
 	now := h.deps.Clock()
 	for _, c := range cls {
-		valid := c.GetDateTime("valid_until").Time()
-		vm := people.ClearanceVM{ID: c.Id, Kind: c.GetString("kind"), ValidUntil: i18n.FormatDate(ctx, valid), Expiry: domain.ExpiryState(valid, now, tenantCtx(e).Location())}
-		if k, err := e.App.FindFirstRecordByData(domain.CollectionClearanceKinds, "code", vm.Kind); err == nil {
-			vm.Name = k.GetString("name")
+		valid := c.ValidUntil()
+		vm := people.ClearanceVM{ID: c.Id, Kind: c.Kind(), ValidUntil: i18n.FormatDate(ctx, valid), Expiry: domain.ExpiryState(valid, now, tenantCtx(e).Location())}
+		k, err := domain.FindClearanceKindByCode(e.App, vm.Kind)
+		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+			return row, nil, err
 		}
-		if c.GetString("document") != "" {
+		if err == nil {
+			vm.Name = k.Name()
+		}
+		if c.Document() != "" {
 			vm.DocURL = "/people/" + u.Id + "/clearances/" + c.Id + "/document"
 		}
 		row.Clearances = append(row.Clearances, vm)
 	}
-	return row, skillIDs
+	return row, skillIDs, nil
 }
 
 // peopleList lists people with skills and clearances.
 func (h *Handlers) peopleList(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
-	users, err := e.App.FindRecordsByFilter(domain.CollectionUsers, "", "-active,name", 0, 0)
+	users, err := domain.FindPeople(e.App)
 	if err != nil {
 		return h.fail(e, err)
 	}
 	vm := people.ListVM{Shell: h.shell(e, "people", i18n.T(ctx, "nav.people"), layouts.Crumb{Label: i18n.T(ctx, "nav.people")}), ShowCost: tenantCtx(e).CanManagePeople()}
 	for _, u := range users {
-		row, _ := h.personRow(e, u)
-		row.Cost = i18n.FormatEUR(ctx, u.GetFloat("hourly_cost"))
+		row, _, err := h.personRow(e, u)
+		if err != nil {
+			return h.fail(e, err)
+		}
+		row.Cost = i18n.FormatEUR(ctx, u.HourlyCost())
 		vm.Rows = append(vm.Rows, row)
 	}
 	render(e.Response, e.Request, http.StatusOK, people.ListPage(vm))
@@ -69,32 +78,44 @@ func (h *Handlers) personShow(e *core.RequestEvent) error {
 
 func (h *Handlers) renderPerson(e *core.RequestEvent, status int, errs, form map[string]string) error {
 	ctx := e.Request.Context()
-	u, err := e.App.FindRecordById(domain.CollectionUsers, e.Request.PathValue("id"))
+	u, err := domain.FindPerson(e.App, e.Request.PathValue("id"))
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.notFoundOrFail(e, err)
 	}
-	row, skillIDs := h.personRow(e, u)
+	row, skillIDs, err := h.personRow(e, u)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	vm := people.DetailVM{
 		Shell:  h.shell(e, "people", row.Name, layouts.Crumb{Label: i18n.T(ctx, "nav.people"), Href: "/people"}, layouts.Crumb{Label: row.Name}),
 		Person: row, Email: u.Email(), CanEdit: tenantCtx(e).CanManagePeople(), ShowCost: tenantCtx(e).CanManagePeople(),
 		Roles: roleOptions(ctx), SkillIDs: skillIDs, Form: components.Form{Values: form, Errors: errs},
 	}
 	vm.Shell.Toasts = h.flashToasts(e)
-	skills, _ := e.App.FindRecordsByFilter(domain.CollectionSkills, "", "name", 0, 0)
-	for _, s := range skills {
-		vm.SkillOpts = append(vm.SkillOpts, components.Option{Value: s.Id, Label: s.GetString("name")})
+	skills, err := domain.FindSkills(e.App)
+	if err != nil {
+		return h.fail(e, err)
 	}
-	kinds, _ := e.App.FindRecordsByFilter(domain.CollectionClearanceKinds, "", "family,code", 0, 0)
+	for _, s := range skills {
+		vm.SkillOpts = append(vm.SkillOpts, components.Option{Value: s.Id, Label: s.Name()})
+	}
+	kinds, err := domain.FindClearanceKinds(e.App)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	for _, k := range kinds {
-		vm.KindOpts = append(vm.KindOpts, components.Option{Value: k.GetString("code"), Label: k.GetString("code") + " — " + k.GetString("name")})
+		vm.KindOpts = append(vm.KindOpts, components.Option{Value: k.Code(), Label: k.Code() + " — " + k.Name()})
 	}
 	for _, k := range []string{"leave", "sickness", "training", "other"} {
 		vm.AbsenceOpts = append(vm.AbsenceOpts, components.Option{Value: k, Label: i18n.T(ctx, "absence."+k)})
 	}
-	abs, _ := e.App.FindRecordsByFilter(domain.CollectionAvailability, "user = {:u}", "-from", 20, 0, dbx.Params{"u": u.Id})
+	abs, err := domain.FindUserAbsences(e.App, u.Id, 20)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	for _, a := range abs {
-		vm.Absences = append(vm.Absences, people.AbsenceVM{Kind: a.GetString("kind"), From: i18n.FormatDate(ctx, a.GetDateTime("from").Time()),
-			To: i18n.FormatDate(ctx, a.GetDateTime("to").Time()), Note: a.GetString("note")})
+		vm.Absences = append(vm.Absences, people.AbsenceVM{Kind: a.Kind(), From: i18n.FormatDate(ctx, a.From()),
+			To: i18n.FormatDate(ctx, a.To()), Note: a.Note()})
 	}
 	render(e.Response, e.Request, status, people.DetailPage(vm))
 	return nil
@@ -127,7 +148,7 @@ func (h *Handlers) personAction(do func(e *core.RequestEvent, id string) error) 
 func (h *Handlers) personUpdate(e *core.RequestEvent, id string) error {
 	cost, bad := formFloat(e.Request.FormValue("hourly_cost"))
 	if bad {
-		return domain.FieldError("hourly_cost", "Nombre invalide / invalid number")
+		return domain.FieldError("hourly_cost", "err.invalid_number")
 	}
 	_, err := domain.UpdatePerson(e.App, e.Auth, id, domain.PersonInput{Name: e.Request.FormValue("name"), Phone: e.Request.FormValue("phone"), Role: e.Request.FormValue("role"), HourlyCost: cost})
 	return err
@@ -145,10 +166,10 @@ func (h *Handlers) personAddClearance(e *core.RequestEvent, id string) error {
 	in := domain.ClearanceInput{Kind: e.Request.FormValue("kind")}
 	var bad bool
 	if in.ObtainedOn, bad = formDate(e.Request.FormValue("obtained_on")); bad {
-		return domain.FieldError("obtained_on", "Date invalide / invalid date")
+		return domain.FieldError("obtained_on", "err.invalid_date")
 	}
 	if in.ValidUntil, bad = formDate(e.Request.FormValue("valid_until")); bad {
-		return domain.FieldError("valid_until", "Date invalide / invalid date")
+		return domain.FieldError("valid_until", "err.invalid_date")
 	}
 	var files []*filesystem.File
 	if fs, err := e.FindUploadedFiles("document"); err == nil && len(fs) > 0 {
@@ -165,7 +186,7 @@ func (h *Handlers) personAddAbsence(e *core.RequestEvent, id string) error {
 	in.From, b1 = formDate(e.Request.FormValue("absence_from"))
 	in.To, b2 = formDate(e.Request.FormValue("absence_to"))
 	if b1 || b2 {
-		return domain.FieldError("absence_from", "Date invalide / invalid date")
+		return domain.FieldError("absence_from", "err.invalid_date")
 	}
 	_, err := domain.AddAbsence(e.App, e.Auth, id, in)
 	return err
@@ -174,8 +195,11 @@ func (h *Handlers) personAddAbsence(e *core.RequestEvent, id string) error {
 // clearanceDocument serves a clearance's scanned certificate to office
 // users of this tenant.
 func (h *Handlers) clearanceDocument(e *core.RequestEvent) error {
-	c, err := e.App.FindRecordById(domain.CollectionClearances, e.Request.PathValue("cid"))
-	if err != nil || c.GetString("user") != e.Request.PathValue("id") || c.GetString("document") == "" {
+	c, err := domain.FindUserClearance(e.App, e.Request.PathValue("id"), e.Request.PathValue("cid"))
+	if err != nil {
+		return h.notFoundOrFail(e, err)
+	}
+	if c.Document() == "" {
 		return h.errorPage(e, http.StatusNotFound)
 	}
 	fsys, err := e.App.NewFilesystem()
@@ -184,5 +208,5 @@ func (h *Handlers) clearanceDocument(e *core.RequestEvent) error {
 	}
 	defer fsys.Close()
 	e.Response.Header().Set("Cache-Control", "private, no-store")
-	return fsys.Serve(e.Response, e.Request, c.BaseFilesPath()+"/"+c.GetString("document"), c.GetString("kind")+"-"+c.GetString("document"))
+	return fsys.Serve(e.Response, e.Request, c.BaseFilesPath()+"/"+c.Document(), c.Kind()+"-"+c.Document())
 }

@@ -26,13 +26,16 @@ const (
 // 404, so ids of other sites or tenants reveal nothing.
 func (h *Handlers) photoFile(variant string) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		p, err := e.App.FindRecordById(domain.CollectionPhotos, e.Request.PathValue("id"))
-		if err != nil || !tenantCtx(e).CanSeePhoto(e.App, p) {
+		p, err := domain.FindPhoto(e.App, e.Request.PathValue("id"))
+		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+			return h.fail(e, err)
+		}
+		if err != nil || !tenantCtx(e).CanSeePhoto(e.App, p.Record) {
 			return h.errorPage(e, http.StatusNotFound)
 		}
-		name := p.GetString("derived")
+		name := p.Derived()
 		if variant == photoOriginal {
-			name = p.GetString("file")
+			name = p.File()
 		}
 		if name == "" {
 			return h.errorPage(e, http.StatusNotFound) // derived image not made yet
@@ -65,20 +68,26 @@ func (h *Handlers) photoFile(variant string) func(e *core.RequestEvent) error {
 
 // sitePhotos is GET /sites/{id}/photos: the office's gallery of a site.
 func (h *Handlers) sitePhotos(e *core.RequestEvent) error {
-	site, err := e.App.FindRecordById(domain.CollectionSites, e.Request.PathValue("id"))
-	if err != nil || !tenantCtx(e).CanSeeSite(site) {
+	site, err := domain.FindSite(e.App, e.Request.PathValue("id"))
+	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+		return h.fail(e, err)
+	}
+	if err != nil || !tenantCtx(e).CanSeeSite(site.Record) {
 		return h.errorPage(e, http.StatusNotFound)
 	}
 	ctx := e.Request.Context()
-	title := i18n.T(ctx, "photo.site_title", site.GetString("name"))
+	title := i18n.T(ctx, "photo.site_title", site.Name())
 	var recs []*core.Record
 	// ?task=ID: the gallery of one intervention of the site
 	if id := e.Request.URL.Query().Get("task"); id != "" {
-		task, err := e.App.FindRecordById(domain.CollectionTasks, id)
-		if err != nil || task.GetString("site") != site.Id {
+		task, err := domain.FindTask(e.App, id)
+		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+			return h.fail(e, err)
+		}
+		if err != nil || task.SiteID() != site.Id {
 			return h.errorPage(e, http.StatusNotFound)
 		}
-		title = i18n.T(ctx, "photo.task_title", task.GetString("title"))
+		title = i18n.T(ctx, "photo.task_title", task.Title())
 		recs, err = domain.FindTaskPhotos(e.App, task.Id, 200)
 		if err != nil {
 			return h.fail(e, err)
@@ -86,26 +95,32 @@ func (h *Handlers) sitePhotos(e *core.RequestEvent) error {
 	} else if recs, err = domain.FindPhotos(e.App, site.Id, "", 200); err != nil {
 		return h.fail(e, err)
 	}
-	vm := photos.SiteVM{Shell: h.shell(e, "sites", title), SiteID: site.Id, Title: title, Photos: photoVMs(ctx, e.App, recs)}
+	gallery, err := photoVMs(ctx, e.App, domain.AsPhotos(recs))
+	if err != nil {
+		return h.fail(e, err)
+	}
+	vm := photos.SiteVM{Shell: h.shell(e, "sites", title), SiteID: site.Id, Title: title, Photos: gallery}
 	render(e.Response, e.Request, http.StatusOK, photos.SitePage(vm))
 	return nil
 }
 
 // photoVMs builds gallery lines, with site and author names.
-func photoVMs(ctx context.Context, app core.App, recs []*core.Record) []photos.PhotoVM {
-	_ = app.ExpandRecords(recs, []string{"site", "by"}, nil)
+func photoVMs(ctx context.Context, app core.App, recs []domain.Photo) ([]photos.PhotoVM, error) {
+	if err := domain.ExpandPhotos(app, recs); err != nil {
+		return nil, err
+	}
 	out := make([]photos.PhotoVM, 0, len(recs))
 	for _, r := range recs {
 		var site, author string
-		if s := r.ExpandedOne("site"); s != nil {
-			site = s.GetString("name")
+		if s, ok := r.ExpandedSite(); ok {
+			site = s.Name()
 		}
-		if u := r.ExpandedOne("by"); u != nil {
-			author = u.GetString("name")
+		if u, ok := r.ExpandedBy(); ok {
+			author = u.Name()
 		}
-		when := r.GetDateTime("taken_at").Time()
+		when := r.TakenAt()
 		out = append(out, photos.NewPhotoVM(r.Id, i18n.FormatDate(ctx, when)+" "+when.In(i18n.Location(ctx)).Format("15:04"),
-			site, author, strings.TrimSpace(r.GetString("caption")), r.GetString("original_sha256"), r.GetString("derived") == ""))
+			site, author, strings.TrimSpace(r.Caption()), r.OriginalSHA256(), r.Derived() == ""))
 	}
-	return out
+	return out, nil
 }

@@ -22,8 +22,11 @@ import (
 func (h *Handlers) renderPhotos(e *core.RequestEvent, form components.Form, siteID string, status int) error {
 	ctx := e.Request.Context()
 	if siteID != "" {
-		site, err := e.App.FindRecordById(domain.CollectionSites, siteID)
-		if err != nil || !tenantCtx(e).CanSeeSite(site) {
+		site, err := domain.FindSite(e.App, siteID)
+		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+			return h.fail(e, err)
+		}
+		if err != nil || !tenantCtx(e).CanSeeSite(site.Record) {
 			return h.errorPage(e, http.StatusNotFound)
 		}
 	}
@@ -31,8 +34,16 @@ func (h *Handlers) renderPhotos(e *core.RequestEvent, form components.Form, site
 	if err != nil {
 		return h.fail(e, err)
 	}
+	gallery, err := photoVMs(ctx, e.App, domain.AsPhotos(recs))
+	if err != nil {
+		return h.fail(e, err)
+	}
+	sites, err := crewSiteOptions(e.App, e.Auth)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	vm := photos.CrewVM{Shell: h.crewShell(e, "photos", i18n.T(ctx, "photo.title")), CSS: h.assets.Path("css/crew.css"),
-		JS: h.assets.Path("js/photos.js"), Form: form, Sites: crewSiteOptions(e.App, e.Auth), Site: siteID, Photos: photoVMs(ctx, e.App, recs)}
+		JS: h.assets.Path("js/photos.js"), Form: form, Sites: sites, Site: siteID, Photos: gallery}
 	if e.Request.URL.Query().Get("toast") == "uploaded" {
 		vm.Shell.Toasts = []components.ToastVM{{ID: "toast-flash", Kind: "success", Text: i18n.T(ctx, "photo.toast.uploaded")}}
 	}
@@ -70,7 +81,7 @@ func (h *Handlers) photoUpload(e *core.RequestEvent) error {
 	}
 	job := domain.PhotoJobOf(e.App, p)
 	go h.photoWorker(e.App, tenantSlug(e.Request), p.Id, job)
-	return e.Redirect(http.StatusSeeOther, "/m/photos?toast=uploaded&site="+url.QueryEscape(p.GetString("site")))
+	return e.Redirect(http.StatusSeeOther, "/m/photos?toast=uploaded&site="+url.QueryEscape(domain.Photo{Record: p}.SiteID()))
 }
 
 // checkPhotoFormat refuses, before anything is stored, a file the
@@ -87,7 +98,8 @@ func checkPhotoFormat(f *filesystem.File) error {
 	head := make([]byte, 16)
 	n, _ := io.ReadFull(rc, head)
 	if _, err := imaging.Sniff(head[:n]); err != nil {
-		return &domain.Error{Code: domain.EInvalid, Field: "file", Message: domain.ErrorMessage(err)}
+		t := domain.ErrorText(err)
+		return &domain.Error{Code: domain.EInvalid, Field: "file", Key: t.Key, Args: t.Args}
 	}
 	return nil
 }

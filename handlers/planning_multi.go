@@ -46,7 +46,8 @@ func newMultiChartVM(ctx context.Context, plans []*domain.SitePlan, today time.T
 	}
 	y := planning.HeaderHeight
 	for _, p := range plans {
-		title := p.Site.GetString("code") + " " + p.Site.GetString("name")
+		site := domain.Site{Record: p.Site}
+		title := site.Code() + " " + site.Name()
 		href := "/sites/" + p.Site.Id + "/gantt"
 		sx, sw := span(p.Schedule.Start, p.Schedule.Finish)
 		c.Rows = append(c.Rows, planning.MultiRowVM{ID: "site-" + p.Site.Id, Title: clip(title, 30), Href: href, Site: true, X: sx, W: sw, Y: y,

@@ -6,7 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/tenants"
 	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/layouts"
 	"github.com/fieldops360/fieldops/views/portal"
@@ -48,11 +48,7 @@ func (h *Handlers) portalLoginSubmit(e *core.RequestEvent) error {
 	email := strings.ToLower(strings.TrimSpace(e.Request.FormValue("email")))
 	vm := portal.LoginVM{Page: h.basePage(i18n.T(ctx, "portal.login_title")), Email: email}
 	su, status, msg, err := h.throttledLogin(ctx, "platform", email, e.RealIP(), func() (*core.Record, error) {
-		su, err := e.App.FindAuthRecordByEmail(core.CollectionNameSuperusers, email)
-		if err != nil || !su.ValidatePassword(e.Request.FormValue("password")) {
-			return nil, domain.ErrBadCredentials
-		}
-		return su, nil
+		return tenants.AuthenticateSuperuser(e.App, email, e.Request.FormValue("password"))
 	})
 	if err != nil {
 		return h.fail(e, err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/tenants"
 	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/portal"
 )
@@ -14,24 +15,20 @@ import (
 // auditRows loads platform audit events (newest first), optionally of
 // one tenant.
 func (h *Handlers) auditRows(e *core.RequestEvent, slug string, limit int) ([]portal.AuditRowVM, error) {
-	filter, params := "", map[string]any{}
-	if slug != "" {
-		filter, params = "tenant = {:slug}", map[string]any{"slug": slug}
-	}
-	recs, err := e.App.FindRecordsByFilter("platform_audit", filter, "-at", limit, 0, params)
+	recs, err := tenants.FindPlatformAudit(e.App, slug, limit)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]portal.AuditRowVM, 0, len(recs))
 	for _, r := range recs {
-		detail, _ := json.Marshal(r.Get("detail"))
+		detail, _ := json.Marshal(r.Detail())
 		d := string(detail)
 		if d == "null" {
 			d = ""
 		}
 		out = append(out, portal.AuditRowVM{
-			At: i18n.FormatDateTime(e.Request.Context(), r.GetDateTime("at").Time()), Actor: r.GetString("actor"),
-			Action: r.GetString("action"), Tenant: r.GetString("tenant"), Detail: d,
+			At: i18n.FormatDateTime(e.Request.Context(), r.At()), Actor: r.Actor(),
+			Action: r.Action(), Tenant: r.Tenant(), Detail: d,
 		})
 	}
 	return out, nil

@@ -19,30 +19,38 @@ func (h *Handlers) renderPurchaseOrders(e *core.RequestEvent, form, supplier com
 	title := i18n.T(ctx, "res.po.title")
 	vm := resources.ListVM{Page: h.resPage(e, "materials", title, layouts.Crumb{Label: i18n.T(ctx, "nav.materials"), Href: "/materials"}, layouts.Crumb{Label: title}),
 		Form: form, Columns: []string{i18n.T(ctx, "res.po.number"), i18n.T(ctx, "res.po.supplier"), i18n.T(ctx, "res.po.expected"), i18n.T(ctx, "res.po.total"), i18n.T(ctx, "res.status")}}
-	pos, err := e.App.FindRecordsByFilter(domain.CollectionPurchaseOrders, "", "-created", 200, 0)
+	pos, err := domain.FindPurchaseOrders(e.App, 200)
 	if err != nil {
 		return h.fail(e, err)
 	}
-	_ = e.App.ExpandRecords(pos, []string{"supplier"}, nil)
 	for _, p := range pos {
 		sup := ""
-		if s := p.ExpandedOne("supplier"); s != nil {
-			sup = s.GetString("name")
+		if s, ok := p.ExpandedSupplier(); ok {
+			sup = s.Name()
 		}
-		st := p.GetString("status")
+		st := p.Status()
 		vm.Rows = append(vm.Rows, resources.RowVM{ID: p.Id, Href: "/purchase-orders/" + p.Id, Status: st, StatusKind: statusKind(st),
-			Cells: []string{p.GetString("number"), sup, i18n.FormatDate(ctx, p.GetDateTime("expected_at").Time()), i18n.FormatEUR(ctx, p.GetFloat("total"))}})
+			Cells: []string{p.Number(), sup, i18n.FormatDate(ctx, p.ExpectedAt()), i18n.FormatEUR(ctx, p.Total())}})
 	}
 	if vm.Page.CanEdit {
-		locs, _ := stockLocations(ctx, e.App)
-		vm.Options = map[string][]components.Option{"location": locs, "supplier": {{Value: "", Label: "—"}}, "material": {{Value: "", Label: "—"}}}
-		sups, _ := e.App.FindRecordsByFilter(domain.CollectionSuppliers, "", "name", 500, 0)
-		for _, s := range sups {
-			vm.Options["supplier"] = append(vm.Options["supplier"], components.Option{Value: s.Id, Label: s.GetString("name")})
+		locs, _, err := stockLocations(ctx, e.App)
+		if err != nil {
+			return h.fail(e, err)
 		}
-		mats, _ := e.App.FindRecordsByFilter(domain.CollectionMaterials, "", "name", 2000, 0)
+		vm.Options = map[string][]components.Option{"location": locs, "supplier": {{Value: "", Label: "—"}}, "material": {{Value: "", Label: "—"}}}
+		sups, err := domain.FindSuppliers(e.App)
+		if err != nil {
+			return h.fail(e, err)
+		}
+		for _, s := range sups {
+			vm.Options["supplier"] = append(vm.Options["supplier"], components.Option{Value: s.Id, Label: s.Name()})
+		}
+		mats, err := domain.FindMaterials(e.App)
+		if err != nil {
+			return h.fail(e, err)
+		}
 		for _, m := range mats {
-			vm.Options["material"] = append(vm.Options["material"], components.Option{Value: m.Id, Label: m.GetString("sku") + " · " + m.GetString("name")})
+			vm.Options["material"] = append(vm.Options["material"], components.Option{Value: m.Id, Label: m.Sku() + " · " + m.Name()})
 		}
 	}
 	render(e.Response, e.Request, status, resources.PurchaseOrdersPage(vm, supplier))

@@ -15,28 +15,32 @@ import (
 // renderPurchaseOrder renders an order with its lifecycle actions.
 func (h *Handlers) renderPurchaseOrder(e *core.RequestEvent, id string, form components.Form, status int) error {
 	ctx := e.Request.Context()
-	po, err := e.App.FindRecordById(domain.CollectionPurchaseOrders, id)
+	po, err := domain.FindPurchaseOrderExpanded(e.App, id)
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.fail(e, err)
 	}
-	_ = e.App.ExpandRecord(po, []string{"supplier"}, nil)
-	_, labels := stockLocations(ctx, e.App)
-	vm := resources.POVM{ID: po.Id, Number: po.GetString("number"), Status: po.GetString("status"), Form: form, Total: i18n.FormatEUR(ctx, po.GetFloat("total"))}
+	_, labels, err := stockLocations(ctx, e.App)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	vm := resources.POVM{ID: po.Id, Number: po.Number(), Status: po.Status(), Form: form, Total: i18n.FormatEUR(ctx, po.Total())}
 	vm.Page = h.resPage(e, "materials", vm.Number, layouts.Crumb{Label: i18n.T(ctx, "res.po.title"), Href: "/purchase-orders"}, layouts.Crumb{Label: vm.Number})
 	sup := ""
-	if s := po.ExpandedOne("supplier"); s != nil {
-		sup = s.GetString("name")
+	if s, ok := po.ExpandedSupplier(); ok {
+		sup = s.Name()
 	}
 	vm.Facts = []layouts.Crumb{
 		{Label: i18n.T(ctx, "res.po.supplier"), Href: sup},
-		{Label: i18n.T(ctx, "res.po.location"), Href: locationLabel(labels, po.GetString("location"))},
-		{Label: i18n.T(ctx, "res.po.expected"), Href: i18n.FormatDate(ctx, po.GetDateTime("expected_at").Time())},
-		{Label: i18n.T(ctx, "res.po.received"), Href: i18n.FormatDate(ctx, po.GetDateTime("received_at").Time())},
+		{Label: i18n.T(ctx, "res.po.location"), Href: locationLabel(labels, po.Location())},
+		{Label: i18n.T(ctx, "res.po.expected"), Href: i18n.FormatDate(ctx, po.ExpectedAt())},
+		{Label: i18n.T(ctx, "res.po.received"), Href: i18n.FormatDate(ctx, po.ReceivedAt())},
 	}
-	for _, l := range domain.POLines(po) {
+	for _, l := range domain.POLines(po.Record) {
 		name := l.Material
-		if m, err := e.App.FindRecordById(domain.CollectionMaterials, l.Material); err == nil {
-			name = m.GetString("sku") + " · " + m.GetString("name")
+		if m, err := domain.FindMaterial(e.App, l.Material); err == nil {
+			name = m.Sku() + " · " + m.Name()
+		} else if domain.ErrorCode(err) != domain.ENotFound {
+			return h.fail(e, err)
 		}
 		vm.Lines = append(vm.Lines, resources.POLineVM{Material: name, Qty: domain.FormatQty(l.Qty), UnitCost: i18n.FormatEUR(ctx, l.UnitCost), Amount: i18n.FormatEUR(ctx, l.Qty*l.UnitCost)})
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/i18n"
 )
 
 // scheduleSiteJSON is the site part of the schedule API answer.
@@ -50,11 +51,11 @@ type scheduleJSON struct {
 // (token or session) who may see the site only.
 func (h *Handlers) scheduleAPI(e *core.RequestEvent) error {
 	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers || !e.Auth.GetBool("active") {
-		return e.JSON(http.StatusUnauthorized, apiProblem{Status: http.StatusUnauthorized, Message: "Authentification requise / authentication required"})
+		return e.JSON(http.StatusUnauthorized, apiProblem{Status: http.StatusUnauthorized, Message: i18n.T(e.Request.Context(), "err.auth_required")})
 	}
 	site, err := e.App.FindRecordById(domain.CollectionSites, e.Request.PathValue("siteId"))
 	if err != nil || !tenantCtx(e).CanSeeSite(site) {
-		return h.apiFail(e, domain.Errorf(domain.ENotFound, "Chantier introuvable / site not found"))
+		return h.apiFail(e, domain.Errorf(domain.ENotFound, "err.site.not_found"))
 	}
 	plan, err := domain.LoadSitePlan(e.App, site.Id, h.deps.Clock())
 	if err != nil {

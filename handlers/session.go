@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants"
 )
 
@@ -91,8 +92,8 @@ func (h *Handlers) sessionAuth(e *core.RequestEvent) error {
 		h.endSession(e)
 		return e.Next()
 	}
-	rec, err := e.App.FindAuthRecordByToken(tok, core.TokenTypeAuth)
-	if err != nil || (rec.Collection().Name == "users" && !rec.GetBool("active")) {
+	rec, err := domain.FindSessionAuth(e.App, tok)
+	if err != nil {
 		h.endSession(e)
 		return e.Next()
 	}

@@ -61,7 +61,7 @@ func (h *Handlers) settingsShow(e *core.RequestEvent) error {
 // back (400) with field errors and nothing saved.
 func (h *Handlers) settingsSave(e *core.RequestEvent) error {
 	if err := e.Request.ParseForm(); err != nil {
-		return h.fail(e, domain.Errorf(domain.EInvalid, "Formulaire illisible / unreadable form"))
+		return h.fail(e, domain.Errorf(domain.EInvalid, "err.unreadable_form"))
 	}
 	f := e.Request.PostForm
 	in := domain.CompanyInput{

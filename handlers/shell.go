@@ -28,15 +28,19 @@ func (h *Handlers) pageVM(e *core.RequestEvent, title string) layouts.PageVM {
 	return p
 }
 
+// authUser is the signed-in user of the request (a nil record when
+// anonymous).
+func authUser(e *core.RequestEvent) domain.User { return domain.User{Record: e.Auth} }
+
 // shell builds the office/crew shell model for the signed-in user with
 // the navigation their role and admin flag allow.
 func (h *Handlers) shell(e *core.RequestEvent, active, title string, crumbs ...layouts.Crumb) layouts.ShellVM {
 	tc := tenantCtx(e)
-	u := tc.User
+	u := domain.User{Record: tc.User}
 	vm := layouts.ShellVM{Page: h.pageVM(e, title), Breadcrumb: crumbs}
 	vm.Company = vm.Page.Brand
-	if u != nil {
-		vm.User = layouts.UserVM{Name: u.GetString("name"), Email: u.Email(), Role: tc.Role, TenantAdmin: tc.TenantAdmin}
+	if u.Record != nil {
+		vm.User = layouts.UserVM{Name: u.Name(), Email: u.Email(), Role: tc.Role, TenantAdmin: tc.TenantAdmin}
 		for _, n := range tc.Navigation() {
 			vm.Nav = append(vm.Nav, layouts.NavItem{Key: n.Key, Href: n.Href, Icon: n.Icon, Active: n.Key == active})
 		}
@@ -65,7 +69,7 @@ func (h *Handlers) langSet(e *core.RequestEvent) error {
 		return h.errorPage(e, http.StatusNotFound)
 	}
 	http.SetCookie(e.Response, &http.Cookie{Name: "fieldops_lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.deps.Secure})
-	if e.Auth != nil && e.Auth.Collection().Name == domain.CollectionUsers && e.Auth.GetString("locale") != lang {
+	if e.Auth != nil && e.Auth.Collection().Name == domain.CollectionUsers && authUser(e).Locale() != lang {
 		if err := domain.SetUserLocale(e.App, e.Auth, lang); err != nil {
 			return h.fail(e, err)
 		}

@@ -15,26 +15,19 @@ import (
 )
 
 // signableTask loads the {id} task if the user may see its site.
-func signableTask(e *core.RequestEvent) (*core.Record, error) {
-	t, err := e.App.FindRecordById(domain.CollectionTasks, e.Request.PathValue("id"))
-	if err != nil {
-		return nil, domain.Errorf(domain.ENotFound, "Intervention introuvable / job not found")
-	}
-	site, err := e.App.FindRecordById(domain.CollectionSites, t.GetString("site"))
-	if err != nil || !tenantCtx(e).CanSeeSite(site) {
-		return nil, domain.Errorf(domain.ENotFound, "Intervention introuvable / job not found")
-	}
-	return t, nil
+func signableTask(e *core.RequestEvent) (domain.Task, error) {
+	t, _, err := visibleTask(e)
+	return t, err
 }
 
-func (h *Handlers) renderSign(e *core.RequestEvent, t *core.Record, form components.Form, status int) error {
+func (h *Handlers) renderSign(e *core.RequestEvent, t domain.Task, form components.Form, status int) error {
 	ctx := e.Request.Context()
 	doc, sum, err := domain.TaskDocument(e.App, t.Id)
 	if err != nil {
 		return h.fail(e, err)
 	}
 	vm := crew.SignVM{Shell: h.crewShell(e, "today", i18n.T(ctx, "sign.title")), CSS: h.assets.Path("css/crew.css"), JS: h.assets.Path("js/signature.js"),
-		TaskID: t.Id, TaskTitle: t.GetString("title"), Document: doc, Hash: sum, Consent: domain.SignatureConsentFR, Form: form}
+		TaskID: t.Id, TaskTitle: t.Title(), Document: doc, Hash: sum, Consent: domain.SignatureConsentFR, Form: form}
 	for _, r := range []string{"client", "technician", "site_lead", "other"} {
 		vm.Roles = append(vm.Roles, components.Option{Value: r, Label: i18n.T(ctx, "sign.role."+r)})
 	}
@@ -74,18 +67,18 @@ func (h *Handlers) signSubmit(e *core.RequestEvent) error {
 }
 
 // loadSignature finds a signature whose job the user may see.
-func loadSignature(e *core.RequestEvent) (*core.Record, *core.Record, error) {
-	s, err := e.App.FindRecordById(domain.CollectionSignatures, e.Request.PathValue("id"))
-	if err != nil {
-		return nil, nil, domain.Errorf(domain.ENotFound, "Signature introuvable / signature not found")
+func loadSignature(e *core.RequestEvent) (domain.Signature, domain.Task, error) {
+	s, err := domain.FindSignature(e.App, e.Request.PathValue("id"))
+	if domain.ErrorCode(err) == domain.ENotFound {
+		return s, domain.Task{}, domain.Errorf(domain.ENotFound, "err.signature.not_found")
 	}
-	e.Request.SetPathValue("id", s.GetString("subject"))
+	if err != nil {
+		return s, domain.Task{}, err
+	}
+	e.Request.SetPathValue("id", s.Subject())
 	t, err := signableTask(e)
 	e.Request.SetPathValue("id", s.Id)
-	if err != nil {
-		return nil, nil, err
-	}
-	return s, t, nil
+	return s, t, err
 }
 
 // signatureEvidence shows (or exports as JSON) a signature's evidence and
@@ -102,23 +95,23 @@ func (h *Handlers) signatureEvidence(asJSON bool) func(e *core.RequestEvent) err
 			return h.fail(e, err)
 		}
 		place := "—"
-		if s.GetFloat("lat") != 0 || s.GetFloat("lng") != 0 {
-			place = fmt.Sprintf("%.5f, %.5f ±%.0f m", s.GetFloat("lat"), s.GetFloat("lng"), s.GetFloat("accuracy"))
+		if s.Lat() != 0 || s.Lng() != 0 {
+			place = fmt.Sprintf("%.5f, %.5f ±%.0f m", s.Lat(), s.Lng(), s.Accuracy())
 		}
 		if asJSON {
 			e.Response.Header().Set("Content-Disposition", "attachment; filename=signature-"+s.Id+".json")
 			return e.JSON(http.StatusOK, map[string]any{
-				"id": s.Id, "task": t.Id, "signer_name": s.GetString("signer_name"), "signer_role": s.GetString("signer_role"),
-				"consent_text": s.GetString("consent_text"), "document_sha256": s.GetString("document_sha256"), "current_document_sha256": current,
-				"signed_at": s.GetDateTime("signed_at").Time(), "lat": s.GetFloat("lat"), "lng": s.GetFloat("lng"), "accuracy": s.GetFloat("accuracy"),
-				"image_sha256": s.GetString("image"),
+				"id": s.Id, "task": t.Id, "signer_name": s.SignerName(), "signer_role": s.SignerRole(),
+				"consent_text": s.ConsentText(), "document_sha256": s.DocumentSHA256(), "current_document_sha256": current,
+				"signed_at": s.SignedAt(), "lat": s.Lat(), "lng": s.Lng(), "accuracy": s.Accuracy(),
+				"image_sha256": s.Image(),
 			})
 		}
 		vm := crew.EvidenceVM{Shell: h.crewShell(e, "today", i18n.T(ctx, "sign.evidence")), ID: s.Id,
 			ImageURL: "/signatures/" + s.Id + "/image", JSONURL: "/signatures/" + s.Id + "/evidence.json",
-			SignerName: s.GetString("signer_name"), SignerRole: s.GetString("signer_role"), Consent: s.GetString("consent_text"),
-			Hash: s.GetString("document_sha256"), CurrentHash: current, Matches: current == s.GetString("document_sha256"),
-			SignedAt: i18n.FormatDateTime(ctx, s.GetDateTime("signed_at").Time()), Place: place, TaskTitle: t.GetString("title")}
+			SignerName: s.SignerName(), SignerRole: s.SignerRole(), Consent: s.ConsentText(),
+			Hash: s.DocumentSHA256(), CurrentHash: current, Matches: current == s.DocumentSHA256(),
+			SignedAt: i18n.FormatDateTime(ctx, s.SignedAt()), Place: place, TaskTitle: t.Title()}
 		render(e.Response, e.Request, http.StatusOK, crew.EvidencePage(vm))
 		return nil
 	}
@@ -136,5 +129,5 @@ func (h *Handlers) signatureImage(e *core.RequestEvent) error {
 	}
 	defer fsys.Close()
 	e.Response.Header().Set("Cache-Control", "private, no-store")
-	return fsys.Serve(e.Response, e.Request, s.BaseFilesPath()+"/"+s.GetString("image"), "signature.png")
+	return fsys.Serve(e.Response, e.Request, s.BaseFilesPath()+"/"+s.Image(), "signature.png")
 }

@@ -14,11 +14,11 @@ import (
 // or CSV, so that a client or an auditor can recheck every hash.
 func (h *Handlers) siteAuditExport(format string) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		s, err := h.loadSite(e)
+		s, err := h.viewSite(e)
 		if err != nil {
 			return h.fail(e, err)
 		}
-		if !tenantCtx(e).CanEditSiteDay(s) && tenantCtx(e).Role != domain.RoleManager {
+		if !tenantCtx(e).CanEditSiteDay(s.Record) && tenantCtx(e).Role != domain.RoleManager {
 			return h.errorPage(e, http.StatusForbidden)
 		}
 		events, err := domain.FindSiteHistory(e.App, s.Id, 100000)
@@ -29,7 +29,7 @@ func (h *Handlers) siteAuditExport(format string) func(e *core.RequestEvent) err
 		if err != nil {
 			return h.fail(e, err)
 		}
-		name := "audit-" + s.GetString("code") + "." + format
+		name := "audit-" + s.Code() + "." + format
 		e.Response.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape(name))
 		e.Response.Header().Set("Cache-Control", "private, no-store")
 		if format == "csv" {

@@ -106,22 +106,34 @@ func parseSiteForm(e *core.RequestEvent, vm *sites.FormVM) (domain.SiteInput, ma
 }
 
 // fillSiteFormOptions sets the select options of the site form.
-func fillSiteFormOptions(e *core.RequestEvent, vm *sites.FormVM) {
+func fillSiteFormOptions(e *core.RequestEvent, vm *sites.FormVM) error {
 	ctx := e.Request.Context()
 	vm.Sectors, vm.Statuses = sectorOptions(ctx), statusOptions(ctx)
-	vm.PMs = peopleOptions(ctx, e.App, domain.RoleProjectManager, domain.RoleManager)
-	vm.Leads = peopleOptions(ctx, e.App, domain.RoleSiteLead, domain.RoleProjectManager)
+	var err error
+	if vm.PMs, err = peopleOptions(ctx, e.App, domain.RoleProjectManager, domain.RoleManager); err != nil {
+		return err
+	}
+	if vm.Leads, err = peopleOptions(ctx, e.App, domain.RoleSiteLead, domain.RoleProjectManager); err != nil {
+		return err
+	}
 	vm.Clients = []components.Option{{Value: "", Label: "—"}}
-	clients, _ := e.App.FindRecordsByFilter(domain.CollectionClients, "", "name", 0, 0)
+	clients, err := domain.FindClients(e.App)
+	if err != nil {
+		return err
+	}
 	for _, c := range clients {
-		vm.Clients = append(vm.Clients, components.Option{Value: c.Id, Label: c.GetString("name")})
+		vm.Clients = append(vm.Clients, components.Option{Value: c.Id, Label: c.Name()})
 	}
 	vm.Templates = []components.Option{{Value: "", Label: i18n.T(ctx, "sites.no_template")}}
-	tpls, _ := e.App.FindRecordsByFilter(domain.CollectionSiteTemplates, "", "name", 0, 0)
+	tpls, err := domain.FindSiteTemplates(e.App)
+	if err != nil {
+		return err
+	}
 	for _, t := range tpls {
-		vm.Templates = append(vm.Templates, components.Option{Value: t.GetString("code"), Label: t.GetString("name") + " (" + i18n.T(ctx, "sector."+t.GetString("sector")) + ")"})
+		vm.Templates = append(vm.Templates, components.Option{Value: t.Code(), Label: t.Name() + " (" + i18n.T(ctx, "sector."+t.Sector()) + ")"})
 	}
 	vm.Voltages = []components.Option{{Value: "", Label: "—"}, {Value: "TBT", Label: "TBT"}, {Value: "BT", Label: "BT"}, {Value: "HTA", Label: "HTA"}, {Value: "HTB", Label: "HTB"}}
+	return nil
 }
 
 func (h *Handlers) siteFormShell(e *core.RequestEvent, title string) layouts.ShellVM {
@@ -139,7 +151,9 @@ func (h *Handlers) sitesNew(e *core.RequestEvent) error {
 	if tc.Role == domain.RoleProjectManager {
 		vm.PM = e.Auth.Id
 	}
-	fillSiteFormOptions(e, &vm)
+	if err := fillSiteFormOptions(e, &vm); err != nil {
+		return h.fail(e, err)
+	}
 	render(e.Response, e.Request, http.StatusOK, sites.FormPage(vm))
 	return nil
 }
@@ -160,7 +174,9 @@ func (h *Handlers) sitesCreate(e *core.RequestEvent) error {
 			return h.fail(e, err)
 		}
 	}
-	fillSiteFormOptions(e, &vm)
+	if err := fillSiteFormOptions(e, &vm); err != nil {
+		return h.fail(e, err)
+	}
 	vm.Errors = errs
 	render(e.Response, e.Request, http.StatusBadRequest, sites.FormPage(vm))
 	return nil
@@ -178,52 +194,55 @@ func fieldErr(e *core.RequestEvent, err error, errs map[string]string) bool {
 	return true
 }
 
-// loadSite finds the site of the {id} path value the user may see.
+// viewSite finds the site of the {id} path value the user may see.
+func (h *Handlers) viewSite(e *core.RequestEvent) (domain.Site, error) {
+	return domain.FindSiteFor(e.App, e.Auth, e.Request.PathValue("id"))
+}
+
+// loadSite is viewSite for the handlers that still hold plain records.
 func (h *Handlers) loadSite(e *core.RequestEvent) (*core.Record, error) {
-	s, err := e.App.FindRecordById(domain.CollectionSites, e.Request.PathValue("id"))
-	if err != nil || !tenantCtx(e).CanSeeSite(s) {
-		return nil, domain.Errorf(domain.ENotFound, "Chantier introuvable / site not found")
-	}
-	return s, nil
+	s, err := h.viewSite(e)
+	return s.Record, err
 }
 
 // sitesEdit renders the edit form of a site.
 func (h *Handlers) sitesEdit(e *core.RequestEvent) error {
-	s, err := h.loadSite(e)
+	s, err := h.viewSite(e)
 	if err != nil {
 		return h.fail(e, err)
 	}
-	if !tenantCtx(e).CanEditSite(s) {
+	if !tenantCtx(e).CanEditSite(s.Record) {
 		return h.errorPage(e, http.StatusForbidden)
 	}
-	sf := map[string]string{}
-	_ = s.UnmarshalJSONField("sector_fields", &sf)
-	vm := sites.FormVM{Shell: h.siteFormShell(e, s.GetString("code")), ID: s.Id, Code: s.GetString("code"), Name: s.GetString("name"),
-		Sector: s.GetString("sector"), Status: s.GetString("status"), Client: s.GetString("client"), Address: s.GetString("address"),
-		Geofence: strconv.Itoa(s.GetInt("geofence_m")), Start: dateValue(s.GetDateTime("start").Time()), End: dateValue(s.GetDateTime("end").Time()),
-		Budget: strconv.FormatFloat(s.GetFloat("budget"), 'f', -1, 64), ContractAmount: strconv.FormatFloat(s.GetFloat("contract_amount"), 'f', -1, 64),
-		PM: s.GetString("project_manager"), Lead: s.GetString("site_lead"), Notes: s.GetString("notes"),
+	sf := s.SectorFieldValues()
+	vm := sites.FormVM{Shell: h.siteFormShell(e, s.Code()), ID: s.Id, Code: s.Code(), Name: s.Name(),
+		Sector: s.Sector(), Status: s.Status(), Client: s.ClientID(), Address: s.Address(),
+		Geofence: strconv.Itoa(s.GeofenceM()), Start: dateValue(s.Start()), End: dateValue(s.End()),
+		Budget: strconv.FormatFloat(s.Budget(), 'f', -1, 64), ContractAmount: strconv.FormatFloat(s.ContractAmount(), 'f', -1, 64),
+		PM: s.ProjectManagerID(), Lead: s.SiteLeadID(), Notes: s.Notes(),
 		Voltage: sf["voltage"], Networks: sf["networks"], DICTRef: sf["dict_ref"]}
-	if s.Get("lat") != nil && s.GetString("lat") != "" && !(s.GetFloat("lat") == 0 && s.GetFloat("lng") == 0) {
-		vm.Lat, vm.Lng = strconv.FormatFloat(s.GetFloat("lat"), 'f', -1, 64), strconv.FormatFloat(s.GetFloat("lng"), 'f', -1, 64)
+	if !(s.Lat() == 0 && s.Lng() == 0) {
+		vm.Lat, vm.Lng = strconv.FormatFloat(s.Lat(), 'f', -1, 64), strconv.FormatFloat(s.Lng(), 'f', -1, 64)
 	}
-	fillSiteFormOptions(e, &vm)
+	if err := fillSiteFormOptions(e, &vm); err != nil {
+		return h.fail(e, err)
+	}
 	render(e.Response, e.Request, http.StatusOK, sites.FormPage(vm))
 	return nil
 }
 
 // sitesUpdate saves the edit form.
 func (h *Handlers) sitesUpdate(e *core.RequestEvent) error {
-	s, err := h.loadSite(e)
+	s, err := h.viewSite(e)
 	if err != nil {
 		return h.fail(e, err)
 	}
-	if !tenantCtx(e).CanEditSite(s) {
+	if !tenantCtx(e).CanEditSite(s.Record) {
 		return h.errorPage(e, http.StatusForbidden)
 	}
-	vm := sites.FormVM{Shell: h.siteFormShell(e, s.GetString("code")), ID: s.Id}
+	vm := sites.FormVM{Shell: h.siteFormShell(e, s.Code()), ID: s.Id}
 	in, errs := parseSiteForm(e, &vm)
-	in.Team = s.GetStringSlice("team")
+	in.Team = s.TeamIDs()
 	if len(errs) == 0 {
 		if _, err := domain.UpdateSite(e.App, e.Auth, s.Id, in); err == nil {
 			return e.Redirect(http.StatusSeeOther, "/sites/"+s.Id+"?toast=saved")
@@ -231,7 +250,9 @@ func (h *Handlers) sitesUpdate(e *core.RequestEvent) error {
 			return h.fail(e, err)
 		}
 	}
-	fillSiteFormOptions(e, &vm)
+	if err := fillSiteFormOptions(e, &vm); err != nil {
+		return h.fail(e, err)
+	}
 	vm.Errors = errs
 	render(e.Response, e.Request, http.StatusBadRequest, sites.FormPage(vm))
 	return nil

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -35,15 +36,18 @@ func sectorOptions(ctx context.Context) []components.Option {
 }
 
 // peopleOptions lists active users with one of roles ("" first = none).
-func peopleOptions(ctx context.Context, app core.App, roles ...string) []components.Option {
+func peopleOptions(ctx context.Context, app core.App, roles ...string) ([]components.Option, error) {
 	out := []components.Option{{Value: "", Label: "—"}}
-	users, _ := app.FindRecordsByFilter(domain.CollectionUsers, "active = true", "name", 0, 0)
+	users, err := domain.FindActiveUsers(app)
+	if err != nil {
+		return nil, err
+	}
 	for _, u := range users {
-		if len(roles) == 0 || contains(roles, u.GetString("role")) {
-			out = append(out, components.Option{Value: u.Id, Label: u.GetString("name")})
+		if len(roles) == 0 || contains(roles, u.Role()) {
+			out = append(out, components.Option{Value: u.Id, Label: u.Name()})
 		}
 	}
-	return out
+	return out, nil
 }
 
 func contains(list []string, s string) bool {
@@ -56,19 +60,22 @@ func contains(list []string, s string) bool {
 }
 
 // period formats a start–end range.
-func period(ctx context.Context, r *core.Record) string {
-	s, e := r.GetDateTime("start").Time(), r.GetDateTime("end").Time()
+func period(ctx context.Context, s, e time.Time) string {
 	if s.IsZero() && e.IsZero() {
 		return "—"
 	}
 	return i18n.FormatDate(ctx, s) + " → " + i18n.FormatDate(ctx, e)
 }
 
-func expandedName(r *core.Record, field string) string {
-	if x := r.ExpandedOne(field); x != nil {
-		return x.GetString("name")
+// named is a typed record with a display name (client, user, tool).
+type named interface{ Name() string }
+
+// nameOr returns the name of an expanded relation, or "—" when empty.
+func nameOr[T named](r T, ok bool) string {
+	if !ok {
+		return "—"
 	}
-	return "—"
+	return r.Name()
 }
 
 // sitesList lists the sites the user may see, with filters.
@@ -80,22 +87,26 @@ func (h *Handlers) sitesList(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
+	pms, err := peopleOptions(ctx, e.App, domain.RoleProjectManager, domain.RoleManager)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	vm := sites.ListVM{
 		Shell:   h.shell(e, "sites", i18n.T(ctx, "nav.sites"), layouts.Crumb{Label: i18n.T(ctx, "nav.sites")}),
 		CanEdit: tenantCtx(e).CanCreateSite(),
 		Filter: sites.FilterVM{Status: f.Status, Sector: f.Sector, PM: f.ProjectManager, Query: f.Query,
 			Statuses: optionsAll(ctx, statusOptions(ctx)), Sectors: optionsAll(ctx, sectorOptions(ctx)),
-			PMs: optionsAll(ctx, peopleOptions(ctx, e.App, domain.RoleProjectManager, domain.RoleManager)[1:])},
+			PMs: optionsAll(ctx, pms[1:])},
 	}
 	vm.Shell.Toasts = h.flashToasts(e)
-	for _, s := range recs {
-		if !tenantCtx(e).CanSeeSite(s) {
+	for _, s := range domain.AsSites(recs) {
+		if !tenantCtx(e).CanSeeSite(s.Record) {
 			continue
 		}
 		vm.Rows = append(vm.Rows, sites.RowVM{
-			ID: s.Id, Code: s.GetString("code"), Name: s.GetString("name"), Client: expandedName(s, "client"),
-			Sector: s.GetString("sector"), Status: s.GetString("status"), PM: expandedName(s, "project_manager"),
-			Period: period(ctx, s), Budget: i18n.FormatEUR(ctx, s.GetFloat("budget")),
+			ID: s.Id, Code: s.Code(), Name: s.Name(), Client: nameOr(s.ExpandedClient()),
+			Sector: s.Sector(), Status: s.Status(), PM: nameOr(s.ExpandedProjectManager()),
+			Period: period(ctx, s.Start(), s.End()), Budget: i18n.FormatEUR(ctx, s.Budget()),
 		})
 	}
 	render(e.Response, e.Request, http.StatusOK, sites.ListPage(vm))

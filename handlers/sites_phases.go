@@ -13,24 +13,18 @@ import (
 
 // siteDayGuard loads the site and checks the user may edit its
 // day-to-day data; it answers the error page itself when not.
-func (h *Handlers) siteDayGuard(e *core.RequestEvent) (*core.Record, bool, error) {
-	s, err := h.loadSite(e)
+func (h *Handlers) siteDayGuard(e *core.RequestEvent) (domain.Site, bool, error) {
+	s, err := h.viewSite(e)
 	if err != nil {
-		return nil, false, h.fail(e, err)
+		return domain.Site{}, false, h.fail(e, err)
 	}
-	if !tenantCtx(e).CanEditSiteDay(s) {
-		return nil, false, h.errorPage(e, http.StatusForbidden)
+	if !tenantCtx(e).CanEditSiteDay(s.Record) {
+		return domain.Site{}, false, h.errorPage(e, http.StatusForbidden)
 	}
 	return s, true, nil
 }
 
-// childOf checks that a phase/milestone of the path belongs to the site.
-func childOf(e *core.RequestEvent, collection, param string, site *core.Record) bool {
-	r, err := e.App.FindRecordById(collection, e.Request.PathValue(param))
-	return err == nil && r.GetString("site") == site.Id
-}
-
-func (h *Handlers) phasesBack(e *core.RequestEvent, s *core.Record, errs map[string]string) error {
+func (h *Handlers) phasesBack(e *core.RequestEvent, s domain.Site, errs map[string]string) error {
 	if len(errs) == 0 {
 		return e.Redirect(http.StatusSeeOther, "/sites/"+s.Id+"/phases?toast=saved")
 	}
@@ -83,8 +77,8 @@ func (h *Handlers) phaseUpdate(e *core.RequestEvent) error {
 	if !ok {
 		return err
 	}
-	if !childOf(e, domain.CollectionPhases, "pid", s) {
-		return h.errorPage(e, http.StatusNotFound)
+	if _, err := domain.FindSitePhase(e.App, s.Id, e.Request.PathValue("pid")); err != nil {
+		return h.notFoundOrFail(e, err)
 	}
 	errs := map[string]string{}
 	in := parsePhase(e, errs)
@@ -103,8 +97,8 @@ func (h *Handlers) phaseMove(delta int) func(e *core.RequestEvent) error {
 		if !ok {
 			return err
 		}
-		if !childOf(e, domain.CollectionPhases, "pid", s) {
-			return h.errorPage(e, http.StatusNotFound)
+		if _, err := domain.FindSitePhase(e.App, s.Id, e.Request.PathValue("pid")); err != nil {
+			return h.notFoundOrFail(e, err)
 		}
 		if err := domain.MovePhase(e.App, e.Auth, e.Request.PathValue("pid"), delta); err != nil {
 			return h.fail(e, err)
@@ -135,8 +129,8 @@ func (h *Handlers) milestoneReach(e *core.RequestEvent) error {
 	if !ok {
 		return err
 	}
-	if !childOf(e, domain.CollectionMilestones, "mid", s) {
-		return h.errorPage(e, http.StatusNotFound)
+	if _, err := domain.FindSiteMilestone(e.App, s.Id, e.Request.PathValue("mid")); err != nil {
+		return h.notFoundOrFail(e, err)
 	}
 	if _, err := domain.ReachMilestone(e.App, e.Auth, e.Request.PathValue("mid"), e.Request.FormValue("reached") == "1", h.deps.Clock()); err != nil {
 		return h.fail(e, err)

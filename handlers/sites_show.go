@@ -24,7 +24,7 @@ func siteTabs() []string {
 // siteShow renders one tab of a site page.
 func (h *Handlers) siteShow(tab string) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		s, err := h.loadSite(e)
+		s, err := h.viewSite(e)
 		if err != nil {
 			return h.fail(e, err)
 		}
@@ -39,15 +39,17 @@ func (h *Handlers) siteShow(tab string) func(e *core.RequestEvent) error {
 
 // newSitePageVM builds the site page model for a tab; errs are form
 // errors to show (status 400 re-renders).
-func (h *Handlers) newSitePageVM(e *core.RequestEvent, s *core.Record, tab string, errs map[string]string) (sites.PageVM, error) {
+func (h *Handlers) newSitePageVM(e *core.RequestEvent, s domain.Site, tab string, errs map[string]string) (sites.PageVM, error) {
 	ctx := e.Request.Context()
 	now := h.deps.Clock()
-	_ = e.App.ExpandRecord(s, []string{"client", "project_manager", "site_lead", "team"}, nil)
-	title := s.GetString("code") + " " + s.GetString("name")
+	title := s.Code() + " " + s.Name()
 	vm := sites.PageVM{
-		Shell: h.shell(e, "sites", title, layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: s.GetString("code")}),
-		ID:    s.Id, Code: s.GetString("code"), Name: s.GetString("name"), Status: s.GetString("status"), Sector: s.GetString("sector"),
-		Tab: tab, CanEdit: tenantCtx(e).CanEditSite(s), CanDay: tenantCtx(e).CanEditSiteDay(s), Errors: errs,
+		Shell: h.shell(e, "sites", title, layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: s.Code()}),
+		ID:    s.Id, Code: s.Code(), Name: s.Name(), Status: s.Status(), Sector: s.Sector(),
+		Tab: tab, CanEdit: tenantCtx(e).CanEditSite(s.Record), CanDay: tenantCtx(e).CanEditSiteDay(s.Record), Errors: errs,
+	}
+	if err := domain.ExpandSiteRelations(e.App, s); err != nil {
+		return vm, err
 	}
 	vm.Shell.Toasts = h.flashToasts(e)
 	for _, t := range siteTabs() {
@@ -70,7 +72,7 @@ func (h *Handlers) newSitePageVM(e *core.RequestEvent, s *core.Record, tab strin
 	}
 	switch tab {
 	case "phases":
-		err = h.fillPhasesTab(e, &vm, phases, now)
+		err = h.fillPhasesTab(e, &vm, domain.AsPhases(phases), now)
 	case "documents":
 		err = h.fillDocumentsTab(e, &vm, now)
 	case "team":
@@ -87,17 +89,16 @@ func (h *Handlers) newSitePageVM(e *core.RequestEvent, s *core.Record, tab strin
 	return vm, err
 }
 
-func siteOverview(e *core.RequestEvent, s *core.Record, phases []*core.Record) sites.OverviewVM {
+func siteOverview(e *core.RequestEvent, s domain.Site, phases []*core.Record) sites.OverviewVM {
 	ctx := e.Request.Context()
-	o := sites.OverviewVM{Client: expandedName(s, "client"), Address: s.GetString("address"), Period: period(ctx, s),
-		Budget: i18n.FormatEUR(ctx, s.GetFloat("budget")), Contract: i18n.FormatEUR(ctx, s.GetFloat("contract_amount")),
-		PM: expandedName(s, "project_manager"), Lead: expandedName(s, "site_lead"), Notes: s.GetString("notes"),
+	o := sites.OverviewVM{Client: nameOr(s.ExpandedClient()), Address: s.Address(), Period: period(ctx, s.Start(), s.End()),
+		Budget: i18n.FormatEUR(ctx, s.Budget()), Contract: i18n.FormatEUR(ctx, s.ContractAmount()),
+		PM: nameOr(s.ExpandedProjectManager()), Lead: nameOr(s.ExpandedSiteLead()), Notes: s.Notes(),
 		Progress: i18n.FormatNumber(ctx, domain.SiteProgress(phases), 0) + " %", Coords: "—"}
-	if s.GetFloat("lat") != 0 || s.GetFloat("lng") != 0 {
-		o.Coords = fmt.Sprintf("%.5f, %.5f (%s %d m)", s.GetFloat("lat"), s.GetFloat("lng"), i18n.T(ctx, "sites.geofence"), s.GetInt("geofence_m"))
+	if s.Lat() != 0 || s.Lng() != 0 {
+		o.Coords = fmt.Sprintf("%.5f, %.5f (%s %d m)", s.Lat(), s.Lng(), i18n.T(ctx, "sites.geofence"), s.GeofenceM())
 	}
-	sf := map[string]string{}
-	_ = s.UnmarshalJSONField("sector_fields", &sf)
+	sf := s.SectorFieldValues()
 	for _, k := range []string{"voltage", "networks", "dict_ref"} {
 		if v := sf[k]; v != "" {
 			o.SectorFields = append(o.SectorFields, sites.Fact{Label: i18n.T(ctx, "sites."+k), Value: v})
@@ -106,45 +107,47 @@ func siteOverview(e *core.RequestEvent, s *core.Record, phases []*core.Record) s
 	return o
 }
 
-func (h *Handlers) fillPhasesTab(e *core.RequestEvent, vm *sites.PageVM, phases []*core.Record, now time.Time) error {
+func (h *Handlers) fillPhasesTab(e *core.RequestEvent, vm *sites.PageVM, phases []domain.Phase, now time.Time) error {
 	for i, p := range phases {
-		vm.Phases.Phases = append(vm.Phases.Phases, sites.PhaseVM{ID: p.Id, Name: p.GetString("name"),
-			Start: dateValue(p.GetDateTime("start").Time()), End: dateValue(p.GetDateTime("end").Time()),
-			Status: p.GetString("status"), Progress: strconv.Itoa(int(p.GetFloat("progress"))), First: i == 0, Last: i == len(phases)-1})
+		vm.Phases.Phases = append(vm.Phases.Phases, sites.PhaseVM{ID: p.Id, Name: p.Name(),
+			Start: dateValue(p.Start()), End: dateValue(p.End()),
+			Status: p.Status(), Progress: strconv.Itoa(int(p.Progress())), First: i == 0, Last: i == len(phases)-1})
 	}
 	ms, err := domain.FindMilestones(e.App, vm.ID)
 	if err != nil {
 		return err
 	}
-	for _, m := range ms {
-		reached := m.GetDateTime("reached_at").Time()
-		vm.Phases.Milestones = append(vm.Phases.Milestones, sites.MilestoneVM{ID: m.Id, Name: m.GetString("name"),
-			Due: i18n.FormatDate(e.Request.Context(), m.GetDateTime("due").Time()), Reached: !reached.IsZero(),
-			State: domain.MilestoneState(m.GetDateTime("due").Time(), reached, now, tenantCtx(e).Location())})
+	for _, m := range domain.AsMilestones(ms) {
+		reached := m.ReachedAt()
+		vm.Phases.Milestones = append(vm.Phases.Milestones, sites.MilestoneVM{ID: m.Id, Name: m.Name(),
+			Due: i18n.FormatDate(e.Request.Context(), m.Due()), Reached: !reached.IsZero(),
+			State: domain.MilestoneState(m.Due(), reached, now, tenantCtx(e).Location())})
 	}
 	return nil
 }
 
-func fillTeamTab(e *core.RequestEvent, vm *sites.PageVM, s *core.Record) {
+func fillTeamTab(e *core.RequestEvent, vm *sites.PageVM, s domain.Site) {
 	ctx := e.Request.Context()
 	seen := map[string]bool{}
-	add := func(u *core.Record, why string) {
-		if u == nil || seen[u.Id] {
+	add := func(u domain.User, ok bool, why string) {
+		if !ok || seen[u.Id] {
 			return
 		}
 		seen[u.Id] = true
-		vm.Team = append(vm.Team, sites.PersonVM{Name: u.GetString("name"), Role: i18n.T(ctx, "role."+u.GetString("role")), Phone: u.GetString("phone"), Why: why})
+		vm.Team = append(vm.Team, sites.PersonVM{Name: u.Name(), Role: i18n.T(ctx, "role."+u.Role()), Phone: u.Phone(), Why: why})
 	}
-	add(s.ExpandedOne("project_manager"), i18n.T(ctx, "role.project_manager"))
-	add(s.ExpandedOne("site_lead"), i18n.T(ctx, "role.site_lead"))
-	for _, u := range s.ExpandedAll("team") {
-		add(u, i18n.T(ctx, "sites.team_member"))
+	pm, ok := s.ExpandedProjectManager()
+	add(pm, ok, i18n.T(ctx, "role.project_manager"))
+	lead, ok := s.ExpandedSiteLead()
+	add(lead, ok, i18n.T(ctx, "role.site_lead"))
+	for _, u := range s.ExpandedTeam() {
+		add(u, true, i18n.T(ctx, "sites.team_member"))
 	}
 }
 
 // fillHistoryTab lists the audit events of the site and of its phases,
 // milestones and documents, newest first.
-func (h *Handlers) fillHistoryTab(e *core.RequestEvent, vm *sites.PageVM, s *core.Record) error {
+func (h *Handlers) fillHistoryTab(e *core.RequestEvent, vm *sites.PageVM, s domain.Site) error {
 	events, err := domain.FindSiteHistory(e.App, s.Id, 200)
 	if err != nil {
 		return err
@@ -154,8 +157,12 @@ func (h *Handlers) fillHistoryTab(e *core.RequestEvent, vm *sites.PageVM, s *cor
 		actor := ev.Actor
 		if _, ok := names[actor]; !ok {
 			names[actor] = actor
-			if u, err := e.App.FindRecordById(domain.CollectionUsers, actor); err == nil {
-				names[actor] = u.GetString("name")
+			u, err := domain.FindUser(e.App, actor)
+			if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+				return err
+			}
+			if err == nil {
+				names[actor] = u.Name()
 			}
 		}
 		diff, _ := json.Marshal(ev.Diff)
@@ -167,22 +174,22 @@ func (h *Handlers) fillHistoryTab(e *core.RequestEvent, vm *sites.PageVM, s *cor
 
 // fillResourcesTab lists the vehicles and tools booked for the site and
 // the cost of the materials consumed on it.
-func fillResourcesTab(e *core.RequestEvent, vm *sites.PageVM, s *core.Record) error {
+func fillResourcesTab(e *core.RequestEvent, vm *sites.PageVM, s domain.Site) error {
 	ctx := e.Request.Context()
 	bookings, err := domain.FindSiteBookings(e.App, s.Id)
 	if err != nil {
 		return err
 	}
-	for _, b := range bookings {
-		p := domain.ReservationPeriod(b)
+	for _, b := range domain.AsReservations(bookings) {
+		p := domain.ReservationPeriod(b.Record)
 		asset := "—"
-		if v := b.ExpandedOne("vehicle"); v != nil {
-			asset = v.GetString("label") + " (" + v.GetString("plate") + ")"
-		} else if eq := b.ExpandedOne("equipment"); eq != nil {
-			asset = eq.GetString("name")
+		if v, ok := b.ExpandedVehicle(); ok {
+			asset = v.Label() + " (" + v.Plate() + ")"
+		} else if eq, ok := b.ExpandedEquipment(); ok {
+			asset = eq.Name()
 		}
 		vm.Res.Bookings = append(vm.Res.Bookings, sites.BookingVM{Asset: asset,
-			Period: i18n.FormatDateTime(ctx, p.From) + " → " + i18n.FormatDateTime(ctx, p.To), Who: expandedName(b, "user")})
+			Period: i18n.FormatDateTime(ctx, p.From) + " → " + i18n.FormatDateTime(ctx, p.To), Who: nameOr(b.ExpandedUser())})
 	}
 	cons, err := domain.ConsumptionBySite(e.App)
 	if err != nil {
@@ -198,20 +205,20 @@ func fillResourcesTab(e *core.RequestEvent, vm *sites.PageVM, s *core.Record) er
 }
 
 // fillIncidentsTab lists the incidents reported on the site, newest first.
-func fillIncidentsTab(e *core.RequestEvent, vm *sites.PageVM, s *core.Record) error {
+func fillIncidentsTab(e *core.RequestEvent, vm *sites.PageVM, s domain.Site) error {
 	ctx := e.Request.Context()
 	recs, err := domain.FindSiteIncidents(e.App, s.Id)
 	if err != nil {
 		return err
 	}
-	for _, r := range recs {
+	for _, r := range domain.AsIncidents(recs) {
 		impact := ""
-		if d, eur := r.GetFloat("impact_days"), r.GetFloat("impact_eur"); d > 0 || eur > 0 {
+		if d, eur := r.ImpactDays(), r.ImpactEUR(); d > 0 || eur > 0 {
 			impact = "· " + i18n.T(ctx, "sites.incident_impact", i18n.FormatNumber(ctx, d, 1), i18n.FormatEUR(ctx, eur))
 		}
-		vm.Incidents = append(vm.Incidents, sites.IncidentVM{Kind: r.GetString("kind"), Severity: r.GetString("severity"),
-			Status: r.GetString("status"), Description: r.GetString("description"),
-			Reported: i18n.FormatDateTime(ctx, r.GetDateTime("created").Time()), By: expandedName(r, "reported_by"), Impact: impact})
+		vm.Incidents = append(vm.Incidents, sites.IncidentVM{Kind: r.Kind(), Severity: r.Severity(),
+			Status: r.Status(), Description: r.Description(),
+			Reported: i18n.FormatDateTime(ctx, r.Created()), By: nameOr(r.ExpandedReportedBy()), Impact: impact})
 	}
 	return nil
 }

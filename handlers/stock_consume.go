@@ -17,32 +17,35 @@ func (h *Handlers) renderConsume(e *core.RequestEvent, form components.Form, sta
 	vm := resources.CrewConsumeVM{Shell: h.crewShell(e, "consume", i18n.T(ctx, "res.crew.consume")), Form: form,
 		Assets: resources.Assets{CSS: h.assets.Path("css/resources.css")}}
 	vm.Shell.Toasts = resFlash(e)
-	vm.Options = map[string][]components.Option{"site": siteOptions(ctx, e.App), "material": {{Value: "", Label: "—"}}}
-	mats, err := e.App.FindRecordsByFilter(domain.CollectionMaterials, "", "name", 2000, 0)
+	sites, err := siteOptions(ctx, e.App)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	vm.Options = map[string][]components.Option{"site": sites, "material": {{Value: "", Label: "—"}}}
+	mats, err := domain.FindMaterials(e.App)
 	if err != nil {
 		return h.fail(e, err)
 	}
 	for _, m := range mats {
-		vm.Options["material"] = append(vm.Options["material"], components.Option{Value: m.Id, Label: m.GetString("name") + " (" + m.GetString("unit") + ")"})
+		vm.Options["material"] = append(vm.Options["material"], components.Option{Value: m.Id, Label: m.Name() + " (" + m.Unit() + ")"})
 	}
 	books, err := domain.FindUserReservations(e.App, e.Auth.Id, h.deps.Clock())
 	if err != nil {
 		return h.fail(e, err)
 	}
-	for _, b := range books {
+	for _, b := range domain.AsReservations(books) {
 		bv := resBooking(ctx, b)
-		if v := b.ExpandedOne("vehicle"); v != nil {
-			bv.Asset = v.GetString("plate") + " · " + v.GetString("label")
-		} else if eq := b.ExpandedOne("equipment"); eq != nil {
-			bv.Asset = eq.GetString("code") + " · " + eq.GetString("name")
+		if v, ok := b.ExpandedVehicle(); ok {
+			bv.Asset = v.Plate() + " · " + v.Label()
+		} else if eq, ok := b.ExpandedEquipment(); ok {
+			bv.Asset = eq.Code() + " · " + eq.Name()
 		}
 		vm.Bookings = append(vm.Bookings, bv)
 	}
-	recent, err := e.App.FindRecordsByFilter(domain.CollectionStockMoves, "by = {:u} && kind = 'consumption'", "-at", 10, 0, map[string]any{"u": e.Auth.Id})
+	recent, err := domain.FindRecentConsumptions(e.App, e.Auth.Id, 10)
 	if err != nil {
 		return h.fail(e, err)
 	}
-	_ = e.App.ExpandRecords(recent, []string{"material", "site"}, nil)
 	vm.Recent = newMoveVMs(ctx, recent, nil)
 	render(e.Response, e.Request, status, resources.CrewConsumePage(vm))
 	return nil

@@ -13,21 +13,27 @@ import (
 
 // stockLocations lists the stock locations (depot, sites, vans) as
 // options, and their labels by code.
-func stockLocations(ctx context.Context, app core.App) ([]components.Option, map[string]string) {
+func stockLocations(ctx context.Context, app core.App) ([]components.Option, map[string]string, error) {
 	opts := []components.Option{{Value: domain.LocationDepot, Label: i18n.T(ctx, "res.location.depot")}}
-	sites, _ := app.FindRecordsByFilter(domain.CollectionSites, "status != 'cancelled'", "code", 500, 0)
-	for _, s := range sites {
-		opts = append(opts, components.Option{Value: domain.SiteLocation(s.Id), Label: i18n.T(ctx, "res.site") + " " + s.GetString("code") + " · " + s.GetString("name")})
+	sites, err := domain.FindStockSites(app)
+	if err != nil {
+		return nil, nil, err
 	}
-	vans, _ := app.FindRecordsByFilter(domain.CollectionVehicles, "", "plate", 500, 0)
+	for _, s := range sites {
+		opts = append(opts, components.Option{Value: domain.SiteLocation(s.Id), Label: i18n.T(ctx, "res.site") + " " + s.Code() + " · " + s.Name()})
+	}
+	vans, err := domain.FindVans(app)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, v := range vans {
-		opts = append(opts, components.Option{Value: domain.VanLocation(v.Id), Label: i18n.T(ctx, "res.location.van") + " " + v.GetString("plate")})
+		opts = append(opts, components.Option{Value: domain.VanLocation(v.Id), Label: i18n.T(ctx, "res.location.van") + " " + v.Plate()})
 	}
 	labels := make(map[string]string, len(opts))
 	for _, o := range opts {
 		labels[o.Value] = o.Label
 	}
-	return opts, labels
+	return opts, labels, nil
 }
 
 // locationLabel names a location code (unknown codes as they are).
@@ -39,22 +45,22 @@ func locationLabel(labels map[string]string, loc string) string {
 }
 
 // newMoveVMs builds the lines of a moves table.
-func newMoveVMs(ctx context.Context, recs []*core.Record, labels map[string]string) []resources.MoveVM {
-	out := make([]resources.MoveVM, 0, len(recs))
-	for _, r := range recs {
-		m := resources.MoveVM{ID: r.Id, At: i18n.FormatDateTime(ctx, r.GetDateTime("at").Time()), Kind: i18n.T(ctx, "res.move."+r.GetString("kind")),
-			Qty: domain.FormatQty(r.GetFloat("qty")), From: locationLabel(labels, r.GetString("location")), Reason: r.GetString("reason")}
-		if to := r.GetString("to_location"); to != "" {
+func newMoveVMs(ctx context.Context, moves []domain.StockMove, labels map[string]string) []resources.MoveVM {
+	out := make([]resources.MoveVM, 0, len(moves))
+	for _, r := range moves {
+		m := resources.MoveVM{ID: r.Id, At: i18n.FormatDateTime(ctx, r.At()), Kind: i18n.T(ctx, "res.move."+r.Kind()),
+			Qty: domain.FormatQty(r.Qty()), From: locationLabel(labels, r.Location()), Reason: r.Reason()}
+		if to := r.ToLocation(); to != "" {
 			m.To = locationLabel(labels, to)
 		}
-		if mat := r.ExpandedOne("material"); mat != nil {
-			m.Material = mat.GetString("unit") + " " + mat.GetString("name")
+		if mat, ok := r.ExpandedMaterial(); ok {
+			m.Material = mat.Unit() + " " + mat.Name()
 		}
-		if s := r.ExpandedOne("site"); s != nil {
-			m.Site = s.GetString("code")
+		if s, ok := r.ExpandedSite(); ok {
+			m.Site = s.Code()
 		}
-		if u := r.ExpandedOne("by"); u != nil {
-			m.By = u.GetString("name")
+		if u, ok := r.ExpandedBy(); ok {
+			m.By = u.Name()
 		}
 		out = append(out, m)
 	}

@@ -6,15 +6,17 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/i18n"
 )
 
 // syncApply is POST /api/fieldops/sync: the crew app's outbox replay. The
 // caller (token or session cookie) must be an active user; each operation
 // runs with their permissions (domain.ApplySync). Answers JSON.
 func (h *Handlers) syncApply(e *core.RequestEvent) error {
-	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers || !e.Auth.GetBool("active") {
-		return syncProblem(e, http.StatusUnauthorized, "Connexion requise / sign-in required")
+	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers || !(domain.User{Record: e.Auth}).Active() {
+		return syncProblem(e, http.StatusUnauthorized, i18n.Text(e.Request.Context(), catalog.New("err.sign_in_required")))
 	}
 	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, domain.SyncMaxBytes+1)
 	req, err := domain.DecodeSyncRequest(e.Request.Body)
@@ -24,6 +26,9 @@ func (h *Handlers) syncApply(e *core.RequestEvent) error {
 	results, err := domain.ApplySync(e.App, e.Auth, req)
 	if err != nil {
 		return h.syncFail(e, err)
+	}
+	for i := range results {
+		results[i].Error = i18n.Localize(e.Request.Context(), results[i].Error)
 	}
 	e.Response.Header().Set("Cache-Control", "no-store")
 	return e.JSON(http.StatusOK, domain.SyncResponse{Results: results})
@@ -37,7 +42,8 @@ func (h *Handlers) syncFail(e *core.RequestEvent, err error) error {
 	return syncProblem(e, a.Status, a.Message)
 }
 
-// syncProblem answers a whole-request failure as JSON.
+// syncProblem answers a whole-request failure as JSON (msg in the
+// request's language).
 func syncProblem(e *core.RequestEvent, status int, msg string) error {
 	e.Response.Header().Set("Content-Type", "application/json")
 	e.Response.WriteHeader(status)

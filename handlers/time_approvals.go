@@ -17,34 +17,41 @@ import (
 func (h *Handlers) renderApprovals(e *core.RequestEvent, form components.Form, status int) error {
 	ctx := e.Request.Context()
 	title := i18n.T(ctx, "crew2.approvals.title")
+	sites, err := crewSiteOptions(e.App, e.Auth)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	vm := crew.ApprovalsVM{Shell: h.shell(e, "today", title, layouts.Crumb{Label: i18n.T(ctx, "nav.today"), Href: "/today"}, layouts.Crumb{Label: title}),
-		CSS: h.assets.Path("css/crew.css"), Form: form, Sites: crewSiteOptions(e.App, e.Auth)}
+		CSS: h.assets.Path("css/crew.css"), Form: form, Sites: sites}
 	vm.Shell.Toasts = crewFlash(e)
 	entries, err := domain.FindTimeToReview(e.App, e.Auth)
 	if err != nil {
 		return h.fail(e, err)
 	}
-	for _, r := range entries {
+	for _, r := range domain.AsTimeEntries(entries) {
 		vm.Entries = append(vm.Entries, entryVM(ctx, r))
 	}
 	conflicts, err := domain.FindOpenConflicts(e.App, e.Auth)
 	if err != nil {
 		return h.fail(e, err)
 	}
-	for _, c := range conflicts {
-		cv := crew.ConflictVM{ID: c.Id, Collection: c.GetString("collection"), Reason: i18n.Localize(ctx, c.GetString("reason")),
-			At: i18n.FormatDateTime(ctx, c.GetDateTime("created").Time())}
-		if u := c.ExpandedOne("user"); u != nil {
-			cv.Person = u.GetString("name")
+	for _, c := range domain.AsSyncConflicts(conflicts) {
+		cv := crew.ConflictVM{ID: c.Id, Collection: c.TargetCollection(), Reason: i18n.Localize(ctx, c.Reason()),
+			At: i18n.FormatDateTime(ctx, c.Created())}
+		if u, ok := c.ExpandedUser(); ok {
+			cv.Person = u.Name()
 		}
-		if b, err := json.Marshal(c.Get("data")); err == nil {
+		if b, err := json.Marshal(c.Data()); err == nil {
 			cv.Data = string(b)
 		}
 		vm.Conflicts = append(vm.Conflicts, cv)
 	}
-	people, _ := e.App.FindRecordsByFilter(domain.CollectionUsers, "active = true", "name", 500, 0)
+	people, err := domain.FindActiveUsers(e.App)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	for _, p := range people {
-		vm.People = append(vm.People, components.Option{Value: p.Id, Label: p.GetString("name")})
+		vm.People = append(vm.People, components.Option{Value: p.Id, Label: p.Name()})
 	}
 	render(e.Response, e.Request, status, crew.ApprovalsPage(vm))
 	return nil

@@ -20,12 +20,16 @@ func (h *Handlers) renderTime(e *core.RequestEvent, form components.Form, status
 	if err != nil {
 		return h.fail(e, err)
 	}
+	sites, err := crewSiteOptions(e.App, e.Auth)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	vm := crew.TimeVM{Shell: h.crewShell(e, "time", i18n.T(ctx, "crew2.time.title")), CSS: h.assets.Path("css/crew.css"),
-		Form: form, Sites: crewSiteOptions(e.App, e.Auth), Tasks: []components.Option{{Value: "", Label: "—"}}}
+		Form: form, Sites: sites, Tasks: []components.Option{{Value: "", Label: "—"}}}
 	vm.Shell.Toasts = crewFlash(e)
-	for _, r := range recs {
+	for _, r := range domain.AsTimeEntries(recs) {
 		en := entryVM(ctx, r)
-		if r.GetString("status") == domain.TimeOpen && vm.Open == nil {
+		if r.Status() == domain.TimeOpen && vm.Open == nil {
 			vm.Open = &en
 		}
 		vm.Recent = append(vm.Recent, en)
@@ -34,8 +38,8 @@ func (h *Handlers) renderTime(e *core.RequestEvent, form components.Form, status
 	if err != nil {
 		return h.fail(e, err)
 	}
-	for _, t := range tasks {
-		vm.Tasks = append(vm.Tasks, components.Option{Value: t.Id, Label: t.GetString("title")})
+	for _, t := range domain.AsTasks(tasks) {
+		vm.Tasks = append(vm.Tasks, components.Option{Value: t.Id, Label: t.Title()})
 	}
 	render(e.Response, e.Request, status, crew.TimePage(vm))
 	return nil

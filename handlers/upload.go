@@ -8,8 +8,10 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/domain/imaging"
+	"github.com/fieldops360/fieldops/views/i18n"
 )
 
 // uploadAnswer is the JSON state of an upload returned by every upload
@@ -35,8 +37,8 @@ type uploadResult struct {
 // uploadUser is the active user calling an upload endpoint (token or
 // session cookie), nil after answering 401.
 func uploadUser(e *core.RequestEvent) *core.Record {
-	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers || !e.Auth.GetBool("active") {
-		_ = syncProblem(e, http.StatusUnauthorized, "Connexion requise / sign-in required")
+	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers || !(domain.User{Record: e.Auth}).Active() {
+		_ = syncProblem(e, http.StatusUnauthorized, i18n.Text(e.Request.Context(), catalog.New("err.sign_in_required")))
 		return nil
 	}
 	return e.Auth
@@ -108,8 +110,13 @@ func (h *Handlers) uploadChunk(e *core.RequestEvent) error {
 			return h.uploadProblem(e, u, err)
 		}
 		if fresh && u.ResultCollection == domain.CollectionPhotos {
-			if p, err := e.App.FindRecordById(domain.CollectionPhotos, u.ResultID); err == nil {
-				go h.photoWorker(e.App, tenantSlug(e.Request), p.Id, domain.PhotoJobOf(e.App, p))
+			// a photo deleted meanwhile needs no derived image
+			p, err := domain.FindPhoto(e.App, u.ResultID)
+			if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+				return h.uploadProblem(e, u, err)
+			}
+			if err == nil {
+				go h.photoWorker(e.App, tenantSlug(e.Request), p.Id, domain.PhotoJobOf(e.App, p.Record))
 			}
 		}
 	}
@@ -119,7 +126,8 @@ func (h *Handlers) uploadChunk(e *core.RequestEvent) error {
 // sniffUpload refuses a photo the image pipeline cannot read.
 func sniffUpload(purpose string, head []byte) error {
 	if _, err := imaging.Sniff(head); err != nil {
-		return &domain.Error{Code: domain.EInvalid, Field: "file", Message: domain.ErrorMessage(err)}
+		t := domain.ErrorText(err)
+		return &domain.Error{Code: domain.EInvalid, Field: "file", Key: t.Key, Args: t.Args}
 	}
 	return nil
 }
@@ -134,22 +142,32 @@ func (h *Handlers) uploadState(e *core.RequestEvent, status int, u domain.Upload
 		e.Response.WriteHeader(status)
 		return nil
 	}
-	return e.JSON(status, newUploadAnswer(e.App, u))
+	a, err := newUploadAnswer(e.App, u)
+	if err != nil {
+		return h.uploadProblem(e, domain.Upload{}, err)
+	}
+	return e.JSON(status, a)
 }
 
-func newUploadAnswer(app core.App, u domain.Upload) uploadAnswer {
+// newUploadAnswer is the JSON state of u; a photo it created and that
+// was deleted since is shown without its site.
+func newUploadAnswer(app core.App, u domain.Upload) (uploadAnswer, error) {
 	a := uploadAnswer{ID: u.ID, Key: u.Key, Purpose: u.Purpose, Size: u.Size, Offset: u.Received, Status: u.Status, Error: u.Error}
 	switch u.ResultCollection {
 	case domain.CollectionPhotos:
 		loc := "/m/photos?toast=uploaded"
-		if p, err := app.FindRecordById(domain.CollectionPhotos, u.ResultID); err == nil {
-			loc += "&site=" + url.QueryEscape(p.GetString("site"))
+		p, err := domain.FindPhoto(app, u.ResultID)
+		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+			return uploadAnswer{}, err
+		}
+		if err == nil {
+			loc += "&site=" + url.QueryEscape(p.SiteID())
 		}
 		a.Result = &uploadResult{Collection: u.ResultCollection, ID: u.ResultID, Location: loc}
 	case domain.CollectionSignatures:
 		a.Result = &uploadResult{Collection: u.ResultCollection, ID: u.ResultID, Location: "/signatures/" + u.ResultID}
 	}
-	return a
+	return a, nil
 }
 
 // uploadProblem answers an error as JSON: 413 for sizes, 409 with the
@@ -170,8 +188,12 @@ func (h *Handlers) uploadProblem(e *core.RequestEvent, u domain.Upload, err erro
 	hdr.Set("Cache-Control", "no-store")
 	body := map[string]any{"status": status, "error": a.Message}
 	if u.ID != "" {
+		a, aerr := newUploadAnswer(e.App, u)
+		if aerr != nil {
+			return h.uploadProblem(e, domain.Upload{}, aerr)
+		}
 		hdr.Set("Upload-Offset", strconv.FormatInt(u.Received, 10))
-		body["offset"], body["upload"] = u.Received, newUploadAnswer(e.App, u)
+		body["offset"], body["upload"] = u.Received, a
 	}
 	if e.Request.Method == http.MethodHead {
 		e.Response.WriteHeader(status)

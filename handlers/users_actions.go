@@ -44,11 +44,11 @@ func (h *Handlers) usersInvite(e *core.RequestEvent) error {
 // new active count signal and a toast.
 func (h *Handlers) usersToggle(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
-	target, err := e.App.FindRecordById(domain.CollectionUsers, e.Request.PathValue("id"))
+	target, err := domain.FindPerson(e.App, e.Request.PathValue("id"))
 	if err != nil {
-		return h.fail(e, domain.Errorf(domain.ENotFound, "Utilisateur introuvable / user not found"))
+		return h.fail(e, err)
 	}
-	u, err := domain.SetUserActive(e.App, e.Auth, target.Id, !target.GetBool("active"))
+	u, err := domain.SetUserActive(e.App, e.Auth, target.Id, !target.Active())
 	if err != nil {
 		return h.fail(e, err)
 	}
@@ -59,21 +59,21 @@ func (h *Handlers) usersToggle(e *core.RequestEvent) error {
 	sse := datastar.NewSSE(e.Response, e.Request)
 	_ = sse.MergeFragmentTempl(admin.UserRow(newUserRowVM(ctx, u, e.Auth)))
 	_ = sse.MarshalAndMergeSignals(admin.UsersSignals{ActiveCount: active})
-	key := "users.deactivated"
-	if u.GetBool("active") {
+	key, updated := "users.deactivated", domain.User{Record: u}
+	if updated.Active() {
 		key = "users.activated"
 	}
-	return h.toast(sse, "success", i18n.T(ctx, key, u.GetString("name")))
+	return h.toast(sse, "success", i18n.T(ctx, key, updated.Name()))
 }
 
 // usersReset emails a password reset link to a user.
 func (h *Handlers) usersReset(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
-	u, err := e.App.FindRecordById(domain.CollectionUsers, e.Request.PathValue("id"))
+	u, err := domain.FindPerson(e.App, e.Request.PathValue("id"))
 	if err != nil {
-		return h.fail(e, domain.Errorf(domain.ENotFound, "Utilisateur introuvable / user not found"))
+		return h.fail(e, err)
 	}
-	if err := domain.SendPasswordReset(e.App, u, h.baseURL(e)); err != nil {
+	if err := domain.SendPasswordReset(e.App, u.Record, h.baseURL(e)); err != nil {
 		return h.fail(e, err)
 	}
 	sse := datastar.NewSSE(e.Response, e.Request)
@@ -90,12 +90,12 @@ func (h *Handlers) usersStream(e *core.RequestEvent) error {
 			if err := sse.RemoveFragments("#" + admin.RowID(c.RecordID)); err != nil {
 				return err
 			}
-		} else if u, err := e.App.FindRecordById(domain.CollectionUsers, c.RecordID); err == nil {
+		} else if u, err := domain.FindUser(e.App, c.RecordID); err == nil {
 			var opts []datastar.MergeFragmentOption
 			if c.Action == domain.AuditCreate {
 				opts = append(opts, datastar.WithSelector("#users-table tbody"), datastar.WithMergeAppend())
 			}
-			if err := sse.MergeFragmentTempl(admin.UserRow(newUserRowVM(ctx, u, viewer)), opts...); err != nil {
+			if err := sse.MergeFragmentTempl(admin.UserRow(newUserRowVM(ctx, u.Record, viewer)), opts...); err != nil {
 				return err
 			}
 		}

@@ -39,11 +39,11 @@ func (h *Handlers) vehiclesNew(e *core.RequestEvent) error {
 
 // vehiclesEdit renders the form of a stored vehicle.
 func (h *Handlers) vehiclesEdit(e *core.RequestEvent) error {
-	r, err := e.App.FindRecordById(domain.CollectionVehicles, e.Request.PathValue("id"))
+	r, err := domain.FindVehicle(e.App, e.Request.PathValue("id"))
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.fail(e, err)
 	}
-	in := domain.VehicleInputOf(r)
+	in := domain.VehicleInputOf(r.Record)
 	return h.renderVehicleForm(e, r.Id, components.Form{Values: map[string]string{
 		"plate": in.Plate, "label": in.Label, "kind": in.Kind, "capacity": strconv.Itoa(in.Capacity), "status": in.Status,
 		"mode": in.Mode, "odometer_km": strconv.Itoa(in.OdometerKm), "gps_device_id": in.GPSDeviceID, "notes": in.Notes,

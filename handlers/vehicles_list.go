@@ -30,19 +30,19 @@ func (h *Handlers) vehiclesList(e *core.RequestEvent) error {
 		Statuses: resOptions(ctx, "res.status.", domain.VehicleStatuses()),
 		Columns: []string{i18n.T(ctx, "res.vehicle.plate"), i18n.T(ctx, "res.vehicle.label"), i18n.T(ctx, "res.vehicle.kind"),
 			i18n.T(ctx, "res.vehicle.odometer"), i18n.T(ctx, "res.vehicle.last_seen"), i18n.T(ctx, "res.status")}}
-	for _, r := range recs {
+	for _, r := range domain.AsVehicles(recs) {
 		bookings, err := domain.FindBookings(e.App, domain.AssetVehicle, r.Id, domain.Period{From: now, To: now.Add(1)})
 		if err != nil {
 			return h.fail(e, err)
 		}
-		st := domain.EffectiveStatus(r.GetString("status"), bookings, now)
+		st := domain.EffectiveStatus(r.Status(), bookings, now)
 		seen := "—"
 		if p, ok := last[r.Id]; ok {
 			seen = i18n.FormatDateTime(ctx, p.Time)
 		}
 		vm.Rows = append(vm.Rows, resources.RowVM{ID: r.Id, Href: "/vehicles/" + r.Id, Status: st, StatusKind: statusKind(st),
-			Cells: []string{r.GetString("plate"), r.GetString("label"), i18n.T(ctx, "res.kind."+r.GetString("kind")),
-				i18n.FormatNumber(ctx, float64(r.GetInt("odometer_km")), 0) + " km", seen}})
+			Cells: []string{r.Plate(), r.Label(), i18n.T(ctx, "res.kind."+r.Kind()),
+				i18n.FormatNumber(ctx, float64(r.OdometerKm()), 0) + " km", seen}})
 	}
 	render(e.Response, e.Request, http.StatusOK, resources.VehiclesPage(vm))
 	return nil

@@ -34,8 +34,11 @@ func (h *Handlers) maintenanceSchedule(kind, base string, rerender func(e *core.
 func (h *Handlers) maintenanceDone(kind, base string) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		id := e.Request.PathValue("id")
-		m, err := e.App.FindRecordById(domain.CollectionMaintenance, e.Request.PathValue("mid"))
-		if err != nil || m.GetString("asset") != id || m.GetString("asset_kind") != kind {
+		m, err := domain.FindMaintenanceByID(e.App, e.Request.PathValue("mid"))
+		if err != nil {
+			return h.fail(e, err)
+		}
+		if m.Asset() != id || m.AssetKind() != kind {
 			return h.errorPage(e, http.StatusNotFound)
 		}
 		if _, err := domain.CompleteMaintenance(e.App, e.Auth, m.Id, h.deps.Clock(), resInt(e.Request.FormValue("done_km")), resNumber(e.Request.FormValue("cost"))); err != nil {

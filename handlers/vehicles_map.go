@@ -28,8 +28,8 @@ func (h *Handlers) vehiclesMap(e *core.RequestEvent) error {
 		TileURL: mapTileURL(), Attrib: "© OpenStreetMap"}
 	vm.Page.Assets.LeafletJS = h.assets.Path("vendor/leaflet/leaflet.js")
 	vm.Page.Assets.LeafletCSS = h.assets.Path("vendor/leaflet/leaflet.css")
-	for _, v := range vehicles {
-		label := v.GetString("plate") + " · " + v.GetString("label")
+	for _, v := range domain.AsVehicles(vehicles) {
+		label := v.Plate() + " · " + v.Label()
 		p, ok := last[v.Id]
 		if !ok {
 			vm.Missing = append(vm.Missing, label)

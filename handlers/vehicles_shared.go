@@ -99,24 +99,30 @@ func resOptions(ctx context.Context, prefix string, values []string) []component
 	return out
 }
 
-// siteOptions lists the sites (code and name), with an empty choice.
-func siteOptions(ctx context.Context, app core.App) []components.Option {
-	out := []components.Option{{Value: "", Label: "—"}}
-	recs, _ := app.FindRecordsByFilter(domain.CollectionSites, "status != 'cancelled' && status != 'done'", "code", 500, 0)
-	for _, r := range recs {
-		out = append(out, components.Option{Value: r.Id, Label: r.GetString("code") + " · " + r.GetString("name")})
+// siteOptions lists the open sites (code and name), with an empty choice.
+func siteOptions(ctx context.Context, app core.App) ([]components.Option, error) {
+	sites, err := domain.FindOpenSites(app)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	out := []components.Option{{Value: "", Label: "—"}}
+	for _, s := range sites {
+		out = append(out, components.Option{Value: s.Id, Label: s.Code() + " · " + s.Name()})
+	}
+	return out, nil
 }
 
 // userOptions lists the active users, with an empty choice.
-func userOptions(app core.App) []components.Option {
-	out := []components.Option{{Value: "", Label: "—"}}
-	recs, _ := app.FindRecordsByFilter(domain.CollectionUsers, "active = true", "name", 500, 0)
-	for _, r := range recs {
-		out = append(out, components.Option{Value: r.Id, Label: r.GetString("name")})
+func userOptions(app core.App) ([]components.Option, error) {
+	users, err := domain.FindActiveUsers(app)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	out := []components.Option{{Value: "", Label: "—"}}
+	for _, u := range users {
+		out = append(out, components.Option{Value: u.Id, Label: u.Name()})
+	}
+	return out, nil
 }
 
 // statusKind is the badge colour of a resource status.
@@ -143,10 +149,10 @@ func resFlash(e *core.RequestEvent) []components.ToastVM {
 }
 
 // resBooking builds a booking line from a reservation record.
-func resBooking(ctx context.Context, r *core.Record) resources.BookingVM {
-	p := domain.ReservationPeriod(r)
+func resBooking(ctx context.Context, r domain.Reservation) resources.BookingVM {
+	p := domain.ReservationPeriod(r.Record)
 	return resources.BookingVM{ID: r.Id, Period: i18n.FormatDateTime(ctx, p.From) + " → " + i18n.FormatDateTime(ctx, p.To),
-		For: domain.ReservationLabel(r), Note: r.GetString("note")}
+		For: domain.ReservationLabel(r.Record), Note: r.Note()}
 }
 
 // resMaintenance builds the maintenance block of an asset.
@@ -159,18 +165,18 @@ func (h *Handlers) resMaintenance(e *core.RequestEvent, kind, asset, base string
 	now := h.deps.Clock()
 	m := resources.MaintenanceBlockVM{Action: base + "/maintenance", DoneURL: base + "/maintenance/", ForKm: kind == domain.AssetVehicle,
 		Form: form, CanEdit: tenantCtx(e).Resources().EditRegisters, Odometer: strconv.Itoa(odometer)}
-	for _, r := range planned {
-		due := r.GetDateTime("due").Time()
+	for _, r := range domain.AsMaintenanceList(planned) {
+		due := r.Due()
 		text := i18n.FormatDate(ctx, due)
-		if km := r.GetInt("due_km"); km > 0 {
+		if km := r.DueKm(); km > 0 {
 			text += " · " + i18n.FormatNumber(ctx, float64(km), 0) + " km"
 		}
-		st := domain.MaintenanceState(due, r.GetInt("due_km"), odometer, false, now, tenantCtx(e).Location())
-		m.Planned = append(m.Planned, resources.MaintenanceVM{ID: r.Id, Label: r.GetString("label"), Due: text, State: st, StateKind: statusKind(st)})
+		st := domain.MaintenanceState(due, r.DueKm(), odometer, false, now, tenantCtx(e).Location())
+		m.Planned = append(m.Planned, resources.MaintenanceVM{ID: r.Id, Label: r.Label(), Due: text, State: st, StateKind: statusKind(st)})
 	}
-	for _, r := range history {
-		m.History = append(m.History, resources.MaintenanceVM{ID: r.Id, Label: r.GetString("label"),
-			DoneAt: i18n.FormatDate(ctx, r.GetDateTime("done_at").Time()), Cost: i18n.FormatEUR(ctx, r.GetFloat("cost"))})
+	for _, r := range domain.AsMaintenanceList(history) {
+		m.History = append(m.History, resources.MaintenanceVM{ID: r.Id, Label: r.Label(),
+			DoneAt: i18n.FormatDate(ctx, r.DoneAt()), Cost: i18n.FormatEUR(ctx, r.Cost())})
 	}
 	return m, nil
 }

@@ -19,9 +19,9 @@ type vehicleForms struct{ assign, maintenance components.Form }
 // renderVehicle renders a vehicle's page with its forms' state.
 func (h *Handlers) renderVehicle(e *core.RequestEvent, id string, forms vehicleForms, status int) error {
 	ctx := e.Request.Context()
-	r, err := e.App.FindRecordById(domain.CollectionVehicles, id)
+	r, err := domain.FindVehicle(e.App, id)
 	if err != nil {
-		return h.errorPage(e, http.StatusNotFound)
+		return h.fail(e, err)
 	}
 	now := h.deps.Clock()
 	recs, err := domain.FindAssetReservations(e.App, domain.AssetVehicle, r.Id, now.Add(-24*time.Hour))
@@ -29,36 +29,44 @@ func (h *Handlers) renderVehicle(e *core.RequestEvent, id string, forms vehicleF
 		return h.fail(e, err)
 	}
 	var bookings []domain.Booking
-	vm := resources.VehicleVM{ID: r.Id, Plate: r.GetString("plate"), Label: r.GetString("label"), Private: r.GetString("mode") == domain.ModePrivate,
-		AssignForm: forms.assign, IngestURL: h.baseURL(e) + "/gps?id=" + orDash(r.GetString("gps_device_id")) + "&lat={lat}&lon={lon}&timestamp={timestamp}&speed={speed}&accuracy={accuracy}"}
-	for _, b := range recs {
+	vm := resources.VehicleVM{ID: r.Id, Plate: r.Plate(), Label: r.Label(), Private: r.Mode() == domain.ModePrivate,
+		AssignForm: forms.assign, IngestURL: h.baseURL(e) + "/gps?id=" + orDash(r.GPSDeviceID()) + "&lat={lat}&lon={lon}&timestamp={timestamp}&speed={speed}&accuracy={accuracy}"}
+	for _, b := range domain.AsReservations(recs) {
 		vm.Bookings = append(vm.Bookings, resBooking(ctx, b))
-		bookings = append(bookings, domain.Booking{ID: b.Id, Period: domain.ReservationPeriod(b)})
+		bookings = append(bookings, domain.Booking{ID: b.Id, Period: domain.ReservationPeriod(b.Record)})
 	}
-	vm.Status = domain.EffectiveStatus(r.GetString("status"), bookings, now)
+	vm.Status = domain.EffectiveStatus(r.Status(), bookings, now)
 	vm.StatusKind = statusKind(vm.Status)
 	vm.Page = h.resPage(e, "vehicles", vm.Plate, layouts.Crumb{Label: i18n.T(ctx, "nav.vehicles"), Href: "/vehicles"}, layouts.Crumb{Label: vm.Plate})
 	vm.Facts = []layouts.Crumb{
-		{Label: i18n.T(ctx, "res.vehicle.kind"), Href: i18n.T(ctx, "res.kind."+r.GetString("kind"))},
-		{Label: i18n.T(ctx, "res.vehicle.capacity"), Href: i18n.FormatNumber(ctx, float64(r.GetInt("capacity")), 0)},
-		{Label: i18n.T(ctx, "res.vehicle.odometer"), Href: i18n.FormatNumber(ctx, float64(r.GetInt("odometer_km")), 0) + " km"},
-		{Label: i18n.T(ctx, "res.vehicle.mode"), Href: i18n.T(ctx, "res.mode."+orDefaultStr(r.GetString("mode"), domain.ModeBusiness))},
-		{Label: i18n.T(ctx, "res.vehicle.device"), Href: orDash(r.GetString("gps_device_id"))},
+		{Label: i18n.T(ctx, "res.vehicle.kind"), Href: i18n.T(ctx, "res.kind."+r.Kind())},
+		{Label: i18n.T(ctx, "res.vehicle.capacity"), Href: i18n.FormatNumber(ctx, float64(r.Capacity()), 0)},
+		{Label: i18n.T(ctx, "res.vehicle.odometer"), Href: i18n.FormatNumber(ctx, float64(r.OdometerKm()), 0) + " km"},
+		{Label: i18n.T(ctx, "res.vehicle.mode"), Href: i18n.T(ctx, "res.mode."+orDefaultStr(r.Mode(), domain.ModeBusiness))},
+		{Label: i18n.T(ctx, "res.vehicle.device"), Href: orDash(r.GPSDeviceID())},
 	}
 	if vm.Page.CanDay {
-		vm.Options = map[string][]components.Option{"site": siteOptions(ctx, e.App), "user": userOptions(e.App)}
+		sites, err := siteOptions(ctx, e.App)
+		if err != nil {
+			return h.fail(e, err)
+		}
+		users, err := userOptions(e.App)
+		if err != nil {
+			return h.fail(e, err)
+		}
+		vm.Options = map[string][]components.Option{"site": sites, "user": users}
 	}
-	if vm.Maintenance, err = h.resMaintenance(e, domain.AssetVehicle, r.Id, "/vehicles/"+r.Id, r.GetInt("odometer_km"), forms.maintenance); err != nil {
+	if vm.Maintenance, err = h.resMaintenance(e, domain.AssetVehicle, r.Id, "/vehicles/"+r.Id, r.OdometerKm(), forms.maintenance); err != nil {
 		return h.fail(e, err)
 	}
 	positions, err := domain.FindPositions(e.App, r.Id, now.AddDate(0, 0, -7), 20)
 	if err != nil {
 		return h.fail(e, err)
 	}
-	for _, p := range positions {
-		vm.Positions = append(vm.Positions, resources.PositionVM{At: i18n.FormatDateTime(ctx, p.GetDateTime("at").Time()),
-			Lat: i18n.FormatNumber(ctx, p.GetFloat("lat"), 5), Lng: i18n.FormatNumber(ctx, p.GetFloat("lng"), 5),
-			Speed: i18n.FormatNumber(ctx, p.GetFloat("speed"), 0) + " km/h"})
+	for _, p := range domain.AsVehiclePositions(positions) {
+		vm.Positions = append(vm.Positions, resources.PositionVM{At: i18n.FormatDateTime(ctx, p.At()),
+			Lat: i18n.FormatNumber(ctx, p.Lat(), 5), Lng: i18n.FormatNumber(ctx, p.Lng(), 5),
+			Speed: i18n.FormatNumber(ctx, p.Speed(), 0) + " km/h"})
 	}
 	render(e.Response, e.Request, status, resources.VehiclePage(vm))
 	return nil

@@ -1,7 +1,6 @@
 package tenants
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -14,6 +13,9 @@ import (
 	_ "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/ui"
+
+	"github.com/fieldops360/fieldops/catalog"
+	"github.com/fieldops360/fieldops/domain"
 )
 
 // System hook and cron ids of PocketBase that FieldOps removes per app
@@ -26,7 +28,7 @@ const (
 // ErrRestoreDisabled is returned when the PocketBase backup-restore API is
 // used: restoring restarts the whole process, so restores go through
 // `fieldops backup restore` instead.
-var ErrRestoreDisabled = errors.New("la restauration par l'API est désactivée : utilisez « fieldops backup restore » / restore through the API is disabled: use `fieldops backup restore`")
+var ErrRestoreDisabled = domain.Errorf(domain.EForbidden, "err.backup.restore_disabled")
 
 // RoutesFunc registers FieldOps routes on an app's router. It runs once per
 // BaseApp instance, inside OnServe.
@@ -108,7 +110,7 @@ func buildHandler(app *core.BaseApp, routes RoutesFunc) (http.Handler, error) {
 	r.BindFunc(func(e *core.RequestEvent) error {
 		p := e.Request.URL.Path
 		if e.Request.Method == http.MethodPost && strings.HasPrefix(p, "/api/backups/") && strings.HasSuffix(p, "/restore") {
-			return e.ForbiddenError(ErrRestoreDisabled.Error(), nil)
+			return e.ForbiddenError(ErrRestoreDisabled.Text().In(catalog.Negotiate("", e.Request.Header.Get("Accept-Language"))), nil)
 		}
 		return e.Next()
 	})

@@ -48,7 +48,7 @@ func (r *Registry) Export(slug, out string) (*ExportResult, error) {
 	}
 	dir := r.TenantDir(slug)
 	if _, err := os.Stat(filepath.Join(dir, "data.db")); err != nil {
-		return nil, domain.Errorf(domain.ENotFound, "Base du client %q introuvable / database of tenant %q not found", slug, slug)
+		return nil, domain.Errorf(domain.ENotFound, "err.tenant.database_not_found", slug)
 	}
 	scratch, err := os.MkdirTemp(r.cfg.Dir, ".export-")
 	if err != nil {

@@ -50,7 +50,7 @@ func infoFromRecord(r *core.Record) Info {
 func (r *Registry) findTenantRecord(slug string) (*core.Record, error) {
 	rec, err := r.platform.FindFirstRecordByData("tenants", "slug", slug)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, domain.Errorf(domain.ENotFound, "Client %q introuvable / tenant %q not found", slug, slug)
+		return nil, domain.Errorf(domain.ENotFound, "err.tenant.not_found", slug)
 	}
 	return rec, err
 }

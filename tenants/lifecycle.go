@@ -14,14 +14,14 @@ import (
 // event. A suspended tenant's hosts answer 503 until it is resumed.
 func (r *Registry) SetStatus(slug, status, actor string) (Info, error) {
 	if status != StatusActive && status != StatusSuspended {
-		return Info{}, domain.Errorf(domain.EInvalid, "statut %q invalide / invalid status %q", status, status)
+		return Info{}, domain.Errorf(domain.EInvalid, "err.tenant.invalid_status", status)
 	}
 	rec, err := r.findTenantRecord(slug)
 	if err != nil {
 		return Info{}, err
 	}
 	if rec.GetString("status") == StatusDeleted {
-		return Info{}, domain.Errorf(domain.EGone, "Le client %q a été supprimé / tenant %q was deleted", slug, slug)
+		return Info{}, domain.Errorf(domain.EGone, "err.tenant.deleted", slug)
 	}
 	action := map[string]string{StatusActive: "tenant.resume", StatusSuspended: "tenant.suspend"}[status]
 	err = r.platform.RunInTransaction(func(tx core.App) error {
@@ -57,7 +57,7 @@ func (r *Registry) DeleteTenant(slug, exportPath, actor string) (*DeleteResult, 
 		return nil, err
 	}
 	if rec.GetString("status") == StatusDeleted {
-		return nil, domain.Errorf(domain.EGone, "Le client %q est déjà supprimé / tenant %q is already deleted", slug, slug)
+		return nil, domain.Errorf(domain.EGone, "err.tenant.already_deleted", slug)
 	}
 	if exportPath == "" {
 		if err := os.MkdirAll(r.cfg.Dir+"/exports", 0o750); err != nil {

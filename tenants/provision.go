@@ -58,21 +58,21 @@ func validateCreate(in *CreateInput) error {
 		return err
 	}
 	if in.Name == "" {
-		return domain.FieldError("name", "Le nom de l'entreprise est obligatoire / the company name is required")
+		return domain.FieldError("name", "err.company.name_required")
 	}
 	if !domain.ValidSector(in.Sector) {
-		return domain.FieldError("sector", "Secteur %q inconnu : btp, elec ou tp / unknown sector %q: btp, elec or tp", in.Sector, in.Sector)
+		return domain.FieldError("sector", "err.tenant.unknown_sector", in.Sector)
 	}
 	if a, err := mail.ParseAddress(in.AdminEmail); err != nil || a.Address != in.AdminEmail {
-		return domain.FieldError("admin_email", "Adresse e-mail %q invalide / invalid email address %q", in.AdminEmail, in.AdminEmail)
+		return domain.FieldError("admin_email", "err.tenant.invalid_email", in.AdminEmail)
 	}
 	if in.AdminPassword != "" && len(in.AdminPassword) < 10 {
-		return domain.FieldError("admin_password", "Le mot de passe doit faire au moins 10 caractères / the password must be at least 10 characters")
+		return domain.FieldError("admin_password", "err.tenant.password_too_short")
 	}
 	switch in.Plan {
 	case PlanStarter, PlanPro, PlanEnterprise:
 	default:
-		return domain.FieldError("plan", "Offre %q inconnue : starter, pro ou enterprise / unknown plan %q", in.Plan, in.Plan)
+		return domain.FieldError("plan", "err.tenant.unknown_plan", in.Plan)
 	}
 	return nil
 }
@@ -166,7 +166,7 @@ func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
 }
 
 func conflict(slug string) error {
-	return domain.Errorf(domain.EConflict, "Le client %q existe déjà : rien n'a été modifié / tenant %q already exists: nothing was changed", slug, slug)
+	return domain.Errorf(domain.EConflict, "err.tenant.exists", slug)
 }
 
 // seedTenant writes the company profile, the sector reference data and

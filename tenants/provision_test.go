@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants"
 	"github.com/fieldops360/fieldops/tenants/tenanttest"
@@ -163,8 +164,8 @@ func TestCreateTenantRefusesInvalidInput(t *testing.T) {
 			if !asDomain(err, &de) || de.Code != domain.EInvalid || de.Field != s.field {
 				t.Fatalf("err = %v, want invalid %s", err, s.field)
 			}
-			if de.Message == "" {
-				t.Error("no message for the user")
+			if !catalog.Default().Has(de.Key) {
+				t.Errorf("message key %q is not in the catalogue", de.Key)
 			}
 		})
 	}

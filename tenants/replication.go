@@ -95,7 +95,7 @@ func (t ReplicaTarget) Client(name string) (litestream.ReplicaClient, error) {
 		u.Path = strings.TrimSuffix(u.Path, "/") + "/" + replicaPath(name)
 		return litestream.NewReplicaClientFromURL(u.String())
 	}
-	return nil, domain.Errorf(domain.EInvalid, "Réplication désactivée (--replica off) / replication is off (--replica off)")
+	return nil, domain.Errorf(domain.EInvalid, "err.backup.replication_off")
 }
 
 // DBPath returns the SQLite file of a database name under dir.

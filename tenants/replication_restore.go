@@ -37,7 +37,7 @@ func RestoreDB(ctx context.Context, target ReplicaTarget, name, out string, at t
 		return RestoreInfo{}, fmt.Errorf("replica storage: %w", err)
 	}
 	if fileExists(out) {
-		return RestoreInfo{}, domain.Errorf(domain.EConflict, "%s existe déjà / %s already exists", out, out)
+		return RestoreInfo{}, domain.Errorf(domain.EConflict, "err.backup.output_exists", out)
 	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o750); err != nil {
 		return RestoreInfo{}, err
@@ -49,7 +49,7 @@ func RestoreDB(ctx context.Context, target ReplicaTarget, name, out string, at t
 	opt.IntegrityCheck = litestream.IntegrityCheckFull
 	if err := r.Restore(ctx, opt); err != nil {
 		if errors.Is(err, litestream.ErrTxNotAvailable) || errors.Is(err, litestream.ErrNoSnapshots) {
-			return RestoreInfo{}, domain.Errorf(domain.ENotFound, "Aucune sauvegarde de %q à cette date / no backup of %q at that time (%v)", name, name, err)
+			return RestoreInfo{}, domain.Errorf(domain.ENotFound, "err.backup.no_backup", name, err)
 		}
 		return RestoreInfo{}, fmt.Errorf("restore %s: %w", name, err)
 	}
@@ -161,17 +161,17 @@ func (r *Registry) RestoreTenant(ctx context.Context, target ReplicaTarget, slug
 	}
 	if info.Status != StatusSuspended {
 		return RestoreInfo{}, domain.Errorf(domain.EConflict,
-			"Suspendez d'abord le client %q (fieldops tenant suspend %s) / suspend tenant %q first (fieldops tenant suspend %s)", slug, slug, slug, slug)
+			"err.backup.suspend_first", slug, slug)
 	}
 	if r.IsOpen(slug) && !r.CloseTenant(slug, false) {
-		return RestoreInfo{}, domain.Errorf(domain.EConflict, "Le client %q est encore utilisé / tenant %q is still in use", slug, slug)
+		return RestoreInfo{}, domain.Errorf(domain.EConflict, "err.backup.tenant_in_use", slug)
 	}
 	ctl := NewControlClient(ControlSocket(r.cfg.Dir))
 	if st, err := ctl.Status(ctx); err == nil {
 		for _, d := range st.DBs {
 			if d.DB == slug && d.Open {
 				return RestoreInfo{}, domain.Errorf(domain.EConflict,
-					"Le serveur a encore %q ouvert : réessayez dans quelques secondes / the server still has %q open: retry in a few seconds", slug, slug)
+					"err.backup.still_open", slug)
 			}
 		}
 		if err := ctl.do(ctx, controlRequest{Op: "pause", DB: slug}, nil); err != nil {

@@ -55,7 +55,7 @@ type SuperuserResult struct {
 func (r *Registry) UpsertSuperuser(email, password, actor string) (*SuperuserResult, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if !strings.Contains(email, "@") {
-		return nil, domain.FieldError("email", "Adresse e-mail invalide / invalid email address")
+		return nil, domain.FieldError("email", "err.invalid_email")
 	}
 	res := &SuperuserResult{Email: email}
 	if password == "" {
@@ -63,7 +63,7 @@ func (r *Registry) UpsertSuperuser(email, password, actor string) (*SuperuserRes
 		res.Password = password
 	}
 	if len(password) < domain.MinPasswordLength {
-		return nil, domain.FieldError("password", "Le mot de passe doit faire au moins %d caractères / the password must be at least %d characters", domain.MinPasswordLength, domain.MinPasswordLength)
+		return nil, domain.FieldError("password", "err.password_too_short", domain.MinPasswordLength)
 	}
 	err := r.platform.RunInTransaction(func(tx core.App) error {
 		su, err := tx.FindAuthRecordByEmail(core.CollectionNameSuperusers, email)

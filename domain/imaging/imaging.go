@@ -40,10 +40,10 @@ const (
 
 // Errors of the pipeline, coded for the one place that maps them to HTTP.
 var (
-	ErrUnsupported = domain.Errorf(domain.EInvalid, "Format non pris en charge (JPEG ou PNG attendu) / unsupported format (JPEG or PNG expected)")
-	ErrTooLarge    = domain.Errorf(domain.EInvalid, "Image trop grande (40 mégapixels au plus) / image too large (40 megapixels at most)")
-	ErrUnreadable  = domain.Errorf(domain.EInvalid, "Image illisible ou tronquée / unreadable or truncated image")
-	ErrEmpty       = domain.Errorf(domain.EInvalid, "Fichier vide / empty file")
+	ErrUnsupported = domain.Errorf(domain.EInvalid, "err.image.unsupported")
+	ErrTooLarge    = domain.Errorf(domain.EInvalid, "err.image.too_large")
+	ErrUnreadable  = domain.Errorf(domain.EInvalid, "err.image.unreadable")
+	ErrEmpty       = domain.Errorf(domain.EInvalid, "err.empty_file")
 )
 
 // Sniff returns the format of an encoded image from its first bytes, or

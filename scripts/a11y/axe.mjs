@@ -10,7 +10,9 @@ if (!base || !email || !password) {
   console.error("usage: axe.mjs BASE_URL EMAIL PASSWORD PATH...");
   process.exit(2);
 }
-const browser = await chromium.launch({
+// CDP_URL: connect to a running Chromium (the Go browser tests share one)
+// instead of launching another.
+const browser = process.env.CDP_URL ? await chromium.connectOverCDP(process.env.CDP_URL) : await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync"],

@@ -1,129 +1,44 @@
-// Package i18n is FieldOps360's one message catalogue (French first,
-// English complete) and the locale-aware formatting of dates, numbers and
-// euros. The catalogue travels in the request context, so templ components
-// call T(ctx, key) with no global state.
+// Package i18n renders FieldOps360's one message catalogue (package
+// catalog: French first, English complete) in the request's locale, and
+// formats dates, numbers and euros for it. The catalogue travels in the
+// request context, so templ components call T(ctx, key) with no global
+// state.
 package i18n
 
 import (
 	"context"
-	"embed"
-	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"time"
-)
 
-//go:embed messages/*.json
-var files embed.FS
+	"github.com/fieldops360/fieldops/catalog"
+)
 
 // Supported locales, default first.
 const (
-	FR = "fr"
-	EN = "en"
+	FR = catalog.FR
+	EN = catalog.EN
 )
 
 // Locales lists the supported locales, default first.
-func Locales() []string { return []string{FR, EN} }
+func Locales() []string { return catalog.Locales() }
 
-// Catalogue holds every message in every locale.
-type Catalogue struct {
-	msgs map[string]map[string]string
-}
+// Catalogue holds every message in every locale (the one catalogue, in
+// package catalog).
+type Catalogue = catalog.Catalogue
 
-// Load reads the embedded catalogue — messages/<lang>.json plus one
-// messages/<module>.<lang>.json per module — and checks that every key
-// exists in every locale (a missing translation is a build error, caught
-// by tests). A key defined twice is an error too.
-func Load() (*Catalogue, error) {
-	c := &Catalogue{msgs: map[string]map[string]string{}}
-	entries, err := files.ReadDir("messages")
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range Locales() {
-		c.msgs[l] = map[string]string{}
-	}
-	for _, e := range entries {
-		name := e.Name()
-		lang := strings.TrimSuffix(name, ".json")
-		if i := strings.LastIndex(lang, "."); i >= 0 {
-			lang = lang[i+1:]
-		}
-		if !supported(lang) {
-			return nil, fmt.Errorf("messages/%s: unknown locale %q", name, lang)
-		}
-		raw, err := files.ReadFile("messages/" + name)
-		if err != nil {
-			return nil, err
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, fmt.Errorf("messages/%s: %w", name, err)
-		}
-		for k, v := range m {
-			if _, dup := c.msgs[lang][k]; dup {
-				return nil, fmt.Errorf("messages/%s: key %q defined twice", name, k)
-			}
-			c.msgs[lang][k] = v
-		}
-	}
-	var missing []string
-	for k := range c.msgs[FR] {
-		if _, ok := c.msgs[EN][k]; !ok {
-			missing = append(missing, "en:"+k)
-		}
-	}
-	for k := range c.msgs[EN] {
-		if _, ok := c.msgs[FR][k]; !ok {
-			missing = append(missing, "fr:"+k)
-		}
-	}
-	if len(missing) > 0 {
-		sort.Strings(missing)
-		return nil, fmt.Errorf("untranslated messages: %s", strings.Join(missing, ", "))
-	}
-	return c, nil
-}
-
-// Keys returns every message key, sorted.
-func (c *Catalogue) Keys() []string {
-	out := make([]string, 0, len(c.msgs[FR]))
-	for k := range c.msgs[FR] {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+// Load reads the embedded catalogue and checks that every key exists in
+// every locale (see catalog.Load).
+func Load() (*Catalogue, error) { return catalog.Load() }
 
 // Negotiate picks the locale: the user's own setting when supported, else
 // the best Accept-Language match, else French.
 func Negotiate(userPref, acceptLanguage string) string {
-	if supported(userPref) {
-		return userPref
-	}
-	best, bestQ := FR, -1.0
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		tag, q := strings.TrimSpace(part), 1.0
-		if i := strings.Index(tag, ";"); i >= 0 {
-			if _, err := fmt.Sscanf(strings.TrimSpace(tag[i+1:]), "q=%g", &q); err != nil {
-				q = 0
-			}
-			tag = strings.TrimSpace(tag[:i])
-		}
-		lang := strings.ToLower(tag)
-		if j := strings.IndexAny(lang, "-_"); j >= 0 {
-			lang = lang[:j]
-		}
-		if supported(lang) && q > bestQ {
-			best, bestQ = lang, q
-		}
-	}
-	return best
+	return catalog.Negotiate(userPref, acceptLanguage)
 }
 
-func supported(l string) bool { return l == FR || l == EN }
+func supported(l string) bool { return catalog.Supported(l) }
 
 type ctxKey struct{}
 
@@ -169,24 +84,29 @@ func Lang(ctx context.Context) string { return from(ctx).lang }
 // Location returns the display time zone.
 func Location(ctx context.Context) *time.Location { return from(ctx).loc }
 
-// T translates key, formatting args with fmt.Sprintf when given. An
-// unknown key returns the key itself (visible in tests, never blank).
+// T translates key, formatting args with fmt.Sprintf when given (an
+// argument that is a catalog.Text is translated too). An unknown key
+// returns the key itself (visible in tests, never blank).
 func T(ctx context.Context, key string, args ...any) string {
 	l := from(ctx)
-	msg := key
-	if l.cat != nil {
-		if m, ok := l.cat.msgs[l.lang][key]; ok {
-			msg = m
-		}
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(msg, args...)
-	}
-	return msg
+	return l.cat.Render(l.lang, key, args...) // a nil catalogue renders keys
+
 }
 
-// Localize picks the part of a bilingual domain message ("texte FR / EN
-// text") matching the locale; other messages are returned unchanged.
+// Text renders a domain message (a catalogue key with its arguments) in
+// the request's locale, from the embedded catalogue when ctx carries none.
+func Text(ctx context.Context, t catalog.Text) string {
+	l := from(ctx)
+	c := l.cat
+	if c == nil {
+		c = catalog.Default()
+	}
+	return c.Render(l.lang, t.Key, t.Args...)
+}
+
+// Localize picks the part of a bilingual text stored in the database
+// ("texte FR / EN text", see catalog.Text.Bilingual) matching the
+// locale; other texts are returned unchanged.
 func Localize(ctx context.Context, msg string) string {
 	fr, en, ok := strings.Cut(msg, " / ")
 	if !ok {

@@ -4,39 +4,9 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
-
-func TestCatalogueIsComplete(t *testing.T) {
-	c, err := Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range c.Keys() {
-		if c.msgs[FR][k] == "" || c.msgs[EN][k] == "" {
-			t.Errorf("empty translation for %q", k)
-		}
-	}
-	if len(c.Keys()) < 100 {
-		t.Errorf("catalogue has %d keys", len(c.Keys()))
-	}
-}
-
-func TestNegotiate(t *testing.T) {
-	scenarios := []struct{ pref, accept, want string }{
-		{"", "", "fr"},
-		{"en", "fr-FR", "en"},
-		{"", "en-US,en;q=0.9", "en"},
-		{"", "de-DE,en;q=0.5,fr;q=0.8", "fr"},
-		{"", "de, it", "fr"},
-		{"xx", "en", "en"},
-		{"", "EN_gb", "en"},
-	}
-	for _, s := range scenarios {
-		if got := Negotiate(s.pref, s.accept); got != s.want {
-			t.Errorf("Negotiate(%q, %q) = %q, want %q", s.pref, s.accept, got, s.want)
-		}
-	}
-}
 
 func TestFormatting(t *testing.T) {
 	c, _ := Load()
@@ -57,6 +27,8 @@ func TestFormatting(t *testing.T) {
 		{T(fr, "login.title"), "Connexion"},
 		{T(en, "login.title"), "Sign in"},
 		{T(fr, "no.such.key"), "no.such.key"},
+		{Text(en, catalog.New("login.title")), "Sign in"},
+		{Text(context.Background(), catalog.New("login.title")), "Connexion"},
 		{Localize(en, "Texte / Text"), "Text"},
 		{Localize(fr, "Texte / Text"), "Texte"},
 	}

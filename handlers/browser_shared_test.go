@@ -1,0 +1,76 @@
+//go:build browser
+
+package handlers_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/fieldops360/fieldops/tenants/tenanttest"
+)
+
+// chromium is the one headless Chromium the browser tests of this binary
+// share: starting a browser costs about a second of CPU per test, and a
+// busy machine multiplies it. It is killed when the test binary exits
+// (TestMain).
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context
+	cancel func()
+	wsURL  string
+	err    error
+}
+
+// sharedChromium returns the browser context of the shared Chromium,
+// starting it on first use.
+func sharedChromium(t *testing.T) context.Context {
+	t.Helper()
+	chromium.once.Do(func() {
+		dir, err := os.MkdirTemp("", "fieldops-chromium-")
+		if err != nil {
+			chromium.err = err
+			return
+		}
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(tenanttest.Tool(t, "chromium")),
+			chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+			chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+			chromedp.Flag("accept-lang", "fr-FR,fr"), chromedp.UserDataDir(dir),
+			chromedp.WindowSize(1280, 900),
+		}
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+		bctx, cancelB := chromedp.NewContext(actx)
+		if err := chromedp.Do(bctx); err != nil { // starts the browser
+			cancelB()
+			cancelA()
+			chromium.err = err
+			return
+		}
+		port, err := os.ReadFile(filepath.Join(dir, "DevToolsActivePort")) // "PORT\n/devtools/browser/ID"
+		if lines := strings.SplitN(strings.TrimSpace(string(port)), "\n", 2); err == nil && len(lines) == 2 {
+			chromium.wsURL = "ws://127.0.0.1:" + lines[0] + lines[1]
+		}
+		chromium.ctx = bctx
+		chromium.cancel = func() { cancelB(); cancelA(); _ = os.RemoveAll(dir) }
+	})
+	if chromium.err != nil {
+		t.Fatalf("start Chromium: %v", chromium.err)
+	}
+	return chromium.ctx
+}
+
+// TestMain closes the shared Chromium after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+	os.Exit(code)
+}
