@@ -64,7 +64,8 @@ func NewTenantContext(facts *TenantFacts, slug string, plan Entitlements, locale
 	}
 	tc := &TenantContext{TenantFacts: facts, Slug: slug, Plan: plan, Locale: locale, User: user, clock: clock}
 	if user != nil && user.Collection().Name == CollectionUsers {
-		tc.Role, tc.TenantAdmin = user.GetString("role"), user.GetBool("tenant_admin")
+		u := User{Record: user}
+		tc.Role, tc.TenantAdmin = u.Role(), u.TenantAdmin()
 	}
 	return tc
 }

@@ -83,8 +83,8 @@ func NewTenantFacts(p CompanyProfile, cfg CalendarConfig) *TenantFacts {
 
 // Profile returns the company record as plain values.
 func (c Company) Profile() CompanyProfile {
-	return CompanyProfile{Name: c.Name(), Sector: c.Sector(), Timezone: c.Timezone(), Locale: c.GetString("locale"),
-		Siret: c.GetString("siret"), Address: c.GetString("address")}
+	return CompanyProfile{Name: c.Name(), Sector: c.Sector(), Timezone: c.Timezone(), Locale: c.Locale(),
+		Siret: c.SIRET(), Address: c.Address()}
 }
 
 // factsKey is the app store key of a tenant's cached facts.

@@ -25,13 +25,6 @@ func (h *Handlers) assignTarget(e *core.RequestEvent, id string) (domain.Task, d
 	return t, s, err
 }
 
-// assignTask is assignTarget as records, for the board's handlers
-// (dispatch_assign.go), which check the site with domain.CanOverride.
-func (h *Handlers) assignTask(e *core.RequestEvent, id string) (*core.Record, *core.Record, error) {
-	t, s, err := h.assignTarget(e, id)
-	return t.Record, s.Record, err
-}
-
 // assignShow renders a task's assign page (GET /tasks/{id}/assign):
 // ranked candidates ("Proposer"), the assign form, the overrides.
 // With ?user=&day= (the board's "override" link after a refused drop) it

@@ -101,10 +101,8 @@ func (h *Handlers) dispatchProblem(e *core.RequestEvent, err error, task string)
 	h.logInternal(e, err, a.Status)
 	p := assignProblem{Status: a.Status, Message: a.Message, Conflicts: h.conflictsJSON(e, domain.ConflictsOf(err))}
 	if len(p.Conflicts) > 0 {
-		if t, terr := e.App.FindRecordById(domain.CollectionTasks, task); terr == nil {
-			if s, serr := e.App.FindRecordById(domain.CollectionSites, t.GetString("site")); serr == nil {
-				p.CanOverride = tenantCtx(e).CanOverride(s)
-			}
+		if _, s, terr := domain.FindTaskAndSite(e.App, task); terr == nil {
+			p.CanOverride = tenantCtx(e).CanOverride(s.Record)
 		}
 	}
 	return e.JSON(a.Status, p)
@@ -138,7 +136,7 @@ func (h *Handlers) dispatchAssign(e *core.RequestEvent) error {
 		return e.Redirect(http.StatusSeeOther, in.boardHref("assigned"))
 	}
 	if a := answerOf(e.Request.Context(), err); a.OnForm {
-		if _, _, ferr := h.assignTask(e, in.Task); ferr == nil {
+		if _, _, ferr := h.assignTarget(e, in.Task); ferr == nil {
 			return h.renderAssign(e, in.Task, a.Status, err, in)
 		}
 	}
@@ -178,8 +176,8 @@ func (h *Handlers) dispatchCheck(e *core.RequestEvent) error {
 		return h.dispatchProblem(e, err, in.Task)
 	}
 	p := assignProblem{Status: http.StatusOK, Conflicts: h.conflictsJSON(e, cs)}
-	_, site, _ := h.assignTask(e, in.Task)
-	return e.JSON(http.StatusOK, map[string]any{"conflicts": p.Conflicts, "blocking": domain.HasBlocking(cs), "can_override": tenantCtx(e).CanOverride(site)})
+	_, site, _ := h.assignTarget(e, in.Task)
+	return e.JSON(http.StatusOK, map[string]any{"conflicts": p.Conflicts, "blocking": domain.HasBlocking(cs), "can_override": tenantCtx(e).CanOverride(site.Record)})
 }
 
 // dispatchToasts shows the flash of a form that worked (?toast=assigned).

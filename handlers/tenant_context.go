@@ -17,7 +17,7 @@ import (
 func (h *Handlers) tenantContext(e *core.RequestEvent) error {
 	pref := ""
 	if e.Auth != nil {
-		pref = e.Auth.GetString("locale")
+		pref = authUser(e).Locale()
 	}
 	if c, err := e.Request.Cookie("fieldops_lang"); err == nil && pref == "" {
 		pref = c.Value
