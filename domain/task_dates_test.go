@@ -40,7 +40,7 @@ func TestTaskDatesRule(t *testing.T) {
 		{name: "a set end before the start is refused", change: domain.TaskDatesChange{TaskDates: dates(d(3, 9), d(3, 6), 2), EndSet: true},
 			field: "planned_end", message: "La fin prévue doit suivre le début"},
 		{name: "an end before the start without a duration is refused", change: domain.TaskDatesChange{TaskDates: dates(d(3, 9), d(3, 6), 0)},
-			field: "planned_end", message: "the planned end must not be before the planned start"},
+			field: "planned_end", message: "La fin prévue doit suivre le début"},
 		{name: "a moved task keeps its duration", change: domain.TaskDatesChange{TaskDates: dates(d(3, 9), d(3, 4), 3), Stored: dates(d(3, 2), d(3, 4), 3)},
 			want: dates(d(3, 9), d(3, 11), 3)},
 		{name: "a set end gives the duration", change: domain.TaskDatesChange{TaskDates: dates(d(3, 2), d(3, 10), 2), EndSet: true},
