@@ -27,7 +27,8 @@ type Alert struct {
 // siteID narrows them to one site ("" = all).
 func FindAlerts(app core.App, now time.Time, siteID string) ([]Alert, error) {
 	var out []Alert
-	horizon := now.AddDate(0, 0, 31).UTC().Format("2006-01-02 15:04:05.000Z")
+	loc := TenantFactsOf(app).Location()
+	horizon := DBTime(now.AddDate(0, 0, 31))
 	docFilter := "current = true && valid_until != '' && valid_until <= {:h}"
 	p := dbx.Params{"h": horizon, "site": siteID}
 	if siteID != "" {
@@ -39,7 +40,7 @@ func FindAlerts(app core.App, now time.Time, siteID string) ([]Alert, error) {
 	}
 	for _, d := range docs {
 		due := d.GetDateTime("valid_until").Time()
-		st := ExpiryState(due, now)
+		st := ExpiryState(due, now, loc)
 		out = append(out, Alert{Kind: "document", Level: levelOf(st), Title: d.GetString("title"), Detail: st, Due: due, SiteID: d.GetString("site"), Subject: d.Id})
 	}
 	if siteID == "" {
@@ -50,7 +51,7 @@ func FindAlerts(app core.App, now time.Time, siteID string) ([]Alert, error) {
 		_ = app.ExpandRecords(cls, []string{"user"}, nil)
 		for _, c := range cls {
 			due := c.GetDateTime("valid_until").Time()
-			st := ExpiryState(due, now)
+			st := ExpiryState(due, now, loc)
 			name := c.GetString("user")
 			if u := c.ExpandedOne("user"); u != nil {
 				name = u.GetString("name")
@@ -59,7 +60,7 @@ func FindAlerts(app core.App, now time.Time, siteID string) ([]Alert, error) {
 		}
 	}
 	msFilter := "reached_at = '' && due != '' && due <= {:h7}"
-	p["h7"] = now.AddDate(0, 0, 8).UTC().Format("2006-01-02 15:04:05.000Z")
+	p["h7"] = DBTime(now.AddDate(0, 0, 8))
 	if siteID != "" {
 		msFilter += " && site = {:site}"
 	}
@@ -69,7 +70,7 @@ func FindAlerts(app core.App, now time.Time, siteID string) ([]Alert, error) {
 	}
 	for _, m := range ms {
 		due := m.GetDateTime("due").Time()
-		st := MilestoneState(due, time.Time{}, now)
+		st := MilestoneState(due, time.Time{}, now, loc)
 		lvl := "warning"
 		if st == MilestoneOverdue {
 			lvl = "critical"

@@ -109,10 +109,8 @@ func assignTx(tx core.App, actor *core.Record, in AssignInput, now time.Time) (*
 	if (in.User == "") == (in.Crew == "") {
 		return nil, FieldError("user", "err.assign.choose_person_or_crew")
 	}
-	cal, loc, err := TenantCalendar(tx)
-	if err != nil {
-		return nil, err
-	}
+	f := TenantFactsOf(tx)
+	cal, loc := f.Calendar(), f.Location()
 	if !in.Day.IsZero() {
 		if err := workingDayError(cal, "day", in.Day); err != nil {
 			return nil, err

@@ -23,10 +23,8 @@ func fieldRoles() []string { return []string{RoleSiteLead, RoleCrew} }
 // of people or tasks. Tasks are those overlapping the period widened by
 // a week on each side (load and previous-site rules look around).
 func LoadRoster(app core.App, from, to time.Time) (*Roster, error) {
-	cal, loc, err := TenantCalendar(app)
-	if err != nil {
-		return nil, err
-	}
+	f := TenantFactsOf(app)
+	cal, loc := f.Calendar(), f.Location()
 	r := &Roster{People: map[string]*Person{}, Sites: map[string]SiteInfo{}, Crews: map[string]CrewInfo{}, WorkTypes: map[string]WorkTypeReq{},
 		SkillNames: map[string]string{}, Vehicles: map[string]string{}, Bookings: map[string][]VehicleBooking{}, Calendar: cal, Location: loc}
 	users, err := app.FindRecordsByFilter(CollectionUsers, "active = true && (role = {:a} || role = {:b})", "name", 0, 0,
@@ -46,7 +44,7 @@ func LoadRoster(app core.App, from, to time.Time) (*Roster, error) {
 	}
 	lo, hi := from.AddDate(0, 0, -7), to.AddDate(0, 0, 8)
 	tasks, err := app.FindRecordsByFilter(CollectionTasks, "planned_start != '' && planned_start < {:to} && planned_end >= {:from}", "planned_start,title", 0, 0,
-		dbx.Params{"from": dbTime(lo), "to": dbTime(hi)})
+		dbx.Params{"from": DBTime(lo), "to": DBTime(hi)})
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +52,7 @@ func LoadRoster(app core.App, from, to time.Time) (*Roster, error) {
 		r.Tasks = append(r.Tasks, SlotOf(t, loc))
 	}
 	res, err := app.FindRecordsByFilter(CollectionReservations, "asset_kind = 'vehicle' && from < {:to} && to > {:from}", "from", 0, 0,
-		dbx.Params{"from": dbTime(lo), "to": dbTime(hi)})
+		dbx.Params{"from": DBTime(lo), "to": DBTime(hi)})
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +88,7 @@ func (r *Roster) loadPeopleData(app core.App, from, to time.Time) error {
 		}
 	}
 	abs, err := app.FindRecordsByFilter(CollectionAvailability, "from < {:to} && to >= {:from}", "from", 0, 0,
-		dbx.Params{"from": dbTime(from.AddDate(0, 0, -8)), "to": dbTime(to.AddDate(0, 0, 9))})
+		dbx.Params{"from": DBTime(from.AddDate(0, 0, -8)), "to": DBTime(to.AddDate(0, 0, 9))})
 	if err != nil {
 		return err
 	}

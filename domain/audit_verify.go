@@ -78,8 +78,7 @@ func fail(rep AuditReport, ev AuditEvent, reason catalog.Text) AuditReport {
 
 // Time parses the event's stored timestamp.
 func (e AuditEvent) Time() time.Time {
-	t, _ := time.Parse("2006-01-02 15:04:05.000Z", e.At)
-	return t
+	return ParseDBTime(e.At)
 }
 
 // FindSiteHistory returns the audit events of a site and of its phases,

@@ -16,12 +16,12 @@ func (c Company) Name() string { return c.GetString("name") }
 // Sector returns the company's sector code.
 func (c Company) Sector() string { return c.GetString("sector") }
 
-// Timezone returns the IANA time zone (default Europe/Paris).
+// Timezone returns the IANA time zone (default DefaultTimezone).
 func (c Company) Timezone() string {
 	if tz := c.GetString("timezone"); tz != "" {
 		return tz
 	}
-	return "Europe/Paris"
+	return DefaultTimezone
 }
 
 // FindCompany returns the tenant's company profile.

@@ -12,10 +12,8 @@ import (
 // active sites, one assigned and the others waiting to be dispatched
 // (one of them an excavation, whose clearances not everyone holds).
 func seedDemoDispatch(tx core.App, users map[string]*core.Record, siteIDs []string, now time.Time) error {
-	cal, loc, err := TenantCalendar(tx)
-	if err != nil {
-		return err
-	}
+	f := TenantFactsOf(tx)
+	cal, loc := f.Calendar(), f.Location()
 	y, m, d := now.In(loc).Date()
 	monday := PlanningWeekMonday(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
 	day := func(n int) string { return dateOnly(cal.AddWorkingDays(monday, n)) }

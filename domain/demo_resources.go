@@ -65,7 +65,7 @@ func SeedDemoResources(app core.App, siteIDs, userIDs []string, now time.Time) e
 		}
 		return list[i%len(list)]
 	}
-	day := lastWorkingDay(now)
+	day := lastWorkingDay(now, TenantFactsOf(app).Location())
 	var vehicles []string
 	for i, v := range demoVehicles {
 		r, err := CreateVehicle(app, nil, VehicleInput{Plate: v.plate, Label: v.label, Kind: v.kind, Capacity: v.capacity, OdometerKm: v.km, GPSDeviceID: v.device})
@@ -174,10 +174,10 @@ func SeedDemoResources(app core.App, siteIDs, userIDs []string, now time.Time) e
 	return err
 }
 
-// lastWorkingDay returns midnight (Paris) of the last Monday–Friday
-// strictly before now's day, or today when now is a weekday after 18:00.
-func lastWorkingDay(now time.Time) time.Time {
-	loc := parisLoc()
+// lastWorkingDay returns midnight (in loc, the tenant's zone) of the last
+// Monday–Friday strictly before now's day, or today when now is a weekday
+// after 18:00.
+func lastWorkingDay(now time.Time, loc *time.Location) time.Time {
 	d := now.In(loc)
 	day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
 	if d.Hour() < 18 || d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {

@@ -121,10 +121,8 @@ func CheckAssign(app core.App, actor *core.Record, in AssignInput) ([]Conflict, 
 	if err != nil {
 		return nil, err
 	}
-	cal, loc, err := TenantCalendar(app)
-	if err != nil {
-		return nil, err
-	}
+	f := TenantFactsOf(app)
+	cal, loc := f.Calendar(), f.Location()
 	slot := SlotOf(task, loc)
 	moved := moveSlot(cal, slot, in.Day)
 	if moved.Start.IsZero() {
@@ -156,10 +154,7 @@ func RankTask(app core.App, actor *core.Record, taskID string) (TaskSlot, []Cand
 	if err != nil {
 		return TaskSlot{}, nil, err
 	}
-	_, loc, err := TenantCalendar(app)
-	if err != nil {
-		return TaskSlot{}, nil, err
-	}
+	loc := TenantFactsOf(app).Location()
 	slot := SlotOf(task, loc)
 	if slot.Start.IsZero() {
 		return slot, nil, FieldError("day", "err.dispatch.task_without_date")

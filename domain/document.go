@@ -30,12 +30,13 @@ const (
 )
 
 // ExpiryState classifies a validity date at now with the 30- and 7-day
-// alert thresholds (the validity date itself is still valid).
-func ExpiryState(validUntil, now time.Time) string {
+// alert thresholds (the validity date itself is still valid), days
+// counted in the tenant's zone loc.
+func ExpiryState(validUntil, now time.Time, loc *time.Location) string {
 	if validUntil.IsZero() {
 		return ExpiryNone
 	}
-	days := dayOf(validUntil).Sub(dayOf(now)).Hours() / 24
+	days := CivilDate(validUntil, loc).Sub(dayOf(now, loc)).Hours() / 24
 	switch {
 	case days < 0:
 		return ExpiryExpired

@@ -13,14 +13,13 @@ import (
 
 // Tracking hours: positions of business vehicles are stored on the
 // company's working days (its work calendar: week, public holidays,
-// closures) from TrackingStartHour to TrackingEndHour in TrackingZone
-// only. Outside them, and at any time in private mode, a fix is
+// closures) from TrackingStartHour to TrackingEndHour in the company's
+// time zone only. Outside them, and at any time in private mode, a fix is
 // acknowledged but not stored: geolocating employees outside working
 // time is not allowed (CNIL, géolocalisation des véhicules).
 const (
 	TrackingStartHour = 7
 	TrackingEndHour   = 19
-	TrackingZone      = "Europe/Paris"
 )
 
 // MaxFixAhead is how far in the future a device clock may be.
@@ -165,14 +164,11 @@ const (
 )
 
 // TrackingDecision says whether a fix of a vehicle in mode taken at may
-// be stored under cal ("" = store, else the reason to drop it).
-func TrackingDecision(mode string, at time.Time, cal *WorkCalendar) string {
+// be stored under the tenant's calendar cal and zone loc ("" = store,
+// else the reason to drop it).
+func TrackingDecision(mode string, at time.Time, cal *WorkCalendar, loc *time.Location) string {
 	if mode == ModePrivate {
 		return SkipPrivate
-	}
-	loc, err := time.LoadLocation(TrackingZone)
-	if err != nil {
-		loc = time.UTC
 	}
 	local := at.In(loc)
 	if cal != nil && !cal.IsWorkingDay(local) {
@@ -196,15 +192,8 @@ func IngestFix(app core.App, f Fix) (skipped string, err error) {
 	if err != nil || f.DeviceID == "" {
 		return "", ErrUnknownDevice
 	}
-	cfg := CalendarConfig{}
-	if c, err := FindCompany(app); err == nil {
-		cfg = c.Calendar()
-	}
-	cal, err := NewWorkCalendar(cfg)
-	if err != nil {
-		cal, _ = NewWorkCalendar(CalendarConfig{})
-	}
-	if reason := TrackingDecision(v.GetString("mode"), f.At, cal); reason != "" {
+	tf := TenantFactsOf(app)
+	if reason := TrackingDecision(v.GetString("mode"), f.At, tf.Calendar(), tf.Location()); reason != "" {
 		return reason, nil
 	}
 	fields := map[string]any{"vehicle": v.Id, "at": f.At.UTC(), "lat": f.Lat, "lng": f.Lng}

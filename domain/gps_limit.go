@@ -84,7 +84,7 @@ func LastPositions(app core.App) (map[string]Position, error) {
 	}
 	out := make(map[string]Position, len(rows))
 	for _, r := range rows {
-		r.Time, _ = time.Parse("2006-01-02 15:04:05.000Z", r.At)
+		r.Time = ParseDBTime(r.At)
 		out[r.VehicleID] = r
 	}
 	return out, nil
@@ -93,5 +93,5 @@ func LastPositions(app core.App) (map[string]Position, error) {
 // FindPositions returns a vehicle's positions since a time, latest first.
 func FindPositions(app core.App, vehicleID string, since time.Time, limit int) ([]*core.Record, error) {
 	return app.FindRecordsByFilter(CollectionVehiclePositions, "vehicle = {:v} && at >= {:s}", "-at", limit, 0,
-		dbx.Params{"v": vehicleID, "s": dbTime(since)})
+		dbx.Params{"v": vehicleID, "s": DBTime(since)})
 }

@@ -69,30 +69,38 @@ func TestParseTraccarJSON(t *testing.T) {
 func TestTrackingDecision(t *testing.T) {
 	cal, _ := NewWorkCalendar(CalendarConfig{ExtraClosed: []string{"2026-12-24"}})
 	paris, _ := time.LoadLocation("Europe/Paris")
+	cayenne, _ := time.LoadLocation("America/Cayenne")
 	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, paris) }
 	scenarios := []struct {
 		name string
 		mode string
 		at   time.Time
+		zone *time.Location // nil: Paris
 		want string
 	}{
-		{"monday 10:00", ModeBusiness, at(2026, 11, 30, 10, 0), StoreAccepted},
-		{"opening 07:00", ModeBusiness, at(2026, 11, 30, 7, 0), StoreAccepted},
-		{"before opening 06:59", ModeBusiness, at(2026, 11, 30, 6, 59), SkipOffHours},
-		{"last minute 18:59", ModeBusiness, at(2026, 11, 30, 18, 59), StoreAccepted},
-		{"closing 19:00", ModeBusiness, at(2026, 11, 30, 19, 0), SkipOffHours},
-		{"saturday", ModeBusiness, at(2026, 11, 28, 10, 0), SkipOffDay},
-		{"public holiday (Noël)", ModeBusiness, at(2026, 12, 25, 10, 0), SkipOffDay},
-		{"company closure", ModeBusiness, at(2026, 12, 24, 10, 0), SkipOffDay},
-		{"private mode in hours", ModePrivate, at(2026, 11, 30, 10, 0), SkipPrivate},
-		{"UTC 06:30 is 07:30 in Paris", ModeBusiness, time.Date(2026, 11, 30, 6, 30, 0, 0, time.UTC), StoreAccepted},
-		{"UTC 18:30 is 19:30 in Paris", ModeBusiness, time.Date(2026, 11, 30, 18, 30, 0, 0, time.UTC), SkipOffHours},
-		{"summer time: UTC 16:30 is 18:30", ModeBusiness, time.Date(2026, 7, 1, 16, 30, 0, 0, time.UTC), StoreAccepted},
-		{"summer time: UTC 17:00 is 19:00", ModeBusiness, time.Date(2026, 7, 1, 17, 0, 0, 0, time.UTC), SkipOffHours},
+		{"monday 10:00", ModeBusiness, at(2026, 11, 30, 10, 0), nil, StoreAccepted},
+		{"opening 07:00", ModeBusiness, at(2026, 11, 30, 7, 0), nil, StoreAccepted},
+		{"before opening 06:59", ModeBusiness, at(2026, 11, 30, 6, 59), nil, SkipOffHours},
+		{"last minute 18:59", ModeBusiness, at(2026, 11, 30, 18, 59), nil, StoreAccepted},
+		{"closing 19:00", ModeBusiness, at(2026, 11, 30, 19, 0), nil, SkipOffHours},
+		{"saturday", ModeBusiness, at(2026, 11, 28, 10, 0), nil, SkipOffDay},
+		{"public holiday (Noël)", ModeBusiness, at(2026, 12, 25, 10, 0), nil, SkipOffDay},
+		{"company closure", ModeBusiness, at(2026, 12, 24, 10, 0), nil, SkipOffDay},
+		{"private mode in hours", ModePrivate, at(2026, 11, 30, 10, 0), nil, SkipPrivate},
+		{"UTC 06:30 is 07:30 in Paris", ModeBusiness, time.Date(2026, 11, 30, 6, 30, 0, 0, time.UTC), nil, StoreAccepted},
+		{"UTC 18:30 is 19:30 in Paris", ModeBusiness, time.Date(2026, 11, 30, 18, 30, 0, 0, time.UTC), nil, SkipOffHours},
+		{"summer time: UTC 16:30 is 18:30", ModeBusiness, time.Date(2026, 7, 1, 16, 30, 0, 0, time.UTC), nil, StoreAccepted},
+		{"summer time: UTC 17:00 is 19:00", ModeBusiness, time.Date(2026, 7, 1, 17, 0, 0, 0, time.UTC), nil, SkipOffHours},
+		{"Cayenne: UTC 21:30 is 18:30", ModeBusiness, time.Date(2026, 11, 30, 21, 30, 0, 0, time.UTC), cayenne, StoreAccepted},
+		{"Cayenne: UTC 09:30 is 06:30", ModeBusiness, time.Date(2026, 11, 30, 9, 30, 0, 0, time.UTC), cayenne, SkipOffHours},
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
-			if got := TrackingDecision(s.mode, s.at, cal); got != s.want {
+			zone := paris
+			if s.zone != nil {
+				zone = s.zone
+			}
+			if got := TrackingDecision(s.mode, s.at, cal, zone); got != s.want {
 				t.Errorf("got %q, want %q", got, s.want)
 			}
 		})

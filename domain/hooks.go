@@ -11,6 +11,8 @@ import "github.com/pocketbase/pocketbase/core"
 //     every create, update and delete of business collections; audit
 //     events are append-only;
 //   - broker (broker.go): every committed change published to live views;
+//   - tenant facts (tenant_facts.go): the cached company profile, zone and
+//     calendar dropped when the company changes;
 //   - resources (stock_record.go): stock moves valid and stock non-negative;
 //   - planning (planning_hooks.go): links without cycles, coherent task
 //     dates, successors rescheduled;
@@ -22,6 +24,7 @@ import "github.com/pocketbase/pocketbase/core"
 func BindHooks(app core.App) error {
 	bindAuditHooks(app)
 	bindBroker(app)
+	bindTenantFactsHooks(app)
 	BindResourceHooks(app)
 	bindPlanningHooks(app)
 	bindChecklistHooks(app)

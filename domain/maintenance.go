@@ -23,17 +23,17 @@ const (
 )
 
 // MaintenanceState says whether a maintenance is done, overdue, due soon
-// or fine. It is due by date (the civil day in Paris: due today is due
+// or fine. It is due by date (the civil day in the tenant's zone loc: due today is due
 // soon, overdue from the next day) and/or by km (overdue once the
 // odometer reaches dueKm); the worse of the two wins. Zero due date and
 // zero dueKm mean "not scheduled on that axis".
-func MaintenanceState(due time.Time, dueKm, odometerKm int, done bool, now time.Time) string {
+func MaintenanceState(due time.Time, dueKm, odometerKm int, done bool, now time.Time, loc *time.Location) string {
 	if done {
 		return MaintenanceDone
 	}
 	state := MaintenanceOK
 	if !due.IsZero() {
-		days := civilOf(due.In(parisLoc())) - civilOf(now.In(parisLoc()))
+		days := civilOf(CivilDate(due, loc)) - civilOf(now.In(loc))
 		switch {
 		case days < 0:
 			return MaintenanceOverdue
@@ -153,12 +153,4 @@ func FindMaintenance(app core.App, kind, asset string) (planned, history []*core
 // FindOpenMaintenance returns every planned maintenance of a kind.
 func FindOpenMaintenance(app core.App, kind string) ([]*core.Record, error) {
 	return app.FindRecordsByFilter(CollectionMaintenance, "asset_kind = {:k} && done_at = ''", "due", 1000, 0, dbx.Params{"k": kind})
-}
-
-// parisLoc is the default display and working-hours zone.
-func parisLoc() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return loc
-	}
-	return time.UTC
 }

@@ -6,6 +6,10 @@ import (
 )
 
 func TestMaintenanceState(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
 	now := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	day := func(d int) time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
 	scenarios := []struct {
@@ -30,7 +34,7 @@ func TestMaintenanceState(t *testing.T) {
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
-			if got := MaintenanceState(s.due, s.dueKm, s.odometer, s.done, now); got != s.want {
+			if got := MaintenanceState(s.due, s.dueKm, s.odometer, s.done, now, paris); got != s.want {
 				t.Errorf("got %q, want %q", got, s.want)
 			}
 		})

@@ -17,32 +17,28 @@ const (
 	MilestoneUndated  = "undated"
 )
 
-// MilestoneState classifies a milestone at now: reached, overdue (due
-// date passed, not reached), due within 7 days, upcoming, or undated.
-func MilestoneState(due, reached, now time.Time) string {
+// MilestoneState classifies a milestone at now, days counted in the
+// tenant's zone loc: reached, overdue (due date passed, not reached), due
+// within 7 days, upcoming, or undated.
+func MilestoneState(due, reached, now time.Time, loc *time.Location) string {
 	switch {
 	case !reached.IsZero():
 		return MilestoneReached
 	case due.IsZero():
 		return MilestoneUndated
-	case dayOf(now).After(dayOf(due)):
+	case dayOf(now, loc).After(CivilDate(due, loc)):
 		return MilestoneOverdue
-	case dayOf(due).Sub(dayOf(now)) <= 7*24*time.Hour:
+	case CivilDate(due, loc).Sub(dayOf(now, loc)) <= 7*24*time.Hour:
 		return MilestoneDueSoon
 	}
 	return MilestoneUpcoming
 }
 
-func dayOf(t time.Time) time.Time {
-	t = t.In(parisOrUTC())
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
-
-func parisOrUTC() *time.Location {
-	if l, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return l
-	}
-	return time.UTC
+// dayOf returns the civil date of the instant t in loc (midnight UTC of
+// that day). Stored dates go through CivilDate instead.
+func dayOf(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // FindMilestones returns a site's milestones by due date.

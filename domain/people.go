@@ -134,7 +134,7 @@ func AddAbsence(app core.App, actor *core.Record, userID string, in Availability
 		return nil, FieldError("absence_to", "err.end_before_start")
 	}
 	n, err := app.CountRecords(CollectionAvailability, dbx.HashExp{"user": userID},
-		dbx.NewExp("[[from]] <= {:to} AND [[to]] >= {:from}", dbx.Params{"from": in.From.UTC().Format("2006-01-02 15:04:05.000Z"), "to": in.To.UTC().Format("2006-01-02 15:04:05.000Z")}))
+		dbx.NewExp("[[from]] <= {:to} AND [[to]] >= {:from}", dbx.Params{"from": DBTime(in.From), "to": DBTime(in.To)}))
 	if err != nil {
 		return nil, err
 	}

@@ -145,12 +145,7 @@ type PhotoJob struct {
 // PhotoJobOf returns the watermark context of a photo: its site's name,
 // its author's name and the company's time zone (sites share it).
 func PhotoJobOf(app core.App, photo *core.Record) PhotoJob {
-	j := PhotoJob{Zone: time.UTC}
-	if c, err := FindCompany(app); err == nil {
-		if loc, err := time.LoadLocation(c.Timezone()); err == nil {
-			j.Zone = loc
-		}
-	}
+	j := PhotoJob{Zone: TenantFactsOf(app).Location()}
 	if s, err := app.FindRecordById(CollectionSites, photo.GetString("site")); err == nil {
 		j.SiteName = s.GetString("name")
 	}

@@ -22,27 +22,6 @@ type SitePlan struct {
 	Links    []*core.Record
 }
 
-// TenantCalendar returns the tenant's working calendar and time zone
-// (Europe/Paris when unset or unknown).
-func TenantCalendar(app core.App) (*WorkCalendar, *time.Location, error) {
-	cfg, tz := CalendarConfig{}, "Europe/Paris"
-	if c, err := FindCompany(app); err == nil {
-		cfg, tz = c.Calendar(), c.Timezone()
-	}
-	cal, err := NewWorkCalendar(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		loc, _ = time.LoadLocation("Europe/Paris")
-	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	return cal, loc, nil
-}
-
 // taskDuration returns a task's duration in working days: duration_days
 // when set, else the working days between its planned start and end,
 // else one day.
@@ -104,10 +83,8 @@ func loadSitePlan(app core.App, siteID string, now time.Time, o planOverrides) (
 	if err != nil {
 		return nil, Errorf(ENotFound, "err.site.not_found")
 	}
-	cal, loc, err := TenantCalendar(app)
-	if err != nil {
-		return nil, err
-	}
+	f := TenantFactsOf(app)
+	cal, loc := f.Calendar(), f.Location()
 	tasks, err := FindSiteTasks(app, siteID)
 	if err != nil {
 		return nil, err
@@ -188,7 +165,6 @@ func (p *SitePlan) Successors(roots ...string) []string {
 
 // dateOnly is how planning dates are stored: midnight UTC of the civil
 // date (see CivilDate).
-func dateOnly(t time.Time) string { return t.Format(time.DateOnly) + " 00:00:00.000Z" }
 
 // FindPlannedSites returns the sites that are being planned or worked
 // on (draft, planned, active, on hold), by code.

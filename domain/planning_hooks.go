@@ -105,10 +105,8 @@ func taskSaved(e *core.RecordEvent) error {
 		return e.Next()
 	}
 	return inTx(e, func(tx core.App) error {
-		cal, loc, err := TenantCalendar(tx)
-		if err != nil {
-			return err
-		}
+		f := TenantFactsOf(tx)
+		cal, loc := f.Calendar(), f.Location()
 		if err := normalizeTaskRecord(cal, loc, r); err != nil {
 			return err
 		}

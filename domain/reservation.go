@@ -91,7 +91,7 @@ func (in *ReservationInput) Validate() error {
 func FindBookings(app core.App, kind, asset string, p Period) ([]Booking, error) {
 	recs, err := app.FindRecordsByFilter(CollectionReservations,
 		"asset_kind = {:kind} && asset = {:asset} && from < {:to} && to > {:from}", "from", 200, 0,
-		dbx.Params{"kind": kind, "asset": asset, "from": dbTime(p.From), "to": dbTime(p.To)})
+		dbx.Params{"kind": kind, "asset": asset, "from": DBTime(p.From), "to": DBTime(p.To)})
 	if err != nil {
 		return nil, err
 	}
@@ -145,8 +145,7 @@ func Reserve(app core.App, actor *core.Record, in ReservationInput) (*core.Recor
 			return err
 		}
 		if b, clash := FirstConflict(p, existing, ""); clash {
-			return Errorf(EConflict, "err.booking.taken",
-				fmtParis(b.Period.From), fmtParis(b.Period.To), b.Label)
+			return Errorf(EConflict, "err.booking.taken", localText(tx, b.Period.From), localText(tx, b.Period.To), b.Label)
 		}
 		fields := map[string]any{
 			"asset_kind": in.AssetKind, "asset": in.Asset, "site": in.Site, "task": in.Task, "user": in.User,
@@ -176,7 +175,7 @@ func CancelReservation(app core.App, actor *core.Record, kind, id string) error 
 // by start date, with site and user expanded.
 func FindAssetReservations(app core.App, kind, asset string, since time.Time) ([]*core.Record, error) {
 	recs, err := app.FindRecordsByFilter(CollectionReservations, "asset_kind = {:kind} && asset = {:asset} && to > {:since}",
-		"from", 200, 0, dbx.Params{"kind": kind, "asset": asset, "since": dbTime(since)})
+		"from", 200, 0, dbx.Params{"kind": kind, "asset": asset, "since": DBTime(since)})
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +186,7 @@ func FindAssetReservations(app core.App, kind, asset string, since time.Time) ([
 // FindUserReservations returns the bookings of a person ending after since.
 func FindUserReservations(app core.App, userID string, since time.Time) ([]*core.Record, error) {
 	recs, err := app.FindRecordsByFilter(CollectionReservations, "user = {:u} && to > {:since}", "from", 100, 0,
-		dbx.Params{"u": userID, "since": dbTime(since)})
+		dbx.Params{"u": userID, "since": DBTime(since)})
 	if err != nil {
 		return nil, err
 	}
@@ -195,15 +194,9 @@ func FindUserReservations(app core.App, userID string, since time.Time) ([]*core
 	return recs, nil
 }
 
-// dbTime formats t as PocketBase stores datetimes.
-func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
-
-// fmtParis formats t for messages in the default display zone.
-func fmtParis(t time.Time) string {
-	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
-		t = t.In(loc)
-	}
-	return t.Format("02/01/2006 15:04")
+// localText formats t for messages, in the tenant's zone.
+func localText(app core.App, t time.Time) string {
+	return t.In(TenantFactsOf(app).Location()).Format("02/01/2006 15:04")
 }
 
 // resActor names the actor of a change for the audit trail.

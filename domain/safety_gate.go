@@ -40,7 +40,7 @@ func CheckExcavationGate(app core.App, task *core.Record, now time.Time) error {
 	}
 	n, err := app.CountRecords(CollectionDocuments,
 		dbx.HashExp{"site": task.GetString("site"), "kind": "dict", "current": true},
-		dbx.NewExp("valid_until >= {:now}", dbx.Params{"now": now.UTC().Format("2006-01-02 15:04:05.000Z")}))
+		dbx.NewExp("valid_until >= {:now}", dbx.Params{"now": DBTime(now)}))
 	if err != nil {
 		return err
 	}

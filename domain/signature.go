@@ -55,7 +55,8 @@ func TaskDocument(app core.App, taskID string) (string, string, error) {
 	if w := t.ExpandedOne("work_type"); w != nil {
 		fmt.Fprintf(&b, "Type : %s\n", w.GetString("name"))
 	}
-	fmt.Fprintf(&b, "Prévue : %s → %s\n", civil(t.GetDateTime("planned_start").Time()), civil(t.GetDateTime("planned_end").Time()))
+	loc := TenantFactsOf(app).Location()
+	fmt.Fprintf(&b, "Prévue : %s → %s\n", civil(t.GetDateTime("planned_start").Time(), loc), civil(t.GetDateTime("planned_end").Time(), loc))
 	var names []string
 	for _, u := range t.ExpandedAll("assignees") {
 		names = append(names, u.GetString("name"))
@@ -68,11 +69,14 @@ func TaskDocument(app core.App, taskID string) (string, string, error) {
 	return b.String(), hex.EncodeToString(sum[:]), nil
 }
 
-func civil(t time.Time) string {
+// civil formats a planned date of the signed document. NB: dates are
+// stored at midnight UTC, which CivilDate reads without the zone, so the
+// text (and its hash) does not change with the tenant's time zone.
+func civil(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(parisOrUTC()).Format("02/01/2006")
+	return CivilDate(t, loc).Format("02/01/2006")
 }
 
 // AddSignature validates and stores a signature with its evidence:

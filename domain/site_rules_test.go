@@ -86,6 +86,10 @@ func TestPhaseInputValidate(t *testing.T) {
 }
 
 func TestMilestoneAndExpiryStates(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
 	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 	day := func(n int) time.Time { return now.AddDate(0, 0, n) }
 	ms := []struct {
@@ -100,7 +104,7 @@ func TestMilestoneAndExpiryStates(t *testing.T) {
 		{time.Time{}, time.Time{}, MilestoneUndated},
 	}
 	for i, s := range ms {
-		if got := MilestoneState(s.due, s.reached, now); got != s.want {
+		if got := MilestoneState(s.due, s.reached, now, paris); got != s.want {
 			t.Errorf("milestone %d: %q, want %q", i, got, s.want)
 		}
 	}
@@ -117,8 +121,28 @@ func TestMilestoneAndExpiryStates(t *testing.T) {
 		{day(31), ExpiryOK},
 	}
 	for i, s := range ex {
-		if got := ExpiryState(s.until, now); got != s.want {
+		if got := ExpiryState(s.until, now, paris); got != s.want {
 			t.Errorf("expiry %d (%v): %q, want %q", i, s.until, got, s.want)
+		}
+	}
+	// 29/11 at 02:00 UTC is still 28/11 in Cayenne: a date-only due on
+	// 28/11 is due today there, and overdue in Paris.
+	cayenne, err := time.LoadLocation("America/Cayenne")
+	if err != nil {
+		t.Fatal(err)
+	}
+	late := time.Date(2026, 11, 29, 2, 0, 0, 0, time.UTC)
+	due := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	zones := []struct {
+		loc               *time.Location
+		milestone, expiry string
+	}{{paris, MilestoneOverdue, ExpiryExpired}, {cayenne, MilestoneDueSoon, ExpirySoon7}}
+	for _, z := range zones {
+		if got := MilestoneState(due, time.Time{}, late, z.loc); got != z.milestone {
+			t.Errorf("milestone in %s: %q, want %q", z.loc, got, z.milestone)
+		}
+		if got := ExpiryState(due, late, z.loc); got != z.expiry {
+			t.Errorf("expiry in %s: %q, want %q", z.loc, got, z.expiry)
 		}
 	}
 }

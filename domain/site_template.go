@@ -81,20 +81,6 @@ func seedSiteTemplates(tx core.App, sector string) error {
 	return nil
 }
 
-// workCalendar returns the tenant's working calendar (Mon–Fri and French
-// holidays when not configured).
-func workCalendar(app core.App) *WorkCalendar {
-	cfg := CalendarConfig{}
-	if c, err := FindCompany(app); err == nil {
-		cfg = c.Calendar()
-	}
-	cal, err := NewWorkCalendar(cfg)
-	if err != nil {
-		cal, _ = NewWorkCalendar(CalendarConfig{})
-	}
-	return cal
-}
-
 // applyTemplate copies a template's phases (chained in working days from
 // the site start, or today) and milestones into a new site.
 func applyTemplate(tx core.App, actor, site *core.Record, code string) error {
@@ -108,10 +94,11 @@ func applyTemplate(tx core.App, actor, site *core.Record, code string) error {
 		return fmt.Errorf("template phases: %w", err)
 	}
 	_ = t.UnmarshalJSONField("milestones", &milestones)
-	cal := workCalendar(tx)
+	tf := TenantFactsOf(tx)
+	cal := tf.Calendar()
 	start := site.GetDateTime("start").Time()
 	if start.IsZero() {
-		start = time.Now().UTC().Truncate(24 * time.Hour)
+		start = tf.Today(time.Now())
 	}
 	cursor := cal.NextWorkingDay(start)
 	ends := make([]time.Time, len(phases))

@@ -7,7 +7,6 @@ import (
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/fieldops360/fieldops/catalog"
 )
@@ -124,7 +123,7 @@ func applyOp(tx core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 			body[k] = v
 		}
 		if t, _ := op.deviceTime(); spec.deviceTime != "" && str(body[spec.deviceTime]) == "" && !t.IsZero() {
-			body[spec.deviceTime] = t.UTC().Format(types.DefaultDateLayout)
+			body[spec.deviceTime] = DBTime(t)
 		}
 	case SyncUpdate, SyncDelete:
 		info.Method = http.MethodPatch

@@ -85,10 +85,8 @@ func moveTask(tx core.App, actor *core.Record, siteID, taskID string, in TaskDat
 	if err != nil {
 		return nil, err
 	}
-	cal, loc, err := TenantCalendar(tx)
-	if err != nil {
-		return nil, err
-	}
+	f := TenantFactsOf(tx)
+	cal, loc := f.Calendar(), f.Location()
 	stored := taskDatesOf(task, loc)
 	dates, err := NormalizeTaskDates(cal, TaskDatesChange{TaskDates: TaskDates{Start: in.Start, End: in.End, Duration: stored.Duration},
 		EndSet: !in.End.IsZero(), Stored: stored, Strict: true})

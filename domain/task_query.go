@@ -15,7 +15,7 @@ const CollectionTasks = "tasks"
 // relations are expanded for display.
 func FindTasksBetween(app core.App, from, to time.Time, userID string) ([]*core.Record, error) {
 	filter := "planned_start < {:to} && (planned_end >= {:from} || planned_end = '')"
-	params := dbx.Params{"from": from.UTC().Format("2006-01-02 15:04:05.000Z"), "to": to.UTC().Format("2006-01-02 15:04:05.000Z")}
+	params := dbx.Params{"from": DBTime(from), "to": DBTime(to)}
 	if userID != "" {
 		filter += " && assignees ~ {:user}"
 		params["user"] = userID

@@ -252,7 +252,7 @@ func overlapping(tx core.App, r *core.Record, in, out time.Time) []string {
 	}
 	recs, err := tx.FindRecordsByFilter(CollectionTimeEntries,
 		"user = {:u} && id != {:id} && clock_in < {:end} && (clock_out = '' || clock_out > {:in})", "clock_in", 20, 0,
-		dbx.Params{"u": r.GetString("user"), "id": r.Id, "end": dbTime(end), "in": dbTime(in)})
+		dbx.Params{"u": r.GetString("user"), "id": r.Id, "end": DBTime(end), "in": DBTime(in)})
 	if err != nil {
 		return nil
 	}

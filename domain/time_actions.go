@@ -210,7 +210,7 @@ func FindOpenTimeEntry(app core.App, userID string) *core.Record {
 // latest first, with site and task expanded.
 func FindTimeEntries(app core.App, userID string, from, to time.Time) ([]*core.Record, error) {
 	recs, err := app.FindRecordsByFilter(CollectionTimeEntries, "user = {:u} && clock_in >= {:from} && clock_in < {:to}", "-clock_in", 200, 0,
-		dbx.Params{"u": userID, "from": dbTime(from), "to": dbTime(to)})
+		dbx.Params{"u": userID, "from": DBTime(from), "to": DBTime(to)})
 	if err != nil {
 		return nil, err
 	}

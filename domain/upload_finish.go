@@ -102,7 +102,7 @@ func FinishUpload(app core.App, user *core.Record, id string, check UploadHeadCh
 			return err
 		}
 		if _, err := tx.DB().Update(TableUploads, dbx.Params{"status": UploadComplete, "result_collection": rec.Collection().Name,
-			"result_id": rec.Id, "updated": stamp(now)}, dbx.HashExp{"id": u.ID, "status": UploadOpen}).Execute(); err != nil {
+			"result_id": rec.Id, "updated": DBTime(now)}, dbx.HashExp{"id": u.ID, "status": UploadOpen}).Execute(); err != nil {
 			return err
 		}
 		u.Status, u.ResultCollection, u.ResultID, fresh = UploadComplete, rec.Collection().Name, rec.Id, true
@@ -162,7 +162,7 @@ func failUpload(app core.App, u Upload, cause error, now time.Time) (Upload, boo
 	}
 	msg := text.Bilingual()
 	_ = os.Remove(partPath(app, u.ID))
-	if _, err := app.NonconcurrentDB().Update(TableUploads, dbx.Params{"status": UploadFailed, "error": msg, "updated": stamp(now)},
+	if _, err := app.NonconcurrentDB().Update(TableUploads, dbx.Params{"status": UploadFailed, "error": msg, "updated": DBTime(now)},
 		dbx.HashExp{"id": u.ID, "status": UploadOpen}).Execute(); err != nil {
 		return u, false, fmt.Errorf("mark upload failed: %w", err)
 	}

@@ -63,8 +63,6 @@ func lockUpload(app core.App, id string) func() {
 	return m.Unlock
 }
 
-func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
-
 func (u *Upload) decodeMeta() {
 	u.Meta = map[string]any{}
 	_ = json.Unmarshal([]byte(u.MetaJSON), &u.Meta)
@@ -131,7 +129,7 @@ func StartUpload(app core.App, user *core.Record, s UploadStart, now time.Time) 
 	}
 	u := Upload{ID: security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789"), Key: s.Key, User: user.Id,
 		Purpose: s.Purpose, Size: s.Size, SHA256: s.SHA256, ContentType: s.ContentType, MetaJSON: string(meta),
-		Status: UploadOpen, Created: stamp(now), Updated: stamp(now)}
+		Status: UploadOpen, Created: DBTime(now), Updated: DBTime(now)}
 	_, err := app.NonconcurrentDB().Insert(TableUploads, dbx.Params{"id": u.ID, "key": u.Key, "user": u.User, "purpose": u.Purpose,
 		"size": u.Size, "sha256": u.SHA256, "content_type": u.ContentType, "meta": u.MetaJSON, "received": 0,
 		"status": u.Status, "created": u.Created, "updated": u.Updated}).Execute()
@@ -196,7 +194,7 @@ func WriteUploadChunk(app core.App, user *core.Record, id string, offset int64, 
 		return u, fmt.Errorf("write upload chunk: %w", werr)
 	}
 	next := offset + int64(len(data))
-	res, err := app.NonconcurrentDB().Update(TableUploads, dbx.Params{"received": next, "updated": stamp(now)},
+	res, err := app.NonconcurrentDB().Update(TableUploads, dbx.Params{"received": next, "updated": DBTime(now)},
 		dbx.And(dbx.HashExp{"id": u.ID, "received": offset, "status": UploadOpen})).Execute()
 	if err != nil {
 		return u, err
@@ -209,7 +207,7 @@ func WriteUploadChunk(app core.App, user *core.Record, id string, offset int64, 
 		}
 		return cur, ErrUploadOffset
 	}
-	u.Received, u.Updated = next, stamp(now)
+	u.Received, u.Updated = next, DBTime(now)
 	return u, nil
 }
 
@@ -230,7 +228,7 @@ func verifyUpload(app core.App, u Upload, now time.Time) error {
 		return nil
 	}
 	_ = os.Remove(partPath(app, u.ID))
-	if _, err := app.NonconcurrentDB().Update(TableUploads, dbx.Params{"received": 0, "updated": stamp(now)},
+	if _, err := app.NonconcurrentDB().Update(TableUploads, dbx.Params{"received": 0, "updated": DBTime(now)},
 		dbx.HashExp{"id": u.ID, "status": UploadOpen}).Execute(); err != nil {
 		return err
 	}
@@ -243,7 +241,7 @@ func verifyUpload(app core.App, u Upload, now time.Time) error {
 // of their key still answers the record they created. It runs when an
 // upload is announced; a scheduler may call it too.
 func CleanupUploads(app core.App, now time.Time) (int, error) {
-	limit := stamp(now.Add(-UploadExpiry))
+	limit := DBTime(now.Add(-UploadExpiry))
 	var old []Upload
 	err := app.DB().Select("id").From(TableUploads).
 		Where(dbx.And(dbx.Not(dbx.HashExp{"status": UploadComplete}), dbx.NewExp("created < {:limit}", dbx.Params{"limit": limit}))).All(&old)

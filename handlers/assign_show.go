@@ -25,13 +25,6 @@ func (h *Handlers) assignTarget(e *core.RequestEvent, id string) (domain.Task, d
 	return t, s, err
 }
 
-// assignTask is assignTarget as records, for the board's handlers
-// (dispatch_assign.go), which check the site with domain.CanOverride.
-func (h *Handlers) assignTask(e *core.RequestEvent, id string) (*core.Record, *core.Record, error) {
-	t, s, err := h.assignTarget(e, id)
-	return t.Record, s.Record, err
-}
-
 // assignShow renders a task's assign page (GET /tasks/{id}/assign):
 // ranked candidates ("Proposer"), the assign form, the overrides.
 // With ?user=&day= (the board's "override" link after a refused drop) it
@@ -71,7 +64,7 @@ func (h *Handlers) renderAssign(e *core.RequestEvent, id string, status int, ref
 		Page:   h.dispatchPage(e, i18n.T(ctx, "dispatch.assign_title", title), layouts.Crumb{Label: i18n.T(ctx, "nav.dispatch"), Href: "/dispatch"}, layouts.Crumb{Label: title}),
 		TaskID: task.Id, Title: title, SiteTitle: site.Code() + " " + site.Name(), Dates: slotDates(slot),
 		BackHref: "/dispatch?week=" + domain.ISOWeekText(domain.WeekMonday(slot.Start)), Day: in.Day, User: in.User,
-		CanOverride: domain.CanOverride(e.Auth, site.Record), Reason: in.Override,
+		CanOverride: tenantCtx(e).CanOverride(site.Record), Reason: in.Override,
 	}
 	if slot.Start.IsZero() {
 		vm.BackHref = "/dispatch"
@@ -79,7 +72,7 @@ func (h *Handlers) renderAssign(e *core.RequestEvent, id string, status int, ref
 		vm.Day = slot.Start.Format(time.DateOnly)
 	}
 	if refusal != nil {
-		vm.Error = i18n.Text(ctx, domain.ErrorText(refusal))
+		vm.Error = userMessage(ctx, refusal)
 		vm.Conflicts = conflictVMs(ctx, domain.ConflictsOf(refusal))
 	}
 	names := map[string]string{}

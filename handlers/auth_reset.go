@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -9,6 +8,7 @@ import (
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/views/auth"
+	"github.com/fieldops360/fieldops/views/components"
 	"github.com/fieldops360/fieldops/views/i18n"
 )
 
@@ -77,20 +77,17 @@ func (h *Handlers) resetConfirmSubmit(e *core.RequestEvent) error {
 	vm := h.resetConfirmVM(e)
 	_, err := domain.ResetPassword(e.App, vm.Token, e.Request.FormValue("password"), e.Request.FormValue("password_confirm"))
 	if err != nil {
-		var de *domain.Error
-		if !errors.As(err, &de) || de.Code != domain.EInvalid {
+		a := answerOf(e.Request.Context(), err)
+		if !a.OnForm {
 			return h.fail(e, err)
 		}
-		msg := i18n.Text(e.Request.Context(), de.Text())
-		switch de.Field {
-		case "password":
-			vm.PasswordErr = msg
-		case "password_confirm":
-			vm.ConfirmErr = msg
+		switch a.Field {
+		case "password", "password_confirm":
+			vm.Errors = components.FieldErrors{a.Field: a.Message}
 		default:
 			vm.InvalidToken = true
 		}
-		render(e.Response, e.Request, http.StatusBadRequest, auth.ResetConfirmPage(vm))
+		render(e.Response, e.Request, a.Status, auth.ResetConfirmPage(vm))
 		return nil
 	}
 	return e.Redirect(http.StatusSeeOther, "/login?reset=1")

@@ -31,11 +31,9 @@ type dispatchFixture struct {
 func openDispatchFixture(t *testing.T, b *browserEnv) dispatchFixture {
 	t.Helper()
 	app := b.tt.App()
-	cal, loc, err := domain.TenantCalendar(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	y, m, d := time.Now().In(loc).Date()
+	facts := domain.TenantFactsOf(app)
+	cal := facts.Calendar()
+	y, m, d := time.Now().In(facts.Location()).Date()
 	monday := domain.WeekMonday(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
 	day := cal.NextWorkingDay(monday)
 	if day.After(monday.AddDate(0, 0, 4)) {

@@ -20,7 +20,7 @@ func (h *Handlers) renderClients(e *core.RequestEvent, status int, form, errs ma
 		return h.fail(e, err)
 	}
 	vm := sites.ClientsVM{Shell: h.shell(e, "sites", i18n.T(ctx, "nav.clients"), layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: i18n.T(ctx, "nav.clients")}),
-		CanEdit: domain.CanCreateSite(e.Auth), Form: form, Errors: errs}
+		CanEdit: tenantCtx(e).CanCreateSite(), Form: components.Form{Values: form, Errors: errs}}
 	vm.Shell.Toasts = h.flashToasts(e)
 	for _, k := range []string{"public", "private", "individual"} {
 		vm.Kinds = append(vm.Kinds, components.Option{Value: k, Label: i18n.T(ctx, "client.kind."+k)})
@@ -44,7 +44,7 @@ func (h *Handlers) clientsList(e *core.RequestEvent) error {
 
 // clientsCreate adds a client (office roles).
 func (h *Handlers) clientsCreate(e *core.RequestEvent) error {
-	if !domain.CanCreateSite(e.Auth) {
+	if !tenantCtx(e).CanCreateSite() {
 		return h.errorPage(e, http.StatusForbidden)
 	}
 	v := e.Request.FormValue

@@ -6,7 +6,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/views/i18n"
 )
 
@@ -38,8 +37,8 @@ type webManifest struct {
 // without credentials), named after the company.
 func (h *Handlers) crewManifest(e *core.RequestEvent) error {
 	name := "FieldOps360"
-	if c, err := domain.FindCompany(e.App); err == nil {
-		name = c.Name() + " · FieldOps360"
+	if c := tenantCtx(e).Company.Name; c != "" {
+		name = c + " · FieldOps360"
 	}
 	m := webManifest{
 		Name: name, ShortName: "FieldOps360", Description: i18n.T(e.Request.Context(), "crew.my_tasks"),

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"math"
 	"net/http"
 	"strconv"
@@ -37,20 +36,6 @@ func crewFix(e *core.RequestEvent, prefix string) domain.GeoFix {
 		return domain.GeoFix{}
 	}
 	return domain.GeoFix{Lat: lat, Lng: lng, Accuracy: math.Max(0, acc), OK: true}
-}
-
-// crewFormErrors turns a domain error into form errors (field or form
-// level); false for internal errors.
-func crewFormErrors(ctx context.Context, err error) (map[string]string, bool) {
-	if domain.ErrorCode(err) == domain.EInternal {
-		return nil, false
-	}
-	var de *domain.Error
-	field := "_form"
-	if errors.As(err, &de) && de.Field != "" {
-		field = de.Field
-	}
-	return map[string]string{field: i18n.Text(ctx, domain.ErrorText(err))}, true
 }
 
 // crewFlash shows the toast named by ?toast= after a redirect.

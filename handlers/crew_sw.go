@@ -73,7 +73,7 @@ func (h *Handlers) crewTaskPages(e *core.RequestEvent) []string {
 	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers {
 		return nil
 	}
-	from := dayStart(e, h.deps.Clock())
+	from := tenantCtx(e).DayStart()
 	recs, err := domain.FindTasksBetween(e.App, from, from.AddDate(0, 0, 7), e.Auth.Id)
 	if err != nil {
 		return nil

@@ -43,14 +43,15 @@ func (h *Handlers) crewTaskStatus(e *core.RequestEvent) error {
 		return h.notFoundOrFail(e, err)
 	}
 	if err := domain.SetTaskStatus(e.App, e.Auth, task.Record, e.Request.FormValue("status")); err != nil {
-		if domain.ErrorCode(err) == domain.EInternal {
+		a := answerOf(e.Request.Context(), err)
+		if !a.OnForm {
 			return h.fail(e, err)
 		}
 		fresh, ferr := domain.FindTask(e.App, task.Id)
 		if ferr != nil {
 			return h.fail(e, ferr)
 		}
-		return h.renderCrewTask(e, fresh, site, i18n.Text(e.Request.Context(), domain.ErrorText(err)), statusOf(err))
+		return h.renderCrewTask(e, fresh, site, a.Message, a.Status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/tasks/"+task.Id)
 }
@@ -86,10 +87,11 @@ func (h *Handlers) crewTaskChecklist(e *core.RequestEvent) error {
 	}
 	if len(answers) > 0 {
 		if err := domain.SaveChecklistAnswers(e.App, e.Auth, run, answers); err != nil {
-			if domain.ErrorCode(err) == domain.EInternal {
+			a := answerOf(e.Request.Context(), err)
+			if !a.OnForm {
 				return h.fail(e, err)
 			}
-			return h.renderCrewTask(e, task, site, i18n.Text(e.Request.Context(), domain.ErrorText(err)), statusOf(err))
+			return h.renderCrewTask(e, task, site, a.Message, a.Status)
 		}
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/tasks/"+task.Id)
@@ -98,7 +100,7 @@ func (h *Handlers) crewTaskChecklist(e *core.RequestEvent) error {
 func (h *Handlers) renderCrewTask(e *core.RequestEvent, task domain.Task, site domain.Site, formErr string, status int) error {
 	ctx := e.Request.Context()
 	st := orStatus(task.Status())
-	canWrite := (domain.User{Record: e.Auth}).Role() != domain.RoleCrew || slices.Contains(task.AssigneeIDs(), e.Auth.Id)
+	canWrite := tenantCtx(e).Role != domain.RoleCrew || slices.Contains(task.AssigneeIDs(), e.Auth.Id)
 	vm := crew.TaskDetailVM{Shell: h.crewShell(e, "today", task.Title()), CSS: h.assets.Path("css/crew.css"), JS: h.assets.Path("js/checklist.js"),
 		ID: task.Id, Title: task.Title(), Status: st, Site: site.Code() + " · " + site.Name(),
 		Address: site.Address(), MapHref: mapHref(site), Period: taskPeriod(ctx, task), StatusAction: "/m/tasks/" + task.Id + "/status",

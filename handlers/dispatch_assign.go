@@ -97,19 +97,15 @@ func (h *Handlers) conflictsJSON(e *core.RequestEvent, cs []domain.Conflict) []c
 // dispatchProblem answers a refused dispatch request as JSON: the
 // localized reason, and the conflicts of a 409.
 func (h *Handlers) dispatchProblem(e *core.RequestEvent, err error, task string) error {
-	status := statusOf(err)
-	if status == http.StatusInternalServerError {
-		h.deps.Logger.Error("dispatch failed", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
-	}
-	p := assignProblem{Status: status, Message: i18n.Text(e.Request.Context(), domain.ErrorText(err)), Conflicts: h.conflictsJSON(e, domain.ConflictsOf(err))}
+	a := answerOf(e.Request.Context(), err)
+	h.logInternal(e, err, a.Status)
+	p := assignProblem{Status: a.Status, Message: a.Message, Conflicts: h.conflictsJSON(e, domain.ConflictsOf(err))}
 	if len(p.Conflicts) > 0 {
-		if t, terr := e.App.FindRecordById(domain.CollectionTasks, task); terr == nil {
-			if s, serr := e.App.FindRecordById(domain.CollectionSites, t.GetString("site")); serr == nil {
-				p.CanOverride = domain.CanOverride(e.Auth, s)
-			}
+		if _, s, terr := domain.FindTaskAndSite(e.App, task); terr == nil {
+			p.CanOverride = tenantCtx(e).CanOverride(s.Record)
 		}
 	}
-	return e.JSON(status, p)
+	return e.JSON(a.Status, p)
 }
 
 // dispatchAssign assigns a task (POST /dispatch/assign: task, user or
@@ -139,10 +135,9 @@ func (h *Handlers) dispatchAssign(e *core.RequestEvent) error {
 	if err == nil {
 		return e.Redirect(http.StatusSeeOther, in.boardHref("assigned"))
 	}
-	switch domain.ErrorCode(err) {
-	case domain.EConflict, domain.EInvalid, domain.EForbidden:
-		if _, _, ferr := h.assignTask(e, in.Task); ferr == nil {
-			return h.renderAssign(e, in.Task, statusOf(err), err, in)
+	if a := answerOf(e.Request.Context(), err); a.OnForm {
+		if _, _, ferr := h.assignTarget(e, in.Task); ferr == nil {
+			return h.renderAssign(e, in.Task, a.Status, err, in)
 		}
 	}
 	return h.fail(e, err)
@@ -181,8 +176,8 @@ func (h *Handlers) dispatchCheck(e *core.RequestEvent) error {
 		return h.dispatchProblem(e, err, in.Task)
 	}
 	p := assignProblem{Status: http.StatusOK, Conflicts: h.conflictsJSON(e, cs)}
-	_, site, _ := h.assignTask(e, in.Task)
-	return e.JSON(http.StatusOK, map[string]any{"conflicts": p.Conflicts, "blocking": domain.HasBlocking(cs), "can_override": domain.CanOverride(e.Auth, site)})
+	_, site, _ := h.assignTarget(e, in.Task)
+	return e.JSON(http.StatusOK, map[string]any{"conflicts": p.Conflicts, "blocking": domain.HasBlocking(cs), "can_override": tenantCtx(e).CanOverride(site.Record)})
 }
 
 // dispatchToasts shows the flash of a form that worked (?toast=assigned).

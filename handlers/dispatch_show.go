@@ -31,7 +31,7 @@ func (h *Handlers) dispatchShow(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	ctx := e.Request.Context()
-	_, loc, _ := domain.TenantCalendar(e.App)
+	tc := tenantCtx(e)
 	_, wk := q.Monday.ISOWeek()
 	title := i18n.T(ctx, "dispatch.title", wk, q.Monday.Format("02/01"), q.Monday.AddDate(0, 0, 6).Format("02/01/2006"))
 	vm := planning.DispatchVM{
@@ -39,10 +39,10 @@ func (h *Handlers) dispatchShow(e *core.RequestEvent) error {
 		Title: title, Week: domain.ISOWeekText(q.Monday),
 		PrevHref:    q.href("/dispatch", q.Monday.AddDate(0, 0, -7), q.Kind),
 		NextHref:    q.href("/dispatch", q.Monday.AddDate(0, 0, 7), q.Kind),
-		TodayHref:   q.href("/dispatch", domain.PlanningWeekMonday(todayCivil(h.deps.Clock(), loc)), q.Kind),
+		TodayHref:   q.href("/dispatch", domain.PlanningWeekMonday(tc.Today()), q.Kind),
 		SuggestHref: "/dispatch/suggest?week=" + domain.ISOWeekText(q.Monday),
 		StreamURL:   q.href("/dispatch/stream", q.Monday, q.Kind),
-		Board:       newBoardVM(ctx, w, q, todayCivil(h.deps.Clock(), loc)),
+		Board:       newBoardVM(ctx, w, q, tc.Today()),
 	}
 	if q.Kind == "crew" {
 		vm.ToggleHref, vm.ToggleLabel = q.href("/dispatch", q.Monday, "user"), i18n.T(ctx, "dispatch.by_person")
@@ -66,15 +66,15 @@ func (h *Handlers) dispatchStream(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	ctx := e.Request.Context()
+	tc := tenantCtx(e)
 	var last []byte
 	return h.stream(e, dispatchCollections(), func(sse *datastar.ServerSentEventGenerator, c domain.Change) error {
 		w, err := domain.LoadDispatchWeek(e.App, e.Auth, q.Monday)
 		if err != nil {
 			return nil // shown on the next page load
 		}
-		_, loc, _ := domain.TenantCalendar(e.App)
 		var buf bytes.Buffer
-		if err := planning.Board(newBoardVM(ctx, w, q, todayCivil(h.deps.Clock(), loc))).Render(ctx, &buf); err != nil || bytes.Equal(buf.Bytes(), last) {
+		if err := planning.Board(newBoardVM(ctx, w, q, tc.Today())).Render(ctx, &buf); err != nil || bytes.Equal(buf.Bytes(), last) {
 			return nil
 		}
 		last = bytes.Clone(buf.Bytes())

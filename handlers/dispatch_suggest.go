@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -35,7 +34,7 @@ func (h *Handlers) renderSuggest(e *core.RequestEvent, status int, refusal error
 	vm := planning.SuggestVM{Page: h.dispatchPage(e, title, layouts.Crumb{Label: i18n.T(ctx, "nav.dispatch"), Href: "/dispatch?week=" + week}, layouts.Crumb{Label: title}),
 		Week: week, Title: title, BackHref: "/dispatch?week=" + week}
 	if refusal != nil {
-		vm.Error = i18n.Text(ctx, domain.ErrorText(refusal))
+		vm.Error = userMessage(ctx, refusal)
 	}
 	for _, l := range p.Lines {
 		line := planning.ProposalLineVM{TaskID: l.Task.ID, Title: l.Task.Title, SiteCode: l.SiteCode, Dates: slotDates(l.Task), User: l.User, Reasons: reasonVMs(ctx, l.Reasons)}
@@ -61,15 +60,15 @@ func (h *Handlers) dispatchAccept(e *core.RequestEvent) error {
 	}
 	week := e.Request.PostForm.Get("week")
 	if _, err := domain.AcceptProposal(e.App, e.Auth, lines, h.deps.Clock()); err != nil {
-		switch domain.ErrorCode(err) {
-		case domain.EConflict, domain.EInvalid, domain.EForbidden, domain.ENotFound:
-			e.Request.URL.RawQuery = "week=" + week
-			return h.renderSuggest(e, statusOf(err), err)
+		a := answerOf(e.Request.Context(), err)
+		if !a.OnForm {
+			return h.fail(e, err)
 		}
-		return h.fail(e, err)
+		e.Request.URL.RawQuery = "week=" + week
+		return h.renderSuggest(e, a.Status, err)
 	}
 	if _, err := domain.ParseISOWeek(week); err != nil {
-		week = domain.ISOWeekText(domain.PlanningWeekMonday(h.deps.Clock().UTC().Truncate(24 * time.Hour)))
+		week = domain.ISOWeekText(domain.PlanningWeekMonday(tenantCtx(e).Today()))
 	}
 	return e.Redirect(http.StatusSeeOther, "/dispatch?week="+week+"&toast=assigned")
 }

@@ -38,11 +38,7 @@ func (h *Handlers) parseDispatchQuery(e *core.RequestEvent) (dispatchQuery, erro
 		q.Monday = m
 		return q, nil
 	}
-	_, loc, err := domain.TenantCalendar(e.App)
-	if err != nil {
-		return q, err
-	}
-	q.Monday = domain.PlanningWeekMonday(todayCivil(h.deps.Clock(), loc))
+	q.Monday = domain.PlanningWeekMonday(tenantCtx(e).Today())
 	return q, nil
 }
 

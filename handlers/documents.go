@@ -29,7 +29,7 @@ func (h *Handlers) fillDocumentsTab(e *core.RequestEvent, vm *sites.PageVM, now 
 		mime := d.Mime()
 		valid := d.ValidUntil()
 		vm.Docs.Docs = append(vm.Docs.Docs, sites.DocVM{ID: d.Id, Kind: d.Kind(), Title: d.Title(),
-			Version: strconv.Itoa(d.Version()), ValidUntil: i18n.FormatDate(ctx, valid), Expiry: domain.ExpiryState(valid, now),
+			Version: strconv.Itoa(d.Version()), ValidUntil: i18n.FormatDate(ctx, valid), Expiry: domain.ExpiryState(valid, now, tenantCtx(e).Location()),
 			Uploaded: i18n.FormatDateTime(ctx, d.Created()), Size: humanBytes(ctx, int64(d.Size())),
 			Mime: mime, Current: d.Current(), Preview: mime == "application/pdf" || strings.HasPrefix(mime, "image/")})
 		if d.Current() {
@@ -45,7 +45,7 @@ func (h *Handlers) documentUpload(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	if !domain.CanEditSiteDay(e.Auth, s.Record) {
+	if !tenantCtx(e).CanEditSiteDay(s.Record) {
 		return h.errorPage(e, http.StatusForbidden)
 	}
 	errs := map[string]string{}

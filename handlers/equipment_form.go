@@ -15,7 +15,7 @@ import (
 var equipmentFields = []string{"name", "code", "category", "status", "location", "serial", "notes"}
 
 // renderEquipmentForm renders the inventory form with a status.
-func (h *Handlers) renderEquipmentForm(e *core.RequestEvent, id string, form resources.FormVM, status int) error {
+func (h *Handlers) renderEquipmentForm(e *core.RequestEvent, id string, form components.Form, status int) error {
 	ctx := e.Request.Context()
 	title := i18n.T(ctx, "res.equipment.new")
 	if id != "" {
@@ -29,7 +29,7 @@ func (h *Handlers) renderEquipmentForm(e *core.RequestEvent, id string, form res
 
 // equipmentNew renders an empty inventory form.
 func (h *Handlers) equipmentNew(e *core.RequestEvent) error {
-	return h.renderEquipmentForm(e, "", resources.FormVM{Values: map[string]string{"status": domain.EquipmentAvailable, "location": "Dépôt"}}, http.StatusOK)
+	return h.renderEquipmentForm(e, "", components.Form{Values: map[string]string{"status": domain.EquipmentAvailable, "location": "Dépôt"}}, http.StatusOK)
 }
 
 // equipmentEdit renders the form of a stored item.
@@ -39,7 +39,7 @@ func (h *Handlers) equipmentEdit(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	in := domain.EquipmentInputOf(r.Record)
-	return h.renderEquipmentForm(e, r.Id, resources.FormVM{Values: map[string]string{"name": in.Name, "code": in.Code, "category": in.Category,
+	return h.renderEquipmentForm(e, r.Id, components.Form{Values: map[string]string{"name": in.Name, "code": in.Code, "category": in.Category,
 		"status": in.Status, "location": in.Location, "serial": in.Serial, "notes": in.Notes}}, http.StatusOK)
 }
 
@@ -51,11 +51,11 @@ func (h *Handlers) equipmentSave(e *core.RequestEvent) error {
 	r, err := domain.SaveEquipment(e.App, e.Auth, id, domain.EquipmentInput{Name: v["name"], Code: v["code"], Category: v["category"],
 		Status: v["status"], Location: v["location"], Serial: v["serial"], Notes: v["notes"]})
 	if err != nil {
-		errs, ok := resFormErrors(e.Request.Context(), err)
+		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		return h.renderEquipmentForm(e, id, resources.FormVM{Values: v, Errors: errs}, http.StatusBadRequest)
+		return h.renderEquipmentForm(e, id, components.Form{Values: v, Errors: errs}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/equipment/"+r.Id+"?toast=saved")
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // equipmentForms are the forms of an item page kept on a 400.
-type equipmentForms struct{ move, reserve, maintenance resources.FormVM }
+type equipmentForms struct{ move, reserve, maintenance components.Form }
 
 // renderEquipment renders an item's page (the page its QR label opens).
 func (h *Handlers) renderEquipment(e *core.RequestEvent, id string, forms equipmentForms, status int) error {
@@ -23,7 +23,7 @@ func (h *Handlers) renderEquipment(e *core.RequestEvent, id string, forms equipm
 	if err != nil {
 		return h.fail(e, err)
 	}
-	if !domain.CanSeeEquipment(e.App, e.Auth, r.Record) {
+	if !tenantCtx(e).CanSeeEquipment(e.App, r.Record) {
 		return h.errorPage(e, http.StatusForbidden)
 	}
 	vm := resources.EquipmentVM{ID: r.Id, Code: r.Code(), Name: r.Name(), Status: r.Status(),
@@ -74,17 +74,17 @@ func (h *Handlers) equipmentMove(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
 	v := resValues(e, "location", "holder", "site", "status")
 	if _, err := domain.MoveEquipment(e.App, e.Auth, id, domain.EquipmentMove{Location: v["location"], Holder: v["holder"], Site: v["site"], Status: v["status"]}); err != nil {
-		errs, ok := resFormErrors(e.Request.Context(), err)
+		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		return h.renderEquipment(e, id, equipmentForms{move: resources.FormVM{Values: v, Errors: errs}}, http.StatusBadRequest)
+		return h.renderEquipment(e, id, equipmentForms{move: components.Form{Values: v, Errors: errs}}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/equipment/"+id+"?toast=moved")
 }
 
 // equipmentMaintenanceInvalid re-renders an item page with the
-// maintenance form's errors (400).
-func (h *Handlers) equipmentMaintenanceInvalid(e *core.RequestEvent, id string, form resources.FormVM) error {
-	return h.renderEquipment(e, id, equipmentForms{maintenance: form}, http.StatusBadRequest)
+// maintenance form's errors.
+func (h *Handlers) equipmentMaintenanceInvalid(e *core.RequestEvent, id string, form components.Form, status int) error {
+	return h.renderEquipment(e, id, equipmentForms{maintenance: form}, status)
 }

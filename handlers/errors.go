@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -8,12 +10,38 @@ import (
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants"
+	"github.com/fieldops360/fieldops/views/components"
 	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/public"
 )
 
-// statusOf maps a domain error code to an HTTP status: the one place
-// where that mapping lives.
+// errorAnswer is how a domain error is answered over HTTP, whatever the
+// medium (page, form, Datastar toast, JSON): its status, the message
+// shown to the user in their language (a generic one for internal
+// errors), the form field at fault (components.WholeForm when none) and
+// whether a posted form shows it. A coded error (invalid, conflict,
+// forbidden, not found, gone) goes back to the form that caused it,
+// typed values kept, at its status; an internal error gets the status
+// page or an error toast, its cause logged.
+type errorAnswer struct {
+	Status  int
+	Message string
+	Field   string
+	OnForm  bool
+}
+
+// answerOf is the one mapping from domain error codes to HTTP answers.
+func answerOf(ctx context.Context, err error) errorAnswer {
+	a := errorAnswer{Status: statusOf(err), Message: i18n.Text(ctx, domain.ErrorText(err)), Field: components.WholeForm}
+	var de *domain.Error
+	if errors.As(err, &de) && de.Field != "" {
+		a.Field = de.Field
+	}
+	a.OnForm = domain.ErrorCode(err) != domain.EInternal
+	return a
+}
+
+// statusOf maps a domain error code to its HTTP status.
 func statusOf(err error) int {
 	switch domain.ErrorCode(err) {
 	case domain.EInvalid:
@@ -30,35 +58,77 @@ func statusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
+// userMessage is err's message for the user, in the request's language.
+func userMessage(ctx context.Context, err error) string { return answerOf(ctx, err).Message }
+
+// formErrors returns the field errors a posted form shows for err and
+// the status to answer it with; ok is false for an internal error
+// (answer it with fail).
+func formErrors(ctx context.Context, err error) (errs components.FieldErrors, status int, ok bool) {
+	a := answerOf(ctx, err)
+	if !a.OnForm {
+		return nil, 0, false
+	}
+	return components.FieldErrors{a.Field: a.Message}, a.Status, true
+}
+
 // fail renders err as a page (or an SSE toast for Datastar requests),
 // logging internal errors with their cause.
 func (h *Handlers) fail(e *core.RequestEvent, err error) error {
-	status := statusOf(err)
+	a := answerOf(e.Request.Context(), err)
+	h.logInternal(e, err, a.Status)
+	if isDatastar(e.Request) {
+		return h.toastError(e, a.Message)
+	}
+	return h.statusPage(e, a.Status, a.Message)
+}
+
+// apiProblem is the JSON error body of our API routes.
+type apiProblem struct {
+	Status  int    `json:"status"`
+	Message string `json:"message"`
+}
+
+// apiFail answers err as an apiProblem.
+func (h *Handlers) apiFail(e *core.RequestEvent, err error) error {
+	a := answerOf(e.Request.Context(), err)
+	h.logInternal(e, err, a.Status)
+	return e.JSON(a.Status, apiProblem{Status: a.Status, Message: a.Message})
+}
+
+// logInternal logs an error answered 500 with its cause (the user only
+// sees the generic message).
+func (h *Handlers) logInternal(e *core.RequestEvent, err error, status int) {
 	if status == http.StatusInternalServerError {
 		h.deps.Logger.Error("request failed", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
 	}
-	if isDatastar(e.Request) {
-		return h.toastError(e, i18n.Text(e.Request.Context(), domain.ErrorText(err)))
-	}
-	return h.errorPage(e, status)
 }
 
 // errorPage renders a friendly, translated error page inside the app.
 func (h *Handlers) errorPage(e *core.RequestEvent, status int) error {
+	return h.statusPage(e, status, "")
+}
+
+// statusPage renders the status page: the page-level explanations of
+// 401, 403, 404 and 500, else msg (the domain error's message).
+func (h *Handlers) statusPage(e *core.RequestEvent, status int, msg string) error {
 	ctx := e.Request.Context()
 	vm := public.StatusVM{Page: h.pageVM(e, http.StatusText(status)), Status: status}
-	switch status {
-	case http.StatusForbidden:
+	switch {
+	case status == http.StatusForbidden:
 		vm.FR, vm.EN = i18n.T(ctx, "error.forbidden"), ""
 		vm.Action, vm.ActionLabel = "/", i18n.T(ctx, "error.back_home")
-	case http.StatusUnauthorized:
+	case status == http.StatusUnauthorized:
 		vm.FR = i18n.T(ctx, "error.unauthorized")
 		vm.Action, vm.ActionLabel = "/login", i18n.T(ctx, "login.submit")
-	case http.StatusNotFound:
+	case status == http.StatusNotFound:
 		vm.FR = i18n.T(ctx, "error.not_found")
 		vm.Action, vm.ActionLabel = "/", i18n.T(ctx, "error.back_home")
-	default:
+	case status == http.StatusInternalServerError || msg == "":
 		vm.FR = i18n.T(ctx, "error.internal")
+	default:
+		vm.FR = msg
+		vm.Action, vm.ActionLabel = "/", i18n.T(ctx, "error.back_home")
 	}
 	render(e.Response, e.Request, status, public.StatusPage(vm))
 	return nil

@@ -8,7 +8,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/views/i18n"
 )
 
 // wantsJSON reports whether the caller (gantt.js) asked for JSON.
@@ -63,7 +62,7 @@ func (h *Handlers) ganttMove(e *core.RequestEvent) error {
 	}
 	if wantsJSON(e.Request) {
 		if err != nil {
-			return e.JSON(statusOf(err), apiProblem{Status: statusOf(err), Message: i18n.Text(e.Request.Context(), domain.ErrorText(err))})
+			return h.apiFail(e, err)
 		}
 		return e.JSON(http.StatusOK, newMoveJSON(mv))
 	}
@@ -76,8 +75,8 @@ func (h *Handlers) ganttBack(e *core.RequestEvent, err error, values map[string]
 	if err == nil {
 		return e.Redirect(http.StatusSeeOther, "/sites/"+e.Request.PathValue("id")+"/gantt?toast=saved")
 	}
-	if domain.ErrorCode(err) == domain.EInvalid {
-		return h.renderGantt(e, http.StatusBadRequest, i18n.Text(e.Request.Context(), domain.ErrorText(err)), values)
+	if a := answerOf(e.Request.Context(), err); a.OnForm {
+		return h.renderGantt(e, a.Status, a.Message, values)
 	}
 	return h.fail(e, err)
 }

@@ -33,14 +33,14 @@ func (h *Handlers) renderGantt(e *core.RequestEvent, status int, formErr string,
 	}
 	ctx := e.Request.Context()
 	title := site.GetString("code") + " " + site.GetString("name")
-	canEdit := domain.CanEditSiteDay(e.Auth, site)
+	canEdit := tenantCtx(e).CanEditSiteDay(site)
 	streamURL := "/sites/" + site.Id + "/gantt/stream"
 	var baselineID string
 	var base *domain.Baseline
 	if b, ok := ganttBaseline(e, site.Id); ok {
 		base, baselineID, streamURL = &b, b.ID, streamURL+"?baseline="+url.QueryEscape(b.ID)
 	}
-	chart := newChartVM(ctx, plan, todayCivil(h.deps.Clock(), plan.Location), canEdit, base)
+	chart := newChartVM(ctx, plan, tenantCtx(e).Today(), canEdit, base)
 	vm := planning.GanttVM{
 		Page: h.planningPage(e, "sites", i18n.T(ctx, "plan.gantt.title", title),
 			layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: title, Href: "/sites/" + site.Id},
@@ -65,7 +65,7 @@ func (h *Handlers) ganttStream(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	ctx := e.Request.Context()
-	canEdit := domain.CanEditSiteDay(e.Auth, site)
+	canEdit := tenantCtx(e).CanEditSiteDay(site)
 	var base *domain.Baseline
 	if b, ok := ganttBaseline(e, site.Id); ok {
 		base = &b
@@ -76,7 +76,7 @@ func (h *Handlers) ganttStream(e *core.RequestEvent) error {
 		if err != nil {
 			return nil // a broken plan is shown on the next page load
 		}
-		chart := newChartVM(ctx, plan, todayCivil(h.deps.Clock(), plan.Location), canEdit, base)
+		chart := newChartVM(ctx, plan, tenantCtx(e).Today(), canEdit, base)
 		var buf bytes.Buffer
 		if err := planning.Chart(chart).Render(ctx, &buf); err != nil || bytes.Equal(buf.Bytes(), last) {
 			return nil

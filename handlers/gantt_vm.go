@@ -33,12 +33,6 @@ func civilText(ctx context.Context, t time.Time) string {
 	return t.Format("02/01/2006")
 }
 
-// todayCivil is today's civil date in the tenant's zone.
-func todayCivil(now time.Time, loc *time.Location) time.Time {
-	y, m, d := now.In(loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
 func daysBetween(a, b time.Time) int { return int(b.Sub(a).Hours() / 24) }
 
 // sortedTasks returns the scheduled tasks by early start, then title.

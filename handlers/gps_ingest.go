@@ -39,7 +39,7 @@ func (h *Handlers) gpsIngest(e *core.RequestEvent) error {
 		fix, err = domain.ParseOsmAndFix(e.Request.Form, now)
 	}
 	if err != nil {
-		return gpsText(e, http.StatusBadRequest, domain.ErrorText(err))
+		return h.gpsFail(e, err)
 	}
 	if !domain.GPSLimiterOf(e.App).Allow(fix.DeviceID, now) {
 		e.Response.Header().Set("Retry-After", "5")
@@ -47,11 +47,8 @@ func (h *Handlers) gpsIngest(e *core.RequestEvent) error {
 	}
 	skipped, err := domain.IngestFix(e.App, fix)
 	switch {
-	case domain.ErrorCode(err) == domain.ENotFound:
-		return gpsText(e, http.StatusNotFound, domain.ErrorText(err))
 	case err != nil:
-		h.deps.Logger.Error("gps ingest", "tenant", tenantSlug(e.Request), "error", err)
-		return gpsText(e, http.StatusInternalServerError, domain.ErrorText(err))
+		return h.gpsFail(e, err)
 	case skipped != "":
 		e.Response.Header().Set("X-FieldOps-Position", "not-stored; "+skipped)
 		return gpsText(e, http.StatusOK, catalog.New("gps.not_stored", skipped))
@@ -60,8 +57,20 @@ func (h *Handlers) gpsIngest(e *core.RequestEvent) error {
 	return gpsText(e, http.StatusOK, catalog.New("gps.stored"))
 }
 
+// gpsFail answers a refused fix with the coded status and message.
+func (h *Handlers) gpsFail(e *core.RequestEvent, err error) error {
+	a := answerOf(e.Request.Context(), err)
+	h.logInternal(e, err, a.Status)
+	return gpsPlain(e, a.Status, a.Message)
+}
+
 // gpsText answers the tracker in plain text, in the negotiated language.
 func gpsText(e *core.RequestEvent, status int, text catalog.Text) error {
+	return gpsPlain(e, status, i18n.Text(e.Request.Context(), text))
+}
+
+// gpsPlain answers the tracker with msg as plain text.
+func gpsPlain(e *core.RequestEvent, status int, msg string) error {
 	e.Response.Header().Set("Cache-Control", "no-store")
-	return e.String(status, i18n.Text(e.Request.Context(), text)+"\n")
+	return e.String(status, msg+"\n")
 }

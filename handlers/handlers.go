@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/a-h/templ"
@@ -52,6 +53,8 @@ type Handlers struct {
 	store    *sessions.CookieStore
 	throttle *domain.LoginThrottle
 	cop      *http.CrossOriginProtection
+	// contexts counts the tenant contexts built (one per request).
+	contexts atomic.Int64
 }
 
 var _ tenants.RouteInstaller = (*Handlers)(nil)

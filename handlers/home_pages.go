@@ -72,12 +72,6 @@ func taskVMs(e *core.RequestEvent, recs []domain.Task) []home.TaskVM {
 	return out
 }
 
-// dayStart is midnight of now in the display zone.
-func dayStart(e *core.RequestEvent, now time.Time) time.Time {
-	n := now.In(i18n.Location(e.Request.Context()))
-	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, n.Location())
-}
-
 // planning is the project manager's home: every open site's tasks with
 // their early dates, float and critical flag, each linking to its Gantt.
 func (h *Handlers) planning(e *core.RequestEvent) error {
@@ -89,12 +83,12 @@ func (h *Handlers) planning(e *core.RequestEvent) error {
 	vm := planningvm.PlanningVM{Page: h.planningPage(e, "planning", i18n.T(ctx, "nav.planning"), layouts.Crumb{Label: i18n.T(ctx, "nav.planning")})}
 	var plans []*domain.SitePlan
 	for _, s := range domain.AsSites(sites) {
-		if !domain.CanSeeSite(e.Auth, s.Record) {
+		if !tenantCtx(e).CanSeeSite(s.Record) {
 			continue
 		}
 		row := planningvm.SiteTasksVM{ID: s.Id, Title: s.Code() + " " + s.Name(), GanttHref: "/sites/" + s.Id + "/gantt"}
 		if plan, err := domain.LoadSitePlan(e.App, s.Id, h.deps.Clock()); err != nil {
-			row.Error = i18n.Text(ctx, domain.ErrorText(err))
+			row.Error = userMessage(ctx, err)
 		} else if len(plan.Schedule.Tasks) > 0 {
 			row.Finish = civilText(ctx, plan.Schedule.Finish)
 			row.Bars = newBarVMs(ctx, plan, plan.Schedule.Start)
@@ -103,7 +97,7 @@ func (h *Handlers) planning(e *core.RequestEvent) error {
 		vm.Sites = append(vm.Sites, row)
 	}
 	if len(plans) > 0 {
-		vm.Chart = newMultiChartVM(ctx, plans, todayCivil(h.deps.Clock(), plans[0].Location))
+		vm.Chart = newMultiChartVM(ctx, plans, tenantCtx(e).Today())
 	}
 	render(e.Response, e.Request, http.StatusOK, planningvm.PlanningPage(vm))
 	return nil
@@ -113,7 +107,7 @@ func (h *Handlers) planning(e *core.RequestEvent) error {
 // and per vehicle, with the unassigned ones, printable.
 func (h *Handlers) today(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
-	today := dayStart(e, h.deps.Clock())
+	today := tenantCtx(e).DayStart()
 	from := today
 	// ?date=YYYY-MM-DD shows another day (an invalid date shows today)
 	if d, err := time.ParseInLocation(time.DateOnly, e.Request.URL.Query().Get("date"), today.Location()); err == nil {
@@ -125,10 +119,7 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 	}
 	recs := domain.AsTasks(found)
 	vm := home.TodayVM{Shell: h.shell(e, "today", i18n.T(ctx, "nav.today"), layouts.Crumb{Label: i18n.T(ctx, "nav.today")}), Date: i18n.FormatDate(ctx, from)}
-	cal, _, err := domain.TenantCalendar(e.App)
-	if err != nil {
-		return h.fail(e, err)
-	}
+	cal := tenantCtx(e).Calendar()
 	prev, next := cal.AddWorkingDays(from, -1), cal.AddWorkingDays(from, 1)
 	vm.PrevHref, vm.NextHref = "/today?date="+prev.Format(time.DateOnly), "/today?date="+next.Format(time.DateOnly)
 	if !from.Equal(today) {
@@ -167,7 +158,7 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 // crewHome is the crew app's home: my tasks today and the next days.
 func (h *Handlers) crewHome(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
-	from := dayStart(e, h.deps.Clock())
+	from := tenantCtx(e).DayStart()
 	found, err := domain.FindTasksBetween(e.App, from, from.AddDate(0, 0, 3), e.Auth.Id)
 	if err != nil {
 		return h.fail(e, err)

@@ -12,7 +12,7 @@ import (
 )
 
 // renderIncident renders the crew's incident report form.
-func (h *Handlers) renderIncident(e *core.RequestEvent, form crew.FormVM, status int) error {
+func (h *Handlers) renderIncident(e *core.RequestEvent, form components.Form, status int) error {
 	ctx := e.Request.Context()
 	sites, err := crewSiteOptions(e.App, e.Auth)
 	if err != nil {
@@ -35,7 +35,7 @@ func (h *Handlers) renderIncident(e *core.RequestEvent, form crew.FormVM, status
 
 // incidentShow is GET /m/incident.
 func (h *Handlers) incidentShow(e *core.RequestEvent) error {
-	return h.renderIncident(e, crew.FormVM{Values: map[string]string{"site": e.Request.URL.Query().Get("site")}}, http.StatusOK)
+	return h.renderIncident(e, components.Form{Values: map[string]string{"site": e.Request.URL.Query().Get("site")}}, http.StatusOK)
 }
 
 // incidentReport is POST /m/incident: the incident is saved and published
@@ -45,11 +45,11 @@ func (h *Handlers) incidentReport(e *core.RequestEvent) error {
 	_, err := domain.ReportIncident(e.App, e.Auth, domain.IncidentInput{Site: v["site"], Task: v["task"], Kind: v["kind"],
 		Severity: v["severity"], Description: v["description"], Fix: crewFix(e, "")})
 	if err != nil {
-		errs, ok := crewFormErrors(e.Request.Context(), err)
+		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		return h.renderIncident(e, crew.FormVM{Values: v, Errors: errs}, statusOf(err))
+		return h.renderIncident(e, components.Form{Values: v, Errors: errs}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/incident?toast=incident")
 }

@@ -16,7 +16,7 @@ import (
 var materialFields = []string{"sku", "name", "unit", "unit_cost", "min_stock", "category", "supplier"}
 
 // renderMaterialForm renders the catalogue form with a status.
-func (h *Handlers) renderMaterialForm(e *core.RequestEvent, id string, form resources.FormVM, status int) error {
+func (h *Handlers) renderMaterialForm(e *core.RequestEvent, id string, form components.Form, status int) error {
 	ctx := e.Request.Context()
 	title := i18n.T(ctx, "res.material.new")
 	if id != "" {
@@ -41,7 +41,7 @@ func (h *Handlers) renderMaterialForm(e *core.RequestEvent, id string, form reso
 
 // materialsNew renders an empty catalogue form.
 func (h *Handlers) materialsNew(e *core.RequestEvent) error {
-	return h.renderMaterialForm(e, "", resources.FormVM{Values: map[string]string{"unit": "u"}}, http.StatusOK)
+	return h.renderMaterialForm(e, "", components.Form{Values: map[string]string{"unit": "u"}}, http.StatusOK)
 }
 
 // materialsEdit renders the form of a stored material.
@@ -51,7 +51,7 @@ func (h *Handlers) materialsEdit(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	in := domain.MaterialInputOf(r.Record)
-	return h.renderMaterialForm(e, r.Id, resources.FormVM{Values: map[string]string{
+	return h.renderMaterialForm(e, r.Id, components.Form{Values: map[string]string{
 		"sku": in.SKU, "name": in.Name, "unit": in.Unit, "unit_cost": strconv.FormatFloat(in.UnitCost, 'f', -1, 64),
 		"min_stock": domain.FormatQty(in.MinStock), "category": in.Category, "supplier": in.Supplier,
 	}}, http.StatusOK)
@@ -66,11 +66,11 @@ func (h *Handlers) materialsSave(e *core.RequestEvent) error {
 		MinStock: resNumber(v["min_stock"]), Category: v["category"], Supplier: v["supplier"]}
 	r, err := domain.SaveMaterial(e.App, e.Auth, id, in)
 	if err != nil {
-		errs, ok := resFormErrors(e.Request.Context(), err)
+		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		return h.renderMaterialForm(e, id, resources.FormVM{Values: v, Errors: errs}, http.StatusBadRequest)
+		return h.renderMaterialForm(e, id, components.Form{Values: v, Errors: errs}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/materials/"+r.Id+"?toast=saved")
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // renderMaterial renders a material's page with the move form's state.
-func (h *Handlers) renderMaterial(e *core.RequestEvent, id string, form resources.FormVM, status int) error {
+func (h *Handlers) renderMaterial(e *core.RequestEvent, id string, form components.Form, status int) error {
 	ctx := e.Request.Context()
 	m, err := domain.FindMaterial(e.App, id)
 	if err != nil {
@@ -66,5 +66,5 @@ func (h *Handlers) renderMaterial(e *core.RequestEvent, id string, form resource
 
 // materialsShow renders a material's page.
 func (h *Handlers) materialsShow(e *core.RequestEvent) error {
-	return h.renderMaterial(e, e.Request.PathValue("id"), resources.FormVM{Values: map[string]string{"kind": domain.MoveReceipt, "location": domain.LocationDepot}}, http.StatusOK)
+	return h.renderMaterial(e, e.Request.PathValue("id"), components.Form{Values: map[string]string{"kind": domain.MoveReceipt, "location": domain.LocationDepot}}, http.StatusOK)
 }

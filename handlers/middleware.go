@@ -21,7 +21,7 @@ const (
 	prioCSRF    = -1027
 	prioSession = -1025
 	prioHeaders = -1005
-	prioLocale  = -1000
+	prioContext = -1000
 )
 
 // bindMiddleware installs our middleware on an app router.
@@ -29,7 +29,7 @@ func (h *Handlers) bindMiddleware(se *core.ServeEvent) {
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsCSRF", Priority: prioCSRF, Func: h.csrf})
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsSession", Priority: prioSession, Func: h.sessionAuth})
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsHeaders", Priority: prioHeaders, Func: h.securityHeaders})
-	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsLocale", Priority: prioLocale, Func: h.locale})
+	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsTenantContext", Priority: prioContext, Func: h.tenantContext})
 }
 
 // csrf refuses cross-origin state-changing requests (Sec-Fetch-Site /
@@ -79,21 +79,6 @@ func (h *Handlers) securityHeaders(e *core.RequestEvent) error {
 	return e.Next()
 }
 
-// locale puts the catalogue, the locale (user setting, then
-// Accept-Language, then French) and the display zone in the context.
-func (h *Handlers) locale(e *core.RequestEvent) error {
-	pref := ""
-	if e.Auth != nil {
-		pref = e.Auth.GetString("locale")
-	}
-	if c, err := e.Request.Cookie("fieldops_lang"); err == nil && pref == "" {
-		pref = c.Value
-	}
-	lang := i18n.Negotiate(pref, e.Request.Header.Get("Accept-Language"))
-	e.Request = e.Request.WithContext(i18n.WithLocale(e.Request.Context(), h.cat, lang, i18n.Paris()))
-	return e.Next()
-}
-
 // requireUser redirects anonymous visitors of a page to /login (and
 // answers 401 to Datastar/API calls).
 func (h *Handlers) requireUser(e *core.RequestEvent) error {
@@ -110,7 +95,7 @@ func (h *Handlers) requireUser(e *core.RequestEvent) error {
 // the module (domain.CanOpen); others get the friendly 403 page.
 func (h *Handlers) requireModule(module string) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		if e.Auth == nil || !domain.CanOpen(e.Auth.GetString("role"), e.Auth.GetBool("tenant_admin"), module) {
+		if !tenantCtx(e).CanOpen(module) {
 			return h.errorPage(e, http.StatusForbidden)
 		}
 		return e.Next()

@@ -35,7 +35,7 @@ func (h *Handlers) personRow(e *core.RequestEvent, u domain.User) (people.RowVM,
 	now := h.deps.Clock()
 	for _, c := range cls {
 		valid := c.ValidUntil()
-		vm := people.ClearanceVM{ID: c.Id, Kind: c.Kind(), ValidUntil: i18n.FormatDate(ctx, valid), Expiry: domain.ExpiryState(valid, now)}
+		vm := people.ClearanceVM{ID: c.Id, Kind: c.Kind(), ValidUntil: i18n.FormatDate(ctx, valid), Expiry: domain.ExpiryState(valid, now, tenantCtx(e).Location())}
 		k, err := domain.FindClearanceKindByCode(e.App, vm.Kind)
 		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
 			return row, nil, err
@@ -58,7 +58,7 @@ func (h *Handlers) peopleList(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	vm := people.ListVM{Shell: h.shell(e, "people", i18n.T(ctx, "nav.people"), layouts.Crumb{Label: i18n.T(ctx, "nav.people")}), ShowCost: domain.CanManagePeople(e.Auth)}
+	vm := people.ListVM{Shell: h.shell(e, "people", i18n.T(ctx, "nav.people"), layouts.Crumb{Label: i18n.T(ctx, "nav.people")}), ShowCost: tenantCtx(e).CanManagePeople()}
 	for _, u := range users {
 		row, _, err := h.personRow(e, u)
 		if err != nil {
@@ -88,8 +88,8 @@ func (h *Handlers) renderPerson(e *core.RequestEvent, status int, errs, form map
 	}
 	vm := people.DetailVM{
 		Shell:  h.shell(e, "people", row.Name, layouts.Crumb{Label: i18n.T(ctx, "nav.people"), Href: "/people"}, layouts.Crumb{Label: row.Name}),
-		Person: row, Email: u.Email(), CanEdit: domain.CanManagePeople(e.Auth), ShowCost: domain.CanManagePeople(e.Auth),
-		Roles: roleOptions(ctx), SkillIDs: skillIDs, Errors: errs, Form: form,
+		Person: row, Email: u.Email(), CanEdit: tenantCtx(e).CanManagePeople(), ShowCost: tenantCtx(e).CanManagePeople(),
+		Roles: roleOptions(ctx), SkillIDs: skillIDs, Form: components.Form{Values: form, Errors: errs},
 	}
 	vm.Shell.Toasts = h.flashToasts(e)
 	skills, err := domain.FindSkills(e.App)
@@ -125,7 +125,7 @@ func (h *Handlers) renderPerson(e *core.RequestEvent, status int, errs, form map
 // re-render the page (400) with the typed values.
 func (h *Handlers) personAction(do func(e *core.RequestEvent, id string) error) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		if !domain.CanManagePeople(e.Auth) {
+		if !tenantCtx(e).CanManagePeople() {
 			return h.errorPage(e, http.StatusForbidden)
 		}
 		id := e.Request.PathValue("id")

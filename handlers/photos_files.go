@@ -30,7 +30,7 @@ func (h *Handlers) photoFile(variant string) func(e *core.RequestEvent) error {
 		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
 			return h.fail(e, err)
 		}
-		if err != nil || !domain.CanSeePhoto(e.App, e.Auth, p.Record) {
+		if err != nil || !tenantCtx(e).CanSeePhoto(e.App, p.Record) {
 			return h.errorPage(e, http.StatusNotFound)
 		}
 		name := p.Derived()
@@ -72,7 +72,7 @@ func (h *Handlers) sitePhotos(e *core.RequestEvent) error {
 	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
 		return h.fail(e, err)
 	}
-	if err != nil || !domain.CanSeeSite(e.Auth, site.Record) {
+	if err != nil || !tenantCtx(e).CanSeeSite(site.Record) {
 		return h.errorPage(e, http.StatusNotFound)
 	}
 	ctx := e.Request.Context()

@@ -19,14 +19,14 @@ import (
 
 // renderPhotos renders the crew's photos page: the upload form and the
 // gallery of siteID (404 unless the user may see it) or, blank, their own.
-func (h *Handlers) renderPhotos(e *core.RequestEvent, form photos.FormVM, siteID string, status int) error {
+func (h *Handlers) renderPhotos(e *core.RequestEvent, form components.Form, siteID string, status int) error {
 	ctx := e.Request.Context()
 	if siteID != "" {
 		site, err := domain.FindSite(e.App, siteID)
 		if err != nil && domain.ErrorCode(err) != domain.ENotFound {
 			return h.fail(e, err)
 		}
-		if err != nil || !domain.CanSeeSite(e.Auth, site.Record) {
+		if err != nil || !tenantCtx(e).CanSeeSite(site.Record) {
 			return h.errorPage(e, http.StatusNotFound)
 		}
 	}
@@ -54,7 +54,7 @@ func (h *Handlers) renderPhotos(e *core.RequestEvent, form photos.FormVM, siteID
 // photosShow is GET /m/photos[?site=ID].
 func (h *Handlers) photosShow(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
-	return h.renderPhotos(e, photos.FormVM{Values: map[string]string{"site": q.Get("site"), "subject": q.Get("subject"), "checklist_item": q.Get("item")}}, q.Get("site"), http.StatusOK)
+	return h.renderPhotos(e, components.Form{Values: map[string]string{"site": q.Get("site"), "subject": q.Get("subject"), "checklist_item": q.Get("item")}}, q.Get("site"), http.StatusOK)
 }
 
 // photoUpload is POST /m/photos (multipart): the original is stored with
@@ -73,11 +73,11 @@ func (h *Handlers) photoUpload(e *core.RequestEvent) error {
 			Fix: crewFix(e, ""), TakenAt: h.deviceTime(v["taken_at"]), Caption: v["caption"], ChecklistItem: v["checklist_item"]})
 	}
 	if err != nil {
-		errs, ok := crewFormErrors(e.Request.Context(), err)
+		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		return h.renderPhotos(e, photos.FormVM{Values: v, Errors: errs}, "", statusOf(err))
+		return h.renderPhotos(e, components.Form{Values: v, Errors: errs}, "", status)
 	}
 	job := domain.PhotoJobOf(e.App, p)
 	go h.photoWorker(e.App, tenantSlug(e.Request), p.Id, job)

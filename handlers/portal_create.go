@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -10,7 +9,7 @@ import (
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants"
-	"github.com/fieldops360/fieldops/views/i18n"
+	"github.com/fieldops360/fieldops/views/components"
 	"github.com/fieldops360/fieldops/views/portal"
 )
 
@@ -39,19 +38,18 @@ func (h *Handlers) portalCreate(e *core.RequestEvent) error {
 	}
 	res, err := h.deps.Registry.CreateTenant(in)
 	if err != nil {
-		var de *domain.Error
-		if !errors.As(err, &de) || (de.Code != domain.EInvalid && de.Code != domain.EConflict) {
+		a := answerOf(ctx, err)
+		if !a.OnForm {
 			h.deps.Logger.Error("portal create tenant", "slug", form.Slug, "error", err)
 			if sse != nil {
-				return h.toast(sse, "error", i18n.Text(ctx, domain.ErrorText(err)))
+				return h.toast(sse, "error", a.Message)
 			}
 			return h.fail(e, err)
 		}
-		field := de.Field
-		if field == "" {
-			field = "slug"
+		if a.Field == components.WholeForm {
+			a.Field = "slug" // the form shows tenant-wide errors under the slug
 		}
-		form.Errors = map[string]string{field: i18n.Text(ctx, de.Text())}
+		form.Errors = map[string]string{a.Field: a.Message}
 		if sse != nil {
 			createFormOptions(ctx, &form)
 			_ = sse.RemoveFragments("#create-progress > *")
@@ -61,7 +59,7 @@ func (h *Handlers) portalCreate(e *core.RequestEvent) error {
 		if verr != nil {
 			return h.fail(e, verr)
 		}
-		render(e.Response, e.Request, http.StatusBadRequest, portal.TenantsPage(vm))
+		render(e.Response, e.Request, a.Status, portal.TenantsPage(vm))
 		return nil
 	}
 	result := portal.CreateResultVM{Slug: res.Slug, URL: res.URL, AdminEmail: res.AdminEmail, AdminPassword: res.AdminPassword, ElapsedMS: res.ElapsedMS}

@@ -79,10 +79,10 @@ func TestPortalCreateSuspendDelete(t *testing.T) {
 	tt := &tenanttest.Tenant{T: t, Registry: reg, Slug: "martin-tp"}
 	tt.Login("chef@martin-tp.fr", pw)
 
-	// duplicate and invalid: 400 with the field error, values kept
+	// duplicate (409) and invalid (400): the field error, values kept
 	rec = tenanttest.PostForm(t, reg, platformHost, "/portal/tenants", form, pc)
 	d = doc(t, rec.Body.String())
-	if rec.Code != http.StatusBadRequest || !strings.Contains(testid(d, "error-slug").Text(), "existe déjà") {
+	if rec.Code != http.StatusConflict || !strings.Contains(testid(d, "error-slug").Text(), "existe déjà") {
 		t.Errorf("duplicate = %d %q", rec.Code, testid(d, "error-slug").Text())
 	}
 	bad := url.Values{"slug": {"www"}, "name": {"X"}, "sector": {"tp"}, "admin_email": {"a@b.fr"}}

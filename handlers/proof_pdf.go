@@ -1,11 +1,8 @@
 package handlers
 
 import (
-	"time"
-
 	"github.com/pocketbase/pocketbase/core"
 
-	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/domain/pdf"
 )
 
@@ -16,13 +13,7 @@ func (h *Handlers) proofPDF(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	tz := time.UTC
-	if c, err := domain.FindCompany(e.App); err == nil {
-		if l, err := time.LoadLocation(c.Timezone()); err == nil {
-			tz = l
-		}
-	}
-	b, err := pdf.ProofBundle(e.App, t.Id, h.deps.Clock(), tz)
+	b, err := pdf.ProofBundle(e.App, t.Id, h.deps.Clock(), tenantCtx(e).Location())
 	if err != nil {
 		return h.fail(e, err)
 	}

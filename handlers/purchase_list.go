@@ -14,7 +14,7 @@ import (
 )
 
 // renderPurchaseOrders renders the orders list with its forms' state.
-func (h *Handlers) renderPurchaseOrders(e *core.RequestEvent, form, supplier resources.FormVM, status int) error {
+func (h *Handlers) renderPurchaseOrders(e *core.RequestEvent, form, supplier components.Form, status int) error {
 	ctx := e.Request.Context()
 	title := i18n.T(ctx, "res.po.title")
 	vm := resources.ListVM{Page: h.resPage(e, "materials", title, layouts.Crumb{Label: i18n.T(ctx, "nav.materials"), Href: "/materials"}, layouts.Crumb{Label: title}),
@@ -59,7 +59,7 @@ func (h *Handlers) renderPurchaseOrders(e *core.RequestEvent, form, supplier res
 
 // purchaseList renders the purchase orders.
 func (h *Handlers) purchaseList(e *core.RequestEvent) error {
-	return h.renderPurchaseOrders(e, resources.FormVM{Values: map[string]string{"location": domain.LocationDepot}}, resources.FormVM{}, http.StatusOK)
+	return h.renderPurchaseOrders(e, components.Form{Values: map[string]string{"location": domain.LocationDepot}}, components.Form{}, http.StatusOK)
 }
 
 // purchaseCreate creates a draft order from up to three lines.
@@ -76,11 +76,11 @@ func (h *Handlers) purchaseCreate(e *core.RequestEvent) error {
 	}
 	po, err := domain.CreatePurchaseOrder(e.App, e.Auth, in, h.deps.Clock())
 	if err != nil {
-		errs, ok := resFormErrors(ctx, err)
+		errs, status, ok := formErrors(ctx, err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		return h.renderPurchaseOrders(e, resources.FormVM{Values: v, Errors: errs}, resources.FormVM{}, http.StatusBadRequest)
+		return h.renderPurchaseOrders(e, components.Form{Values: v, Errors: errs}, components.Form{}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/purchase-orders/"+po.Id+"?toast=saved")
 }
@@ -89,11 +89,11 @@ func (h *Handlers) purchaseCreate(e *core.RequestEvent) error {
 func (h *Handlers) supplierCreate(e *core.RequestEvent) error {
 	v := resValues(e, "name", "email", "phone")
 	if _, err := domain.SaveSupplier(e.App, e.Auth, domain.SupplierInput{Name: v["name"], Email: v["email"], Phone: v["phone"]}); err != nil {
-		errs, ok := resFormErrors(e.Request.Context(), err)
+		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		return h.renderPurchaseOrders(e, resources.FormVM{}, resources.FormVM{Values: v, Errors: errs}, http.StatusBadRequest)
+		return h.renderPurchaseOrders(e, components.Form{}, components.Form{Values: v, Errors: errs}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/purchase-orders?toast=saved")
 }

@@ -6,13 +6,14 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/components"
 	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/layouts"
 	"github.com/fieldops360/fieldops/views/resources"
 )
 
 // renderPurchaseOrder renders an order with its lifecycle actions.
-func (h *Handlers) renderPurchaseOrder(e *core.RequestEvent, id string, form resources.FormVM, status int) error {
+func (h *Handlers) renderPurchaseOrder(e *core.RequestEvent, id string, form components.Form, status int) error {
 	ctx := e.Request.Context()
 	po, err := domain.FindPurchaseOrderExpanded(e.App, id)
 	if err != nil {
@@ -54,7 +55,7 @@ func (h *Handlers) renderPurchaseOrder(e *core.RequestEvent, id string, form res
 
 // purchaseShow renders an order.
 func (h *Handlers) purchaseShow(e *core.RequestEvent) error {
-	return h.renderPurchaseOrder(e, e.Request.PathValue("id"), resources.FormVM{}, http.StatusOK)
+	return h.renderPurchaseOrder(e, e.Request.PathValue("id"), components.Form{}, http.StatusOK)
 }
 
 // purchaseStatus moves an order along its lifecycle (sending records
@@ -62,11 +63,11 @@ func (h *Handlers) purchaseShow(e *core.RequestEvent) error {
 func (h *Handlers) purchaseStatus(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
 	if _, err := domain.SetPurchaseOrderStatus(e.App, e.Auth, id, e.Request.FormValue("status"), h.deps.Clock()); err != nil {
-		errs, ok := resFormErrors(e.Request.Context(), err)
+		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		return h.renderPurchaseOrder(e, id, resources.FormVM{Errors: map[string]string{"_form": firstValue(errs)}}, statusOf(err))
+		return h.renderPurchaseOrder(e, id, components.Form{Errors: components.FieldErrors{components.WholeForm: firstValue(errs)}}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/purchase-orders/"+id+"?toast=status")
 }

@@ -18,6 +18,7 @@ func (h *Handlers) resourceRoutes(r *router.Router[*core.RequestEvent]) {
 	r.POST("/gps", h.gpsIngest)
 
 	edit, day := h.resRequire(canEditRegisters), h.resRequire(canDayToDay)
+	vehicleBooking, equipmentBooking := h.vehicleBooking(), h.equipmentBooking()
 
 	v := h.module(r, "vehicles")
 	v.GET("/vehicles", h.vehiclesList)
@@ -27,8 +28,8 @@ func (h *Handlers) resourceRoutes(r *router.Router[*core.RequestEvent]) {
 	v.GET("/vehicles/{id}", h.vehiclesShow)
 	v.GET("/vehicles/{id}/edit", h.vehiclesEdit).BindFunc(edit)
 	v.POST("/vehicles/{id}", h.vehiclesSave).BindFunc(edit)
-	v.POST("/vehicles/{id}/assignments", h.vehiclesAssign).BindFunc(day)
-	v.POST("/vehicles/{id}/assignments/{rid}/cancel", h.vehiclesUnassign).BindFunc(day)
+	v.POST("/vehicles/{id}/assignments", h.assetReserve(vehicleBooking)).BindFunc(day)
+	v.POST("/vehicles/{id}/assignments/{rid}/cancel", h.assetUnreserve(vehicleBooking)).BindFunc(day)
 	v.POST("/vehicles/{id}/maintenance", h.maintenanceSchedule(domain.AssetVehicle, "/vehicles/", h.vehicleMaintenanceInvalid)).BindFunc(edit)
 	v.POST("/vehicles/{id}/maintenance/{mid}/done", h.maintenanceDone(domain.AssetVehicle, "/vehicles/")).BindFunc(edit)
 
@@ -40,8 +41,8 @@ func (h *Handlers) resourceRoutes(r *router.Router[*core.RequestEvent]) {
 	q.GET("/equipment/{id}/edit", h.equipmentEdit).BindFunc(edit)
 	q.POST("/equipment/{id}", h.equipmentSave).BindFunc(edit)
 	q.POST("/equipment/{id}/move", h.equipmentMove).BindFunc(day)
-	q.POST("/equipment/{id}/reservations", h.equipmentReserve).BindFunc(day)
-	q.POST("/equipment/{id}/reservations/{rid}/cancel", h.equipmentUnreserve).BindFunc(day)
+	q.POST("/equipment/{id}/reservations", h.assetReserve(equipmentBooking)).BindFunc(day)
+	q.POST("/equipment/{id}/reservations/{rid}/cancel", h.assetUnreserve(equipmentBooking)).BindFunc(day)
 	q.POST("/equipment/{id}/maintenance", h.maintenanceSchedule(domain.AssetEquipment, "/equipment/", h.equipmentMaintenanceInvalid)).BindFunc(edit)
 	q.POST("/equipment/{id}/maintenance/{mid}/done", h.maintenanceDone(domain.AssetEquipment, "/equipment/")).BindFunc(edit)
 	// the URL printed on a label: crews may open it for what they hold

@@ -46,29 +46,18 @@ type scheduleJSON struct {
 	Tasks []scheduleTaskJSON `json:"tasks"`
 }
 
-// apiProblem is the JSON error body of our API routes.
-type apiProblem struct {
-	Status  int    `json:"status"`
-	Message string `json:"message"`
-}
-
-func (h *Handlers) apiFail(e *core.RequestEvent, err error) error {
-	status := statusOf(err)
-	if status == http.StatusInternalServerError {
-		h.deps.Logger.Error("api failed", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
-	}
-	return e.JSON(status, apiProblem{Status: status, Message: i18n.Text(e.Request.Context(), domain.ErrorText(err))})
-}
-
 // scheduleAPI answers GET /api/fieldops/sites/{siteId}/schedule for the
 // Gantt and integrations: the site's computed schedule. Signed-in users
 // (token or session) who may see the site only.
 func (h *Handlers) scheduleAPI(e *core.RequestEvent) error {
-	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers || !e.Auth.GetBool("active") {
+	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers || !authUser(e).Active() {
 		return e.JSON(http.StatusUnauthorized, apiProblem{Status: http.StatusUnauthorized, Message: i18n.T(e.Request.Context(), "err.auth_required")})
 	}
-	site, err := e.App.FindRecordById(domain.CollectionSites, e.Request.PathValue("siteId"))
-	if err != nil || !domain.CanSeeSite(e.Auth, site) {
+	site, err := domain.FindSite(e.App, e.Request.PathValue("siteId"))
+	if err != nil && domain.ErrorCode(err) != domain.ENotFound {
+		return h.apiFail(e, err)
+	}
+	if err != nil || !tenantCtx(e).CanSeeSite(site.Record) {
 		return h.apiFail(e, domain.Errorf(domain.ENotFound, "err.site.not_found"))
 	}
 	plan, err := domain.LoadSitePlan(e.App, site.Id, h.deps.Clock())
@@ -80,8 +69,9 @@ func (h *Handlers) scheduleAPI(e *core.RequestEvent) error {
 
 func newScheduleJSON(p *domain.SitePlan) scheduleJSON {
 	d := func(t time.Time) string { return t.Format(time.DateOnly) }
+	site := domain.Site{Record: p.Site}
 	out := scheduleJSON{
-		Site: scheduleSiteJSON{ID: p.Site.Id, Code: p.Site.GetString("code"), Name: p.Site.GetString("name"),
+		Site: scheduleSiteJSON{ID: site.Id, Code: site.Code(), Name: site.Name(),
 			TimeZone: p.Location.String(), CriticalPath: p.Schedule.CriticalPath()},
 		Tasks: make([]scheduleTaskJSON, 0, len(p.Schedule.Tasks)),
 	}
@@ -90,7 +80,7 @@ func newScheduleJSON(p *domain.SitePlan) scheduleJSON {
 	}
 	for _, t := range p.Schedule.Tasks {
 		out.Tasks = append(out.Tasks, scheduleTaskJSON{
-			ID: t.ID, Title: t.Title, Status: p.Tasks[t.ID].GetString("status"), Start: d(t.EarlyStart), End: d(t.EarlyFinish),
+			ID: t.ID, Title: t.Title, Status: domain.Task{Record: p.Tasks[t.ID]}.Status(), Start: d(t.EarlyStart), End: d(t.EarlyFinish),
 			DurationDays: t.Duration, Pinned: t.Pinned, EarlyStart: d(t.EarlyStart), EarlyFinish: d(t.EarlyFinish),
 			LateStart: d(t.LateStart), LateFinish: d(t.LateFinish), TotalFloatDays: t.TotalFloat, Critical: t.Critical, Conflict: t.Conflict,
 		})

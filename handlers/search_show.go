@@ -19,12 +19,13 @@ func (h *Handlers) searchShow(e *core.RequestEvent) error {
 	hits, err := domain.Search(e.App, q, 20)
 	status := http.StatusOK
 	if err != nil {
-		if domain.ErrorCode(err) != domain.EInvalid {
+		a := answerOf(ctx, err)
+		if !a.OnForm {
 			return h.fail(e, err)
 		}
-		vm.Error, status = i18n.Text(ctx, domain.ErrorText(err)), http.StatusBadRequest
+		vm.Error, status = a.Message, a.Status
 	}
-	admin := authUser(e).TenantAdmin()
+	admin := tenantCtx(e).TenantAdmin
 	for _, hit := range hits {
 		vm.Hits = append(vm.Hits, home.SearchHitVM{Kind: hit.Kind, Title: hit.Title, Subtitle: hit.Subtitle, Href: searchHref(hit, admin)})
 	}

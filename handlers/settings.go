@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -79,16 +78,11 @@ func (h *Handlers) settingsSave(e *core.RequestEvent) error {
 		in.Calendar.ExtraClosed = append(in.Calendar.ExtraClosed, line)
 	}
 	if _, err := domain.UpdateCompany(e.App, e.Auth, in); err != nil {
-		var de *domain.Error
-		if !errors.As(err, &de) || de.Code != domain.EInvalid {
+		errs, status, ok := formErrors(e.Request.Context(), err)
+		if !ok {
 			return h.fail(e, err)
 		}
-		field := de.Field
-		if field == "" {
-			field = "_form"
-		}
-		errs := map[string]string{field: i18n.Text(e.Request.Context(), de.Text())}
-		render(e.Response, e.Request, http.StatusBadRequest, admin.SettingsPage(h.newSettingsVM(e, in, errs)))
+		render(e.Response, e.Request, status, admin.SettingsPage(h.newSettingsVM(e, in, errs)))
 		return nil
 	}
 	return e.Redirect(http.StatusSeeOther, "/settings?toast=saved")

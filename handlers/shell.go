@@ -24,9 +24,7 @@ func (h *Handlers) basePage(title string) layouts.PageVM {
 // pageVM is the page model of a tenant page (brand = company name).
 func (h *Handlers) pageVM(e *core.RequestEvent, title string) layouts.PageVM {
 	p := h.basePage(title)
-	if c, err := domain.FindCompany(e.App); err == nil {
-		p.Brand = c.Name()
-	}
+	p.Brand = tenantCtx(e).Company.Name
 	return p
 }
 
@@ -37,12 +35,13 @@ func authUser(e *core.RequestEvent) domain.User { return domain.User{Record: e.A
 // shell builds the office/crew shell model for the signed-in user with
 // the navigation their role and admin flag allow.
 func (h *Handlers) shell(e *core.RequestEvent, active, title string, crumbs ...layouts.Crumb) layouts.ShellVM {
-	u := authUser(e)
+	tc := tenantCtx(e)
+	u := domain.User{Record: tc.User}
 	vm := layouts.ShellVM{Page: h.pageVM(e, title), Breadcrumb: crumbs}
 	vm.Company = vm.Page.Brand
 	if u.Record != nil {
-		vm.User = layouts.UserVM{Name: u.Name(), Email: u.Email(), Role: u.Role(), TenantAdmin: u.TenantAdmin()}
-		for _, n := range domain.Navigation(vm.User.Role, vm.User.TenantAdmin) {
+		vm.User = layouts.UserVM{Name: u.Name(), Email: u.Email(), Role: tc.Role, TenantAdmin: tc.TenantAdmin}
+		for _, n := range tc.Navigation() {
 			vm.Nav = append(vm.Nav, layouts.NavItem{Key: n.Key, Href: n.Href, Icon: n.Icon, Active: n.Key == active})
 		}
 	}

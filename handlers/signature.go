@@ -20,7 +20,7 @@ func signableTask(e *core.RequestEvent) (domain.Task, error) {
 	return t, err
 }
 
-func (h *Handlers) renderSign(e *core.RequestEvent, t domain.Task, form crew.FormVM, status int) error {
+func (h *Handlers) renderSign(e *core.RequestEvent, t domain.Task, form components.Form, status int) error {
 	ctx := e.Request.Context()
 	doc, sum, err := domain.TaskDocument(e.App, t.Id)
 	if err != nil {
@@ -41,7 +41,7 @@ func (h *Handlers) signShow(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	return h.renderSign(e, t, crew.FormVM{Values: map[string]string{"signer_role": "client"}}, http.StatusOK)
+	return h.renderSign(e, t, components.Form{Values: map[string]string{"signer_role": "client"}}, http.StatusOK)
 }
 
 // signSubmit stores the signature with its evidence.
@@ -56,12 +56,12 @@ func (h *Handlers) signSubmit(e *core.RequestEvent) error {
 	sig, err := domain.AddSignature(e.App, e.Auth, domain.SignatureInput{TaskID: t.Id, SignerName: v["signer_name"], SignerRole: v["signer_role"],
 		ConsentText: v["consent"], PNG: png, Fix: &fix}, h.deps.Clock())
 	if err != nil {
-		errs, ok := crewFormErrors(e.Request.Context(), err)
+		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {
 			return h.fail(e, err)
 		}
 		delete(v, "signature")
-		return h.renderSign(e, t, crew.FormVM{Values: v, Errors: errs}, statusOf(err))
+		return h.renderSign(e, t, components.Form{Values: v, Errors: errs}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/signatures/"+sig.Id)
 }

@@ -18,7 +18,7 @@ func (h *Handlers) siteAuditExport(format string) func(e *core.RequestEvent) err
 		if err != nil {
 			return h.fail(e, err)
 		}
-		if !domain.CanEditSiteDay(e.Auth, s.Record) && authUser(e).Role() != domain.RoleManager {
+		if !tenantCtx(e).CanEditSiteDay(s.Record) && tenantCtx(e).Role != domain.RoleManager {
 			return h.errorPage(e, http.StatusForbidden)
 		}
 		events, err := domain.FindSiteHistory(e.App, s.Id, 100000)

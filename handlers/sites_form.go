@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -37,11 +36,14 @@ func formFloat(v string) (float64, bool) {
 	return f, err != nil
 }
 
+// dateValue is the value of a date input for a date field. Date fields
+// are stored at midnight UTC (formDate), so their civil date does not
+// depend on the tenant's zone.
 func dateValue(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(i18n.Paris()).Format("2006-01-02")
+	return domain.CivilDate(t, time.UTC).Format(time.DateOnly)
 }
 
 // parseSiteForm reads the site form into the domain input and the view
@@ -141,15 +143,12 @@ func (h *Handlers) siteFormShell(e *core.RequestEvent, title string) layouts.She
 
 // sitesNew renders an empty site form.
 func (h *Handlers) sitesNew(e *core.RequestEvent) error {
-	if !domain.CanCreateSite(e.Auth) {
+	tc := tenantCtx(e)
+	if !tc.CanCreateSite() {
 		return h.errorPage(e, http.StatusForbidden)
 	}
-	c, err := domain.FindCompany(e.App)
-	if err != nil {
-		return h.fail(e, err)
-	}
-	vm := sites.FormVM{Shell: h.siteFormShell(e, i18n.T(e.Request.Context(), "sites.new")), Sector: c.Sector(), Status: domain.SitePlanned, Geofence: "150"}
-	if authUser(e).Role() == domain.RoleProjectManager {
+	vm := sites.FormVM{Shell: h.siteFormShell(e, i18n.T(e.Request.Context(), "sites.new")), Sector: tc.Company.Sector, Status: domain.SitePlanned, Geofence: "150"}
+	if tc.Role == domain.RoleProjectManager {
 		vm.PM = e.Auth.Id
 	}
 	if err := fillSiteFormOptions(e, &vm); err != nil {
@@ -161,7 +160,7 @@ func (h *Handlers) sitesNew(e *core.RequestEvent) error {
 
 // sitesCreate creates a site (from a template when chosen).
 func (h *Handlers) sitesCreate(e *core.RequestEvent) error {
-	if !domain.CanCreateSite(e.Auth) {
+	if !tenantCtx(e).CanCreateSite() {
 		return h.errorPage(e, http.StatusForbidden)
 	}
 	vm := sites.FormVM{Shell: h.siteFormShell(e, i18n.T(e.Request.Context(), "sites.new"))}
@@ -183,18 +182,15 @@ func (h *Handlers) sitesCreate(e *core.RequestEvent) error {
 	return nil
 }
 
-// fieldErr stores a domain EInvalid error in errs (keyed by field) and
-// reports whether it was one.
+// fieldErr stores an invalid-input error in errs (keyed by field) and
+// reports whether it was one: the forms that use it answer 400, so other
+// errors go to fail.
 func fieldErr(e *core.RequestEvent, err error, errs map[string]string) bool {
-	var de *domain.Error
-	if !errors.As(err, &de) || de.Code != domain.EInvalid {
+	a := answerOf(e.Request.Context(), err)
+	if !a.OnForm || a.Status != http.StatusBadRequest {
 		return false
 	}
-	f := de.Field
-	if f == "" {
-		f = "_form"
-	}
-	errs[f] = i18n.Text(e.Request.Context(), de.Text())
+	errs[a.Field] = a.Message
 	return true
 }
 
@@ -215,7 +211,7 @@ func (h *Handlers) sitesEdit(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	if !domain.CanEditSite(e.Auth, s.Record) {
+	if !tenantCtx(e).CanEditSite(s.Record) {
 		return h.errorPage(e, http.StatusForbidden)
 	}
 	sf := s.SectorFieldValues()
@@ -241,7 +237,7 @@ func (h *Handlers) sitesUpdate(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	if !domain.CanEditSite(e.Auth, s.Record) {
+	if !tenantCtx(e).CanEditSite(s.Record) {
 		return h.errorPage(e, http.StatusForbidden)
 	}
 	vm := sites.FormVM{Shell: h.siteFormShell(e, s.Code()), ID: s.Id}

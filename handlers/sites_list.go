@@ -93,14 +93,14 @@ func (h *Handlers) sitesList(e *core.RequestEvent) error {
 	}
 	vm := sites.ListVM{
 		Shell:   h.shell(e, "sites", i18n.T(ctx, "nav.sites"), layouts.Crumb{Label: i18n.T(ctx, "nav.sites")}),
-		CanEdit: domain.CanCreateSite(e.Auth),
+		CanEdit: tenantCtx(e).CanCreateSite(),
 		Filter: sites.FilterVM{Status: f.Status, Sector: f.Sector, PM: f.ProjectManager, Query: f.Query,
 			Statuses: optionsAll(ctx, statusOptions(ctx)), Sectors: optionsAll(ctx, sectorOptions(ctx)),
 			PMs: optionsAll(ctx, pms[1:])},
 	}
 	vm.Shell.Toasts = h.flashToasts(e)
 	for _, s := range domain.AsSites(recs) {
-		if !domain.CanSeeSite(e.Auth, s.Record) {
+		if !tenantCtx(e).CanSeeSite(s.Record) {
 			continue
 		}
 		vm.Rows = append(vm.Rows, sites.RowVM{

@@ -18,7 +18,7 @@ func (h *Handlers) siteDayGuard(e *core.RequestEvent) (domain.Site, bool, error)
 	if err != nil {
 		return domain.Site{}, false, h.fail(e, err)
 	}
-	if !domain.CanEditSiteDay(e.Auth, s.Record) {
+	if !tenantCtx(e).CanEditSiteDay(s.Record) {
 		return domain.Site{}, false, h.errorPage(e, http.StatusForbidden)
 	}
 	return s, true, nil

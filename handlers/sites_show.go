@@ -46,7 +46,7 @@ func (h *Handlers) newSitePageVM(e *core.RequestEvent, s domain.Site, tab string
 	vm := sites.PageVM{
 		Shell: h.shell(e, "sites", title, layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: s.Code()}),
 		ID:    s.Id, Code: s.Code(), Name: s.Name(), Status: s.Status(), Sector: s.Sector(),
-		Tab: tab, CanEdit: domain.CanEditSite(e.Auth, s.Record), CanDay: domain.CanEditSiteDay(e.Auth, s.Record), Errors: errs,
+		Tab: tab, CanEdit: tenantCtx(e).CanEditSite(s.Record), CanDay: tenantCtx(e).CanEditSiteDay(s.Record), Errors: errs,
 	}
 	if err := domain.ExpandSiteRelations(e.App, s); err != nil {
 		return vm, err
@@ -121,7 +121,7 @@ func (h *Handlers) fillPhasesTab(e *core.RequestEvent, vm *sites.PageVM, phases 
 		reached := m.ReachedAt()
 		vm.Phases.Milestones = append(vm.Phases.Milestones, sites.MilestoneVM{ID: m.Id, Name: m.Name(),
 			Due: i18n.FormatDate(e.Request.Context(), m.Due()), Reached: !reached.IsZero(),
-			State: domain.MilestoneState(m.Due(), reached, now)})
+			State: domain.MilestoneState(m.Due(), reached, now, tenantCtx(e).Location())})
 	}
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // renderConsume renders the crew app's consumption page.
-func (h *Handlers) renderConsume(e *core.RequestEvent, form resources.FormVM, status int) error {
+func (h *Handlers) renderConsume(e *core.RequestEvent, form components.Form, status int) error {
 	ctx := e.Request.Context()
 	vm := resources.CrewConsumeVM{Shell: h.crewShell(e, "consume", i18n.T(ctx, "res.crew.consume")), Form: form,
 		Assets: resources.Assets{CSS: h.assets.Path("css/resources.css")}}
@@ -53,7 +53,7 @@ func (h *Handlers) renderConsume(e *core.RequestEvent, form resources.FormVM, st
 
 // stockConsumeShow renders the consumption form (every role, crews first).
 func (h *Handlers) stockConsumeShow(e *core.RequestEvent) error {
-	return h.renderConsume(e, resources.FormVM{Values: map[string]string{"site": e.Request.URL.Query().Get("site")}}, http.StatusOK)
+	return h.renderConsume(e, components.Form{Values: map[string]string{"site": e.Request.URL.Query().Get("site")}}, http.StatusOK)
 }
 
 // stockConsume records material used on a site, taken from the site's
@@ -64,15 +64,11 @@ func (h *Handlers) stockConsume(e *core.RequestEvent) error {
 	_, err := domain.RecordStockMove(e.App, e.Auth, domain.StockMoveInput{Material: v["material"], Kind: domain.MoveConsumption,
 		Qty: resNumber(v["qty"]), Site: v["site"], Task: v["task"], At: h.deps.Clock()})
 	if err != nil {
-		errs, ok := resFormErrors(ctx, err)
+		errs, status, ok := formErrors(ctx, err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		status := http.StatusBadRequest
-		if domain.ErrorCode(err) == domain.EConflict {
-			status = http.StatusConflict
-		}
-		return h.renderConsume(e, resources.FormVM{Values: v, Errors: errs}, status)
+		return h.renderConsume(e, components.Form{Values: v, Errors: errs}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/consumption?toast=recorded")
 }

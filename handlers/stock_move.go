@@ -6,7 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/views/resources"
+	"github.com/fieldops360/fieldops/views/components"
 )
 
 // stockMove records a movement of a material (site leads and office):
@@ -22,15 +22,11 @@ func (h *Handlers) stockMove(e *core.RequestEvent) error {
 		in.ToLocation = ""
 	}
 	if _, err := domain.RecordStockMove(e.App, e.Auth, in); err != nil {
-		errs, ok := resFormErrors(ctx, err)
+		errs, status, ok := formErrors(ctx, err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		status := http.StatusBadRequest
-		if domain.ErrorCode(err) == domain.EConflict {
-			status = http.StatusConflict
-		}
-		return h.renderMaterial(e, id, resources.FormVM{Values: v, Errors: errs}, status)
+		return h.renderMaterial(e, id, components.Form{Values: v, Errors: errs}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/materials/"+id+"?toast=recorded")
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // renderApprovals renders the site lead's time approvals page.
-func (h *Handlers) renderApprovals(e *core.RequestEvent, form crew.FormVM, status int) error {
+func (h *Handlers) renderApprovals(e *core.RequestEvent, form components.Form, status int) error {
 	ctx := e.Request.Context()
 	title := i18n.T(ctx, "crew2.approvals.title")
 	sites, err := crewSiteOptions(e.App, e.Auth)
@@ -59,7 +59,7 @@ func (h *Handlers) renderApprovals(e *core.RequestEvent, form crew.FormVM, statu
 
 // timeApprovals is GET /time-approvals.
 func (h *Handlers) timeApprovals(e *core.RequestEvent) error {
-	return h.renderApprovals(e, crew.FormVM{}, http.StatusOK)
+	return h.renderApprovals(e, components.Form{}, http.StatusOK)
 }
 
 // timeReview is POST /time-approvals/{id}/approve|reject.
@@ -90,11 +90,11 @@ func (h *Handlers) conflictResolve(e *core.RequestEvent) error {
 
 func (h *Handlers) approvalsAnswer(e *core.RequestEvent, err error, toast string) error {
 	if err != nil {
-		errs, ok := crewFormErrors(e.Request.Context(), err)
+		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		return h.renderApprovals(e, crew.FormVM{Errors: map[string]string{"_form": first(errs)}}, statusOf(err))
+		return h.renderApprovals(e, components.Form{Errors: components.FieldErrors{components.WholeForm: first(errs)}}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/time-approvals?toast="+toast)
 }

@@ -12,10 +12,10 @@ import (
 )
 
 // renderTime renders the crew's time clock page.
-func (h *Handlers) renderTime(e *core.RequestEvent, form crew.FormVM, status int) error {
+func (h *Handlers) renderTime(e *core.RequestEvent, form components.Form, status int) error {
 	ctx := e.Request.Context()
 	now := h.deps.Clock()
-	from := dayStart(e, now).AddDate(0, 0, -7)
+	from := tenantCtx(e).DayStart().AddDate(0, 0, -7)
 	recs, err := domain.FindTimeEntries(e.App, e.Auth.Id, from, now.AddDate(0, 0, 1))
 	if err != nil {
 		return h.fail(e, err)
@@ -34,7 +34,7 @@ func (h *Handlers) renderTime(e *core.RequestEvent, form crew.FormVM, status int
 		}
 		vm.Recent = append(vm.Recent, en)
 	}
-	tasks, err := domain.FindTasksBetween(e.App, dayStart(e, now), dayStart(e, now).AddDate(0, 0, 1), e.Auth.Id)
+	tasks, err := domain.FindTasksBetween(e.App, tenantCtx(e).DayStart(), tenantCtx(e).DayStart().AddDate(0, 0, 1), e.Auth.Id)
 	if err != nil {
 		return h.fail(e, err)
 	}
@@ -47,7 +47,7 @@ func (h *Handlers) renderTime(e *core.RequestEvent, form crew.FormVM, status int
 
 // timeShow is GET /m/time.
 func (h *Handlers) timeShow(e *core.RequestEvent) error {
-	return h.renderTime(e, crew.FormVM{}, http.StatusOK)
+	return h.renderTime(e, components.Form{}, http.StatusOK)
 }
 
 // timeClockIn is POST /m/time/clock-in: the user clocks in now, with the
@@ -69,11 +69,11 @@ func (h *Handlers) timeClockOut(e *core.RequestEvent) error {
 // timeAnswer redirects with a toast, or re-renders the page with errors.
 func (h *Handlers) timeAnswer(e *core.RequestEvent, v map[string]string, err error, toast string) error {
 	if err != nil {
-		errs, ok := crewFormErrors(e.Request.Context(), err)
+		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		return h.renderTime(e, crew.FormVM{Values: v, Errors: errs}, statusOf(err))
+		return h.renderTime(e, components.Form{Values: v, Errors: errs}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/time?toast="+toast)
 }

@@ -38,7 +38,7 @@ type uploadResult struct {
 // session cookie), nil after answering 401.
 func uploadUser(e *core.RequestEvent) *core.Record {
 	if e.Auth == nil || e.Auth.Collection().Name != domain.CollectionUsers || !(domain.User{Record: e.Auth}).Active() {
-		_ = syncProblem(e, http.StatusUnauthorized, catalog.New("err.sign_in_required"))
+		_ = syncProblem(e, http.StatusUnauthorized, i18n.Text(e.Request.Context(), catalog.New("err.sign_in_required")))
 		return nil
 	}
 	return e.Auth
@@ -174,7 +174,8 @@ func newUploadAnswer(app core.App, u domain.Upload) (uploadAnswer, error) {
 // current offset for a wrong offset, the coded status otherwise. The
 // upload's state (when known) travels with it.
 func (h *Handlers) uploadProblem(e *core.RequestEvent, u domain.Upload, err error) error {
-	status := statusOf(err)
+	a := answerOf(e.Request.Context(), err)
+	status := a.Status
 	if errors.Is(err, domain.ErrUploadTooLarge) {
 		status = http.StatusRequestEntityTooLarge
 	}
@@ -182,12 +183,10 @@ func (h *Handlers) uploadProblem(e *core.RequestEvent, u domain.Upload, err erro
 	if errors.As(err, &mbe) {
 		status = http.StatusRequestEntityTooLarge
 	}
-	if status == http.StatusInternalServerError {
-		h.deps.Logger.Error("upload failed", "tenant", tenantSlug(e.Request), "path", e.Request.URL.Path, "error", err)
-	}
+	h.logInternal(e, err, status)
 	hdr := e.Response.Header()
 	hdr.Set("Cache-Control", "no-store")
-	body := map[string]any{"status": status, "error": i18n.Text(e.Request.Context(), domain.ErrorText(err))}
+	body := map[string]any{"status": status, "error": a.Message}
 	if u.ID != "" {
 		a, aerr := newUploadAnswer(e.App, u)
 		if aerr != nil {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/views/admin"
+	"github.com/fieldops360/fieldops/views/components"
 	"github.com/fieldops360/fieldops/views/i18n"
 )
 
@@ -21,24 +21,20 @@ func (h *Handlers) usersInvite(e *core.RequestEvent) error {
 	}
 	_, err := domain.InviteUser(e.App, domain.NewUser{Name: inv.Name, Email: inv.Email, Role: inv.Role, Locale: i18n.Lang(ctx)}, e.Auth, h.baseURL(e))
 	if err != nil {
-		var de *domain.Error
-		if !errors.As(err, &de) || de.Code != domain.EInvalid {
+		a := answerOf(ctx, err)
+		if !a.OnForm {
 			return h.fail(e, err)
 		}
-		msg := i18n.Text(ctx, de.Text())
-		switch de.Field {
-		case "email":
-			inv.EmailErr = msg
-		case "role":
-			inv.RoleErr = msg
-		default:
-			inv.NameErr = msg
+		field := a.Field
+		if field != "email" && field != "role" {
+			field = "name" // the form's other errors show under the name
 		}
+		inv.Errors = components.FieldErrors{field: a.Message}
 		vm, verr := h.newUsersVM(e, inv)
 		if verr != nil {
 			return h.fail(e, verr)
 		}
-		render(e.Response, e.Request, http.StatusBadRequest, admin.UsersPage(vm))
+		render(e.Response, e.Request, a.Status, admin.UsersPage(vm))
 		return nil
 	}
 	return e.Redirect(http.StatusSeeOther, "/users?toast=invited")

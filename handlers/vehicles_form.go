@@ -16,7 +16,7 @@ import (
 var vehicleFields = []string{"plate", "label", "kind", "capacity", "status", "mode", "odometer_km", "gps_device_id", "notes"}
 
 // renderVehicleForm renders the vehicle form with a status.
-func (h *Handlers) renderVehicleForm(e *core.RequestEvent, id string, form resources.FormVM, status int) error {
+func (h *Handlers) renderVehicleForm(e *core.RequestEvent, id string, form components.Form, status int) error {
 	ctx := e.Request.Context()
 	title := i18n.T(ctx, "res.vehicle.new")
 	if id != "" {
@@ -34,7 +34,7 @@ func (h *Handlers) renderVehicleForm(e *core.RequestEvent, id string, form resou
 
 // vehiclesNew renders an empty vehicle form.
 func (h *Handlers) vehiclesNew(e *core.RequestEvent) error {
-	return h.renderVehicleForm(e, "", resources.FormVM{Values: map[string]string{"kind": "van", "status": domain.VehicleAvailable, "mode": domain.ModeBusiness}}, http.StatusOK)
+	return h.renderVehicleForm(e, "", components.Form{Values: map[string]string{"kind": "van", "status": domain.VehicleAvailable, "mode": domain.ModeBusiness}}, http.StatusOK)
 }
 
 // vehiclesEdit renders the form of a stored vehicle.
@@ -44,7 +44,7 @@ func (h *Handlers) vehiclesEdit(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	in := domain.VehicleInputOf(r.Record)
-	return h.renderVehicleForm(e, r.Id, resources.FormVM{Values: map[string]string{
+	return h.renderVehicleForm(e, r.Id, components.Form{Values: map[string]string{
 		"plate": in.Plate, "label": in.Label, "kind": in.Kind, "capacity": strconv.Itoa(in.Capacity), "status": in.Status,
 		"mode": in.Mode, "odometer_km": strconv.Itoa(in.OdometerKm), "gps_device_id": in.GPSDeviceID, "notes": in.Notes,
 	}}, http.StatusOK)
@@ -65,11 +65,11 @@ func (h *Handlers) vehiclesSave(e *core.RequestEvent) error {
 		r, err = domain.UpdateVehicle(e.App, e.Auth, id, in)
 	}
 	if err != nil {
-		errs, ok := resFormErrors(e.Request.Context(), err)
+		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {
 			return h.fail(e, err)
 		}
-		return h.renderVehicleForm(e, id, resources.FormVM{Values: v, Errors: errs}, http.StatusBadRequest)
+		return h.renderVehicleForm(e, id, components.Form{Values: v, Errors: errs}, status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/vehicles/"+r.Id+"?toast=saved")
 }

@@ -6,12 +6,12 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
-	"github.com/fieldops360/fieldops/views/resources"
+	"github.com/fieldops360/fieldops/views/components"
 )
 
 // maintenanceSchedule returns the handler scheduling a maintenance of a
 // vehicle or a tool; rerender shows the asset page with the form's errors.
-func (h *Handlers) maintenanceSchedule(kind, base string, rerender func(e *core.RequestEvent, id string, form resources.FormVM) error) func(e *core.RequestEvent) error {
+func (h *Handlers) maintenanceSchedule(kind, base string, rerender func(e *core.RequestEvent, id string, form components.Form, status int) error) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		ctx := e.Request.Context()
 		id := e.Request.PathValue("id")
@@ -19,11 +19,11 @@ func (h *Handlers) maintenanceSchedule(kind, base string, rerender func(e *core.
 		_, err := domain.ScheduleMaintenance(e.App, e.Auth, domain.MaintenanceInput{AssetKind: kind, Asset: id, Label: v["label"],
 			Due: resLocalTime(ctx, v["due"]), DueKm: resInt(v["due_km"]), IntervalDays: resInt(v["interval_days"]), IntervalKm: resInt(v["interval_km"])})
 		if err != nil {
-			errs, ok := resFormErrors(ctx, err)
+			errs, status, ok := formErrors(ctx, err)
 			if !ok {
 				return h.fail(e, err)
 			}
-			return rerender(e, id, resources.FormVM{Values: v, Errors: errs})
+			return rerender(e, id, components.Form{Values: v, Errors: errs}, status)
 		}
 		return e.Redirect(http.StatusSeeOther, base+id+"?toast=scheduled")
 	}
@@ -49,7 +49,7 @@ func (h *Handlers) maintenanceDone(kind, base string) func(e *core.RequestEvent)
 }
 
 // vehicleMaintenanceInvalid re-renders a vehicle page with the
-// maintenance form's errors (400).
-func (h *Handlers) vehicleMaintenanceInvalid(e *core.RequestEvent, id string, form resources.FormVM) error {
-	return h.renderVehicle(e, id, vehicleForms{maintenance: form}, http.StatusBadRequest)
+// maintenance form's errors.
+func (h *Handlers) vehicleMaintenanceInvalid(e *core.RequestEvent, id string, form components.Form, status int) error {
+	return h.renderVehicle(e, id, vehicleForms{maintenance: form}, status)
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"os"
 	"strconv"
@@ -39,7 +38,7 @@ func mapTileURL() string {
 func (h *Handlers) resPage(e *core.RequestEvent, active, title string, crumbs ...layouts.Crumb) resources.PageVM {
 	shell := h.shell(e, active, title, crumbs...)
 	shell.Toasts = resFlash(e)
-	a := domain.ResourceAccessOf(e.Auth)
+	a := tenantCtx(e).Resources()
 	return resources.PageVM{Shell: shell, CanEdit: a.EditRegisters, CanDay: a.DayToDay,
 		Assets: resources.Assets{CSS: h.assets.Path("css/resources.css")}}
 }
@@ -48,7 +47,7 @@ func (h *Handlers) resPage(e *core.RequestEvent, active, title string, crumbs ..
 // (the API rules say the same); others get the 403 page or toast.
 func (h *Handlers) resRequire(need func(domain.ResourceAccess) bool) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		if !need(domain.ResourceAccessOf(e.Auth)) {
+		if !need(tenantCtx(e).Resources()) {
 			return h.errorPage(e, http.StatusForbidden)
 		}
 		return e.Next()
@@ -58,20 +57,6 @@ func (h *Handlers) resRequire(need func(domain.ResourceAccess) bool) func(e *cor
 func canEditRegisters(a domain.ResourceAccess) bool { return a.EditRegisters }
 func canDayToDay(a domain.ResourceAccess) bool      { return a.DayToDay }
 func canConsume(a domain.ResourceAccess) bool       { return a.Consume }
-
-// resFormErrors maps an invalid-input or conflict error to field errors
-// ("_form" when not tied to a field); ok is false for other errors.
-func resFormErrors(ctx context.Context, err error) (map[string]string, bool) {
-	var de *domain.Error
-	if !errors.As(err, &de) || (de.Code != domain.EInvalid && de.Code != domain.EConflict) {
-		return nil, false
-	}
-	field := de.Field
-	if field == "" {
-		field = "_form"
-	}
-	return map[string]string{field: i18n.Text(ctx, de.Text())}, true
-}
 
 // resValues keeps the typed-in values of a posted form.
 func resValues(e *core.RequestEvent, names ...string) map[string]string {
@@ -171,7 +156,7 @@ func resBooking(ctx context.Context, r domain.Reservation) resources.BookingVM {
 }
 
 // resMaintenance builds the maintenance block of an asset.
-func (h *Handlers) resMaintenance(e *core.RequestEvent, kind, asset, base string, odometer int, form resources.FormVM) (resources.MaintenanceBlockVM, error) {
+func (h *Handlers) resMaintenance(e *core.RequestEvent, kind, asset, base string, odometer int, form components.Form) (resources.MaintenanceBlockVM, error) {
 	ctx := e.Request.Context()
 	planned, history, err := domain.FindMaintenance(e.App, kind, asset)
 	if err != nil {
@@ -179,14 +164,14 @@ func (h *Handlers) resMaintenance(e *core.RequestEvent, kind, asset, base string
 	}
 	now := h.deps.Clock()
 	m := resources.MaintenanceBlockVM{Action: base + "/maintenance", DoneURL: base + "/maintenance/", ForKm: kind == domain.AssetVehicle,
-		Form: form, CanEdit: domain.ResourceAccessOf(e.Auth).EditRegisters, Odometer: strconv.Itoa(odometer)}
+		Form: form, CanEdit: tenantCtx(e).Resources().EditRegisters, Odometer: strconv.Itoa(odometer)}
 	for _, r := range domain.AsMaintenanceList(planned) {
 		due := r.Due()
 		text := i18n.FormatDate(ctx, due)
 		if km := r.DueKm(); km > 0 {
 			text += " · " + i18n.FormatNumber(ctx, float64(km), 0) + " km"
 		}
-		st := domain.MaintenanceState(due, r.DueKm(), odometer, false, now)
+		st := domain.MaintenanceState(due, r.DueKm(), odometer, false, now, tenantCtx(e).Location())
 		m.Planned = append(m.Planned, resources.MaintenanceVM{ID: r.Id, Label: r.Label(), Due: text, State: st, StateKind: statusKind(st)})
 	}
 	for _, r := range domain.AsMaintenanceList(history) {

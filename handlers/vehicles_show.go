@@ -14,7 +14,7 @@ import (
 )
 
 // vehicleForms are the forms of a vehicle page kept on a 400.
-type vehicleForms struct{ assign, maintenance resources.FormVM }
+type vehicleForms struct{ assign, maintenance components.Form }
 
 // renderVehicle renders a vehicle's page with its forms' state.
 func (h *Handlers) renderVehicle(e *core.RequestEvent, id string, forms vehicleForms, status int) error {

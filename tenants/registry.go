@@ -130,6 +130,7 @@ type Registry struct {
 	open    map[string]*Tenant
 	opening map[string]*openCall
 	status  statusCache
+	ents    entitlementsCache
 
 	opens, closes atomic.Int64
 	stop          chan struct{}
@@ -183,6 +184,7 @@ func Open(cfg Config) (*Registry, error) {
 	}
 	r.status.ttl = time.Second
 	r.bindPlatformSettings()
+	r.bindEntitlementHooks()
 	r.routes = noRoutes{}
 	if cfg.Routes != nil {
 		routes, err := cfg.Routes(r)

@@ -37,7 +37,7 @@ func (r *Registry) TenantUsage(ctx context.Context, slug string) (Usage, error) 
 		return u, err
 	}
 	if last.Valid {
-		u.LastActivity, _ = time.Parse("2006-01-02 15:04:05.000Z", last.String)
+		u.LastActivity = domain.ParseDBTime(last.String)
 	}
 	return u, nil
 }

@@ -34,9 +34,9 @@ type UsersSignals struct {
 
 // InviteVM is the invitation form state.
 type InviteVM struct {
-	Email, Name, Role          string
-	EmailErr, NameErr, RoleErr string
-	Roles                      []components.Option
+	Email, Name, Role string
+	Errors            components.FieldErrors
+	Roles             []components.Option
 }
 
 // UsersVM is the users page.
@@ -179,15 +179,15 @@ func UsersPage(vm UsersVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "name", Label: i18n.T(ctx, "users.name"), Value: vm.Invite.Name, Error: vm.Invite.NameErr, Required: true, Autocomplete: "off"}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "name", Label: i18n.T(ctx, "users.name"), Value: vm.Invite.Name, Error: vm.Invite.Errors.E("name"), Required: true, Autocomplete: "off"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "email", Label: i18n.T(ctx, "login.email"), Type: "email", Value: vm.Invite.Email, Error: vm.Invite.EmailErr, Required: true, Autocomplete: "off"}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "email", Label: i18n.T(ctx, "login.email"), Type: "email", Value: vm.Invite.Email, Error: vm.Invite.Errors.E("email"), Required: true, Autocomplete: "off"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "role", Label: i18n.T(ctx, "users.role"), Value: vm.Invite.Role, Error: vm.Invite.RoleErr, Options: vm.Invite.Roles, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "role", Label: i18n.T(ctx, "users.role"), Value: vm.Invite.Role, Error: vm.Invite.Errors.E("role"), Options: vm.Invite.Roles, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -25,7 +25,7 @@ type SignVM struct {
 	Document  string
 	Hash      string
 	Consent   string
-	Form      FormVM
+	Form      components.Form
 	Roles     []components.Option
 }
 
@@ -219,7 +219,7 @@ func SignPage(vm SignVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = formError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.FormError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -8,21 +8,6 @@ import (
 	"github.com/fieldops360/fieldops/views/layouts"
 )
 
-// FormVM is a form's typed-in values and field errors (kept on a 400).
-type FormVM struct {
-	Values map[string]string
-	Errors map[string]string
-}
-
-// V returns a typed-in value.
-func (f FormVM) V(name string) string { return f.Values[name] }
-
-// E returns a field error.
-func (f FormVM) E(name string) string { return f.Errors[name] }
-
-// Err returns the form-level error.
-func (f FormVM) Err() string { return f.Errors["_form"] }
-
 // EntryVM is one time entry line.
 type EntryVM struct {
 	ID      string
@@ -42,7 +27,7 @@ type EntryVM struct {
 type TimeVM struct {
 	Shell   layouts.ShellVM
 	CSS     string
-	Form    FormVM
+	Form    components.Form
 	Open    *EntryVM // the entry currently clocked in, if any
 	Sites   []components.Option
 	Tasks   []components.Option
@@ -54,7 +39,7 @@ type TimeVM struct {
 type IncidentVM struct {
 	Shell      layouts.ShellVM
 	CSS        string
-	Form       FormVM
+	Form       components.Form
 	Sites      []components.Option
 	Kinds      []components.Option
 	Severities []components.Option
@@ -69,7 +54,7 @@ type ConflictVM struct {
 type ApprovalsVM struct {
 	Shell     layouts.ShellVM
 	CSS       string
-	Form      FormVM
+	Form      components.Form
 	Entries   []EntryVM
 	Conflicts []ConflictVM
 	Sites     []components.Option

@@ -8,18 +8,6 @@ import (
 	"github.com/fieldops360/fieldops/views/layouts"
 )
 
-// FormVM is the upload form's typed-in values and field errors.
-type FormVM struct {
-	Values map[string]string
-	Errors map[string]string
-}
-
-// V returns a typed-in value.
-func (f FormVM) V(name string) string { return f.Values[name] }
-
-// E returns a field error.
-func (f FormVM) E(name string) string { return f.Errors[name] }
-
 // PhotoVM is one photo of a gallery. Pending is true while the worker has
 // not written the derived image yet.
 type PhotoVM struct {
@@ -48,7 +36,7 @@ type CrewVM struct {
 	Shell  layouts.ShellVM
 	CSS    string
 	JS     string
-	Form   FormVM
+	Form   components.Form
 	Sites  []components.Option
 	Site   string // the site whose gallery is shown, blank for "my photos"
 	Photos []PhotoVM

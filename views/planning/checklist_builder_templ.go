@@ -52,7 +52,7 @@ type ChecklistEditVM struct {
 	Items      []BuilderItemVM
 	Types      []components.Option
 	WorkTypes  []WorkTypeVM
-	Errors     map[string]string
+	Errors     components.FieldErrors
 	FocusAdd   bool
 	DeleteURL  string // an existing template: where its delete form posts
 }
@@ -404,11 +404,11 @@ func ChecklistEditPage(vm ChecklistEditVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "name", Label: i18n.T(ctx, "cl.name"), Value: vm.Name, Error: vm.Errors["name"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "name", Label: i18n.T(ctx, "cl.name"), Value: vm.Name, Error: vm.Errors.E("name"), Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "code", Label: i18n.T(ctx, "cl.code"), Value: vm.Code, Error: vm.Errors["code"], Required: true, Hint: i18n.T(ctx, "cl.code_hint")}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "code", Label: i18n.T(ctx, "cl.code"), Value: vm.Code, Error: vm.Errors.E("code"), Required: true, Hint: i18n.T(ctx, "cl.code_hint")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -442,15 +442,15 @@ func ChecklistEditPage(vm ChecklistEditVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if vm.Errors["items"] != "" {
+			if vm.Errors.E("items") != "" {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<p class=\"field-error\" data-testid=\"error-items\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var25 string
-				templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(vm.Errors["items"])
+				templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(vm.Errors.E("items"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/planning/checklist_builder.templ`, Line: 116, Col: 75}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/planning/checklist_builder.templ`, Line: 116, Col: 77}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var25))
 				if templ_7745c5c3_Err != nil {
@@ -947,15 +947,15 @@ func builderItem(vm ChecklistEditVM, i int, it BuilderItemVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if vm.Errors[itemField(i, "id")] != "" {
+		if vm.Errors.E(itemField(i, "id")) != "" {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 79, "<p class=\"field-error\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var54 string
-			templ_7745c5c3_Var54, templ_7745c5c3_Err = templ.JoinStringErrs(vm.Errors[itemField(i, "id")])
+			templ_7745c5c3_Var54, templ_7745c5c3_Err = templ.JoinStringErrs(vm.Errors.E(itemField(i, "id")))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/planning/checklist_builder.templ`, Line: 166, Col: 57}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/planning/checklist_builder.templ`, Line: 166, Col: 59}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var54))
 			if templ_7745c5c3_Err != nil {
@@ -966,12 +966,12 @@ func builderItem(vm ChecklistEditVM, i int, it BuilderItemVM) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: itemField(i, "label"), Label: i18n.T(ctx, "cl.label"), Value: it.Label, Error: vm.Errors[itemField(i, "label")], Required: true,
+		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: itemField(i, "label"), Label: i18n.T(ctx, "cl.label"), Value: it.Label, Error: vm.Errors.E(itemField(i, "label")), Required: true,
 			Attrs: templ.Attributes{"autofocus": it.Focus == "label"}}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Select(components.SelectVM{Name: itemField(i, "type"), Label: i18n.T(ctx, "cl.type"), Value: it.Type, Error: vm.Errors[itemField(i, "type")], Options: vm.Types}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Select(components.SelectVM{Name: itemField(i, "type"), Label: i18n.T(ctx, "cl.type"), Value: it.Type, Error: vm.Errors.E(itemField(i, "type")), Options: vm.Types}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -979,15 +979,15 @@ func builderItem(vm ChecklistEditVM, i int, it BuilderItemVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: itemField(i, "unit"), Label: i18n.T(ctx, "cl.unit"), Value: it.Unit, Error: vm.Errors[itemField(i, "unit")], Hint: i18n.T(ctx, "cl.measure_only")}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: itemField(i, "unit"), Label: i18n.T(ctx, "cl.unit"), Value: it.Unit, Error: vm.Errors.E(itemField(i, "unit")), Hint: i18n.T(ctx, "cl.measure_only")}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: itemField(i, "min"), Label: i18n.T(ctx, "cl.min"), Value: it.Min, Error: vm.Errors[itemField(i, "min")], Attrs: templ.Attributes{"inputmode": "decimal"}}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: itemField(i, "min"), Label: i18n.T(ctx, "cl.min"), Value: it.Min, Error: vm.Errors.E(itemField(i, "min")), Attrs: templ.Attributes{"inputmode": "decimal"}}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: itemField(i, "max"), Label: i18n.T(ctx, "cl.max"), Value: it.Max, Error: vm.Errors[itemField(i, "max")], Attrs: templ.Attributes{"inputmode": "decimal"}}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: itemField(i, "max"), Label: i18n.T(ctx, "cl.max"), Value: it.Max, Error: vm.Errors.E(itemField(i, "max")), Attrs: templ.Attributes{"inputmode": "decimal"}}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -150,7 +150,7 @@ type ReplicationVM struct {
 // CreateFormVM is the create-tenant form with its errors.
 type CreateFormVM struct {
 	Slug, Name, Sector, AdminEmail, Plan string
-	Errors                               map[string]string
+	Errors                               components.FieldErrors
 	Sectors, Plans                       []components.Option
 }
 
@@ -651,27 +651,27 @@ func CreateForm(f CreateFormVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "slug", Label: i18n.T(ctx, "portal.slug"), Value: f.Slug, Error: f.Errors["slug"], Required: true, Hint: i18n.T(ctx, "portal.slug_hint"), Autocomplete: "off"}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "slug", Label: i18n.T(ctx, "portal.slug"), Value: f.Slug, Error: f.Errors.E("slug"), Required: true, Hint: i18n.T(ctx, "portal.slug_hint"), Autocomplete: "off"}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "name", Label: i18n.T(ctx, "settings.name"), Value: f.Name, Error: f.Errors["name"], Required: true, Autocomplete: "off"}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "name", Label: i18n.T(ctx, "settings.name"), Value: f.Name, Error: f.Errors.E("name"), Required: true, Autocomplete: "off"}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "sector", Label: i18n.T(ctx, "settings.sector"), Value: f.Sector, Error: f.Errors["sector"], Options: f.Sectors, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "sector", Label: i18n.T(ctx, "settings.sector"), Value: f.Sector, Error: f.Errors.E("sector"), Options: f.Sectors, Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "admin_email", Label: i18n.T(ctx, "portal.admin_email"), Type: "email", Value: f.AdminEmail, Error: f.Errors["admin_email"], Required: true, Autocomplete: "off"}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "admin_email", Label: i18n.T(ctx, "portal.admin_email"), Type: "email", Value: f.AdminEmail, Error: f.Errors.E("admin_email"), Required: true, Autocomplete: "off"}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "plan", Label: i18n.T(ctx, "portal.plan"), Value: f.Plan, Error: f.Errors["plan"], Options: f.Plans}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "plan", Label: i18n.T(ctx, "portal.plan"), Value: f.Plan, Error: f.Errors.E("plan"), Options: f.Plans}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		if msg, ok := f.Errors["_form"]; ok {
+		if msg := f.Errors.Err(); msg != "" {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "<p class=\"form-error\" role=\"alert\" data-testid=\"create-error\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

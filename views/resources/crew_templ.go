@@ -19,7 +19,7 @@ import (
 type CrewConsumeVM struct {
 	Shell    layouts.ShellVM
 	Assets   Assets
-	Form     FormVM
+	Form     components.Form
 	Options  map[string][]components.Option // material, site
 	Bookings []BookingVM
 	Recent   []MoveVM
@@ -77,7 +77,7 @@ func CrewConsumePage(vm CrewConsumeVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = formError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.FormError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

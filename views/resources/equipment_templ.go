@@ -19,7 +19,7 @@ import (
 type EquipmentFormVM struct {
 	Page    PageVM
 	ID      string
-	Form    FormVM
+	Form    components.Form
 	Options map[string][]components.Option // status
 }
 
@@ -31,8 +31,8 @@ type EquipmentVM struct {
 	Name        string
 	Status      string
 	Facts       []layouts.Crumb
-	MoveForm    FormVM
-	ReserveForm FormVM
+	MoveForm    components.Form
+	ReserveForm components.Form
 	Options     map[string][]components.Option // holder, site, status
 	Bookings    []BookingVM
 	Maintenance MaintenanceBlockVM
@@ -218,7 +218,7 @@ func EquipmentFormPage(vm EquipmentFormVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = formError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.FormError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -456,7 +456,7 @@ func EquipmentShowPage(vm EquipmentVM) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = formError(vm.MoveForm).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.FormError(vm.MoveForm).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -533,7 +533,7 @@ func EquipmentShowPage(vm EquipmentVM) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = formError(vm.ReserveForm).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.FormError(vm.ReserveForm).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

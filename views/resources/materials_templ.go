@@ -19,7 +19,7 @@ import (
 type MaterialFormVM struct {
 	Page    PageVM
 	ID      string
-	Form    FormVM
+	Form    components.Form
 	Options map[string][]components.Option // unit, supplier
 }
 
@@ -45,7 +45,7 @@ type MaterialVM struct {
 	Total    string
 	Stock    []StockLineVM
 	Moves    []MoveVM
-	MoveForm FormVM
+	MoveForm components.Form
 	Options  map[string][]components.Option // kind, location, site
 }
 
@@ -386,7 +386,7 @@ func MaterialFormPage(vm MaterialFormVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = formError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.FormError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -714,7 +714,7 @@ func MaterialPage(vm MaterialVM) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = formError(vm.MoveForm).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.FormError(vm.MoveForm).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

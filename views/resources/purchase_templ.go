@@ -32,11 +32,11 @@ type POVM struct {
 	Lines   []POLineVM
 	Total   string
 	Actions []string // statuses it may move to
-	Form    FormVM
+	Form    components.Form
 }
 
 // PurchaseOrdersPage lists orders and offers the order and supplier forms.
-func PurchaseOrdersPage(vm ListVM, supplierForm FormVM) templ.Component {
+func PurchaseOrdersPage(vm ListVM, supplierForm components.Form) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -115,7 +115,7 @@ func PurchaseOrdersPage(vm ListVM, supplierForm FormVM) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = formError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.FormError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -293,7 +293,7 @@ func PurchaseOrderPage(vm POVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = formError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.FormError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -19,7 +19,7 @@ import (
 type VehicleFormVM struct {
 	Page    PageVM
 	ID      string // "" on create
-	Form    FormVM
+	Form    components.Form
 	Options map[string][]components.Option // kind, status, mode
 }
 
@@ -39,7 +39,7 @@ type VehicleVM struct {
 	StatusKind  string
 	Private     bool
 	Bookings    []BookingVM
-	AssignForm  FormVM
+	AssignForm  components.Form
 	Options     map[string][]components.Option // site, user
 	Maintenance MaintenanceBlockVM
 	Positions   []PositionVM
@@ -238,7 +238,7 @@ func VehicleFormPage(vm VehicleFormVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = formError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.FormError(vm.Form).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -493,7 +493,7 @@ func VehiclePage(vm VehicleVM) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = formError(vm.AssignForm).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.FormError(vm.AssignForm).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -9,21 +9,6 @@ import (
 	"github.com/fieldops360/fieldops/views/layouts"
 )
 
-// FormVM is a form's typed-in values and field errors (kept on a 400).
-type FormVM struct {
-	Values map[string]string
-	Errors map[string]string
-}
-
-// V returns a typed-in value.
-func (f FormVM) V(name string) string { return f.Values[name] }
-
-// E returns a field error.
-func (f FormVM) E(name string) string { return f.Errors[name] }
-
-// Err returns the form-level error (not tied to a field).
-func (f FormVM) Err() string { return f.Errors["_form"] }
-
 // Assets are the extra static files of the module's pages.
 type Assets struct {
 	CSS        string // resources.css
@@ -80,7 +65,7 @@ type MaintenanceBlockVM struct {
 	ForKm     bool
 	Planned   []MaintenanceVM
 	History   []MaintenanceVM
-	Form      FormVM
+	Form      components.Form
 	CanEdit   bool
 	Odometer  string
 	DoneToday string
@@ -94,7 +79,7 @@ type ListVM struct {
 	Statuses []components.Option
 	Rows     []RowVM
 	Columns  []string
-	Form     FormVM
+	Form     components.Form
 	// Options for inline forms.
 	Options map[string][]components.Option
 	Badge   int // low-stock count, due maintenance…

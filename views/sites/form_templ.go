@@ -25,7 +25,7 @@ type FormVM struct {
 	Budget, ContractAmount          string
 	PM, Lead, Notes, Template       string
 	Voltage, Networks, DICTRef      string
-	Errors                          map[string]string
+	Errors                          components.FieldErrors
 	Sectors, Statuses, Clients      []components.Option
 	PMs, Leads, Templates, Voltages []components.Option
 }
@@ -122,7 +122,7 @@ func FormPage(vm FormVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			if msg, ok := vm.Errors["_form"]; ok {
+			if msg := vm.Errors.Err(); msg != "" {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<p class=\"form-error\" role=\"alert\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -171,28 +171,28 @@ func FormPage(vm FormVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "code", Label: i18n.T(ctx, "sites.code"), Value: vm.Code, Error: vm.Errors["code"], Required: true, Hint: i18n.T(ctx, "sites.code_hint")}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "code", Label: i18n.T(ctx, "sites.code"), Value: vm.Code, Error: vm.Errors.E("code"), Required: true, Hint: i18n.T(ctx, "sites.code_hint")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "name", Label: i18n.T(ctx, "sites.name"), Value: vm.Name, Error: vm.Errors["name"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "name", Label: i18n.T(ctx, "sites.name"), Value: vm.Name, Error: vm.Errors.E("name"), Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "sector", Label: i18n.T(ctx, "settings.sector"), Value: vm.Sector, Error: vm.Errors["sector"], Options: vm.Sectors}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "sector", Label: i18n.T(ctx, "settings.sector"), Value: vm.Sector, Error: vm.Errors.E("sector"), Options: vm.Sectors}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "status", Label: i18n.T(ctx, "users.status"), Value: vm.Status, Error: vm.Errors["status"], Options: vm.Statuses}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "status", Label: i18n.T(ctx, "users.status"), Value: vm.Status, Error: vm.Errors.E("status"), Options: vm.Statuses}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "client", Label: i18n.T(ctx, "sites.client"), Value: vm.Client, Error: vm.Errors["client"], Options: vm.Clients}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "client", Label: i18n.T(ctx, "sites.client"), Value: vm.Client, Error: vm.Errors.E("client"), Options: vm.Clients}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if vm.ID == "" {
-				templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "template", Label: i18n.T(ctx, "sites.template"), Value: vm.Template, Error: vm.Errors["template"], Options: vm.Templates}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "template", Label: i18n.T(ctx, "sites.template"), Value: vm.Template, Error: vm.Errors.E("template"), Options: vm.Templates}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -214,7 +214,7 @@ func FormPage(vm FormVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "address", Label: i18n.T(ctx, "settings.address"), Value: vm.Address, Error: vm.Errors["address"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "address", Label: i18n.T(ctx, "settings.address"), Value: vm.Address, Error: vm.Errors.E("address")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -222,15 +222,15 @@ func FormPage(vm FormVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "lat", Label: "Latitude", Value: vm.Lat, Error: vm.Errors["lat"], Hint: "47.2184", Attrs: templ.Attributes{"inputmode": "decimal"}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "lat", Label: "Latitude", Value: vm.Lat, Error: vm.Errors.E("lat"), Hint: "47.2184", Attrs: templ.Attributes{"inputmode": "decimal"}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "lng", Label: "Longitude", Value: vm.Lng, Error: vm.Errors["lng"], Hint: "-1.5536", Attrs: templ.Attributes{"inputmode": "decimal"}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "lng", Label: "Longitude", Value: vm.Lng, Error: vm.Errors.E("lng"), Hint: "-1.5536", Attrs: templ.Attributes{"inputmode": "decimal"}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "geofence_m", Label: i18n.T(ctx, "sites.geofence"), Type: "number", Value: vm.Geofence, Error: vm.Errors["geofence_m"], Hint: i18n.T(ctx, "sites.geofence_hint")}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "geofence_m", Label: i18n.T(ctx, "sites.geofence"), Type: "number", Value: vm.Geofence, Error: vm.Errors.E("geofence_m"), Hint: i18n.T(ctx, "sites.geofence_hint")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -251,27 +251,27 @@ func FormPage(vm FormVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "start", Label: i18n.T(ctx, "sites.start"), Type: "date", Value: vm.Start, Error: vm.Errors["start"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "start", Label: i18n.T(ctx, "sites.start"), Type: "date", Value: vm.Start, Error: vm.Errors.E("start")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "end", Label: i18n.T(ctx, "sites.end"), Type: "date", Value: vm.End, Error: vm.Errors["end"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "end", Label: i18n.T(ctx, "sites.end"), Type: "date", Value: vm.End, Error: vm.Errors.E("end")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "budget", Label: i18n.T(ctx, "sites.budget_eur"), Value: vm.Budget, Error: vm.Errors["budget"], Attrs: templ.Attributes{"inputmode": "decimal"}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "budget", Label: i18n.T(ctx, "sites.budget_eur"), Value: vm.Budget, Error: vm.Errors.E("budget"), Attrs: templ.Attributes{"inputmode": "decimal"}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "contract_amount", Label: i18n.T(ctx, "sites.contract_eur"), Value: vm.ContractAmount, Error: vm.Errors["contract_amount"], Attrs: templ.Attributes{"inputmode": "decimal"}}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "contract_amount", Label: i18n.T(ctx, "sites.contract_eur"), Value: vm.ContractAmount, Error: vm.Errors.E("contract_amount"), Attrs: templ.Attributes{"inputmode": "decimal"}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "project_manager", Label: i18n.T(ctx, "role.project_manager"), Value: vm.PM, Error: vm.Errors["project_manager"], Options: vm.PMs}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "project_manager", Label: i18n.T(ctx, "role.project_manager"), Value: vm.PM, Error: vm.Errors.E("project_manager"), Options: vm.PMs}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "site_lead", Label: i18n.T(ctx, "role.site_lead"), Value: vm.Lead, Error: vm.Errors["site_lead"], Options: vm.Leads}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "site_lead", Label: i18n.T(ctx, "role.site_lead"), Value: vm.Lead, Error: vm.Errors.E("site_lead"), Options: vm.Leads}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -35,7 +35,7 @@ type PageVM struct {
 	Res       ResourcesVM
 	Incidents []IncidentVM
 	Alerts    []AlertVM
-	Errors    map[string]string
+	Errors    components.FieldErrors
 }
 
 // OverviewVM is the overview tab.

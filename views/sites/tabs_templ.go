@@ -430,15 +430,15 @@ func phasesTab(vm PageVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "name", Label: i18n.T(ctx, "sites.phase_name"), Error: vm.Errors["name"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "name", Label: i18n.T(ctx, "sites.phase_name"), Error: vm.Errors.E("name"), Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "start", Label: i18n.T(ctx, "sites.start"), Type: "date", Error: vm.Errors["start"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "start", Label: i18n.T(ctx, "sites.start"), Type: "date", Error: vm.Errors.E("start")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "end", Label: i18n.T(ctx, "sites.end"), Type: "date", Error: vm.Errors["end"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "end", Label: i18n.T(ctx, "sites.end"), Type: "date", Error: vm.Errors.E("end")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -657,11 +657,11 @@ func phasesTab(vm PageVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "milestone_name", Label: i18n.T(ctx, "sites.milestone_name"), Error: vm.Errors["milestone_name"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "milestone_name", Label: i18n.T(ctx, "sites.milestone_name"), Error: vm.Errors.E("milestone_name"), Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "milestone_due", Label: i18n.T(ctx, "sites.milestone_due"), Type: "date", Error: vm.Errors["milestone_due"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "milestone_due", Label: i18n.T(ctx, "sites.milestone_due"), Type: "date", Error: vm.Errors.E("milestone_due"), Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1078,19 +1078,19 @@ func documentsTab(vm PageVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "kind", Label: i18n.T(ctx, "sites.doc_kind"), Options: vm.Docs.Kinds, Error: vm.Errors["kind"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "kind", Label: i18n.T(ctx, "sites.doc_kind"), Options: vm.Docs.Kinds, Error: vm.Errors.E("kind")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "title", Label: i18n.T(ctx, "sites.doc_title"), Error: vm.Errors["title"], Hint: i18n.T(ctx, "sites.doc_title_hint")}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "title", Label: i18n.T(ctx, "sites.doc_title"), Error: vm.Errors.E("title"), Hint: i18n.T(ctx, "sites.doc_title_hint")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "valid_until", Label: i18n.T(ctx, "sites.valid_until"), Type: "date", Error: vm.Errors["valid_until"], Hint: i18n.T(ctx, "sites.valid_hint")}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "valid_until", Label: i18n.T(ctx, "sites.valid_until"), Type: "date", Error: vm.Errors.E("valid_until"), Hint: i18n.T(ctx, "sites.valid_hint")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "replaces", Label: i18n.T(ctx, "sites.replaces"), Options: vm.Docs.Replace, Error: vm.Errors["replaces"]}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(components.SelectVM{Name: "replaces", Label: i18n.T(ctx, "sites.replaces"), Options: vm.Docs.Replace, Error: vm.Errors.E("replaces")}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1102,15 +1102,15 @@ func documentsTab(vm PageVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if vm.Errors["file"] != "" {
+			if vm.Errors.E("file") != "" {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 98, "<p class=\"field-error\" data-testid=\"error-file\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var59 string
-				templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.JoinStringErrs(vm.Errors["file"])
+				templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.JoinStringErrs(vm.Errors.E("file"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/sites/tabs.templ`, Line: 180, Col: 72}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/sites/tabs.templ`, Line: 180, Col: 74}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var59))
 				if templ_7745c5c3_Err != nil {
