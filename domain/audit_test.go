@@ -11,6 +11,7 @@ import (
 )
 
 func TestAuditChainRecordsEveryChange(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	before, _ := app.CountRecords(domain.CollectionAuditEvents)
@@ -58,6 +59,7 @@ func TestAuditChainRecordsEveryChange(t *testing.T) {
 }
 
 func TestAuditChainIsAppendOnlyAndTamperEvident(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	tt.Record("clients", map[string]any{"name": "Client A"})
@@ -90,6 +92,7 @@ func TestAuditChainIsAppendOnlyAndTamperEvident(t *testing.T) {
 	}
 	for _, s := range scenarios {
 		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
 			tt := tenanttest.New(t)
 			app := tt.App()
 			tt.Record("clients", map[string]any{"name": "Client A"})

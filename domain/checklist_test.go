@@ -225,6 +225,7 @@ func checklistTask(t *testing.T) (*tenanttest.Tenant, *core.Record, domain.User)
 }
 
 func TestTaskCompletionBlockedByChecklist(t *testing.T) {
+	t.Parallel()
 	tt, task, crew := checklistTask(t)
 	app := tt.App()
 	setStatus := func(s string) error {
@@ -309,6 +310,7 @@ func TestTaskCompletionBlockedByChecklist(t *testing.T) {
 }
 
 func TestChecklistRunOnePerTaskAndTemplatesValidatedOnSave(t *testing.T) {
+	t.Parallel()
 	tt, task, _ := checklistTask(t)
 	app := tt.App()
 	run, err := domain.EnsureChecklistRun(app, task, "system")

@@ -10,6 +10,7 @@ import (
 )
 
 func TestCrewQueryTaskAndSiteVisibility(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	crew := tt.User(domain.RoleCrew, "crew@acme.test")
@@ -58,6 +59,7 @@ func TestCrewQueryTaskAndSiteVisibility(t *testing.T) {
 }
 
 func TestCrewQuerySitesAndPeople(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	crew := tt.User(domain.RoleCrew, "crew@acme.test")
@@ -110,6 +112,7 @@ func TestCrewQuerySitesAndPeople(t *testing.T) {
 }
 
 func TestCrewQueryExpandedRelations(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	crew := tt.User(domain.RoleCrew, "crew@acme.test")

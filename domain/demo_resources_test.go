@@ -9,6 +9,7 @@ import (
 )
 
 func TestSeedDemoResources(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	site := tt.Record("sites", map[string]any{"code": "CH-1", "name": "École", "sector": "btp", "status": "active"})

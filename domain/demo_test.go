@@ -9,6 +9,7 @@ import (
 )
 
 func TestSeedDemo(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	now := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)

@@ -56,6 +56,7 @@ func (d dispatchTenant) task(title, start string, dur int, wt bool) string {
 }
 
 func TestSuggestWeekAndAccept(t *testing.T) {
+	t.Parallel()
 	d := newDispatchTenant(t)
 	trench := d.task("Tranchée", "2026-03-02", 2, true)
 	paint := d.task("Marquage", "2026-03-02", 1, false)
@@ -118,6 +119,7 @@ func TestSuggestWeekAndAccept(t *testing.T) {
 }
 
 func TestAssignRulesInDomain(t *testing.T) {
+	t.Parallel()
 	d := newDispatchTenant(t)
 	trench := d.task("Tranchée", "2026-03-02", 2, true)
 	scenarios := []struct {
@@ -153,6 +155,7 @@ func TestAssignRulesInDomain(t *testing.T) {
 }
 
 func TestDemoDispatchWeek(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestPeopleQueries(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	worker := tt.User(domain.RoleCrew, "ouvrier@acme.test")
@@ -100,6 +101,7 @@ func TestPeopleQueries(t *testing.T) {
 }
 
 func TestSessionAndResetTokens(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	u := tt.User(domain.RoleCrew, "crew@acme.test")

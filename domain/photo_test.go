@@ -44,6 +44,7 @@ func TestWatermarkLines(t *testing.T) {
 }
 
 func TestAddAndProcessPhoto(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	crew := tt.User(domain.RoleCrew, "crew@acme.test")

@@ -75,6 +75,7 @@ func (p planTenant) link(t *testing.T, from, to, typ string, lag int) error {
 }
 
 func TestPlanningAutoScheduling(t *testing.T) {
+	t.Parallel()
 	p := newPlanTenant(t)
 	if got := p.dates(t, p.a); got != "2026-03-02…2026-03-04" {
 		t.Fatalf("A created with %s, want its end derived from 3 working days", got)
@@ -140,6 +141,7 @@ func TestPlanningAutoScheduling(t *testing.T) {
 }
 
 func TestPlanningRefusals(t *testing.T) {
+	t.Parallel()
 	p := newPlanTenant(t)
 	if err := p.link(t, p.a, p.b, domain.LinkFS, 0); err != nil {
 		t.Fatal(err)
@@ -203,6 +205,7 @@ func TestPlanningRefusals(t *testing.T) {
 // (REST API, sync) through the planning hook. A move returns the schedule
 // a fresh load computes.
 func TestMoveTaskComputesScheduleOnce(t *testing.T) {
+	t.Parallel()
 	p := newPlanTenant(t)
 	if err := p.link(t, p.a, p.b, domain.LinkFS, 0); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestExcavationGate(t *testing.T) {
+	t.Parallel()
 	reg := tenanttest.NewRegistry(t)
 	tt := tenanttest.Provision(t, reg, "tpco", domain.SectorTP)
 	app := tt.App()

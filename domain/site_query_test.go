@@ -9,6 +9,7 @@ import (
 )
 
 func TestFindSiteForHidesSitesLikeMissingOnes(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	pm := tt.User(domain.RoleProjectManager, "pm@acme.test")
@@ -44,6 +45,7 @@ func TestFindSiteForHidesSitesLikeMissingOnes(t *testing.T) {
 }
 
 func TestSiteRelationsAndSectorFields(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	pm := tt.User(domain.RoleProjectManager, "pm@acme.test")
@@ -90,6 +92,7 @@ func TestSiteRelationsAndSectorFields(t *testing.T) {
 }
 
 func TestFindSiteChildrenRefusesAnotherSite(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	a, _ := domain.CreateSite(app, nil, domain.SiteInput{Code: "A", Name: "A", Sector: "btp"})
@@ -120,6 +123,7 @@ func TestFindSiteChildrenRefusesAnotherSite(t *testing.T) {
 }
 
 func TestClientQueries(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	zed, _ := domain.CreateClient(app, nil, domain.ClientInput{Name: "Zed SA", Kind: "private"})

@@ -11,6 +11,7 @@ import (
 )
 
 func TestCreateSiteCodeUniqueAndTemplate(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	start := time.Date(2026, 4, 30, 0, 0, 0, 0, time.UTC) // Thursday before 1 May
@@ -64,6 +65,7 @@ func TestCreateSiteCodeUniqueAndTemplate(t *testing.T) {
 }
 
 func TestMovePhaseAndProgress(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	site, _ := domain.CreateSite(app, nil, domain.SiteInput{Code: "A", Name: "A", Sector: "btp"})
@@ -93,6 +95,7 @@ func TestMovePhaseAndProgress(t *testing.T) {
 }
 
 func TestDocumentVersioning(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	site, _ := domain.CreateSite(app, nil, domain.SiteInput{Code: "DOC", Name: "Docs", Sector: "tp"})

@@ -9,6 +9,7 @@ import (
 )
 
 func TestStockMovesStoredNeverNegative(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	lead := tt.User(domain.RoleSiteLead, "lead@acme.test")
@@ -64,6 +65,7 @@ func TestStockMovesStoredNeverNegative(t *testing.T) {
 }
 
 func TestReservationConflictStored(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	lead := tt.User(domain.RoleSiteLead, "lead@acme.test")
@@ -104,6 +106,7 @@ func TestReservationConflictStored(t *testing.T) {
 }
 
 func TestPurchaseOrderReceiptAndMaintenanceRecurrence(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	pm := tt.User(domain.RoleProjectManager, "pm@acme.test")

@@ -41,6 +41,7 @@ func at(hhmm string) time.Time {
 }
 
 func TestClockInGeofenceFlags(t *testing.T) {
+	t.Parallel()
 	tt := newTimeTenant(t)
 	app := tt.App()
 	scenarios := []struct {
@@ -68,6 +69,7 @@ func TestClockInGeofenceFlags(t *testing.T) {
 }
 
 func TestClockInSwitchesTaskWithoutOverlap(t *testing.T) {
+	t.Parallel()
 	tt := newTimeTenant(t)
 	app := tt.App()
 	fix := domain.GeoFix{Lat: 47.2185, Lng: -1.5536, Accuracy: 10, OK: true}
@@ -103,6 +105,7 @@ func TestClockInSwitchesTaskWithoutOverlap(t *testing.T) {
 }
 
 func TestTimeApprovalLockAndReasonedEdits(t *testing.T) {
+	t.Parallel()
 	tt := newTimeTenant(t)
 	app := tt.App()
 	r, err := domain.ClockIn(app, tt.crew, domain.ClockInput{Site: tt.site, At: at("08:00")})
@@ -181,6 +184,7 @@ func TestTimeApprovalLockAndReasonedEdits(t *testing.T) {
 }
 
 func TestClockInPermissions(t *testing.T) {
+	t.Parallel()
 	tt := newTimeTenant(t)
 	app := tt.App()
 	if _, err := domain.ClockIn(app, tt.crew, domain.ClockInput{User: tt.other.Id, Site: tt.site, At: at("08:00")}); domain.ErrorCode(err) != domain.EForbidden {

@@ -20,6 +20,7 @@ import (
 // bytes: one is written, the others get the offset error, and the part
 // file holds exactly the bytes of the one that won.
 func TestUploadConcurrentChunks(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	tt.User(domain.RoleCrew, "crew@acme.test")

@@ -9,6 +9,7 @@ import (
 )
 
 func TestAPIDocsPage(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	for _, host := range []string{tt.Host(), "localhost"} {
 		rec := tenanttest.Get(t, tt.Registry, host, "/api/docs")

@@ -27,6 +27,7 @@ func testid(d *goquery.Document, id string) *goquery.Selection {
 }
 
 func TestLoginSuccessFailureLogout(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	tt.User(domain.RoleSiteLead, "chef@acme.test")
 	reg := tt.Registry
@@ -118,6 +119,7 @@ func TestLoginLockout(t *testing.T) {
 }
 
 func TestSessionCookieIsWorthlessOnAnotherTenant(t *testing.T) {
+	t.Parallel()
 	a := handlertest.New(t)
 	b := tenanttest.Provision(t, a.Registry, "beta", domain.SectorElec)
 	a.User(domain.RoleManager, "boss@shared.test")
@@ -144,6 +146,7 @@ func TestSessionCookieIsWorthlessOnAnotherTenant(t *testing.T) {
 }
 
 func TestCSRFRefusesCrossOriginPosts(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	tt.User(domain.RoleManager, "m@acme.test")
 	c := tt.Login("m@acme.test", tenanttest.Password)
@@ -175,6 +178,7 @@ func TestCSRFRefusesCrossOriginPosts(t *testing.T) {
 }
 
 func TestRoleGuards(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	cookies := map[string]*http.Cookie{}
 	for _, r := range domain.Roles {
@@ -216,6 +220,7 @@ func TestRoleGuards(t *testing.T) {
 }
 
 func TestLoginPageFrenchAndEnglish(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	scenarios := []struct{ accept, title, lang, submit string }{
 		{"", "Connexion", "fr", "Se connecter"},
@@ -257,6 +262,7 @@ func TestLoginPageFrenchAndEnglish(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	rec := tenanttest.Get(t, tt.Registry, tt.Host(), "/login")
 	csp := rec.Header().Get("Content-Security-Policy")
@@ -282,6 +288,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	tt.User(domain.RoleManager, "claire@acme.test")
 	c := tt.Login(tt.Admin, tenanttest.Password)

@@ -15,6 +15,7 @@ import (
 // photo of the same item replaces it; a photo naming an unknown item is
 // kept, unlinked.
 func TestChecklistPhotoItem(t *testing.T) {
+	t.Parallel()
 	pt := newPhotoTenant(t)
 	app := pt.App()
 	tpl := pt.Record("checklist_templates", map[string]any{"code": "tranchee", "name": "Contrôle tranchée", "items": []map[string]any{

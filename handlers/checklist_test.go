@@ -60,6 +60,7 @@ func (ct checklistTenant) status(t *testing.T) string {
 }
 
 func TestChecklistBuilderValidationReorderAndSave(t *testing.T) {
+	t.Parallel()
 	ct := newChecklistTenant(t)
 	reg, host := ct.Registry, ct.Host()
 	mc := ct.Login("boss@acme.test", tenanttest.Password)
@@ -153,6 +154,7 @@ func TestChecklistBuilderValidationReorderAndSave(t *testing.T) {
 }
 
 func TestCrewTaskDetailAccess(t *testing.T) {
+	t.Parallel()
 	ct := newChecklistTenant(t)
 	reg, host := ct.Registry, ct.Host()
 	c := ct.Login("crew@acme.test", tenanttest.Password)
@@ -218,6 +220,7 @@ func TestCrewTaskDetailAccess(t *testing.T) {
 }
 
 func TestChecklistBlocksCompletionThroughRESTAndForms(t *testing.T) {
+	t.Parallel()
 	ct := newChecklistTenant(t)
 	reg, host := ct.Registry, ct.Host()
 	tok := ct.Token("users", "crew@acme.test")
@@ -270,6 +273,7 @@ func TestChecklistBlocksCompletionThroughRESTAndForms(t *testing.T) {
 }
 
 func TestCrewTaskFormsWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	ct := newChecklistTenant(t)
 	reg, host := ct.Registry, ct.Host()
 	c := ct.Login("crew@acme.test", tenanttest.Password)
@@ -298,6 +302,7 @@ func TestCrewTaskFormsWithoutJavaScript(t *testing.T) {
 }
 
 func TestChecklistBlocksCompletionThroughSync(t *testing.T) {
+	t.Parallel()
 	ct := newChecklistTenant(t)
 	reg, host := ct.Registry, ct.Host()
 	sync := func(ops ...map[string]any) []domain.SyncResult {
@@ -352,6 +357,7 @@ func TestChecklistBlocksCompletionThroughSync(t *testing.T) {
 // TestProofPDFHasChecklist: the proof bundle lists the checklist answers
 // with who and when, and flags an out-of-bounds measure.
 func TestProofPDFHasChecklist(t *testing.T) {
+	t.Parallel()
 	pdftotext := tenanttest.Tool(t, "pdftotext")
 	ct := newChecklistTenant(t)
 	reg, host := ct.Registry, ct.Host()
@@ -384,6 +390,7 @@ func TestProofPDFHasChecklist(t *testing.T) {
 // page; its work type loses it, a run already filled in keeps its items
 // and answers; a crew member or site lead cannot delete; unknown → 404.
 func TestChecklistTemplateDelete(t *testing.T) {
+	t.Parallel()
 	ct := newChecklistTenant(t)
 	reg, host := ct.Registry, ct.Host()
 	task, _ := ct.App().FindRecordById("tasks", ct.task)

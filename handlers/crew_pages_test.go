@@ -13,6 +13,7 @@ import (
 )
 
 func TestCrewTimePagesClockInOutAndApproval(t *testing.T) {
+	t.Parallel()
 	st := newSyncTenant(t)
 	reg, host := st.Registry, st.Host()
 	c := st.Login("crew@acme.test", tenanttest.Password)
@@ -99,6 +100,7 @@ func TestCrewTimePagesClockInOutAndApproval(t *testing.T) {
 }
 
 func TestCrewIncidentReport(t *testing.T) {
+	t.Parallel()
 	st := newSyncTenant(t)
 	reg, host := st.Registry, st.Host()
 	c := st.Login("crew@acme.test", tenanttest.Password)
@@ -143,6 +145,7 @@ func TestCrewIncidentReport(t *testing.T) {
 }
 
 func TestCrewPWAShellManifestAndServiceWorker(t *testing.T) {
+	t.Parallel()
 	st := newSyncTenant(t)
 	reg, host := st.Registry, st.Host()
 	c := st.Login("crew@acme.test", tenanttest.Password)

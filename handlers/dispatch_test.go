@@ -101,6 +101,7 @@ func conflictCodes(body map[string]any) []string {
 }
 
 func TestDispatchBoardPage(t *testing.T) {
+	t.Parallel()
 	d := newDispatchEnv(t)
 	for _, path := range []string{"/dispatch?week=2026-W10", "/dispatch"} {
 		rec := tenanttest.Get(t, d.Registry, d.Host(), path, d.pm)
@@ -136,6 +137,7 @@ func TestDispatchBoardPage(t *testing.T) {
 }
 
 func TestDispatchAssignRefusalsAndOverride(t *testing.T) {
+	t.Parallel()
 	d := newDispatchEnv(t)
 	scenarios := []struct {
 		name    string
@@ -198,6 +200,7 @@ func TestDispatchAssignRefusalsAndOverride(t *testing.T) {
 }
 
 func TestDispatchMoveKeepsDurationAndReschedules(t *testing.T) {
+	t.Parallel()
 	d := newDispatchEnv(t)
 	// A (3 d) dropped on Alice's Monday 9 March: A 9–11, B follows on the 12th
 	if rec, _ := d.postJSON(t, d.pm, "/dispatch/assign", map[string]string{"task": d.a, "user": d.alice, "day": "2026-03-09"}); rec.Code != http.StatusOK {
@@ -242,6 +245,7 @@ func TestDispatchMoveKeepsDurationAndReschedules(t *testing.T) {
 }
 
 func TestDispatchCheckAndSuggest(t *testing.T) {
+	t.Parallel()
 	d := newDispatchEnv(t)
 	rec := tenanttest.Get(t, d.Registry, d.Host(), "/dispatch/check?task="+d.trench+"&user="+d.bruno+"&day=2026-03-03", d.pm)
 	var got struct {
@@ -287,6 +291,7 @@ func TestDispatchCheckAndSuggest(t *testing.T) {
 }
 
 func TestDispatchCrossTenant(t *testing.T) {
+	t.Parallel()
 	d := newDispatchEnv(t)
 	b := tenanttest.Provision(t, d.Registry, "beta", domain.SectorBTP)
 	bSite := b.Record("sites", map[string]any{"code": "B-1", "name": "Pont", "sector": "btp", "status": "active"}).Id
@@ -310,6 +315,7 @@ func TestDispatchCrossTenant(t *testing.T) {
 // TestDispatchStreamTwoViewers opens two viewers' board streams and
 // checks that an assignment reaches both.
 func TestDispatchStreamTwoViewers(t *testing.T) {
+	t.Parallel()
 	d := newDispatchEnv(t)
 	srv := httptest.NewServer(d.Registry)
 	defer srv.Close()
@@ -333,6 +339,7 @@ func TestDispatchStreamTwoViewers(t *testing.T) {
 }
 
 func TestDispatchCrewAssign(t *testing.T) {
+	t.Parallel()
 	d := newDispatchEnv(t)
 	crew := d.Record("crews", map[string]any{"name": "Équipe Martin", "lead": d.alice, "members": []string{d.chloe}, "active": true}).Id
 	// every member is checked: Chloé has no AIPR

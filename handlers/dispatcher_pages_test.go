@@ -19,6 +19,7 @@ import (
 // login, status pages for unknown, suspended and deleted tenants). The
 // routing itself is tested without the handlers in package tenants.
 func TestDispatcherPages(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	reg := tt.Registry
 	tenanttest.Provision(t, reg, "gone", "tp")
@@ -77,6 +78,7 @@ func TestDispatcherPages(t *testing.T) {
 }
 
 func TestDispatcherPagesDefaultTenant(t *testing.T) {
+	t.Parallel()
 	reg := handlertest.NewRegistry(t, tenanttest.WithDefaultTenant("solo"))
 	tenanttest.Provision(t, reg, "solo", "btp")
 	for host, want := range map[string]string{
@@ -100,6 +102,7 @@ func TestDispatcherPagesDefaultTenant(t *testing.T) {
 // handlers on the platform host, never on a tenant host, and is absent
 // when none are configured.
 func TestMetricsOnPlatformHostOnly(t *testing.T) {
+	t.Parallel()
 	m := metrics.New()
 	reg := handlertest.NewRegistry(t, handlertest.WithDeps(func(d *handlers.Deps) { d.Metrics = m }))
 	m.AttachRegistry(reg)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestEquipmentPagesLabelsReservationsAndScan(t *testing.T) {
+	t.Parallel()
 	rt := newResourcesTenant(t)
 	reg, host := rt.Registry, rt.Host()
 	pm := rt.Login(domain.RoleProjectManager+"@acme.test", tenanttest.Password)

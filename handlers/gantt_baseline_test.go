@@ -14,6 +14,7 @@ import (
 // days and checks the comparison: frozen bars drawn, slip of each task
 // and of the site's finish, the audit trail, and the refusals.
 func TestGanttBaseline(t *testing.T) {
+	t.Parallel()
 	g := newGanttTenant(t)
 	base := "/sites/" + g.site
 	// no name: the form comes back with the message, nothing saved

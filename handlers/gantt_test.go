@@ -68,6 +68,7 @@ func (g ganttTenant) moveJSON(t *testing.T, c *http.Cookie, task, start string) 
 }
 
 func TestGanttPage(t *testing.T) {
+	t.Parallel()
 	g := newGanttTenant(t)
 	rec := tenanttest.Get(t, g.Registry, g.Host(), "/sites/"+g.site+"/gantt", g.pm)
 	if rec.Code != http.StatusOK {
@@ -99,6 +100,7 @@ func TestGanttPage(t *testing.T) {
 }
 
 func TestGanttMoves(t *testing.T) {
+	t.Parallel()
 	g := newGanttTenant(t)
 	// the form path (no JavaScript): A to Monday 9 March, B follows
 	rec := tenanttest.PostForm(t, g.Registry, g.Host(), "/sites/"+g.site+"/tasks/"+g.a+"/dates", url.Values{"start": {"2026-03-09"}}, g.pm)
@@ -145,6 +147,7 @@ func TestGanttMoves(t *testing.T) {
 }
 
 func TestGanttCrossTenant(t *testing.T) {
+	t.Parallel()
 	g := newGanttTenant(t)
 	b := tenanttest.Provision(t, g.Registry, "beta", domain.SectorBTP)
 	bSite := b.Record("sites", map[string]any{"code": "B-1", "name": "Pont", "sector": "btp", "status": "active"}).Id
@@ -159,6 +162,7 @@ func TestGanttCrossTenant(t *testing.T) {
 // TestGanttStreamTwoViewers opens two viewers' streams and checks that a
 // move reaches both with the successor's new dates.
 func TestGanttStreamTwoViewers(t *testing.T) {
+	t.Parallel()
 	g := newGanttTenant(t)
 	srv := httptest.NewServer(g.Registry)
 	defer srv.Close()

@@ -45,6 +45,7 @@ func positions(t *testing.T, tt *tenanttest.Tenant, vehicleID string) []string {
 }
 
 func TestGPSReplayOsmAndTrackStoresOnlyWorkingHours(t *testing.T) {
+	t.Parallel()
 	tt, biz, _ := gpsTenant(t)
 	f, err := os.Open("testdata/osmand_track.txt")
 	if err != nil {
@@ -92,6 +93,7 @@ func TestGPSReplayOsmAndTrackStoresOnlyWorkingHours(t *testing.T) {
 }
 
 func TestGPSIngestFormatsUnknownPrivateAndCrossTenant(t *testing.T) {
+	t.Parallel()
 	tt, biz, priv := gpsTenant(t)
 	inHours := "2026-11-30T10:00:00Z"
 	form := url.Values{"id": {"TRK-KANGOO-01"}, "lat": {"47.2"}, "lon": {"-1.5"}, "timestamp": {inHours}}

@@ -12,6 +12,7 @@ import (
 )
 
 func TestPeoplePagesClearancesAndAbsences(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	worker := tt.User(domain.RoleCrew, "ouvrier@acme.test")
 	tt.User(domain.RoleSiteLead, "lead@acme.test")

@@ -118,6 +118,7 @@ func lumaAt(img image.Image, r image.Rectangle) float64 {
 }
 
 func TestPhotoUploadHashAuditAndBand(t *testing.T) {
+	t.Parallel()
 	pt := newPhotoTenant(t)
 	reg, host, app := pt.Registry, pt.Host(), pt.App()
 	c := pt.Login("crew@acme.test", tenanttest.Password)
@@ -202,6 +203,7 @@ func TestPhotoUploadHashAuditAndBand(t *testing.T) {
 }
 
 func TestPhotoAccessAcrossSitesAndTenants(t *testing.T) {
+	t.Parallel()
 	pt := newPhotoTenant(t)
 	reg, host, app := pt.Registry, pt.Host(), pt.App()
 	c := pt.Login("crew@acme.test", tenanttest.Password)

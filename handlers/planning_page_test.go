@@ -9,6 +9,7 @@ import (
 )
 
 func TestPlanningPageListsSites(t *testing.T) {
+	t.Parallel()
 	g := newGanttTenant(t)
 	g.Record("sites", map[string]any{"code": "CH-0", "name": "Archivé", "sector": "btp", "status": "done"})
 	rec := tenanttest.Get(t, g.Registry, g.Host(), "/planning", g.pm)

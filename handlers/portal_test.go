@@ -30,6 +30,7 @@ func portalLogin(t *testing.T, reg *tenants.Registry) *http.Cookie {
 }
 
 func TestPortalGuardAndIsolation(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	reg := tt.Registry
 	// anonymous → login page
@@ -62,6 +63,7 @@ func TestPortalGuardAndIsolation(t *testing.T) {
 }
 
 func TestPortalCreateSuspendDelete(t *testing.T) {
+	t.Parallel()
 	reg := handlertest.NewRegistry(t)
 	pc := portalLogin(t, reg)
 
@@ -146,6 +148,7 @@ func (s *staticReplication) RunDrill(_ context.Context, db string) (replication.
 }
 
 func TestPortalShowsReplicationAndRunsDrills(t *testing.T) {
+	t.Parallel()
 	last := time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)
 	src := &staticReplication{st: replication.Status{DBs: []replication.DBStatus{
 		{DB: "acme", LastSync: &last, Drill: &replication.DrillResult{DB: "acme", At: last, OK: true}},

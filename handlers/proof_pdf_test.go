@@ -18,6 +18,7 @@ import (
 // pdftotext (poppler): the job text and hash, the signature evidence and
 // the audit hashes are in it.
 func TestProofBundlePDF(t *testing.T) {
+	t.Parallel()
 	pdftotext := tenanttest.Tool(t, "pdftotext")
 	tt := handlertest.New(t)
 	crewU := tt.User(domain.RoleCrew, "crew@acme.test")

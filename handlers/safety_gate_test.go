@@ -12,6 +12,7 @@ import (
 )
 
 func TestExcavationGateThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	reg := handlertest.NewRegistry(t)
 	tt := tenanttest.Provision(t, reg, "tpco", domain.SectorTP)
 	pm := tt.User(domain.RoleProjectManager, "pm@tpco.test")

@@ -67,6 +67,7 @@ func newAPIPlanTenant(t *testing.T) apiPlanTenant {
 }
 
 func TestScheduleAPI(t *testing.T) {
+	t.Parallel()
 	p := newAPIPlanTenant(t)
 	path := "/api/fieldops/sites/" + p.site + "/schedule"
 	rec := tenanttest.Do(t, p.Registry, "GET", p.Host(), path, p.pmToken, nil)
@@ -115,6 +116,7 @@ func TestScheduleAPI(t *testing.T) {
 }
 
 func TestScheduleAPICrossTenant(t *testing.T) {
+	t.Parallel()
 	p := newAPIPlanTenant(t)
 	b := tenanttest.Provision(t, p.Registry, "beta", domain.SectorBTP)
 	b.User(domain.RoleManager, "boss@beta.test")
@@ -135,6 +137,7 @@ func TestScheduleAPICrossTenant(t *testing.T) {
 }
 
 func TestTaskLinksAPIRefusals(t *testing.T) {
+	t.Parallel()
 	p := newAPIPlanTenant(t)
 	other := p.Record("sites", map[string]any{"code": "CH-10", "name": "Lycée", "sector": "btp", "status": "active"}).Id
 	foreign := p.Record("tasks", map[string]any{"site": other, "title": "Dalle", "planned_start": "2026-03-02 00:00:00.000Z", "duration_days": 1}).Id

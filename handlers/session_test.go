@@ -29,6 +29,7 @@ func signedIn(t *testing.T, tt *tenanttest.Tenant, c *http.Cookie) bool {
 }
 
 func TestSessionIdleAndAbsoluteExpiry(t *testing.T) {
+	t.Parallel()
 	clk := newClock()
 	tt := handlertest.New(t, tenanttest.WithClock(clk.Now))
 	tt.User(domain.RoleCrew, "crew@acme.test")
@@ -62,6 +63,7 @@ func TestSessionIdleAndAbsoluteExpiry(t *testing.T) {
 }
 
 func TestSessionEndsWhenUserIsDeactivated(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	u := tt.User(domain.RoleCrew, "crew@acme.test")
 	c := tt.Login("crew@acme.test", tenanttest.Password)
@@ -74,6 +76,7 @@ func TestSessionEndsWhenUserIsDeactivated(t *testing.T) {
 }
 
 func TestSessionKeyRotationKeepsRecentSessions(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	reg := handlertest.NewRegistry(t, tenanttest.WithDir(dir))
 	tt := tenanttest.Provision(t, reg, "acme", domain.SectorBTP)

@@ -32,6 +32,7 @@ func pngDataURL(t *testing.T, ink bool) string {
 }
 
 func TestSignatureCaptureAndEvidence(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	beta := tenanttest.Provision(t, tt.Registry, "beta", domain.SectorBTP)
 	crewU := tt.User(domain.RoleCrew, "crew@acme.test")

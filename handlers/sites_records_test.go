@@ -15,6 +15,7 @@ import (
 )
 
 func TestSiteOverviewAndTeamShowRelations(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	app := tt.App()
 	pm := tt.User(domain.RoleProjectManager, "pm@acme.test")
@@ -52,6 +53,7 @@ func TestSiteOverviewAndTeamShowRelations(t *testing.T) {
 }
 
 func TestSiteChildrenOfAnotherSiteAre404(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	app := tt.App()
 	a, _ := domain.CreateSite(app, nil, domain.SiteInput{Code: "A", Name: "A", Sector: "btp"})
@@ -94,6 +96,7 @@ func TestSiteChildrenOfAnotherSiteAre404(t *testing.T) {
 }
 
 func TestPeopleClearanceDocumentOnlyUnderItsOwner(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	app := tt.App()
 	worker := tt.User(domain.RoleCrew, "ouvrier@acme.test")

@@ -20,6 +20,7 @@ import (
 )
 
 func TestSiteFormCreateAndInvalidInput(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	tt.User(domain.RoleProjectManager, "pm@acme.test")
 	pm := tt.Login("pm@acme.test", tenanttest.Password)
@@ -65,6 +66,7 @@ func TestSiteFormCreateAndInvalidInput(t *testing.T) {
 }
 
 func TestSitePermissionsPerRole(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	pmU := tt.User(domain.RoleProjectManager, "pm@acme.test")
 	other := tt.User(domain.RoleProjectManager, "pm2@acme.test")
@@ -139,6 +141,7 @@ func upload(t *testing.T, tt *tenanttest.Tenant, c *http.Cookie, siteID, kind, n
 }
 
 func TestDocumentUploadVersionsAndProtectedDownload(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	beta := tenanttest.Provision(t, tt.Registry, "beta", domain.SectorBTP)
 	beta.User(domain.RoleManager, "boss@acme.test") // same email on B
@@ -186,6 +189,7 @@ func TestDocumentUploadVersionsAndProtectedDownload(t *testing.T) {
 }
 
 func TestClients(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	c := tt.Login(tt.Admin, tenanttest.Password)
 	rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/clients", url.Values{"name": {""}, "kind": {"public"}}, c)
@@ -206,6 +210,7 @@ func TestClients(t *testing.T) {
 }
 
 func TestDailyPlanGroupsByPersonAndVehicle(t *testing.T) {
+	t.Parallel()
 	wed := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC) // a working day
 	tt := handlertest.New(t, tenanttest.WithClock(func() time.Time { return wed }))
 	lead := tt.User(domain.RoleSiteLead, "lead@acme.test")
@@ -253,6 +258,7 @@ func TestDailyPlanGroupsByPersonAndVehicle(t *testing.T) {
 }
 
 func TestSiteAuditExportIsVerifiable(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	c := tt.Login(tt.Admin, tenanttest.Password)
 	site, _ := domain.CreateSite(tt.App(), nil, domain.SiteInput{Code: "AUD", Name: "Audit <test> & co", Sector: "btp"})
@@ -283,6 +289,7 @@ func TestSiteAuditExportIsVerifiable(t *testing.T) {
 }
 
 func TestSiteIncidentsTab(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	crewU := tt.User(domain.RoleCrew, "crew@acme.test")
 	site, _ := domain.CreateSite(tt.App(), nil, domain.SiteInput{Code: "INC", Name: "Aléas", Sector: "tp", Team: []string{crewU.Id}})
@@ -297,6 +304,7 @@ func TestSiteIncidentsTab(t *testing.T) {
 }
 
 func TestSiteResourcesTabListsBookings(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	site, _ := domain.CreateSite(tt.App(), nil, domain.SiteInput{Code: "RES", Name: "Ressources", Sector: "btp"})
 	tool, err := domain.SaveEquipment(tt.App(), nil, "", domain.EquipmentInput{Name: "Carotteuse Hilti DD 150", Status: "available"})

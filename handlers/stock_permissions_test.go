@@ -51,6 +51,7 @@ func apiJSON(v any) *strings.Reader {
 }
 
 func TestResourcesAPIRulesPerRole(t *testing.T) {
+	t.Parallel()
 	rt := newResourcesTenant(t)
 	reg, host := rt.Registry, rt.Host()
 	tok := func(role string) string { return rt.Token("users", role+"@acme.test") }
@@ -129,6 +130,7 @@ func TestResourcesAPIRulesPerRole(t *testing.T) {
 }
 
 func TestResourcesCrossTenantAPI(t *testing.T) {
+	t.Parallel()
 	rt := newResourcesTenant(t)
 	b := tenanttest.Provision(t, rt.Registry, "beta", domain.SectorTP)
 	b.User(domain.RoleManager, "boss@beta.test")

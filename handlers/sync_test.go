@@ -65,6 +65,7 @@ func (st syncTenant) count(t *testing.T, col string, where dbx.Expression) int {
 }
 
 func TestSyncIdempotentReplay(t *testing.T) {
+	t.Parallel()
 	st := newSyncTenant(t)
 	batch := []syncOp{
 		{"key": ulid(1), "op": "create", "collection": "time_entries", "device_time": "2026-03-02T08:01:00+01:00",
@@ -122,6 +123,7 @@ func TestSyncIdempotentReplay(t *testing.T) {
 }
 
 func TestSyncPartialFailuresInOrder(t *testing.T) {
+	t.Parallel()
 	st := newSyncTenant(t)
 	code, res := st.sync(t, "crew@acme.test",
 		syncOp{"key": "not-a-ulid", "op": "create", "collection": "incidents", "data": map[string]any{}},
@@ -159,6 +161,7 @@ func TestSyncPartialFailuresInOrder(t *testing.T) {
 }
 
 func TestSyncConflictInbox(t *testing.T) {
+	t.Parallel()
 	st := newSyncTenant(t)
 	app := st.App()
 	task, _ := app.FindRecordById("tasks", st.task)
@@ -225,6 +228,7 @@ func TestSyncConflictInbox(t *testing.T) {
 }
 
 func TestSyncAuthAndIsolation(t *testing.T) {
+	t.Parallel()
 	st := newSyncTenant(t)
 	body := func() *strings.Reader {
 		return apiJSON(map[string]any{"operations": []syncOp{{"key": ulid(30), "op": "create", "collection": "incidents",

@@ -13,6 +13,7 @@ import (
 // every role, the crew cannot validate nor declare urgent works, and the
 // signed job document ignores the status.
 func TestTaskStatusWorkflow(t *testing.T) {
+	t.Parallel()
 	g := newGanttTenant(t)
 	crew, err := g.App().FindAuthRecordByEmail("users", "crew@acme.test")
 	if err != nil {

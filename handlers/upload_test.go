@@ -77,6 +77,7 @@ func upHead(t *testing.T, pt photoTenant, host, token, id string) *httptest.Resp
 // with the current one), and gets exactly one photo, hashed and audited
 // as the form upload, whatever the replays.
 func TestUploadResumablePhoto(t *testing.T) {
+	t.Parallel()
 	pt := newPhotoTenant(t)
 	host, app := pt.Host(), pt.App()
 	tok := pt.Token("users", "crew@acme.test")
@@ -160,6 +161,7 @@ func TestUploadResumablePhoto(t *testing.T) {
 // user's team (403), another user's or tenant's upload (404), anonymous
 // (401); unfinished uploads expire after 7 days.
 func TestUploadRefusals(t *testing.T) {
+	t.Parallel()
 	pt := newPhotoTenant(t)
 	host, app := pt.Host(), pt.App()
 	tok := pt.Token("users", "crew@acme.test")
@@ -280,6 +282,7 @@ func TestUploadRefusals(t *testing.T) {
 // upload protocol; the server computes the SHA-256 of the job document
 // itself; a replay of the key answers the same signature.
 func TestUploadSignature(t *testing.T) {
+	t.Parallel()
 	pt := newPhotoTenant(t)
 	host, app := pt.Host(), pt.App()
 	tok := pt.Token("users", "crew@acme.test")

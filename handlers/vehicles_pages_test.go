@@ -14,6 +14,7 @@ import (
 )
 
 func TestVehiclePagesAndForms(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	tt.User(domain.RoleProjectManager, "pm@acme.test")
 	pm := tt.Login("pm@acme.test", tenanttest.Password)
@@ -100,6 +101,7 @@ func TestVehiclePagesAndForms(t *testing.T) {
 }
 
 func TestVehiclePagesPerRoleAndTenant(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	tt.User(domain.RoleSiteLead, "lead@acme.test")
 	tt.User(domain.RoleCrew, "crew@acme.test")

@@ -44,6 +44,7 @@ func withHostRoutes(c *tenants.Config) {
 }
 
 func TestDispatchRoutesByHost(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t, withHostRoutes)
 	reg := tt.Registry
 	tenanttest.Provision(t, reg, "gone", "tp")
@@ -96,6 +97,7 @@ func TestDispatchRoutesByHost(t *testing.T) {
 }
 
 func TestDispatchDefaultTenant(t *testing.T) {
+	t.Parallel()
 	reg := tenanttest.NewRegistry(t, tenanttest.WithDefaultTenant("solo"), withHostRoutes)
 	tenanttest.Provision(t, reg, "solo", "btp")
 	for host, want := range map[string]string{
@@ -115,6 +117,7 @@ func TestDispatchDefaultTenant(t *testing.T) {
 }
 
 func TestDispatchWithoutHTTPLayer(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	if rec := tenanttest.Do(t, tt.Registry, http.MethodGet, "nobody.localhost", "/", "", nil); rec.Code != 404 || !strings.Contains(rec.Body.String(), "Aucun espace") {
 		t.Errorf("unknown host = %d %q, want the default 404 page", rec.Code, rec.Body.String())
@@ -125,6 +128,7 @@ func TestDispatchWithoutHTTPLayer(t *testing.T) {
 }
 
 func TestDispatchServesPocketBaseAPIAndDashboard(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	if rec := tenanttest.Do(t, tt.Registry, http.MethodGet, tt.Host(), "/_/", "", nil); rec.Code != 200 || !strings.Contains(rec.Body.String(), "<html") {
 		t.Errorf("dashboard = %d", rec.Code)
@@ -152,6 +156,7 @@ func TestDispatchServesPocketBaseAPIAndDashboard(t *testing.T) {
 }
 
 func TestProbesAnswerOnAnyHost(t *testing.T) {
+	t.Parallel()
 	reg := tenanttest.NewRegistry(t)
 	for _, host := range []string{"10.1.2.3:8090", "localhost", "nobody.localhost"} {
 		if rec := tenanttest.Do(t, reg, http.MethodGet, host, "/healthz", "", nil); rec.Code != 200 {

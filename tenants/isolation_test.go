@@ -12,6 +12,7 @@ import (
 // TestTenantIsolationTokens checks that tokens minted by tenant A (its
 // dashboard superuser and a business user) are worthless on tenant B.
 func TestTenantIsolationTokens(t *testing.T) {
+	t.Parallel()
 	a := tenanttest.New(t)
 	b := tenanttest.Provision(t, a.Registry, "beta", domain.SectorTP)
 	a.User(domain.RoleCrew, "crew@acme.test")

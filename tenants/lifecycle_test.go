@@ -27,6 +27,7 @@ func (c *fakeClock) Now() time.Time          { return time.Unix(0, c.ns.Load()) 
 func (c *fakeClock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
 
 func TestLazyOpenIdleCloseReopen(t *testing.T) {
+	t.Parallel()
 	clock := &fakeClock{}
 	clock.ns.Store(time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC).UnixNano())
 	tt := tenanttest.New(t, tenanttest.WithClock(clock.Now), tenanttest.WithIdle(15*time.Minute))
@@ -100,6 +101,7 @@ func TestLazyOpenIdleCloseReopen(t *testing.T) {
 }
 
 func TestExportContents(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	tt.Record("clients", map[string]any{"name": "Mairie de Nantes", "kind": "public"})
 	// an uploaded file under storage/
@@ -170,6 +172,7 @@ func TestExportContents(t *testing.T) {
 }
 
 func TestDeleteExportsThenRemoves(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	reg := tt.Registry
 	tenanttest.Do(t, reg, http.MethodGet, tt.Host(), "/", "", nil) // open it

@@ -10,6 +10,7 @@ import (
 )
 
 func TestPlatformRecordsAndFinders(t *testing.T) {
+	t.Parallel()
 	reg := tenanttest.NewRegistry(t)
 	tenanttest.Provision(t, reg, "zeta", domain.SectorElec)
 	tenanttest.Provision(t, reg, "alpha", domain.SectorBTP)
@@ -62,6 +63,7 @@ func TestPlatformRecordsAndFinders(t *testing.T) {
 }
 
 func TestAuthenticateSuperuser(t *testing.T) {
+	t.Parallel()
 	reg := tenanttest.NewRegistry(t)
 	if _, err := reg.UpsertSuperuser("root@fieldops.test", "correct-horse-42", "test"); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 )
 
 func TestCreateTenantProvisionsEverything(t *testing.T) {
+	t.Parallel()
 	reg := tenanttest.NewRegistry(t)
 	var steps []string
 	res, err := reg.CreateTenant(tenants.CreateInput{
@@ -106,6 +107,7 @@ func TestCreateTenantProvisionsEverything(t *testing.T) {
 }
 
 func TestCreateTenantDuplicateSlugChangesNothing(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	reg := tt.Registry
 	dbPath := filepath.Join(reg.TenantDir("acme"), "data.db")
@@ -130,6 +132,7 @@ func TestCreateTenantDuplicateSlugChangesNothing(t *testing.T) {
 }
 
 func TestCreateTenantRefusesInvalidInput(t *testing.T) {
+	t.Parallel()
 	reg := tenanttest.NewRegistry(t)
 	ok := tenants.CreateInput{Slug: "valid", Name: "Valide", Sector: "btp", AdminEmail: "a@b.fr"}
 	scenarios := []struct {
