@@ -12,6 +12,7 @@ import (
 )
 
 func TestTenantFactsCachedUntilCompanyChanges(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 
@@ -141,6 +142,7 @@ func TestTenantContextTime(t *testing.T) {
 }
 
 func TestTenantContextPermissions(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	lead := tt.User(domain.RoleSiteLead, "lead@acme.test")
 	admin, err := tt.App().FindAuthRecordByEmail(domain.CollectionUsers, tt.Admin)
@@ -208,6 +210,7 @@ func TestEntitlements(t *testing.T) {
 // TestTenantFactsConcurrentChanges: readers racing with company changes
 // never leave stale facts in the cache (run it with -race).
 func TestTenantFactsConcurrentChanges(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	app := tt.App()
 	zones := []string{"America/Cayenne", "Asia/Tokyo", "Europe/Lisbon", "Africa/Abidjan", "Europe/Paris", "America/Montreal"}

@@ -14,6 +14,7 @@ import (
 // TestErrorAnswersAcrossMedia: one refusal gets one status and one
 // message whether it is answered by a page, a Datastar toast or JSON.
 func TestErrorAnswersAcrossMedia(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	reg, host := tt.Registry, tt.Host()
 	admin := tt.Login(tt.Admin, tenanttest.Password)

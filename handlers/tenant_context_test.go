@@ -15,6 +15,7 @@ import (
 // TestTenantZoneOnPages: pages show times in the company's time zone,
 // read forms in it, and follow a change of the settings at once.
 func TestTenantZoneOnPages(t *testing.T) {
+	t.Parallel()
 	tt := handlertest.New(t)
 	reg, host := tt.Registry, tt.Host()
 	admin := tt.Login(tt.Admin, tenanttest.Password)
@@ -60,6 +61,7 @@ func TestTenantZoneOnPages(t *testing.T) {
 // context per request, whatever the number of handlers and helpers that
 // read it, pages, Datastar calls and PocketBase API calls alike.
 func TestTenantContextBuiltOncePerRequest(t *testing.T) {
+	t.Parallel()
 	reg, h := handlers.NewRegistryWithHandlers(t)
 	tt := tenanttest.Provision(t, reg, "acme", domain.SectorBTP)
 	admin := tt.Login(tt.Admin, tenanttest.Password)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestEntitlementsFromControlPlane(t *testing.T) {
+	t.Parallel()
 	tt := tenanttest.New(t)
 	reg := tt.Registry
 	got, err := reg.Entitlements(tt.Slug)
