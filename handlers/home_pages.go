@@ -80,31 +80,15 @@ func dayStart(e *core.RequestEvent, now time.Time) time.Time {
 
 // planning is the project manager's home: every open site's tasks with
 // their early dates, float and critical flag, each linking to its Gantt.
+// It stays live (planningStream).
 func (h *Handlers) planning(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
-	sites, err := domain.FindPlannedSites(e.App)
+	sites, err := loadPlannedSites(e.App, h.deps.Clock(), func(s *core.Record) bool { return domain.CanSeeSite(e.Auth, s) })
 	if err != nil {
 		return h.fail(e, err)
 	}
-	vm := planningvm.PlanningVM{Page: h.planningPage(e, "planning", i18n.T(ctx, "nav.planning"), layouts.Crumb{Label: i18n.T(ctx, "nav.planning")})}
-	var plans []*domain.SitePlan
-	for _, s := range sites {
-		if !domain.CanSeeSite(e.Auth, s) {
-			continue
-		}
-		row := planningvm.SiteTasksVM{ID: s.Id, Title: s.GetString("code") + " " + s.GetString("name"), GanttHref: "/sites/" + s.Id + "/gantt"}
-		if plan, err := domain.LoadSitePlan(e.App, s.Id, h.deps.Clock()); err != nil {
-			row.Error = i18n.Localize(ctx, domain.ErrorMessage(err))
-		} else if len(plan.Schedule.Tasks) > 0 {
-			row.Finish = civilText(ctx, plan.Schedule.Finish)
-			row.Bars = newBarVMs(ctx, plan, plan.Schedule.Start)
-			plans = append(plans, plan)
-		}
-		vm.Sites = append(vm.Sites, row)
-	}
-	if len(plans) > 0 {
-		vm.Chart = newMultiChartVM(ctx, plans, todayCivil(h.deps.Clock(), plans[0].Location))
-	}
+	vm := planningBody(ctx, sites, e.Auth, h.deps.Clock())
+	vm.Page = h.planningPage(e, "planning", i18n.T(ctx, "nav.planning"), layouts.Crumb{Label: i18n.T(ctx, "nav.planning")})
 	render(e.Response, e.Request, http.StatusOK, planningvm.PlanningPage(vm))
 	return nil
 }
