@@ -78,7 +78,7 @@ func Watch[D any](l *Live, v LiveView[D], viewer *core.Record) *LiveStream {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
-		close(s.done)
+		s.end()
 		return s
 	}
 	view := l.views[v.Key]
