@@ -46,18 +46,21 @@ func sseEvents(t *testing.T, ctx context.Context, base, host, path string, c *ht
 			if err != nil {
 				return
 			}
-			ev.WriteString(line)
-			if line == "\n" {
-				out <- ev.String()
+			if line == "\n" { // NB: Datastar ends events with an extra blank line
+				if ev.Len() > 0 {
+					out <- ev.String()
+				}
 				ev.Reset()
+				continue
 			}
+			ev.WriteString(line)
 		}
 	}()
 	return out
 }
 
 // waitStreams waits until app has n open live streams.
-func waitStreams(t *testing.T, app core.App, n int) {
+func waitStreams(t testing.TB, app core.App, n int) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); domain.LiveOf(app).Streams() < n; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
