@@ -33,7 +33,7 @@ import (
 // the 95th percentile over changes of the time until the last viewer got
 // it, cpu-ms/change the server's CPU (getrusage) from the save until every
 // viewer got the frame, other-cpu-ms/change the CPU of a change to another
-// week (plus 60 ms for any render to happen), renders/change, frame-KB,
+// week (until the process is idle again), renders/change, frame-KB,
 // viewers-cpu-ms/change the child's CPU (connecting included) per change.
 
 // fanoutEnv makes the test binary a pack of SSE viewers (see fanoutViewers).
@@ -103,7 +103,7 @@ func BenchmarkLiveFanout(b *testing.B) {
 			for range b.N {
 				c0 := cpuTime()
 				rename(other, "other-")
-				time.Sleep(60 * time.Millisecond)
+				settle()
 				otherCPU += cpuTime() - c0
 			}
 			if n := live.Renders() - before; n != 0 {
@@ -134,6 +134,19 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// settle returns once the process is idle (under 2 ms of CPU in 50 ms):
+// any render a change caused is over.
+func settle() {
+	for prev := cpuTime(); ; {
+		time.Sleep(50 * time.Millisecond)
+		now := cpuTime()
+		if now-prev < 2*time.Millisecond {
+			return
+		}
+		prev = now
+	}
 }
 
 // percentile returns the p-th percentile of xs (nearest rank).
