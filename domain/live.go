@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"log/slog"
 	"sync"
 	"sync/atomic"
 
@@ -34,6 +35,7 @@ import (
 // view and its goroutine are dropped when its last stream closes, and
 // closing the tenant app ends its streams.
 type Live struct {
+	log     *slog.Logger
 	mu      sync.Mutex
 	views   map[string]*liveView
 	byTopic map[Topic]map[*liveView]struct{}
@@ -66,7 +68,7 @@ const liveKey = "fieldops.live"
 // LiveOf returns the tenant app's live views, creating them on first use.
 func LiveOf(app core.App) *Live {
 	return app.Store().GetOrSet(liveKey, func() any {
-		return &Live{views: map[string]*liveView{}, byTopic: map[Topic]map[*liveView]struct{}{}}
+		return &Live{log: app.Logger(), views: map[string]*liveView{}, byTopic: map[Topic]map[*liveView]struct{}{}}
 	}).(*Live)
 }
 

@@ -271,3 +271,27 @@ func TestLiveCleanupAndIsolation(t *testing.T) {
 	}
 	late.Close()
 }
+
+// TestLiveRenderPanicIsContained: a renderer that panics is logged, and
+// the view renders again on the next change.
+func TestLiveRenderPanicIsContained(t *testing.T) {
+	l := newLiveTenant(t)
+	var calls atomic.Int64
+	v := domain.LiveView[int]{Key: "panics", Topics: []domain.Topic{domain.TopicSite(l.s1)},
+		Load: func() (int, error) { return int(calls.Add(1)), nil },
+		Render: func(n int, _ *core.Record) ([]byte, error) {
+			if n == 1 {
+				panic("renderer bug")
+			}
+			return []byte(fmt.Sprint(n)), nil
+		},
+	}
+	s := domain.Watch(domain.LiveOf(l.app), v, nil)
+	defer s.Close()
+	l.rename(t, l.t1.Id, "Un bis")
+	waitRenders(t, &calls, 1)
+	l.rename(t, l.t1.Id, "Un ter")
+	if got := waitFrame(t, s); got != "2" {
+		t.Errorf("after a panic the view sent %q, want the next render", got)
+	}
+}

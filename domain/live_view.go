@@ -2,6 +2,7 @@ package domain
 
 import (
 	"bytes"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -77,9 +78,20 @@ func (v *liveView) run() {
 		}
 		quiet.Stop()
 		if streams := v.hub.snapshot(v); len(streams) > 0 {
-			v.pass(v, streams)
+			v.safePass(streams)
 		}
 	}
+}
+
+// safePass runs a render pass; a panic (a bug in a renderer) is logged
+// and the view waits for the next change, as a failed request would.
+func (v *liveView) safePass(streams []*LiveStream) {
+	defer func() {
+		if r := recover(); r != nil {
+			v.hub.log.Error("live view render panicked", "view", v.key, "panic", r, "stack", string(debug.Stack()))
+		}
+	}()
+	v.pass(v, streams)
 }
 
 // remember returns the frame of b for audience a: the previous frame when
