@@ -12,12 +12,13 @@ type Change struct {
 	Collection string
 	RecordID   string
 	Action     string // create, update, delete
+	Topics     []Topic
 }
 
-// Broker fans committed changes out to the live views (SSE streams) of
-// one tenant. Subscribers get a buffered channel; a slow subscriber drops
-// changes rather than blocking writers (its view re-reads on the next
-// change or reconnect).
+// Broker fans committed changes out to in-process subscribers of one
+// tenant. Subscribers get a buffered channel; a slow subscriber drops
+// changes rather than blocking writers. Live views (SSE streams) do not
+// use it: they listen to topics through Live, which never loses a change.
 type Broker struct {
 	mu   sync.Mutex
 	subs map[chan Change]map[string]bool // channel → collections (empty = all)
@@ -74,15 +75,23 @@ func (b *Broker) Publish(c Change) {
 	}
 }
 
-// bindBroker publishes every committed record change to the broker.
+// bindBroker publishes every committed record change to the broker and
+// its topics to the live views, and ends the live streams when the tenant
+// app closes.
 func bindBroker(app core.App) {
-	b := BrokerOf(app)
+	b, live := BrokerOf(app), LiveOf(app)
 	publish := func(action string) func(e *core.RecordEvent) error {
 		return func(e *core.RecordEvent) error {
-			b.Publish(Change{Collection: e.Record.Collection().Name, RecordID: e.Record.Id, Action: action})
+			topics := ChangeTopics(e.App, e.Record, action)
+			b.Publish(Change{Collection: e.Record.Collection().Name, RecordID: e.Record.Id, Action: action, Topics: topics})
+			live.Publish(topics...)
 			return e.Next()
 		}
 	}
+	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{Id: "fieldopsLiveClose", Func: func(e *core.TerminateEvent) error {
+		live.Close()
+		return e.Next()
+	}})
 	app.OnRecordAfterCreateSuccess().Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsBrokerCreate", Func: publish(AuditCreate)})
 	app.OnRecordAfterUpdateSuccess().Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsBrokerUpdate", Func: publish(AuditUpdate)})
 	app.OnRecordAfterDeleteSuccess().Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsBrokerDelete", Func: publish(AuditDelete)})

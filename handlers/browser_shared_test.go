@@ -66,11 +66,11 @@ func sharedChromium(t *testing.T) context.Context {
 	return chromium.ctx
 }
 
-// TestMain closes the shared Chromium after the tests.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if chromium.cancel != nil {
-		chromium.cancel()
-	}
-	os.Exit(code)
+// The shared Chromium is closed after the tests (TestMain).
+func init() {
+	afterTests = append(afterTests, func() {
+		if chromium.cancel != nil {
+			chromium.cancel()
+		}
+	})
 }

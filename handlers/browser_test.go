@@ -223,7 +223,7 @@ func TestBrowserDatastarLiveUsers(t *testing.T) {
 	}
 	poll(t, ctx, "initial active count", count(active))
 	deadline := time.Now().Add(10 * time.Second)
-	for domain.BrokerOf(app).Subscribers() == 0 {
+	for domain.LiveOf(app).Streams() == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("the page did not open its live stream")
 		}

@@ -1,11 +1,9 @@
 package handlers
 
 import (
-	"bytes"
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
-	datastar "github.com/starfederation/datastar/sdk/go"
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/views/components"
@@ -13,11 +11,6 @@ import (
 	"github.com/fieldops360/fieldops/views/layouts"
 	"github.com/fieldops360/fieldops/views/planning"
 )
-
-// dispatchCollections are the changes that redraw the board.
-func dispatchCollections() []string {
-	return []string{domain.CollectionTasks, domain.CollectionCrews, domain.CollectionAvailability, domain.CollectionUsers}
-}
 
 // dispatchShow renders the board of a week (GET /dispatch?week=YYYY-Www
 // &rows=crew&site=ID).
@@ -55,29 +48,4 @@ func (h *Handlers) dispatchShow(e *core.RequestEvent) error {
 	vm.Page.Shell.Toasts = h.dispatchToasts(e)
 	render(e.Response, e.Request, http.StatusOK, planning.DispatchPage(vm))
 	return nil
-}
-
-// dispatchStream keeps a board live: every change to tasks, crews,
-// absences or people re-renders the week's board for every viewer of
-// it (each with their own permissions). Unchanged renders are not sent.
-func (h *Handlers) dispatchStream(e *core.RequestEvent) error {
-	q, err := h.parseDispatchQuery(e)
-	if err != nil {
-		return h.fail(e, err)
-	}
-	ctx := e.Request.Context()
-	tc := tenantCtx(e)
-	var last []byte
-	return h.stream(e, dispatchCollections(), func(sse *datastar.ServerSentEventGenerator, c domain.Change) error {
-		w, err := domain.LoadDispatchWeek(e.App, e.Auth, q.Monday)
-		if err != nil {
-			return nil // shown on the next page load
-		}
-		var buf bytes.Buffer
-		if err := planning.Board(newBoardVM(ctx, w, q, tc.Today())).Render(ctx, &buf); err != nil || bytes.Equal(buf.Bytes(), last) {
-			return nil
-		}
-		last = bytes.Clone(buf.Bytes())
-		return sse.MergeFragments(buf.String(), datastar.WithMergeOuter())
-	})
 }

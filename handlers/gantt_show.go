@@ -1,12 +1,10 @@
 package handlers
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
 
 	"github.com/pocketbase/pocketbase/core"
-	datastar "github.com/starfederation/datastar/sdk/go"
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/views/components"
@@ -32,7 +30,7 @@ func (h *Handlers) renderGantt(e *core.RequestEvent, status int, formErr string,
 		return h.fail(e, err)
 	}
 	ctx := e.Request.Context()
-	title := site.GetString("code") + " " + site.GetString("name")
+	title := domain.Site{Record: site}.Code() + " " + domain.Site{Record: site}.Name()
 	canEdit := tenantCtx(e).CanEditSiteDay(site)
 	streamURL := "/sites/" + site.Id + "/gantt/stream"
 	var baselineID string
@@ -54,40 +52,4 @@ func (h *Handlers) renderGantt(e *core.RequestEvent, status int, formErr string,
 	}
 	render(e.Response, e.Request, status, planning.GanttPage(vm))
 	return nil
-}
-
-// ganttStream keeps a Gantt live: every change to the site's tasks or
-// links re-renders the chart and the task table for every open viewer.
-// Unchanged renders are not re-sent.
-func (h *Handlers) ganttStream(e *core.RequestEvent) error {
-	site, err := h.loadSite(e)
-	if err != nil {
-		return h.fail(e, err)
-	}
-	ctx := e.Request.Context()
-	canEdit := tenantCtx(e).CanEditSiteDay(site)
-	var base *domain.Baseline
-	if b, ok := ganttBaseline(e, site.Id); ok {
-		base = &b
-	}
-	var last []byte
-	return h.stream(e, []string{domain.CollectionTasks, domain.CollectionTaskLinks}, func(sse *datastar.ServerSentEventGenerator, c domain.Change) error {
-		plan, err := domain.LoadSitePlan(e.App, site.Id, h.deps.Clock())
-		if err != nil {
-			return nil // a broken plan is shown on the next page load
-		}
-		chart := newChartVM(ctx, plan, tenantCtx(e).Today(), canEdit, base)
-		var buf bytes.Buffer
-		if err := planning.Chart(chart).Render(ctx, &buf); err != nil || bytes.Equal(buf.Bytes(), last) {
-			return nil
-		}
-		last = buf.Bytes()
-		if err := sse.MergeFragments(buf.String(), datastar.WithMergeOuter()); err != nil {
-			return err
-		}
-		if err := sse.MergeFragmentTempl(planning.TaskTable(chart), datastar.WithMergeOuter()); err != nil || base == nil {
-			return err
-		}
-		return sse.MergeFragmentTempl(planning.BaselineSummary(chart), datastar.WithMergeOuter())
-	})
 }

@@ -188,7 +188,7 @@ func TestGanttStreamTwoViewers(t *testing.T) {
 // watchStreams opens one SSE stream of path per cookie (a viewer each)
 // and reports on the channel, once per stream, whether a line containing
 // want arrived before the stream ended. It returns when every stream is
-// subscribed to the tenant's change broker, so that a change made next
+// subscribed to the tenant's live views, so that a change made next
 // reaches them all.
 func watchStreams(ctx context.Context, base, host, path, want string, app core.App, cookies ...*http.Cookie) <-chan bool {
 	got := make(chan bool, len(cookies))
@@ -215,8 +215,8 @@ func watchStreams(ctx context.Context, base, host, path, want string, app core.A
 			got <- false
 		}()
 	}
-	broker := domain.BrokerOf(app)
-	for broker.Subscribers() < len(cookies) && ctx.Err() == nil {
+	live := domain.LiveOf(app)
+	for live.Streams() < len(cookies) && ctx.Err() == nil {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return got

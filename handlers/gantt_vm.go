@@ -159,13 +159,13 @@ func newLinkVMs(p *domain.SitePlan, bars []planning.BarVM) []planning.LinkVM {
 		byID[b.ID] = b
 	}
 	out := make([]planning.LinkVM, 0, len(p.Links))
-	for _, l := range p.Links {
-		from, ok1 := byID[l.GetString("from")]
-		to, ok2 := byID[l.GetString("to")]
+	for _, l := range domain.AsTaskLinks(p.Links) {
+		from, ok1 := byID[l.FromID()]
+		to, ok2 := byID[l.ToID()]
 		if !ok1 || !ok2 {
 			continue
 		}
-		typ, lag := l.GetString("type"), l.GetInt("lag_days")
+		typ, lag := l.Type(), l.LagDays()
 		x1, x2 := from.X+from.W, to.X
 		if typ == domain.LinkSS || typ == domain.LinkSF {
 			x1 = from.X

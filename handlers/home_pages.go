@@ -74,31 +74,15 @@ func taskVMs(e *core.RequestEvent, recs []domain.Task) []home.TaskVM {
 
 // planning is the project manager's home: every open site's tasks with
 // their early dates, float and critical flag, each linking to its Gantt.
+// It stays live (planningStream).
 func (h *Handlers) planning(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
-	sites, err := domain.FindPlannedSites(e.App)
+	sites, err := loadPlannedSites(e.App, h.deps.Clock(), func(s *core.Record) bool { return domain.CanSeeSite(e.Auth, s) })
 	if err != nil {
 		return h.fail(e, err)
 	}
-	vm := planningvm.PlanningVM{Page: h.planningPage(e, "planning", i18n.T(ctx, "nav.planning"), layouts.Crumb{Label: i18n.T(ctx, "nav.planning")})}
-	var plans []*domain.SitePlan
-	for _, s := range domain.AsSites(sites) {
-		if !tenantCtx(e).CanSeeSite(s.Record) {
-			continue
-		}
-		row := planningvm.SiteTasksVM{ID: s.Id, Title: s.Code() + " " + s.Name(), GanttHref: "/sites/" + s.Id + "/gantt"}
-		if plan, err := domain.LoadSitePlan(e.App, s.Id, h.deps.Clock()); err != nil {
-			row.Error = userMessage(ctx, err)
-		} else if len(plan.Schedule.Tasks) > 0 {
-			row.Finish = civilText(ctx, plan.Schedule.Finish)
-			row.Bars = newBarVMs(ctx, plan, plan.Schedule.Start)
-			plans = append(plans, plan)
-		}
-		vm.Sites = append(vm.Sites, row)
-	}
-	if len(plans) > 0 {
-		vm.Chart = newMultiChartVM(ctx, plans, tenantCtx(e).Today())
-	}
+	vm := planningBody(ctx, sites, e.Auth, tenantCtx(e).Today())
+	vm.Page = h.planningPage(e, "planning", i18n.T(ctx, "nav.planning"), layouts.Crumb{Label: i18n.T(ctx, "nav.planning")})
 	render(e.Response, e.Request, http.StatusOK, planningvm.PlanningPage(vm))
 	return nil
 }

@@ -79,30 +79,3 @@ func (h *Handlers) usersReset(e *core.RequestEvent) error {
 	sse := datastar.NewSSE(e.Response, e.Request)
 	return h.toast(sse, "success", i18n.T(ctx, "users.reset_sent", u.Email()))
 }
-
-// usersStream keeps the users page live: any change to a user re-renders
-// its row and the active count for every open viewer.
-func (h *Handlers) usersStream(e *core.RequestEvent) error {
-	ctx := e.Request.Context()
-	viewer := e.Auth
-	return h.stream(e, []string{domain.CollectionUsers}, func(sse *datastar.ServerSentEventGenerator, c domain.Change) error {
-		if c.Action == domain.AuditDelete {
-			if err := sse.RemoveFragments("#" + admin.RowID(c.RecordID)); err != nil {
-				return err
-			}
-		} else if u, err := domain.FindUser(e.App, c.RecordID); err == nil {
-			var opts []datastar.MergeFragmentOption
-			if c.Action == domain.AuditCreate {
-				opts = append(opts, datastar.WithSelector("#users-table tbody"), datastar.WithMergeAppend())
-			}
-			if err := sse.MergeFragmentTempl(admin.UserRow(newUserRowVM(ctx, u.Record, viewer)), opts...); err != nil {
-				return err
-			}
-		}
-		active, err := domain.CountActiveUsers(e.App)
-		if err != nil {
-			return nil
-		}
-		return sse.MarshalAndMergeSignals(admin.UsersSignals{ActiveCount: active})
-	})
-}

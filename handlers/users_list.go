@@ -18,11 +18,12 @@ import (
 const usersPerPage = 50
 
 // newUserRowVM builds a table row for u as seen by viewer.
-func newUserRowVM(ctx context.Context, u, viewer *core.Record) admin.UserRowVM {
+func newUserRowVM(ctx context.Context, rec, viewer *core.Record) admin.UserRowVM {
+	u := domain.User{Record: rec}
 	return admin.UserRowVM{
-		ID: u.Id, Name: u.GetString("name"), Email: u.Email(), Role: u.GetString("role"),
-		Active: u.GetBool("active"), TenantAdmin: u.GetBool("tenant_admin"),
-		LastLogin: i18n.FormatDateTime(ctx, u.GetDateTime("last_login").Time()),
+		ID: u.Id, Name: u.Name(), Email: u.Email(), Role: u.Role(),
+		Active: u.Active(), TenantAdmin: u.TenantAdmin(),
+		LastLogin: i18n.FormatDateTime(ctx, u.LastLogin()),
 		Self:      viewer != nil && viewer.Id == u.Id,
 	}
 }
@@ -35,15 +36,20 @@ func roleOptions(ctx context.Context) []components.Option {
 	return out
 }
 
-// newUsersVM builds the users page for the current request.
-func (h *Handlers) newUsersVM(e *core.RequestEvent, invite admin.InviteVM) (admin.UsersVM, error) {
-	ctx := e.Request.Context()
-	sort := e.Request.URL.Query().Get("sort")
+// usersQuery reads the users page's ?sort= (default name) and ?page=.
+func usersQuery(e *core.RequestEvent) (sort string, page int) {
+	sort = e.Request.URL.Query().Get("sort")
 	if sort == "" {
 		sort = "name"
 	}
-	page, _ := strconv.Atoi(e.Request.URL.Query().Get("page"))
-	page = max(page, 1)
+	page, _ = strconv.Atoi(e.Request.URL.Query().Get("page"))
+	return sort, max(page, 1)
+}
+
+// newUsersVM builds the users page for the current request.
+func (h *Handlers) newUsersVM(e *core.RequestEvent, invite admin.InviteVM) (admin.UsersVM, error) {
+	ctx := e.Request.Context()
+	sort, page := usersQuery(e)
 	recs, total, err := domain.FindUsers(e.App, sort, usersPerPage, (page-1)*usersPerPage)
 	if err != nil {
 		return admin.UsersVM{}, err
@@ -54,7 +60,7 @@ func (h *Handlers) newUsersVM(e *core.RequestEvent, invite admin.InviteVM) (admi
 	}
 	shell := h.shell(e, "users", i18n.T(ctx, "users.title"), layouts.Crumb{Label: i18n.T(ctx, "users.title")})
 	shell.Toasts = h.flashToasts(e)
-	vm := admin.UsersVM{Shell: shell, Signals: admin.UsersSignals{ActiveCount: active}, Invite: invite}
+	vm := admin.UsersVM{Shell: shell, Signals: admin.UsersSignals{ActiveCount: active}, Invite: invite, StreamURL: usersStreamURL(sort, page)}
 	vm.Invite.Roles = roleOptions(ctx)
 	vm.Table = components.TableVM{
 		ID: "users-table", Caption: i18n.T(ctx, "users.title"), BaseURL: "/users",
