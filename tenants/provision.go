@@ -115,15 +115,15 @@ func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
 		return nil, fmt.Errorf("temp dir: %w", err)
 	}
 	defer os.RemoveAll(tmp) // no-op once renamed
-	if err := r.copyTemplateTo(tmp, in.Sector, step); err != nil {
+	step("database")
+	if err := r.copyTemplateTo(tmp, in.Sector); err != nil {
 		return nil, err
 	}
 	app, err := newApp(appOptions{DataDir: tmp, Migrations: pbtenant.Migrations(), Hooks: r.cfg.TenantHooks})
 	if err != nil {
 		return nil, err
 	}
-	step("admin")
-	if err := personalise(app, in, TemplateKey(in.Sector), start); err != nil {
+	if err := personalise(app, in, TemplateKey(in.Sector), start, step); err != nil {
 		_ = closeApp(app)
 		return nil, err
 	}
@@ -172,13 +172,12 @@ func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
 
 // copyTemplateTo copies the sector's template into dir, building the
 // template first when needed (once per schema version).
-func (r *Registry) copyTemplateTo(dir, sector string, step func(string)) error {
+func (r *Registry) copyTemplateTo(dir, sector string) error {
 	for attempt := 0; ; attempt++ {
-		tpl, err := r.template(sector, step)
+		tpl, err := r.template(sector)
 		if err != nil {
 			return err
 		}
-		step("database")
 		err = copyTemplate(tpl, dir)
 		if err == nil {
 			return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,22 +185,16 @@ func countMigrations(t *testing.T, template string) int {
 
 func TestConcurrentCreatesBuildTheTemplateOnce(t *testing.T) {
 	dir := t.TempDir()
-	reg := tenanttest.NewRegistry(t, ownTemplates(dir))
-	var mu sync.Mutex
-	builds := 0
+	var logs syncBuffer
+	reg := tenanttest.NewRegistry(t, ownTemplates(dir), func(c *tenants.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
 	for i := range 4 {
 		wg.Go(func() {
 			_, err := reg.CreateTenant(tenants.CreateInput{
 				Slug: fmt.Sprintf("par-%d", i), Name: "Par", Sector: domain.SectorTP, AdminEmail: "a@par.fr",
-				Progress: func(s string) {
-					if s == "template" {
-						mu.Lock()
-						builds++
-						mu.Unlock()
-					}
-				},
 			})
 			errs <- err
 		})
@@ -211,8 +206,8 @@ func TestConcurrentCreatesBuildTheTemplateOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if builds != 1 {
-		t.Errorf("template built %d times, want once", builds)
+	if n := strings.Count(logs.String(), "tenant template built"); n != 1 {
+		t.Errorf("template built %d times, want once", n)
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
@@ -262,4 +257,22 @@ func TestDemoTenantSeedsFromTemplate(t *testing.T) {
 	if c := tt.Login("admin@demo.fieldops360.fr", domain.DemoPassword); c == nil {
 		t.Error("demo admin cannot sign in")
 	}
+}
+
+// syncBuffer collects log lines written from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

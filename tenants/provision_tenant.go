@@ -18,7 +18,8 @@ import (
 // reference-data events re-linked after it), the company profile and the
 // admin, a users record and the _superusers record of the dashboard
 // sharing one bcrypt hash.
-func personalise(app core.App, in CreateInput, schema string, created time.Time) error {
+func personalise(app core.App, in CreateInput, schema string, created time.Time, step func(string)) error {
+	step("reference")
 	return app.RunInTransaction(func(tx core.App) error {
 		if err := renewAuthSecrets(tx); err != nil {
 			return err
@@ -29,6 +30,7 @@ func personalise(app core.App, in CreateInput, schema string, created time.Time)
 		if _, err := domain.StartAuditChain(tx, domain.Genesis{Slug: in.Slug, Sector: in.Sector, Schema: schema, At: created}); err != nil {
 			return err
 		}
+		step("admin")
 		company, err := tx.FindCachedCollectionByNameOrId(domain.CollectionCompany)
 		if err != nil {
 			return err

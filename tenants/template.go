@@ -86,7 +86,7 @@ func (r *Registry) TemplatePath(sector string) string {
 // the first tenant of a sector does not pay for it.
 func (r *Registry) WarmTemplates() error {
 	for _, s := range domain.Sectors {
-		if _, err := r.template(s, func(string) {}); err != nil {
+		if _, err := r.template(s); err != nil {
 			return err
 		}
 	}
@@ -109,7 +109,7 @@ type templateCall struct {
 
 // template returns the path of sector's current template, building it
 // when it is missing or does not match its schema version.
-func (r *Registry) template(sector string, step func(string)) (string, error) {
+func (r *Registry) template(sector string) (string, error) {
 	path := r.TemplatePath(sector)
 	f := &templateFlight
 	f.mu.Lock()
@@ -129,7 +129,7 @@ func (r *Registry) template(sector string, step func(string)) (string, error) {
 	f.calls[path] = c
 	f.mu.Unlock()
 
-	c.err = r.prepareTemplate(path, sector, step)
+	c.err = r.prepareTemplate(path, sector)
 	f.mu.Lock()
 	delete(f.calls, path)
 	if c.err == nil {
@@ -147,7 +147,7 @@ func forgetTemplate(path string) {
 	templateFlight.mu.Unlock()
 }
 
-func (r *Registry) prepareTemplate(path, sector string, step func(string)) error {
+func (r *Registry) prepareTemplate(path, sector string) error {
 	err := checkTemplate(path)
 	if err == nil {
 		return nil
@@ -158,7 +158,6 @@ func (r *Registry) prepareTemplate(path, sector string, step func(string)) error
 			return fmt.Errorf("remove stale template: %w", err)
 		}
 	}
-	step("template")
 	start := time.Now()
 	if err := r.buildTemplate(path, sector); err != nil {
 		return err
