@@ -154,9 +154,9 @@ func (r *Registry) prepareTemplate(path, sector string) error {
 	}
 	if !errors.Is(err, os.ErrNotExist) {
 		r.cfg.Logger.Warn("tenant template rejected, rebuilding", "template", path, "reason", err)
-		if err := os.RemoveAll(path); err != nil {
-			return fmt.Errorf("remove stale template: %w", err)
-		}
+	}
+	if err := os.RemoveAll(path); err != nil {
+		return fmt.Errorf("remove unusable template: %w", err)
 	}
 	start := time.Now()
 	if err := r.buildTemplate(path, sector); err != nil {
