@@ -110,6 +110,8 @@ func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
 		return nil, conflict(in.Slug)
 	}
 
+	// NB: bcrypt is most of the cost: hash beside the copy and the writes.
+	adminHash := hashPassword(in.AdminPassword)
 	tmp, err := os.MkdirTemp(filepath.Join(r.cfg.Dir, "tenants"), ".provisioning-"+in.Slug+"-")
 	if err != nil {
 		return nil, fmt.Errorf("temp dir: %w", err)
@@ -123,7 +125,7 @@ func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := personalise(app, in, TemplateKey(in.Sector), start, step); err != nil {
+	if err := personalise(app, in, adminHash, TemplateKey(in.Sector), start, step); err != nil {
 		_ = closeApp(app)
 		return nil, err
 	}

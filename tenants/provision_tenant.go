@@ -8,17 +8,55 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
 	"github.com/pocketbase/pocketbase/tools/types"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/fieldops360/fieldops/domain"
 )
+
+// hashPassword starts hashing password with bcrypt at PocketBase's default
+// cost and returns a func that waits for the hash.
+func hashPassword(password string) func() (string, error) {
+	done := make(chan struct{})
+	var hash []byte
+	var err error
+	go func() {
+		defer close(done)
+		hash, err = bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	}()
+	return func() (string, error) {
+		<-done
+		return string(hash), err
+	}
+}
+
+// adminPasswordHash returns the admin's hash if it was computed at the cost
+// of the users collection's password field, else "" (CreateUser hashes).
+func adminPasswordHash(tx core.App, hash func() (string, error)) (string, error) {
+	h, err := hash()
+	if err != nil {
+		return "", err
+	}
+	users, err := tx.FindCachedCollectionByNameOrId(domain.CollectionUsers)
+	if err != nil {
+		return "", err
+	}
+	want := bcrypt.DefaultCost
+	if f, ok := users.Fields.GetByName(core.FieldNamePassword).(*core.PasswordField); ok && f.Cost != 0 {
+		want = f.Cost
+	}
+	if cost, err := bcrypt.Cost([]byte(h)); err != nil || cost != want {
+		return "", nil
+	}
+	return h, nil
+}
 
 // personalise writes, in one transaction, what is specific to a tenant
 // into its fresh copy of the template: its own auth token secrets, the
 // audit genesis (bound to the slug and the creation time, the template's
 // reference-data events re-linked after it), the company profile and the
 // admin, a users record and the _superusers record of the dashboard
-// sharing one bcrypt hash.
-func personalise(app core.App, in CreateInput, schema string, created time.Time, step func(string)) error {
+// sharing one bcrypt hash (adminHash, computed meanwhile).
+func personalise(app core.App, in CreateInput, adminHash func() (string, error), schema string, created time.Time, step func(string)) error {
 	step("reference")
 	return app.RunInTransaction(func(tx core.App) error {
 		if err := renewAuthSecrets(tx); err != nil {
@@ -44,8 +82,12 @@ func personalise(app core.App, in CreateInput, schema string, created time.Time,
 		if name == "" {
 			name = "Administrateur " + in.Name
 		}
+		hash, err := adminPasswordHash(tx, adminHash)
+		if err != nil {
+			return err
+		}
 		admin, err := domain.CreateUser(tx, domain.NewUser{
-			Email: in.AdminEmail, Password: in.AdminPassword, Name: name,
+			Email: in.AdminEmail, Password: in.AdminPassword, PasswordHash: hash, Name: name,
 			Role: domain.RoleManager, TenantAdmin: true,
 		})
 		if err != nil {
@@ -57,7 +99,6 @@ func personalise(app core.App, in CreateInput, schema string, created time.Time,
 		}
 		s := core.NewRecord(su)
 		s.SetEmail(in.AdminEmail)
-		// NB: bcrypt is most of provisioning's cost: reuse the admin's hash.
 		s.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: admin.GetString(core.FieldNamePassword + ":hash")})
 		if err := tx.Save(s); err != nil {
 			return fmt.Errorf("dashboard superuser: %w", err)
