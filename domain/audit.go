@@ -128,16 +128,7 @@ func appendAudit(tx core.App, action string, record, orig *core.Record) error {
 	if ev.Hash, err = ev.ComputeHash(); err != nil {
 		return err
 	}
-	col, err := tx.FindCachedCollectionByNameOrId(CollectionAuditEvents)
-	if err != nil {
-		return err
-	}
-	row := core.NewRecord(col)
-	row.Load(map[string]any{
-		"seq": ev.Seq, "at": ev.At, "actor": ev.Actor, "action": ev.Action, "collection": ev.Collection,
-		"record": ev.Record, "diff": ev.Diff, "prev_hash": ev.PrevHash, "hash": ev.Hash,
-	})
-	return tx.SaveNoValidate(row)
+	return saveAuditEvent(tx, ev)
 }
 
 // actorKey is the custom-data key handlers set on a record to name who

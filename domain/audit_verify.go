@@ -13,11 +13,14 @@ import (
 
 // AuditReport is the result of VerifyAuditChain.
 type AuditReport struct {
-	OK       bool        `json:"ok"`
-	Events   int         `json:"events"`
-	LastHash string      `json:"last_hash"`
-	FirstBad *AuditEvent `json:"first_bad,omitempty"`
-	Reason   string      `json:"reason,omitempty"`
+	OK       bool   `json:"ok"`
+	Events   int    `json:"events"`
+	LastHash string `json:"last_hash"`
+	// GenesisHash is the hash of the first event (seq 1): the genesis of
+	// tenants provisioned from a template, unique to each tenant.
+	GenesisHash string      `json:"genesis_hash,omitempty"`
+	FirstBad    *AuditEvent `json:"first_bad,omitempty"`
+	Reason      string      `json:"reason,omitempty"`
 }
 
 // VerifyAuditChain re-computes every hash of the tenant's audit chain in
@@ -61,6 +64,9 @@ func VerifyAuditChain(app core.App) (AuditReport, error) {
 		}
 		if want != r.Hash {
 			return fail(rep, ev, catalog.New("err.audit.bad_hash")), nil
+		}
+		if i == 0 {
+			rep.GenesisHash = r.Hash
 		}
 		prev = r.Hash
 		rep.Events++

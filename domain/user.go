@@ -35,6 +35,10 @@ type NewUser struct {
 	HourlyCost  float64
 	TenantAdmin bool
 	Locale      string
+	// PasswordHash, when set, is a bcrypt hash of Password the caller has
+	// already computed (provisioning hashes beside its other work): it is
+	// stored instead of hashing Password again.
+	PasswordHash string
 }
 
 // User is a typed proxy over a tenant users record.
@@ -85,7 +89,11 @@ func CreateUser(app core.App, n NewUser) (User, error) {
 	}
 	r := core.NewRecord(col)
 	r.SetEmail(n.Email)
-	r.SetPassword(n.Password)
+	if n.PasswordHash != "" {
+		r.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: n.PasswordHash})
+	} else {
+		r.SetPassword(n.Password)
+	}
 	r.SetVerified(true)
 	r.Load(map[string]any{
 		"name": n.Name, "role": n.Role, "phone": n.Phone, "hourly_cost": n.HourlyCost,

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -29,21 +28,6 @@ import (
 // production: reopen (router build included), idle RSS per tenant, API CPU
 // per request against stock PocketBase. Provisioning is benchmarked in
 // package tenants.
-
-// reportPercentiles adds p50/p99/max (milliseconds) of samples to b.
-func reportPercentiles(b *testing.B, samples []time.Duration) {
-	if len(samples) == 0 {
-		return
-	}
-	slices.Sort(samples)
-	at := func(q float64) float64 {
-		i := int(q * float64(len(samples)-1))
-		return float64(samples[i].Microseconds()) / 1000
-	}
-	b.ReportMetric(at(0.5), "p50-ms")
-	b.ReportMetric(at(0.99), "p99-ms")
-	b.ReportMetric(float64(samples[len(samples)-1].Microseconds())/1000, "max-ms")
-}
 
 // cloneTenants copies a provisioned tenant's files to n new slugs and
 // registers them, which is much faster than provisioning each.
@@ -98,7 +82,7 @@ func BenchmarkReopen(b *testing.B) {
 		b.StartTimer()
 	}
 	b.StopTimer()
-	reportPercentiles(b, samples)
+	tenanttest.ReportPercentiles(b, samples)
 }
 
 func rssBytes() int64 {

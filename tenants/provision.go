@@ -1,6 +1,7 @@
 package tenants
 
 import (
+	"errors"
 	"fmt"
 	"net/mail"
 	"os"
@@ -77,12 +78,13 @@ func validateCreate(in *CreateInput) error {
 	return nil
 }
 
-// CreateTenant provisions a tenant: database, schema, sector reference
-// data, company profile, admin (users record with tenant_admin and
-// dashboard superuser), control-plane record and platform audit event.
-// It is atomic from the outside: the tenant directory is built under a
-// temporary name and renamed into place; an existing slug fails with
-// domain.EConflict and changes nothing.
+// CreateTenant provisions a tenant: a copy of the sector's template
+// database (schema and reference data, built once per schema version),
+// then what is specific to the tenant (provision_tenant.go), the
+// control-plane record and the platform audit event. It is atomic from
+// the outside: the tenant directory is built under a temporary name and
+// renamed into place; an existing slug fails with domain.EConflict and
+// changes nothing.
 func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
 	start := time.Now()
 	step := func(s string) {
@@ -108,17 +110,22 @@ func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
 		return nil, conflict(in.Slug)
 	}
 
-	step("database")
+	// NB: bcrypt is most of the cost: hash beside the copy and the writes.
+	adminHash := hashPassword(in.AdminPassword)
 	tmp, err := os.MkdirTemp(filepath.Join(r.cfg.Dir, "tenants"), ".provisioning-"+in.Slug+"-")
 	if err != nil {
 		return nil, fmt.Errorf("temp dir: %w", err)
 	}
 	defer os.RemoveAll(tmp) // no-op once renamed
+	step("database")
+	if err := r.copyTemplateTo(tmp, in.Sector); err != nil {
+		return nil, err
+	}
 	app, err := newApp(appOptions{DataDir: tmp, Migrations: pbtenant.Migrations(), Hooks: r.cfg.TenantHooks})
 	if err != nil {
 		return nil, err
 	}
-	if err := seedTenant(app, in, step); err != nil {
+	if err := personalise(app, in, adminHash, TemplateKey(in.Sector), start, step); err != nil {
 		_ = closeApp(app)
 		return nil, err
 	}
@@ -165,50 +172,30 @@ func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
 	}, nil
 }
 
-func conflict(slug string) error {
-	return domain.Errorf(domain.EConflict, "err.tenant.exists", slug)
+// copyTemplateTo copies the sector's template into dir, building the
+// template first when needed (once per schema version).
+func (r *Registry) copyTemplateTo(dir, sector string) error {
+	for attempt := 0; ; attempt++ {
+		tpl, err := r.template(sector)
+		if err != nil {
+			return err
+		}
+		err = copyTemplate(tpl, dir)
+		if err == nil {
+			return nil
+		}
+		// NB: a template removed under us (by a newer build elsewhere):
+		// check it again once, rebuilding it if need be.
+		if !errors.Is(err, os.ErrNotExist) || attempt > 0 {
+			return fmt.Errorf("copy template: %w", err)
+		}
+		forgetTemplate(tpl)
+		for _, f := range templateFiles {
+			_ = os.Remove(filepath.Join(dir, f))
+		}
+	}
 }
 
-// seedTenant writes the company profile, the sector reference data and
-// the admin of a new tenant database.
-func seedTenant(app core.App, in CreateInput, step func(string)) error {
-	step("reference")
-	if err := domain.SeedReference(app, in.Sector); err != nil {
-		return err
-	}
-	step("admin")
-	return app.RunInTransaction(func(tx core.App) error {
-		company, err := tx.FindCachedCollectionByNameOrId(domain.CollectionCompany)
-		if err != nil {
-			return err
-		}
-		c := core.NewRecord(company)
-		c.Load(map[string]any{"name": in.Name, "sector": in.Sector, "timezone": "Europe/Paris", "locale": "fr"})
-		if err := tx.Save(c); err != nil {
-			return err
-		}
-		name := in.AdminName
-		if name == "" {
-			name = "Administrateur " + in.Name
-		}
-		if _, err := domain.CreateUser(tx, domain.NewUser{
-			Email: in.AdminEmail, Password: in.AdminPassword, Name: name,
-			Role: domain.RoleManager, TenantAdmin: true,
-		}); err != nil {
-			return err
-		}
-		su, err := tx.FindCachedCollectionByNameOrId(core.CollectionNameSuperusers)
-		if err != nil {
-			return err
-		}
-		s := core.NewRecord(su)
-		s.SetEmail(in.AdminEmail)
-		s.SetPassword(in.AdminPassword)
-		if err := tx.Save(s); err != nil {
-			return fmt.Errorf("dashboard superuser: %w", err)
-		}
-		settings := tx.Settings()
-		settings.Meta.AppName = in.Name
-		return tx.Save(settings)
-	})
+func conflict(slug string) error {
+	return domain.Errorf(domain.EConflict, "err.tenant.exists", slug)
 }

@@ -32,6 +32,9 @@ import (
 type Config struct {
 	// Dir is the data directory (pb_data): platform/ and tenants/<slug>/.
 	Dir string
+	// TemplateDir caches the template databases new tenants are copied
+	// from (default <Dir>/templates; tests share one per process).
+	TemplateDir string
 	// Domain is the base domain: <slug>.<Domain> are tenant hosts.
 	Domain string
 	// DefaultTenant maps every host but admin.<Domain> to this tenant

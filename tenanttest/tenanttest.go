@@ -53,6 +53,7 @@ func NewRegistry(t testing.TB, opts ...Option) *tenants.Registry {
 	t.Helper()
 	cfg := tenants.Config{
 		Dir:         t.TempDir(),
+		TemplateDir: templateDir(),
 		Domain:      "localhost",
 		PublicPort:  ":8090",
 		IdleTimeout: time.Hour,
