@@ -324,6 +324,13 @@ func serve(ctx context.Context, reg *tenants.Registry, addr string, grace time.D
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// NB: the first tenant of a sector after an upgrade would otherwise
+	// wait for its template (~0.5 s); later starts only check them.
+	go func() {
+		if err := reg.WarmTemplates(); err != nil {
+			logger.Warn("tenant templates", "error", err)
+		}
+	}()
 	fmt.Fprintf(os.Stderr, "FieldOps360 %s — plateforme : http://%s%s/  ·  clients : http://<slug>.%s%s/\n",
 		version, reg.Config().Domain, publicPort(addr), reg.Config().Domain, publicPort(addr))
 	var serveErr error
