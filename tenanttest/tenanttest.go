@@ -14,10 +14,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants"
@@ -114,7 +116,7 @@ func (tt *Tenant) Host() string { return tt.Slug + "." + tt.Registry.Config().Do
 // User creates a user with role (email <role>-<n>@<slug>.test).
 func (tt *Tenant) User(role, email string) domain.User {
 	tt.T.Helper()
-	u, err := domain.CreateUser(tt.App(), domain.NewUser{Email: email, Password: Password, Name: "Test " + role, Role: role})
+	u, err := domain.CreateUser(tt.App(), domain.NewUser{Email: email, Password: Password, PasswordHash: passwordHash(tt.T), Name: "Test " + role, Role: role})
 	if err != nil {
 		tt.T.Fatalf("create user %s: %v", email, err)
 	}
@@ -234,4 +236,24 @@ func Serve(reg *tenants.Registry, req *http.Request) *httptest.ResponseRecorder 
 	rec := httptest.NewRecorder()
 	reg.ServeHTTP(rec, req)
 	return rec
+}
+
+// passwordHash is the bcrypt hash of Password at the lowest cost, computed
+// once per test binary: test users sign in with the real bcrypt check, but
+// creating them does not spend ~70 ms of CPU each.
+func passwordHash(t testing.TB) string {
+	testHash.once.Do(func() {
+		h, err := bcrypt.GenerateFromPassword([]byte(Password), bcrypt.MinCost)
+		testHash.hash, testHash.err = string(h), err
+	})
+	if testHash.err != nil {
+		t.Fatal(testHash.err)
+	}
+	return testHash.hash
+}
+
+var testHash struct {
+	once sync.Once
+	hash string
+	err  error
 }
