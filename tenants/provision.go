@@ -24,6 +24,10 @@ type CreateInput struct {
 	Sector        string
 	AdminEmail    string
 	AdminPassword string // generated when empty
+	// AdminPasswordHash, when set, is a bcrypt hash of AdminPassword the
+	// caller already has (test harnesses provisioning many tenants with
+	// one password): stored as is instead of hashing again.
+	AdminPasswordHash string
 	AdminName     string
 	Plan          string // default "starter"
 	Actor         string // who provisions (platform audit)
@@ -111,7 +115,10 @@ func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
 	}
 
 	// NB: bcrypt is most of the cost: hash beside the copy and the writes.
-	adminHash := hashPassword(in.AdminPassword)
+	adminHash := func() (string, error) { return in.AdminPasswordHash, nil }
+	if in.AdminPasswordHash == "" {
+		adminHash = hashPassword(in.AdminPassword)
+	}
 	tmp, err := os.MkdirTemp(filepath.Join(r.cfg.Dir, "tenants"), ".provisioning-"+in.Slug+"-")
 	if err != nil {
 		return nil, fmt.Errorf("temp dir: %w", err)

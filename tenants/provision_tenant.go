@@ -82,9 +82,11 @@ func personalise(app core.App, in CreateInput, adminHash func() (string, error),
 		if name == "" {
 			name = "Administrateur " + in.Name
 		}
-		hash, err := adminPasswordHash(tx, adminHash)
-		if err != nil {
-			return err
+		hash := in.AdminPasswordHash
+		if hash == "" {
+			if hash, err = adminPasswordHash(tx, adminHash); err != nil {
+				return err
+			}
 		}
 		admin, err := domain.CreateUser(tx, domain.NewUser{
 			Email: in.AdminEmail, Password: in.AdminPassword, PasswordHash: hash, Name: name,

@@ -91,7 +91,7 @@ func Provision(t testing.TB, reg *tenants.Registry, slug, sector string) *Tenant
 	t.Helper()
 	_, err := reg.CreateTenant(tenants.CreateInput{
 		Slug: slug, Name: "Entreprise " + strings.ToUpper(slug), Sector: sector,
-		AdminEmail: "admin@" + slug + ".test", AdminPassword: Password, Actor: "test",
+		AdminEmail: "admin@" + slug + ".test", AdminPassword: Password, AdminPasswordHash: passwordHash(t), Actor: "test",
 	})
 	if err != nil {
 		t.Fatalf("provision %s: %v", slug, err)
