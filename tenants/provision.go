@@ -28,9 +28,9 @@ type CreateInput struct {
 	// caller already has (test harnesses provisioning many tenants with
 	// one password): stored as is instead of hashing again.
 	AdminPasswordHash string
-	AdminName     string
-	Plan          string // default "starter"
-	Actor         string // who provisions (platform audit)
+	AdminName         string
+	Plan              string // default "starter"
+	Actor             string // who provisions (platform audit)
 	// Progress, when set, is told each step as it starts.
 	Progress func(step string)
 }
