@@ -49,6 +49,8 @@ check-generated: ## fails when a *_templ.go or a typed record (domain/*_model.go
 
 check-records: ## handlers and views read records only through domain's typed records and finders
 	@scripts/lint/records.sh
+	@n=$$(scripts/lint/records.sh scripts/lint/testdata | grep -c '^  ' || true); \
+	if [ "$$n" != 5 ]; then echo "records lint: the fixture scripts/lint/testdata has 5 violations, the lint found $$n"; exit 1; fi
 
 vet:
 	go vet ./...

@@ -13,7 +13,7 @@ files=$(find "${dirs[@]}" \( -name '*.go' -o -name '*.templ' \) ! -name '*_test.
 status=0
 report() { # pattern, message, [exclude pattern]
 	local out
-	out=$(grep -nE "$1" $files | grep -vE "${3:-^\$}" | grep -v '// lint:allow' || true)
+	out=$(grep -HnE "$1" $files | grep -vE "${3:-^\$}" | grep -v '// lint:allow' || true)
 	if [ -n "$out" ]; then
 		echo "$2:"
 		echo "$out" | sed 's/^/  /'
