@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fieldops360/fieldops/tenants"
+	"github.com/fieldops360/fieldops/tenanttest"
 )
 
 // binPath is the fieldops binary built once for the CLI contract tests.
@@ -223,7 +224,7 @@ func TestCLIDemoServesAndStopsGracefully(t *testing.T) {
 	dir := t.TempDir()
 	addr := freePort(t)
 	cmd := exec.Command(binPath, "demo", "--dir", dir, "--http", addr)
-	errb := &syncBuffer{}
+	errb := &tenanttest.SyncBuffer{}
 	cmd.Stderr = errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -284,7 +285,7 @@ func TestCLIDemoServesAndStopsGracefully(t *testing.T) {
 
 	// a second start does not re-provision
 	cmd2 := exec.Command(binPath, "demo", "--dir", dir, "--http", freePort(t))
-	err2 := &syncBuffer{}
+	err2 := &tenanttest.SyncBuffer{}
 	cmd2.Stderr = err2
 	_ = cmd2.Start()
 	time.Sleep(1500 * time.Millisecond)
@@ -293,23 +294,4 @@ func TestCLIDemoServesAndStopsGracefully(t *testing.T) {
 	if strings.Contains(err2.String(), "existe déjà") {
 		t.Errorf("second demo start tried to re-provision: %s", err2.String())
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a child process writing while the
-// test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -186,7 +186,7 @@ func countMigrations(t *testing.T, template string) int {
 
 func TestConcurrentCreatesBuildTheTemplateOnce(t *testing.T) {
 	dir := t.TempDir()
-	var logs syncBuffer
+	var logs tenanttest.SyncBuffer
 	reg := tenanttest.NewRegistry(t, ownTemplates(dir), func(c *tenants.Config) {
 		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	})
@@ -264,20 +264,3 @@ func TestDemoTenantSeedsFromTemplate(t *testing.T) {
 	}
 }
 
-// syncBuffer collects log lines written from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
