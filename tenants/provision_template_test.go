@@ -263,4 +263,3 @@ func TestDemoTenantSeedsFromTemplate(t *testing.T) {
 		t.Errorf("demo admin cannot sign in: %d %s", rec.Code, rec.Body.String())
 	}
 }
-
