@@ -160,7 +160,6 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 	var sup *replication.Supervisor
 	if target.Enabled() {
 		sup = replication.NewSupervisor(replication.SupervisorConfig{Dir: g.Dir, Replica: s.Replica, Logger: logger, External: s.Replicate == "external"})
-		sup.Start()
 		mtr.AttachReplication(sup)
 	}
 	scheme := "http"
@@ -183,12 +182,15 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 		}
 	})
 	if err != nil {
-		if sup != nil {
-			stopCtx, cancel := context.WithTimeout(context.Background(), s.Grace)
-			_ = sup.Stop(stopCtx)
-			cancel()
-		}
 		return err
+	}
+	// NB: the replication child starts once the registry is open. On a first
+	// boot the parent migrates a brand-new platform database; a child
+	// snapshotting it at the same time held a read lock that made the
+	// migration fail with "database is locked" (seen in the Ansible first
+	// install). No tenant opens before the HTTP servers start below.
+	if sup != nil {
+		sup.Start()
 	}
 	mtr.AttachRegistry(reg)
 
