@@ -213,7 +213,7 @@ func TestBrowserCrewOfflineProof(t *testing.T) {
 	}
 	photo := testPhoto(t, t.TempDir(), 3200, 2400)
 
-	ctx, problems := b.tab(t)
+	ctx, problems := b.persistentTab(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatal(err)
 	}

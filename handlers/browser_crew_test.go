@@ -35,7 +35,7 @@ func TestBrowserCrewOfflineClockIn(t *testing.T) {
 		return int(n)
 	}
 
-	ctx, problems := b.installableTab(t)
+	ctx, problems := b.persistentTab(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatal(err)
 	}

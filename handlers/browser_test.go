@@ -83,10 +83,13 @@ func (b *browserEnv) tab(t *testing.T) (context.Context, func() []string) {
 	return b.openTab(t, chromedp.WithNewBrowserContext())
 }
 
-// installableTab is a tab in the shared Chromium's default (persistent)
-// browser context, for the checks Chromium refuses in incognito-like
-// contexts (PWA installability); its cookies are cleared first.
-func (b *browserEnv) installableTab(t *testing.T) (context.Context, func() []string) {
+// persistentTab is a tab in the shared Chromium's default (persistent)
+// browser context, as a phone's browser is: PWA installability is refused
+// in incognito-like contexts, and the offline tests need the service worker
+// to take control as it does there. Its cookies are cleared first; its
+// storage and service worker are its test server's origin's own (each test
+// has its own port).
+func (b *browserEnv) persistentTab(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
 	ctx, problems := b.openTab(t)
 	if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {

@@ -142,7 +142,7 @@ func TestBrowserCrewTaskOffline(t *testing.T) {
 		return domain.ParseChecklistAnswers([]byte(run.GetString("answers")))
 	}
 
-	ctx, problems := b.tab(t)
+	ctx, problems := b.persistentTab(t)
 	b.login(t, ctx, crewEmail, domain.DemoPassword)
 	if err := chromedp.Do(ctx, chromedp.Navigate(b.base+"/m/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="crew-home"]`))); err != nil {
 		t.Fatal(err)
