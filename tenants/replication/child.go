@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -42,7 +43,27 @@ type ReplicatorConfig struct {
 	DrillEvery time.Duration
 	// ParentPID, when set, stops the child when its parent is gone.
 	ParentPID int
+	// Retention is how long snapshots (and the LTX files only they need)
+	// are kept in the replica (default 30 days): Litestream deletes older
+	// ones itself.
+	Retention time.Duration
+	// SnapshotEvery is the longest time a database, open in the server or
+	// not, goes without a fresh snapshot in its replica (default 24 h).
+	SnapshotEvery time.Duration
+	// MaintainEvery is how often snapshots and drills are checked for
+	// being due (default 1 min).
+	MaintainEvery time.Duration
+	// AllowReplace names databases allowed to take over a replica they
+	// are behind of or unrelated to (an operator's explicit decision).
+	AllowReplace []string
+	// ConflictRecheck is how often a refused database is checked again
+	// against its replica (default 30 s).
+	ConflictRecheck time.Duration
 }
+
+// errRefused is returned by activate for a database whose replication is
+// refused (DBStatus.Conflict says why).
+var errRefused = errors.New("replication refused")
 
 // Replicator is the replication child: Litestream following the databases
 // that are open in the server or have unsynced changes.
@@ -90,6 +111,9 @@ type repDB struct {
 	done   chan struct{}
 
 	fp           fingerprint // file state after the last release (zero: unsynced)
+	conflict     string      // replication refused: behind or unrelated to the replica
+	conflictAt   time.Time   // when the conflict was last checked
+	lastSnapshot time.Time   // newest snapshot in the replica (zero: unknown)
 	lastTXChange time.Time
 	localTX      uint64
 	replicaTX    uint64
@@ -124,14 +148,30 @@ func NewReplicator(cfg ReplicatorConfig) (*Replicator, error) {
 		cfg.MaxCatchUp = 16
 	}
 	if cfg.DrillEvery == 0 {
-		cfg.DrillEvery = 7 * 24 * time.Hour
+		cfg.DrillEvery = 24 * time.Hour
+	}
+	if cfg.Retention == 0 {
+		cfg.Retention = 30 * 24 * time.Hour
+	}
+	if cfg.SnapshotEvery == 0 {
+		cfg.SnapshotEvery = 24 * time.Hour
+	}
+	if cfg.MaintainEvery == 0 {
+		cfg.MaintainEvery = time.Minute
+	}
+	if cfg.ConflictRecheck == 0 {
+		cfg.ConflictRecheck = 30 * time.Second
 	}
 	store := litestream.NewStore(nil, litestream.CompactionLevels{
 		{Level: 0}, {Level: 1, Interval: 30 * time.Second}, {Level: 2, Interval: 5 * time.Minute}, {Level: 3, Interval: time.Hour},
 	})
 	store.Logger = cfg.Logger.With("system", "litestream")
-	// Point-in-time restore window: daily snapshots kept 30 days.
-	store.SnapshotRetention = 30 * 24 * time.Hour
+	// Point-in-time restore window: snapshots kept cfg.Retention; the
+	// child's maintenance loop also snapshots databases that are not
+	// followed (closed tenants) so that retention never leaves one without
+	// a restorable snapshot.
+	store.SnapshotRetention = cfg.Retention
+	store.SnapshotInterval = cfg.SnapshotEvery
 	store.SetShutdownSyncTimeout(10 * time.Second)
 	return &Replicator{cfg: cfg, store: store, dbs: map[string]*repDB{}, drills: loadDrillBook(cfg.Dir)}, nil
 }
@@ -303,6 +343,12 @@ func (rp *Replicator) activate(ctx context.Context, d *repDB) error {
 	rp.mu.Unlock()
 	defer func() { rp.mu.Lock(); d.busy = false; rp.mu.Unlock() }()
 
+	rp.mu.Lock()
+	refused := d.conflict != "" && time.Since(d.conflictAt) < rp.cfg.ConflictRecheck
+	rp.mu.Unlock()
+	if refused {
+		return errRefused
+	}
 	client, err := rp.cfg.Target.Client(d.name)
 	if err != nil {
 		rp.fail(d, err)
@@ -317,7 +363,34 @@ func (rp *Replicator) activate(ctx context.Context, d *repDB) error {
 		rp.fail(d, fmt.Errorf("replica storage: %w", err))
 		return err
 	}
+	lin, err := checkLineage(ctx, client, d.name, d.path, slices.Contains(rp.cfg.AllowReplace, d.name))
+	if err != nil {
+		rp.fail(d, fmt.Errorf("compare with the replica: %w", err))
+		return err
+	}
+	rp.mu.Lock()
+	was := d.conflict
+	d.conflict, d.conflictAt = lin.conflict, time.Now()
+	rp.mu.Unlock()
+	if lin.conflict != "" {
+		if was != lin.conflict {
+			rp.fail(d, errors.New(lin.conflict))
+		}
+		return errRefused
+	}
+	switch {
+	case lin.seed:
+		rp.cfg.Logger.Info("replica empty: seeding it with a full snapshot", "db", d.name)
+	case lin.adopted:
+		rp.cfg.Logger.Warn("database takes over its replica (restored from it, or forced)", "db", d.name)
+	}
+	unguard, truncated, err := guardWAL(ctx, d.path, lin.adopted, rp.cfg.Logger)
+	if err != nil {
+		rp.fail(d, fmt.Errorf("check WAL continuity: %w", err))
+		return err
+	}
 	if err := rp.store.RegisterDB(ldb); err != nil {
+		unguard()
 		rp.fail(d, err)
 		return err
 	}
@@ -327,7 +400,13 @@ func (rp *Replicator) activate(ctx context.Context, d *repDB) error {
 	d.ldb, d.cancel, d.done = ldb, cancel, done
 	d.lastTXChange = time.Now()
 	rp.mu.Unlock()
-	rp.cfg.Logger.Debug("following database", "db", d.name)
+	// The first sync runs while the guard's read transaction still holds
+	// the WAL: Litestream takes its own read transaction during it.
+	if err := rp.syncOnce(fctx, d, ldb); err == nil && lin.adopted {
+		clearAdoption(d.path)
+	}
+	unguard()
+	rp.cfg.Logger.Debug("following database", "db", d.name, "snapshot", truncated)
 	go rp.follow(fctx, d, ldb, done)
 	return nil
 }
@@ -466,7 +545,11 @@ func (rp *Replicator) Status() *Status {
 	now := time.Now()
 	for _, d := range rp.all() {
 		rp.mu.Lock()
-		s := DBStatus{DB: d.name, Active: d.ldb != nil, Open: d.open, LocalTXID: d.localTX, ReplicaTXID: d.replicaTX, LastError: d.lastErr, Errors: d.errors}
+		s := DBStatus{DB: d.name, Active: d.ldb != nil, Open: d.open, LocalTXID: d.localTX, ReplicaTXID: d.replicaTX, LastError: d.lastErr, Errors: d.errors, Conflict: d.conflict}
+		if !d.lastSnapshot.IsZero() {
+			t := d.lastSnapshot
+			s.LastSnapshot = &t
+		}
 		if !d.lastSync.IsZero() {
 			t := d.lastSync
 			s.LastSync = &t

@@ -9,8 +9,10 @@ import (
 	"os/exec"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/fieldops360/fieldops/tenants/replication"
 )
@@ -35,10 +37,28 @@ func runTestReplicator() int {
 	if os.Getenv("FIELDOPS_TEST_CHILD_LOG") != "" {
 		w = os.Stderr
 	}
-	rp, err := replication.NewReplicator(replication.ReplicatorConfig{
+	cfg := replication.ReplicatorConfig{
 		Dir: os.Getenv("FIELDOPS_TEST_DIR"), Target: target, ParentPID: ppid, Linger: 2e9, ScanInterval: 5e8,
 		Logger: slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
+	}
+	if s := os.Getenv("FIELDOPS_TEST_ALLOW_REPLACE"); s != "" {
+		cfg.AllowReplace = strings.Split(s, ",")
+	}
+	for env, d := range map[string]*time.Duration{
+		"FIELDOPS_TEST_RETENTION": &cfg.Retention, "FIELDOPS_TEST_SNAPSHOT_EVERY": &cfg.SnapshotEvery,
+		"FIELDOPS_TEST_MAINTAIN_EVERY": &cfg.MaintainEvery, "FIELDOPS_TEST_DRILL_EVERY": &cfg.DrillEvery,
+		"FIELDOPS_TEST_CONFLICT_RECHECK": &cfg.ConflictRecheck,
+	} {
+		if s := os.Getenv(env); s != "" {
+			v, err := time.ParseDuration(s)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, env, err)
+				return 2
+			}
+			*d = v
+		}
+	}
+	rp, err := replication.NewReplicator(cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -170,6 +170,11 @@ type DBStatus struct {
 	LastError  string     `json:"last_error,omitempty"`
 	ErrorAt    *time.Time `json:"error_at,omitempty"`
 	Errors     int64      `json:"errors"`
+	// Conflict is set while replication of the database is refused: it is
+	// behind or unrelated to its existing replica (the reason, in English).
+	Conflict string `json:"conflict,omitempty"`
+	// LastSnapshot is the time of the newest snapshot in the replica.
+	LastSnapshot *time.Time `json:"last_snapshot,omitempty"`
 	// Drill is the last restore drill of the database, if any.
 	Drill *DrillResult `json:"drill,omitempty"`
 }
@@ -211,4 +216,55 @@ func (s *Status) DB(name string) *DBStatus {
 		}
 	}
 	return nil
+}
+
+// Problems lists what keeps replication from being healthy, one line per
+// problem (empty: healthy): replication not running (the caller adds it),
+// databases not yet brought up to date, refused (conflict), in error,
+// lagging more than maxLag, or whose last restore drill failed. `fieldops
+// backup status` exits non-zero when it is not empty.
+func (s *Status) Problems(maxLag time.Duration) []string {
+	var out []string
+	if !s.Ready {
+		out = append(out, "replication has not brought every database up to date yet")
+	}
+	for _, d := range s.DBs {
+		switch {
+		case d.Conflict != "":
+			out = append(out, d.DB+": replication refused: "+d.Conflict)
+		case d.LastError != "":
+			out = append(out, d.DB+": "+d.LastError)
+		}
+		if d.LagSeconds > maxLag.Seconds() {
+			out = append(out, fmt.Sprintf("%s: replica behind for %.0f s", d.DB, d.LagSeconds))
+		}
+		if d.Drill != nil && !d.Drill.OK {
+			out = append(out, d.DB+": last restore drill failed: "+d.Drill.Error)
+		}
+	}
+	return out
+}
+
+// NotReceiving lists the databases whose replica is not receiving data:
+// refused, or behind (in error or not synced) for more than maxLag. It is
+// what /readyz checks: a transient error is not a reason to stop serving,
+// a replica that stopped receiving is.
+func (s *Status) NotReceiving(maxLag time.Duration) []string {
+	var out []string
+	for _, d := range s.DBs {
+		switch {
+		case d.Conflict != "":
+			out = append(out, d.DB+": replication refused: "+d.Conflict)
+		case d.LagSeconds > maxLag.Seconds():
+			msg := fmt.Sprintf("%s: replica not receiving for %.0f s", d.DB, d.LagSeconds)
+			if d.LastError != "" {
+				msg += ": " + d.LastError
+			}
+			out = append(out, msg)
+		}
+	}
+	if !s.Ready && time.Since(s.StartedAt) > maxLag {
+		out = append(out, fmt.Sprintf("replication has not brought every database up to date %.0f s after its start", time.Since(s.StartedAt).Seconds()))
+	}
+	return out
 }

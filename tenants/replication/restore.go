@@ -61,6 +61,13 @@ func RestoreDB(ctx context.Context, target ReplicaTarget, name, out string, at t
 	return RestoreInfo{DB: name, Path: out, At: at, Bytes: st.Size()}, nil
 }
 
+// CheckIntegrity runs SQLite's full integrity_check on a restored file
+// (one no other connection opens) and fails when it finds no table.
+func CheckIntegrity(ctx context.Context, path string) error {
+	_, err := checkRestored(ctx, path)
+	return err
+}
+
 // checkRestored runs integrity_check on a restored file and counts its
 // tables. NB: it uses the modernc engine (driver "sqlite", linked by
 // Litestream) on a scratch file no other connection opens.
@@ -201,9 +208,14 @@ func RestoreTenant(ctx context.Context, r *tenants.Registry, target ReplicaTarge
 	if err := os.Rename(tmp, live); err != nil {
 		return res, err
 	}
-	// Litestream's local state describes the replaced file: start afresh
-	// (the child fetches the replica position and continues after it).
-	_ = os.RemoveAll(filepath.Join(dir, ".data.db"+litestream.MetaDirSuffix))
+	// Litestream's local state describes the replaced file: start afresh,
+	// marked as restored from the replica so that the child lets it take
+	// the replica over (it continues after the replica's position with a
+	// full snapshot) instead of refusing it as behind its replica.
+	_ = os.RemoveAll(metaDir(live))
+	if err := MarkAdoption(live); err != nil {
+		return res, fmt.Errorf("mark restored database: %w", err)
+	}
 	res.Path, res.InPlace, res.Previous = live, true, prev
 	detail["previous"] = prev
 	return res, tenants.PlatformAudit(r.Platform(), actor, "tenant.restore", slug, detail)

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -100,6 +101,12 @@ type SupervisorConfig struct {
 	// Kubernetes sidecar, a systemd unit) through the control socket
 	// instead of spawning and restarting a child.
 	External bool
+	// ReadyMaxLag is how long a database's replica may go without
+	// receiving data before Ready fails (default 2 min).
+	ReadyMaxLag time.Duration
+	// Args are extra arguments of the default child command (replicate
+	// flags: --retention, --allow-replace-replica…).
+	Args []string
 }
 
 // Supervisor starts the replication child, restarts it with backoff when
@@ -136,13 +143,17 @@ func NewSupervisor(cfg SupervisorConfig) *Supervisor {
 	if cfg.MaxBackoff == 0 {
 		cfg.MaxBackoff = 30 * time.Second
 	}
+	if cfg.ReadyMaxLag == 0 {
+		cfg.ReadyMaxLag = 2 * time.Minute
+	}
 	if cfg.Command == nil {
 		cfg.Command = func() *exec.Cmd {
 			exe, err := os.Executable()
 			if err != nil {
 				exe = os.Args[0]
 			}
-			return exec.Command(exe, "replicate", "--dir", cfg.Dir, "--replica", cfg.Replica, "--parent-pid", strconv.Itoa(os.Getpid()))
+			args := append([]string{"replicate", "--dir", cfg.Dir, "--replica", cfg.Replica, "--parent-pid", strconv.Itoa(os.Getpid())}, cfg.Args...)
+			return exec.Command(exe, args...)
 		}
 	}
 	return &Supervisor{
@@ -219,10 +230,15 @@ func (s *Supervisor) StatusAt() time.Time {
 	return time.Time{}
 }
 
-// Ready is a /readyz check: the replication child is alive.
+// Ready is a /readyz check: the replication child is alive and every
+// database's replica is receiving data (none refused, none behind for
+// more than ReadyMaxLag).
 func (s *Supervisor) Ready(context.Context) error {
 	if !s.Up() {
 		return errors.New("replication child not running")
+	}
+	if p := s.Status().NotReceiving(s.cfg.ReadyMaxLag); len(p) > 0 {
+		return errors.New(strings.Join(p, "; "))
 	}
 	return nil
 }
