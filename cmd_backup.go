@@ -31,42 +31,66 @@ func newBackupCmd(g *globals) *cobra.Command {
 		return t, nil
 	}
 
+	var maxLag time.Duration
+	var alive bool
 	status := &cobra.Command{
-		Use:   "status [--json]",
-		Short: "Per database: replica position, lag, last sync, errors, last restore drill",
-		Args:  args(cobra.NoArgs),
+		Use:   "status [--json] [--max-lag 60s] [--alive]",
+		Short: "Per database: replica position, lag, last sync, snapshot, errors, last restore drill; exit 1 when unhealthy",
+		Long: `Per database: replica position, lag, last sync, last snapshot, errors, refusal and last restore drill.
+Exit code 0 only when healthy: a replication process (the child of serve or a standalone
+"fieldops replicate") answers for this data directory, has brought every database up to
+date, and no database is refused, in error, behind by more than --max-lag, or failed its
+last restore drill. Otherwise the status is printed with its problems and the exit code is 1.
+With --alive: exit 0 when a replication process answers at all (liveness probe).`,
+		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			st, err := replication.NewControlClient(replication.ControlSocket(g.Dir)).Status(ctx)
-			if err != nil { // no replication child running: read the replica
-				t, terr := target()
-				if terr != nil {
-					return terr
+			socket := replication.ControlSocket(g.Dir)
+			st, err := replication.NewControlClient(socket).Status(ctx)
+			if err != nil && alive {
+				return unhealthyError{[]string{"no replication process answers on " + socket + ": " + err.Error()}}
+			}
+			if err == nil && alive {
+				return nil
+			}
+			var problems []string
+			if err != nil { // no replication process: read the replica, if given
+				problems = append(problems, "no replication process answers on "+socket+": "+err.Error())
+				st = &replication.Status{Source: "none", Replica: replica, DBs: []replication.DBStatus{}}
+				if t, terr := replication.ParseReplicaTarget(replica); terr == nil && t.Enabled() {
+					if rst, rerr := replication.ReplicaStatus(ctx, g.Dir, t); rerr == nil {
+						st = rst
+					} else {
+						problems = append(problems, "replica: "+rerr.Error())
+					}
 				}
-				if st, err = replication.ReplicaStatus(ctx, g.Dir, t); err != nil {
+				st.Ready = false
+			}
+			if st.Source == "child" {
+				problems = append(problems, st.Check(maxLag)...)
+			} else {
+				st.Ready = true // Check's "not up to date" says nothing more here
+				problems = append(problems, st.Check(maxLag)...)
+				st.Ready = false
+			}
+			st.Problems = problems
+			st.Healthy = len(problems) == 0
+			if g.JSON {
+				if err := printJSON(os.Stdout, st); err != nil {
 					return err
 				}
+			} else {
+				printStatus(st)
 			}
-			if g.JSON {
-				return printJSON(os.Stdout, st)
+			if len(problems) > 0 {
+				return unhealthyError{problems}
 			}
-			fmt.Printf("Réplica %s (source : %s)\n", st.Replica, st.Source)
-			tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "BASE\tSUIVIE\tTX LOCALE\tTX RÉPLICA\tRETARD\tDERNIÈRE SYNC\tERREURS\tDERNIER EXERCICE\tERREUR")
-			for _, d := range st.DBs {
-				last, drill := "—", "—"
-				if d.LastSync != nil {
-					last = d.LastSync.Local().Format(time.DateTime)
-				}
-				if d.Drill != nil {
-					drill = d.Drill.At.Local().Format(time.DateTime) + map[bool]string{true: " ok", false: " ÉCHEC"}[d.Drill.OK]
-				}
-				fmt.Fprintf(tw, "%s\t%v\t%d\t%d\t%.0f s\t%s\t%d\t%s\t%s\n", d.DB, d.Active, d.LocalTXID, d.ReplicaTXID, d.LagSeconds, last, d.Errors, drill, d.LastError)
-			}
-			return tw.Flush()
+			return nil
 		},
 	}
+	status.Flags().DurationVar(&maxLag, "max-lag", time.Minute, "a replica behind for longer than this is a problem")
+	status.Flags().BoolVar(&alive, "alive", false, "only check that a replication process answers (liveness)")
 
 	var at, to string
 	restore := &cobra.Command{
@@ -106,4 +130,38 @@ func newBackupCmd(g *globals) *cobra.Command {
 	restore.Flags().StringVar(&to, "to", "", "restore into DIR/data.db instead of in place")
 	cmd.AddCommand(status, restore)
 	return cmd
+}
+
+// printStatus prints `backup status` as a table (French first, the
+// operator's language on site).
+func printStatus(st *replication.Status) {
+	fmt.Printf("Réplica %s (source : %s)\n", st.Replica, st.Source)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "BASE\tSUIVIE\tTX LOCALE\tTX RÉPLICA\tRETARD\tDERNIÈRE SYNC\tINSTANTANÉ\tERREURS\tDERNIER EXERCICE\tERREUR")
+	for _, d := range st.DBs {
+		last, snap, drill := "—", "—", "—"
+		if d.LastSync != nil {
+			last = d.LastSync.Local().Format(time.DateTime)
+		}
+		if d.LastSnapshot != nil {
+			snap = d.LastSnapshot.Local().Format(time.DateTime)
+		}
+		if d.Drill != nil {
+			drill = d.Drill.At.Local().Format(time.DateTime) + map[bool]string{true: " ok", false: " ÉCHEC"}[d.Drill.OK]
+		}
+		msg := d.LastError
+		if d.Conflict != "" {
+			msg = "REFUSÉE : " + d.Conflict
+		}
+		fmt.Fprintf(tw, "%s\t%v\t%d\t%d\t%.0f s\t%s\t%s\t%d\t%s\t%s\n", d.DB, d.Active, d.LocalTXID, d.ReplicaTXID, d.LagSeconds, last, snap, d.Errors, drill, msg)
+	}
+	_ = tw.Flush()
+	if len(st.Problems) == 0 {
+		fmt.Println("État : sain / healthy")
+		return
+	}
+	fmt.Println("Problèmes / problems:")
+	for _, p := range st.Problems {
+		fmt.Println("  -", p)
+	}
 }

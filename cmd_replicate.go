@@ -1,11 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"context"
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +18,7 @@ import (
 func newReplicateCmd(g *globals) *cobra.Command {
 	var replica string
 	var parentPID int
+	var opts replicateOpts
 	cmd := &cobra.Command{
 		Use:   "replicate [--dir ./pb_data] [--replica file:DIR|s3://bucket/prefix]",
 		Short: "Replicate the platform and tenant databases (the child process of serve; also runnable alone)",
@@ -27,8 +31,12 @@ func newReplicateCmd(g *globals) *cobra.Command {
 			if !target.Enabled() {
 				return usageError{errReplicaOff}
 			}
+			if err := opts.check(); err != nil {
+				return err
+			}
 			logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})).With("process", "replicate")
-			rp, err := replication.NewReplicator(replication.ReplicatorConfig{Dir: g.Dir, Target: target, Logger: logger, ParentPID: parentPID})
+			rp, err := replication.NewReplicator(replication.ReplicatorConfig{Dir: g.Dir, Target: target, Logger: logger, ParentPID: parentPID,
+				Retention: opts.Retention, SnapshotEvery: opts.SnapshotEvery, DrillEvery: opts.DrillEvery, AllowReplace: opts.AllowReplace})
 			if err != nil {
 				return err
 			}
@@ -38,7 +46,53 @@ func newReplicateCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&replica, "replica", "off", "replica target: file:DIR or s3://bucket/prefix?endpoint=…")
+	opts.bind(cmd)
 	cmd.Flags().IntVar(&parentPID, "parent-pid", 0, "exit (after a final sync) when this parent process is gone")
 	_ = cmd.Flags().MarkHidden("parent-pid")
 	return cmd
+}
+
+// replicateOpts are the replication policy flags of `replicate`, also
+// accepted by `serve`, which passes them to its replication child.
+type replicateOpts struct {
+	Retention     time.Duration
+	SnapshotEvery time.Duration
+	DrillEvery    time.Duration
+	AllowReplace  []string
+}
+
+func (o *replicateOpts) bind(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.DurationVar(&o.Retention, "retention", 30*24*time.Hour, "keep snapshots (point-in-time restore window) this long; Litestream deletes older ones")
+	f.DurationVar(&o.SnapshotEvery, "snapshot-every", 24*time.Hour, "every database, open or not, gets a fresh snapshot at least this often")
+	f.DurationVar(&o.DrillEvery, "drill-every", 24*time.Hour, "restore every database's latest replica into a scratch dir and check it at least this often (in turn)")
+	f.StringSliceVar(&o.AllowReplace, "allow-replace-replica", nil, "let these databases (tenant slugs or platform) take over a replica they are behind of or unrelated to")
+}
+
+// args returns the flags as `replicate` arguments (the child of serve).
+func (o *replicateOpts) args() []string {
+	if o.Retention == 0 {
+		return nil
+	}
+	out := []string{"--retention", o.Retention.String(), "--snapshot-every", o.SnapshotEvery.String(), "--drill-every", o.DrillEvery.String()}
+	if len(o.AllowReplace) > 0 {
+		out = append(out, "--allow-replace-replica", strings.Join(o.AllowReplace, ","))
+	}
+	return out
+}
+
+// check refuses periods that would make replicas unrestorable or the
+// replicator spin.
+func (o *replicateOpts) check() error {
+	switch {
+	case o.Retention == 0 && o.SnapshotEvery == 0 && o.DrillEvery == 0:
+		return nil // not bound (demo)
+	case o.SnapshotEvery < time.Minute:
+		return usageError{fmt.Errorf("--snapshot-every must be at least 1m, not %s", o.SnapshotEvery)}
+	case o.Retention < o.SnapshotEvery:
+		return usageError{fmt.Errorf("--retention (%s) must be at least --snapshot-every (%s): older snapshots are deleted only once a newer one exists", o.Retention, o.SnapshotEvery)}
+	case o.DrillEvery != 0 && o.DrillEvery < time.Minute:
+		return usageError{fmt.Errorf("--drill-every must be at least 1m, not %s", o.DrillEvery)}
+	}
+	return nil
 }

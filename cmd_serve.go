@@ -39,6 +39,7 @@ type serveFlags struct {
 	ACMEHTTPPort    int
 	ACMETLSPort     int
 	OTLPEndpoint    string
+	Replication     replicateOpts
 }
 
 // wiring is what openRegistry builds the process from; options adjust it
@@ -128,6 +129,7 @@ func newServeCmd(g *globals) *cobra.Command {
 		},
 	}
 	addServeFlags(cmd, s)
+	s.Replication.bind(cmd)
 	return cmd
 }
 
@@ -139,6 +141,9 @@ func checkServeFlags(s *serveFlags) error {
 	}
 	if _, err := replication.ParseReplicaTarget(s.Replica); err != nil {
 		return usageError{err}
+	}
+	if err := s.Replication.check(); err != nil {
+		return err
 	}
 	if s.Replicate != "child" && s.Replicate != "external" {
 		return usageError{fmt.Errorf("--replicate must be child or external, not %q", s.Replicate)}
@@ -159,7 +164,7 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 
 	var sup *replication.Supervisor
 	if target.Enabled() {
-		sup = replication.NewSupervisor(replication.SupervisorConfig{Dir: g.Dir, Replica: s.Replica, Logger: logger, External: s.Replicate == "external"})
+		sup = replication.NewSupervisor(replication.SupervisorConfig{Dir: g.Dir, Replica: s.Replica, Logger: logger, External: s.Replicate == "external", Args: s.Replication.args()})
 		mtr.AttachReplication(sup)
 	}
 	scheme := "http"

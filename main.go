@@ -27,6 +27,14 @@ const (
 // usageError marks command-line mistakes (exit code 2).
 type usageError struct{ error }
 
+// unhealthyError is a check that ran and found a problem (exit code 1,
+// the report already printed on stdout): `backup status`.
+type unhealthyError struct{ problems []string }
+
+func (e unhealthyError) Error() string {
+	return "unhealthy / en défaut: " + strings.Join(e.problems, "; ")
+}
+
 func main() {
 	root := newRootCmd()
 	err := root.Execute()
@@ -36,6 +44,11 @@ func main() {
 func exitCode(err error) int {
 	if err == nil {
 		return exitOK
+	}
+	var unhealthy unhealthyError
+	if errors.As(err, &unhealthy) {
+		fmt.Fprintln(os.Stderr, "fieldops:", unhealthy.Error())
+		return exitFailure
 	}
 	var u usageError
 	if errors.As(err, &u) || isCobraUsage(err) {

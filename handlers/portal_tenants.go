@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strings"
 	"context"
 	"fmt"
 	"net/http"
@@ -88,6 +89,10 @@ func (h *Handlers) replicationVM(ctx context.Context, db string) portal.Replicat
 	}
 	vm := portal.ReplicationVM{Level: "ok", Summary: i18n.T(ctx, "portal.repl.in_sync")}
 	switch {
+	case d.Conflict != "":
+		vm.Level, vm.Summary = "danger", i18n.T(ctx, "portal.repl.refused")
+	case d.Drill != nil && !d.Drill.OK:
+		vm.Level, vm.Summary = "danger", i18n.T(ctx, "portal.repl.unrestorable")
 	case d.LastError != "" && d.LagSeconds > 0:
 		vm.Level, vm.Summary = "danger", i18n.T(ctx, "portal.repl.error", i18n.FormatNumber(ctx, d.LagSeconds, 0))
 	case d.LagSeconds > 0:
@@ -96,9 +101,18 @@ func (h *Handlers) replicationVM(ctx context.Context, db string) portal.Replicat
 	if d.LastSync != nil {
 		vm.Detail = i18n.T(ctx, "portal.repl.last_sync", i18n.FormatDateTime(ctx, *d.LastSync))
 	}
-	if d.LastError != "" {
+	if d.LastSnapshot != nil {
+		vm.Detail += " · " + i18n.T(ctx, "portal.repl.last_snapshot", i18n.FormatDateTime(ctx, *d.LastSnapshot))
+	}
+	switch {
+	case d.Conflict != "":
+		vm.Detail += " · " + i18n.T(ctx, "portal.repl.refused_detail") + " " + d.Conflict
+	case d.Drill != nil && !d.Drill.OK:
+		vm.Detail += " · " + d.Drill.Error
+	case d.LastError != "":
 		vm.Detail += " · " + d.LastError
 	}
+	vm.Detail = strings.TrimPrefix(vm.Detail, " · ")
 	if d.Drill != nil {
 		vm.DrillOK = d.Drill.OK
 		key := "portal.repl.drill_ok"

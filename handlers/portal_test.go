@@ -153,10 +153,14 @@ func TestPortalShowsReplicationAndRunsDrills(t *testing.T) {
 	src := &staticReplication{st: replication.Status{DBs: []replication.DBStatus{
 		{DB: "acme", LastSync: &last, Drill: &replication.DrillResult{DB: "acme", At: last, OK: true}},
 		{DB: "beta", LagSeconds: 42, LastError: "connection refused", LastSync: &last},
+		{DB: "gamma", Conflict: "gamma is behind its replica (local transaction 3, replica 9)", LastSnapshot: &last},
+		{DB: "delta", LastSync: &last, Drill: &replication.DrillResult{DB: "delta", At: last, Error: "integrity check: wrong # of entries in index"}},
 	}}}
 	reg := handlertest.NewRegistry(t, handlertest.WithReplication(src))
 	tenanttest.Provision(t, reg, "acme", "btp")
 	tenanttest.Provision(t, reg, "beta", "tp")
+	tenanttest.Provision(t, reg, "gamma", "elec")
+	tenanttest.Provision(t, reg, "delta", "btp")
 	pc := portalLogin(t, reg)
 	d := doc(t, tenanttest.Get(t, reg, platformHost, "/portal", pc).Body.String())
 	if got := testid(d, "replication-acme").Text(); !strings.Contains(got, "à jour") || !strings.Contains(got, "réussi") {
@@ -165,8 +169,18 @@ func TestPortalShowsReplicationAndRunsDrills(t *testing.T) {
 	if got := testid(d, "replication-beta").Text(); !strings.Contains(got, "erreur") || !strings.Contains(got, "42") {
 		t.Errorf("beta replication cell = %q", got)
 	}
+	if got := testid(d, "replication-gamma").Text(); !strings.Contains(got, "REFUSÉE") {
+		t.Errorf("gamma (refused) replication cell = %q", got)
+	}
+	if got := testid(d, "replication-delta").Text(); !strings.Contains(got, "NON RESTAURABLE") {
+		t.Errorf("delta (failed drill) replication cell = %q", got)
+	}
 	if testid(d, "replication-off").Length() != 0 {
 		t.Error("replication shown as off")
+	}
+	page := tenanttest.Get(t, reg, platformHost, "/portal/tenants/gamma", pc).Body.String()
+	if !strings.Contains(page, "behind its replica") || !strings.Contains(page, "--allow-replace-replica") || !strings.Contains(page, "dernier instantané") {
+		t.Error("gamma's page does not explain the refusal and the last snapshot")
 	}
 	rec := tenanttest.PostForm(t, reg, platformHost, "/portal/tenants/acme/drill", nil, pc)
 	if rec.Code != http.StatusSeeOther || !strings.Contains(rec.Header().Get("Location"), "drill_ok") || src.drills != 1 {

@@ -122,6 +122,10 @@ var (
 	childUpDesc      = prometheus.NewDesc("fieldops_replicate_child_up", "1 when the replication child runs and answers.", nil, nil)
 	drillOKDesc      = prometheus.NewDesc("fieldops_restore_drill_last_success_timestamp_seconds", "Time of the last successful restore drill of a database.", []string{"db"}, nil)
 	drillFailureDesc = prometheus.NewDesc("fieldops_restore_drill_failures_total", "Failed restore drills of a database.", []string{"db"}, nil)
+	drillPassDesc    = prometheus.NewDesc("fieldops_restore_drill_ok", "1 when the last restore drill of a database passed, 0 when it failed.", []string{"db"}, nil)
+	conflictDesc     = prometheus.NewDesc("fieldops_replication_conflict", "1 while replication of a database is refused: it is behind or unrelated to its replica.", []string{"db"}, nil)
+	snapshotDesc     = prometheus.NewDesc("fieldops_replication_last_snapshot_timestamp_seconds", "Time of the newest snapshot in the replica of a database.", []string{"db"}, nil)
+	receivingDesc    = prometheus.NewDesc("fieldops_replication_receiving", "1 when every database's replica is receiving data (child up, none refused, none behind beyond the readiness lag).", nil, nil)
 )
 
 // ReplicationSource is what the metrics read of replication (the
@@ -133,6 +137,8 @@ type ReplicationSource interface {
 	Status() *replication.Status
 	// StatusAt is when the child last answered.
 	StatusAt() time.Time
+	// Ready fails when a replica is not receiving data (the /readyz check).
+	Ready(context.Context) error
 }
 
 // AttachReplication exports the replication child's status.
@@ -143,6 +149,11 @@ func (m *Metrics) AttachReplication(s ReplicationSource) {
 			up = 1
 		}
 		ch <- prometheus.MustNewConstMetric(childUpDesc, prometheus.GaugeValue, up)
+		receiving := 0.0
+		if s.Ready(context.Background()) == nil {
+			receiving = 1
+		}
+		ch <- prometheus.MustNewConstMetric(receivingDesc, prometheus.GaugeValue, receiving)
 		st := s.Status()
 		if st == nil {
 			return
@@ -160,9 +171,21 @@ func (m *Metrics) AttachReplication(s ReplicationSource) {
 					ch <- prometheus.MustNewConstMetric(drillOKDesc, prometheus.GaugeValue, float64(d.Drill.LastSuccess.Unix()), d.DB)
 				}
 				ch <- prometheus.MustNewConstMetric(drillFailureDesc, prometheus.CounterValue, float64(d.Drill.Failures), d.DB)
+				ch <- prometheus.MustNewConstMetric(drillPassDesc, prometheus.GaugeValue, boolFloat(d.Drill.OK), d.DB)
+			}
+			ch <- prometheus.MustNewConstMetric(conflictDesc, prometheus.GaugeValue, boolFloat(d.Conflict != ""), d.DB)
+			if d.LastSnapshot != nil {
+				ch <- prometheus.MustNewConstMetric(snapshotDesc, prometheus.GaugeValue, float64(d.LastSnapshot.Unix()), d.DB)
 			}
 		}
 	}))
+}
+
+func boolFloat(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // ServeHTTP serves /metrics, with basic auth when User and Password are set.

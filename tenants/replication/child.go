@@ -70,7 +70,10 @@ var errRefused = errors.New("replication refused")
 type Replicator struct {
 	cfg     ReplicatorConfig
 	store   *litestream.Store
+	levels  litestream.CompactionLevels
 	started time.Time
+	// maintaining is set while a maintenance round (snapshots, drills) runs.
+	maintaining atomic.Bool
 	ready   atomic.Bool
 	drills  *drillBook
 
@@ -162,9 +165,10 @@ func NewReplicator(cfg ReplicatorConfig) (*Replicator, error) {
 	if cfg.ConflictRecheck == 0 {
 		cfg.ConflictRecheck = 30 * time.Second
 	}
-	store := litestream.NewStore(nil, litestream.CompactionLevels{
+	levels := litestream.CompactionLevels{
 		{Level: 0}, {Level: 1, Interval: 30 * time.Second}, {Level: 2, Interval: 5 * time.Minute}, {Level: 3, Interval: time.Hour},
-	})
+	}
+	store := litestream.NewStore(nil, levels)
 	store.Logger = cfg.Logger.With("system", "litestream")
 	// Point-in-time restore window: snapshots kept cfg.Retention; the
 	// child's maintenance loop also snapshots databases that are not
@@ -173,7 +177,7 @@ func NewReplicator(cfg ReplicatorConfig) (*Replicator, error) {
 	store.SnapshotRetention = cfg.Retention
 	store.SnapshotInterval = cfg.SnapshotEvery
 	store.SetShutdownSyncTimeout(10 * time.Second)
-	return &Replicator{cfg: cfg, store: store, dbs: map[string]*repDB{}, drills: loadDrillBook(cfg.Dir)}, nil
+	return &Replicator{cfg: cfg, store: store, levels: levels, dbs: map[string]*repDB{}, drills: loadDrillBook(cfg.Dir)}, nil
 }
 
 // Run serves the control socket and replicates until ctx is done, then
@@ -199,8 +203,8 @@ func (rp *Replicator) Run(ctx context.Context) error {
 	rp.scan(ctx)
 	scan := time.NewTicker(rp.cfg.ScanInterval)
 	defer scan.Stop()
-	drill := time.NewTicker(time.Minute)
-	defer drill.Stop()
+	maintain := time.NewTicker(rp.cfg.MaintainEvery)
+	defer maintain.Stop()
 	parent := time.NewTicker(time.Second)
 	defer parent.Stop()
 loop:
@@ -210,8 +214,10 @@ loop:
 			break loop
 		case <-scan.C:
 			rp.scan(ctx)
-		case <-drill.C:
-			rp.drillDue(ctx)
+		case <-maintain.C:
+			if rp.maintaining.CompareAndSwap(false, true) {
+				go func() { defer rp.maintaining.Store(false); rp.maintain(ctx) }()
+			}
 		case <-parent.C:
 			if rp.cfg.ParentPID != 0 && os.Getppid() != rp.cfg.ParentPID {
 				rp.cfg.Logger.Warn("server process gone: final sync and exit")

@@ -27,7 +27,7 @@ type DrillResult struct {
 }
 
 // drillBook persists drill results in <dir>/.replicate-drills.json so that
-// the weekly schedule survives restarts.
+// the drill schedule survives restarts.
 type drillBook struct {
 	path string
 	mu   sync.Mutex
@@ -76,8 +76,9 @@ func (b *drillBook) put(r DrillResult) DrillResult {
 // Drill restores the latest replica of one database into a scratch
 // directory under scratchRoot, runs a full integrity check and counts its
 // tables. It never touches the live database and needs no Registry: the
-// replication child runs it weekly per database and on demand
-// (Supervisor.RunDrill).
+// replication child runs it on demand (Supervisor.RunDrill); the
+// maintenance loop drills every
+// database in turn (maintain.go).
 func Drill(ctx context.Context, target ReplicaTarget, name, scratchRoot string) DrillResult {
 	start := time.Now()
 	res := DrillResult{DB: name, At: start.UTC()}
@@ -103,24 +104,6 @@ func Drill(ctx context.Context, target ReplicaTarget, name, scratchRoot string) 
 	}
 	res.OK, res.Bytes = true, info.Bytes
 	return res
-}
-
-// drillDue runs the drill of every database whose last drill is older
-// than DrillEvery, one at a time.
-func (rp *Replicator) drillDue(ctx context.Context) {
-	if rp.cfg.DrillEvery < 0 || !rp.ready.Load() {
-		return
-	}
-	for _, d := range rp.all() {
-		last := rp.drills.get(d.name)
-		if last != nil && time.Since(last.At) < rp.cfg.DrillEvery {
-			continue
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		rp.runDrill(ctx, d.name)
-	}
 }
 
 func (rp *Replicator) runDrill(ctx context.Context, name string) DrillResult {

@@ -186,9 +186,13 @@ type Status struct {
 	StartedAt time.Time  `json:"started_at"`
 	Ready     bool       `json:"ready"` // every database brought up to date once
 	DBs       []DBStatus `json:"dbs"`
-	// Source is "child" (live status) or "replica" (read from storage
-	// while no replication child runs).
+	// Source is "child" (live status), "replica" (read from storage
+	// while no replication process runs) or "none".
 	Source string `json:"source"`
+	// Problems and Healthy are filled by `fieldops backup status`: what
+	// keeps replication from being healthy (see Problems).
+	Problems []string `json:"problems,omitempty"`
+	Healthy  bool     `json:"healthy"`
 }
 
 // controlRequest is one line sent to the control socket.
@@ -218,12 +222,12 @@ func (s *Status) DB(name string) *DBStatus {
 	return nil
 }
 
-// Problems lists what keeps replication from being healthy, one line per
+// Check lists what keeps replication from being healthy, one line per
 // problem (empty: healthy): replication not running (the caller adds it),
 // databases not yet brought up to date, refused (conflict), in error,
 // lagging more than maxLag, or whose last restore drill failed. `fieldops
 // backup status` exits non-zero when it is not empty.
-func (s *Status) Problems(maxLag time.Duration) []string {
+func (s *Status) Check(maxLag time.Duration) []string {
 	var out []string
 	if !s.Ready {
 		out = append(out, "replication has not brought every database up to date yet")
