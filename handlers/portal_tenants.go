@@ -1,10 +1,10 @@
 package handlers
 
 import (
-	"strings"
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 

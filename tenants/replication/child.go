@@ -74,8 +74,8 @@ type Replicator struct {
 	started time.Time
 	// maintaining is set while a maintenance round (snapshots, drills) runs.
 	maintaining atomic.Bool
-	ready   atomic.Bool
-	drills  *drillBook
+	ready       atomic.Bool
+	drills      *drillBook
 
 	mu  sync.Mutex
 	dbs map[string]*repDB
