@@ -57,6 +57,7 @@ type sideRun struct {
 	lockedIn int            // server log lines reporting "database is locked"
 	lockedAt string         // the first of them
 	cpu      time.Duration  // server + replication child
+	childCPU time.Duration  // replication child
 }
 
 func (r sideRun) rate() float64 { return float64(r.writes) / r.dur.Seconds() }
@@ -69,8 +70,8 @@ func (r sideRun) failed() int {
 	return n
 }
 
-func (r sideRun) cpuPerWrite() float64 {
-	return float64(r.cpu.Microseconds()) / 1000 / float64(max(r.writes, 1))
+func (r sideRun) cpuPerWrite(cpu time.Duration) float64 {
+	return float64(cpu.Microseconds()) / 1000 / float64(max(r.writes, 1))
 }
 
 func (r *sideRun) add(o sideRun) {
@@ -90,6 +91,7 @@ func (r *sideRun) add(o sideRun) {
 		r.lockedAt = o.lockedAt
 	}
 	r.cpu += o.cpu
+	r.childCPU += o.childCPU
 }
 
 // quantile returns the q-quantile of lats (sorted in place).
@@ -110,9 +112,9 @@ func worst(lats []time.Duration) time.Duration {
 
 func (r sideRun) summary() string {
 	ms := func(d time.Duration) string { return d.Round(100 * time.Microsecond).String() }
-	return fmt.Sprintf("%7.1f writes/s, p50 %s, p99 %s (REST %s, sync %s), worst %s, %d failed, %d locked in log, CPU %.2f ms/write",
+	return fmt.Sprintf("%7.1f writes/s, p50 %s, p99 %s (REST %s, sync %s), worst %s, %d failed, %d locked in log, CPU %.2f ms/write (child %.2f)",
 		r.rate(), ms(quantile(r.lats, 0.5)), ms(quantile(r.lats, 0.99)), ms(quantile(r.restLats, 0.99)), ms(quantile(r.syncLats, 0.99)),
-		ms(worst(r.lats)), r.failed(), r.lockedIn, r.cpuPerWrite())
+		ms(worst(r.lats)), r.failed(), r.lockedIn, r.cpuPerWrite(r.cpu), r.cpuPerWrite(r.childCPU))
 }
 
 func envInt(name string, def int) int {
@@ -226,16 +228,16 @@ func runSide(t *testing.T, bin, dir string, attached bool, d time.Duration) side
 		users[i] = chaos.WebLogin(t, srv.Addr, host, email, password)
 	}
 	time.Sleep(2 * time.Second) // the child follows the tenant
-	cpu := func() time.Duration {
-		c := processCPU(srv.Cmd.Process.Pid)
+	cpu := func() (server, child time.Duration) {
 		for _, pid := range srv.Children() {
-			c += processCPU(pid)
+			child += processCPU(pid)
 		}
-		return c
+		return processCPU(srv.Cmd.Process.Pid), child
 	}
-	before := cpu()
+	server0, child0 := cpu()
 	r := writeLoad(users, site, d)
-	r.cpu = cpu() - before
+	server1, child1 := cpu()
+	r.cpu, r.childCPU = server1-server0+child1-child0, child1-child0
 	_ = srv.Cmd.Process.Signal(syscall.SIGTERM)
 	if err := srv.Wait(30 * time.Second); err != nil {
 		t.Errorf("server stop: %v", err)
