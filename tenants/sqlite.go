@@ -2,6 +2,7 @@ package tenants
 
 import (
 	"database/sql"
+	"strings"
 	"sync"
 
 	"github.com/mattn/go-sqlite3"
@@ -46,7 +47,29 @@ func registerDriver() {
 
 // DBConnect opens a SQLite file with the project's driver. It is the
 // DBConnect function of every core.BaseApp the process creates.
+//
+// Transactions begin IMMEDIATE: they take the write lock when they begin,
+// waiting for it in SQLite's busy handler (busy_timeout). Another process
+// writes to the same files, the replication child (Litestream bumps
+// _litestream_seq and holds the write lock while it seals the WAL for a
+// checkpoint). A transaction begun DEFERRED that read before such a write
+// can never write (SQLITE_BUSY_SNAPSHOT), and an upgrade from read to
+// write is refused at once without calling the busy handler: PocketBase
+// retried each statement for 7 s, then the request failed with "database
+// is locked". PocketBase only begins transactions on its nonconcurrent
+// (write) pools; its concurrent pools run single reads, which take no
+// write lock.
 func DBConnect(dbPath string) (*dbx.DB, error) {
 	registerDriver()
-	return dbx.Open(DriverName, dbPath)
+	return dbx.Open(DriverName, writeDSN(dbPath))
+}
+
+// writeDSN returns the data source name of dbPath for the project's
+// driver with transactions begun IMMEDIATE (see DBConnect).
+func writeDSN(dbPath string) string {
+	sep := "?"
+	if strings.Contains(dbPath, "?") {
+		sep = "&"
+	}
+	return dbPath + sep + "_txlock=immediate"
 }
