@@ -108,6 +108,24 @@ With --alive: exit 0 when a replication process answers at all (liveness probe).
 					return usageError{fmt.Errorf("--at must be RFC3339 (2026-11-29T14:05:00Z): %w", err)}
 				}
 			}
+			if a[0] == replication.PlatformDB {
+				// the control plane itself (a lost volume, a new shard):
+				// no registry to open, only a copy to write
+				if to == "" {
+					return usageError{errors.New("backup restore platform needs --to DIR (stop the server, restore, then move DIR/data.db into <dir>/platform/)")}
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+				defer cancel()
+				res, err := replication.RestoreCopy(ctx, t, replication.PlatformDB, to, when)
+				if err != nil {
+					return err
+				}
+				if g.JSON {
+					return printJSON(os.Stdout, res)
+				}
+				fmt.Printf("Plateforme restaurée : %s (%d octets)\n", res.Path, res.Bytes)
+				return nil
+			}
 			return withRegistry(g, func(reg *tenants.Registry) error {
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 				defer cancel()

@@ -73,6 +73,18 @@ type syncBuffer struct {
 // Serve starts `fieldops serve` with args and waits for /readyz.
 func Serve(t testing.TB, bin, dir string, args ...string) *Server {
 	t.Helper()
+	return serveUntil(t, "/readyz", bin, dir, args...)
+}
+
+// ServeAlive starts `fieldops serve` with args and waits for /healthz
+// only (a server that is not ready: a refused replica).
+func ServeAlive(t testing.TB, bin, dir string, args ...string) *Server {
+	t.Helper()
+	return serveUntil(t, "/healthz", bin, dir, args...)
+}
+
+func serveUntil(t testing.TB, probe, bin, dir string, args ...string) *Server {
+	t.Helper()
 	port := freePort(t)
 	s := &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), Log: &bytes.Buffer{}, done: make(chan struct{})}
 	s.Cmd = exec.Command(bin, append([]string{"serve", "--dir", dir, "--http", s.Addr, "--idle", "1h"}, args...)...)
@@ -88,7 +100,7 @@ func Serve(t testing.TB, bin, dir string, args ...string) *Server {
 	t.Cleanup(func() { _ = s.Cmd.Process.Kill(); <-s.done })
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		resp, err := http.Get("http://" + s.Addr + "/readyz")
+		resp, err := http.Get("http://" + s.Addr + probe)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {

@@ -68,6 +68,18 @@ func CheckIntegrity(ctx context.Context, path string) error {
 	return err
 }
 
+// RestoreCopy restores database name into <to>/data.db (see RestoreDB)
+// and marks the copy as restored from this replica: moved into a data
+// directory (a lost volume, a new shard), it takes the replica over
+// instead of being refused as unrelated to it.
+func RestoreCopy(ctx context.Context, target ReplicaTarget, name, to string, at time.Time) (RestoreInfo, error) {
+	res, err := RestoreDB(ctx, target, name, filepath.Join(to, "data.db"), at)
+	if err != nil {
+		return res, err
+	}
+	return res, MarkAdoption(res.Path)
+}
+
 // checkRestored runs integrity_check on a restored file and counts its
 // tables. NB: it uses the modernc engine (driver "sqlite", linked by
 // Litestream) on a scratch file no other connection opens.
@@ -160,7 +172,7 @@ func RestoreTenant(ctx context.Context, r *tenants.Registry, target ReplicaTarge
 		detail["at"] = at.UTC().Format(time.RFC3339)
 	}
 	if to != "" {
-		res, err := RestoreDB(ctx, target, slug, filepath.Join(to, "data.db"), at)
+		res, err := RestoreCopy(ctx, target, slug, to, at)
 		if err != nil {
 			return res, err
 		}

@@ -123,6 +123,7 @@ type Supervisor struct {
 	changed chan struct{}
 
 	up       atomic.Bool
+	wasReady atomic.Bool // the current child reported itself ready
 	restarts atomic.Int64
 	status   atomic.Pointer[Status]
 	statusAt atomic.Int64
@@ -276,7 +277,9 @@ func (s *Supervisor) loop() {
 			return
 		default:
 		}
-		if time.Since(started) > time.Minute {
+		if time.Since(started) > time.Minute || s.wasReady.Swap(false) {
+			// it ran (or brought every database up to date): a crash,
+			// not a crash loop
 			backoff = 500 * time.Millisecond
 		}
 		s.cfg.Logger.Warn("replication child exited: restarting", "in", backoff.String())
@@ -339,6 +342,9 @@ func (s *Supervisor) watch(exited <-chan struct{}) {
 			s.status.Store(st)
 			s.statusAt.Store(time.Now().UnixNano())
 			s.up.Store(true)
+			if st.Ready {
+				s.wasReady.Store(true)
+			}
 		} else if s.cfg.External {
 			s.up.Store(false)
 		}
