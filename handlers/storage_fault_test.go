@@ -203,49 +203,62 @@ func TestStorageDeletedDatabaseIsOutOfServiceUntilRestored(t *testing.T) {
 
 func TestStorageReadOnlyWritesAnswer503AndRecoverWithoutRestart(t *testing.T) {
 	t.Parallel()
-	ft := newFaultTenant(t)
-	reg := ft.Registry
-	cookie := ft.Login("crew@acme.test", tenanttest.Password)
-	readOnly(t, ft.db)
-	// NB: connections SQLite opened before keep writing (to the WAL);
-	// those opened afterwards (idle ones are closed after 30 s) are
-	// read-only: reopen the tenant so that every connection is.
-	reg.CloseTenant("acme", true)
+	for _, target := range []string{"data.db", "its directory"} {
+		t.Run(target, func(t *testing.T) {
+			t.Parallel()
+			ft := newFaultTenant(t)
+			reg := ft.Registry
+			cookie := ft.Login("crew@acme.test", tenanttest.Password)
+			path := ft.db
+			if target != "data.db" {
+				path = filepath.Dir(ft.db)
+			}
+			// NB: connections SQLite opened before keep writing (to the
+			// WAL); those opened afterwards (idle ones are closed after
+			// 30 s) see the read-only files: close the tenant first.
+			reg.CloseTenant("acme", true)
+			readOnly(t, path)
 
-	want503(t, "REST create", ft.createClient(t, "Refusé"), "Rien de ce que vous avez saisi n'est perdu")
-	rec, res := ft.sync(t, ft.incidentOp(ulid(1), "Fuite"))
-	want503(t, "sync", rec, `"status":503`)
-	if len(res) != 0 {
-		t.Fatalf("sync answered per-op results the crew app would drop: %+v", res)
-	}
-	form := tenanttest.PostForm(t, reg, ft.Host(), "/m/incident", url.Values{"site": {ft.site}, "kind": {"delay"}, "severity": {"low"},
-		"description": {"Livraison en retard"}}, cookie)
-	want503(t, "form", form, "Livraison en retard") // the form keeps what was typed
-	if rec := tenanttest.Do(t, reg, http.MethodGet, ft.Host(), "/api/collections/clients/records", ft.su, nil); rec.Code != 200 {
-		t.Errorf("reads refused while read-only: %d", rec.Code)
-	}
-	if names := ft.clientNames(t); len(names) != 0 {
-		t.Errorf("clients while read-only = %v", names)
-	}
-	if g := ft.unavailable(t); g != 1 {
-		t.Errorf("gauge = %v while read-only, want 1", g)
-	}
+			want503(t, "REST create", ft.createClient(t, "Refusé"), "Rien de ce que vous avez saisi n'est perdu")
+			rec, res := ft.sync(t, ft.incidentOp(ulid(1), "Fuite"))
+			want503(t, "sync", rec, `"status":503`)
+			if len(res) != 0 {
+				t.Fatalf("sync answered per-op results the crew app would drop: %+v", res)
+			}
+			form := tenanttest.PostForm(t, reg, ft.Host(), "/m/incident", url.Values{"site": {ft.site}, "kind": {"delay"}, "severity": {"low"},
+				"description": {"Livraison en retard"}}, cookie)
+			if target == "data.db" {
+				want503(t, "form", form, "Livraison en retard") // the form keeps what was typed
+				if names := ft.clientNames(t); len(names) != 0 {
+					t.Errorf("clients while read-only = %v", names)
+				}
+			} else {
+				// NB: without its WAL files (deleted at close) SQLite cannot
+				// open the database in a read-only directory: the dispatcher
+				// answers, the form cannot be shown again.
+				want503(t, "form", form, "Rien de ce que vous avez saisi n&#39;est perdu")
+			}
+			if g := ft.unavailable(t); g != 1 {
+				t.Errorf("gauge = %v while read-only, want 1", g)
+			}
 
-	writable(t, ft.db)
-	eventually(t, "REST create after the permissions returned", func() bool { return ft.createClient(t, "Accepté").Code == 200 })
-	rec, res = ft.sync(t, ft.incidentOp(ulid(1), "Fuite"))
-	if rec.Code != 200 || len(res) != 1 || res[0].Status >= 300 {
-		t.Fatalf("sync retried: %d %+v", rec.Code, res)
-	}
-	n, err := ft.App().CountRecords("incidents", dbx.HashExp{"description": "Fuite"})
-	if err != nil || n != 1 {
-		t.Errorf("incident of the retried op: %d %v", n, err)
-	}
-	if names := ft.clientNames(t); len(names) != 1 || names[0] != "Accepté" {
-		t.Errorf("clients = %v", names)
-	}
-	if g := ft.unavailable(t); g != 0 {
-		t.Errorf("gauge = %v after the permissions returned, want 0", g)
+			writable(t, path)
+			eventually(t, "REST create after the permissions returned", func() bool { return ft.createClient(t, "Accepté").Code == 200 })
+			rec, res = ft.sync(t, ft.incidentOp(ulid(1), "Fuite"))
+			if rec.Code != 200 || len(res) != 1 || res[0].Status >= 300 {
+				t.Fatalf("sync retried: %d %+v", rec.Code, res)
+			}
+			n, err := ft.App().CountRecords("incidents", dbx.HashExp{"description": "Fuite"})
+			if err != nil || n != 1 {
+				t.Errorf("incident of the retried op: %d %v", n, err)
+			}
+			if names := ft.clientNames(t); len(names) != 1 || names[0] != "Accepté" {
+				t.Errorf("clients = %v", names)
+			}
+			// the fault is cleared by the next probe (a request after
+			// StorageCheck, or the periodic scan)
+			eventually(t, "gauge back to 0", func() bool { ft.clientNames(t); return ft.unavailable(t) == 0 })
+		})
 	}
 }
 
@@ -256,10 +269,14 @@ func TestStorageReadOnlyWritesAnswer503AndRecoverWithoutRestart(t *testing.T) {
 func readOnly(t *testing.T, path string) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		if err := os.Chmod(path, 0o444); err != nil {
+		fi, err := os.Stat(path)
+		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { _ = os.Chmod(path, 0o644) })
+		if err := os.Chmod(path, fi.Mode().Perm()&^0o222); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = os.Chmod(path, fi.Mode().Perm()) })
 		return
 	}
 	if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
@@ -272,7 +289,11 @@ func readOnly(t *testing.T, path string) {
 func writable(t *testing.T, path string) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		if err := os.Chmod(path, 0o644); err != nil {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, fi.Mode().Perm()|0o200); err != nil {
 			t.Fatal(err)
 		}
 		return

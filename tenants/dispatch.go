@@ -128,10 +128,10 @@ func (r *Registry) serveTenant(w http.ResponseWriter, req *http.Request, slug st
 		if err != nil {
 			switch kind := StorageErrorKind(err); {
 			case kind != StorageOK && kind != StorageBusy:
-				r.markFault(slug, kind, err)
-				r.storageUnavailable(w, req, CauseStorage)
+				kind, _ = r.markFault(slug, kind, err)
+				r.storageUnavailable(w, req, causeOf(kind))
 			case kind == StorageBusy:
-				r.storageUnavailable(w, req, CauseStorageWrites)
+				r.storageUnavailable(w, req, CauseStorageRetry)
 			default:
 				if !errors.Is(err, context.Canceled) {
 					r.cfg.Logger.Error("tenant open", "tenant", slug, "error", err)
@@ -170,10 +170,10 @@ const (
 	// CauseStorage: 503, the tenant is out of service for a storage fault
 	// (data.db missing or unreachable).
 	CauseStorage Cause = "storage"
-	// CauseStorageWrites: 503, the tenant's writes are refused for now
+	// CauseStorageRetry: 503, the tenant's data are unavailable for now
 	// (data.db read-only or failing, the database busy): nothing is lost,
 	// the client retries.
-	CauseStorageWrites Cause = "storage_writes"
+	CauseStorageRetry Cause = "storage_retry"
 )
 
 // wantsJSON reports whether a request is an API call (answered in JSON).
@@ -215,7 +215,7 @@ func ErrorText(status int, cause Cause) (fr, en string) {
 	case CauseStorage:
 		t := catalog.New("err.tenant.storage_unavailable")
 		return t.In(catalog.FR), t.In(catalog.EN)
-	case CauseStorageWrites:
+	case CauseStorageRetry:
 		t := catalog.New("err.storage.unavailable")
 		return t.In(catalog.FR), t.In(catalog.EN)
 	}

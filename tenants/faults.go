@@ -66,9 +66,9 @@ func (r *Registry) StorageFault(slug string) (StorageKind, time.Time, bool) {
 }
 
 // markFault records that slug's storage failed with kind (refined by a
-// probe of its files), logs the transition at error level and returns
-// since when the tenant is out of service.
-func (r *Registry) markFault(slug string, kind StorageKind, cause error) time.Time {
+// probe of its files), logs the transition at error level and returns the
+// fault's kind and since when the tenant is out of service.
+func (r *Registry) markFault(slug string, kind StorageKind, cause error) (StorageKind, time.Time) {
 	probed, perr := probeStorage(r.TenantDir(slug))
 	if probed != StorageOK {
 		kind = probed
@@ -96,7 +96,7 @@ func (r *Registry) markFault(slug string, kind StorageKind, cause error) time.Ti
 		r.cfg.Logger.Error("tenant out of service: storage fault", "tenant", slug, "fault", string(kind),
 			"path", filepath.Join(r.TenantDir(slug), "data.db"), "error", rootCause(cause), "probe", perr)
 	}
-	return since
+	return kind, since
 }
 
 // rootCause is err without PocketBase's ApiError around it (whose message
@@ -150,6 +150,7 @@ func (r *Registry) faultState(slug string) StorageKind {
 	if !due {
 		return state
 	}
+	alignWALModes(r.TenantDir(slug))
 	state, _ = probeStorage(r.TenantDir(slug))
 	if state == StorageOK {
 		if r.clearFault(slug, "files usable again") {
@@ -170,7 +171,7 @@ func (r *Registry) faultState(slug string) StorageKind {
 // connections would be the same: faultState retires it once the files
 // are usable).
 func (r *Registry) storageFailed(t *Tenant, kind StorageKind, cause error) {
-	if since := r.markFault(t.Slug, kind, cause); t.opened.Before(since) {
+	if _, since := r.markFault(t.Slug, kind, cause); t.opened.Before(since) {
 		r.retire(t)
 	}
 }
@@ -264,6 +265,15 @@ func (r *Registry) scanStorage() {
 			r.markFault(slug, kind, err)
 		}
 	}
+}
+
+// causeOf is the dispatcher page of a storage fault: out of service while
+// data.db is missing, else only its data unavailable for now.
+func causeOf(kind StorageKind) Cause {
+	if kind == StorageMissing {
+		return CauseStorage
+	}
+	return CauseStorageRetry
 }
 
 // storageUnavailable answers 503 with Retry-After: JSON on API paths (the

@@ -181,6 +181,24 @@ func probeStorage(dir string) (StorageKind, error) {
 	return StorageOK, nil
 }
 
+// alignWALModes gives data.db's -wal and -shm files the permissions of
+// data.db when data.db is writable and they are not: SQLite creates them
+// with the mode data.db has at that moment, so the ones created while it
+// was read-only would keep the tenant read-only after its permissions
+// returned.
+func alignWALModes(dir string) {
+	db := filepath.Join(dir, "data.db")
+	fi, err := os.Stat(db)
+	if err != nil || syscall.Access(db, 2) != nil {
+		return
+	}
+	for _, p := range []string{db + "-wal", db + "-shm"} {
+		if err := syscall.Access(p, 2); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			_ = os.Chmod(p, fi.Mode().Perm())
+		}
+	}
+}
+
 // noCreateDSN returns the SQLite URI of an existing database file that
 // SQLite must never create (mode=rw: opening a missing file fails with
 // SQLITE_CANTOPEN instead of creating an empty database).
