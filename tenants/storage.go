@@ -105,9 +105,10 @@ var storageMessages = []struct {
 }
 
 // ServerSideError reports whether err, refused by PocketBase's record API
-// as a 400, was in fact the server's failure: a SQLite error other than a
-// constraint or a storage failure, or a domain error coded internal. Such
-// an answer is a 500: the client did nothing wrong and may retry.
+// as a 4xx, was in fact the server's failure: a SQLite error other than
+// one caused by the data sent (constraint, too big, type mismatch, out of
+// range), or a domain error coded internal. Such an answer is a 500: the
+// client did nothing wrong and may retry.
 func ServerSideError(err error) bool {
 	var api *router.ApiError
 	if errors.As(err, &api) {
@@ -119,7 +120,11 @@ func ServerSideError(err error) bool {
 	}
 	var se sqlite3.Error
 	if errors.As(err, &se) {
-		return se.Code != sqlite3.ErrConstraint
+		switch se.Code {
+		case sqlite3.ErrConstraint, sqlite3.ErrTooBig, sqlite3.ErrMismatch, sqlite3.ErrRange:
+			return false
+		}
+		return true
 	}
 	var de *domain.Error
 	return errors.As(err, &de) && de.Code == domain.EInternal

@@ -105,7 +105,7 @@ func TestReplacedDatabaseIsReopened(t *testing.T) {
 	if err := tenants.BackupDB(context.Background(), db, restored); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := sql.Open(tenants.DriverName, restored)
+	raw, err := openDB(restored)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestStorageErrorKindOfRealSQLiteErrors(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "x.db")
-	rw, err := sql.Open(tenants.DriverName, path)
+	rw, err := openDB(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestStorageErrorKindOfRealSQLiteErrors(t *testing.T) {
 	if _, err := rw.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE); INSERT INTO t (v) VALUES ('a')"); err != nil {
 		t.Fatal(err)
 	}
-	ro, err := sql.Open(tenants.DriverName, "file:"+path+"?mode=ro")
+	ro, err := openDB("file:"+path+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestStorageErrorKindOfRealSQLiteErrors(t *testing.T) {
 	if _, err := holder.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		t.Fatal(err)
 	}
-	other, err := sql.Open(tenants.DriverName, path)
+	other, err := openDB(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestStorageErrorKindOfRealSQLiteErrors(t *testing.T) {
 	_, _ = holder.ExecContext(ctx, "ROLLBACK")
 
 	missing := func() error {
-		db, err := sql.Open(tenants.DriverName, "file:"+filepath.Join(dir, "absent.db")+"?mode=rw")
+		db, err := openDB("file:"+filepath.Join(dir, "absent.db")+"?mode=rw")
 		if err != nil {
 			return err
 		}
@@ -193,7 +193,7 @@ func TestStorageErrorKindOfRealSQLiteErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	notADB := func() error {
-		db, err := sql.Open(tenants.DriverName, junk)
+		db, err := openDB(junk)
 		if err != nil {
 			return err
 		}
@@ -203,7 +203,7 @@ func TestStorageErrorKindOfRealSQLiteErrors(t *testing.T) {
 	}()
 	_, constraint := rw.Exec("INSERT INTO t (v) VALUES ('a')")
 	_, noTable := rw.Exec("SELECT * FROM nope")
-	closedDB, _ := sql.Open(tenants.DriverName, path)
+	closedDB, _ := openDB(path)
 	_ = closedDB.Close()
 	_, closed := closedDB.Exec("SELECT 1")
 	invalid := validation.Errors{"name": validation.NewError("validation_required", "Cannot be blank.")}
@@ -242,4 +242,14 @@ func TestStorageErrorKindOfRealSQLiteErrors(t *testing.T) {
 			t.Errorf("%s: ServerSideError(%v) = %v, want %v", c.name, c.err, got, c.serverSide)
 		}
 	}
+}
+
+// openDB opens a SQLite database with the project's driver (registered by
+// DBConnect).
+func openDB(dsn string) (*sql.DB, error) {
+	db, err := tenants.DBConnect(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return db.DB(), nil
 }
