@@ -31,10 +31,6 @@ const storageRetryAfter = "30"
 // requested or not (the gauge must not wait for traffic).
 const storageScanEvery = 30 * time.Second
 
-// retireDrain is how long a retired tenant app waits for its requests to
-// finish before it is closed anyway.
-const retireDrain = 2 * time.Second
-
 // storageFault is a tenant out of service for a storage fault.
 type storageFault struct {
 	kind   StorageKind // as recorded

@@ -149,7 +149,7 @@ func TestStorageErrorKindOfRealSQLiteErrors(t *testing.T) {
 	if _, err := rw.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE); INSERT INTO t (v) VALUES ('a')"); err != nil {
 		t.Fatal(err)
 	}
-	ro, err := openDB("file:"+path+"?mode=ro")
+	ro, err := openDB("file:" + path + "?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestStorageErrorKindOfRealSQLiteErrors(t *testing.T) {
 	_, _ = holder.ExecContext(ctx, "ROLLBACK")
 
 	missing := func() error {
-		db, err := openDB("file:"+filepath.Join(dir, "absent.db")+"?mode=rw")
+		db, err := openDB("file:" + filepath.Join(dir, "absent.db") + "?mode=rw")
 		if err != nil {
 			return err
 		}
