@@ -30,8 +30,18 @@ type errorAnswer struct {
 	OnForm  bool
 }
 
-// answerOf is the one mapping from domain error codes to HTTP answers.
+// answerOf is the one mapping from errors to HTTP answers: a storage
+// failure of the server (database busy, locked, read-only, missing,
+// failing: tenants.StorageErrorKind) is a 503 whose message says nothing
+// is lost — the form keeps its values, the crew app its outbox, and the
+// tenant is taken out of service when its files are at fault
+// (tenants.NoteStorageError); the dispatcher adds Retry-After. Then the
+// domain error codes.
 func answerOf(ctx context.Context, err error) errorAnswer {
+	if kind := tenants.NoteStorageError(ctx, err); kind != tenants.StorageOK {
+		return errorAnswer{Status: http.StatusServiceUnavailable, Message: i18n.Text(ctx, tenants.StorageText(kind)),
+			Field: components.WholeForm, OnForm: true}
+	}
 	a := errorAnswer{Status: statusOf(err), Message: i18n.Text(ctx, domain.ErrorText(err)), Field: components.WholeForm}
 	var de *domain.Error
 	if errors.As(err, &de) && de.Field != "" {
@@ -97,10 +107,14 @@ func (h *Handlers) apiFail(e *core.RequestEvent, err error) error {
 }
 
 // logInternal logs an error answered 500 with its cause (the user only
-// sees the generic message).
+// sees the generic message), and a 503 of a storage failure as a warning
+// (the registry logs the fault itself at error level).
 func (h *Handlers) logInternal(e *core.RequestEvent, err error, status int) {
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		h.deps.Logger.Error("request failed", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
+	case http.StatusServiceUnavailable:
+		h.deps.Logger.Warn("request refused: storage unavailable", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
 	}
 }
 
@@ -134,10 +148,11 @@ func (h *Handlers) statusPage(e *core.RequestEvent, status int, msg string) erro
 	return nil
 }
 
-// ErrorPage renders the dispatcher's status pages (404, 410, 500, 503)
-// in both languages (no tenant context is available there).
-func (h *Handlers) ErrorPage(w http.ResponseWriter, r *http.Request, status int) {
-	fr, en := tenants.ErrorText(status)
+// ErrorPage renders the dispatcher's status pages (404, 410, 500, 503 and
+// its storage cause) in both languages (no tenant context is available
+// there).
+func (h *Handlers) ErrorPage(w http.ResponseWriter, r *http.Request, status int, cause tenants.Cause) {
+	fr, en := tenants.ErrorText(status, cause)
 	w.Header().Set("Cache-Control", "no-store")
 	ctx := i18n.WithLocale(r.Context(), h.cat, i18n.Negotiate("", r.Header.Get("Accept-Language")), nil)
 	r = r.WithContext(ctx)

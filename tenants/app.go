@@ -1,8 +1,10 @@
 package tenants
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	// NB: registers PocketBase's system migrations (_collections, users…).
 	_ "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/ui"
 
 	"github.com/fieldops360/fieldops/catalog"
@@ -39,14 +42,27 @@ type appOptions struct {
 	// MaxIdleConnTime closes idle SQLite connections of the app so that an
 	// idle open tenant holds almost no memory.
 	MaxIdleConnTime time.Duration
+	// NoCreate opens an existing data.db only: SQLite never creates it, at
+	// open nor when a connection is reopened later (a tenant's file deleted
+	// while it is served must not come back empty).
+	NoCreate bool
 }
 
 // newApp creates and bootstraps a core.BaseApp with the per-app adjustments
 // of DESIGN.md §2, then runs the given migrations. It never serves.
 func newApp(opts appOptions) (*core.BaseApp, error) {
+	connect := DBConnect
+	if opts.NoCreate {
+		connect = func(dbPath string) (*dbx.DB, error) {
+			if filepath.Base(dbPath) == "data.db" {
+				dbPath = noCreateDSN(dbPath)
+			}
+			return DBConnect(dbPath)
+		}
+	}
 	app := core.NewBaseApp(core.BaseAppConfig{
 		DataDir:          opts.DataDir,
-		DBConnect:        DBConnect,
+		DBConnect:        connect,
 		DataMaxOpenConns: 16,
 		DataMaxIdleConns: 2,
 		AuxMaxOpenConns:  4,
@@ -110,6 +126,7 @@ func buildHandler(app *core.BaseApp, routes func(se *core.ServeEvent) error) (ht
 		}
 		return e.Next()
 	})
+	r.BindFunc(serverErrors)
 	if ui.DistDirFS != nil {
 		r.GET("/_/{path...}", apis.Static(ui.DistDirFS, false)).Bind(apis.Gzip())
 	}
@@ -133,6 +150,31 @@ func buildHandler(app *core.BaseApp, routes func(se *core.ServeEvent) error) (ht
 		return nil, err
 	}
 	return handler, nil
+}
+
+// serverErrors answers the failures of the server as 5xx whatever route
+// returned them (PocketBase's record API answers any save error 400
+// "Failed to create record.", so clients would drop the write): a storage
+// failure is a 503 (NoteStorageError takes the tenant out of service when
+// needed; the dispatcher adds Retry-After), another database or internal
+// failure a 500.
+func serverErrors(e *core.RequestEvent) error {
+	err := e.Next()
+	if err == nil {
+		return nil
+	}
+	lang := catalog.Negotiate("", e.Request.Header.Get("Accept-Language"))
+	switch kind := NoteStorageError(e.Request.Context(), err); {
+	case kind != StorageOK:
+		return router.NewApiError(http.StatusServiceUnavailable, StorageText(kind).In(lang), err)
+	case ServerSideError(err):
+		var api *router.ApiError
+		if errors.As(err, &api) && api.Status >= http.StatusInternalServerError {
+			return err
+		}
+		return router.NewInternalServerError(catalog.New("err.internal").In(lang), err)
+	}
+	return err
 }
 
 // closeApp terminates an app: OnTerminate hooks, then closes its databases

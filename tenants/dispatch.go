@@ -2,11 +2,14 @@ package tenants
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"html"
 	"net"
 	"net/http"
 	"strings"
+
+	"github.com/fieldops360/fieldops/catalog"
 )
 
 // Target kinds returned by Resolve.
@@ -109,28 +112,95 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.page(w, req, http.StatusNotFound)
 		return
 	}
-	t, release, err := r.Acquire(req.Context(), slug)
-	if err != nil {
-		if errors.Is(err, ErrTenantMissing) {
-			r.cfg.Logger.Error("active tenant without database", "tenant", slug)
-		} else if !errors.Is(err, context.Canceled) {
-			r.cfg.Logger.Error("tenant open", "tenant", slug, "error", err)
+	r.serveTenant(w, req, slug)
+}
+
+// serveTenant serves a request of an active tenant: refused while a
+// storage fault forbids it, else by the tenant's app (opened if needed),
+// whose data.db is checked against the file it opened at most once per
+// StorageCheck (a replaced file is reopened at once).
+func (r *Registry) serveTenant(w http.ResponseWriter, req *http.Request, slug string) {
+	for attempt := 0; ; attempt++ {
+		if r.refuseStorage(w, req, slug) {
+			return
 		}
-		r.page(w, req, http.StatusServiceUnavailable)
+		t, release, err := r.Acquire(req.Context(), slug)
+		if err != nil {
+			switch kind := StorageErrorKind(err); {
+			case kind != StorageOK && kind != StorageBusy:
+				kind, _ = r.markFault(slug, kind, err)
+				r.storageUnavailable(w, req, causeOf(kind))
+			case kind == StorageBusy:
+				r.storageUnavailable(w, req, CauseStorageRetry)
+			default:
+				if !errors.Is(err, context.Canceled) {
+					r.cfg.Logger.Error("tenant open", "tenant", slug, "error", err)
+				}
+				r.page(w, req, http.StatusServiceUnavailable)
+			}
+			return
+		}
+		if !r.checkFile(t, isWrite(req)) {
+			release()
+			if attempt == 0 {
+				continue
+			}
+			r.storageUnavailable(w, req, CauseStorage)
+			return
+		}
+		defer release()
+		t.Handler.ServeHTTP(retryAfter{w}, req.WithContext(context.WithValue(req.Context(), tenantCtxKey, t)))
 		return
 	}
-	defer release()
-	t.Handler.ServeHTTP(w, req.WithContext(context.WithValue(req.Context(), tenantCtxKey, t)))
 }
 
 func (r *Registry) page(w http.ResponseWriter, req *http.Request, status int) {
-	r.routes.ErrorPage(w, req, status)
+	r.routes.ErrorPage(w, req, status, CauseNone)
+}
+
+// Cause tells why the dispatcher answers a status page, when the status
+// alone does not.
+type Cause string
+
+// Causes of dispatcher pages.
+const (
+	// CauseNone: the status says it (404 unknown host, 410 deleted,
+	// 503 suspended, 500).
+	CauseNone Cause = ""
+	// CauseStorage: 503, the tenant is out of service for a storage fault
+	// (data.db missing or unreachable).
+	CauseStorage Cause = "storage"
+	// CauseStorageRetry: 503, the tenant's data are unavailable for now
+	// (data.db read-only or failing, the database busy): nothing is lost,
+	// the client retries.
+	CauseStorageRetry Cause = "storage_retry"
+)
+
+// wantsJSON reports whether a request is an API call (answered in JSON).
+func wantsJSON(req *http.Request) bool {
+	accept := req.Header.Get("Accept")
+	return strings.HasPrefix(req.URL.Path, "/api/") ||
+		(strings.Contains(accept, "application/json") && !strings.Contains(accept, "text/html"))
+}
+
+// writeJSONError answers a dispatcher status in the shape of PocketBase's
+// errors ({"status", "message", "data"}), the message in the request's
+// language.
+func writeJSONError(w http.ResponseWriter, req *http.Request, status int, cause Cause) {
+	fr, en := ErrorText(status, cause)
+	msg := fr
+	if catalog.Negotiate("", req.Header.Get("Accept-Language")) == catalog.EN {
+		msg = en
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"status": status, "message": msg, "data": map[string]any{}})
 }
 
 // DefaultErrorPages is a minimal bilingual HTML error page (the status
 // pages of a registry without an HTTP layer).
-func DefaultErrorPages(w http.ResponseWriter, _ *http.Request, status int) {
-	fr, en := ErrorText(status)
+func DefaultErrorPages(w http.ResponseWriter, _ *http.Request, status int, cause Cause) {
+	fr, en := ErrorText(status, cause)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -139,8 +209,16 @@ func DefaultErrorPages(w http.ResponseWriter, _ *http.Request, status int) {
 }
 
 // ErrorText returns the French and English explanation of a dispatcher
-// status.
-func ErrorText(status int) (fr, en string) {
+// status and its cause.
+func ErrorText(status int, cause Cause) (fr, en string) {
+	switch cause {
+	case CauseStorage:
+		t := catalog.New("err.tenant.storage_unavailable")
+		return t.In(catalog.FR), t.In(catalog.EN)
+	case CauseStorageRetry:
+		t := catalog.New("err.storage.unavailable")
+		return t.In(catalog.FR), t.In(catalog.EN)
+	}
 	switch status {
 	case http.StatusNotFound:
 		return "Aucun espace FieldOps360 n'existe à cette adresse. Vérifiez l'adresse ou contactez votre administrateur.",

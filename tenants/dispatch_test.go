@@ -35,8 +35,8 @@ func (hostRoutes) PlatformRoutes(se *core.ServeEvent) error {
 	return nil
 }
 
-func (hostRoutes) ErrorPage(w http.ResponseWriter, r *http.Request, status int) {
-	tenants.DefaultErrorPages(w, r, status)
+func (hostRoutes) ErrorPage(w http.ResponseWriter, r *http.Request, status int, cause tenants.Cause) {
+	tenants.DefaultErrorPages(w, r, status, cause)
 }
 
 func withHostRoutes(c *tenants.Config) {

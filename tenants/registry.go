@@ -51,6 +51,10 @@ type Config struct {
 	ConnIdleTime time.Duration
 	// MaxOpen caps open tenants (default from the file-descriptor limit).
 	MaxOpen int
+	// StorageCheck is how often a served tenant's data.db is compared with
+	// the file it opened, and a tenant out of service for a storage fault
+	// probed (default 1 s).
+	StorageCheck time.Duration
 	// Routes builds the HTTP layer once, at Open, given the registry it
 	// serves (handlers.Routes): our routes on each app and the
 	// dispatcher's status pages. nil: PocketBase's API and dashboard
@@ -74,11 +78,13 @@ type Config struct {
 // (handlers.Handlers). TenantRoutes and PlatformRoutes register routes on
 // an app's router, once per BaseApp inside OnServe; ErrorPage renders the
 // dispatcher's pages for an unknown host (404), a suspended tenant (503),
-// a deleted tenant (410) and an internal failure (500).
+// a tenant out of service for a storage fault (503, CauseStorage), a
+// deleted tenant (410) and an internal failure (500), in the words of
+// ErrorText(status, cause).
 type RouteInstaller interface {
 	TenantRoutes(se *core.ServeEvent) error
 	PlatformRoutes(se *core.ServeEvent) error
-	ErrorPage(w http.ResponseWriter, r *http.Request, status int)
+	ErrorPage(w http.ResponseWriter, r *http.Request, status int, cause Cause)
 }
 
 // TenantNotifier is told when a tenant database is opened and after it was
@@ -93,8 +99,8 @@ type noRoutes struct{}
 
 func (noRoutes) TenantRoutes(*core.ServeEvent) error   { return nil }
 func (noRoutes) PlatformRoutes(*core.ServeEvent) error { return nil }
-func (noRoutes) ErrorPage(w http.ResponseWriter, r *http.Request, status int) {
-	DefaultErrorPages(w, r, status)
+func (noRoutes) ErrorPage(w http.ResponseWriter, r *http.Request, status int, cause Cause) {
+	DefaultErrorPages(w, r, status, cause)
 }
 
 // Tenant is an open tenant app and its HTTP handler.
@@ -106,6 +112,11 @@ type Tenant struct {
 	lastUsed atomic.Int64 // unix nanoseconds
 	inflight atomic.Int32 // requests being served
 	streams  atomic.Int32 // SSE clients connected
+
+	reg     *Registry    // storage failures are reported to it
+	file    fileID       // the data.db it opened
+	opened  time.Time    // when (storage faults older than that retire it)
+	checked atomic.Int64 // unix nanoseconds of the last file check
 }
 
 // StreamOpened and StreamClosed count long-lived SSE clients: a tenant is
@@ -129,11 +140,13 @@ type Registry struct {
 	handler      http.Handler // platform handler, built once
 	platformOnce sync.Once
 
-	mu      sync.Mutex
-	open    map[string]*Tenant
-	opening map[string]*openCall
-	status  statusCache
-	ents    entitlementsCache
+	mu       sync.Mutex
+	open     map[string]*Tenant
+	opening  map[string]*openCall
+	status   statusCache
+	ents     entitlementsCache
+	faults   storageFaults
+	retiring sync.WaitGroup
 
 	opens, closes atomic.Int64
 	stop          chan struct{}
@@ -161,6 +174,9 @@ func Open(cfg Config) (*Registry, error) {
 	}
 	if cfg.MaxOpen == 0 {
 		cfg.MaxOpen = defaultMaxOpen()
+	}
+	if cfg.StorageCheck == 0 {
+		cfg.StorageCheck = time.Second
 	}
 	if cfg.TenantHooks == nil {
 		cfg.TenantHooks = domain.BindHooks
@@ -197,6 +213,7 @@ func Open(cfg Config) (*Registry, error) {
 		}
 		r.routes = routes
 	}
+	r.scanStorage()
 	r.stopped.Add(1)
 	go r.reapLoop()
 	return r, nil
@@ -279,16 +296,20 @@ func (r *Registry) releaser(t *Tenant) func() {
 	}
 }
 
-// ErrTenantMissing is returned when a tenant's directory does not exist.
+// ErrTenantMissing is returned when a tenant's data.db does not exist: it
+// is never created by opening the tenant (a provisioned tenant whose file
+// is gone is out of service until the file is back, see faults.go).
 var ErrTenantMissing = errors.New("tenant database missing")
 
 func (r *Registry) openTenant(slug string) (*Tenant, error) {
 	start := time.Now()
 	dir := r.TenantDir(slug)
-	if _, err := os.Stat(filepath.Join(dir, "data.db")); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrTenantMissing, slug)
+	id, err := statID(filepath.Join(dir, "data.db"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrTenantMissing, slug, err)
 	}
-	app, err := newApp(appOptions{DataDir: dir, Migrations: pbtenant.Migrations(), Hooks: r.cfg.TenantHooks, MaxIdleConnTime: r.cfg.ConnIdleTime})
+	app, err := newApp(appOptions{DataDir: dir, Migrations: pbtenant.Migrations(), Hooks: r.cfg.TenantHooks,
+		MaxIdleConnTime: r.cfg.ConnIdleTime, NoCreate: true})
 	if err != nil {
 		return nil, err
 	}
@@ -298,8 +319,9 @@ func (r *Registry) openTenant(slug string) (*Tenant, error) {
 		_ = closeApp(app)
 		return nil, fmt.Errorf("router %s: %w", slug, err)
 	}
-	t := &Tenant{Slug: slug, App: app, Handler: h}
+	t := &Tenant{Slug: slug, App: app, Handler: h, reg: r, file: id, opened: start}
 	t.lastUsed.Store(r.cfg.Clock().UnixNano())
+	t.checked.Store(time.Now().UnixNano())
 	r.opens.Add(1)
 	r.cfg.Logger.Info("tenant opened", "tenant", slug, "ms", time.Since(start).Milliseconds())
 	if r.cfg.Notifier != nil {
@@ -342,16 +364,22 @@ func (r *Registry) CloseTenant(slug string, force bool) bool {
 	}
 	delete(r.open, slug)
 	r.mu.Unlock()
+	r.shut(t)
+	return true
+}
+
+// shut closes a tenant app taken out of the open map and tells the
+// notifier.
+func (r *Registry) shut(t *Tenant) {
 	if err := closeApp(t.App); err != nil {
-		r.cfg.Logger.Warn("tenant close", "tenant", slug, "error", err)
+		r.cfg.Logger.Warn("tenant close", "tenant", t.Slug, "error", err)
 	}
 	r.closes.Add(1)
 	if r.cfg.Notifier != nil {
-		r.cfg.Notifier.TenantClosed(slug, filepath.Join(r.TenantDir(slug), "data.db"))
+		r.cfg.Notifier.TenantClosed(t.Slug, filepath.Join(r.TenantDir(t.Slug), "data.db"))
 	}
 	trimMemory()
-	r.cfg.Logger.Info("tenant closed", "tenant", slug)
-	return true
+	r.cfg.Logger.Info("tenant closed", "tenant", t.Slug)
 }
 
 // CloseIdle closes every tenant idle for at least the idle timeout and
@@ -405,12 +433,16 @@ func (r *Registry) reapLoop() {
 	}
 	tick := time.NewTicker(every)
 	defer tick.Stop()
+	scan := time.NewTicker(storageScanEvery)
+	defer scan.Stop()
 	for {
 		select {
 		case <-r.stop:
 			return
 		case <-tick.C:
 			r.CloseIdle()
+		case <-scan.C:
+			r.scanStorage()
 		}
 	}
 }
@@ -424,6 +456,7 @@ func (r *Registry) Close() error {
 	}
 	close(r.stop)
 	r.stopped.Wait()
+	r.retiring.Wait()
 	for _, slug := range r.OpenSlugs() {
 		r.CloseTenant(slug, true)
 	}

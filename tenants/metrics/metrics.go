@@ -89,6 +89,8 @@ type TenantSource interface {
 	OpenSlugs() []string
 	Stats() (opens, closes int64)
 	List() ([]tenants.Info, error)
+	// Unavailable is the number of tenants out of service for a storage fault.
+	Unavailable() int
 }
 
 // AttachRegistry exports the registry's series: open tenants, opens and
@@ -101,6 +103,8 @@ func (m *Metrics) AttachRegistry(r TenantSource) {
 			func() float64 { o, _ := r.Stats(); return float64(o) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "fieldops_tenant_closes_total", Help: "Tenant closes since start."},
 			func() float64 { _, c := r.Stats(); return float64(c) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "fieldops_tenants_unavailable", Help: "Tenants out of service for a storage fault (data.db missing, read-only or failing)."},
+			func() float64 { return float64(r.Unavailable()) }),
 		prometheus.CollectorFunc(func(ch chan<- prometheus.Metric) {
 			list, err := r.List()
 			if err != nil {
