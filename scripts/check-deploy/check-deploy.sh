@@ -278,6 +278,9 @@ if want helm; then
   reject "helm template rejects testdata/values-bad-mode.yaml (chart validation)" "mode must be all, app or router" \
     helm template fieldops "$CHART" "${HELM_KUBE[@]}" -f "$TD/values-bad-mode.yaml"
   reject "chart policy rejects testdata/values-insecure.yaml" "readOnlyRootFilesystem is not true" insecure_values_policy
+  reject "helm template rejects testdata/values-bad-retention.yaml (retention shorter than the snapshot period)" \
+    "retention must be longer than replication.snapshotEvery" \
+    helm template fieldops "$CHART" "${HELM_KUBE[@]}" -f "$TD/values-bad-retention.yaml"
   verdict SKIP "helm install into a real kube-apiserver (kwok nodes)" 0 "separate slow target, see docs/deployment.md"
 fi
 
