@@ -4,6 +4,11 @@
 # Private buckets, an IAM application with an API key limited to object storage for the pods
 # (its key pair goes into the Kubernetes Secret named by the chart's secret.existingSecret).
 
+# Buckets take tags as a map ("app=fieldops" -> app = "fieldops"); IAM resources take the list.
+locals {
+  bucket_tags = { for t in var.tags : split("=", t)[0] => join("=", slice(split("=", t), 1, length(split("=", t)))) }
+}
+
 # Replica bucket: versioned, with S3 Object Lock (governance mode): no object version can be removed
 # during its first replica_lock_days unless a principal allowed to lift governance retention does so
 # on purpose (never the app key). Retention is Litestream's (`fieldops replicate
@@ -15,14 +20,15 @@
 # snapshots every database, open or not, at least daily).
 #
 # Object lock can only be enabled when a bucket is created (ForceNew): an existing environment's
-# bucket gets it from Scaleway support, or a new bucket is created (docs/deployment.md, "Replica
-# bucket"). prevent_destroy makes a plan that would replace the bucket fail instead of trying.
+# bucket gets it from Scaleway support first, or a new bucket is created (docs/deployment.md,
+# "Replica bucket"). A plan that replaces a bucket holding replicas fails at the delete
+# (force_destroy = false, locked versions): nothing is lost, but do not apply such a plan.
 resource "scaleway_object_bucket" "replicas" {
   name                = "${var.bucket_prefix}-replicas"
   region              = var.region
   force_destroy       = false
   object_lock_enabled = true
-  tags                = var.tags
+  tags                = local.bucket_tags
 
   versioning {
     enabled = true
@@ -53,10 +59,6 @@ resource "scaleway_object_bucket" "replicas" {
       expired_object_delete_marker = true
     }
   }
-
-  lifecycle {
-    prevent_destroy = true
-  }
 }
 
 resource "scaleway_object_bucket_lock_configuration" "replicas" {
@@ -75,7 +77,7 @@ resource "scaleway_object_bucket" "files" {
   name          = "${var.bucket_prefix}-files"
   region        = var.region
   force_destroy = false
-  tags          = var.tags
+  tags          = local.bucket_tags
 
   versioning {
     enabled = true

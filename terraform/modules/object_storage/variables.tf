@@ -82,7 +82,7 @@ variable "admin_user_ids" {
 }
 
 variable "tags" {
-  description = "Tags put on every resource."
+  description = "Tags put on every resource, as \"key=value\" (the buckets get them as a map)."
   type        = list(string)
   default     = []
 }
