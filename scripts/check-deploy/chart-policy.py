@@ -7,7 +7,9 @@
 Checks: every container runs non-root with a read-only root filesystem, no privilege escalation,
 all capabilities dropped, resource requests and a memory limit; serve has startup/liveness/readiness
 probes on /healthz and /readyz; the replication sidecar is a native sidecar (init container with
-restartPolicy Always) that starts before serve; the grace period covers serve's drain; volumes
+restartPolicy Always) that starts before serve, with `fieldops backup status --alive` as startup and
+liveness probes, `fieldops backup status --max-lag D` as readiness probe and its retention, snapshot
+and drill periods set; the grace period covers serve's drain; volumes
 mounted at /data and /tmp; PDB, NetworkPolicy and topology spread present; the Ingress serves
 <domain>, *.<domain> and the custom hosts; in router mode the stable Service selects a colour;
 ServiceMonitor/PrometheusRule only rendered when the cluster has their CRDs.
@@ -95,13 +97,25 @@ def check_app(docs, dedicated):
             rep = inits[names.index("replicate")]
             if rep.get("restartPolicy") != "Always":
                 fail("replicate is not a native sidecar (restartPolicy: Always)")
-            if rep.get("args") != ["replicate"]:
+            if (rep.get("args") or [None])[0] != "replicate":
                 fail("replicate sidecar does not run `fieldops replicate`")
             if not rep.get("startupProbe"):
                 fail("replicate sidecar has no startup probe (serve would start before it)")
+            alive = ["fieldops", "backup", "status", "--alive"]
+            for probe in ("startupProbe", "livenessProbe"):
+                got = ((rep.get(probe) or {}).get("exec") or {}).get("command")
+                if got != alive:
+                    fail(f"replicate: {probe} is {got}, want {alive} (the process answers on its socket)")
+            ready = ((rep.get("readinessProbe") or {}).get("exec") or {}).get("command") or []
+            if ready[:3] != ["fieldops", "backup", "status"] or "--alive" in ready or "--max-lag" not in ready:
+                fail(f"replicate: readinessProbe is {ready or None}, want `fieldops backup status --max-lag D` "
+                     "(a replica that is not receiving makes the pod not ready)")
             rep_env = {e["name"]: e.get("value") for e in rep.get("env") or []}
             if rep_env.get("FIELDOPS_REPLICA") != env.get("FIELDOPS_REPLICA"):
                 fail("serve and replicate disagree on FIELDOPS_REPLICA")
+            for k in ("FIELDOPS_RETENTION", "FIELDOPS_SNAPSHOT_EVERY", "FIELDOPS_DRILL_EVERY"):
+                if not rep_env.get(k):
+                    fail(f"replicate sidecar: {k} is not set (retention is Litestream's, not the bucket's)")
     if dedicated and "provision" not in names:
         fail("dedicated mode without the provision init container")
     if "restore" in names and "replicate" in names and names.index("restore") > names.index("replicate"):

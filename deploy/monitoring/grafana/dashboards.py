@@ -74,11 +74,19 @@ d.add(ts("Tenant opens / closes", [(f'sum(rate(fieldops_tenant_opens_total{{{J}}
 d.add(table("Largest tenant databases", f'topk(15, fieldops_tenant_db_bytes{{{J}}})', "bytes"),8,8)
 d.row("Replication and backups")
 d.add(stat("Replication child", f'min(fieldops_replicate_child_up{{{J}}})', desc="1 = every shard's replication child is running.",
-           thresholds=[{"color":"red","value":None},{"color":"green","value":1}]),4,6)
-d.add(ts("Replication lag (worst databases)", [(f'topk(5, fieldops_replication_lag_seconds{{{J}}})', "{{instance}} {{db}}")], "s"),10,6)
-d.add(ts("Replication errors", [(f'sum by (db) (increase(fieldops_replication_errors_total{{{J}}}[$__rate_interval]))', "{{db}}")]),10,6)
-d.add(table("Restore drills: age of last success", f'time() - fieldops_restore_drill_last_success_timestamp_seconds{{{J}}}', "s"),12,8)
-d.add(ts("Background jobs p95", [(f'histogram_quantile(0.95, sum by (job, le) (rate(fieldops_job_duration_seconds_bucket{{{J}}}[$__rate_interval])))', "{{job}}")], "s"),12,8)
+           thresholds=[{"color":"red","value":None},{"color":"green","value":1}]),4,4)
+d.add(stat("Replicas receiving", f'min(fieldops_replication_receiving{{{J}}})', desc="1 = on every shard, every database's replica receives data (ready, no error, none refused).",
+           thresholds=[{"color":"red","value":None},{"color":"green","value":1}]),4,4)
+d.add(stat("Databases refused", f'sum(fieldops_replication_conflict{{{J}}}) or vector(0)', desc="Databases behind or unrelated to their replica: replication refused (docs/runbooks/replication-conflict.md).", thresholds=RED),4,4)
+d.add(stat("Failed restore drills", f'count(fieldops_restore_drill_ok{{{J}}} == 0) or vector(0)', desc="Databases whose last restore drill failed: their replica is not restorable.", thresholds=RED),4,4)
+d.add(stat("Tenants out of service", f'sum(fieldops_tenants_unavailable{{{J}}}) or vector(0)', desc="Tenants answering 503 because their database file disappeared or turned read-only.", thresholds=RED),4,4)
+d.add(stat("Oldest snapshot", f'max(time() - fieldops_replication_last_snapshot_timestamp_seconds{{{J}}})', "s", desc="Every database gets a snapshot at least daily; alert at 36 h.",
+           thresholds=[{"color":"green","value":None},{"color":"red","value":129600}]),4,4)
+d.add(ts("Replication lag (worst databases)", [(f'topk(5, fieldops_replication_lag_seconds{{{J}}})', "{{instance}} {{db}}")], "s"),12,6)
+d.add(ts("Replication errors", [(f'sum by (db) (increase(fieldops_replication_errors_total{{{J}}}[$__rate_interval]))', "{{db}}")]),12,6)
+d.add(table("Restore drills: age of last success", f'time() - fieldops_restore_drill_last_success_timestamp_seconds{{{J}}}', "s"),8,8)
+d.add(table("Snapshots: age of the last one", f'time() - fieldops_replication_last_snapshot_timestamp_seconds{{{J}}}', "s"),8,8)
+d.add(ts("Background jobs p95", [(f'histogram_quantile(0.95, sum by (job, le) (rate(fieldops_job_duration_seconds_bucket{{{J}}}[$__rate_interval])))', "{{job}}")], "s"),8,8)
 d.row("Host")
 d.add(ts("Data volume free", [('fieldops:data_volume_avail:ratio', "{{instance}}{{persistentvolumeclaim}}")], "percentunit"),8,8)
 d.add(table("Certificates: days left", f'(fieldops_certificate_expiry_timestamp_seconds{{{J}}} - time()) / 86400', "d"),8,8)
@@ -93,8 +101,13 @@ d.add(stat("Database size", f'sum(fieldops_tenant_db_bytes{{{J},{T}}})', "bytes"
 d.add(stat("Replication lag", f'max(fieldops_replication_lag_seconds{{{J},{DB}}})', "s",
            thresholds=[{"color":"green","value":None},{"color":"orange","value":60},{"color":"red","value":900}]),6,4)
 d.add(stat("Last good restore drill", f'time() - max(fieldops_restore_drill_last_success_timestamp_seconds{{{J},{DB}}})', "s",
-           thresholds=[{"color":"green","value":None},{"color":"red","value":691200}]),6,4)
-d.add(stat("Drill failures (7 d)", f'sum(increase(fieldops_restore_drill_failures_total{{{J},{DB}}}[7d]))', thresholds=RED),6,4)
+           thresholds=[{"color":"green","value":None},{"color":"red","value":172800}]),6,4)
+d.add(stat("Last restore drill passed", f'min(fieldops_restore_drill_ok{{{J},{DB}}})', desc="1 = the last drill restored the replica and passed the integrity check.",
+           thresholds=[{"color":"red","value":None},{"color":"green","value":1}]),6,4)
+d.add(stat("Replication refused", f'max(fieldops_replication_conflict{{{J},{DB}}}) or vector(0)', desc="1 = the database is behind or unrelated to its replica.", thresholds=RED),8,4)
+d.add(stat("Last snapshot", f'time() - max(fieldops_replication_last_snapshot_timestamp_seconds{{{J},{DB}}})', "s",
+           thresholds=[{"color":"green","value":None},{"color":"red","value":129600}]),8,4)
+d.add(stat("Drill failures (7 d)", f'sum(increase(fieldops_restore_drill_failures_total{{{J},{DB}}}[7d]))', thresholds=RED),8,4)
 d.add(ts("Database size", [(f'fieldops_tenant_db_bytes{{{J},{T}}}', "{{tenant}}")], "bytes"),12,8)
 d.add(ts("Replication lag", [(f'fieldops_replication_lag_seconds{{{J},{DB}}}', "{{db}}")], "s"),12,8)
 d.add(ts("Replication errors", [(f'sum by (db) (increase(fieldops_replication_errors_total{{{J},{DB}}}[$__rate_interval]))', "{{db}}")]),12,8)
@@ -102,7 +115,7 @@ d.add(table("Certificates of the tenant's hosts (days left)", f'(fieldops_certif
 d.add(ts("Share of platform storage", [(f'sum(fieldops_tenant_db_bytes{{{J},{T}}}) / sum(fieldops_tenant_db_bytes{{{J}}})', "$tenant")], "percentunit"),12,8)
 d.add(ts("Shard load (requests on the tenant's shard)", [(f'sum by (instance) (rate(fieldops_http_requests_total{{{J}}}[$__rate_interval])) and on (instance) max by (instance) (fieldops_tenant_db_bytes{{{J},{T}}})', "{{instance}}")], "reqps",
     desc="HTTP metrics carry no tenant label (cardinality): this is the load of the shard hosting the tenant."),12,8)
-tenant=dash("fieldops-tenant","FieldOps360 — tenant drill-down","One customer: database size, replication lag, restore drills, certificates, its shard's load.",d.panels,
+tenant=dash("fieldops-tenant","FieldOps360 — tenant drill-down","One customer: database size, replication lag and refusals, snapshots, restore drills, certificates, its shard's load.",d.panels,
     [var_ds(), var_q("job","Job",'label_values(fieldops_tenant_db_bytes, job)'),
      var_q("tenant","Tenant",'label_values(fieldops_tenant_db_bytes{job=~"$job"}, tenant)', multi=False, include_all=False),
      {"name":"host","label":"Custom host (regex)","type":"textbox","query":"","current":{"text":"","value":""},"hide":0,"options":[]}],["tenant"])
@@ -129,8 +142,9 @@ d.add(ts("p95 / p99 against the objective", [
 d.add(table("Routes over the objective", f'fieldops:http_request_duration_seconds:p95_5m_by_route{{{J}}} > 0.5', "s"),12,8)
 d.row("Data protection objectives")
 d.add(ts("Replication lag vs 60 s objective", [(f'max(fieldops:replication_lag_seconds:max{{{J}}})', "worst"),('vector(60)', "objective")], "s"),12,8)
-d.add(stat("Databases without a drill in 8 days", f'count((time() - fieldops_restore_drill_last_success_timestamp_seconds{{{J}}}) > 691200) or vector(0)', thresholds=RED),6,8)
-d.add(stat("Certificates under 14 days", f'count((fieldops_certificate_expiry_timestamp_seconds{{{J}}} - time()) < 1209600) or vector(0)', thresholds=RED),6,8)
+d.add(stat("Databases without a drill in 2 days", f'count((time() - fieldops_restore_drill_last_success_timestamp_seconds{{{J}}}) > 172800) or vector(0)', thresholds=RED),4,8)
+d.add(stat("Databases without a snapshot in 36 h", f'count((time() - fieldops_replication_last_snapshot_timestamp_seconds{{{J}}}) > 129600) or vector(0)', thresholds=RED),4,8)
+d.add(stat("Certificates under 14 days", f'count((fieldops_certificate_expiry_timestamp_seconds{{{J}}} - time()) < 1209600) or vector(0)', thresholds=RED),4,8)
 slo=dash("fieldops-slo","FieldOps360 — SLO and error budget","Availability 99.9 %, p95 latency, replication lag, restore drills, certificates: burn rates as in the alert rules.",d.panels,
     [var_ds(), var_q("job","Job",'label_values(fieldops_http_requests_total, job)')],["slo"])
 import sys

@@ -126,6 +126,20 @@ fieldops.io/color: {{ .Values.color }}
 {{- if and .Values.secret.create .Values.secret.existingSecret -}}
 {{- fail "set either secret.create or secret.existingSecret, not both" -}}
 {{- end -}}
+{{- if and .Values.replication.enabled .Values.replication.url -}}
+{{- range $k := list "retention" "snapshotEvery" "drillEvery" "maxLag" -}}
+{{- $v := toString (index $.Values.replication $k) -}}
+{{- if not (regexMatch "^([0-9]+h)?([0-9]+m)?([0-9]+s)?$" $v) -}}
+{{- fail (printf "replication.%s must be a Go duration in h, m and s (720h, 90s), not %q" $k $v) -}}
+{{- end -}}
+{{- if eq (include "fieldops.seconds" $v | int) 0 -}}
+{{- fail (printf "replication.%s must be longer than 0" $k) -}}
+{{- end -}}
+{{- end -}}
+{{- if le (include "fieldops.seconds" .Values.replication.retention | int) (include "fieldops.seconds" .Values.replication.snapshotEvery | int) -}}
+{{- fail "replication.retention must be longer than replication.snapshotEvery (old snapshots are deleted only once a newer one exists)" -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* envFrom shared by every container of the pod. */}}

@@ -51,13 +51,25 @@ variable "max_nodes_per_zone" {
 }
 
 variable "replica_retention_days" {
-  description = "Safety-net expiry of replica files."
+  description = "Litestream retention of the replicas in days (the app's --retention, FIELDOPS_RETENTION: days x 24 h)."
   type        = number
-  default     = 35
+  default     = 30
+}
+
+variable "replica_lock_days" {
+  description = "Default object lock (governance) of every new replica object version, in days."
+  type        = number
+  default     = 7
+}
+
+variable "bucket_manager_principals" {
+  description = "Identity OpenTofu runs as (application_id:<uuid> or user_id:<uuid>): allowed to change the replica bucket's configuration."
+  type        = list(string)
+  default     = []
 }
 
 variable "admin_user_ids" {
-  description = "Users allowed to read replicas by hand."
+  description = "Users allowed to read replicas by hand (every version)."
   type        = list(string)
   default     = []
 }

@@ -4,7 +4,7 @@ terraform {
   required_providers {
     scaleway = {
       source  = "scaleway/scaleway"
-      version = "~> 2.60"
+      version = "~> 2.76"
     }
   }
 }

@@ -31,12 +31,14 @@ module "kubernetes" {
 module "object_storage" {
   source = "../../modules/object_storage"
 
-  bucket_prefix          = local.name
-  project_id             = var.project_id
-  region                 = var.region
-  replica_retention_days = var.replica_retention_days
-  admin_user_ids         = var.admin_user_ids
-  tags                   = local.tags
+  bucket_prefix             = local.name
+  project_id                = var.project_id
+  region                    = var.region
+  replica_retention_days    = var.replica_retention_days
+  replica_lock_days         = var.replica_lock_days
+  bucket_manager_principals = var.bucket_manager_principals
+  admin_user_ids            = var.admin_user_ids
+  tags                      = local.tags
 }
 
 module "dns" {

@@ -14,6 +14,11 @@ output "replica_url" {
   value       = module.object_storage.replica_url
 }
 
+output "replica_retention" {
+  description = "helm value replication.retention (Litestream retention matching the bucket lifecycle)."
+  value       = module.object_storage.replica_retention
+}
+
 output "app_access_key" {
   description = "AWS_ACCESS_KEY_ID of the pods' Secret."
   value       = module.object_storage.app_access_key

@@ -18,6 +18,11 @@ output "replica_url" {
   value       = "s3://${scaleway_object_bucket.replicas.name}/{color}/shard-{shard}?endpoint=https://s3.${var.region}.scw.cloud&region=${var.region}"
 }
 
+output "replica_retention" {
+  description = "Litestream retention matching the bucket's lifecycle: the chart's replication.retention / FIELDOPS_RETENTION."
+  value       = "${var.replica_retention_days * 24}h"
+}
+
 output "app_access_key" {
   description = "Access key of the pods' IAM application (AWS_ACCESS_KEY_ID)."
   value       = scaleway_iam_api_key.app.access_key

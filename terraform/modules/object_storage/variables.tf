@@ -20,9 +20,47 @@ variable "region" {
 }
 
 variable "replica_retention_days" {
-  description = "Safety-net expiry of replica files (longer than Litestream's own retention)."
+  description = "Litestream retention of the replicas in days: the app's `fieldops replicate --retention` (FIELDOPS_RETENTION) must be this many days (720h for 30)."
   type        = number
-  default     = 35
+  default     = 30
+
+  validation {
+    condition     = var.replica_retention_days >= 2 && floor(var.replica_retention_days) == var.replica_retention_days
+    error_message = "replica_retention_days: a whole number of days, at least 2 (longer than the daily snapshot interval)."
+  }
+}
+
+variable "replica_noncurrent_margin_days" {
+  description = "Days a replica object version deleted or overwritten by the app stays recoverable beyond the retention (noncurrent versions expire after retention + margin)."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.replica_noncurrent_margin_days >= 1
+    error_message = "replica_noncurrent_margin_days must be at least 1."
+  }
+}
+
+variable "replica_lock_days" {
+  description = "Default S3 Object Lock retention (governance mode) of every new replica object version, in days."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.replica_lock_days >= 1 && var.replica_lock_days <= 30
+    error_message = "replica_lock_days: between 1 and 30 days (longer locks keep deleted L0 files, and their cost, as long)."
+  }
+}
+
+variable "bucket_manager_principals" {
+  description = "Principals allowed to change the replica bucket's configuration through its bucket policy (lifecycle, versioning, lock): the identity OpenTofu runs as, e.g. \"application_id:<uuid>\" or \"user_id:<uuid>\"."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.bucket_manager_principals : can(regex("^(application_id|user_id):[0-9a-f-]{36}$", p))])
+    error_message = "bucket_manager_principals: \"application_id:<uuid>\" or \"user_id:<uuid>\"."
+  }
 }
 
 variable "exports_glacier_after_days" {
@@ -38,13 +76,13 @@ variable "exports_retention_days" {
 }
 
 variable "admin_user_ids" {
-  description = "Scaleway user IDs allowed to read replicas by hand (restores)."
+  description = "Scaleway user IDs allowed to read replicas by hand, every version included (restores)."
   type        = list(string)
   default     = []
 }
 
 variable "tags" {
-  description = "Tags put on every resource."
+  description = "Tags put on every resource, as \"key=value\" (the buckets get them as a map)."
   type        = list(string)
   default     = []
 }
