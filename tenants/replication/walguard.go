@@ -102,7 +102,7 @@ func guardWAL(ctx context.Context, path string, force bool, logger *slog.Logger)
 	if err != nil || (!ok && !force) {
 		return nop, false, err
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=rw&_pragma=busy_timeout(10000)") // never creates a missing file
 	if err != nil {
 		return nop, false, err
 	}
