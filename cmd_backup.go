@@ -32,16 +32,18 @@ func newBackupCmd(g *globals) *cobra.Command {
 	}
 
 	var maxLag time.Duration
-	var alive bool
+	var alive, receiving bool
 	status := &cobra.Command{
-		Use:   "status [--json] [--max-lag 60s] [--alive]",
+		Use:   "status [--json] [--max-lag 60s] [--alive|--receiving]",
 		Short: "Per database: replica position, lag, last sync, snapshot, errors, last restore drill; exit 1 when unhealthy",
 		Long: `Per database: replica position, lag, last sync, last snapshot, errors, refusal and last restore drill.
 Exit code 0 only when healthy: a replication process (the child of serve or a standalone
 "fieldops replicate") answers for this data directory, has brought every database up to
 date, and no database is refused, in error, behind by more than --max-lag, or failed its
 last restore drill. Otherwise the status is printed with its problems and the exit code is 1.
-With --alive: exit 0 when a replication process answers at all (liveness probe).`,
+With --alive: exit 0 when a replication process answers at all (liveness probe).
+With --receiving: exit 1 only when a replica is not receiving data — refused, or behind
+for more than --max-lag — (readiness probe: a failed drill alerts, it does not stop serving).`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -67,9 +69,12 @@ With --alive: exit 0 when a replication process answers at all (liveness probe).
 				}
 				st.Ready = false
 			}
-			if st.Source == "child" {
+			switch {
+			case st.Source == "child" && receiving:
+				problems = append(problems, st.NotReceiving(maxLag)...)
+			case st.Source == "child":
 				problems = append(problems, st.Check(maxLag)...)
-			} else {
+			default:
 				st.Ready = true // Check's "not up to date" says nothing more here
 				problems = append(problems, st.Check(maxLag)...)
 				st.Ready = false
@@ -91,6 +96,7 @@ With --alive: exit 0 when a replication process answers at all (liveness probe).
 	}
 	status.Flags().DurationVar(&maxLag, "max-lag", time.Minute, "a replica behind for longer than this is a problem")
 	status.Flags().BoolVar(&alive, "alive", false, "only check that a replication process answers (liveness)")
+	status.Flags().BoolVar(&receiving, "receiving", false, "only check that every replica receives data (readiness)")
 
 	var at, to string
 	restore := &cobra.Command{

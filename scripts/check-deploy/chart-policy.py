@@ -8,7 +8,7 @@ Checks: every container runs non-root with a read-only root filesystem, no privi
 all capabilities dropped, resource requests and a memory limit; serve has startup/liveness/readiness
 probes on /healthz and /readyz; the replication sidecar is a native sidecar (init container with
 restartPolicy Always) that starts before serve, with `fieldops backup status --alive` as startup and
-liveness probes, `fieldops backup status --max-lag D` as readiness probe and its retention, snapshot
+liveness probes, `fieldops backup status --receiving --max-lag D` as readiness probe and its retention, snapshot
 and drill periods set; the grace period covers serve's drain; volumes
 mounted at /data and /tmp; PDB, NetworkPolicy and topology spread present; the Ingress serves
 <domain>, *.<domain> and the custom hosts; in router mode the stable Service selects a colour;
@@ -107,8 +107,8 @@ def check_app(docs, dedicated):
                 if got != alive:
                     fail(f"replicate: {probe} is {got}, want {alive} (the process answers on its socket)")
             ready = ((rep.get("readinessProbe") or {}).get("exec") or {}).get("command") or []
-            if ready[:3] != ["fieldops", "backup", "status"] or "--alive" in ready or "--max-lag" not in ready:
-                fail(f"replicate: readinessProbe is {ready or None}, want `fieldops backup status --max-lag D` "
+            if ready[:3] != ["fieldops", "backup", "status"] or "--alive" in ready or "--receiving" not in ready or "--max-lag" not in ready:
+                fail(f"replicate: readinessProbe is {ready or None}, want `fieldops backup status --receiving --max-lag D` "
                      "(a replica that is not receiving makes the pod not ready)")
             rep_env = {e["name"]: e.get("value") for e in rep.get("env") or []}
             if rep_env.get("FIELDOPS_REPLICA") != env.get("FIELDOPS_REPLICA"):
