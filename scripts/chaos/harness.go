@@ -97,7 +97,18 @@ func serveUntil(t testing.TB, probe, bin, dir string, args ...string) *Server {
 		t.Fatal(err)
 	}
 	go func() { s.err = s.Cmd.Wait(); f.Close(); close(s.done) }()
-	t.Cleanup(func() { _ = s.Cmd.Process.Kill(); <-s.done })
+	t.Cleanup(func() {
+		children := s.Children()
+		_ = s.Cmd.Process.Kill()
+		<-s.done
+		// the replication child does its final sync, then exits: wait for
+		// it before the test's directories are removed
+		for _, pid := range children {
+			for deadline := time.Now().Add(20 * time.Second); Alive(pid) && time.Now().Before(deadline); {
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+	})
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		resp, err := http.Get("http://" + s.Addr + probe)

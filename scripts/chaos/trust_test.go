@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -212,9 +213,13 @@ func TestKillChildRepeatedlyUnderSyncLoad(t *testing.T) {
 	srv = Serve(t, bin, dir, "--replica", replica)
 	users = relogin(t, srv, writers)
 
-	const runs = 20
+	runs := 20
+	if n, err := strconv.Atoi(os.Getenv("CHAOS_RUNS")); err == nil && n > 0 {
+		runs = n
+	}
 	passed := 0
 	for run := range runs {
+		began := time.Now()
 		child := srv.Children()
 		if len(child) != 1 {
 			t.Fatalf("run %d: replication children %v", run, child)
@@ -229,10 +234,15 @@ func TestKillChildRepeatedlyUnderSyncLoad(t *testing.T) {
 		time.Sleep(time.Duration(300+23*run) * time.Millisecond) // writes while no child runs
 		close(stop)
 		acked = append(acked, <-done...)
+		killed := time.Now()
 		newChild(t, srv, child[0])
+		restarted := time.Now()
 		waitReplicated(t, bin, dir, "acme", 60*time.Second)
+		synced := time.Now()
 		out := filepath.Join(work, fmt.Sprintf("restored-%d", run))
 		Run(t, bin, "backup", "restore", "acme", "--to", out, "--replica", replica, "--dir", dir)
+		t.Logf("run %d: load+kill %s, child back %s, replica caught up %s, restore %s", run, killed.Sub(began).Round(time.Millisecond),
+			restarted.Sub(killed).Round(time.Millisecond), synced.Sub(restarted).Round(time.Millisecond), time.Since(synced).Round(time.Millisecond))
 		if lost := missing(acked, incidentsIn(t, filepath.Join(out, "data.db"))); len(lost) > 0 {
 			t.Errorf("run %d: %d of %d acknowledged writes missing from the restored replica (first %s)", run, len(lost), len(acked), lost[0])
 			continue

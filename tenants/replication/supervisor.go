@@ -123,7 +123,7 @@ type Supervisor struct {
 	changed chan struct{}
 
 	up       atomic.Bool
-	wasReady atomic.Bool // the current child reported itself ready
+	answered atomic.Bool // the current child answered its control socket
 	restarts atomic.Int64
 	status   atomic.Pointer[Status]
 	statusAt atomic.Int64
@@ -277,9 +277,8 @@ func (s *Supervisor) loop() {
 			return
 		default:
 		}
-		if time.Since(started) > time.Minute || s.wasReady.Swap(false) {
-			// it ran (or brought every database up to date): a crash,
-			// not a crash loop
+		if time.Since(started) > time.Minute || s.answered.Swap(false) {
+			// it ran and answered: a crash (or a kill), not a crash loop
 			backoff = 500 * time.Millisecond
 		}
 		s.cfg.Logger.Warn("replication child exited: restarting", "in", backoff.String())
@@ -342,9 +341,7 @@ func (s *Supervisor) watch(exited <-chan struct{}) {
 			s.status.Store(st)
 			s.statusAt.Store(time.Now().UnixNano())
 			s.up.Store(true)
-			if st.Ready {
-				s.wasReady.Store(true)
-			}
+			s.answered.Store(true)
 		} else if s.cfg.External {
 			s.up.Store(false)
 		}
