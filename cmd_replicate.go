@@ -19,6 +19,7 @@ func newReplicateCmd(g *globals) *cobra.Command {
 	var replica string
 	var parentPID int
 	var opts replicateOpts
+	var logLevel string
 	cmd := &cobra.Command{
 		Use:   "replicate [--dir ./pb_data] [--replica file:DIR|s3://bucket/prefix]",
 		Short: "Replicate the platform and tenant databases (the child process of serve; also runnable alone)",
@@ -34,7 +35,11 @@ func newReplicateCmd(g *globals) *cobra.Command {
 			if err := opts.check(); err != nil {
 				return err
 			}
-			logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})).With("process", "replicate")
+			var level slog.Level
+			if err := level.UnmarshalText([]byte(logLevel)); err != nil {
+				return usageError{fmt.Errorf("--log-level must be debug, info, warn or error, not %q", logLevel)}
+			}
+			logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level})).With("process", "replicate")
 			rp, err := replication.NewReplicator(replication.ReplicatorConfig{Dir: g.Dir, Target: target, Logger: logger, ParentPID: parentPID,
 				Retention: opts.Retention, SnapshotEvery: opts.SnapshotEvery, DrillEvery: opts.DrillEvery, AllowReplace: opts.AllowReplace})
 			if err != nil {
@@ -47,6 +52,7 @@ func newReplicateCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&replica, "replica", "off", "replica target: file:DIR or s3://bucket/prefix?endpoint=…")
 	opts.bind(cmd)
+	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug (Litestream's sync decisions), info, warn or error")
 	cmd.Flags().IntVar(&parentPID, "parent-pid", 0, "exit (after a final sync) when this parent process is gone")
 	_ = cmd.Flags().MarkHidden("parent-pid")
 	return cmd

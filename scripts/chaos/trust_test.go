@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -189,9 +190,11 @@ func newChild(t *testing.T, srv *Server, old int) int {
 // TestKillChildRepeatedlyUnderSyncLoad is issue #13's sequence, 20 times:
 // a crash-recovered database (the server killed under load, restarted),
 // then replication under a load of REST and sync writes with audit hooks,
-// then kill -9 of the replication child. After each kill the child is
-// restarted, catches up, and `backup restore --to` passes its integrity
-// check and holds every acknowledged write.
+// then kill -9 of the replication child, more writes, and a WAL restart
+// before the child comes back (what the server's auto-checkpoint does when
+// no child holds the WAL: it made replicas lose frames). After each kill
+// the child is restarted, catches up, and `backup restore --to` passes its
+// integrity check and holds every acknowledged write.
 func TestKillChildRepeatedlyUnderSyncLoad(t *testing.T) {
 	work := t.TempDir()
 	bin := Build(t, work)
@@ -217,7 +220,8 @@ func TestKillChildRepeatedlyUnderSyncLoad(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("CHAOS_RUNS")); err == nil && n > 0 {
 		runs = n
 	}
-	passed := 0
+	passed, restarts := 0, 0
+	dbPath := filepath.Join(dir, "tenants", "acme", "data.db")
 	for run := range runs {
 		began := time.Now()
 		child := srv.Children()
@@ -227,20 +231,42 @@ func TestKillChildRepeatedlyUnderSyncLoad(t *testing.T) {
 		stop := make(chan struct{})
 		done := make(chan []string)
 		go func() { a, _ := incidentLoad(users, site, fmt.Sprintf("run%d", run), stop); done <- a }()
-		time.Sleep(time.Duration(400+37*run) * time.Millisecond)
+		time.Sleep(time.Duration(300+17*run) * time.Millisecond)
+		close(stop)
+		acked = append(acked, <-done...)
+		// A quieter moment: after the load the child checkpoints and
+		// restarts the WAL; then fewer frames than its checkpoint threshold,
+		// which it syncs, so that its position is deep in the WAL (under a
+		// heavy load it checkpoints at every sync and its position stays
+		// near the WAL's start).
+		time.Sleep(1500 * time.Millisecond)
+		acked = append(acked, sequentialWrites(t, users, site, fmt.Sprintf("quiet%d", run), 25)...)
+		time.Sleep(1500 * time.Millisecond)
 		if err := syscall.Kill(child[0], syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(300+23*run) * time.Millisecond) // writes while no child runs
-		close(stop)
-		acked = append(acked, <-done...)
+		// writes while no child runs, then what the server's
+		// auto-checkpoint does once the WAL passes 1,000 frames with no
+		// child holding it: a checkpoint, and the next write restarts the
+		// WAL (reusing the file, shorter than before)
+		// (long descriptions: each write fills new pages, which the one
+		// write after the restart does not rewrite)
+		acked = append(acked, sequentialWrites(t, users, site, fmt.Sprintf("nochild%d-%s", run, strings.Repeat("x", 1500)), 12)...)
+		if restartWAL(t, dbPath, users[run%writers], site, fmt.Sprintf("restart%d", run)) {
+			restarts++
+		}
+		acked = append(acked, fmt.Sprintf("restart%d", run))
 		killed := time.Now()
 		newChild(t, srv, child[0])
 		restarted := time.Now()
 		waitReplicated(t, bin, dir, "acme", 60*time.Second)
 		synced := time.Now()
 		out := filepath.Join(work, fmt.Sprintf("restored-%d", run))
-		Run(t, bin, "backup", "restore", "acme", "--to", out, "--replica", replica, "--dir", dir)
+		restoreOut, restoreErr := exec.Command(bin, "backup", "restore", "acme", "--to", out, "--replica", replica, "--dir", dir).CombinedOutput()
+		if restoreErr != nil {
+			t.Errorf("run %d: backup restore: %v\n%s", run, restoreErr, restoreOut)
+			continue
+		}
 		t.Logf("run %d: load+kill %s, child back %s, replica caught up %s, restore %s", run, killed.Sub(began).Round(time.Millisecond),
 			restarted.Sub(killed).Round(time.Millisecond), synced.Sub(restarted).Round(time.Millisecond), time.Since(synced).Round(time.Millisecond))
 		if lost := missing(acked, incidentsIn(t, filepath.Join(out, "data.db"))); len(lost) > 0 {
@@ -250,10 +276,79 @@ func TestKillChildRepeatedlyUnderSyncLoad(t *testing.T) {
 		_ = os.RemoveAll(out)
 		passed++
 	}
-	t.Logf("child killed under REST+sync load %d times: %d of %d restores passed their integrity check with all %d acknowledged writes", runs, passed, runs, len(acked))
+	t.Logf("child killed under REST+sync load %d times (WAL restarted before it came back: %d times): %d of %d restores passed their integrity check with all %d acknowledged writes", runs, restarts, passed, runs, len(acked))
+	if restarts < runs/2 {
+		t.Errorf("the WAL restarted while no child ran in only %d of %d runs: the sequence did not exercise what it tests", restarts, runs)
+	}
 	if st, code := backupStatus(t, bin, dir); code != 0 {
 		t.Errorf("backup status exit %d after the runs: %v", code, st.Problems)
 	}
+}
+
+// sequentialWrites makes n acknowledged writes one after the other,
+// alternating REST creates and sync batches over the users.
+func sequentialWrites(t *testing.T, users []*UserClient, site, prefix string, n int) []string {
+	t.Helper()
+	var out []string
+	for i := range n {
+		u := users[i%len(users)]
+		desc := fmt.Sprintf("%s-%d", prefix, i)
+		fields := map[string]any{"site": site, "kind": "safety", "severity": "low", "description": desc}
+		if i%2 == 0 {
+			if a := u.CreateRecord(domain.CollectionIncidents, fields); a.Err != nil || a.Status != http.StatusOK {
+				t.Fatalf("REST write: %d %v %s", a.Status, a.Err, a.Body)
+			}
+		} else {
+			a, res := u.Sync(domain.SyncOp{Key: NewULID(), Op: domain.SyncCreate, Collection: domain.CollectionIncidents, Data: fields})
+			if a.Err != nil || a.Status != http.StatusOK || len(res) != 1 || res[0].Status != http.StatusOK {
+				t.Fatalf("sync write: %d %v %s", a.Status, a.Err, a.Body)
+			}
+		}
+		out = append(out, desc)
+	}
+	return out
+}
+
+// walSalt reads the salt of a database's WAL header.
+func walSalt(t *testing.T, dbPath string) [8]byte {
+	t.Helper()
+	f, err := os.Open(dbPath + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var hdr [32]byte
+	if _, err := f.ReadAt(hdr[:], 0); err != nil {
+		t.Fatal(err)
+	}
+	var salt [8]byte
+	copy(salt[:], hdr[16:24])
+	return salt
+}
+
+// restartWAL checkpoints the tenant's database from another connection
+// (as the server's auto-checkpoint does) and makes one acknowledged sync
+// write, which restarts the WAL when the checkpoint was complete; it
+// reports whether the WAL restarted.
+func restartWAL(t *testing.T, dbPath string, u *UserClient, site, desc string) bool {
+	t.Helper()
+	before := walSalt(t, dbPath)
+	db, err := tenants.DBConnect(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var busy, logN, done int
+	err = db.NewQuery("PRAGMA wal_checkpoint(PASSIVE)").Row(&busy, &logN, &done)
+	db.Close()
+	if err != nil {
+		t.Fatalf("checkpoint: %v", err)
+	}
+	a, res := u.Sync(domain.SyncOp{Key: NewULID(), Op: domain.SyncCreate, Collection: domain.CollectionIncidents,
+		Data: map[string]any{"site": site, "kind": "safety", "severity": "low", "description": desc}})
+	if a.Err != nil || a.Status != http.StatusOK || len(res) != 1 || res[0].Status != http.StatusOK {
+		t.Fatalf("sync write after the checkpoint: %d %v %s", a.Status, a.Err, a.Body)
+	}
+	return walSalt(t, dbPath) != before
 }
 
 // pruneL0 deletes a database's local level-0 LTX files but the newest,
