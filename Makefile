@@ -88,7 +88,7 @@ check-deploy: build ## delivery checks (Dockerfile, Helm, Ansible, Packer, Terra
 test-chaos: test-deps ## kill -9 of the server and of the replication child under load (real binary)
 	FIELDOPS_STRICT=1 go test -tags chaos,no_default_driver -count=1 -timeout $(TIMEOUT_CHAOS) -v ./scripts/chaos/
 
-bench-replication: ## write throughput and worst stall, replication attached vs detached (BENCH_SECONDS, BENCH_ROUNDS; run on an idle machine)
+bench-replication: ## the product's write path (8 users: REST incident creates + 1-op sync batches), replication attached vs detached: writes/s, ratio, p99, worst stall, failures (BENCH_SECONDS, BENCH_ROUNDS, BENCH_DIR keeps the logs; run on an idle machine)
 	go test -tags chaos,no_default_driver -count=1 -timeout 60m -v -run TestReplicationOverhead ./scripts/bench/
 
 check-openapi: test-deps ## lint the OpenAPI description of our endpoints (Redocly CLI from npm)

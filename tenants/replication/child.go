@@ -437,6 +437,7 @@ func (rp *Replicator) follow(ctx context.Context, d *repDB, ldb *litestream.DB, 
 func (rp *Replicator) syncOnce(ctx context.Context, d *repDB, ldb *litestream.DB) error {
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	flushWAL(d.path)
 	err := ldb.Sync(sctx)
 	if err == nil {
 		err = ldb.Replica.Sync(sctx)
