@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pocketbase/dbx"
 	"log/slog"
 	"net/http"
 	"os"
@@ -435,16 +436,51 @@ func (r *Registry) reapLoop() {
 	defer tick.Stop()
 	scan := time.NewTicker(storageScanEvery)
 	defer scan.Stop()
+	inactive := time.NewTicker(2 * time.Second)
+	defer inactive.Stop()
 	for {
 		select {
 		case <-r.stop:
 			return
+		case <-inactive.C:
+			r.closeInactive()
 		case <-tick.C:
 			r.CloseIdle()
 		case <-scan.C:
 			r.scanStorage()
 		}
 	}
+}
+
+// closeInactive closes the open tenants that another process (the CLI:
+// `tenant suspend` before an in-place restore) suspended or deleted, so
+// that their files are released without waiting for a request.
+func (r *Registry) closeInactive() {
+	open := r.OpenSlugs()
+	if len(open) == 0 {
+		return
+	}
+	var rows []struct {
+		Slug string `db:"slug"`
+	}
+	err := r.platform.DB().Select("slug").From("tenants").
+		Where(dbx.And(dbx.In("slug", toAny(open)...), dbx.Not(dbx.HashExp{"status": StatusActive}))).All(&rows)
+	if err != nil {
+		r.cfg.Logger.Warn("inactive tenants", "error", err)
+		return
+	}
+	for _, row := range rows {
+		r.status.forget(row.Slug)
+		r.CloseTenant(row.Slug, false)
+	}
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // Close stops the reaper, closes every tenant, then the platform app.

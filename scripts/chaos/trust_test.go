@@ -476,4 +476,100 @@ func TestReplicaTrustProcedures(t *testing.T) {
 	if st, code := backupStatus(t, bin, fresh); code != 0 {
 		t.Errorf("backup status after the restore: exit %d, %v", code, st.Problems)
 	}
+	acked = append(acked, after...)
+
+	// An older copy of the tenant comes back (a VM or volume snapshot
+	// restored): behind its replica, refused; runbook
+	// replication-conflict.md 2a: suspend, restore in place, resume.
+	_ = srv.Cmd.Process.Signal(syscall.SIGTERM)
+	if err := srv.Wait(30 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	tenantDir := filepath.Join(fresh, "tenants", "acme")
+	snapshot := filepath.Join(work, "volume-snapshot")
+	if out, err := exec.Command("cp", "-a", tenantDir, snapshot).CombinedOutput(); err != nil {
+		t.Fatalf("snapshot: %v %s", err, out)
+	}
+	srv = Serve(t, bin, fresh, "--replica", replica)
+	users = relogin(t, srv, 2)
+	stop = make(chan struct{})
+	go func() { time.Sleep(time.Second); close(stop) }()
+	later, _ := incidentLoad(users, site, "later", stop)
+	acked = append(acked, later...)
+	waitReplicated(t, bin, fresh, "acme", 30*time.Second)
+	_ = srv.Cmd.Process.Signal(syscall.SIGTERM)
+	if err := srv.Wait(30 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(tenantDir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(snapshot, tenantDir); err != nil {
+		t.Fatal(err)
+	}
+	srv = ServeAlive(t, bin, fresh, "--replica", replica)
+	waitRefused(t, bin, fresh, "acme")
+	Run(t, bin, "tenant", "suspend", "acme", "--dir", fresh)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+		out, err := exec.Command(bin, "backup", "restore", "acme", "--replica", replica, "--dir", fresh).CombinedOutput()
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) { // "the server still has acme open: retry in a few seconds"
+			t.Fatalf("backup restore in place: %v\n%s", err, out)
+		}
+	}
+	Run(t, bin, "tenant", "resume", "acme", "--dir", fresh)
+	users = waitRelogin(t, srv, 2)
+	stop = make(chan struct{})
+	go func() { time.Sleep(time.Second); close(stop) }()
+	last, _ := incidentLoad(users, site, "last", stop)
+	acked = append(acked, last...)
+	waitReplicated(t, bin, fresh, "acme", 30*time.Second)
+	end := filepath.Join(work, "end")
+	Run(t, bin, "backup", "restore", "acme", "--to", end, "--replica", replica, "--dir", fresh)
+	if lost := missing(acked, incidentsIn(t, filepath.Join(end, "data.db"))); len(lost) > 0 {
+		t.Fatalf("after the in-place restore the replica lacks %d writes (first %s)", len(lost), lost[0])
+	}
+	if st, code := backupStatus(t, bin, fresh); code != 0 {
+		t.Errorf("backup status after the in-place restore: exit %d, %v", code, st.Problems)
+	}
+}
+
+// waitRefused waits until `backup status` reports db refused (exit 1).
+func waitRefused(t *testing.T, bin, dir, db string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		st, code := backupStatus(t, bin, dir)
+		if d := st.DB(db); d != nil && d.Conflict != "" && code != 0 {
+			t.Logf("refused: %s", d.Conflict)
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not refused: exit %d, %+v", db, code, st)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// waitRelogin signs the users in again once the server serves the tenant
+// (it sees a status changed by the CLI within a second or two).
+func waitRelogin(t *testing.T, srv *Server, n int) []*UserClient {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+srv.Addr+"/login", nil)
+		req.Host = "acme.localhost"
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return relogin(t, srv, n)
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("acme not served again after resume")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

@@ -548,7 +548,7 @@ func (rp *Replicator) forceSync(ctx context.Context, name string) error {
 
 // Status returns the live status of every database.
 func (rp *Replicator) Status() *Status {
-	st := &Status{Replica: rp.cfg.Target.String(), PID: os.Getpid(), StartedAt: rp.started, Ready: rp.ready.Load(), Source: "child"}
+	st := &Status{Replica: rp.cfg.Target.String(), PID: os.Getpid(), StartedAt: rp.started, Ready: true, Source: "child"}
 	now := time.Now()
 	for _, d := range rp.all() {
 		rp.mu.Lock()
@@ -567,6 +567,9 @@ func (rp *Replicator) Status() *Status {
 		}
 		if !d.behindSince.IsZero() {
 			s.LagSeconds = now.Sub(d.behindSince).Seconds()
+		}
+		if d.initial {
+			st.Ready = false // not brought up to date since the start yet
 		}
 		rp.mu.Unlock()
 		s.Drill = rp.drills.get(d.name)
