@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/big"
 	"net/http"
@@ -146,4 +147,25 @@ func NewULID() string {
 		out[i] = alphabet[mod.Int64()]
 	}
 	return string(out)
+}
+
+// FieldCrew signs the tenant admin of host in, creates an active site
+// and n field users (crew and site leads, alternating) named
+// <prefix><i>@<tenant>.test with password, and returns them signed in
+// with the site's id.
+func FieldCrew(t testing.TB, addr, host, adminEmail, password, prefix string, n int) ([]*UserClient, string) {
+	t.Helper()
+	boss := WebLogin(t, addr, host, adminEmail, password)
+	site := boss.MustCreateRecord(t, domain.CollectionSites, map[string]any{"code": "C-1", "name": "Chantier d'essai", "sector": "btp", "status": "active"})
+	users := make([]*UserClient, n)
+	for i := range users {
+		role := domain.RoleCrew
+		if i%2 == 1 {
+			role = domain.RoleSiteLead
+		}
+		email := fmt.Sprintf("%s%d@%s.test", prefix, i, strings.TrimSuffix(host, ".localhost"))
+		boss.CreateUser(t, email, password, fmt.Sprintf("Équipier %d", i), role)
+		users[i] = WebLogin(t, addr, host, email, password)
+	}
+	return users, site
 }

@@ -47,23 +47,18 @@ func backupStatus(t *testing.T, bin, dir string, args ...string) (replication.St
 	return st, code
 }
 
-// crew signs in the tenant admin, creates a site and n field users, and
-// returns them signed in with the site's id.
+// crew creates the field users of the chaos tests (see FieldCrew).
 func crew(t *testing.T, srv *Server, n int) ([]*UserClient, string) {
 	t.Helper()
-	boss := WebLogin(t, srv.Addr, "acme.localhost", "admin@acme.test", trustPassword)
-	site := boss.MustCreateRecord(t, domain.CollectionSites, map[string]any{"code": "C-1", "name": "Chantier chaos", "sector": "btp", "status": "active"})
-	users := make([]*UserClient, n)
-	for i := range users {
-		role := domain.RoleCrew
-		if i%2 == 1 {
-			role = domain.RoleSiteLead
-		}
-		email := fmt.Sprintf("field%d@acme.test", i)
-		boss.CreateUser(t, email, trustPassword, fmt.Sprintf("Équipier %d", i), role)
-		users[i] = WebLogin(t, srv.Addr, "acme.localhost", email, trustPassword)
-	}
-	return users, site
+	return FieldCrew(t, srv.Addr, "acme.localhost", "admin@acme.test", trustPassword, "field", n)
+}
+
+// loadFor runs incidentLoad for d and returns the acknowledged writes.
+func loadFor(users []*UserClient, site, prefix string, d time.Duration) []string {
+	stop := make(chan struct{})
+	time.AfterFunc(d, func() { close(stop) })
+	acked, _ := incidentLoad(users, site, prefix, stop)
+	return acked
 }
 
 // relogin signs the same users in on a restarted server.
@@ -383,9 +378,7 @@ func TestReplicaTrustProcedures(t *testing.T) {
 
 	srv := Serve(t, bin, dir, "--replica", replica)
 	users, site := crew(t, srv, 2)
-	stop := make(chan struct{})
-	go func() { time.Sleep(1500 * time.Millisecond); close(stop) }()
-	acked, _ := incidentLoad(users, site, "first", stop)
+	acked := loadFor(users, site, "first", 1500*time.Millisecond)
 	waitReplicated(t, bin, dir, "acme", 30*time.Second)
 	if st, code := backupStatus(t, bin, dir); code != 0 || !st.Healthy {
 		t.Fatalf("backup status while replicating: exit %d, problems %v", code, st.Problems)
@@ -464,9 +457,7 @@ func TestReplicaTrustProcedures(t *testing.T) {
 	srv = Serve(t, bin, fresh, "--replica", replica)
 	waitReplicated(t, bin, fresh, replication.PlatformDB, 30*time.Second)
 	users = relogin(t, srv, 2)
-	stop = make(chan struct{})
-	go func() { time.Sleep(time.Second); close(stop) }()
-	after, _ := incidentLoad(users, site, "after-restore", stop)
+	after := loadFor(users, site, "after-restore", time.Second)
 	waitReplicated(t, bin, fresh, "acme", 30*time.Second)
 	final := filepath.Join(work, "final")
 	Run(t, bin, "backup", "restore", "acme", "--to", final, "--replica", replica, "--dir", fresh)
@@ -492,9 +483,7 @@ func TestReplicaTrustProcedures(t *testing.T) {
 	}
 	srv = Serve(t, bin, fresh, "--replica", replica)
 	users = relogin(t, srv, 2)
-	stop = make(chan struct{})
-	go func() { time.Sleep(time.Second); close(stop) }()
-	later, _ := incidentLoad(users, site, "later", stop)
+	later := loadFor(users, site, "later", time.Second)
 	acked = append(acked, later...)
 	waitReplicated(t, bin, fresh, "acme", 30*time.Second)
 	_ = srv.Cmd.Process.Signal(syscall.SIGTERM)
@@ -521,9 +510,7 @@ func TestReplicaTrustProcedures(t *testing.T) {
 	}
 	Run(t, bin, "tenant", "resume", "acme", "--dir", fresh)
 	users = waitRelogin(t, srv, 2)
-	stop = make(chan struct{})
-	go func() { time.Sleep(time.Second); close(stop) }()
-	last, _ := incidentLoad(users, site, "last", stop)
+	last := loadFor(users, site, "last", time.Second)
 	acked = append(acked, last...)
 	waitReplicated(t, bin, fresh, "acme", 30*time.Second)
 	end := filepath.Join(work, "end")
