@@ -270,7 +270,14 @@ func TestRetentionKeepsIdleTenantRestorable(t *testing.T) {
 	if n := e.restoreLatest("acme"); n != 40 {
 		t.Fatalf("idle tenant restores %d rows, want 40", n)
 	}
-	// a blind expiry of every object older than two snapshot periods
+	// a blind expiry of every object older than two snapshot periods (the
+	// child stopped first: its own retention would race the deletions)
+	stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := e.sup.Stop(stopCtx); err != nil {
+		t.Fatal(err)
+	}
+	files = replicaFiles(t, dir, "acme")
 	cutoff := time.Now().Add(-2 * time.Second)
 	deleted := 0
 	for f, mt := range files {
