@@ -352,6 +352,9 @@ func (rp *Replicator) activate(ctx context.Context, d *repDB) error {
 	rp.mu.Lock()
 	refused := d.conflict != "" && time.Since(d.conflictAt) < rp.cfg.ConflictRecheck
 	rp.mu.Unlock()
+	if refused && adoptionMarked(d.path) {
+		refused = false // restored from its replica meanwhile: check again now
+	}
 	if refused {
 		return errRefused
 	}
@@ -648,7 +651,7 @@ func (rp *Replicator) handle(ctx context.Context, req controlRequest, resp *cont
 	case "resume":
 		d := rp.db(req.DB)
 		rp.mu.Lock()
-		d.paused, d.fp = false, fingerprint{}
+		d.paused, d.fp, d.conflictAt = false, fingerprint{}, time.Time{} // restored: compare with the replica again now
 		rp.mu.Unlock()
 	case "drill":
 		res := rp.runDrill(ctx, req.DB)
