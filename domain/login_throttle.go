@@ -22,10 +22,13 @@ type Attempt struct {
 // Sign-in: an account is locked for LockFor after MaxFailures failed
 // attempts within Window, whatever the path they came through (a lock
 // earned on the API blocks the page and the other way round); an IP
-// address after MaxIPFailures within one scope (it may try several
-// accounts, e.g. a shared site hut PC, so its limit is higher) or
-// MaxGlobalIPFailures across all scopes (one address spraying the
-// accounts of many tenants). A success clears the account's count.
+// address of a scope after MaxIPFailures (it may try several accounts,
+// e.g. a shared site hut PC, so its limit is higher: one address cannot
+// spray a tenant's accounts). A success clears the account's count.
+//
+// NB: no limit counts an IP across scopes: behind a proxy that hides
+// client addresses (an ingress without a trusted header configured) one
+// tenant's typos would lock every tenant.
 //
 // Mail requests have their own budget (they never lock sign-in, so a
 // locked-out user can still ask for a reset link): MaxRequests per
@@ -39,14 +42,13 @@ type Attempt struct {
 // writes to the tenant's file). A restart of the process clears it. It is
 // safe for concurrent use.
 type LoginThrottle struct {
-	MaxFailures         int
-	MaxIPFailures       int
-	MaxGlobalIPFailures int
-	MaxRequests         int
-	MaxIPRequests       int
-	Window              time.Duration
-	LockFor             time.Duration
-	Clock               func() time.Time
+	MaxFailures   int
+	MaxIPFailures int
+	MaxRequests   int
+	MaxIPRequests int
+	Window        time.Duration
+	LockFor       time.Duration
+	Clock         func() time.Time
 
 	mu      sync.Mutex
 	entries map[string]*throttleEntry
@@ -64,15 +66,14 @@ type throttleKey struct {
 }
 
 // NewLoginThrottle returns the production policy: sign-in locks after 5
-// failures per account, 20 per IP in a tenant or 50 per IP overall within
-// 15 minutes; 3 mail requests per account and 5 per IP within 15 minutes;
-// every lock lasts 15 minutes.
+// failures per account or 20 per IP within 15 minutes; 3 mail requests per
+// account and 5 per IP within 15 minutes; every lock lasts 15 minutes.
 func NewLoginThrottle(clock func() time.Time) *LoginThrottle {
 	if clock == nil {
 		clock = time.Now
 	}
 	return &LoginThrottle{
-		MaxFailures: 5, MaxIPFailures: 20, MaxGlobalIPFailures: 50,
+		MaxFailures: 5, MaxIPFailures: 20,
 		MaxRequests: 3, MaxIPRequests: 5,
 		Window: 15 * time.Minute, LockFor: 15 * time.Minute,
 		Clock: clock, entries: map[string]*throttleEntry{},
@@ -85,7 +86,7 @@ func (t *LoginThrottle) loginKeys(a Attempt) []throttleKey {
 		ks = append(ks, throttleKey{"a:" + a.Scope + "|" + a.Account, t.MaxFailures})
 	}
 	if a.IP != "" {
-		ks = append(ks, throttleKey{"i:" + a.Scope + "|" + a.IP, t.MaxIPFailures}, throttleKey{"g:" + a.IP, t.MaxGlobalIPFailures})
+		ks = append(ks, throttleKey{"i:" + a.Scope + "|" + a.IP, t.MaxIPFailures})
 	}
 	return ks
 }

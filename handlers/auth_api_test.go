@@ -287,3 +287,38 @@ func TestAPIAuthRoutesTheProductDoesNotUse(t *testing.T) {
 		t.Error("crew's address changed")
 	}
 }
+
+func TestThrottleCountsClientsBehindATrustedProxy(t *testing.T) {
+	t.Parallel()
+	tt := handlertest.New(t)
+	tt.User(domain.RoleCrew, "target@acme.test")
+	// the operator names the ingress's header in the platform settings
+	platform := tt.Registry.Platform()
+	ps := platform.Settings()
+	ps.TrustedProxy.Headers = []string{"X-Real-IP"}
+	if err := platform.Save(ps); err != nil {
+		t.Fatal(err)
+	}
+	// a tenant admin's own setting is not trusted
+	app := tt.App()
+	ts := app.Settings()
+	ts.TrustedProxy.Headers = []string{"X-Forwarded-For"}
+	if err := app.Save(ts); err != nil {
+		t.Fatal(err)
+	}
+	login := func(identity, password, realIP, forwarded string) *httptest.ResponseRecorder {
+		body, _ := json.Marshal(map[string]string{"identity": identity, "password": password})
+		req := tenanttest.NewRequest(http.MethodPost, tt.Host(), "/api/collections/users/auth-with-password", strings.NewReader(string(body)))
+		req.RemoteAddr = "10.11.0.1:40000" // the ingress
+		req.Header.Set("X-Real-IP", realIP)
+		req.Header.Set("X-Forwarded-For", forwarded)
+		return tenanttest.Serve(tt.Registry, req)
+	}
+	for i := range 20 {
+		login(fmt.Sprintf("u%d@acme.test", i), "Summer2026!", "203.0.113.5", fmt.Sprintf("198.51.100.%d", i))
+	}
+	assertLocked(t, "the spraying client, whatever X-Forwarded-For says", login("target@acme.test", tenanttest.Password, "203.0.113.5", "198.51.100.99"))
+	if rec := login("target@acme.test", tenanttest.Password, "203.0.113.6", ""); rec.Code != 200 {
+		t.Errorf("another client behind the same ingress = %d, want 200", rec.Code)
+	}
+}

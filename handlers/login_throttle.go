@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"math"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,7 +20,35 @@ import (
 // one login throttle (h.throttle): the tenant (or "platform"), the
 // account's lower-cased email and the client IP.
 func (h *Handlers) attempt(e *core.RequestEvent, email string) domain.Attempt {
-	return domain.Attempt{Scope: tenantSlug(e.Request), Account: strings.ToLower(strings.TrimSpace(email)), IP: e.RealIP()}
+	return domain.Attempt{Scope: tenantSlug(e.Request), Account: strings.ToLower(strings.TrimSpace(email)), IP: h.clientIP(e)}
+}
+
+// clientIP is the address the throttle counts: the TCP peer, or, when the
+// platform's settings name a trusted proxy header (Settings › Trusted
+// proxy of the platform dashboard: an ingress or load balancer in front
+// of the server), the address that header carries.
+//
+// NB: a tenant's own settings are not used (PocketBase's RealIP would): a
+// tenant admin could let clients choose their address.
+func (h *Handlers) clientIP(e *core.RequestEvent) string {
+	if h.deps.Registry != nil {
+		tp := h.deps.Registry.Platform().Settings().TrustedProxy
+		for _, name := range tp.Headers {
+			v := e.Request.Header.Get(name)
+			if v == "" {
+				continue
+			}
+			ips := strings.Split(v, ",")
+			ip := ips[len(ips)-1]
+			if tp.UseLeftmostIP {
+				ip = ips[0]
+			}
+			if ip = strings.TrimSpace(ip); net.ParseIP(ip) != nil {
+				return ip
+			}
+		}
+	}
+	return e.RemoteIP()
 }
 
 // lockedText is the message of a refused sign-in, with the time the lock
