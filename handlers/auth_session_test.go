@@ -3,10 +3,13 @@ package handlers_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gorilla/sessions"
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -187,5 +190,59 @@ func TestPasswordChangeEndsSessions(t *testing.T) {
 	rec = tenanttest.Do(t, tt.Registry, http.MethodPatch, tt.Host(), "/api/collections/users/records/"+u.Id, tt.Token("users", "crew@acme.test"), strings.NewReader(`{"phone":"0600000000"}`))
 	if rec.Code != 200 || !signedIn(t, tt, c) {
 		t.Errorf("profile update = %d; session kept: %v", rec.Code, signedIn(t, tt, c))
+	}
+}
+
+func TestCookieWithoutStoredSessionIsRefused(t *testing.T) {
+	t.Parallel()
+	tt := handlertest.New(t)
+	u := tt.User(domain.RoleCrew, "crew@acme.test")
+	pairs, err := tt.Registry.SessionKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys [][]byte
+	for _, p := range pairs {
+		keys = append(keys, p.Hash, p.Block)
+	}
+	// a cookie as minted before sessions were stored: genuine keys, a
+	// valid token, no session secret
+	forge := func(values map[any]any) *http.Cookie {
+		store := sessions.NewCookieStore(keys...)
+		req := tenanttest.NewRequest(http.MethodGet, tt.Host(), "/", nil)
+		s, _ := store.New(req, "fieldops_session")
+		s.Values = values
+		w := httptest.NewRecorder()
+		if err := s.Save(req, w); err != nil {
+			t.Fatal(err)
+		}
+		return w.Result().Cookies()[0]
+	}
+	now := time.Now().Unix()
+	old := map[any]any{"slug": "acme", "token": tt.Token("users", "crew@acme.test"), "uid": u.Id, "iat": now, "seen": now, "tat": now}
+	if signedIn(t, tt, forge(old)) {
+		t.Error("a cookie without a stored session signs in")
+	}
+	old["sid"] = "made-up-secret"
+	if signedIn(t, tt, forge(old)) {
+		t.Error("a cookie with an unknown session secret signs in")
+	}
+	// control: the same cookie naming a stored session signs in
+	secret := domain.NewSessionSecret()
+	if err := domain.StartSession(tt.App(), secret, u.Record, time.Now(), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	old["sid"] = secret
+	if !signedIn(t, tt, forge(old)) {
+		t.Error("a cookie naming a stored session does not sign in")
+	}
+	// …but not once that session has expired server-side
+	expired := domain.NewSessionSecret()
+	if err := domain.StartSession(tt.App(), expired, u.Record, time.Now().Add(-2*time.Hour), time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	old["sid"] = expired
+	if signedIn(t, tt, forge(old)) {
+		t.Error("a cookie naming an expired session signs in")
 	}
 }
