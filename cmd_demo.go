@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants"
@@ -29,6 +30,9 @@ func newDemoCmd(g *globals) *cobra.Command {
 		Short: "Provision the demo tenant with realistic data if missing, then serve",
 		Args:  args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := refuseServeOnlyFlags(cmd); err != nil {
+				return err
+			}
 			if err := checkServeFlags(s); err != nil {
 				return err
 			}
@@ -44,7 +48,38 @@ func newDemoCmd(g *globals) *cobra.Command {
 		},
 	}
 	addServeFlags(cmd, s)
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if !demoHonours(f.Name) {
+			_ = cmd.Flags().MarkHidden(f.Name)
+		}
+	})
 	return cmd
+}
+
+// demoHonours reports whether demo uses the serve flag name. demo serves
+// plain HTTP on --http, without replication, metrics, traces nor TLS.
+func demoHonours(name string) bool {
+	switch name {
+	case "default-tenant", "idle", "grace":
+		return true
+	}
+	return false
+}
+
+// refuseServeOnlyFlags is a usage error (exit 2) when a serve flag that
+// demo would ignore is given on the command line (environment variables
+// are shared with serve and stay ignored).
+func refuseServeOnlyFlags(cmd *cobra.Command) error {
+	var refused []string
+	cmd.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) {
+		if f.Changed && !demoHonours(f.Name) {
+			refused = append(refused, "--"+f.Name)
+		}
+	})
+	if len(refused) > 0 {
+		return usageError{fmt.Errorf("demo does not support %s: it serves plain HTTP on --http without TLS, replication, metrics or traces; use `fieldops serve` for those", strings.Join(refused, ", "))}
+	}
+	return nil
 }
 
 // ensureDemo provisions the demo tenant once and prints its logins.

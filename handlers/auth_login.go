@@ -23,8 +23,11 @@ func (h *Handlers) root(e *core.RequestEvent) error {
 func (h *Handlers) loginVM(e *core.RequestEvent) auth.LoginVM {
 	vm := auth.LoginVM{Page: h.pageVM(e, i18n.T(e.Request.Context(), "login.title")), Next: e.Request.URL.Query().Get("next")}
 	vm.Company = vm.Page.Brand
-	if e.Request.URL.Query().Get("reset") == "1" {
+	switch q := e.Request.URL.Query(); {
+	case q.Get("reset") == "1":
 		vm.Notice = i18n.T(e.Request.Context(), "reset.done")
+	case q.Get("signed_out") == "all":
+		vm.Notice = i18n.T(e.Request.Context(), "login.signed_out_all")
 	}
 	return vm
 }
@@ -42,7 +45,7 @@ func (h *Handlers) loginSubmit(e *core.RequestEvent) error {
 	email := strings.ToLower(strings.TrimSpace(e.Request.FormValue("email")))
 	vm := h.loginVM(e)
 	vm.Email, vm.Next = email, e.Request.FormValue("next")
-	u, status, msg, err := h.throttledLogin(ctx, tenantSlug(e.Request), email, e.RealIP(), func() (*core.Record, error) {
+	u, status, msg, err := h.throttledLogin(ctx, h.attempt(e, email), func() (*core.Record, error) {
 		return domain.Authenticate(e.App, email, e.Request.FormValue("password"), h.deps.Clock())
 	})
 	if err != nil {
@@ -57,10 +60,4 @@ func (h *Handlers) loginSubmit(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	return e.Redirect(http.StatusSeeOther, safeNext(vm.Next))
-}
-
-// logout ends the session and returns to the login form.
-func (h *Handlers) logout(e *core.RequestEvent) error {
-	h.endSession(e)
-	return e.Redirect(http.StatusSeeOther, "/login")
 }

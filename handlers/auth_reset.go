@@ -20,6 +20,8 @@ func (h *Handlers) resetRequestShow(e *core.RequestEvent) error {
 
 // resetRequestSubmit emails a reset link when the address belongs to an
 // active user; the answer is the same either way (no account probing).
+// Requests are throttled with the API's (per address and per IP): past
+// the budget, 429 with the time to come back.
 func (h *Handlers) resetRequestSubmit(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
 	email := strings.TrimSpace(e.Request.FormValue("email"))
@@ -29,13 +31,16 @@ func (h *Handlers) resetRequestSubmit(e *core.RequestEvent) error {
 		render(e.Response, e.Request, http.StatusBadRequest, auth.ResetRequestPage(vm))
 		return nil
 	}
-	ip := tenantSlug(e.Request) + "|reset|" + e.RealIP()
-	if until := h.throttle.Locked(ip, ip); until.IsZero() {
-		h.throttle.Failure(ip, ip) // counts requests: at most 5 per 15 min per IP
-		if u := domain.FindActiveUserByEmail(e.App, email); u != nil {
-			if err := domain.SendPasswordReset(e.App, u, h.baseURL(e)); err != nil {
-				h.deps.Logger.Error("password reset mail", "tenant", tenantSlug(e.Request), "error", err)
-			}
+	// NB: the budget counts every address asked for, known or not, so a
+	// refusal says nothing about the account.
+	if until := h.throttle.Request(h.attempt(e, email)); !until.IsZero() {
+		vm.Error = lockedText(ctx, "auth.requests_locked", until)
+		render(e.Response, e.Request, http.StatusTooManyRequests, auth.ResetRequestPage(vm))
+		return nil
+	}
+	if u := domain.FindActiveUserByEmail(e.App, email); u != nil {
+		if err := domain.SendPasswordReset(e.App, u, h.baseURL(e)); err != nil {
+			h.deps.Logger.Error("password reset mail", "tenant", tenantSlug(e.Request), "error", err)
 		}
 	}
 	vm.Sent = true
@@ -72,10 +77,12 @@ func (h *Handlers) resetConfirmShow(e *core.RequestEvent) error {
 	return nil
 }
 
-// resetConfirmSubmit sets the new password and sends the user to login.
+// resetConfirmSubmit sets the new password (which ends the user's
+// sessions: domain.BindSessionHooks), lifts a sign-in lock of the account
+// and sends the user to login.
 func (h *Handlers) resetConfirmSubmit(e *core.RequestEvent) error {
 	vm := h.resetConfirmVM(e)
-	_, err := domain.ResetPassword(e.App, vm.Token, e.Request.FormValue("password"), e.Request.FormValue("password_confirm"))
+	u, err := domain.ResetPassword(e.App, vm.Token, e.Request.FormValue("password"), e.Request.FormValue("password_confirm"))
 	if err != nil {
 		a := answerOf(e.Request.Context(), err)
 		if !a.OnForm {
@@ -90,5 +97,6 @@ func (h *Handlers) resetConfirmSubmit(e *core.RequestEvent) error {
 		render(e.Response, e.Request, a.Status, auth.ResetConfirmPage(vm))
 		return nil
 	}
+	h.throttle.Success(h.attempt(e, u.Email())) // the reset lifts a lock
 	return e.Redirect(http.StatusSeeOther, "/login?reset=1")
 }

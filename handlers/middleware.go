@@ -30,6 +30,8 @@ func (h *Handlers) bindMiddleware(se *core.ServeEvent) {
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsSession", Priority: prioSession, Func: h.sessionAuth})
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsHeaders", Priority: prioHeaders, Func: h.securityHeaders})
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsTenantContext", Priority: prioContext, Func: h.tenantContext})
+	se.App.OnFileDownloadRequest().Bind(&hook.Handler[*core.FileDownloadRequestEvent]{Id: "fieldopsFileFrameOptions", Func: fileFrameOptions})
+	h.bindAuthGuards(se)
 }
 
 // csrf refuses cross-origin state-changing requests (Sec-Fetch-Site /
@@ -57,10 +59,15 @@ func newNonce() string {
 
 // securityHeaders sets the CSP (with a per-request nonce; Datastar needs
 // 'unsafe-eval') and the usual hardening headers on our pages. The
-// PocketBase dashboard (/_/) keeps its own CSP.
+// PocketBase dashboard (/_/) and the files of records (/api/files/) get
+// their own (headers.go).
 func (h *Handlers) securityHeaders(e *core.RequestEvent) error {
-	p := e.Request.URL.Path
-	if strings.HasPrefix(p, "/_/") {
+	switch p := e.Request.URL.Path; {
+	case strings.HasPrefix(p, "/_/"):
+		dashboardHeaders(e)
+		return e.Next()
+	case strings.HasPrefix(p, "/api/files/"):
+		fileHeaders(e)
 		return e.Next()
 	}
 	nonce := newNonce()

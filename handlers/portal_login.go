@@ -47,7 +47,7 @@ func (h *Handlers) portalLoginSubmit(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
 	email := strings.ToLower(strings.TrimSpace(e.Request.FormValue("email")))
 	vm := portal.LoginVM{Page: h.basePage(i18n.T(ctx, "portal.login_title")), Email: email}
-	su, status, msg, err := h.throttledLogin(ctx, "platform", email, e.RealIP(), func() (*core.Record, error) {
+	su, status, msg, err := h.throttledLogin(ctx, h.attempt(e, email), func() (*core.Record, error) {
 		return tenants.AuthenticateSuperuser(e.App, email, e.Request.FormValue("password"))
 	})
 	if err != nil {
@@ -62,9 +62,4 @@ func (h *Handlers) portalLoginSubmit(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	return e.Redirect(http.StatusSeeOther, "/portal")
-}
-
-func (h *Handlers) portalLogout(e *core.RequestEvent) error {
-	h.endSession(e)
-	return e.Redirect(http.StatusSeeOther, "/portal/login")
 }

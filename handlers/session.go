@@ -11,7 +11,10 @@ import (
 )
 
 // Session lifetimes: a session ends after sessionIdle without a request
-// or sessionAbsolute after login, whichever comes first.
+// or sessionAbsolute after login, whichever comes first, and at once when
+// it is revoked (logout, "log out everywhere", password change): the
+// cookie names a session stored in the app's database (domain.StartSession)
+// and every request checks it.
 const (
 	sessionCookie   = "fieldops_session"
 	sessionIdle     = 12 * time.Hour
@@ -31,9 +34,11 @@ const (
 	svIssued = "iat"
 	svSeen   = "seen"
 	svToken0 = "tat"
+	svSecret = "sid"
 )
 
-// tenantSlug returns the slug of the tenant serving r ("" on the platform).
+// tenantSlug returns the slug of the tenant serving r ("platform" on the
+// control plane).
 func tenantSlug(r *http.Request) string {
 	if t := tenants.FromContext(r.Context()); t != nil {
 		return t.Slug
@@ -41,26 +46,57 @@ func tenantSlug(r *http.Request) string {
 	return "platform"
 }
 
-// startSession stores a fresh session for the authenticated record.
+// startSession stores a fresh session for the authenticated record (the
+// session the request came with, if any, is ended: a new sign-in never
+// reuses an identifier).
 func (h *Handlers) startSession(e *core.RequestEvent, rec *core.Record) error {
 	tok, err := rec.NewAuthToken()
 	if err != nil {
+		return err
+	}
+	if err := domain.EndSession(e.App, h.cookieSecret(e)); err != nil {
+		return err
+	}
+	now := h.deps.Clock()
+	secret := domain.NewSessionSecret()
+	if err := domain.StartSession(e.App, secret, rec, now, now.Add(sessionAbsolute)); err != nil {
 		return err
 	}
 	s, _ := h.store.New(e.Request, sessionCookie)
 	opts := *h.store.Options
 	opts.Secure = h.deps.Secure || e.Request.TLS != nil
 	s.Options = &opts
-	now := h.deps.Clock().Unix()
 	s.Values = map[any]any{
-		svSlug: tenantSlug(e.Request), svToken: tok, svUser: rec.Id,
-		svIssued: now, svSeen: now, svToken0: now,
+		svSlug: tenantSlug(e.Request), svToken: tok, svUser: rec.Id, svSecret: secret,
+		svIssued: now.Unix(), svSeen: now.Unix(), svToken0: now.Unix(),
 	}
 	return s.Save(e.Request, e.Response)
 }
 
-// endSession expires the session cookie.
-func (h *Handlers) endSession(e *core.RequestEvent) {
+// cookieSecret returns the session secret of the request's cookie ("" if
+// none decodes).
+func (h *Handlers) cookieSecret(e *core.RequestEvent) string {
+	if c, err := e.Request.Cookie(sessionCookie); err != nil || c.Value == "" {
+		return ""
+	}
+	s, err := h.store.Get(e.Request, sessionCookie)
+	if err != nil || s.IsNew {
+		return ""
+	}
+	secret, _ := s.Values[svSecret].(string)
+	return secret
+}
+
+// endSession revokes the request's session (its cookie no longer
+// authenticates, even replayed) and expires the cookie.
+func (h *Handlers) endSession(e *core.RequestEvent) error {
+	err := domain.EndSession(e.App, h.cookieSecret(e))
+	h.dropCookie(e)
+	return err
+}
+
+// dropCookie expires the session cookie in the browser.
+func (h *Handlers) dropCookie(e *core.RequestEvent) {
 	s, _ := h.store.New(e.Request, sessionCookie)
 	s.Options.MaxAge = -1
 	_ = s.Save(e.Request, e.Response)
@@ -68,8 +104,8 @@ func (h *Handlers) endSession(e *core.RequestEvent) {
 
 // sessionAuth bridges the session cookie to e.Auth before PocketBase's
 // token loader (an Authorization header still wins). A cookie is refused
-// when it was minted on another tenant host, is idle or too old, or its
-// token no longer matches an active user.
+// when it was minted on another tenant host, is idle or too old, its
+// session was revoked, or its token no longer matches an active user.
 func (h *Handlers) sessionAuth(e *core.RequestEvent) error {
 	if e.Auth != nil || e.Request.Header.Get("Authorization") != "" {
 		return e.Next()
@@ -82,30 +118,39 @@ func (h *Handlers) sessionAuth(e *core.RequestEvent) error {
 	if err != nil || s.IsNew {
 		return e.Next() // undecodable (rotated out, forged): anonymous
 	}
-	now := h.deps.Clock().Unix()
+	now := h.deps.Clock()
 	slug, _ := s.Values[svSlug].(string)
 	tok, _ := s.Values[svToken].(string)
+	uid, _ := s.Values[svUser].(string)
+	secret, _ := s.Values[svSecret].(string)
 	issued, _ := s.Values[svIssued].(int64)
 	seen, _ := s.Values[svSeen].(int64)
 	if slug != tenantSlug(e.Request) || tok == "" ||
-		now-issued > int64(sessionAbsolute/time.Second) || now-seen > int64(sessionIdle/time.Second) {
-		h.endSession(e)
+		now.Unix()-issued > int64(sessionAbsolute/time.Second) || now.Unix()-seen > int64(sessionIdle/time.Second) {
+		h.dropCookie(e)
+		return e.Next()
+	}
+	if err := domain.CheckSession(e.App, secret, uid, now); err != nil {
+		if domain.ErrorCode(err) != domain.ENotFound {
+			return err
+		}
+		h.dropCookie(e)
 		return e.Next()
 	}
 	rec, err := domain.FindSessionAuth(e.App, tok)
-	if err != nil {
-		h.endSession(e)
+	if err != nil || rec.Id != uid {
+		h.dropCookie(e)
 		return e.Next()
 	}
 	e.Auth = rec
 	dirty := false
-	if now-seen > int64(seenEvery/time.Second) {
-		s.Values[svSeen] = now
+	if now.Unix()-seen > int64(seenEvery/time.Second) {
+		s.Values[svSeen] = now.Unix()
 		dirty = true
 	}
-	if t0, _ := s.Values[svToken0].(int64); now-t0 > int64(tokenRefresh/time.Second) {
+	if t0, _ := s.Values[svToken0].(int64); now.Unix()-t0 > int64(tokenRefresh/time.Second) {
 		if fresh, err := rec.NewAuthToken(); err == nil {
-			s.Values[svToken], s.Values[svToken0] = fresh, now
+			s.Values[svToken], s.Values[svToken0] = fresh, now.Unix()
 			dirty = true
 		}
 	}

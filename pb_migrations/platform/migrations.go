@@ -15,6 +15,8 @@ func Migrations() core.MigrationsList {
 	l.Register(initSchema, nil, "1764400000_platform_init.go")
 	l.Register(seedPlans, nil, "1764400001_platform_plans.go")
 	l.Register(secrets, nil, "1764400002_platform_secrets.go")
+	// signed-in sessions of the portal (issue #14, authentication)
+	l.Register(pbm.SessionsTable, nil, "1764400010_platform_sessions.go")
 	return l
 }
 
