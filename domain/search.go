@@ -19,7 +19,7 @@ type SearchHit struct {
 // matches the text, scope (crews only) keeps what they may see.
 type searchKind struct {
 	kind, collection, filter, scope, sort string
-	title, subtitle                      func(r *core.Record) string
+	title, subtitle                       func(r *core.Record) string
 }
 
 // Search looks up sites (code, name, address), clients, people and tasks
