@@ -85,7 +85,9 @@ func TestFileAPIRefusesAnonymousAndOtherSites(t *testing.T) {
 		{"an auth token is not a file token", "photo a", func(u string) *httptest.ResponseRecorder {
 			return tenanttest.Get(t, reg, host, u+"?token="+rt.token("crewa"))
 		}, 404},
-		{"forged file token", "photo a", func(u string) *httptest.ResponseRecorder { return tenanttest.Get(t, reg, host, u+"?token=eyJhbGciOiJIUzI1NiJ9.e30.x") }, 404},
+		{"forged file token", "photo a", func(u string) *httptest.ResponseRecorder {
+			return tenanttest.Get(t, reg, host, u+"?token=eyJhbGciOiJIUzI1NiJ9.e30.x")
+		}, 404},
 	}
 	for _, s := range scenarios {
 		rec := s.get(files[s.file])
