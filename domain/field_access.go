@@ -61,18 +61,28 @@ func CanSeeCosts(u *core.Record) bool { return officeViewer(u) }
 // and clients' contact details: every role but crews.
 func CanSeeEmails(u *core.Record) bool { return officeViewer(u) }
 
+// fieldAccess is FieldGroups by collection, built once per tenant app.
+type fieldAccess map[string][]FieldGroup
+
+func newFieldAccess() fieldAccess {
+	fa := fieldAccess{}
+	for _, g := range FieldGroups() {
+		fa[g.Collection] = append(fa[g.Collection], g)
+	}
+	return fa
+}
+
 // HideConfidential hides from r the fields viewer may not read and shows
 // those it may (superusers see everything). An audit event loses the
 // values of the fields viewer may not read from its diff.
-func HideConfidential(r *core.Record, viewer *core.Record) {
+func HideConfidential(r *core.Record, viewer *core.Record) { newFieldAccess().apply(r, viewer) }
+
+func (fa fieldAccess) apply(r *core.Record, viewer *core.Record) {
 	if viewer != nil && viewer.IsSuperuser() {
 		return
 	}
 	name := r.Collection().Name
-	for _, g := range FieldGroups() {
-		if g.Collection != name {
-			continue
-		}
+	for _, g := range fa[name] {
 		if g.May(viewer) {
 			r.Unhide(g.Fields...)
 		} else {
@@ -80,16 +90,16 @@ func HideConfidential(r *core.Record, viewer *core.Record) {
 		}
 	}
 	if name == CollectionAuditEvents {
-		redactAuditDiff(r, viewer)
+		fa.redactAuditDiff(r, viewer)
 	}
 }
 
 // redactAuditDiff removes from an audit event's diff the confidential
 // fields of the audited collection that viewer may not read.
-func redactAuditDiff(r *core.Record, viewer *core.Record) {
+func (fa fieldAccess) redactAuditDiff(r *core.Record, viewer *core.Record) {
 	var hide []string
-	for _, g := range FieldGroups() {
-		if g.Collection == r.GetString("collection") && !g.May(viewer) {
+	for _, g := range fa[r.GetString("collection")] {
+		if !g.May(viewer) {
 			hide = append(hide, g.Fields...)
 		}
 	}
@@ -113,12 +123,13 @@ func redactAuditDiff(r *core.Record, viewer *core.Record) {
 // API answers with (list, view, expand, realtime, auth responses): the
 // enrich hook sees the requesting user (RequestInfo.Auth).
 func bindFieldAccessHooks(app core.App) {
+	fa := newFieldAccess()
 	app.OnRecordEnrich().BindFunc(func(e *core.RecordEnrichEvent) error {
 		var viewer *core.Record
 		if e.RequestInfo != nil {
 			viewer = e.RequestInfo.Auth
 		}
-		HideConfidential(e.Record, viewer)
+		fa.apply(e.Record, viewer)
 		return e.Next()
 	})
 }
