@@ -96,6 +96,46 @@ func TestConfidentialFieldsHiddenInSchema(t *testing.T) {
 	}
 }
 
+// TestHideConfidentialEveryGroup serialises a record of every collection
+// with confidential fields as each role would receive it.
+func TestHideConfidentialEveryGroup(t *testing.T) {
+	t.Parallel()
+	tt := tenanttest.New(t)
+	app := tt.App()
+	viewers := map[string]*core.Record{}
+	for _, role := range domain.Roles {
+		viewers[role] = tt.User(role, role+"@acme.test").Record
+	}
+	super := core.NewRecord(mustCollection(t, app, core.CollectionNameSuperusers))
+	for _, g := range domain.FieldGroups() {
+		for role, viewer := range viewers {
+			r := core.NewRecord(mustCollection(t, app, g.Collection))
+			domain.HideConfidential(r, viewer)
+			out := r.PublicExport()
+			for _, f := range g.Fields {
+				if _, got := out[f]; got != g.May(viewer) {
+					t.Errorf("%s.%s for a %s: exported %v, want %v", g.Collection, f, role, got, g.May(viewer))
+				}
+			}
+		}
+		r := core.NewRecord(mustCollection(t, app, g.Collection))
+		r.Unhide(g.Fields...) // as PocketBase does for superusers before the hook
+		domain.HideConfidential(r, super)
+		for _, f := range g.Fields {
+			if _, ok := r.PublicExport()[f]; !ok {
+				t.Errorf("%s.%s hidden from a superuser", g.Collection, f)
+			}
+		}
+		anon := core.NewRecord(mustCollection(t, app, g.Collection))
+		domain.HideConfidential(anon, nil)
+		for _, f := range g.Fields {
+			if _, ok := anon.PublicExport()[f]; ok {
+				t.Errorf("%s.%s shown to an anonymous request", g.Collection, f)
+			}
+		}
+	}
+}
+
 func TestHideConfidentialRedactsAuditDiffs(t *testing.T) {
 	t.Parallel()
 	tt := tenanttest.New(t)
