@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -42,7 +43,7 @@ func newReadsTenant(t *testing.T) readsTenant {
 	for _, side := range []string{"a", "b"} {
 		cl := tt.Record("clients", map[string]any{"name": "Client " + side, "contact_name": "Contact " + side, "email": "client" + side + "@example.test", "phone": "+33 1 00 00 00 0" + side})
 		site := map[string]any{"code": "CH-" + side, "name": "Chantier " + side, "sector": "btp", "status": "active", "client": cl.Id,
-			"budget": 120000, "contract_amount": 150000, "team": []string{rt.id["crew"+side]}}
+			"budget": 123457, "contract_amount": 150000, "team": []string{rt.id["crew"+side]}}
 		assignees := []string{rt.id["crew"+side]}
 		if side == "a" {
 			site["site_lead"] = rt.id["lead"]
@@ -182,7 +183,7 @@ func TestConfidentialFieldsPerRoleThroughREST(t *testing.T) {
 	// the superuser (dashboard) sees everything
 	su := rt.Token(core.CollectionNameSuperusers, rt.Admin)
 	rec := tenanttest.Do(t, rt.Registry, http.MethodGet, rt.Host(), "/api/collections/sites/records/"+rt.id["sitea"], su, nil)
-	if !strings.Contains(rec.Body.String(), `"budget":120000`) {
+	if !strings.Contains(rec.Body.String(), `"budget":123457`) {
 		t.Errorf("superuser does not read the budget: %s", rec.Body)
 	}
 	// nobody but superusers filters or sorts on a confidential field
@@ -296,6 +297,46 @@ func TestCrewPagesOfAnotherSiteAnswer404(t *testing.T) {
 	for _, path := range []string{"/m/tasks/" + rt.id["taska"], "/signatures/" + rt.id["siga"], "/photos/" + rt.id["photoa"] + "/thumb"} {
 		if rec := tenanttest.Get(t, rt.Registry, rt.Host(), path, c); rec.Code != http.StatusOK {
 			t.Errorf("crew of A on %s: %d, want 200", path, rec.Code)
+		}
+	}
+}
+
+// TestCostsOnPagesPerRole checks the pages against the same rules: people's
+// hourly cost for managers only, site budgets for the office and site
+// leads, nothing of it in the crew app.
+func TestCostsOnPagesPerRole(t *testing.T) {
+	t.Parallel()
+	rt := newReadsTenant(t)
+	const budget = `123\D{0,6}457` // 123457, grouped by the locale
+	scenarios := []struct {
+		name, path, money string
+		want              bool
+	}{
+		{"manager", "/people", "42,50", true},
+		{"pm", "/people", "42,50", false},
+		{"lead", "/people", "42,50", false},
+		{"lead", "/people/" + rt.id["crewa"], "42,5", false},
+		{"lead", "/sites/" + rt.id["sitea"], budget, true},
+		{"pm", "/materials", "9,50", true},
+		{"crewa", "/m/", budget, false},
+		{"crewa", "/m/tasks/" + rt.id["taska"], budget, false},
+		{"crewa", "/m/consumption", "9,5", false},
+	}
+	for _, s := range scenarios {
+		rec := tenanttest.Get(t, rt.Registry, rt.Host(), s.path, rt.Login(s.name+"@acme.test", tenanttest.Password))
+		if rec.Code != http.StatusOK {
+			t.Errorf("%s GET %s: %d", s.name, s.path, rec.Code)
+			continue
+		}
+		if got := regexp.MustCompile(s.money).MatchString(rec.Body.String()); got != s.want {
+			t.Errorf("%s GET %s shows %s = %v, want %v", s.name, s.path, s.money, got, s.want)
+		}
+	}
+	// crews do not open the office pages that show amounts
+	c := rt.Login("crewa@acme.test", tenanttest.Password)
+	for _, path := range []string{"/sites", "/sites/" + rt.id["sitea"], "/materials", "/people"} {
+		if rec := tenanttest.Get(t, rt.Registry, rt.Host(), path, c); rec.Code != http.StatusForbidden {
+			t.Errorf("crew GET %s: %d, want 403", path, rec.Code)
 		}
 	}
 }
