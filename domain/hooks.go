@@ -18,7 +18,10 @@ import "github.com/pocketbase/pocketbase/core"
 //     dates, successors rescheduled;
 //   - checklists (checklist_hooks.go): a started task gets its run, a task
 //     is not finished while required items are missing;
-//   - task status (task_status.go): the status workflow on every path.
+//   - task status (task_status.go): the status workflow on every path;
+//   - field access (field_access.go): confidential fields (costs, rates,
+//     contact details) hidden from the roles that may not read them in
+//     every record the API answers with.
 //
 // It is the TenantHooks of every tenant app (tenants.Config).
 func BindHooks(app core.App) error {
@@ -29,5 +32,6 @@ func BindHooks(app core.App) error {
 	bindPlanningHooks(app)
 	bindChecklistHooks(app)
 	bindTaskStatusHooks(app)
+	bindFieldAccessHooks(app)
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 // table of a tenant host.
 func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.bindMiddleware(se)
+	h.bindFileAPI(se)
 	r := se.Router
 	r.GET(assets.Prefix+"{path...}", h.assetsServe)
 	r.GET("/lang/{lang}", h.langSet)

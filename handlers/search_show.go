@@ -11,12 +11,13 @@ import (
 	"github.com/fieldops360/fieldops/views/layouts"
 )
 
-// searchShow answers the office search box.
+// searchShow answers the office search box with what the user may see
+// (domain.Search scopes crews to their sites and hides e-mails).
 func (h *Handlers) searchShow(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
 	q := e.Request.URL.Query().Get("q")
 	vm := home.SearchVM{Shell: h.shell(e, "", i18n.T(ctx, "search.title", q), layouts.Crumb{Label: i18n.T(ctx, "search.crumb")}), Query: q}
-	hits, err := domain.Search(e.App, q, 20)
+	hits, err := domain.Search(e.App, e.Auth, q, 20)
 	status := http.StatusOK
 	if err != nil {
 		a := answerOf(ctx, err)

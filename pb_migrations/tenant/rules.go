@@ -38,6 +38,8 @@ func Migrations() core.MigrationsList {
 	l.Register(baselinesUp, nil, "1764401500_baselines.go")
 	l.Register(tasksV3Up, nil, "1764401600_tasks_v3.go")
 	l.Register(photosV2Up, nil, "1764401700_photos_v2.go")
+	// read rules, confidential fields, protected files (issue #14)
+	l.Register(readsV2Up, nil, "1764401800_reads_v2.go")
 	// signed-in sessions (issue #14, authentication)
 	l.Register(pbm.SessionsTable, nil, "1764401810_sessions.go")
 	return l

@@ -1,0 +1,135 @@
+package domain
+
+import "github.com/pocketbase/pocketbase/core"
+
+// Field-level confidentiality. Some fields are readable only by some
+// roles, whatever the path (REST list and view, expand, realtime, auth
+// answers, audit diffs, search, pages):
+//   - people's hourly cost: managers and tenant admins (CanSeePayRates),
+//     as on the people pages;
+//   - budgets, contract amounts, unit costs, incident, maintenance and
+//     order amounts: the office roles and site leads (CanSeeCosts), who
+//     open the sites, materials and vehicles pages; never crews;
+//   - clients' e-mail and phone, other people's e-mails: the same office
+//     roles (CanSeeEmails), who open the people and clients pages.
+//
+// The migration reads_v2 marks these fields hidden in the schema, so that
+// only superusers filter or sort on them through the API (no guessing a
+// cost by bisection), and the enrich hook below shows them to the roles
+// that may read them. A field added to FieldGroups needs a migration that
+// hides it (TestConfidentialFieldsHiddenInSchema).
+
+// FieldGroup is a set of confidential fields of one collection and who
+// may read them.
+type FieldGroup struct {
+	Collection string
+	Fields     []string
+	May        func(viewer *core.Record) bool
+}
+
+// FieldGroups returns every confidential field of the tenant schema.
+func FieldGroups() []FieldGroup {
+	return []FieldGroup{
+		{CollectionUsers, []string{"hourly_cost"}, CanSeePayRates},
+		{CollectionSites, []string{"budget", "contract_amount"}, CanSeeCosts},
+		{CollectionMaterials, []string{"unit_cost"}, CanSeeCosts},
+		{CollectionStockMoves, []string{"unit_cost"}, CanSeeCosts},
+		{CollectionIncidents, []string{"impact_eur"}, CanSeeCosts},
+		{CollectionMaintenance, []string{"cost"}, CanSeeCosts},
+		{CollectionPurchaseOrders, []string{"total", "lines"}, CanSeeCosts},
+		{CollectionClients, []string{"email", "phone"}, CanSeeEmails},
+	}
+}
+
+// officeViewer: an active user who is not a crew member, or a tenant admin.
+func officeViewer(u *core.Record) bool {
+	return u != nil && u.Collection().Name == CollectionUsers && u.GetBool("active") &&
+		(u.GetString("role") != RoleCrew || u.GetBool("tenant_admin"))
+}
+
+// CanSeePayRates reports whether u may read people's hourly cost: those
+// who manage people (CanManagePeople).
+func CanSeePayRates(u *core.Record) bool {
+	return u != nil && u.Collection().Name == CollectionUsers && CanManagePeople(u)
+}
+
+// CanSeeCosts reports whether u may read budgets, contract amounts and
+// unit costs: every role but crews (tenant admins always).
+func CanSeeCosts(u *core.Record) bool { return officeViewer(u) }
+
+// CanSeeEmails reports whether u may read other people's e-mail addresses
+// and clients' contact details: every role but crews.
+func CanSeeEmails(u *core.Record) bool { return officeViewer(u) }
+
+// fieldAccess is FieldGroups by collection, built once per tenant app.
+type fieldAccess map[string][]FieldGroup
+
+func newFieldAccess() fieldAccess {
+	fa := fieldAccess{}
+	for _, g := range FieldGroups() {
+		fa[g.Collection] = append(fa[g.Collection], g)
+	}
+	return fa
+}
+
+// HideConfidential hides from r the fields viewer may not read and shows
+// those it may (superusers see everything). An audit event loses the
+// values of the fields viewer may not read from its diff.
+func HideConfidential(r *core.Record, viewer *core.Record) { newFieldAccess().apply(r, viewer) }
+
+func (fa fieldAccess) apply(r *core.Record, viewer *core.Record) {
+	if viewer != nil && viewer.IsSuperuser() {
+		return
+	}
+	name := r.Collection().Name
+	for _, g := range fa[name] {
+		if g.May(viewer) {
+			r.Unhide(g.Fields...)
+		} else {
+			r.Hide(g.Fields...)
+		}
+	}
+	if name == CollectionAuditEvents {
+		fa.redactAuditDiff(r, viewer)
+	}
+}
+
+// redactAuditDiff removes from an audit event's diff the confidential
+// fields of the audited collection that viewer may not read.
+func (fa fieldAccess) redactAuditDiff(r *core.Record, viewer *core.Record) {
+	var hide []string
+	for _, g := range fa[r.GetString("collection")] {
+		if !g.May(viewer) {
+			hide = append(hide, g.Fields...)
+		}
+	}
+	if len(hide) == 0 {
+		return
+	}
+	var diff map[string]any
+	if err := r.UnmarshalJSONField("diff", &diff); err != nil || diff == nil {
+		return
+	}
+	n := len(diff)
+	for _, f := range hide {
+		delete(diff, f)
+	}
+	if len(diff) != n {
+		r.Set("diff", diff)
+	}
+}
+
+// bindFieldAccessHooks hides confidential fields from every record the
+// API answers with (list, view, expand, realtime, auth responses): the
+// enrich hook sees the requesting user (RequestInfo.Auth).
+func bindFieldAccessHooks(app core.App) {
+	fa := newFieldAccess()
+	app.OnRecordEnrich().BindFunc(func(e *core.RecordEnrichEvent) error {
+		var viewer *core.Record
+		if e.RequestInfo != nil {
+			viewer = e.RequestInfo.Auth
+		}
+		fa.apply(e.Record, viewer)
+		return e.Next()
+	})
+}
