@@ -25,9 +25,7 @@ func (h *Handlers) bindFileAPI(se *core.ServeEvent) {
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsFileToken", Priority: prioFileToken, Func: fileTokenFromSession})
 	se.App.OnFileDownloadRequest().BindFunc(func(e *core.FileDownloadRequestEvent) error {
 		hdr := e.Response.Header()
-		hdr.Set("Cache-Control", "private, no-store")
-		hdr.Set("X-Frame-Options", "DENY")
-		hdr.Set("X-Content-Type-Options", "nosniff")
+		hdr.Set("Cache-Control", "private, no-store") // frame and sniffing headers: fileFrameOptions, fileHeaders
 		return e.Next()
 	})
 }

@@ -13,7 +13,7 @@ const (
 		"connect-src 'self' https://nominatim.openstreetmap.org; script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 	// fileCSP is PocketBase's policy for served files (nothing runs, the
 	// document is sandboxed); only our own pages may frame them (previews).
-	fileCSP = "default-src 'none'; media-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'"
+	fileCSP = "default-src 'none'; media-src 'self'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
 )
 
 // dashboardHeaders are the headers of PocketBase's dashboard (/_/).
@@ -38,6 +38,6 @@ func fileHeaders(e *core.RequestEvent) {
 // fileFrameOptions restores frame protection on a file about to be
 // served (app hook OnFileDownloadRequest).
 func fileFrameOptions(e *core.FileDownloadRequestEvent) error {
-	e.Response.Header().Set("X-Frame-Options", "SAMEORIGIN")
+	e.Response.Header().Set("X-Frame-Options", "DENY") // no page of ours frames a file
 	return e.Next()
 }

@@ -69,11 +69,11 @@ func TestFileHeadersRefuseFraming(t *testing.T) {
 		if res.Code != http.StatusOK {
 			t.Fatalf("file %s = %d %s", q, res.Code, res.Body.String())
 		}
-		if got := res.Header().Get("X-Frame-Options"); got != "SAMEORIGIN" {
-			t.Errorf("file%s X-Frame-Options = %q, want SAMEORIGIN", q, got)
+		if got := res.Header().Get("X-Frame-Options"); got != "DENY" {
+			t.Errorf("file%s X-Frame-Options = %q, want DENY", q, got)
 		}
 		csp := res.Header().Get("Content-Security-Policy")
-		for _, want := range []string{"frame-ancestors 'self'", "sandbox", "default-src 'none'"} {
+		for _, want := range []string{"frame-ancestors 'none'", "sandbox", "default-src 'none'"} {
 			if !strings.Contains(csp, want) {
 				t.Errorf("file%s CSP %q lacks %q", q, csp, want)
 			}
