@@ -38,6 +38,7 @@ func Migrations() core.MigrationsList {
 	l.Register(baselinesUp, nil, "1764401500_baselines.go")
 	l.Register(tasksV3Up, nil, "1764401600_tasks_v3.go")
 	l.Register(photosV2Up, nil, "1764401700_photos_v2.go")
+	l.Register(writeRulesUp, nil, "1764401800_write_rules.go")
 	return l
 }
 
