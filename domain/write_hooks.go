@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -42,7 +43,9 @@ func clientUser(r *core.Record) *core.Record {
 // proofCollections are created only by their upload protocol
 // (AddPhoto, AddSignature: the page, /api/fieldops/uploads) and never
 // edited by a client.
-func proofCollection(name string) bool { return name == CollectionPhotos || name == CollectionSignatures }
+func proofCollection(name string) bool {
+	return name == CollectionPhotos || name == CollectionSignatures
+}
 
 // bindWriteHooks binds the rules every write of a business collection
 // goes through, whatever its path (issue #14):
@@ -113,7 +116,7 @@ func apiAnswer(e *core.RecordRequestEvent, err error) error {
 	msg := de.Text().In(catalog.Negotiate(pref, e.Request.Header.Get("Accept-Language")))
 	var data any
 	if de.Field != "" {
-		data = map[string]any{de.Field: map[string]string{"code": de.Key, "message": msg}}
+		data = validation.Errors{de.Field: validation.NewError(de.Key, msg)}
 	}
 	switch de.Code {
 	case EForbidden:

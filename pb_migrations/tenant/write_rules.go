@@ -65,7 +65,7 @@ func writeRules() map[string][3]*string {
 		"signatures": {nil, nil, nil},
 		"incidents": {r(ruleUser + ` && ` + ruleReportedMe + ` && (@request.auth.role != "crew" || @request.auth.tenant_admin = true || ` + ruleInTeam + `)`),
 			r(`(` + ruleSiteDayToDay + `) && @request.body.reported_by:isset = false`), r(ruleSitePMOnly)},
-		"stock_moves": {r(stockCreate), nil, nil},
+		"stock_moves":    {r(stockCreate), nil, nil},
 		"sync_conflicts": {nil, r(ruleUser + ` && @request.auth.role != "crew" && (site = "" || @request.auth.role = "manager" || @request.auth.tenant_admin = true || site.project_manager = @request.auth.id || site.site_lead = @request.auth.id)`), nil},
 	}
 }
