@@ -66,6 +66,7 @@ func bindWriteHooks(app core.App) {
 	app.OnRecordDeleteRequest().Bind(api)
 	app.OnRecordValidate().Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsWriteBounds", Func: checkBounds})
 	bindSiteMoveHooks(app)
+	bindConflictHooks(app)
 	bindTimeHooks(app)
 	bindProofHooks(app)
 	bindStockHooks(app)
@@ -187,6 +188,26 @@ func checkClientSiteMove(app core.App, r, orig *core.Record) error {
 		return Errorf(EForbidden, "err.write.site_forbidden")
 	}
 	return nil
+}
+
+// bindConflictHooks lets a client settle a sync conflict and nothing
+// else: only its status changes, and the server names who settled it.
+func bindConflictHooks(app core.App) {
+	app.OnRecordUpdateExecute(CollectionSyncConflicts).Bind(&hook.Handler[*core.RecordEvent]{
+		Id: "fieldopsWriteConflict", Func: func(e *core.RecordEvent) error {
+			r, orig := e.Record, originalOf(e)
+			if u := clientUser(r); u != nil && orig != nil {
+				for _, f := range r.Collection().Fields {
+					if n := f.GetName(); n != "status" && n != "updated" {
+						keep(r, orig, n)
+					}
+				}
+				if r.GetString("status") == ConflictResolved && orig.GetString("status") != ConflictResolved {
+					r.Set("resolved_by", u.Id)
+				}
+			}
+			return e.Next()
+		}})
 }
 
 // bindSiteMoveHooks checks site moves of day-to-day records on update.

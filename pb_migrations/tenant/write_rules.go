@@ -42,7 +42,7 @@ func writeRules() map[string][3]*string {
 	people := r(ruleManagerOrAdmin)
 	// a manager edits people's role and cost (domain.CanManagePeople);
 	// activation, the admin flag and sign-in data are the tenant admin's.
-	userEdit := `(id = @request.auth.id && @request.body.role:isset = false && @request.body.tenant_admin:isset = false && @request.body.active:isset = false && @request.body.hourly_cost:isset = false && @request.body.last_login:isset = false) || (` +
+	userEdit := `(` + ruleUser + ` && id = @request.auth.id && @request.body.role:isset = false && @request.body.tenant_admin:isset = false && @request.body.active:isset = false && @request.body.hourly_cost:isset = false && @request.body.last_login:isset = false) || (` +
 		ruleAdmin + `) || (` + ruleUser + ` && @request.auth.role = "manager" && @request.body.tenant_admin:isset = false && @request.body.active:isset = false && @request.body.email:isset = false && @request.body.password:isset = false && @request.body.verified:isset = false)`
 	timeCreate := `(` + ruleTimeReviewer + `) || (` + ruleTimeOwn + ` && (@request.auth.role != "crew" || @request.auth.tenant_admin = true || site = "" || ` + ruleInTeam + `))`
 	stockCreate := `(` + ruleSiteLead + ` && ` + ruleByMe + `) || (` + ruleUser + ` && ` + ruleAuthCrew + ` && @request.body.kind = "consumption" && ` + ruleByMe + ` && ` + ruleInTeam + `)`
@@ -65,7 +65,9 @@ func writeRules() map[string][3]*string {
 		"signatures": {nil, nil, nil},
 		"incidents": {r(ruleUser + ` && ` + ruleReportedMe + ` && (@request.auth.role != "crew" || @request.auth.tenant_admin = true || ` + ruleInTeam + `)`),
 			r(`(` + ruleSiteDayToDay + `) && @request.body.reported_by:isset = false`), r(ruleSitePMOnly)},
-		"stock_moves":    {r(stockCreate), nil, nil},
+		"stock_moves": {r(stockCreate), nil, nil},
+		// the one company profile is written at provisioning
+		"company":        {nil, r(ruleAdmin), nil},
 		"sync_conflicts": {nil, r(ruleUser + ` && @request.auth.role != "crew" && (site = "" || @request.auth.role = "manager" || @request.auth.tenant_admin = true || site.project_manager = @request.auth.id || site.site_lead = @request.auth.id)`), nil},
 	}
 }

@@ -216,17 +216,19 @@ func runSide(t *testing.T, bin, dir string, attached bool, d time.Duration) side
 	}
 	srv := chaos.Serve(t, bin, dir, "--replica", replica)
 	boss := chaos.WebLogin(t, srv.Addr, host, admin, password)
-	site := boss.MustCreateRecord(t, domain.CollectionSites, map[string]any{"code": "B-1", "name": "Chantier banc d'essai", "sector": "btp", "status": "active"})
 	users := make([]*chaos.UserClient, writers)
+	team := make([]string, writers)
 	for i := range users {
 		role := domain.RoleCrew
 		if i%2 == 1 {
 			role = domain.RoleSiteLead
 		}
 		email := fmt.Sprintf("writer%d@acme.test", i)
-		boss.CreateUser(t, email, password, fmt.Sprintf("Writer %d", i), role)
+		team[i] = boss.CreateUser(t, email, password, fmt.Sprintf("Writer %d", i), role)
 		users[i] = chaos.WebLogin(t, srv.Addr, host, email, password)
 	}
+	// NB: crews report incidents on the sites of their team only.
+	site := boss.MustCreateRecord(t, domain.CollectionSites, map[string]any{"code": "B-1", "name": "Chantier banc d'essai", "sector": "btp", "status": "active", "team": team})
 	time.Sleep(2 * time.Second) // the child follows the tenant
 	cpu := func() (server, child time.Duration) {
 		for _, pid := range srv.Children() {

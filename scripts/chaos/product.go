@@ -104,7 +104,7 @@ func (c *UserClient) MustCreateRecord(t testing.TB, collection string, fields ma
 }
 
 // CreateUser creates an active tenant user with a password through the
-// users REST API (c must be a tenant admin or a manager) and returns its id.
+// users REST API (c must be a tenant admin) and returns its id.
 func (c *UserClient) CreateUser(t testing.TB, email, password, name, role string) string {
 	t.Helper()
 	return c.MustCreateRecord(t, domain.CollectionUsers, map[string]any{

@@ -47,22 +47,24 @@ func backupStatus(t *testing.T, bin, dir string, args ...string) (replication.St
 	return st, code
 }
 
-// crew signs in the tenant admin, creates a site and n field users, and
-// returns them signed in with the site's id.
+// crew signs in the tenant admin, creates n field users and a site with
+// them in its team, and returns them signed in with the site's id.
 func crew(t *testing.T, srv *Server, n int) ([]*UserClient, string) {
 	t.Helper()
 	boss := WebLogin(t, srv.Addr, "acme.localhost", "admin@acme.test", trustPassword)
-	site := boss.MustCreateRecord(t, domain.CollectionSites, map[string]any{"code": "C-1", "name": "Chantier chaos", "sector": "btp", "status": "active"})
 	users := make([]*UserClient, n)
+	team := make([]string, n)
 	for i := range users {
 		role := domain.RoleCrew
 		if i%2 == 1 {
 			role = domain.RoleSiteLead
 		}
 		email := fmt.Sprintf("field%d@acme.test", i)
-		boss.CreateUser(t, email, trustPassword, fmt.Sprintf("Équipier %d", i), role)
+		team[i] = boss.CreateUser(t, email, trustPassword, fmt.Sprintf("Équipier %d", i), role)
 		users[i] = WebLogin(t, srv.Addr, "acme.localhost", email, trustPassword)
 	}
+	// NB: crews report incidents on the sites of their team only.
+	site := boss.MustCreateRecord(t, domain.CollectionSites, map[string]any{"code": "C-1", "name": "Chantier chaos", "sector": "btp", "status": "active", "team": team})
 	return users, site
 }
 
