@@ -158,6 +158,13 @@ func PrepareTimeEntry(tx core.App, actor, r, orig *core.Record) error {
 	case !out.IsZero() && out.Before(in):
 		return FieldError("clock_out", "err.time.out_before_in")
 	}
+	for name, t := range map[string]time.Time{"clock_in": in, "clock_out": out} {
+		if !t.IsZero() && (orig == nil || changed(r, orig, name)) {
+			if err := CheckEventTime(name, t, time.Now()); err != nil {
+				return err
+			}
+		}
+	}
 	if !out.IsZero() && r.GetString("status") == TimeOpen {
 		r.Set("status", TimeSubmitted)
 	}
