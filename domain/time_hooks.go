@@ -19,6 +19,15 @@ func bindTimeHooks(app core.App) {
 	h := &hook.Handler[*core.RecordEvent]{Id: "fieldopsTimeEntry", Func: timeEntrySaved}
 	app.OnRecordCreateExecute(CollectionTimeEntries).Bind(h)
 	app.OnRecordUpdateExecute(CollectionTimeEntries).Bind(h)
+	// NB: an approved entry is locked for every client, the dashboard's
+	// superuser included (corrections are new, reasoned entries).
+	app.OnRecordDeleteExecute(CollectionTimeEntries).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsTimeEntryDelete",
+		Func: func(e *core.RecordEvent) error {
+			if _, ok := clientOf(e.Record); ok && e.Record.GetString("status") == TimeApproved {
+				return ErrTimeLocked
+			}
+			return e.Next()
+		}})
 }
 
 // timeEntrySaved runs PrepareTimeEntry on a client's write that has not

@@ -25,6 +25,12 @@ func TestWritePathsSameRules(t *testing.T) {
 	if code, body, _ := w.apiAs(su, "POST", "/api/collections/time_entries/records", entry); code != 400 || !strings.Contains(body, "Le départ doit suivre") {
 		t.Errorf("superuser's entry ending before it starts: %d %s", code, body)
 	}
+	// an approved entry is locked, for the dashboard too
+	approved := w.rec("time_entries", map[string]any{"user": w.id(domain.RoleCrew), "site": w.siteA, "clock_in": dbTime(time.Now().Add(-3 * time.Hour)),
+		"clock_out": dbTime(time.Now().Add(-2 * time.Hour)), "status": "approved"})
+	if code, body, _ := w.apiAs(su, "DELETE", "/api/collections/time_entries/records/"+approved.Id, nil); code != 409 {
+		t.Errorf("superuser deletes an approved entry: %d %s", code, body)
+	}
 	// the batch API runs the same request hooks
 	batch := map[string]any{"requests": []map[string]any{{"method": "POST", "url": "/api/collections/signatures/records",
 		"body": map[string]any{"subject": w.task(true).Id, "signer_name": "X", "signer_role": "client", "signed_at": dbTime(time.Now())}}}}
