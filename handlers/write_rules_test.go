@@ -116,8 +116,14 @@ func TestWriteContractAuthors(t *testing.T) {
 	}
 	code, body, move := w.apiAs(crew, "POST", "/api/collections/stock_moves/records",
 		map[string]any{"material": w.material, "kind": "consumption", "qty": 1, "site": w.siteA, "unit_cost": 0})
-	if code != 200 || move["by"] != w.id(domain.RoleCrew) || move["unit_cost"] != 9.5 {
-		t.Errorf("crew's consumption: %d %s (author and cost are the server's)", code, body)
+	if code != 200 || move["by"] != w.id(domain.RoleCrew) {
+		t.Fatalf("crew's consumption: %d %s (the author is the server's)", code, body)
+	}
+	if _, shown := move["unit_cost"]; shown {
+		t.Errorf("crew's consumption answer shows the unit cost: %s", body)
+	}
+	if code, body, stored := w.apiAs(w.Token("users", "manager@acme.test"), "GET", "/api/collections/stock_moves/records/"+move["id"].(string), nil); stored["unit_cost"] != 9.5 {
+		t.Errorf("crew's consumption stored unit cost %v, want the material's 9.5 (the server's): %d %s", stored["unit_cost"], code, body)
 	}
 	entry := map[string]any{"user": w.id("other"), "site": w.siteA, "clock_in": dbTime(time.Now().Add(-2 * time.Hour))}
 	if code, body, _ := w.apiAs(crew, "POST", "/api/collections/time_entries/records", entry); code != 400 && code != 403 {
@@ -255,5 +261,30 @@ func TestWriteBadInput(t *testing.T) {
 	u, _ := w.App().FindRecordById("users", w.id(domain.RoleCrew))
 	if v := u.GetFloat("hourly_cost"); v != 0 {
 		t.Errorf("hourly cost stored: %v", v)
+	}
+}
+
+// TestConfidentialFieldsWritableByTheirRoles: PocketBase drops hidden
+// fields from a non-superuser's REST write; a role that may see a
+// confidential field sets it through the API like any field, another
+// gets a 403 naming it (never a silent drop).
+func TestConfidentialFieldsWritableByTheirRoles(t *testing.T) {
+	t.Parallel()
+	w := newPermWorld(t)
+	manager := w.Token("users", "manager@acme.test")
+	crewID := w.id(domain.RoleCrew)
+	if code, body, _ := w.apiAs(manager, "PATCH", "/api/collections/users/records/"+crewID, map[string]any{"hourly_cost": 42.5}); code != 200 {
+		t.Fatalf("manager sets an hourly cost: %d %s", code, body)
+	}
+	if _, _, u := w.apiAs(manager, "GET", "/api/collections/users/records/"+crewID, nil); u["hourly_cost"] != 42.5 {
+		t.Errorf("hourly cost stored %v, want 42.5", u["hourly_cost"])
+	}
+	crew := w.Token("users", "crew@acme.test")
+	code, body, _ := w.apiAs(crew, "PATCH", "/api/collections/users/records/"+crewID, map[string]any{"hourly_cost": 99})
+	if code != 403 || !strings.Contains(body, "hourly_cost") {
+		t.Errorf("crew sets their own hourly cost: %d %s, want 403 naming the field", code, body)
+	}
+	if _, _, u := w.apiAs(manager, "GET", "/api/collections/users/records/"+crewID, nil); u["hourly_cost"] != 42.5 {
+		t.Errorf("hourly cost after the crew's attempt %v, want 42.5", u["hourly_cost"])
 	}
 }
