@@ -147,6 +147,7 @@ type Registry struct {
 	status   statusCache
 	ents     entitlementsCache
 	faults   storageFaults
+	anchors  anchorBook // audit chain anchors (audit_anchor.go)
 	retiring sync.WaitGroup
 
 	opens, closes atomic.Int64
@@ -215,8 +216,9 @@ func Open(cfg Config) (*Registry, error) {
 		r.routes = routes
 	}
 	r.scanStorage()
-	r.stopped.Add(1)
+	r.stopped.Add(2)
 	go r.reapLoop()
+	go r.anchorLoop()
 	return r, nil
 }
 
@@ -315,6 +317,7 @@ func (r *Registry) openTenant(slug string) (*Tenant, error) {
 		return nil, err
 	}
 	r.applyPlatformMail(app)
+	r.bindAnchors(slug, app)
 	h, err := buildHandler(app, r.routes.TenantRoutes)
 	if err != nil {
 		_ = closeApp(app)
@@ -376,6 +379,7 @@ func (r *Registry) shut(t *Tenant) {
 		r.cfg.Logger.Warn("tenant close", "tenant", t.Slug, "error", err)
 	}
 	r.closes.Add(1)
+	r.anchorClosed(t.Slug)
 	if r.cfg.Notifier != nil {
 		r.cfg.Notifier.TenantClosed(t.Slug, filepath.Join(r.TenantDir(t.Slug), "data.db"))
 	}

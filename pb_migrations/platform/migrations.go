@@ -15,6 +15,7 @@ func Migrations() core.MigrationsList {
 	l.Register(initSchema, nil, "1764400000_platform_init.go")
 	l.Register(seedPlans, nil, "1764400001_platform_plans.go")
 	l.Register(secrets, nil, "1764400002_platform_secrets.go")
+	l.Register(auditAnchors, nil, "1764400003_platform_audit_anchors.go")
 	return l
 }
 

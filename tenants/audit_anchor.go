@@ -1,0 +1,341 @@
+package tenants
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/fieldops360/fieldops/domain"
+)
+
+// Control-plane collections anchoring the tenants' audit chains
+// (pb_migrations/platform/anchors.go).
+const (
+	CollectionAuditKeys    = "audit_keys"
+	CollectionAuditHeads   = "audit_heads"
+	CollectionAuditAnchors = "audit_anchors"
+)
+
+// anchorBook caches, per tenant, its anchor key and the head anchor this
+// process last read or wrote.
+type anchorBook struct {
+	mu     sync.Mutex
+	bySlug map[string]*anchorState
+}
+
+// anchorState is one tenant's anchoring state; mu serialises the moves of
+// its head anchor within the process (across processes the head row is
+// updated by compare-and-swap).
+type anchorState struct {
+	mu     sync.Mutex
+	key    ed25519.PrivateKey  // nil until loaded
+	head   *domain.AuditAnchor // nil: none stored yet
+	warned bool                // a divergence was reported
+}
+
+func (b *anchorBook) state(slug string) *anchorState {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.bySlug == nil {
+		b.bySlug = map[string]*anchorState{}
+	}
+	st, ok := b.bySlug[slug]
+	if !ok {
+		st = &anchorState{}
+		b.bySlug[slug] = st
+	}
+	return st
+}
+
+// ErrAnchorRefused is returned when a tenant's audit chain no longer holds
+// its last anchor: the anchor is not moved (verification reports the
+// tampering) unless a restore explains it (see rebaseAfterRestore).
+var ErrAnchorRefused = errors.New("audit chain does not extend its anchor")
+
+// bindAnchors moves the tenant's head anchor after every committed audit
+// event and checks, at open, that the chain still holds the stored anchor
+// (creating the tenant's key and first anchor if it has none yet).
+func (r *Registry) bindAnchors(slug string, app *core.BaseApp) {
+	app.OnRecordAfterCreateSuccess(domain.CollectionAuditEvents).Bind(&hook.Handler[*core.RecordEvent]{
+		Id: "fieldopsAuditAnchor",
+		Func: func(e *core.RecordEvent) error {
+			// NB: after the commit: never fail the write that succeeded.
+			if _, err := r.advanceAnchor(slug, e.App, domain.AnchorWrite, int64(e.Record.GetInt("seq"))); err != nil && !errors.Is(err, ErrAnchorRefused) {
+				r.cfg.Logger.Warn("audit anchor", "tenant", slug, "error", err)
+			}
+			return e.Next()
+		},
+	})
+	if _, err := r.advanceAnchor(slug, app, domain.AnchorOpen, 0); err != nil && !errors.Is(err, ErrAnchorRefused) {
+		r.cfg.Logger.Warn("audit anchor at open", "tenant", slug, "error", err)
+	}
+}
+
+// advanceAnchor moves the tenant's head anchor to the last event of app's
+// chain, after checking that the chain still holds the current anchor. A
+// write (seq > 0) already covered by the head is skipped without reading
+// anything (a transaction's events are anchored by its first after-commit
+// hook). Kinds other than write and open always re-sign the head and keep
+// a history copy.
+func (r *Registry) advanceAnchor(slug string, app core.App, kind string, seq int64) (*domain.AuditAnchor, error) {
+	st := r.anchors.state(slug)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for attempt := 0; ; attempt++ {
+		if err := r.loadAnchor(slug, st); err != nil {
+			return nil, err
+		}
+		if seq > 0 && st.head != nil && seq <= st.head.Seq {
+			return st.head, nil
+		}
+		head, err := domain.FindAuditHead(app)
+		if err != nil {
+			return nil, err
+		}
+		if st.key == nil || st.head == nil {
+			if err := r.firstAnchor(slug, st, head, kind); err != nil && attempt == 0 {
+				st.key, st.head = nil, nil // created meanwhile by another process: reload
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			return st.head, nil
+		}
+		renew := kind != domain.AnchorWrite && kind != domain.AnchorOpen
+		if !renew && head.Seq == st.head.Seq && head.Hash == st.head.Hash {
+			return st.head, nil
+		}
+		ok, err := st.head.Extends(app, head)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return r.diverged(slug, app, st, head)
+		}
+		next := domain.AuditAnchor{Slug: slug, Seq: head.Seq, Hash: head.Hash, Kind: kind}
+		next.Sign(st.key, r.cfg.Clock())
+		moved, err := r.moveHead(st.head, next, renew, nil)
+		if err != nil {
+			return nil, err
+		}
+		if !moved && attempt == 0 {
+			st.key, st.head = nil, nil // another process moved it: re-check against it
+			continue
+		}
+		if !moved {
+			return nil, fmt.Errorf("audit anchor of %s moved concurrently", slug)
+		}
+		st.head = &next
+		return st.head, nil
+	}
+}
+
+// loadAnchor reads the tenant's key and head anchor from the control plane
+// unless cached. A tenant without a key leaves st.key nil.
+func (r *Registry) loadAnchor(slug string, st *anchorState) error {
+	if st.key != nil {
+		return nil
+	}
+	key, err := readAnchorKey(r.platform, slug)
+	if err != nil || key == nil {
+		return err
+	}
+	head, err := r.readHead(slug)
+	if err != nil {
+		return err
+	}
+	st.key, st.head = key, head
+	return nil
+}
+
+// readAnchorKey returns the tenant's anchor key (nil when it has none).
+func readAnchorKey(app core.App, slug string) (ed25519.PrivateKey, error) {
+	row, err := readKeyRow(app, slug)
+	if err != nil || row == nil {
+		return nil, err
+	}
+	seed, err := base64.StdEncoding.DecodeString(row.Private)
+	if err != nil || len(seed) != ed25519.SeedSize {
+		return nil, fmt.Errorf("audit key of %s: bad private key", slug)
+	}
+	return ed25519.NewKeyFromSeed(seed), nil
+}
+
+// readPublicKey returns the public half of the tenant's anchor key (nil
+// when it has none), as stored.
+func readPublicKey(app core.App, slug string) (ed25519.PublicKey, error) {
+	row, err := readKeyRow(app, slug)
+	if err != nil || row == nil {
+		return nil, err
+	}
+	pub, err := base64.StdEncoding.DecodeString(row.Public)
+	if err != nil || len(pub) != ed25519.PublicKeySize {
+		return nil, fmt.Errorf("audit key of %s: bad public key", slug)
+	}
+	return pub, nil
+}
+
+type keyRow struct {
+	Public  string `db:"public_key"`
+	Private string `db:"private_key"`
+}
+
+func readKeyRow(app core.App, slug string) (*keyRow, error) {
+	var row keyRow
+	err := app.DB().Select("public_key", "private_key").From(CollectionAuditKeys).
+		Where(dbx.HashExp{"slug": slug}).Limit(1).One(&row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("audit key of %s: %w", slug, err)
+	}
+	return &row, nil
+}
+
+// headRow is a row of audit_heads or audit_anchors.
+type headRow struct {
+	Slug      string         `db:"slug"`
+	Seq       int64          `db:"seq"`
+	Hash      string         `db:"hash"`
+	At        types.DateTime `db:"at"`
+	Signature string         `db:"signature"`
+	Kind      string         `db:"kind"`
+}
+
+func (h headRow) anchor() *domain.AuditAnchor {
+	return &domain.AuditAnchor{Slug: h.Slug, Seq: h.Seq, Hash: h.Hash, At: h.At.Time(), Signature: h.Signature, Kind: h.Kind}
+}
+
+// readHead returns the tenant's head anchor (nil when none).
+func (r *Registry) readHead(slug string) (*domain.AuditAnchor, error) {
+	var row headRow
+	err := r.platform.DB().Select("slug", "seq", "hash", "at", "signature", "kind").From(CollectionAuditHeads).
+		Where(dbx.HashExp{"slug": slug}).Limit(1).One(&row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("audit head of %s: %w", slug, err)
+	}
+	return row.anchor(), nil
+}
+
+// moveHead replaces the head anchor prev by next if it is still prev
+// (compare-and-swap across processes), keeping a history copy of next when
+// history is set (with detail), in one control-plane transaction. It
+// reports whether the head was still prev.
+func (r *Registry) moveHead(prev *domain.AuditAnchor, next domain.AuditAnchor, history bool, detail map[string]any) (bool, error) {
+	moved := false
+	err := r.platform.RunInTransaction(func(tx core.App) error {
+		at := dateTime(next.At)
+		res, err := tx.DB().Update(CollectionAuditHeads, dbx.Params{
+			"seq": next.Seq, "hash": next.Hash, "at": at, "signature": next.Signature, "kind": next.Kind,
+			"updated": dateTime(time.Now()),
+		}, dbx.HashExp{"slug": prev.Slug, "seq": prev.Seq, "hash": prev.Hash, "signature": prev.Signature}).Execute()
+		if err != nil {
+			return fmt.Errorf("move audit head of %s: %w", prev.Slug, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil
+		}
+		moved = true
+		if !history {
+			return nil
+		}
+		return saveAnchor(tx, next, detail)
+	})
+	return moved, err
+}
+
+// saveAnchor inserts a history anchor.
+func saveAnchor(tx core.App, a domain.AuditAnchor, detail map[string]any) error {
+	col, err := tx.FindCachedCollectionByNameOrId(CollectionAuditAnchors)
+	if err != nil {
+		return err
+	}
+	rec := core.NewRecord(col)
+	rec.Load(map[string]any{
+		"slug": a.Slug, "seq": a.Seq, "hash": a.Hash, "at": dateTime(a.At), "signature": a.Signature,
+		"kind": a.Kind, "detail": detail,
+	})
+	return tx.SaveNoValidate(rec)
+}
+
+// firstAnchor gives a tenant that has none its key (if missing) and its
+// first head anchor, on head (kind: provision, open for tenants created
+// before anchoring, else what asked).
+func (r *Registry) firstAnchor(slug string, st *anchorState, head domain.AuditHead, kind string) error {
+	if kind == domain.AnchorWrite {
+		kind = domain.AnchorOpen
+	}
+	return r.platform.RunInTransaction(func(tx core.App) error {
+		key, a, err := createAnchor(tx, slug, head, kind, r.cfg.Clock())
+		if err != nil {
+			return err
+		}
+		st.key, st.head = key, a
+		return nil
+	})
+}
+
+// createAnchor writes, in tx, the tenant's key (unless it has one) and its
+// first head anchor on head, with a history copy. A key without a head
+// (never written so by FieldOps) is recorded in the platform audit log.
+func createAnchor(tx core.App, slug string, head domain.AuditHead, kind string, now time.Time) (ed25519.PrivateKey, *domain.AuditAnchor, error) {
+	key, err := readAnchorKey(tx, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	if key != nil {
+		if err := PlatformAudit(tx, "system", "audit.anchor_head_missing", slug, map[string]any{"seq": head.Seq, "hash": head.Hash}); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		pub, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return nil, nil, err
+		}
+		col, err := tx.FindCachedCollectionByNameOrId(CollectionAuditKeys)
+		if err != nil {
+			return nil, nil, err
+		}
+		rec := core.NewRecord(col)
+		rec.Load(map[string]any{
+			"slug": slug, "algorithm": "ed25519", "public_key": base64.StdEncoding.EncodeToString(pub),
+			"private_key": base64.StdEncoding.EncodeToString(priv.Seed()),
+		})
+		if err := tx.Save(rec); err != nil {
+			return nil, nil, fmt.Errorf("audit key of %s: %w", slug, err)
+		}
+		key = priv
+	}
+	a := domain.AuditAnchor{Slug: slug, Seq: head.Seq, Hash: head.Hash, Kind: kind}
+	a.Sign(key, now)
+	col, err := tx.FindCachedCollectionByNameOrId(CollectionAuditHeads)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec := core.NewRecord(col)
+	rec.Load(map[string]any{"slug": slug, "seq": a.Seq, "hash": a.Hash, "at": dateTime(a.At), "signature": a.Signature, "kind": kind})
+	if err := tx.Save(rec); err != nil {
+		return nil, nil, fmt.Errorf("audit head of %s: %w", slug, err)
+	}
+	return key, &a, saveAnchor(tx, a, nil)
+}
+
+// dateTime converts t for a date column.
+func dateTime(t time.Time) string {
+	dt, _ := types.ParseDateTime(t.UTC())
+	return dt.String()
+}

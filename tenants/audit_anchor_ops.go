@@ -1,0 +1,293 @@
+package tenants
+
+import (
+	"archive/zip"
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/fieldops360/fieldops/domain"
+)
+
+// Anchor history upkeep: heads are copied into the history this often
+// (tenants whose head moved), and periodic and close copies older than
+// anchorThinAfter are thinned to the last one of each day.
+const (
+	anchorSnapshotEvery = 15 * time.Minute
+	anchorThinAfter     = 31 * 24 * time.Hour
+)
+
+// diverged handles a chain that no longer holds the tenant's head anchor
+// (rows deleted at the end, or altered and re-hashed). After an in-place
+// restore recorded in the platform audit log since the anchor, the head is
+// rebased on the restored chain (if it holds the newest history anchor it
+// reaches) and the rebase recorded; otherwise the anchor stays where it is,
+// so that verification fails, and the divergence is logged and recorded
+// once per process.
+func (r *Registry) diverged(slug string, app core.App, st *anchorState, head domain.AuditHead) (*domain.AuditAnchor, error) {
+	prev := st.head
+	restored, err := r.restoredSince(slug, prev.At)
+	if err != nil {
+		return nil, err
+	}
+	if !restored.IsZero() {
+		hist, err := r.lastAnchorUpTo(slug, head.Seq)
+		if err != nil {
+			return nil, err
+		}
+		ok := hist == nil
+		if hist != nil {
+			if ok, err = hist.Extends(app, head); err != nil {
+				return nil, err
+			}
+		}
+		if ok {
+			next := domain.AuditAnchor{Slug: slug, Seq: head.Seq, Hash: head.Hash, Kind: domain.AnchorRestore}
+			next.Sign(st.key, r.cfg.Clock())
+			detail := map[string]any{"previous_seq": prev.Seq, "previous_hash": prev.Hash,
+				"previous_at": prev.At.UTC().Format(time.RFC3339), "restored_at": restored.UTC().Format(time.RFC3339), "seq": next.Seq}
+			moved, err := r.moveHead(prev, next, true, detail)
+			if err != nil {
+				return nil, err
+			}
+			if moved {
+				st.head, st.warned = &next, false
+				return st.head, PlatformAudit(r.platform, "system", "audit.anchor_rebase", slug, detail)
+			}
+			st.key, st.head = nil, nil
+			return nil, fmt.Errorf("audit anchor of %s moved concurrently", slug)
+		}
+	}
+	if !st.warned {
+		st.warned = true
+		r.cfg.Logger.Error("audit chain does not extend its anchor", "tenant", slug,
+			"anchored_seq", prev.Seq, "chain_seq", head.Seq)
+		if err := PlatformAudit(r.platform, "system", "audit.anchor_mismatch", slug, map[string]any{
+			"anchored_seq": prev.Seq, "anchored_hash": prev.Hash, "chain_seq": head.Seq, "chain_hash": head.Hash,
+		}); err != nil {
+			r.cfg.Logger.Warn("platform audit", "error", err)
+		}
+	}
+	return nil, ErrAnchorRefused
+}
+
+// restoredSince returns the time of the latest in-place restore of the
+// tenant recorded after t (zero when none).
+func (r *Registry) restoredSince(slug string, t time.Time) (time.Time, error) {
+	var row struct {
+		At string `db:"at"`
+	}
+	err := r.platform.DB().Select("at").From(CollectionPlatformAudit).
+		Where(dbx.HashExp{"tenant": slug, "action": "tenant.restore"}).
+		AndWhere(dbx.NewExp("at > {:t}", dbx.Params{"t": dateTime(t)})).
+		OrderBy("at DESC").Limit(1).One(&row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	return domain.ParseDBTime(row.At), nil
+}
+
+// lastAnchorUpTo returns the newest history anchor of the tenant at or
+// before seq (nil when none).
+func (r *Registry) lastAnchorUpTo(slug string, seq int64) (*domain.AuditAnchor, error) {
+	var row headRow
+	err := r.platform.DB().Select("slug", "seq", "hash", "at", "signature", "kind").From(CollectionAuditAnchors).
+		Where(dbx.HashExp{"slug": slug}).AndWhere(dbx.NewExp("seq <= {:seq}", dbx.Params{"seq": seq})).
+		OrderBy("at DESC").Limit(1).One(&row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return row.anchor(), nil
+}
+
+// LatestAnchor returns the tenant's head anchor (nil when it has none) and
+// the public key that signs its anchors, as stored in the control plane.
+func (r *Registry) LatestAnchor(slug string) (*domain.AuditAnchor, ed25519.PublicKey, error) {
+	a, err := r.readHead(slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	pub, err := readPublicKey(r.platform, slug)
+	return a, pub, err
+}
+
+// AnchorHistory returns the tenant's history anchors, newest first.
+func (r *Registry) AnchorHistory(slug string, limit int) ([]domain.AuditAnchor, error) {
+	var rows []headRow
+	err := r.platform.DB().Select("slug", "seq", "hash", "at", "signature", "kind").From(CollectionAuditAnchors).
+		Where(dbx.HashExp{"slug": slug}).OrderBy("at DESC").Limit(int64(limit)).All(&rows)
+	out := make([]domain.AuditAnchor, 0, len(rows))
+	for _, row := range rows {
+		out = append(out, *row.anchor())
+	}
+	return out, err
+}
+
+// VerifyAudit verifies the tenant's audit chain against its latest anchor
+// (domain.VerifyAuditChainAnchored). Opening the tenant checks and, for a
+// tenant anchored for the first time, creates the anchor.
+func (r *Registry) VerifyAudit(ctx context.Context, slug string) (domain.AuditReport, error) {
+	if _, err := r.Get(slug); err != nil {
+		return domain.AuditReport{}, err
+	}
+	t, release, err := r.Acquire(ctx, slug)
+	if err != nil {
+		return domain.AuditReport{}, err
+	}
+	defer release()
+	a, pub, err := r.LatestAnchor(slug)
+	if err != nil {
+		return domain.AuditReport{}, err
+	}
+	return domain.VerifyAuditChainAnchored(t.App, a, pub)
+}
+
+// AnchorNow verifies the tenant's chain against its anchor, then signs its
+// current last event as the new anchor (kind manual, kept in the history)
+// and records it in the platform audit log. A chain that fails
+// verification is not anchored: the report says why.
+func (r *Registry) AnchorNow(ctx context.Context, slug, actor string) (*domain.AuditAnchor, domain.AuditReport, error) {
+	rep, err := r.VerifyAudit(ctx, slug)
+	if err != nil {
+		return nil, rep, err
+	}
+	if !rep.OK {
+		return nil, rep, domain.Errorf(domain.EConflict, "err.audit.anchor_refused", slug, slug)
+	}
+	t, release, err := r.Acquire(ctx, slug)
+	if err != nil {
+		return nil, rep, err
+	}
+	defer release()
+	a, err := r.advanceAnchor(slug, t.App, domain.AnchorManual, 0)
+	if errors.Is(err, ErrAnchorRefused) {
+		return nil, rep, domain.Errorf(domain.EConflict, "err.audit.anchor_refused", slug, slug)
+	}
+	if err != nil {
+		return nil, rep, err
+	}
+	return a, rep, PlatformAudit(r.platform, actor, "audit.anchor", slug, map[string]any{"seq": a.Seq, "hash": a.Hash})
+}
+
+// SnapshotAnchors copies into the history, with kind, the head anchor of
+// every tenant whose head moved since its latest history anchor, and
+// thins old periodic and close copies. It returns how many it copied.
+func (r *Registry) SnapshotAnchors(kind string) (int, error) {
+	n, err := r.snapshotHeads(kind, "")
+	if err != nil {
+		return n, err
+	}
+	_, err = r.platform.DB().NewQuery(`DELETE FROM audit_anchors WHERE kind IN ('periodic', 'close') AND at < {:cutoff}
+		AND id NOT IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY slug, substr(at, 1, 10) ORDER BY at DESC) AS rn
+		FROM audit_anchors WHERE kind IN ('periodic', 'close') AND at < {:cutoff}) WHERE rn = 1)`).
+		Bind(dbx.Params{"cutoff": dateTime(r.cfg.Clock().Add(-anchorThinAfter))}).Execute()
+	return n, err
+}
+
+// snapshotHeads copies moved heads (of slug only, unless empty) into the
+// history.
+func (r *Registry) snapshotHeads(kind, slug string) (int, error) {
+	var rows []headRow
+	q := r.platform.DB().Select("h.slug", "h.seq", "h.hash", "h.at", "h.signature", "h.kind").From(CollectionAuditHeads + " h").
+		Where(dbx.NewExp(`h.signature != COALESCE((SELECT a.signature FROM audit_anchors a WHERE a.slug = h.slug ORDER BY a.at DESC LIMIT 1), '')`))
+	if slug != "" {
+		q = q.AndWhere(dbx.HashExp{"h.slug": slug})
+	}
+	if err := q.All(&rows); err != nil {
+		return 0, fmt.Errorf("audit heads: %w", err)
+	}
+	for i, row := range rows {
+		a := row.anchor()
+		a.Kind = kind
+		if err := saveAnchor(r.platform, *a, nil); err != nil {
+			return i, err
+		}
+	}
+	return len(rows), nil
+}
+
+// anchorClosed keeps a history copy of a tenant's head when it closes.
+func (r *Registry) anchorClosed(slug string) {
+	if _, err := r.snapshotHeads(domain.AnchorClose, slug); err != nil {
+		r.cfg.Logger.Warn("audit anchor at close", "tenant", slug, "error", err)
+	}
+}
+
+// anchorLoop keeps periodic history copies of moved heads until Close.
+func (r *Registry) anchorLoop() {
+	defer r.stopped.Done()
+	tick := time.NewTicker(anchorSnapshotEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.stop:
+			return
+		case <-tick.C:
+			if _, err := r.SnapshotAnchors(domain.AnchorPeriodic); err != nil {
+				r.cfg.Logger.Warn("audit anchors", "error", err)
+			}
+		}
+	}
+}
+
+// AnchorExport is audit_anchor.json in a tenant export: what a third party
+// needs to check the exported chain against its anchors.
+type AnchorExport struct {
+	Slug         string               `json:"slug"`
+	Algorithm    string               `json:"algorithm"`
+	KeyAlgorithm string               `json:"key_algorithm"`
+	PublicKey    string               `json:"public_key"`
+	Head         *domain.AuditAnchor  `json:"head"`
+	History      []domain.AuditAnchor `json:"history"`
+}
+
+// anchorExport returns the tenant's anchors for an export (read before
+// the database is copied, so that the copy holds the head anchor).
+func (r *Registry) anchorExport(slug string) (AnchorExport, error) {
+	head, pub, err := r.LatestAnchor(slug)
+	if err != nil {
+		return AnchorExport{}, err
+	}
+	hist, err := r.AnchorHistory(slug, 100)
+	return AnchorExport{
+		Slug: slug, Algorithm: domain.AuditAnchorAlgorithm, KeyAlgorithm: "ed25519",
+		PublicKey: base64.StdEncoding.EncodeToString(pub), Head: head, History: hist,
+	}, err
+}
+
+// anchorExportFile is the name of the anchors in a tenant export.
+const anchorExportFile = "audit_anchor.json"
+
+// addJSON writes v as an indented JSON file of the archive and returns its
+// SHA-256.
+func addJSON(zw *zip.Writer, name string, v any) (string, error) {
+	raw, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	w, err := zw.Create(name)
+	if err != nil {
+		return "", err
+	}
+	if _, err := w.Write(raw); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:]), nil
+}
