@@ -77,6 +77,6 @@ func printAuditReport(rep domain.AuditReport) {
 		fmt.Printf("Chaîne d'audit ROMPUE / Audit chain BROKEN (%d événements / events)\n  %s\n", rep.Events, rep.Reason)
 	}
 	if a := rep.Anchor; a != nil && a.Matched {
-		fmt.Println(catalog.New("audit.cli.anchor_ok", a.Seq, a.At.UTC().Format(time.RFC3339), a.Unanchored).Bilingual())
+		fmt.Println(catalog.New("audit.cli.anchor_ok", a.Kind, a.Seq, a.At.UTC().Format(time.RFC3339), a.Unanchored).Bilingual())
 	}
 }

@@ -25,8 +25,8 @@ const anchorTimeLayout = "2006-01-02T15:04:05.000Z"
 
 // Anchor kinds: why an anchor was taken. A tenant's head anchor moves at
 // every audit write (AnchorWrite); history anchors are copies of the head
-// kept periodically, when the tenant closes, on demand, at provisioning
-// and when a restore rebased the chain.
+// kept periodically, when the tenant closes, on demand, at provisioning,
+// when a restore rebased the chain and when an operator reset the anchor.
 const (
 	AnchorWrite     = "write"
 	AnchorOpen      = "open"
@@ -35,6 +35,7 @@ const (
 	AnchorClose     = "close"
 	AnchorManual    = "manual"
 	AnchorRestore   = "restore"
+	AnchorReset     = "reset"
 )
 
 // AuditAnchor is a signed statement, kept outside the tenant database

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
 )
 
@@ -40,6 +42,7 @@ type anchorState struct {
 	mu     sync.Mutex
 	key    ed25519.PrivateKey  // nil until loaded
 	head   *domain.AuditAnchor // nil: none stored yet
+	forged bool                // the stored head's signature is not the key's
 	warned bool                // a divergence was reported
 }
 
@@ -98,6 +101,10 @@ func (r *Registry) advanceAnchor(slug string, app core.App, kind string, seq int
 		if seq > 0 && st.head != nil && seq <= st.head.Seq {
 			return st.head, nil
 		}
+		if st.forged {
+			r.warnDiverged(slug, st, "audit.anchor_forged", map[string]any{"anchored_seq": st.head.Seq})
+			return nil, ErrAnchorRefused
+		}
 		head, err := domain.FindAuditHead(app)
 		if err != nil {
 			return nil, err
@@ -155,6 +162,7 @@ func (r *Registry) loadAnchor(slug string, st *anchorState) error {
 		return err
 	}
 	st.key, st.head = key, head
+	st.forged = head != nil && !head.Valid(key.Public().(ed25519.PublicKey))
 	return nil
 }
 
@@ -338,4 +346,36 @@ func createAnchor(tx core.App, slug string, head domain.AuditHead, kind string, 
 func dateTime(t time.Time) string {
 	dt, _ := types.ParseDateTime(t.UTC())
 	return dt.String()
+}
+
+// bindAnchorGuards keeps the control plane's anchor collections out of
+// reach of its REST API and dashboard, superusers included: private keys
+// are never sent (PocketBase shows hidden fields to superusers), and keys,
+// heads and history anchors are written by the server only.
+func (r *Registry) bindAnchorGuards() {
+	cols := []string{CollectionAuditKeys, CollectionAuditHeads, CollectionAuditAnchors}
+	r.platform.OnRecordEnrich(CollectionAuditKeys).Bind(&hook.Handler[*core.RecordEnrichEvent]{
+		Id: "fieldopsAuditKeyHidden",
+		Func: func(e *core.RecordEnrichEvent) error {
+			// NB: after Next: PocketBase unhides every field for
+			// superusers at the end of the enrich chain.
+			err := e.Next()
+			e.Record.Hide("private_key")
+			return err
+		},
+	})
+	refuse := func(e *core.RecordRequestEvent) error {
+		return e.ForbiddenError(catalog.New("err.audit.anchor_read_only").In(catalog.Negotiate("", e.Request.Header.Get("Accept-Language"))), nil)
+	}
+	// NB: superusers may filter and sort on hidden fields: an oracle.
+	r.platform.OnRecordsListRequest(CollectionAuditKeys).BindFunc(func(e *core.RecordsListRequestEvent) error {
+		q := e.Request.URL.Query()
+		if strings.Contains(q.Get("filter")+q.Get("sort"), "private") {
+			return e.ForbiddenError(catalog.New("err.audit.anchor_read_only").In(catalog.Negotiate("", e.Request.Header.Get("Accept-Language"))), nil)
+		}
+		return e.Next()
+	})
+	r.platform.OnRecordCreateRequest(cols...).BindFunc(refuse)
+	r.platform.OnRecordUpdateRequest(cols...).BindFunc(refuse)
+	r.platform.OnRecordDeleteRequest(cols...).BindFunc(refuse)
 }

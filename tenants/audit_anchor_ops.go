@@ -68,17 +68,23 @@ func (r *Registry) diverged(slug string, app core.App, st *anchorState, head dom
 			return nil, fmt.Errorf("audit anchor of %s moved concurrently", slug)
 		}
 	}
-	if !st.warned {
-		st.warned = true
-		r.cfg.Logger.Error("audit chain does not extend its anchor", "tenant", slug,
-			"anchored_seq", prev.Seq, "chain_seq", head.Seq)
-		if err := PlatformAudit(r.platform, "system", "audit.anchor_mismatch", slug, map[string]any{
-			"anchored_seq": prev.Seq, "anchored_hash": prev.Hash, "chain_seq": head.Seq, "chain_hash": head.Hash,
-		}); err != nil {
-			r.cfg.Logger.Warn("platform audit", "error", err)
-		}
-	}
+	r.warnDiverged(slug, st, "audit.anchor_mismatch", map[string]any{
+		"anchored_seq": prev.Seq, "anchored_hash": prev.Hash, "chain_seq": head.Seq, "chain_hash": head.Hash,
+	})
 	return nil, ErrAnchorRefused
+}
+
+// warnDiverged logs and records in the platform audit log, once per
+// process and tenant, that the tenant's anchor cannot move (action).
+func (r *Registry) warnDiverged(slug string, st *anchorState, action string, detail map[string]any) {
+	if st.warned {
+		return
+	}
+	st.warned = true
+	r.cfg.Logger.Error("audit anchor refused", "tenant", slug, "action", action, "detail", detail)
+	if err := PlatformAudit(r.platform, "system", action, slug, detail); err != nil {
+		r.cfg.Logger.Warn("platform audit", "error", err)
+	}
 }
 
 // restoredSince returns the time of the latest in-place restore of the
@@ -290,4 +296,58 @@ func addJSON(zw *zip.Writer, name string, v any) (string, error) {
 	}
 	sum := sha256.Sum256(raw)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// ResetAnchor re-anchors the tenant on its current chain whatever its
+// previous anchor, for an operator who established why the chain left it
+// (a database file put back by hand, a forged anchor): the chain itself
+// must verify, and the reset, its reason and the previous anchor are
+// recorded in the history and the platform audit log.
+func (r *Registry) ResetAnchor(ctx context.Context, slug, actor, reason string) (*domain.AuditAnchor, error) {
+	if _, err := r.Get(slug); err != nil {
+		return nil, err
+	}
+	t, release, err := r.Acquire(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	rep, err := domain.VerifyAuditChain(t.App)
+	if err != nil {
+		return nil, err
+	}
+	if !rep.OK {
+		return nil, domain.Errorf(domain.EConflict, "err.audit.chain_broken")
+	}
+	st := r.anchors.state(slug)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.key, st.head = nil, nil
+	if err := r.loadAnchor(slug, st); err != nil {
+		return nil, err
+	}
+	head, err := domain.FindAuditHead(t.App)
+	if err != nil {
+		return nil, err
+	}
+	if st.key == nil || st.head == nil {
+		if err := r.firstAnchor(slug, st, head, domain.AnchorReset); err != nil {
+			return nil, err
+		}
+		return st.head, PlatformAudit(r.platform, actor, "audit.anchor_reset", slug, map[string]any{"seq": head.Seq, "reason": reason})
+	}
+	prev := st.head
+	next := domain.AuditAnchor{Slug: slug, Seq: head.Seq, Hash: head.Hash, Kind: domain.AnchorReset}
+	next.Sign(st.key, r.cfg.Clock())
+	detail := map[string]any{"previous_seq": prev.Seq, "previous_hash": prev.Hash, "seq": next.Seq, "hash": next.Hash, "reason": reason}
+	moved, err := r.moveHead(prev, next, true, detail)
+	if err != nil {
+		return nil, err
+	}
+	if !moved {
+		st.key, st.head = nil, nil
+		return nil, fmt.Errorf("audit anchor of %s moved concurrently: retry", slug)
+	}
+	st.head, st.forged, st.warned = &next, false, false
+	return st.head, PlatformAudit(r.platform, actor, "audit.anchor_reset", slug, detail)
 }

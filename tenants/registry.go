@@ -206,6 +206,7 @@ func Open(cfg Config) (*Registry, error) {
 	r.status.ttl = time.Second
 	r.bindPlatformSettings()
 	r.bindEntitlementHooks()
+	r.bindAnchorGuards()
 	r.routes = noRoutes{}
 	if cfg.Routes != nil {
 		routes, err := cfg.Routes(r)

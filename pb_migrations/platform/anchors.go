@@ -11,7 +11,7 @@ import (
 // for listing superusers; the tenant's own API never reaches the control
 // plane), its head anchor (one row per tenant, moved after every audit
 // write) and the history of anchors (periodic, at close, on demand, at
-// provisioning, after a restore).
+// provisioning, after a restore, after an operator's reset).
 func auditAnchors(app core.App) error {
 	steps := []*pbm.Builder{
 		pbm.NewBase(app, "audit_keys").Add(
@@ -34,7 +34,7 @@ func auditAnchors(app core.App) error {
 			pbm.Text("hash", false, 64),
 			&core.DateField{Name: "at", Required: true},
 			pbm.Text("signature", true, 200),
-			pbm.Select("kind", true, "provision", "open", "periodic", "close", "manual", "restore"),
+			pbm.Select("kind", true, "provision", "open", "periodic", "close", "manual", "restore", "reset"),
 			pbm.JSON("detail"),
 		).Index(false, "slug", "at").Index(false, "at"),
 	}
