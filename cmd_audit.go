@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -40,17 +42,37 @@ func newAuditCmd(g *globals) *cobra.Command {
 				return nil
 			})
 		},
-	}, &cobra.Command{
-		Use:   "anchor SLUG",
+	}, newAuditAnchorCmd(g))
+	return cmd
+}
+
+func newAuditAnchorCmd(g *globals) *cobra.Command {
+	var reset bool
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "anchor SLUG [--reset --reason TEXT]",
 		Short: "Verify a tenant's audit chain, then sign its last event as a new anchor kept in the control plane",
-		Args:  args(cobra.ExactArgs(1)),
+		Long: "Verify a tenant's audit chain against its anchor, then sign its last event as a new anchor.\n" +
+			"--reset re-anchors a chain that verifies by itself but left its anchor (a database put back by hand):\n" +
+			"the reason and the previous anchor are kept in the platform audit log.",
+		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
+			if reset && strings.TrimSpace(reason) == "" {
+				return usageError{errors.New("--reset needs --reason TEXT (kept in the platform audit log)")}
+			}
 			return withRegistry(g, func(reg *tenants.Registry) error {
-				anchor, rep, err := reg.AnchorNow(cmd.Context(), a[0], "cli")
-				if err != nil {
-					if !rep.OK && rep.Reason != "" && !g.JSON {
+				var anchor *domain.AuditAnchor
+				var err error
+				if reset {
+					anchor, err = reg.ResetAnchor(cmd.Context(), a[0], "cli", reason)
+				} else {
+					var rep domain.AuditReport
+					anchor, rep, err = reg.AnchorNow(cmd.Context(), a[0], "cli")
+					if err != nil && !rep.OK && rep.Reason != "" && !g.JSON {
 						printAuditReport(rep)
 					}
+				}
+				if err != nil {
 					return err
 				}
 				if g.JSON {
@@ -60,7 +82,9 @@ func newAuditCmd(g *globals) *cobra.Command {
 				return nil
 			})
 		},
-	})
+	}
+	cmd.Flags().BoolVar(&reset, "reset", false, "re-anchor a chain that left its anchor (needs --reason)")
+	cmd.Flags().StringVar(&reason, "reason", "", "why the anchor is reset (platform audit log)")
 	return cmd
 }
 

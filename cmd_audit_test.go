@@ -65,4 +65,14 @@ func TestCLIAuditVerifyAfterDeletingLastRows(t *testing.T) {
 	if r := run(t, nil, "audit", "anchor", "martin", d); r.code != 1 || !strings.Contains(r.stderr, "anchoring refused") {
 		t.Errorf("anchor of a truncated chain: exit %d %s", r.code, r.stderr)
 	}
+	// an operator re-anchors deliberately, with a reason
+	if r := run(t, nil, "audit", "anchor", "martin", "--reset", d); r.code != 2 {
+		t.Errorf("--reset without --reason: exit %d, want 2", r.code)
+	}
+	if r := run(t, nil, "audit", "anchor", "martin", "--reset", "--reason", "copie remise à la main", d); r.code != 0 {
+		t.Errorf("--reset: exit %d %s", r.code, r.stderr)
+	}
+	if r := run(t, nil, "audit", "verify", "martin", d); r.code != 0 || !strings.Contains(r.stdout, "(reset)") {
+		t.Errorf("verify after reset: exit %d %s", r.code, r.stdout)
+	}
 }

@@ -2,21 +2,16 @@ package tenants
 
 import (
 	"crypto/ed25519"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
-	"github.com/pocketbase/pocketbase/tools/types"
 
-	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
 )
 
@@ -28,8 +23,11 @@ const (
 	CollectionAuditAnchors = "audit_anchors"
 )
 
-// anchorBook caches, per tenant, its anchor key and the head anchor this
-// process last read or wrote.
+// defaultAnchorInterval is Config.AnchorInterval's default.
+const defaultAnchorInterval = time.Second
+
+// anchorBook caches, per tenant, its anchor key, the head anchor this
+// process last read or wrote and the audit events not yet anchored.
 type anchorBook struct {
 	mu     sync.Mutex
 	bySlug map[string]*anchorState
@@ -39,11 +37,16 @@ type anchorBook struct {
 // its head anchor within the process (across processes the head row is
 // updated by compare-and-swap).
 type anchorState struct {
-	mu     sync.Mutex
-	key    ed25519.PrivateKey  // nil until loaded
-	head   *domain.AuditAnchor // nil: none stored yet
-	forged bool                // the stored head's signature is not the key's
-	warned bool                // a divergence was reported
+	mu      sync.Mutex
+	key     ed25519.PrivateKey  // nil until loaded
+	head    *domain.AuditAnchor // nil: none stored yet
+	forged  bool                // the stored head's signature is not the key's
+	warned  bool                // a divergence was reported
+	app     core.App            // the open tenant app (nil when closed)
+	pending *domain.AuditHead   // newest committed event not yet anchored
+	moved   time.Time           // when this process last moved the head
+	mine    string              // signature of the head this process last wrote
+	timer   *time.Timer         // flushes pending (trailing edge)
 }
 
 func (b *anchorBook) state(slug string) *anchorState {
@@ -62,72 +65,171 @@ func (b *anchorBook) state(slug string) *anchorState {
 
 // ErrAnchorRefused is returned when a tenant's audit chain no longer holds
 // its last anchor: the anchor is not moved (verification reports the
-// tampering) unless a restore explains it (see rebaseAfterRestore).
+// tampering) unless a restore explains it (see diverged).
 var ErrAnchorRefused = errors.New("audit chain does not extend its anchor")
 
-// bindAnchors moves the tenant's head anchor after every committed audit
-// event and checks, at open, that the chain still holds the stored anchor
-// (creating the tenant's key and first anchor if it has none yet).
+// bindAnchors anchors the tenant's audit events as they commit (see
+// anchorWrite), flushes what is pending when the app terminates, and
+// checks at open that the chain still holds the stored anchor (creating
+// the tenant's key and first anchor if it has none yet). Opening never
+// moves an anchor: a reader (`audit verify`) must not anchor a chain
+// whose last rows were deleted before the writer's anchor caught up.
 func (r *Registry) bindAnchors(slug string, app *core.BaseApp) {
 	app.OnRecordAfterCreateSuccess(domain.CollectionAuditEvents).Bind(&hook.Handler[*core.RecordEvent]{
 		Id: "fieldopsAuditAnchor",
 		Func: func(e *core.RecordEvent) error {
 			// NB: after the commit: never fail the write that succeeded.
-			if _, err := r.advanceAnchor(slug, e.App, domain.AnchorWrite, int64(e.Record.GetInt("seq"))); err != nil && !errors.Is(err, ErrAnchorRefused) {
-				r.cfg.Logger.Warn("audit anchor", "tenant", slug, "error", err)
-			}
+			r.anchorWrite(slug, domain.AuditHead{
+				Seq: int64(e.Record.GetInt("seq")), Hash: e.Record.GetString("hash"), PrevHash: e.Record.GetString("prev_hash"),
+			})
 			return e.Next()
 		},
 	})
-	if _, err := r.advanceAnchor(slug, app, domain.AnchorOpen, 0); err != nil && !errors.Is(err, ErrAnchorRefused) {
+	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
+		Id: "fieldopsAuditAnchorClose",
+		Func: func(e *core.TerminateEvent) error {
+			r.anchorClosing(slug, app)
+			return e.Next()
+		},
+	})
+	st := r.anchors.state(slug)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.app = app
+	if _, err := r.advanceLocked(slug, st, app, domain.AnchorOpen, nil); err != nil && !errors.Is(err, ErrAnchorRefused) {
 		r.cfg.Logger.Warn("audit anchor at open", "tenant", slug, "error", err)
 	}
 }
 
-// advanceAnchor moves the tenant's head anchor to the last event of app's
-// chain, after checking that the chain still holds the current anchor. A
-// write (seq > 0) already covered by the head is skipped without reading
-// anything (a transaction's events are anchored by its first after-commit
-// hook). Kinds other than write and open always re-sign the head and keep
-// a history copy.
-func (r *Registry) advanceAnchor(slug string, app core.App, kind string, seq int64) (*domain.AuditAnchor, error) {
+// anchorWrite anchors a committed audit event. The head moves at once
+// when it has not moved for AnchorInterval (leading edge: a tenant writing
+// now and then has every event anchored before its request returns);
+// otherwise the event waits, at most AnchorInterval, for a timer that
+// anchors the newest event seen (trailing edge), so that a busy tenant
+// moves its head at most once per interval. Either way the anchored event
+// is the one that committed, not what the file holds when the anchor
+// moves: rows deleted meanwhile are still detected.
+func (r *Registry) anchorWrite(slug string, ev domain.AuditHead) {
 	st := r.anchors.state(slug)
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if st.head != nil && ev.Seq <= st.head.Seq {
+		return
+	}
+	if st.pending == nil || ev.Seq > st.pending.Seq {
+		st.pending = &ev
+	}
+	if wait := r.cfg.AnchorInterval - time.Since(st.moved); wait > 0 {
+		if st.timer == nil {
+			st.timer = time.AfterFunc(wait, func() { r.flushAnchor(slug) })
+		}
+		return
+	}
+	r.flushLocked(slug, st)
+}
+
+// flushAnchor is the trailing edge of anchorWrite, and anchors at once
+// what is pending for a reader of the anchor in this process.
+func (r *Registry) flushAnchor(slug string) {
+	st := r.anchors.state(slug)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.timer != nil {
+		st.timer.Stop() // NB: a no-op when called by the timer itself
+		st.timer = nil
+	}
+	r.flushLocked(slug, st)
+}
+
+// flushLocked anchors the pending event, if any (st.mu held).
+func (r *Registry) flushLocked(slug string, st *anchorState) {
+	p := st.pending
+	if p == nil || st.app == nil {
+		return
+	}
+	_, err := r.advanceLocked(slug, st, st.app, domain.AnchorWrite, p)
+	if err != nil && !errors.Is(err, ErrAnchorRefused) {
+		r.cfg.Logger.Warn("audit anchor", "tenant", slug, "error", err)
+		return // kept: the next write retries
+	}
+	if st.pending == p {
+		st.pending = nil
+	}
+}
+
+// anchorClosing flushes the pending event of a tenant app that terminates
+// and keeps a history copy of its head.
+func (r *Registry) anchorClosing(slug string, app core.App) {
+	st := r.anchors.state(slug)
+	st.mu.Lock()
+	if st.timer != nil {
+		st.timer.Stop()
+		st.timer = nil
+	}
+	if st.app == app {
+		r.flushLocked(slug, st)
+		st.app, st.pending = nil, nil
+	}
+	st.mu.Unlock()
+	if _, err := r.snapshotHeads(domain.AnchorClose, slug); err != nil {
+		r.cfg.Logger.Warn("audit anchor at close", "tenant", slug, "error", err)
+	}
+}
+
+// advanceAnchor moves the tenant's head anchor to the last event of app's
+// chain (advanceLocked with the mutex taken).
+func (r *Registry) advanceAnchor(slug string, app core.App, kind string) (*domain.AuditAnchor, error) {
+	st := r.anchors.state(slug)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return r.advanceLocked(slug, st, app, kind, nil)
+}
+
+// advanceLocked moves the tenant's head anchor to target (the last event
+// of app's chain when nil), after checking that the chain still holds the
+// current anchor (one read, none when target follows it). Kind open only
+// checks (and creates a first anchor); kinds other than write and open
+// always re-sign the head and keep a history copy.
+func (r *Registry) advanceLocked(slug string, st *anchorState, app core.App, kind string, target *domain.AuditHead) (*domain.AuditAnchor, error) {
 	for attempt := 0; ; attempt++ {
 		if err := r.loadAnchor(slug, st); err != nil {
 			return nil, err
-		}
-		if seq > 0 && st.head != nil && seq <= st.head.Seq {
-			return st.head, nil
 		}
 		if st.forged {
 			r.warnDiverged(slug, st, "audit.anchor_forged", map[string]any{"anchored_seq": st.head.Seq})
 			return nil, ErrAnchorRefused
 		}
-		head, err := domain.FindAuditHead(app)
-		if err != nil {
-			return nil, err
+		head := target
+		if head == nil {
+			h, err := domain.FindAuditHead(app)
+			if err != nil {
+				return nil, err
+			}
+			head = &h
 		}
 		if st.key == nil || st.head == nil {
-			if err := r.firstAnchor(slug, st, head, kind); err != nil && attempt == 0 {
+			if err := r.firstAnchor(slug, st, *head, kind); err != nil && attempt == 0 {
 				st.key, st.head = nil, nil // created meanwhile by another process: reload
 				continue
 			} else if err != nil {
 				return nil, err
 			}
+			st.moved, st.mine = time.Now(), st.head.Signature
 			return st.head, nil
 		}
 		renew := kind != domain.AnchorWrite && kind != domain.AnchorOpen
 		if !renew && head.Seq == st.head.Seq && head.Hash == st.head.Hash {
 			return st.head, nil
 		}
-		ok, err := st.head.Extends(app, head)
+		ok, err := st.head.Extends(app, *head)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
-			return r.diverged(slug, app, st, head)
+			return r.diverged(slug, app, st)
+		}
+		if kind == domain.AnchorOpen {
+			return st.head, nil
 		}
 		next := domain.AuditAnchor{Slug: slug, Seq: head.Seq, Hash: head.Hash, Kind: kind}
 		next.Sign(st.key, r.cfg.Clock())
@@ -142,240 +244,109 @@ func (r *Registry) advanceAnchor(slug string, app core.App, kind string, seq int
 		if !moved {
 			return nil, fmt.Errorf("audit anchor of %s moved concurrently", slug)
 		}
-		st.head = &next
+		st.head, st.moved, st.mine = &next, time.Now(), next.Signature
+		if st.pending != nil && st.pending.Seq <= next.Seq {
+			st.pending = nil
+		}
 		return st.head, nil
 	}
 }
 
-// loadAnchor reads the tenant's key and head anchor from the control plane
-// unless cached. A tenant without a key leaves st.key nil.
-func (r *Registry) loadAnchor(slug string, st *anchorState) error {
-	if st.key != nil {
-		return nil
-	}
-	key, err := readAnchorKey(r.platform, slug)
-	if err != nil || key == nil {
-		return err
-	}
-	head, err := r.readHead(slug)
+// diverged handles a chain that no longer holds the tenant's head anchor
+// (rows deleted at the end, or altered and re-hashed). After an in-place
+// restore recorded in the platform audit log since the anchor, the head is
+// rebased on the restored chain (if it holds the newest history anchor it
+// reaches) and the rebase recorded; otherwise the anchor stays where it is,
+// so that verification fails, and the divergence is logged and recorded
+// once per process.
+func (r *Registry) diverged(slug string, app core.App, st *anchorState) (*domain.AuditAnchor, error) {
+	prev := st.head
+	head, err := domain.FindAuditHead(app)
 	if err != nil {
-		return err
-	}
-	st.key, st.head = key, head
-	st.forged = head != nil && !head.Valid(key.Public().(ed25519.PublicKey))
-	return nil
-}
-
-// readAnchorKey returns the tenant's anchor key (nil when it has none).
-func readAnchorKey(app core.App, slug string) (ed25519.PrivateKey, error) {
-	row, err := readKeyRow(app, slug)
-	if err != nil || row == nil {
 		return nil, err
 	}
-	seed, err := base64.StdEncoding.DecodeString(row.Private)
-	if err != nil || len(seed) != ed25519.SeedSize {
-		return nil, fmt.Errorf("audit key of %s: bad private key", slug)
-	}
-	return ed25519.NewKeyFromSeed(seed), nil
-}
-
-// readPublicKey returns the public half of the tenant's anchor key (nil
-// when it has none), as stored.
-func readPublicKey(app core.App, slug string) (ed25519.PublicKey, error) {
-	row, err := readKeyRow(app, slug)
-	if err != nil || row == nil {
+	restored, err := r.restoredSince(slug, prev.At)
+	if err != nil {
 		return nil, err
 	}
-	pub, err := base64.StdEncoding.DecodeString(row.Public)
-	if err != nil || len(pub) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("audit key of %s: bad public key", slug)
+	if !restored.IsZero() {
+		hist, err := r.lastAnchorUpTo(slug, head.Seq)
+		if err != nil {
+			return nil, err
+		}
+		ok := hist == nil
+		if hist != nil {
+			if ok, err = hist.Extends(app, head); err != nil {
+				return nil, err
+			}
+		}
+		if ok {
+			next := domain.AuditAnchor{Slug: slug, Seq: head.Seq, Hash: head.Hash, Kind: domain.AnchorRestore}
+			next.Sign(st.key, r.cfg.Clock())
+			detail := map[string]any{"previous_seq": prev.Seq, "previous_hash": prev.Hash,
+				"previous_at": prev.At.UTC().Format(time.RFC3339), "restored_at": restored.UTC().Format(time.RFC3339), "seq": next.Seq}
+			moved, err := r.moveHead(prev, next, true, detail)
+			if err != nil {
+				return nil, err
+			}
+			if moved {
+				st.head, st.warned, st.moved, st.mine = &next, false, time.Now(), next.Signature
+				return st.head, PlatformAudit(r.platform, "system", "audit.anchor_rebase", slug, detail)
+			}
+			st.key, st.head = nil, nil
+			return nil, fmt.Errorf("audit anchor of %s moved concurrently", slug)
+		}
 	}
-	return pub, nil
+	r.warnDiverged(slug, st, "audit.anchor_mismatch", map[string]any{
+		"anchored_seq": prev.Seq, "anchored_hash": prev.Hash, "chain_seq": head.Seq, "chain_hash": head.Hash,
+	})
+	return nil, ErrAnchorRefused
 }
 
-type keyRow struct {
-	Public  string `db:"public_key"`
-	Private string `db:"private_key"`
+// warnDiverged logs and records in the platform audit log, once per
+// process and tenant, that the tenant's anchor cannot move (action).
+func (r *Registry) warnDiverged(slug string, st *anchorState, action string, detail map[string]any) {
+	if st.warned {
+		return
+	}
+	st.warned = true
+	r.cfg.Logger.Error("audit anchor refused", "tenant", slug, "action", action, "detail", detail)
+	if err := PlatformAudit(r.platform, "system", action, slug, detail); err != nil {
+		r.cfg.Logger.Warn("platform audit", "error", err)
+	}
 }
 
-func readKeyRow(app core.App, slug string) (*keyRow, error) {
-	var row keyRow
-	err := app.DB().Select("public_key", "private_key").From(CollectionAuditKeys).
-		Where(dbx.HashExp{"slug": slug}).Limit(1).One(&row)
+// restoredSince returns the time of the latest in-place restore of the
+// tenant recorded after t (zero when none).
+func (r *Registry) restoredSince(slug string, t time.Time) (time.Time, error) {
+	var row struct {
+		At string `db:"at"`
+	}
+	err := r.platform.DB().Select("at").From(CollectionPlatformAudit).
+		Where(dbx.HashExp{"tenant": slug, "action": "tenant.restore"}).
+		AndWhere(dbx.NewExp("at > {:t}", dbx.Params{"t": dateTime(t)})).
+		OrderBy("at DESC").Limit(1).One(&row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+		return time.Time{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("audit key of %s: %w", slug, err)
+		return time.Time{}, err
 	}
-	return &row, nil
+	return domain.ParseDBTime(row.At), nil
 }
 
-// headRow is a row of audit_heads or audit_anchors.
-type headRow struct {
-	Slug      string         `db:"slug"`
-	Seq       int64          `db:"seq"`
-	Hash      string         `db:"hash"`
-	At        types.DateTime `db:"at"`
-	Signature string         `db:"signature"`
-	Kind      string         `db:"kind"`
-}
-
-func (h headRow) anchor() *domain.AuditAnchor {
-	return &domain.AuditAnchor{Slug: h.Slug, Seq: h.Seq, Hash: h.Hash, At: h.At.Time(), Signature: h.Signature, Kind: h.Kind}
-}
-
-// readHead returns the tenant's head anchor (nil when none).
-func (r *Registry) readHead(slug string) (*domain.AuditAnchor, error) {
+// lastAnchorUpTo returns the newest history anchor of the tenant at or
+// before seq (nil when none).
+func (r *Registry) lastAnchorUpTo(slug string, seq int64) (*domain.AuditAnchor, error) {
 	var row headRow
-	err := r.platform.DB().Select("slug", "seq", "hash", "at", "signature", "kind").From(CollectionAuditHeads).
-		Where(dbx.HashExp{"slug": slug}).Limit(1).One(&row)
+	err := r.platform.DB().Select("slug", "seq", "hash", "at", "signature", "kind").From(CollectionAuditAnchors).
+		Where(dbx.HashExp{"slug": slug}).AndWhere(dbx.NewExp("seq <= {:seq}", dbx.Params{"seq": seq})).
+		OrderBy("at DESC").Limit(1).One(&row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("audit head of %s: %w", slug, err)
+		return nil, err
 	}
 	return row.anchor(), nil
-}
-
-// moveHead replaces the head anchor prev by next if it is still prev
-// (compare-and-swap across processes), keeping a history copy of next when
-// history is set (with detail), in one control-plane transaction. It
-// reports whether the head was still prev.
-func (r *Registry) moveHead(prev *domain.AuditAnchor, next domain.AuditAnchor, history bool, detail map[string]any) (bool, error) {
-	moved := false
-	err := r.platform.RunInTransaction(func(tx core.App) error {
-		at := dateTime(next.At)
-		res, err := tx.DB().Update(CollectionAuditHeads, dbx.Params{
-			"seq": next.Seq, "hash": next.Hash, "at": at, "signature": next.Signature, "kind": next.Kind,
-			"updated": dateTime(time.Now()),
-		}, dbx.HashExp{"slug": prev.Slug, "seq": prev.Seq, "hash": prev.Hash, "signature": prev.Signature}).Execute()
-		if err != nil {
-			return fmt.Errorf("move audit head of %s: %w", prev.Slug, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return nil
-		}
-		moved = true
-		if !history {
-			return nil
-		}
-		return saveAnchor(tx, next, detail)
-	})
-	return moved, err
-}
-
-// saveAnchor inserts a history anchor.
-func saveAnchor(tx core.App, a domain.AuditAnchor, detail map[string]any) error {
-	col, err := tx.FindCachedCollectionByNameOrId(CollectionAuditAnchors)
-	if err != nil {
-		return err
-	}
-	rec := core.NewRecord(col)
-	rec.Load(map[string]any{
-		"slug": a.Slug, "seq": a.Seq, "hash": a.Hash, "at": dateTime(a.At), "signature": a.Signature,
-		"kind": a.Kind, "detail": detail,
-	})
-	return tx.SaveNoValidate(rec)
-}
-
-// firstAnchor gives a tenant that has none its key (if missing) and its
-// first head anchor, on head (kind: provision, open for tenants created
-// before anchoring, else what asked).
-func (r *Registry) firstAnchor(slug string, st *anchorState, head domain.AuditHead, kind string) error {
-	if kind == domain.AnchorWrite {
-		kind = domain.AnchorOpen
-	}
-	return r.platform.RunInTransaction(func(tx core.App) error {
-		key, a, err := createAnchor(tx, slug, head, kind, r.cfg.Clock())
-		if err != nil {
-			return err
-		}
-		st.key, st.head = key, a
-		return nil
-	})
-}
-
-// createAnchor writes, in tx, the tenant's key (unless it has one) and its
-// first head anchor on head, with a history copy. A key without a head
-// (never written so by FieldOps) is recorded in the platform audit log.
-func createAnchor(tx core.App, slug string, head domain.AuditHead, kind string, now time.Time) (ed25519.PrivateKey, *domain.AuditAnchor, error) {
-	key, err := readAnchorKey(tx, slug)
-	if err != nil {
-		return nil, nil, err
-	}
-	if key != nil {
-		if err := PlatformAudit(tx, "system", "audit.anchor_head_missing", slug, map[string]any{"seq": head.Seq, "hash": head.Hash}); err != nil {
-			return nil, nil, err
-		}
-	} else {
-		pub, priv, err := ed25519.GenerateKey(rand.Reader)
-		if err != nil {
-			return nil, nil, err
-		}
-		col, err := tx.FindCachedCollectionByNameOrId(CollectionAuditKeys)
-		if err != nil {
-			return nil, nil, err
-		}
-		rec := core.NewRecord(col)
-		rec.Load(map[string]any{
-			"slug": slug, "algorithm": "ed25519", "public_key": base64.StdEncoding.EncodeToString(pub),
-			"private_key": base64.StdEncoding.EncodeToString(priv.Seed()),
-		})
-		if err := tx.Save(rec); err != nil {
-			return nil, nil, fmt.Errorf("audit key of %s: %w", slug, err)
-		}
-		key = priv
-	}
-	a := domain.AuditAnchor{Slug: slug, Seq: head.Seq, Hash: head.Hash, Kind: kind}
-	a.Sign(key, now)
-	col, err := tx.FindCachedCollectionByNameOrId(CollectionAuditHeads)
-	if err != nil {
-		return nil, nil, err
-	}
-	rec := core.NewRecord(col)
-	rec.Load(map[string]any{"slug": slug, "seq": a.Seq, "hash": a.Hash, "at": dateTime(a.At), "signature": a.Signature, "kind": kind})
-	if err := tx.Save(rec); err != nil {
-		return nil, nil, fmt.Errorf("audit head of %s: %w", slug, err)
-	}
-	return key, &a, saveAnchor(tx, a, nil)
-}
-
-// dateTime converts t for a date column.
-func dateTime(t time.Time) string {
-	dt, _ := types.ParseDateTime(t.UTC())
-	return dt.String()
-}
-
-// bindAnchorGuards keeps the control plane's anchor collections out of
-// reach of its REST API and dashboard, superusers included: private keys
-// are never sent (PocketBase shows hidden fields to superusers), and keys,
-// heads and history anchors are written by the server only.
-func (r *Registry) bindAnchorGuards() {
-	cols := []string{CollectionAuditKeys, CollectionAuditHeads, CollectionAuditAnchors}
-	r.platform.OnRecordEnrich(CollectionAuditKeys).Bind(&hook.Handler[*core.RecordEnrichEvent]{
-		Id: "fieldopsAuditKeyHidden",
-		Func: func(e *core.RecordEnrichEvent) error {
-			// NB: after Next: PocketBase unhides every field for
-			// superusers at the end of the enrich chain.
-			err := e.Next()
-			e.Record.Hide("private_key")
-			return err
-		},
-	})
-	refuse := func(e *core.RecordRequestEvent) error {
-		return e.ForbiddenError(catalog.New("err.audit.anchor_read_only").In(catalog.Negotiate("", e.Request.Header.Get("Accept-Language"))), nil)
-	}
-	// NB: superusers may filter and sort on hidden fields: an oracle.
-	r.platform.OnRecordsListRequest(CollectionAuditKeys).BindFunc(func(e *core.RecordsListRequestEvent) error {
-		q := e.Request.URL.Query()
-		if strings.Contains(q.Get("filter")+q.Get("sort"), "private") {
-			return e.ForbiddenError(catalog.New("err.audit.anchor_read_only").In(catalog.Negotiate("", e.Request.Header.Get("Accept-Language"))), nil)
-		}
-		return e.Next()
-	})
-	r.platform.OnRecordCreateRequest(cols...).BindFunc(refuse)
-	r.platform.OnRecordUpdateRequest(cols...).BindFunc(refuse)
-	r.platform.OnRecordDeleteRequest(cols...).BindFunc(refuse)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
 )
@@ -26,101 +24,6 @@ const (
 	anchorSnapshotEvery = 15 * time.Minute
 	anchorThinAfter     = 31 * 24 * time.Hour
 )
-
-// diverged handles a chain that no longer holds the tenant's head anchor
-// (rows deleted at the end, or altered and re-hashed). After an in-place
-// restore recorded in the platform audit log since the anchor, the head is
-// rebased on the restored chain (if it holds the newest history anchor it
-// reaches) and the rebase recorded; otherwise the anchor stays where it is,
-// so that verification fails, and the divergence is logged and recorded
-// once per process.
-func (r *Registry) diverged(slug string, app core.App, st *anchorState, head domain.AuditHead) (*domain.AuditAnchor, error) {
-	prev := st.head
-	restored, err := r.restoredSince(slug, prev.At)
-	if err != nil {
-		return nil, err
-	}
-	if !restored.IsZero() {
-		hist, err := r.lastAnchorUpTo(slug, head.Seq)
-		if err != nil {
-			return nil, err
-		}
-		ok := hist == nil
-		if hist != nil {
-			if ok, err = hist.Extends(app, head); err != nil {
-				return nil, err
-			}
-		}
-		if ok {
-			next := domain.AuditAnchor{Slug: slug, Seq: head.Seq, Hash: head.Hash, Kind: domain.AnchorRestore}
-			next.Sign(st.key, r.cfg.Clock())
-			detail := map[string]any{"previous_seq": prev.Seq, "previous_hash": prev.Hash,
-				"previous_at": prev.At.UTC().Format(time.RFC3339), "restored_at": restored.UTC().Format(time.RFC3339), "seq": next.Seq}
-			moved, err := r.moveHead(prev, next, true, detail)
-			if err != nil {
-				return nil, err
-			}
-			if moved {
-				st.head, st.warned = &next, false
-				return st.head, PlatformAudit(r.platform, "system", "audit.anchor_rebase", slug, detail)
-			}
-			st.key, st.head = nil, nil
-			return nil, fmt.Errorf("audit anchor of %s moved concurrently", slug)
-		}
-	}
-	r.warnDiverged(slug, st, "audit.anchor_mismatch", map[string]any{
-		"anchored_seq": prev.Seq, "anchored_hash": prev.Hash, "chain_seq": head.Seq, "chain_hash": head.Hash,
-	})
-	return nil, ErrAnchorRefused
-}
-
-// warnDiverged logs and records in the platform audit log, once per
-// process and tenant, that the tenant's anchor cannot move (action).
-func (r *Registry) warnDiverged(slug string, st *anchorState, action string, detail map[string]any) {
-	if st.warned {
-		return
-	}
-	st.warned = true
-	r.cfg.Logger.Error("audit anchor refused", "tenant", slug, "action", action, "detail", detail)
-	if err := PlatformAudit(r.platform, "system", action, slug, detail); err != nil {
-		r.cfg.Logger.Warn("platform audit", "error", err)
-	}
-}
-
-// restoredSince returns the time of the latest in-place restore of the
-// tenant recorded after t (zero when none).
-func (r *Registry) restoredSince(slug string, t time.Time) (time.Time, error) {
-	var row struct {
-		At string `db:"at"`
-	}
-	err := r.platform.DB().Select("at").From(CollectionPlatformAudit).
-		Where(dbx.HashExp{"tenant": slug, "action": "tenant.restore"}).
-		AndWhere(dbx.NewExp("at > {:t}", dbx.Params{"t": dateTime(t)})).
-		OrderBy("at DESC").Limit(1).One(&row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, nil
-	}
-	if err != nil {
-		return time.Time{}, err
-	}
-	return domain.ParseDBTime(row.At), nil
-}
-
-// lastAnchorUpTo returns the newest history anchor of the tenant at or
-// before seq (nil when none).
-func (r *Registry) lastAnchorUpTo(slug string, seq int64) (*domain.AuditAnchor, error) {
-	var row headRow
-	err := r.platform.DB().Select("slug", "seq", "hash", "at", "signature", "kind").From(CollectionAuditAnchors).
-		Where(dbx.HashExp{"slug": slug}).AndWhere(dbx.NewExp("seq <= {:seq}", dbx.Params{"seq": seq})).
-		OrderBy("at DESC").Limit(1).One(&row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return row.anchor(), nil
-}
 
 // LatestAnchor returns the tenant's head anchor (nil when it has none) and
 // the public key that signs its anchors, as stored in the control plane.
@@ -146,8 +49,11 @@ func (r *Registry) AnchorHistory(slug string, limit int) ([]domain.AuditAnchor, 
 }
 
 // VerifyAudit verifies the tenant's audit chain against its latest anchor
-// (domain.VerifyAuditChainAnchored). Opening the tenant checks and, for a
-// tenant anchored for the first time, creates the anchor.
+// (domain.VerifyAuditChainAnchored). The events this process has not
+// anchored yet are anchored first; a head another process (the server)
+// moved less than AnchorInterval ago may not cover its latest events yet,
+// so it is read again once that process's trailing anchor is due: the
+// anchor then covers every event committed before the verification began.
 func (r *Registry) VerifyAudit(ctx context.Context, slug string) (domain.AuditReport, error) {
 	if _, err := r.Get(slug); err != nil {
 		return domain.AuditReport{}, err
@@ -157,11 +63,42 @@ func (r *Registry) VerifyAudit(ctx context.Context, slug string) (domain.AuditRe
 		return domain.AuditReport{}, err
 	}
 	defer release()
+	r.flushAnchor(slug)
 	a, pub, err := r.LatestAnchor(slug)
 	if err != nil {
 		return domain.AuditReport{}, err
 	}
+	if wait := r.anchorDue(slug, a); wait > 0 {
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return domain.AuditReport{}, ctx.Err()
+		}
+		if a, pub, err = r.LatestAnchor(slug); err != nil {
+			return domain.AuditReport{}, err
+		}
+	}
 	return domain.VerifyAuditChainAnchored(t.App, a, pub)
+}
+
+// anchorSettle covers the time a trailing anchor takes to be written
+// after it is due (and clock drift between processes).
+const anchorSettle = 250 * time.Millisecond
+
+// anchorDue returns how long to wait before the writer of head a (another
+// process) has anchored every event it committed until now (0: already).
+func (r *Registry) anchorDue(slug string, a *domain.AuditAnchor) time.Duration {
+	if a == nil || r.cfg.AnchorInterval <= 0 {
+		return 0
+	}
+	st := r.anchors.state(slug)
+	st.mu.Lock()
+	mine := st.mine == a.Signature
+	st.mu.Unlock()
+	if mine {
+		return 0
+	}
+	return min(time.Until(a.At.Add(r.cfg.AnchorInterval+anchorSettle)), r.cfg.AnchorInterval+anchorSettle)
 }
 
 // AnchorNow verifies the tenant's chain against its anchor, then signs its
@@ -181,7 +118,7 @@ func (r *Registry) AnchorNow(ctx context.Context, slug, actor string) (*domain.A
 		return nil, rep, err
 	}
 	defer release()
-	a, err := r.advanceAnchor(slug, t.App, domain.AnchorManual, 0)
+	a, err := r.advanceAnchor(slug, t.App, domain.AnchorManual)
 	if errors.Is(err, ErrAnchorRefused) {
 		return nil, rep, domain.Errorf(domain.EConflict, "err.audit.anchor_refused", slug, slug)
 	}
@@ -226,13 +163,6 @@ func (r *Registry) snapshotHeads(kind, slug string) (int, error) {
 		}
 	}
 	return len(rows), nil
-}
-
-// anchorClosed keeps a history copy of a tenant's head when it closes.
-func (r *Registry) anchorClosed(slug string) {
-	if _, err := r.snapshotHeads(domain.AnchorClose, slug); err != nil {
-		r.cfg.Logger.Warn("audit anchor at close", "tenant", slug, "error", err)
-	}
 }
 
 // anchorLoop keeps periodic history copies of moved heads until Close.
@@ -348,6 +278,6 @@ func (r *Registry) ResetAnchor(ctx context.Context, slug, actor, reason string) 
 		st.key, st.head = nil, nil
 		return nil, fmt.Errorf("audit anchor of %s moved concurrently: retry", slug)
 	}
-	st.head, st.forged, st.warned = &next, false, false
+	st.head, st.forged, st.warned, st.moved, st.mine = &next, false, false, time.Now(), next.Signature
 	return st.head, PlatformAudit(r.platform, actor, "audit.anchor_reset", slug, detail)
 }

@@ -51,7 +51,7 @@ func setHead(t *testing.T, reg *tenants.Registry, a domain.AuditAnchor) {
 
 func TestAuditAnchorLagReportsUnanchoredRows(t *testing.T) {
 	t.Parallel()
-	tt := tenanttest.New(t)
+	tt := tenanttest.New(t, everyWrite)
 	hist, err := tt.Registry.AnchorHistory(tt.Slug, 1)
 	if err != nil || len(hist) != 1 || hist[0].Kind != domain.AnchorProvision {
 		t.Fatalf("history after provisioning = %+v, %v", hist, err)

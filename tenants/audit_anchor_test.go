@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -90,9 +91,12 @@ func chainHead(t *testing.T, tt *tenanttest.Tenant) domain.AuditHead {
 	return h
 }
 
+// everyWrite anchors after every audit event (no trailing edge).
+func everyWrite(c *tenants.Config) { c.AnchorInterval = -1 }
+
 func TestAuditAnchorFollowsEveryWrite(t *testing.T) {
 	t.Parallel()
-	tt := tenanttest.New(t)
+	tt := tenanttest.New(t, everyWrite)
 	rep := verify(t, tt)
 	if !rep.OK || rep.Anchor == nil || !rep.Anchor.Matched || !rep.Anchor.SignatureOK || rep.Anchor.Unanchored != 0 {
 		t.Fatalf("fresh tenant: %+v %+v", rep, rep.Anchor)
@@ -201,5 +205,43 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 				t.Errorf("anchoring a tampered chain on demand: %v, want EConflict", err)
 			}
 		})
+	}
+}
+
+// TestAuditAnchorTrailingEdge: a busy tenant moves its head at most once
+// per AnchorInterval, yet the events it committed are anchored even when
+// their rows are deleted before the anchor moves, and a verification from
+// another process waits for that anchor.
+func TestAuditAnchorTrailingEdge(t *testing.T) {
+	t.Parallel()
+	const interval = 400 * time.Millisecond
+	tt := tenanttest.New(t, func(c *tenants.Config) { c.AnchorInterval = interval })
+	reg := tt.Registry
+	writes(tt, 1) // leading edge: anchored before the write returns
+	first := chainHead(t, tt)
+	if a, _, _ := reg.LatestAnchor(tt.Slug); a.Seq != first.Seq {
+		t.Fatalf("first write: anchor at %d, want %d", a.Seq, first.Seq)
+	}
+	writes(tt, 2) // within the interval: waiting for the trailing edge
+	if a, _, _ := reg.LatestAnchor(tt.Slug); a.Seq != first.Seq {
+		t.Fatalf("burst: anchor at %d, want it to wait at %d", a.Seq, first.Seq)
+	}
+	if _, err := attacker(t, tt).NewQuery("DELETE FROM audit_events WHERE seq > {:s}").Bind(dbx.Params{"s": first.Seq}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	// another process (a second registry on the same directory) verifies
+	// at once: it waits for the writer's trailing anchor
+	other := tenanttest.NewRegistry(t, tenanttest.WithDir(reg.Config().Dir), func(c *tenants.Config) { c.AnchorInterval = interval })
+	start := time.Now()
+	rep, err := other.VerifyAudit(context.Background(), tt.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || !strings.Contains(rep.Reason, "2 événement(s) supprimé(s)") || rep.Anchor.Seq != first.Seq+2 {
+		t.Errorf("verify from another process after %v: ok=%v %s anchor=%+v; want the 2 deleted events detected",
+			time.Since(start), rep.OK, rep.Reason, rep.Anchor)
+	}
+	if waited := time.Since(start); waited > 2*interval+time.Second {
+		t.Errorf("verify waited %v, want at most about the interval (%v)", waited, interval)
 	}
 }

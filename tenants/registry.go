@@ -67,6 +67,10 @@ type Config struct {
 	// Notifier is told when a tenant database is opened and after it was
 	// closed (the replication supervisor follows open tenants; nil: nobody).
 	Notifier TenantNotifier
+	// AnchorInterval is the least time between two moves of a tenant's
+	// audit head anchor on the write path (default 1 s; negative: after
+	// every audit event). See tenants/audit_anchor.go.
+	AnchorInterval time.Duration
 	// ReadyChecks are extra /readyz checks (e.g. replication child alive).
 	ReadyChecks []func(ctx context.Context) error
 	// Logger receives structured logs (default slog.Default()).
@@ -176,6 +180,9 @@ func Open(cfg Config) (*Registry, error) {
 	}
 	if cfg.MaxOpen == 0 {
 		cfg.MaxOpen = defaultMaxOpen()
+	}
+	if cfg.AnchorInterval == 0 {
+		cfg.AnchorInterval = defaultAnchorInterval
 	}
 	if cfg.StorageCheck == 0 {
 		cfg.StorageCheck = time.Second
@@ -380,7 +387,6 @@ func (r *Registry) shut(t *Tenant) {
 		r.cfg.Logger.Warn("tenant close", "tenant", t.Slug, "error", err)
 	}
 	r.closes.Add(1)
-	r.anchorClosed(t.Slug)
 	if r.cfg.Notifier != nil {
 		r.cfg.Notifier.TenantClosed(t.Slug, filepath.Join(r.TenantDir(t.Slug), "data.db"))
 	}
