@@ -199,6 +199,9 @@ func (r *Registry) advanceLocked(slug string, st *anchorState, app core.App, kin
 			r.warnDiverged(slug, st, "audit.anchor_forged", map[string]any{"anchored_seq": st.head.Seq})
 			return nil, ErrAnchorRefused
 		}
+		if target != nil && st.head != nil && target.Seq <= st.head.Seq {
+			return st.head, nil // anchored meanwhile (by another process)
+		}
 		head := target
 		if head == nil {
 			h, err := domain.FindAuditHead(app)

@@ -245,3 +245,27 @@ func TestAuditAnchorTrailingEdge(t *testing.T) {
 		t.Errorf("verify waited %v, want at most about the interval (%v)", waited, interval)
 	}
 }
+
+// TestAuditAnchorOvertakenByAnotherProcess: when another process anchors
+// past the events this process is waiting to anchor, the trailing anchor
+// is a no-op, not a divergence.
+func TestAuditAnchorOvertakenByAnotherProcess(t *testing.T) {
+	t.Parallel()
+	const interval = 300 * time.Millisecond
+	tt := tenanttest.New(t, func(c *tenants.Config) { c.AnchorInterval = interval })
+	writes(tt, 3) // the last two wait for the trailing edge
+	other := tenanttest.NewRegistry(t, tenanttest.WithDir(tt.Registry.Config().Dir), func(c *tenants.Config) { c.AnchorInterval = interval })
+	// the other process writes once: its leading edge anchors past ours
+	writes(&tenanttest.Tenant{T: t, Registry: other, Slug: tt.Slug}, 1)
+	if a, _, err := other.LatestAnchor(tt.Slug); err != nil || a.Seq != chainHead(t, tt).Seq {
+		t.Fatalf("anchor from the other process = %+v, %v", a, err)
+	}
+	time.Sleep(2 * interval) // the first process's trailing edge runs
+	if n := platformActions(t, tt.Registry, tt.Slug)["audit.anchor_mismatch"]; n != 0 {
+		t.Errorf("the overtaken trailing anchor was reported as a divergence (%d)", n)
+	}
+	writes(tt, 1)
+	if rep := verify(t, tt); !rep.OK || rep.Anchor.Seq != chainHead(t, tt).Seq {
+		t.Errorf("after the next write: ok=%v %s %+v", rep.OK, rep.Reason, rep.Anchor)
+	}
+}
