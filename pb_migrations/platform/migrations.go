@@ -15,7 +15,8 @@ func Migrations() core.MigrationsList {
 	l.Register(initSchema, nil, "1764400000_platform_init.go")
 	l.Register(seedPlans, nil, "1764400001_platform_plans.go")
 	l.Register(secrets, nil, "1764400002_platform_secrets.go")
-	l.Register(auditAnchors, nil, "1764400003_platform_audit_anchors.go")
+	// audit chain anchors: keys, heads, history (issue #14, anchoring)
+	l.Register(auditAnchors, nil, "1764400011_platform_audit_anchors.go")
 	return l
 }
 
