@@ -24,8 +24,11 @@ package handlers_test
 // Verbs: "create", "update", "delete" through the REST API
 // (/api/collections/{collection}/records); "page:<verb>" through the
 // product's own form for that write (pageForms in permissions_test.go).
-// Read verbs ("list", "view") are added the same way: a new key per row
-// and a runner for it.
+// "view" reads one record (GET /api/collections/{collection}/records/{id},
+// permissions_read_test.go): O is the crew's own records or its team's
+// sites. The fixtures' out-of-scope records are the role's own where the
+// collection is personal (clearances, availability, photos by the crew):
+// reads_test.go covers other people's records of other sites.
 
 // matrixRoles are the subjects of the matrix, in cell order.
 var matrixRoles = []string{"admin", "manager", "project_manager", "site_lead", "crew"}
@@ -36,50 +39,50 @@ var writeVerbs = []string{"create", "update", "delete"}
 // permissions is the table: collection → verb → cell.
 var permissions = map[string]map[string]string{
 	// people
-	"users":           {"create": "A----", "update": "AAOOO", "delete": "A----", "page:update": "AA---"},
-	"skills":          {"create": "AAA--", "update": "AAA--", "delete": "AAA--"},
-	"clearance_kinds": {"create": "AAA--", "update": "AAA--", "delete": "AAA--"},
-	"user_skills":     {"create": "AA---", "update": "AA---", "delete": "AA---"},
-	"clearances":      {"create": "AA---", "update": "AA---", "delete": "AA---"},
-	"availability":    {"create": "AA---", "update": "AA---", "delete": "AA---", "page:create": "AA---"},
+	"users":           {"create": "A----", "update": "AAOOO", "delete": "A----", "page:update": "AA---", "view": "AAAAA"},
+	"skills":          {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAAA"},
+	"clearance_kinds": {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAAA"},
+	"user_skills":     {"create": "AA---", "update": "AA---", "delete": "AA---", "view": "AAAAA"},
+	"clearances":      {"create": "AA---", "update": "AA---", "delete": "AA---", "view": "AAAAA"},
+	"availability":    {"create": "AA---", "update": "AA---", "delete": "AA---", "page:create": "AA---", "view": "AAAAA"},
 	// sites
-	"clients":        {"create": "AAA--", "update": "AAA--", "delete": "AA---"},
-	"sites":          {"create": "AAA--", "update": "AAO--", "delete": "AA---", "page:create": "AAA--"},
-	"phases":         {"create": "AAOO-", "update": "AAOO-", "delete": "AAO--", "page:create": "AAOO-"},
-	"milestones":     {"create": "AAOO-", "update": "AAOO-", "delete": "AAO--"},
-	"documents":      {"create": "AAOO-", "update": "AAO--", "delete": "AAO--"},
-	"site_templates": {"create": "AAA--", "update": "AAA--", "delete": "AAA--"},
-	"company":        {"create": "-----", "update": "A----", "delete": "-----"},
+	"clients":        {"create": "AAA--", "update": "AAA--", "delete": "AA---", "view": "AAAA-"},
+	"sites":          {"create": "AAA--", "update": "AAO--", "delete": "AA---", "page:create": "AAA--", "view": "AAAAO"},
+	"phases":         {"create": "AAOO-", "update": "AAOO-", "delete": "AAO--", "page:create": "AAOO-", "view": "AAAAO"},
+	"milestones":     {"create": "AAOO-", "update": "AAOO-", "delete": "AAO--", "view": "AAAAO"},
+	"documents":      {"create": "AAOO-", "update": "AAO--", "delete": "AAO--", "view": "AAAAO"},
+	"site_templates": {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAAA"},
+	"company":        {"create": "-----", "update": "A----", "delete": "-----", "view": "AAAAA"},
 	// resources
-	"vehicles":          {"create": "AAA--", "update": "AAA--", "delete": "AAA--"},
-	"vehicle_positions": {"create": "-----", "update": "-----", "delete": "-----"},
-	"equipment":         {"create": "AAA--", "update": "AAAA-", "delete": "AAA--"},
-	"reservations":      {"create": "AAAA-", "update": "AAAA-", "delete": "AAAA-"},
-	"maintenance":       {"create": "AAA--", "update": "AAA--", "delete": "AAA--"},
-	"suppliers":         {"create": "AAA--", "update": "AAA--", "delete": "AAA--"},
-	"materials":         {"create": "AAA--", "update": "AAA--", "delete": "AAA--"},
-	"stock_moves":       {"create": "AAAAO", "update": "-----", "delete": "-----", "page:create": "AAAAO"},
-	"purchase_orders":   {"create": "AAA--", "update": "AAA--", "delete": "AAA--"},
+	"vehicles":          {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAA-"},
+	"vehicle_positions": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAAA-"},
+	"equipment":         {"create": "AAA--", "update": "AAAA-", "delete": "AAA--", "view": "AAAA-"},
+	"reservations":      {"create": "AAAA-", "update": "AAAA-", "delete": "AAAA-", "view": "AAAAA"},
+	"maintenance":       {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAA-"},
+	"suppliers":         {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAA-"},
+	"materials":         {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAAA"},
+	"stock_moves":       {"create": "AAAAO", "update": "-----", "delete": "-----", "page:create": "AAAAO", "view": "AAAA-"},
+	"purchase_orders":   {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAA-"},
 	// planning
-	"checklist_templates":  {"create": "AAA--", "update": "AAA--", "delete": "AAA--"},
-	"work_types":           {"create": "AAA--", "update": "AAA--", "delete": "AAA--"},
-	"tasks":                {"create": "AAOO-", "update": "AAOOO", "delete": "AAOO-", "page:create": "AAOO-"},
-	"task_links":           {"create": "AAOO-", "update": "AAOO-", "delete": "AAOO-", "page:create": "AAOO-"},
-	"checklist_runs":       {"create": "AAOOO", "update": "AAOOO", "delete": "AAOO-"},
-	"plan_baselines":       {"create": "AAOO-", "update": "-----", "delete": "AAOO-"},
-	"crews":                {"create": "AAA--", "update": "AAA--", "delete": "AAA--"},
-	"assignment_overrides": {"create": "-----", "update": "-----", "delete": "-----"},
+	"checklist_templates":  {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAAA"},
+	"work_types":           {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAAA"},
+	"tasks":                {"create": "AAOO-", "update": "AAOOO", "delete": "AAOO-", "page:create": "AAOO-", "view": "AAAAO"},
+	"task_links":           {"create": "AAOO-", "update": "AAOO-", "delete": "AAOO-", "page:create": "AAOO-", "view": "AAAA-"},
+	"checklist_runs":       {"create": "AAOOO", "update": "AAOOO", "delete": "AAOO-", "view": "AAAAO"},
+	"plan_baselines":       {"create": "AAOO-", "update": "-----", "delete": "AAOO-", "view": "AAAA-"},
+	"crews":                {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAAA"},
+	"assignment_overrides": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAAA-"},
 	// proof
-	"time_entries": {"create": "AAOOO", "update": "AAOOO", "delete": "AAOO-", "page:create": "AAAAO"},
-	"photos":       {"create": "-----", "update": "-----", "delete": "-----", "page:create": "AAAAO"},
-	"signatures":   {"create": "-----", "update": "-----", "delete": "-----", "page:create": "AAAAO"},
-	"incidents":    {"create": "AAAAO", "update": "AAOO-", "delete": "AAO--", "page:create": "AAAAO"},
-	"audit_events": {"create": "-----", "update": "-----", "delete": "-----"},
+	"time_entries": {"create": "AAOOO", "update": "AAOOO", "delete": "AAOO-", "page:create": "AAAAO", "view": "AAAAO"},
+	"photos":       {"create": "-----", "update": "-----", "delete": "-----", "page:create": "AAAAO", "view": "AAAAA"},
+	"signatures":   {"create": "-----", "update": "-----", "delete": "-----", "page:create": "AAAAO", "view": "AAAA-"},
+	"incidents":    {"create": "AAAAO", "update": "AAOO-", "delete": "AAO--", "page:create": "AAAAO", "view": "AAAAO"},
+	"audit_events": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
 	// reporting
-	"reports":          {"create": "AAA--", "update": "AAA--", "delete": "AAA--"},
-	"report_schedules": {"create": "AAA--", "update": "AAA--", "delete": "AAA--"},
-	"alerts":           {"create": "AAAA-", "update": "AAAA-", "delete": "AAAA-"},
+	"reports":          {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAA-"},
+	"report_schedules": {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAA-"},
+	"alerts":           {"create": "AAAA-", "update": "AAAA-", "delete": "AAAA-", "view": "AAAA-"},
 	// offline sync
-	"sync_ops":       {"create": "-----", "update": "-----", "delete": "-----"},
-	"sync_conflicts": {"create": "-----", "update": "AAOO-", "delete": "-----"},
+	"sync_ops":       {"create": "-----", "update": "-----", "delete": "-----", "view": "----A"},
+	"sync_conflicts": {"create": "-----", "update": "AAOO-", "delete": "-----", "view": "AAAAA"},
 }
