@@ -26,3 +26,18 @@ func FindResetTokenAuth(app core.App, token string) (*core.Record, error) {
 	}
 	return rec, nil
 }
+
+// OTPAccountEmail returns the e-mail of the account a one-time password
+// was sent to ("" when the OTP or its account is unknown): the login
+// throttle counts an auth-with-otp attempt against that account.
+func OTPAccountEmail(app core.App, otpID string) string {
+	otp, err := app.FindOTPById(otpID)
+	if err != nil {
+		return ""
+	}
+	rec, err := app.FindRecordById(otp.CollectionRef(), otp.RecordRef())
+	if err != nil {
+		return ""
+	}
+	return rec.Email()
+}

@@ -84,15 +84,7 @@ func (h *Handlers) otpAccount(e *core.RequestEvent) string {
 	if err := e.BindBody(&body); err != nil || body.OTPID == "" {
 		return ""
 	}
-	otp, err := e.App.FindOTPById(body.OTPID)
-	if err != nil {
-		return ""
-	}
-	rec, err := e.App.FindRecordById(otp.CollectionRef(), otp.RecordRef())
-	if err != nil {
-		return ""
-	}
-	return rec.Email()
+	return domain.OTPAccountEmail(e.App, body.OTPID)
 }
 
 // apiPasswordAuth runs PocketBase's password check under the login
