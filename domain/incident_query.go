@@ -91,3 +91,14 @@ func FindOpenIncidents(app core.App, u *core.Record, limit int) ([]Incident, err
 	}
 	return out, nil
 }
+
+// FindSiteIncident returns an incident of the site, its reporter and
+// assignee expanded, or ENotFound.
+func FindSiteIncident(app core.App, siteID, id string) (Incident, error) {
+	inc, err := FindIncident(app, id)
+	if err != nil || inc.SiteID() != siteID {
+		return Incident{}, Errorf(ENotFound, "err.incident.not_found")
+	}
+	_ = app.ExpandRecord(inc.Record, []string{"reported_by", "assigned_to"}, nil)
+	return inc, nil
+}
