@@ -59,7 +59,7 @@ func severityRank(s string) int {
 	sev := IncidentSeverities()
 	for i := range sev {
 		if sev[i] == s {
-			return len(sev) - i
+			return i + 1
 		}
 	}
 	return 0
