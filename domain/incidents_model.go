@@ -127,3 +127,15 @@ func (i Incident) Created() time.Time { return i.GetDateTime("created").Time() }
 
 // Updated returns "updated" (set by the database).
 func (i Incident) Updated() time.Time { return i.GetDateTime("updated").Time() }
+
+// AssignedToID returns "assigned_to" (relation id).
+func (i Incident) AssignedToID() string { return i.GetString("assigned_to") }
+
+// ExpandedAssignedTo returns the expanded "users" record, if "assigned_to" was expanded and is set.
+func (i Incident) ExpandedAssignedTo() (User, bool) {
+	rec := i.ExpandedOne("assigned_to")
+	return User{rec}, rec != nil
+}
+
+// SetAssignedToID sets "assigned_to".
+func (i Incident) SetAssignedToID(v string) { i.Set("assigned_to", v) }

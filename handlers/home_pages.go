@@ -45,6 +45,9 @@ func (h *Handlers) dashboard(e *core.RequestEvent) error {
 		}
 		vm.Alerts = append(vm.Alerts, home.AlertVM{Level: a.Level, Href: href, Text: i18n.T(ctx, "alert."+a.Kind+"."+a.Detail, a.Title, i18n.FormatDate(ctx, a.Due))})
 	}
+	if vm.Incidents, err = dashboardIncidents(e); err != nil {
+		return h.fail(e, err)
+	}
 	render(e.Response, e.Request, http.StatusOK, home.DashboardPage(vm))
 	return nil
 }

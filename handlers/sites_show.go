@@ -191,15 +191,13 @@ func fillResourcesTab(e *core.RequestEvent, vm *sites.PageVM, s domain.Site) err
 		vm.Res.Bookings = append(vm.Res.Bookings, sites.BookingVM{Asset: asset,
 			Period: i18n.FormatDateTime(ctx, p.From) + " → " + i18n.FormatDateTime(ctx, p.To), Who: nameOr(b.ExpandedUser())})
 	}
-	cons, err := domain.ConsumptionBySite(e.App)
+	costs, err := domain.FindSiteCosts(e.App, s.Id)
 	if err != nil {
 		return err
 	}
-	vm.Res.ConsumptionCost = i18n.FormatEUR(ctx, 0)
-	for _, c := range cons {
-		if c.SiteID == s.Id {
-			vm.Res.ConsumptionCost, vm.Res.ConsumptionMoves = i18n.FormatEUR(ctx, c.Cost), c.Moves
-		}
+	vm.Res.ConsumptionCost, vm.Res.ConsumptionMoves = i18n.FormatEUR(ctx, costs.Consumption), costs.Moves
+	if domain.CanSeeCosts(e.Auth) { // incident impacts in euros are confidential (#14)
+		vm.Res.IncidentCost, vm.Res.TotalCost = i18n.FormatEUR(ctx, costs.Incidents), i18n.FormatEUR(ctx, costs.Total)
 	}
 	return nil
 }
@@ -217,7 +215,7 @@ func fillIncidentsTab(e *core.RequestEvent, vm *sites.PageVM, s domain.Site) err
 			impact = "· " + i18n.T(ctx, "sites.incident_impact", i18n.FormatNumber(ctx, d, 1), i18n.FormatEUR(ctx, eur))
 		}
 		vm.Incidents = append(vm.Incidents, sites.IncidentVM{Kind: r.Kind(), Severity: r.Severity(),
-			Status: r.Status(), Description: r.Description(),
+			Status: orOpen(r.Status()), Description: r.Description(), Href: "/sites/" + s.Id + "/incidents/" + r.Id,
 			Reported: i18n.FormatDateTime(ctx, r.Created()), By: nameOr(r.ExpandedReportedBy()), Impact: impact})
 	}
 	return nil
