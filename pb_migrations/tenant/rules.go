@@ -44,6 +44,8 @@ func Migrations() core.MigrationsList {
 	l.Register(writeRulesUp, nil, "1764401805_write_rules.go")
 	// signed-in sessions (issue #14, authentication)
 	l.Register(pbm.SessionsTable, nil, "1764401810_sessions.go")
+	// timesheets: period close, correction requests (issue #15)
+	l.Register(timesheetsUp, nil, "1764401900_timesheets.go")
 	return l
 }
 
