@@ -30,7 +30,7 @@ func (h *Handlers) renderTimesheet(e *core.RequestEvent, msg string, status int)
 		day = d
 	}
 	tq := domain.TimesheetQuery{Day: day, Site: q.Get("site"), User: q.Get("user")}
-	if e.Auth.GetString("role") == domain.RoleCrew && tq.User == "" && tq.Site == "" {
+	if authUser(e).Role() == domain.RoleCrew && tq.User == "" && tq.Site == "" {
 		tq.User = e.Auth.Id
 	}
 	ts, err := domain.WeekTimesheet(e.App, e.Auth, tq)
@@ -59,7 +59,7 @@ func (h *Handlers) renderTimesheet(e *core.RequestEvent, msg string, status int)
 	for _, r := range ts.Rows {
 		vm.Rows = append(vm.Rows, timesheetRow(ctx, e.Auth, r, tc.Location()))
 	}
-	if domain.IsOffice(e.Auth) || e.Auth.GetString("role") == domain.RoleSiteLead {
+	if domain.IsOffice(e.Auth) || authUser(e).Role() == domain.RoleSiteLead {
 		if sites, err := crewSiteOptions(e.App, e.Auth); err == nil {
 			vm.Sites = sites
 		}
