@@ -26,6 +26,9 @@ func bindTimeHooks(app core.App) {
 			if _, ok := clientOf(e.Record); ok && e.Record.GetString("status") == TimeApproved {
 				return ErrTimeLocked
 			}
+			if err := checkPeriodOpen(e.App, e.Record, nil); err != nil {
+				return err
+			}
 			return e.Next()
 		}})
 }
@@ -40,6 +43,9 @@ func timeEntrySaved(e *core.RecordEvent) error {
 	prepared, _ := r.Get(timePreparedKey).(bool)
 	defer r.Set(timePreparedKey, false)
 	orig := originalOf(e)
+	if err := checkPeriodOpen(e.App, r, orig); err != nil {
+		return err // a closed period refuses every path (time_period.go)
+	}
 	if u := clientUser(r); u != nil {
 		if err := checkClientTime(e.App, u, r, orig, prepared, time.Now()); err != nil {
 			return err

@@ -220,6 +220,13 @@ var fixtures = map[string]fixture{
 	"sync_ops": named("sync_ops", func(w *permWorld) map[string]any {
 		return map[string]any{"key": w.uniq("01J"), "user": w.id(domain.RoleCrew), "collection": "tasks", "op": "update"}
 	}, map[string]any{"op": "delete"}),
+	"time_periods": named("time_periods", func(w *permWorld) map[string]any {
+		return map[string]any{"start": w.ago(40), "end": w.ago(39), "kind": "week", "status": "reopened"}
+	}, map[string]any{"status": "closed"}),
+	"time_corrections": named("time_corrections", func(w *permWorld) map[string]any {
+		e := w.rec("time_entries", map[string]any{"user": w.id(domain.RoleCrew), "site": w.siteA, "clock_in": w.ago(3), "clock_out": w.ago(2), "status": "submitted"})
+		return map[string]any{"entry": e.Id, "user": w.id(domain.RoleCrew), "clock_in": w.ago(3), "clock_out": w.ago(2), "reason": "Oubli", "status": "pending"}
+	}, map[string]any{"status": "approved"}),
 	"sync_conflicts": onSite("sync_conflicts", func(w *permWorld, site string) map[string]any {
 		return map[string]any{"user": w.id(domain.RoleCrew), "key": w.uniq("01K"), "op": "update", "collection": "tasks",
 			"reason": "Tâche réaffectée", "status": "open", "site": site}

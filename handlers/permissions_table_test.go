@@ -73,11 +73,13 @@ var permissions = map[string]map[string]string{
 	"crews":                {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAAA"},
 	"assignment_overrides": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAAA-"},
 	// proof
-	"time_entries": {"create": "AAOOO", "update": "AAOOO", "delete": "AAOO-", "page:create": "AAAAO", "view": "AAAAO"},
-	"photos":       {"create": "-----", "update": "-----", "delete": "-----", "page:create": "AAAAO", "view": "AAAAA"},
-	"signatures":   {"create": "-----", "update": "-----", "delete": "-----", "page:create": "AAAAO", "view": "AAAA-"},
-	"incidents":    {"create": "AAAAO", "update": "AAOO-", "delete": "AAO--", "page:create": "AAAAO", "view": "AAAAO"},
-	"audit_events": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
+	"time_entries":     {"create": "AAOOO", "update": "AAOOO", "delete": "AAOO-", "page:create": "AAAAO", "view": "AAAAO"},
+	"photos":           {"create": "-----", "update": "-----", "delete": "-----", "page:create": "AAAAO", "view": "AAAAA"},
+	"signatures":       {"create": "-----", "update": "-----", "delete": "-----", "page:create": "AAAAO", "view": "AAAA-"},
+	"incidents":        {"create": "AAAAO", "update": "AAOO-", "delete": "AAO--", "page:create": "AAAAO", "view": "AAAAO"},
+	"time_periods":     {"create": "-----", "update": "-----", "delete": "-----", "view": "AAAAA"},
+	"time_corrections": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAAA-"},
+	"audit_events":     {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
 	// reporting
 	"reports":          {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAA-"},
 	"report_schedules": {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAA-"},

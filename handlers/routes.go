@@ -62,6 +62,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.dispatchRoutes(r)
 	h.checklistRoutes(r)
 	h.uploadRoutes(r)
+	h.timesheetRoutes(r)
 	return se.Next()
 }
 

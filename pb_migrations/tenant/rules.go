@@ -46,6 +46,8 @@ func Migrations() core.MigrationsList {
 	l.Register(pbm.SessionsTable, nil, "1764401810_sessions.go")
 	// incidents assigned to a person (issue #15)
 	l.Register(incidentsV2Up, nil, "1764401900_incidents_v2.go")
+	// timesheets: period close, correction requests (issue #15)
+	l.Register(timesheetsUp, nil, "1764401910_timesheets.go")
 	return l
 }
 
