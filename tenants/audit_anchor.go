@@ -49,6 +49,25 @@ type anchorState struct {
 	timer   *time.Timer         // flushes pending (trailing edge)
 }
 
+// stopTimers stops every pending trailing-edge timer (registry closing:
+// a timer firing after the platform app closed dereferenced its nil DB).
+func (b *anchorBook) stopTimers() {
+	b.mu.Lock()
+	states := make([]*anchorState, 0, len(b.bySlug))
+	for _, st := range b.bySlug {
+		states = append(states, st)
+	}
+	b.mu.Unlock()
+	for _, st := range states {
+		st.mu.Lock()
+		if st.timer != nil {
+			st.timer.Stop()
+			st.timer = nil
+		}
+		st.mu.Unlock()
+	}
+}
+
 func (b *anchorBook) state(slug string) *anchorState {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -134,6 +153,11 @@ func (r *Registry) flushAnchor(slug string) {
 	st := r.anchors.state(slug)
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	select {
+	case <-r.stop: // the registry is closing: its platform may be gone
+		return
+	default:
+	}
 	if st.timer != nil {
 		st.timer.Stop() // NB: a no-op when called by the timer itself
 		st.timer = nil

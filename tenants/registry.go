@@ -507,5 +507,6 @@ func (r *Registry) Close() error {
 	for _, slug := range r.OpenSlugs() {
 		r.CloseTenant(slug, true)
 	}
+	r.anchors.stopTimers()
 	return closeApp(r.platform)
 }
