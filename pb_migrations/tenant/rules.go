@@ -42,6 +42,8 @@ func Migrations() core.MigrationsList {
 	l.Register(readsV2Up, nil, "1764401800_reads_v2.go")
 	// signed-in sessions (issue #14, authentication)
 	l.Register(pbm.SessionsTable, nil, "1764401810_sessions.go")
+	// getting-started checklist dismissed (issue #15, first run)
+	l.Register(onboardingUp, nil, "1764401950_onboarding.go")
 	return l
 }
 
