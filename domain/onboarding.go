@@ -104,3 +104,16 @@ func DismissOnboarding(app core.App, actor *core.Record, now time.Time) error {
 	SetActor(c.Record, actor.Id)
 	return app.Save(c.Record)
 }
+
+// seedDemoCompany completes the demo company's profile and, the demo
+// being an established company, hides its getting-started checklist.
+func seedDemoCompany(tx core.App, now time.Time) error {
+	c, err := FindCompany(tx)
+	if err != nil {
+		return err
+	}
+	c.SetSIRET("73282932000074")
+	c.SetAddress("12 quai de la Fosse, 44000 Nantes")
+	c.SetOnboardingDismissed(now.UTC())
+	return tx.Save(c.Record)
+}

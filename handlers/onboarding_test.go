@@ -266,3 +266,17 @@ func TestHelpMenuAndGuide(t *testing.T) {
 		t.Errorf("anonymous /help = %d, want a redirect to sign in", rec.Code)
 	}
 }
+
+func TestDemoCompanyIsPastItsFirstRun(t *testing.T) {
+	t.Parallel()
+	tt := handlertest.New(t)
+	if err := domain.SeedDemo(tt.App()); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, ok := checklist(t, tt, tt.Login(tt.Admin, tenanttest.Password)); ok {
+		t.Error("the demo company's dashboard shows the getting-started checklist")
+	}
+	if c, _ := domain.FindCompany(tt.App()); c.SIRET() == "" || c.Address() == "" {
+		t.Error("the demo company has no SIRET or address")
+	}
+}
