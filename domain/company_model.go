@@ -59,3 +59,9 @@ func (c Company) Created() time.Time { return c.GetDateTime("created").Time() }
 
 // Updated returns "updated" (set by the database).
 func (c Company) Updated() time.Time { return c.GetDateTime("updated").Time() }
+
+// OnboardingDismissed returns "onboarding_dismissed" (date, UTC; zero when empty).
+func (c Company) OnboardingDismissed() time.Time { return c.GetDateTime("onboarding_dismissed").Time() }
+
+// SetOnboardingDismissed sets "onboarding_dismissed".
+func (c Company) SetOnboardingDismissed(v time.Time) { c.Set("onboarding_dismissed", v) }

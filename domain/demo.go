@@ -41,6 +41,9 @@ func SeedDemo(app core.App) error {
 // SeedDemoAt is SeedDemo with an explicit clock.
 func SeedDemoAt(app core.App, now time.Time) error {
 	return app.RunInTransaction(func(tx core.App) error {
+		if err := seedDemoCompany(tx, now); err != nil {
+			return err
+		}
 		users := map[string]*core.Record{}
 		var userIDs []string
 		for _, u := range DemoUsers() {

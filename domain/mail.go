@@ -7,28 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
-	"github.com/pocketbase/pocketbase/tools/security"
 )
-
-// InviteTTL is how long an invitation link stays valid (a password reset
-// link lasts PocketBase's 30 minutes).
-const InviteTTL = 72 * time.Hour
-
-// NewInviteToken returns a password-reset token for user valid InviteTTL.
-// It is a regular PocketBase password-reset token with a longer expiry, so
-// it stops working as soon as the password is set (the token key changes).
-func NewInviteToken(user *core.Record) (string, error) {
-	key := user.TokenKey() + user.Collection().PasswordResetToken.Secret
-	return security.NewJWT(jwt.MapClaims{
-		core.TokenClaimType:         core.TokenTypePasswordReset,
-		core.TokenClaimId:           user.Id,
-		core.TokenClaimCollectionId: user.Collection().Id,
-		core.TokenClaimEmail:        user.Email(),
-	}, key, InviteTTL)
-}
 
 // Mail is a message in both languages; the recipient's locale picks one.
 type Mail struct {
@@ -76,42 +57,50 @@ func SendMail(app core.App, to *core.Record, m Mail) error {
 
 func (e *Error) withErr(err error) *Error { e.Err = err; return e }
 
-// SendPasswordReset emails a password reset link to user.
-func SendPasswordReset(app core.App, user *core.Record, baseURL string) error {
-	tok, err := user.NewPasswordResetToken()
-	if err != nil {
-		return err
-	}
+// mailPasswordReset e-mails a password reset link to user.
+func mailPasswordReset(app core.App, user *core.Record, link PasswordLink) error {
 	company := app.Settings().Meta.AppName
 	return SendMail(app, user, Mail{
 		SubjectFR: "Réinitialisation de votre mot de passe FieldOps360",
 		SubjectEN: "Reset your FieldOps360 password",
-		BodyFR: fmt.Sprintf("Bonjour %s,\n\nUne réinitialisation de votre mot de passe pour l'espace %s a été demandée. Le lien ci-dessous est valable 30 minutes.\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.",
-			user.GetString("name"), company),
-		BodyEN: fmt.Sprintf("Hello %s,\n\nA password reset was requested for your %s workspace. The link below is valid for 30 minutes.\n\nIf you did not ask for it, ignore this message: your password stays unchanged.",
-			user.GetString("name"), company),
-		Link:        strings.TrimRight(baseURL, "/") + "/password-reset/" + tok,
+		BodyFR: fmt.Sprintf("Bonjour %s,\n\nUne réinitialisation de votre mot de passe pour l'espace %s a été demandée. Le lien ci-dessous est valable %s et ne sert qu'une fois.\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.",
+			user.GetString("name"), company, durationText(link.TTL, "fr")),
+		BodyEN: fmt.Sprintf("Hello %s,\n\nA password reset was requested for your %s workspace. The link below is valid for %s and works once.\n\nIf you did not ask for it, ignore this message: your password stays unchanged.",
+			user.GetString("name"), company, durationText(link.TTL, "en")),
+		Link:        link.URL,
 		LinkLabelFR: "Choisir un nouveau mot de passe",
 		LinkLabelEN: "Choose a new password",
 	})
 }
 
-// SendInvitation emails an invitation link (valid InviteTTL) to user.
-func SendInvitation(app core.App, user *core.Record, inviter, baseURL string) error {
-	tok, err := NewInviteToken(user)
-	if err != nil {
-		return err
-	}
+// mailInvitation e-mails an invitation link to user.
+func mailInvitation(app core.App, user *core.Record, inviter string, link PasswordLink) error {
 	company := app.Settings().Meta.AppName
 	return SendMail(app, user, Mail{
 		SubjectFR: fmt.Sprintf("%s vous invite sur FieldOps360", company),
 		SubjectEN: fmt.Sprintf("%s invites you to FieldOps360", company),
-		BodyFR: fmt.Sprintf("Bonjour %s,\n\n%s vous a ouvert un accès à l'espace FieldOps360 de %s. Choisissez votre mot de passe avec le lien ci-dessous (valable 3 jours).",
-			user.GetString("name"), inviter, company),
-		BodyEN: fmt.Sprintf("Hello %s,\n\n%s opened a FieldOps360 account for you in the %s workspace. Choose your password with the link below (valid for 3 days).",
-			user.GetString("name"), inviter, company),
-		Link:        strings.TrimRight(baseURL, "/") + "/password-reset/" + tok + "?invite=1",
+		BodyFR: fmt.Sprintf("Bonjour %s,\n\n%s vous a ouvert un accès à l'espace FieldOps360 de %s. Choisissez votre mot de passe avec le lien ci-dessous (valable %s).",
+			user.GetString("name"), inviter, company, durationText(link.TTL, "fr")),
+		BodyEN: fmt.Sprintf("Hello %s,\n\n%s opened a FieldOps360 account for you in the %s workspace. Choose your password with the link below (valid for %s).",
+			user.GetString("name"), inviter, company, durationText(link.TTL, "en")),
+		Link:        link.URL,
 		LinkLabelFR: "Activer mon compte",
 		LinkLabelEN: "Activate my account",
 	})
+}
+
+// durationText writes a link lifetime in words: "3 jours", "24 heures",
+// "30 minutes" (whole days, else whole hours, else minutes).
+func durationText(d time.Duration, lang string) string {
+	n, fr, en := int(d/time.Minute), "minutes", "minutes"
+	switch {
+	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
+		n, fr, en = int(d/(24*time.Hour)), "jours", "days"
+	case d >= 2*time.Hour && d%time.Hour == 0:
+		n, fr, en = int(d/time.Hour), "heures", "hours"
+	}
+	if lang == "en" {
+		return fmt.Sprintf("%d %s", n, en)
+	}
+	return fmt.Sprintf("%d %s", n, fr)
 }

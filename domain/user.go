@@ -7,7 +7,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/security"
 )
 
 // Roles of a tenant user (DESIGN.md §1). The tenant_admin flag is
@@ -39,6 +38,9 @@ type NewUser struct {
 	// already computed (provisioning hashes beside its other work): it is
 	// stored instead of hashing Password again.
 	PasswordHash string
+	// Actor, when set, is the id of the user who creates this one (an
+	// invitation): the audit trail names them.
+	Actor string
 }
 
 // User is a typed proxy over a tenant users record.
@@ -99,6 +101,9 @@ func CreateUser(app core.App, n NewUser) (User, error) {
 		"name": n.Name, "role": n.Role, "phone": n.Phone, "hourly_cost": n.HourlyCost,
 		"active": true, "tenant_admin": n.TenantAdmin, "locale": n.Locale,
 	})
+	if n.Actor != "" {
+		SetActor(r, n.Actor)
+	}
 	if err := app.Save(r); err != nil {
 		return User{}, err
 	}
@@ -113,24 +118,6 @@ func SetUserLocale(app core.App, u *core.Record, lang string) error {
 	u.Set("locale", lang)
 	SetActor(u, u.Id)
 	return app.Save(u)
-}
-
-// InviteUser creates an active user with an unusable random password and
-// emails them an invitation link to choose their own.
-func InviteUser(app core.App, n NewUser, inviter *core.Record, baseURL string) (User, error) {
-	n.Password = security.RandomString(40)
-	u, err := CreateUser(app, n)
-	if err != nil {
-		return User{}, err
-	}
-	name := "FieldOps360"
-	if inviter != nil {
-		name = inviter.GetString("name")
-	}
-	if err := SendInvitation(app, u.Record, name, baseURL); err != nil {
-		return u, err
-	}
-	return u, nil
 }
 
 // SetUserActive activates or deactivates a user. A deactivated user can

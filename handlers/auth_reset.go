@@ -12,20 +12,23 @@ import (
 	"github.com/fieldops360/fieldops/views/i18n"
 )
 
-// resetRequestShow renders the "forgot password" form.
+// resetRequestShow renders the "forgot password" form, or, when the
+// tenant has no mail server, what to do instead (ask an administrator).
 func (h *Handlers) resetRequestShow(e *core.RequestEvent) error {
-	render(e.Response, e.Request, http.StatusOK, auth.ResetRequestPage(auth.ResetRequestVM{Page: h.pageVM(e, i18n.T(e.Request.Context(), "reset.title"))}))
+	vm := auth.ResetRequestVM{Page: h.pageVM(e, i18n.T(e.Request.Context(), "reset.title")), NoMail: !domain.MailConfigured(e.App)}
+	render(e.Response, e.Request, http.StatusOK, auth.ResetRequestPage(vm))
 	return nil
 }
 
-// resetRequestSubmit emails a reset link when the address belongs to an
-// active user; the answer is the same either way (no account probing).
-// Requests are throttled with the API's (per address and per IP): past
-// the budget, 429 with the time to come back.
+// resetRequestSubmit emails a reset link (valid domain.ResetTTL) when the
+// address belongs to an active user; the answer is the same either way (no
+// account probing), and so is the answer without a mail server (ask an
+// administrator). Requests are throttled with the API's (per address and
+// per IP): past the budget, 429 with the time to come back.
 func (h *Handlers) resetRequestSubmit(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
 	email := strings.TrimSpace(e.Request.FormValue("email"))
-	vm := auth.ResetRequestVM{Page: h.pageVM(e, i18n.T(ctx, "reset.title")), Email: email}
+	vm := auth.ResetRequestVM{Page: h.pageVM(e, i18n.T(ctx, "reset.title")), Email: email, NoMail: !domain.MailConfigured(e.App)}
 	if !strings.Contains(email, "@") {
 		vm.Error = i18n.T(ctx, "reset.email_invalid")
 		render(e.Response, e.Request, http.StatusBadRequest, auth.ResetRequestPage(vm))
@@ -38,8 +41,16 @@ func (h *Handlers) resetRequestSubmit(e *core.RequestEvent) error {
 		render(e.Response, e.Request, http.StatusTooManyRequests, auth.ResetRequestPage(vm))
 		return nil
 	}
+	if vm.NoMail {
+		render(e.Response, e.Request, http.StatusOK, auth.ResetRequestPage(vm))
+		return nil
+	}
 	if u := domain.FindActiveUserByEmail(e.App, email); u != nil {
-		if err := domain.SendPasswordReset(e.App, u, h.baseURL(e)); err != nil {
+		d, err := domain.IssuePasswordReset(e.App, u, h.baseURL(e), h.deps.Clock(), domain.ResetTTL)
+		if err == nil {
+			err = d.MailErr
+		}
+		if err != nil {
 			h.deps.Logger.Error("password reset mail", "tenant", tenantSlug(e.Request), "error", err)
 		}
 	}

@@ -29,6 +29,10 @@ func (h *Handlers) dashboard(e *core.RequestEvent) error {
 			{Key: "open_incidents", Value: num(c.OpenIncidents)}, {Key: "tasks_week", Value: num(c.TasksThisWeek)},
 		},
 	}
+	if vm.Onboarding, err = h.onboardingVM(e); err != nil {
+		return h.fail(e, err)
+	}
+	vm.Shell.Toasts = onboardingToasts(e)
 	alerts, err := domain.FindAlerts(e.App, h.deps.Clock(), "")
 	if err != nil {
 		return h.fail(e, err)

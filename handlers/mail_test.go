@@ -30,17 +30,26 @@ func TestInvitationEmailAndActivation(t *testing.T) {
 		t.Errorf("typed name lost: %q", v)
 	}
 
+	// the e-mail leaves, and the link is also shown (once) to the inviter
 	rec = tenanttest.PostForm(t, tt.Registry, tt.Host(), "/users/invite", url.Values{"name": {"Inès Morel"}, "email": {"ines@acme.test"}, "role": {"site_lead"}}, admin)
-	if rec.Code != http.StatusSeeOther {
+	if rec.Code != http.StatusOK {
 		t.Fatalf("invite = %d %s", rec.Code, rec.Body.String())
 	}
+	panel := testid(doc(t, rec.Body.String()), "invite-result")
+	if !panel.HasClass("onetime-ok") || !strings.Contains(panel.Find(".onetime-title").Text(), "Invitation envoyée") {
+		t.Errorf("invitation panel with SMTP: %q", panel.Text())
+	}
+	shown := shownLink(t, rec.Body.String(), "invite-result")
 	msg := mp.WaitFor(t, "ines@acme.test", "invite")
-	if !strings.Contains(msg.Text, "Inès Morel") || !strings.Contains(msg.Subject, "Entreprise ACME") {
+	if !strings.Contains(msg.Text, "Inès Morel") || !strings.Contains(msg.Subject, "Entreprise ACME") || !strings.Contains(msg.Text, "3 jours") {
 		t.Errorf("invitation mail: %q / %q", msg.Subject, msg.Text)
 	}
 	link := linkRe.FindString(msg.Text)
 	if link == "" || !strings.Contains(link, "acme.localhost") {
 		t.Fatalf("no tenant link in the invitation: %q", msg.Text)
+	}
+	if link != shown {
+		t.Errorf("mailed link %q ≠ shown link %q", link, shown)
 	}
 	u, _ := url.Parse(link)
 
@@ -84,6 +93,9 @@ func TestPasswordResetByEmail(t *testing.T) {
 	if n := mp.Count(t); n != 1 {
 		t.Errorf("emails sent = %d, want 1 (none for an unknown address)", n)
 	}
+	if !strings.Contains(msg.Text, "30 minutes") {
+		t.Errorf("reset mail does not say how long the link lasts: %q", msg.Text)
+	}
 	link := linkRe.FindString(msg.Text)
 	u, _ := url.Parse(link)
 	rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), u.RequestURI(), url.Values{"password": {"court"}, "password_confirm": {"court"}})
@@ -110,4 +122,28 @@ func TestSMTPTestFromSettings(t *testing.T) {
 		t.Fatalf("smtp test = %d → %q", rec.Code, rec.Header().Get("Location"))
 	}
 	mp.WaitFor(t, tt.Admin, "FieldOps360")
+}
+
+// With a mail server, an admin's reset e-mails the link and shows none.
+func TestAdminResetByEmail(t *testing.T) {
+	mp := tenanttest.StartMailpit(t)
+	tt := handlertest.New(t)
+	mp.UseFor(t, tt.Registry)
+	lucas := tt.User(domain.RoleCrew, "lucas@acme.test")
+	admin := tt.Login(tt.Admin, tenanttest.Password)
+	rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/users/"+lucas.Id+"/reset", nil, admin)
+	body := rec.Body.String()
+	if rec.Code != http.StatusOK || !strings.Contains(body, "toast-success") || linkRe.FindString(body) != "" {
+		t.Fatalf("admin reset with SMTP = %d %s", rec.Code, body)
+	}
+	msg := mp.WaitFor(t, "lucas@acme.test", "mot de passe")
+	if !strings.Contains(msg.Text, "24 heures") {
+		t.Errorf("admin reset mail: %q", msg.Text)
+	}
+	u, _ := url.Parse(linkRe.FindString(msg.Text))
+	rec = tenanttest.PostForm(t, tt.Registry, tt.Host(), u.RequestURI(), url.Values{"password": {"depuis-le-mail-26"}, "password_confirm": {"depuis-le-mail-26"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("reset from the mailed link = %d", rec.Code)
+	}
+	tt.Login("lucas@acme.test", "depuis-le-mail-26")
 }

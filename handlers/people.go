@@ -51,21 +51,36 @@ func (h *Handlers) personRow(e *core.RequestEvent, u domain.User) (people.RowVM,
 	return row, skillIDs, nil
 }
 
-// peopleList lists people with skills and clearances.
-func (h *Handlers) peopleList(e *core.RequestEvent) error {
+// newPeopleListVM builds the people page; inv is its "add a person" form
+// (and the panel of an invitation just made).
+func (h *Handlers) newPeopleListVM(e *core.RequestEvent, inv people.InviteVM) (people.ListVM, error) {
 	ctx := e.Request.Context()
 	users, err := domain.FindPeople(e.App)
 	if err != nil {
-		return h.fail(e, err)
+		return people.ListVM{}, err
 	}
-	vm := people.ListVM{Shell: h.shell(e, "people", i18n.T(ctx, "nav.people"), layouts.Crumb{Label: i18n.T(ctx, "nav.people")}), ShowCost: tenantCtx(e).CanManagePeople()}
+	canManage := tenantCtx(e).CanManagePeople()
+	vm := people.ListVM{Shell: h.shell(e, "people", i18n.T(ctx, "nav.people"), layouts.Crumb{Label: i18n.T(ctx, "nav.people")}),
+		ShowCost: canManage, CanInvite: canManage, Invite: inv}
 	for _, u := range users {
 		row, _, err := h.personRow(e, u)
 		if err != nil {
-			return h.fail(e, err)
+			return vm, err
 		}
 		row.Cost = i18n.FormatEUR(ctx, u.HourlyCost())
 		vm.Rows = append(vm.Rows, row)
+	}
+	return vm, nil
+}
+
+// peopleList lists people with skills and clearances; ?add=1 unfolds the
+// "add a person" form.
+func (h *Handlers) peopleList(e *core.RequestEvent) error {
+	inv := newInviteVM(e, "/people/invite")
+	inv.Open = e.Request.URL.Query().Get("add") == "1"
+	vm, err := h.newPeopleListVM(e, inv)
+	if err != nil {
+		return h.fail(e, err)
 	}
 	render(e.Response, e.Request, http.StatusOK, people.ListPage(vm))
 	return nil

@@ -35,11 +35,13 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 
 	// role homes
 	h.module(r, "dashboard").GET("/dashboard", h.dashboard)
+	h.module(r, "dashboard").POST("/dashboard/onboarding/dismiss", h.onboardingDismiss)
 	h.module(r, "planning").GET("/planning", h.planning)
 	h.module(r, "planning").GET("/planning/stream", h.planningStream)
 	h.module(r, "today").GET("/today", h.today)
 	h.module(r, "crew").GET("/m/{$}", h.crewHome)
 	h.module(r, "crew").GET("/search", h.searchShow)
+	h.module(r, "crew").GET("/help", h.helpShow)
 
 	// tenant administration
 	settings := h.module(r, "settings")

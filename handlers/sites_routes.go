@@ -35,6 +35,7 @@ func (h *Handlers) siteRoutes(r *router.Router[*core.RequestEvent]) {
 	s.POST("/sites/{id}/documents", h.documentUpload)
 	p := h.module(r, "people")
 	p.GET("/people", h.peopleList)
+	p.POST("/people/invite", h.peopleInvite)
 	p.GET("/people/{id}", h.personShow)
 	p.POST("/people/{id}", h.personAction(h.personUpdate))
 	p.POST("/people/{id}/skills", h.personAction(h.personAddSkill))

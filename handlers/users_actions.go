@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"net/http"
-
 	"github.com/pocketbase/pocketbase/core"
 	datastar "github.com/starfederation/datastar/sdk/go"
 
@@ -12,32 +10,20 @@ import (
 	"github.com/fieldops360/fieldops/views/i18n"
 )
 
-// usersInvite creates a user and emails an invitation; on invalid input
-// the page comes back (400) with the field errors and the typed values.
+// usersInvite creates a user with an invitation (see invite): the page
+// comes back with the single-use link, or (400) with the field errors and
+// the typed values.
 func (h *Handlers) usersInvite(e *core.RequestEvent) error {
-	ctx := e.Request.Context()
-	inv := admin.InviteVM{
-		Name: e.Request.FormValue("name"), Email: e.Request.FormValue("email"), Role: e.Request.FormValue("role"),
-	}
-	_, err := domain.InviteUser(e.App, domain.NewUser{Name: inv.Name, Email: inv.Email, Role: inv.Role, Locale: i18n.Lang(ctx)}, e.Auth, h.baseURL(e))
+	inv, status, err := h.invite(e, "/users/invite")
 	if err != nil {
-		a := answerOf(ctx, err)
-		if !a.OnForm {
-			return h.fail(e, err)
-		}
-		field := a.Field
-		if field != "email" && field != "role" {
-			field = "name" // the form's other errors show under the name
-		}
-		inv.Errors = components.FieldErrors{field: a.Message}
-		vm, verr := h.newUsersVM(e, inv)
-		if verr != nil {
-			return h.fail(e, verr)
-		}
-		render(e.Response, e.Request, a.Status, admin.UsersPage(vm))
-		return nil
+		return h.fail(e, err)
 	}
-	return e.Redirect(http.StatusSeeOther, "/users?toast=invited")
+	vm, err := h.newUsersVM(e, inv)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	render(e.Response, e.Request, status, admin.UsersPage(vm))
+	return nil
 }
 
 // usersToggle (de)activates a user and answers with the morphed row, the
@@ -66,16 +52,27 @@ func (h *Handlers) usersToggle(e *core.RequestEvent) error {
 	return h.toast(sse, "success", i18n.T(ctx, key, updated.Name()))
 }
 
-// usersReset emails a password reset link to a user.
+// usersReset issues a password reset link for a user (valid
+// domain.AdminResetTTL). When the e-mail left, a toast says so and no link
+// is shown; otherwise (no mail server, or the server refused it) the link
+// is shown once to the admin to hand over, with why.
 func (h *Handlers) usersReset(e *core.RequestEvent) error {
 	ctx := e.Request.Context()
 	u, err := domain.FindPerson(e.App, e.Request.PathValue("id"))
 	if err != nil {
 		return h.fail(e, err)
 	}
-	if err := domain.SendPasswordReset(e.App, u.Record, h.baseURL(e)); err != nil {
+	d, err := domain.IssuePasswordReset(e.App, u.Record, h.baseURL(e), h.deps.Clock(), domain.AdminResetTTL)
+	if err != nil {
 		return h.fail(e, err)
 	}
+	h.logDelivery(e, "password reset", u.Id, d)
 	sse := datastar.NewSSE(e.Response, e.Request)
-	return h.toast(sse, "success", i18n.T(ctx, "users.reset_sent", u.Email()))
+	if d.Mailed {
+		_ = sse.MergeFragmentTempl(components.OneTimeLinkSlot(admin.ResetSlotID))
+		return h.toast(sse, "success", i18n.T(ctx, "users.reset_sent", u.Email()))
+	}
+	panel := h.linkPanel(e, admin.ResetSlotID, "reset.admin", d, u.Name(), u.Email())
+	_ = sse.MergeFragmentTempl(components.OneTimeLink(panel))
+	return h.toast(sse, "warning", panel.Title)
 }

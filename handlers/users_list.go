@@ -13,6 +13,7 @@ import (
 	"github.com/fieldops360/fieldops/views/components"
 	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/layouts"
+	"github.com/fieldops360/fieldops/views/people"
 )
 
 const usersPerPage = 50
@@ -47,7 +48,7 @@ func usersQuery(e *core.RequestEvent) (sort string, page int) {
 }
 
 // newUsersVM builds the users page for the current request.
-func (h *Handlers) newUsersVM(e *core.RequestEvent, invite admin.InviteVM) (admin.UsersVM, error) {
+func (h *Handlers) newUsersVM(e *core.RequestEvent, invite people.InviteVM) (admin.UsersVM, error) {
 	ctx := e.Request.Context()
 	sort, page := usersQuery(e)
 	recs, total, err := domain.FindUsers(e.App, sort, usersPerPage, (page-1)*usersPerPage)
@@ -61,7 +62,6 @@ func (h *Handlers) newUsersVM(e *core.RequestEvent, invite admin.InviteVM) (admi
 	shell := h.shell(e, "users", i18n.T(ctx, "users.title"), layouts.Crumb{Label: i18n.T(ctx, "users.title")})
 	shell.Toasts = h.flashToasts(e)
 	vm := admin.UsersVM{Shell: shell, Signals: admin.UsersSignals{ActiveCount: active}, Invite: invite, StreamURL: usersStreamURL(sort, page)}
-	vm.Invite.Roles = roleOptions(ctx)
 	vm.Table = components.TableVM{
 		ID: "users-table", Caption: i18n.T(ctx, "users.title"), BaseURL: "/users",
 		SortKey: strings.TrimPrefix(sort, "-"), SortDesc: strings.HasPrefix(sort, "-"),
@@ -80,7 +80,7 @@ func (h *Handlers) newUsersVM(e *core.RequestEvent, invite admin.InviteVM) (admi
 
 // usersList renders the users page (tenant admins).
 func (h *Handlers) usersList(e *core.RequestEvent) error {
-	vm, err := h.newUsersVM(e, admin.InviteVM{Role: domain.RoleCrew})
+	vm, err := h.newUsersVM(e, newInviteVM(e, "/users/invite"))
 	if err != nil {
 		return h.fail(e, err)
 	}

@@ -48,6 +48,8 @@ func Migrations() core.MigrationsList {
 	l.Register(incidentsV2Up, nil, "1764401900_incidents_v2.go")
 	// timesheets: period close, correction requests (issue #15)
 	l.Register(timesheetsUp, nil, "1764401910_timesheets.go")
+	// getting-started checklist dismissed (issue #15, first run)
+	l.Register(onboardingUp, nil, "1764401950_onboarding.go")
 	return l
 }
 

@@ -57,6 +57,39 @@ function printButtons() {
   });
 }
 
+// Copy buttons (data-copy="<input id>"): the clipboard when the page may
+// use it, else the field is selected for a manual copy; either way a
+// status line says what happened. Fields with data-select-on-focus select
+// their whole value on focus.
+function copyButtons() {
+  document.addEventListener("click", async (ev) => {
+    const btn = ev.target.closest("[data-copy]");
+    if (!btn) return;
+    const input = document.getElementById(btn.dataset.copy);
+    if (!input) return;
+    let status = btn.parentElement.querySelector(".copy-status");
+    if (!status) {
+      status = document.createElement("span");
+      status.className = "copy-status";
+      status.setAttribute("role", "status");
+      status.dataset.testid = "copy-status";
+      btn.parentElement.appendChild(status);
+    }
+    input.focus();
+    input.select();
+    try {
+      await navigator.clipboard.writeText(input.value);
+      status.textContent = btn.dataset.copied || "";
+    } catch {
+      status.textContent = document.execCommand && document.execCommand("copy") ? btn.dataset.copied || "" : "";
+    }
+  });
+  document.addEventListener("focusin", (ev) => {
+    if (ev.target.matches && ev.target.matches("[data-select-on-focus]")) ev.target.select();
+  });
+}
+copyButtons();
+
 watchToasts();
 printButtons();
 confirmForms();
