@@ -42,6 +42,9 @@ func Migrations() core.MigrationsList {
 	l.Register(readsV2Up, nil, "1764401800_reads_v2.go")
 	// signed-in sessions (issue #14, authentication)
 	l.Register(pbm.SessionsTable, nil, "1764401810_sessions.go")
+	// several sectors per tenant, signature image hashes (issue #15)
+	l.Register(sectorsUp, nil, "1764401930_sectors.go")
+	l.Register(signaturesV2Up, nil, "1764401940_signatures_v2.go")
 	return l
 }
 
