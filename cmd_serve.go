@@ -40,6 +40,7 @@ type serveFlags struct {
 	ACMETLSPort     int
 	OTLPEndpoint    string
 	Replication     replicateOpts
+	ClientIPHeader  string
 }
 
 // wiring is what openRegistry builds the process from; options adjust it
@@ -130,6 +131,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	}
 	addServeFlags(cmd, s)
 	s.Replication.bind(cmd)
+	cmd.Flags().StringVar(&s.ClientIPHeader, "client-ip-header", "", "header carrying the client address set by the ingress in front of the server (e.g. X-Real-IP): the per-IP sign-in limit counts it; only when clients cannot reach the server directly")
 	return cmd
 }
 
@@ -176,6 +178,7 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 		c.Logger = logger
 		w.Deps.Logger = logger
 		w.Deps.Metrics = mtr
+		w.Deps.ClientIPHeader = s.ClientIPHeader
 		if scheme == "https" {
 			c.PublicScheme, c.PublicPort = "https", publicPort(s.HTTPS)
 		}

@@ -21,12 +21,24 @@ type AuditReport struct {
 	GenesisHash string      `json:"genesis_hash,omitempty"`
 	FirstBad    *AuditEvent `json:"first_bad,omitempty"`
 	Reason      string      `json:"reason,omitempty"`
+	// Anchor is the latest signed anchor of the chain and its check (set
+	// by VerifyAuditChainAnchored).
+	Anchor *AnchorCheck `json:"anchor,omitempty"`
 }
 
 // VerifyAuditChain re-computes every hash of the tenant's audit chain in
 // seq order and reports the first event whose hash, link or sequence does
-// not match (an altered, inserted or removed row).
+// not match (an altered, inserted or removed row). Alone it cannot see
+// rows removed at the end nor a chain re-hashed after a change: see
+// VerifyAuditChainAnchored.
 func VerifyAuditChain(app core.App) (AuditReport, error) {
+	rep, _, err := verifyChain(app, 0)
+	return rep, err
+}
+
+// verifyChain verifies the chain and returns the stored hash of event
+// seq ("" when the chain has none or seq is 0).
+func verifyChain(app core.App, seq int64) (AuditReport, string, error) {
 	rows := []struct {
 		Seq        int64  `db:"seq"`
 		At         string `db:"at"`
@@ -41,44 +53,54 @@ func VerifyAuditChain(app core.App) (AuditReport, error) {
 	err := app.DB().Select("seq", "at", "actor", "action", "collection", "record", "diff", "prev_hash", "hash").
 		From(CollectionAuditEvents).OrderBy("seq ASC").All(&rows)
 	if err != nil {
-		return AuditReport{}, fmt.Errorf("read audit events: %w", err)
+		return AuditReport{}, "", fmt.Errorf("read audit events: %w", err)
 	}
 	rep := AuditReport{OK: true}
-	prev := ""
+	prev, hashAt := "", ""
 	for i, r := range rows {
 		ev := AuditEvent{Seq: r.Seq, At: r.At, Actor: r.Actor, Action: r.Action, Collection: r.Collection, Record: r.Record, PrevHash: r.PrevHash, Hash: r.Hash}
 		if r.Diff != "" && r.Diff != "null" {
 			if err := json.Unmarshal([]byte(r.Diff), &ev.Diff); err != nil {
-				return fail(rep, ev, catalog.New("err.audit.unreadable_diff")), nil
+				return fail(rep, ev, catalog.New("err.audit.unreadable_diff")), "", nil
 			}
 		}
 		switch {
 		case r.Seq != int64(i+1):
-			return fail(rep, ev, catalog.New("err.audit.bad_seq", i+1)), nil
+			return fail(rep, ev, catalog.New("err.audit.bad_seq", i+1)), "", nil
 		case r.PrevHash != prev:
-			return fail(rep, ev, catalog.New("err.audit.broken_link")), nil
+			return fail(rep, ev, catalog.New("err.audit.broken_link")), "", nil
 		}
 		want, err := ev.ComputeHash()
 		if err != nil {
-			return AuditReport{}, err
+			return AuditReport{}, "", err
 		}
 		if want != r.Hash {
-			return fail(rep, ev, catalog.New("err.audit.bad_hash")), nil
+			return fail(rep, ev, catalog.New("err.audit.bad_hash")), "", nil
 		}
 		if i == 0 {
 			rep.GenesisHash = r.Hash
+		}
+		if r.Seq == seq {
+			hashAt = r.Hash
 		}
 		prev = r.Hash
 		rep.Events++
 	}
 	rep.LastHash = prev
-	return rep, nil
+	return rep, hashAt, nil
 }
 
 // fail reports ev as the first bad event, the reason in both languages
 // (read on the command line).
 func fail(rep AuditReport, ev AuditEvent, reason catalog.Text) AuditReport {
 	rep.OK, rep.FirstBad, rep.Reason = false, &ev, reason.Bilingual()
+	return rep
+}
+
+// failAnchor reports a failure of the anchor check (no event to blame:
+// the chain is consistent but not the one that was anchored).
+func failAnchor(rep AuditReport, reason catalog.Text) AuditReport {
+	rep.OK, rep.Reason = false, reason.Bilingual()
 	return rep
 }
 

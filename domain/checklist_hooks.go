@@ -24,7 +24,8 @@ import (
 //   - a signature on a task refreshes its run's `complete`.
 //
 // It must be bound after the audit hooks, so that it runs inside the
-// audited transaction.
+// audited transaction. The REST API's actor and the messages of its
+// refusals come from bindWriteHooks.
 func bindChecklistHooks(app core.App) {
 	bind := func(id string, h *hook.TaggedHook[*core.RecordEvent], fn func(*core.RecordEvent) error) {
 		h.Bind(&hook.Handler[*core.RecordEvent]{Id: id, Func: fn})
@@ -37,25 +38,6 @@ func bindChecklistHooks(app core.App) {
 	bind("fieldopsChecklistTaskUpdate", app.OnRecordUpdateExecute(CollectionTasks), taskChecklist)
 	bind("fieldopsChecklistSignature", app.OnRecordCreateExecute(CollectionSignatures), signatureChecklist)
 	bind("fieldopsChecklistPhoto", app.OnRecordCreateExecute(CollectionPhotos), photoChecklist)
-
-	api := func(e *core.RecordRequestEvent) error {
-		if e.Auth != nil && e.Auth.Collection().Name == CollectionUsers && ActorOf(e.Record) == "system" {
-			SetActor(e.Record, e.Auth.Id)
-		}
-		return planningAPIError(e)
-	}
-	cols := []string{CollectionChecklistTemplates, CollectionChecklistRuns}
-	app.OnRecordCreateRequest(cols...).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "fieldopsChecklistAPICreate", Func: api})
-	app.OnRecordUpdateRequest(cols...).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "fieldopsChecklistAPIUpdate", Func: api})
-	// NB: the task's run is created by its actor (planningAPIError already
-	// maps the tasks' refusals).
-	app.OnRecordUpdateRequest(CollectionTasks).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "fieldopsChecklistTaskActor",
-		Func: func(e *core.RecordRequestEvent) error {
-			if e.Auth != nil && e.Auth.Collection().Name == CollectionUsers && ActorOf(e.Record) == "system" {
-				SetActor(e.Record, e.Auth.Id)
-			}
-			return e.Next()
-		}})
 }
 
 // templateSaved validates a template and stores its canonical items.

@@ -1,6 +1,13 @@
 package domain
 
-import "github.com/pocketbase/pocketbase/core"
+import (
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+)
 
 // Field-level confidentiality. Some fields are readable only by some
 // roles, whatever the path (REST list and view, expand, realtime, auth
@@ -122,8 +129,90 @@ func (fa fieldAccess) redactAuditDiff(r *core.Record, viewer *core.Record) {
 // bindFieldAccessHooks hides confidential fields from every record the
 // API answers with (list, view, expand, realtime, auth responses): the
 // enrich hook sees the requesting user (RequestInfo.Auth).
+// writeConfidential applies the confidential fields a REST create or
+// update sends: PocketBase drops hidden fields from the request of every
+// non-superuser, so a manager's hourly cost or a site's budget sent
+// through the API was silently lost. A role that may see a field may set
+// it (the bounds and business hooks then check the value); another gets
+// a 403 naming the field instead of a silent drop.
+func (fa fieldAccess) writeConfidential(e *core.RecordRequestEvent) error {
+	groups := fa[e.Collection.Name]
+	if len(groups) == 0 {
+		return e.Next()
+	}
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
+	if info.HasSuperuserAuth() {
+		return e.Next()
+	}
+	// NB: PocketBase removed the hidden fields from info.Body; the
+	// request's body is rereadable (PocketBase's router wraps it).
+	body := requestFields(e.Request)
+	for _, g := range groups {
+		for _, f := range g.Fields {
+			v, sent := body[f]
+			if !sent {
+				continue
+			}
+			if serverSetField[e.Collection.Name+"."+f] {
+				continue // computed by the server whatever the client sends
+			}
+			if !g.May(info.Auth) {
+				fe := Errorf(EForbidden, "err.field.reserved", f)
+				fe.Field = f
+				return apiAnswer(e, fe)
+			}
+			e.Record.Set(f, v)
+		}
+	}
+	return e.Next()
+}
+
+// serverSetField are confidential fields the server computes on every
+// save (stock_hooks.go): what a client sends is ignored, never refused.
+var serverSetField = map[string]bool{
+	CollectionStockMoves + ".unit_cost": true,
+	CollectionPurchaseOrders + ".total": true,
+}
+
+// requestFields returns the fields a create or update request sends:
+// JSON, urlencoded or multipart (first value of each form field).
+func requestFields(r *http.Request) map[string]any {
+	out := map[string]any{}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "application/json", "":
+		if r.Body == nil {
+			return out
+		}
+		data, err := io.ReadAll(r.Body)
+		if err == nil && len(data) > 0 {
+			_ = json.Unmarshal(data, &out)
+		}
+	case "multipart/form-data":
+		if r.MultipartForm != nil {
+			for k, v := range r.MultipartForm.Value {
+				if len(v) > 0 {
+					out[k] = v[0]
+				}
+			}
+		}
+	default:
+		for k, v := range r.PostForm {
+			if len(v) > 0 {
+				out[k] = v[0]
+			}
+		}
+	}
+	return out
+}
+
 func bindFieldAccessHooks(app core.App) {
 	fa := newFieldAccess()
+	app.OnRecordCreateRequest().BindFunc(fa.writeConfidential)
+	app.OnRecordUpdateRequest().BindFunc(fa.writeConfidential)
 	app.OnRecordEnrich().BindFunc(func(e *core.RecordEnrichEvent) error {
 		var viewer *core.Record
 		if e.RequestInfo != nil {

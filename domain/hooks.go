@@ -13,6 +13,11 @@ import "github.com/pocketbase/pocketbase/core"
 //   - broker (broker.go): every committed change published to live views;
 //   - tenant facts (tenant_facts.go): the cached company profile, zone and
 //     calendar dropped when the company changes;
+//   - writes (write_hooks.go): the same rules on every path — REST API
+//     writes marked as a client's with their actor, proof only through
+//     its protocol, bounded numbers and times, time entries, incidents,
+//     stock moves and purchase orders checked and their server-set
+//     fields set (time_hooks.go, proof_hooks.go, stock_hooks.go);
 //   - resources (stock_record.go): stock moves valid and stock non-negative;
 //   - planning (planning_hooks.go): links without cycles, coherent task
 //     dates, successors rescheduled;
@@ -28,6 +33,7 @@ func BindHooks(app core.App) error {
 	bindAuditHooks(app)
 	bindBroker(app)
 	bindTenantFactsHooks(app)
+	bindWriteHooks(app)
 	BindResourceHooks(app)
 	bindPlanningHooks(app)
 	bindChecklistHooks(app)

@@ -1,14 +1,11 @@
 package domain
 
 import (
-	"errors"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
-	"github.com/pocketbase/pocketbase/tools/router"
-
-	"github.com/fieldops360/fieldops/catalog"
 )
 
 // rescheduleKey marks a task whose dates the scheduler has just set
@@ -18,8 +15,9 @@ const rescheduleKey = "@fieldopsRescheduled"
 // bindPlanningHooks enforces the planning rules on every save of tasks
 // and task links, through the REST API and domain code alike:
 //
-//   - a link joins two different tasks of the same site and never closes a
-//     cycle (the error names the tasks of the cycle);
+//   - a link joins two different tasks of the same site, at most once,
+//     and never closes a cycle (the error names the tasks of the cycle);
+//     a client links tasks of a site they plan (CanEditSiteDay);
 //   - a task's dates are kept coherent by NormalizeTaskDates: planned_start
 //     on a working day, planned_end and duration_days derived from each
 //     other;
@@ -33,29 +31,6 @@ func bindPlanningHooks(app core.App) {
 	app.OnRecordUpdateExecute(CollectionTasks).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsTaskUpdate", Func: taskSaved})
 	app.OnRecordCreateExecute(CollectionTasks).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsExcavationGateCreate", Func: excavationGate})
 	app.OnRecordUpdateExecute(CollectionTasks).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsExcavationGateUpdate", Func: excavationGate})
-	app.OnRecordCreateRequest(CollectionTaskLinks, CollectionTasks).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "fieldopsPlanningAPICreate", Func: planningAPIError})
-	app.OnRecordUpdateRequest(CollectionTaskLinks, CollectionTasks).Bind(&hook.Handler[*core.RecordRequestEvent]{Id: "fieldopsPlanningAPIUpdate", Func: planningAPIError})
-}
-
-// planningAPIError answers the REST API's refusals of a planning rule
-// with their message (PocketBase would say "Failed to create record"), in
-// the caller's language.
-func planningAPIError(e *core.RecordRequestEvent) error {
-	err := e.Next()
-	var ae *router.ApiError
-	if err == nil || !errors.As(err, &ae) {
-		return err
-	}
-	raw, _ := ae.RawData().(error)
-	var de *Error
-	if raw != nil && errors.As(raw, &de) && de.Code == EInvalid {
-		pref := ""
-		if e.Auth != nil {
-			pref = e.Auth.GetString("locale")
-		}
-		return router.NewBadRequestError(de.Text().In(catalog.Negotiate(pref, e.Request.Header.Get("Accept-Language"))), nil)
-	}
-	return err
 }
 
 // inTx runs fn in the transaction of the event (the audit hook opened
@@ -83,6 +58,14 @@ func linkSaved(e *core.RecordEvent) error {
 		}
 		if from.GetString("site") != to.GetString("site") {
 			return FieldError("to", "err.planning.other_site")
+		}
+		if u := clientUser(l); u != nil && !CanEditSiteDay(u, siteRecord(tx, from.GetString("site"))) {
+			return errPlanForbidden()
+		}
+		// NB: the unique index would answer a bare SQL error (HTTP 500).
+		if dup, err := tx.FindFirstRecordByFilter(CollectionTaskLinks, "from = {:f} && to = {:t} && id != {:id}",
+			dbx.Params{"f": from.Id, "t": to.Id, "id": l.Id}); err == nil && dup != nil {
+			return FieldError("to", "err.planning.duplicate_link")
 		}
 		// NB: time.Now only chooses the project start of a site with no
 		// date at all.

@@ -72,12 +72,7 @@ func (in *POInput) Validate() error {
 	if _, _, ok := ParseLocation(in.Location); !ok {
 		return FieldError("location", "err.purchase.unknown_location")
 	}
-	for i, l := range in.Lines {
-		if l.Material == "" || l.Qty <= 0 || l.UnitCost < 0 || math.IsNaN(l.Qty) {
-			return FieldError("lines", "err.purchase.invalid_line", i+1)
-		}
-	}
-	return nil
+	return CheckPOLines(in.Lines)
 }
 
 // POTotal is the order total (sum of qty × unit cost, rounded to cents).

@@ -73,6 +73,9 @@ func (m Move) Validate() error {
 	if math.IsNaN(m.Qty) || math.IsInf(m.Qty, 0) {
 		return FieldError("qty", "err.stock.invalid_quantity")
 	}
+	if math.Abs(m.Qty) > MaxQuantity {
+		return FieldError("qty", "err.write.number_too_large", "qty", FormatQty(MaxQuantity))
+	}
 	if m.Kind == MoveAdjustment {
 		if math.Abs(m.Qty) < stockEpsilon {
 			return FieldError("qty", "err.stock.zero_adjustment")

@@ -74,10 +74,16 @@ func checkStockMove(app core.App, m Move, materialID string) error {
 
 // RecordStockMove validates and records a stock move as actor, with the
 // material's unit cost at that time (consumption costs stay historical).
-// The stock check and the insert share one transaction.
+// The stock check and the insert share one transaction. A crew member
+// records consumption only, on a site they may see (CheckStockActor).
 func RecordStockMove(app core.App, actor *core.Record, in StockMoveInput) (*core.Record, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
+	}
+	if actor != nil {
+		if err := CheckStockActor(app, actor, in.Kind, in.Site); err != nil {
+			return nil, err
+		}
 	}
 	m := in.Move()
 	var out *core.Record

@@ -155,6 +155,7 @@ func applyOp(tx core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 		}
 		if op.Op == SyncDelete {
 			SetActor(rec, user.Id)
+			MarkClient(rec, user)
 			if err := tx.Delete(rec); err != nil {
 				return SyncResult{}, err
 			}
@@ -166,6 +167,7 @@ func applyOp(tx core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 		rec.Set(k, v)
 	}
 	SetActor(rec, user.Id)
+	MarkClient(rec, user)
 	if spec.prepare != nil {
 		if err := spec.prepare(tx, user, rec, orig); err != nil {
 			if ErrorCode(err) == EConflict {

@@ -23,8 +23,10 @@ type syncSpec struct {
 }
 
 // syncSpecFor returns the sync spec of a whitelisted collection: time
-// entries, photo metadata, signatures, incidents, material consumption,
-// checklist runs, and the status and progress of tasks.
+// entries, incidents, material consumption, checklist runs, and the
+// status and progress of tasks. Photos and signatures are proof: they
+// come through their upload protocol (/api/fieldops/uploads), never as
+// bare records.
 func syncSpecFor(collection string) (syncSpec, bool) {
 	fix := []string{"lat", "lng", "accuracy"}
 	switch collection {
@@ -45,27 +47,6 @@ func syncSpecFor(collection string) (syncSpec, bool) {
 					return ErrTimeLocked.Key
 				}
 				return ""
-			},
-		}, true
-	case "photos":
-		return syncSpec{
-			ops:    fieldSet(SyncCreate, SyncUpdate),
-			fields: fieldSet(append(fix, "subject", "taken_at", "by", "site", "caption", "original_sha256")...),
-			owner:  "by", deviceTime: "taken_at",
-		}, true
-	case "signatures":
-		return syncSpec{
-			ops:        fieldSet(SyncCreate),
-			fields:     fieldSet(append(fix[:2:2], "subject", "signer_name", "signer_role", "consent_text", "signed_at")...),
-			deviceTime: "signed_at",
-			// the signed document's hash is the server's, never the device's
-			prepare: func(tx core.App, user, rec, orig *core.Record) error {
-				_, sum, err := TaskDocument(tx, rec.GetString("subject"))
-				if err != nil {
-					return err
-				}
-				rec.Set("document_sha256", sum)
-				return nil
 			},
 		}, true
 	case CollectionIncidents:

@@ -34,6 +34,16 @@ const (
 	SourceSync     = "sync"
 )
 
+// Bounds of time entries: one entry lasts at most TimeMaxDuration (a
+// longer one is a forgotten clock-out: see checkTimeSpan); a person
+// records their own time at most TimeSelfBackdate after the clock-in
+// (the crew app's offline outbox included) — older time is recorded by
+// the site lead or the office, who may review it.
+const (
+	TimeMaxDuration  = 24 * time.Hour
+	TimeSelfBackdate = 7 * 24 * time.Hour
+)
+
 // ErrTimeLocked is returned for any change of an approved entry: once a
 // site lead approved a period it is the basis of payroll and billing, so
 // corrections go through the office (a new, reasoned entry), never edits.
@@ -55,12 +65,13 @@ type TimeFlags struct {
 	In       *GeoDecision `json:"in,omitempty"`
 	Out      *GeoDecision `json:"out,omitempty"`
 	Switched bool         `json:"switched,omitzero"` // closed by the next clock-in
+	Long     bool         `json:"long,omitzero"`     // closed more than TimeMaxDuration after its clock-in
 	Overlap  []string     `json:"overlap,omitempty"` // ids of overlapping entries
 }
 
 // Alert reports whether the entry needs a look from the site lead.
 func (f TimeFlags) Alert() bool {
-	return (f.In != nil && f.In.Flagged()) || (f.Out != nil && f.Out.Flagged()) || len(f.Overlap) > 0
+	return (f.In != nil && f.In.Flagged()) || (f.Out != nil && f.Out.Flagged()) || len(f.Overlap) > 0 || f.Long
 }
 
 // TimeFlagsOf decodes an entry's flags.
@@ -147,6 +158,13 @@ func PrepareTimeEntry(tx core.App, actor, r, orig *core.Record) error {
 	case !out.IsZero() && out.Before(in):
 		return FieldError("clock_out", "err.time.out_before_in")
 	}
+	for name, t := range map[string]time.Time{"clock_in": in, "clock_out": out} {
+		if !t.IsZero() && (orig == nil || changed(r, orig, name)) {
+			if err := CheckEventTime(name, t, time.Now()); err != nil {
+				return err
+			}
+		}
+	}
 	if !out.IsZero() && r.GetString("status") == TimeOpen {
 		r.Set("status", TimeSubmitted)
 	}
@@ -164,10 +182,32 @@ func PrepareTimeEntry(tx core.App, actor, r, orig *core.Record) error {
 			return err
 		}
 		out = r.GetDateTime("clock_out").Time()
+		flags.Switched = flags.Switched || TimeFlagsOf(r).Switched
 	}
+	long, err := checkTimeSpan(r, orig, in, out, flags.Switched)
+	if err != nil {
+		return err
+	}
+	flags.Long = long
 	flags.Overlap = overlapping(tx, r, in, out)
 	r.Set("flags", flags)
+	r.Set(timePreparedKey, true)
 	return nil
+}
+
+// checkTimeSpan refuses an entry longer than TimeMaxDuration, unless it
+// is an open entry being closed (clock-out, or switched by the next
+// clock-in): a forgotten clock-out is closed and flagged long for the
+// site lead, never left open. It reports whether the entry is long.
+func checkTimeSpan(r, orig *core.Record, in, out time.Time, switched bool) (bool, error) {
+	if out.IsZero() || out.Sub(in) <= TimeMaxDuration {
+		return false, nil
+	}
+	closing := orig != nil && orig.GetDateTime("clock_out").IsZero() && orig.GetDateTime("clock_in").Equal(r.GetDateTime("clock_in"))
+	if switched || closing {
+		return true, nil
+	}
+	return false, FieldError("clock_out", "err.time.too_long", int(TimeMaxDuration.Hours()))
 }
 
 // checkTimeEdit enforces who may change what on an existing entry.

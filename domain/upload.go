@@ -184,11 +184,13 @@ func ParseUploadOffset(h string) (int64, error) {
 	return n, nil
 }
 
-// clampDeviceTime parses a device's RFC 3339 time; a missing value, or
-// one more than five minutes ahead of now, gives now.
+// clampDeviceTime parses a device's RFC 3339 time; a missing value, one
+// more than EventSkew ahead of now or older than EventMaxYears (a wrong
+// clock: CheckEventTime would refuse it and the proof would be lost)
+// gives now.
 func clampDeviceTime(s string, now time.Time) time.Time {
 	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
-	if err != nil || t.After(now.Add(5*time.Minute)) {
+	if err != nil || CheckEventTime("", t, now) != nil {
 		return now
 	}
 	return t

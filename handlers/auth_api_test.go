@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/handlers"
 	"github.com/fieldops360/fieldops/handlers/handlertest"
 	"github.com/fieldops360/fieldops/tenants"
 	"github.com/fieldops360/fieldops/tenanttest"
@@ -319,6 +320,29 @@ func TestThrottleCountsClientsBehindATrustedProxy(t *testing.T) {
 	}
 	assertLocked(t, "the spraying client, whatever X-Forwarded-For says", login("target@acme.test", tenanttest.Password, "203.0.113.5", "198.51.100.99"))
 	if rec := login("target@acme.test", tenanttest.Password, "203.0.113.6", ""); rec.Code != 200 {
+		t.Errorf("another client behind the same ingress = %d, want 200", rec.Code)
+	}
+}
+
+// TestThrottleCountsClientIPHeader: with `serve --client-ip-header
+// X-Real-IP` (Helm sets it behind its ingress) the per-IP limit counts
+// the header's address, not the ingress's.
+func TestThrottleCountsClientIPHeader(t *testing.T) {
+	t.Parallel()
+	tt := handlertest.New(t, handlertest.WithDeps(func(d *handlers.Deps) { d.ClientIPHeader = "X-Real-IP" }))
+	tt.User(domain.RoleCrew, "target@acme.test")
+	login := func(identity, password, realIP string) *httptest.ResponseRecorder {
+		body, _ := json.Marshal(map[string]string{"identity": identity, "password": password})
+		req := tenanttest.NewRequest(http.MethodPost, tt.Host(), "/api/collections/users/auth-with-password", strings.NewReader(string(body)))
+		req.RemoteAddr = "10.11.0.1:40000" // the ingress
+		req.Header.Set("X-Real-IP", realIP)
+		return tenanttest.Serve(tt.Registry, req)
+	}
+	for i := range 20 {
+		login(fmt.Sprintf("u%d@acme.test", i), "Summer2026!", "203.0.113.5")
+	}
+	assertLocked(t, "the spraying client", login("target@acme.test", tenanttest.Password, "203.0.113.5"))
+	if rec := login("target@acme.test", tenanttest.Password, "203.0.113.6"); rec.Code != 200 {
 		t.Errorf("another client behind the same ingress = %d, want 200", rec.Code)
 	}
 }

@@ -101,5 +101,8 @@ func entryVM(ctx context.Context, r domain.TimeEntry) crew.EntryVM {
 	if len(f.Overlap) > 0 {
 		vm.Flags = append(vm.Flags, "overlap")
 	}
+	if f.Long {
+		vm.Flags = append(vm.Flags, "long")
+	}
 	return vm
 }

@@ -42,6 +42,9 @@ func answerOf(ctx context.Context, err error) errorAnswer {
 		return errorAnswer{Status: http.StatusServiceUnavailable, Message: i18n.Text(ctx, tenants.StorageText(kind)),
 			Field: components.WholeForm, OnForm: true}
 	}
+	// NB: PocketBase's field validation (a unique value, a schema bound)
+	// is bad input, not a server error.
+	err = domain.SaveError(err)
 	a := errorAnswer{Status: statusOf(err), Message: i18n.Text(ctx, domain.ErrorText(err)), Field: components.WholeForm}
 	var de *domain.Error
 	if errors.As(err, &de) && de.Field != "" {

@@ -36,6 +36,12 @@ type Deps struct {
 	Clock func() time.Time
 	// Secure marks cookies Secure (set when serving over TLS).
 	Secure bool
+	// ClientIPHeader names the header that carries the client's address
+	// when an ingress or load balancer is in front of the server (`serve
+	// --client-ip-header`, e.g. X-Real-IP): the login throttle's per-IP
+	// limit counts it. Empty: the platform settings' trusted proxy, else
+	// the TCP peer.
+	ClientIPHeader string
 }
 
 // ReplicationSource is what the super-admin portal reads of replication:

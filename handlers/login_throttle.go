@@ -23,7 +23,8 @@ func (h *Handlers) attempt(e *core.RequestEvent, email string) domain.Attempt {
 	return domain.Attempt{Scope: tenantSlug(e.Request), Account: strings.ToLower(strings.TrimSpace(email)), IP: h.clientIP(e)}
 }
 
-// clientIP is the address the throttle counts: the TCP peer, or, when the
+// clientIP is the address the throttle counts: the header named by
+// `serve --client-ip-header`, else the TCP peer, or, when the
 // platform's settings name a trusted proxy header (Settings › Trusted
 // proxy of the platform dashboard: an ingress or load balancer in front
 // of the server), the address that header carries.
@@ -31,6 +32,13 @@ func (h *Handlers) attempt(e *core.RequestEvent, email string) domain.Attempt {
 // NB: a tenant's own settings are not used (PocketBase's RealIP would): a
 // tenant admin could let clients choose their address.
 func (h *Handlers) clientIP(e *core.RequestEvent) string {
+	if name := h.deps.ClientIPHeader; name != "" {
+		if ips := strings.Split(e.Request.Header.Get(name), ","); len(ips) > 0 {
+			if ip := strings.TrimSpace(ips[len(ips)-1]); net.ParseIP(ip) != nil {
+				return ip // the closest proxy's view: the rightmost address
+			}
+		}
+	}
 	if h.deps.Registry != nil {
 		tp := h.deps.Registry.Platform().Settings().TrustedProxy
 		for _, name := range tp.Headers {

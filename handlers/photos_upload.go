@@ -105,11 +105,12 @@ func checkPhotoFormat(f *filesystem.File) error {
 }
 
 // deviceTime parses the device's RFC 3339 time of the photo; a missing
-// value, or one more than five minutes ahead of the server, gives now.
+// value, or one the event bounds refuse (more than domain.EventSkew
+// ahead of the server, older than domain.EventMaxYears), gives now.
 func (h *Handlers) deviceTime(s string) time.Time {
 	now := h.deps.Clock()
 	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil || t.After(now.Add(5*time.Minute)) {
+	if err != nil || domain.CheckEventTime("taken_at", t, now) != nil {
 		return now
 	}
 	return t

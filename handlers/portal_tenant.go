@@ -46,10 +46,18 @@ func (h *Handlers) tenantVM(e *core.RequestEvent, slug string) (portal.TenantVM,
 	}
 	shell := h.portalShell(e, "tenants", info.Name)
 	shell.Toasts = h.flashToasts(e)
-	return portal.TenantVM{
+	vm := portal.TenantVM{
 		Shell: shell, Row: h.tenantRowVM(ctx, info), AdminEmail: info.AdminEmail,
 		Created: i18n.FormatDateTime(ctx, info.Created), Events: events,
-	}, nil
+	}
+	a, pub, err := h.deps.Registry.LatestAnchor(slug)
+	if err != nil {
+		return vm, err
+	}
+	if a != nil {
+		vm.Anchor = &portal.AnchorVM{Seq: a.Seq, Hash: a.Hash, At: i18n.FormatDateTime(ctx, a.At), Kind: a.Kind, SignatureIsValid: a.Valid(pub)}
+	}
+	return vm, nil
 }
 
 // portalTenant shows one tenant and its actions.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,14 +27,16 @@ func formDate(v string) (t time.Time, bad bool) {
 	return t, err != nil
 }
 
-// formFloat parses a French or English decimal ("12 500,50" or "12500.5").
+// formFloat parses a French or English decimal ("12 500,50" or
+// "12500.5"); NaN, infinities and numbers beyond domain.MaxAmount are
+// bad input, not numbers.
 func formFloat(v string) (float64, bool) {
 	v = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "", ",", ".").Replace(strings.TrimSpace(v))
 	if v == "" {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	return f, err != nil
+	return f, err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > domain.MaxAmount
 }
 
 // dateValue is the value of a date input for a date field. Date fields

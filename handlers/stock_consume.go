@@ -17,7 +17,8 @@ func (h *Handlers) renderConsume(e *core.RequestEvent, form components.Form, sta
 	vm := resources.CrewConsumeVM{Shell: h.crewShell(e, "consume", i18n.T(ctx, "res.crew.consume")), Form: form,
 		Assets: resources.Assets{CSS: h.assets.Path("css/resources.css")}}
 	vm.Shell.Toasts = resFlash(e)
-	sites, err := siteOptions(ctx, e.App)
+	// NB: a crew member consumes on the sites of their team only.
+	sites, err := crewSiteOptions(e.App, e.Auth)
 	if err != nil {
 		return h.fail(e, err)
 	}

@@ -56,7 +56,7 @@ func TestResourcesAPIRulesPerRole(t *testing.T) {
 	reg, host := rt.Registry, rt.Host()
 	tok := func(role string) string { return rt.Token("users", role+"@acme.test") }
 	ok := func(code int) bool { return code == 200 }
-	refused := func(code int) bool { return code == 400 || code == 403 || code == 404 }
+	refused := func(code int) bool { return code == 400 || code == 403 || code == 404 || code == 409 }
 	consumption := func(by string, qty float64) map[string]any {
 		return map[string]any{"material": rt.material, "kind": "consumption", "qty": qty, "site": rt.site, "by": by}
 	}

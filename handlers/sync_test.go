@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 
@@ -42,6 +43,10 @@ func newSyncTenant(t *testing.T) syncTenant {
 	return st
 }
 
+// syncDay is the day of the synced clock-ins: two days ago, within the
+// crew's own backdating window (domain.TimeSelfBackdate).
+var syncDay = time.Now().UTC().AddDate(0, 0, -2).Format(time.DateOnly)
+
 // ulid returns a valid, distinct test ULID.
 func ulid(n int) string { return fmt.Sprintf("01J%023d", n) }
 
@@ -68,9 +73,9 @@ func TestSyncIdempotentReplay(t *testing.T) {
 	t.Parallel()
 	st := newSyncTenant(t)
 	batch := []syncOp{
-		{"key": ulid(1), "op": "create", "collection": "time_entries", "device_time": "2026-03-02T08:01:00+01:00",
+		{"key": ulid(1), "op": "create", "collection": "time_entries", "device_time": syncDay + "T08:01:00+01:00",
 			"data": map[string]any{"site": st.site, "in_lat": 47.2185, "in_lng": -1.5536, "in_accuracy": 12}},
-		{"key": ulid(2), "op": "create", "collection": "incidents", "device_time": "2026-03-02T09:00:00+01:00",
+		{"key": ulid(2), "op": "create", "collection": "incidents", "device_time": syncDay + "T09:00:00+01:00",
 			"data": map[string]any{"site": st.site, "kind": "delay", "severity": "medium", "description": "Livraison béton en retard"}},
 		{"key": ulid(3), "op": "create", "collection": "stock_moves", "data": map[string]any{"material": st.material, "qty": 2, "site": st.site}},
 	}
@@ -106,7 +111,7 @@ func TestSyncIdempotentReplay(t *testing.T) {
 	if entry.GetString("source") != "sync" || entry.GetString("user") != st.crew || domain.TimeFlagsOf(entry).In.Status != domain.GeoInside {
 		t.Errorf("entry source %q user %q flags %s", entry.GetString("source"), entry.GetString("user"), entry.GetString("flags"))
 	}
-	if got := entry.GetDateTime("clock_in").String(); got != "2026-03-02 07:01:00.000Z" {
+	if got := entry.GetDateTime("clock_in").String(); got != syncDay+" 07:01:00.000Z" {
 		t.Errorf("clock_in = %s, want the device time in UTC", got)
 	}
 	// each effect is in the audit trail, by the crew member, chain intact
@@ -129,7 +134,7 @@ func TestSyncPartialFailuresInOrder(t *testing.T) {
 		syncOp{"key": "not-a-ulid", "op": "create", "collection": "incidents", "data": map[string]any{}},
 		syncOp{"key": ulid(10), "op": "create", "collection": "users", "data": map[string]any{"email": "x@y.z"}},
 		syncOp{"key": ulid(11), "op": "create", "collection": "incidents", "data": map[string]any{"site": st.site, "kind": "delay"}},
-		syncOp{"key": ulid(12), "op": "create", "collection": "time_entries", "data": map[string]any{"user": st.crew2, "site": st.site, "clock_in": "2026-03-02 07:00:00.000Z"}},
+		syncOp{"key": ulid(12), "op": "create", "collection": "time_entries", "data": map[string]any{"user": st.crew2, "site": st.site, "clock_in": syncDay + " 07:00:00.000Z"}},
 		syncOp{"key": ulid(13), "op": "create", "collection": "stock_moves", "data": map[string]any{"material": st.material, "kind": "receipt", "qty": 100, "site": st.site}},
 		syncOp{"key": ulid(14), "op": "create", "collection": "stock_moves", "data": map[string]any{"material": st.material, "qty": 50, "site": st.site}},
 		syncOp{"key": ulid(15), "op": "create", "collection": "incidents", "data": map[string]any{"site": st.site, "kind": "safety", "severity": "high", "description": "Garde-corps manquant", "secret": 1}},
@@ -213,7 +218,7 @@ func TestSyncConflictInbox(t *testing.T) {
 	}
 	// an approved (locked) entry edited offline lands in the inbox too
 	_, r := st.sync(t, "crew@acme.test", syncOp{"key": ulid(24), "op": "create", "collection": "time_entries", "id": "te0000000000001",
-		"data": map[string]any{"site": st.site, "clock_in": "2026-03-02 07:00:00.000Z", "clock_out": "2026-03-02 11:00:00.000Z"}})
+		"data": map[string]any{"site": st.site, "clock_in": syncDay + " 07:00:00.000Z", "clock_out": syncDay + " 11:00:00.000Z"}})
 	if r[0].Status != 200 || r[0].ID != "te0000000000001" {
 		t.Fatalf("create with a client id: %+v", r[0])
 	}
@@ -221,7 +226,7 @@ func TestSyncConflictInbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, r = st.sync(t, "crew@acme.test", syncOp{"key": ulid(25), "op": "update", "collection": "time_entries", "id": r[0].ID,
-		"data": map[string]any{"clock_out": "2026-03-02 12:00:00.000Z", "edit_reason": "oubli"}})
+		"data": map[string]any{"clock_out": syncDay + " 12:00:00.000Z", "edit_reason": "oubli"}})
 	if r[0].Status != 409 || r[0].Conflict == "" {
 		t.Errorf("edit of an approved entry: %+v, want 409 in the inbox", r[0])
 	}

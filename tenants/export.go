@@ -50,6 +50,11 @@ func (r *Registry) Export(slug, out string) (*ExportResult, error) {
 	if _, err := os.Stat(filepath.Join(dir, "data.db")); err != nil {
 		return nil, domain.Errorf(domain.ENotFound, "err.tenant.database_not_found", slug)
 	}
+	// NB: read before the copy, so that the copy holds the head anchor.
+	anchors, err := r.anchorExport(slug)
+	if err != nil {
+		return nil, err
+	}
 	scratch, err := os.MkdirTemp(r.cfg.Dir, ".export-")
 	if err != nil {
 		return nil, err
@@ -87,6 +92,9 @@ func (r *Registry) Export(slug, out string) (*ExportResult, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("export files: %w", err)
+	}
+	if man.Files[anchorExportFile], err = addJSON(zw, anchorExportFile, anchors); err != nil {
+		return nil, err
 	}
 	w, err := zw.Create("manifest.json")
 	if err != nil {

@@ -136,6 +136,11 @@ func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
 		_ = closeApp(app)
 		return nil, err
 	}
+	head, err := domain.FindAuditHead(app)
+	if err != nil {
+		_ = closeApp(app)
+		return nil, err
+	}
 	if err := closeApp(app); err != nil {
 		return nil, fmt.Errorf("close new tenant: %w", err)
 	}
@@ -158,6 +163,9 @@ func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
 			"plan": in.Plan, "admin_email": in.AdminEmail, "custom_hosts": []string{},
 		})
 		if err := tx.Save(rec); err != nil {
+			return err
+		}
+		if _, _, err := createAnchor(tx, in.Slug, head, domain.AnchorProvision, r.cfg.Clock()); err != nil {
 			return err
 		}
 		return PlatformAudit(tx, in.Actor, "tenant.create", in.Slug, map[string]any{

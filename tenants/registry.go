@@ -67,6 +67,10 @@ type Config struct {
 	// Notifier is told when a tenant database is opened and after it was
 	// closed (the replication supervisor follows open tenants; nil: nobody).
 	Notifier TenantNotifier
+	// AnchorInterval is the least time between two moves of a tenant's
+	// audit head anchor on the write path (default 1 s; negative: after
+	// every audit event). See tenants/audit_anchor.go.
+	AnchorInterval time.Duration
 	// ReadyChecks are extra /readyz checks (e.g. replication child alive).
 	ReadyChecks []func(ctx context.Context) error
 	// Logger receives structured logs (default slog.Default()).
@@ -147,6 +151,7 @@ type Registry struct {
 	status   statusCache
 	ents     entitlementsCache
 	faults   storageFaults
+	anchors  anchorBook // audit chain anchors (audit_anchor.go)
 	retiring sync.WaitGroup
 
 	opens, closes atomic.Int64
@@ -175,6 +180,9 @@ func Open(cfg Config) (*Registry, error) {
 	}
 	if cfg.MaxOpen == 0 {
 		cfg.MaxOpen = defaultMaxOpen()
+	}
+	if cfg.AnchorInterval == 0 {
+		cfg.AnchorInterval = defaultAnchorInterval
 	}
 	if cfg.StorageCheck == 0 {
 		cfg.StorageCheck = time.Second
@@ -205,6 +213,7 @@ func Open(cfg Config) (*Registry, error) {
 	r.status.ttl = time.Second
 	r.bindPlatformSettings()
 	r.bindEntitlementHooks()
+	r.bindAnchorGuards()
 	r.routes = noRoutes{}
 	if cfg.Routes != nil {
 		routes, err := cfg.Routes(r)
@@ -215,8 +224,9 @@ func Open(cfg Config) (*Registry, error) {
 		r.routes = routes
 	}
 	r.scanStorage()
-	r.stopped.Add(1)
+	r.stopped.Add(2)
 	go r.reapLoop()
+	go r.anchorLoop()
 	return r, nil
 }
 
@@ -315,6 +325,7 @@ func (r *Registry) openTenant(slug string) (*Tenant, error) {
 		return nil, err
 	}
 	r.applyPlatformMail(app)
+	r.bindAnchors(slug, app)
 	h, err := buildHandler(app, r.routes.TenantRoutes)
 	if err != nil {
 		_ = closeApp(app)

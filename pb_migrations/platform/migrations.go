@@ -17,6 +17,8 @@ func Migrations() core.MigrationsList {
 	l.Register(secrets, nil, "1764400002_platform_secrets.go")
 	// signed-in sessions of the portal (issue #14, authentication)
 	l.Register(pbm.SessionsTable, nil, "1764400010_platform_sessions.go")
+	// audit chain anchors: keys, heads, history (issue #14, anchoring)
+	l.Register(auditAnchors, nil, "1764400011_platform_audit_anchors.go")
 	return l
 }
 

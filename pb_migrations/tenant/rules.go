@@ -40,6 +40,8 @@ func Migrations() core.MigrationsList {
 	l.Register(photosV2Up, nil, "1764401700_photos_v2.go")
 	// read rules, confidential fields, protected files (issue #14)
 	l.Register(readsV2Up, nil, "1764401800_reads_v2.go")
+	// write rules (issue #14)
+	l.Register(writeRulesUp, nil, "1764401805_write_rules.go")
 	// signed-in sessions (issue #14, authentication)
 	l.Register(pbm.SessionsTable, nil, "1764401810_sessions.go")
 	// several sectors per tenant, signature image hashes (issue #15)

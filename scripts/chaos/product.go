@@ -105,7 +105,7 @@ func (c *UserClient) MustCreateRecord(t testing.TB, collection string, fields ma
 }
 
 // CreateUser creates an active tenant user with a password through the
-// users REST API (c must be a tenant admin or a manager) and returns its id.
+// users REST API (c must be a tenant admin) and returns its id.
 func (c *UserClient) CreateUser(t testing.TB, email, password, name, role string) string {
 	t.Helper()
 	return c.MustCreateRecord(t, domain.CollectionUsers, map[string]any{
@@ -150,22 +150,24 @@ func NewULID() string {
 }
 
 // FieldCrew signs the tenant admin of host in, creates an active site
-// and n field users (crew and site leads, alternating) named
+// with n field users (crew and site leads, alternating) in its team, named
 // <prefix><i>@<tenant>.test with password, and returns them signed in
 // with the site's id.
 func FieldCrew(t testing.TB, addr, host, adminEmail, password, prefix string, n int) ([]*UserClient, string) {
 	t.Helper()
 	boss := WebLogin(t, addr, host, adminEmail, password)
-	site := boss.MustCreateRecord(t, domain.CollectionSites, map[string]any{"code": "C-1", "name": "Chantier d'essai", "sector": "btp", "status": "active"})
 	users := make([]*UserClient, n)
+	team := make([]string, n)
 	for i := range users {
 		role := domain.RoleCrew
 		if i%2 == 1 {
 			role = domain.RoleSiteLead
 		}
 		email := fmt.Sprintf("%s%d@%s.test", prefix, i, strings.TrimSuffix(host, ".localhost"))
-		boss.CreateUser(t, email, password, fmt.Sprintf("Équipier %d", i), role)
+		team[i] = boss.CreateUser(t, email, password, fmt.Sprintf("Équipier %d", i), role)
 		users[i] = WebLogin(t, addr, host, email, password)
 	}
+	// NB: crews report incidents on the sites of their team only.
+	site := boss.MustCreateRecord(t, domain.CollectionSites, map[string]any{"code": "C-1", "name": "Chantier d'essai", "sector": "btp", "status": "active", "team": team})
 	return users, site
 }

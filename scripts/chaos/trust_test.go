@@ -509,6 +509,7 @@ func TestReplicaTrustProcedures(t *testing.T) {
 		}
 	}
 	Run(t, bin, "tenant", "resume", "acme", "--dir", fresh)
+	Run(t, bin, "audit", "verify", "acme", "--dir", fresh) // runbook: chain intact after the restore
 	users = waitRelogin(t, srv, 2)
 	last := loadFor(users, site, "last", time.Second)
 	acked = append(acked, last...)
