@@ -119,6 +119,11 @@ func TestSignatureImageHashInEvidenceAndAudit(t *testing.T) {
 	if rep, err := domain.VerifyAuditChain(st.app); err != nil || !rep.OK {
 		t.Errorf("audit chain %+v %v", rep, err)
 	}
+	// evidence never changes, even in process
+	sig.Set("image_sha256", hex.EncodeToString(make([]byte, 32)))
+	if err := st.app.Save(sig); domain.ErrorCode(err) != domain.EForbidden {
+		t.Errorf("image hash rewritten: %v", err)
+	}
 }
 
 // TestSignatureConsentMustBeExplicit: without consent nothing is stored.
