@@ -44,7 +44,9 @@ const (
 )
 
 // ChecklistItem is one item of a checklist template. ID is stable across
-// edits (answers refer to it); Unit, Min and Max only apply to measures.
+// edits (answers refer to it); Unit, Min and Max only apply to measures;
+// Signer only to signatures: the signer role (SignerRoles) whose
+// signature satisfies the item, "" for any signer.
 type ChecklistItem struct {
 	ID       string   `json:"id"`
 	Label    string   `json:"label"`
@@ -53,6 +55,7 @@ type ChecklistItem struct {
 	Unit     string   `json:"unit,omitempty"`
 	Min      *float64 `json:"min,omitempty"`
 	Max      *float64 `json:"max,omitempty"`
+	Signer   string   `json:"signer,omitempty"`
 }
 
 // InBounds reports whether v lies within the item's bounds (a measure
@@ -70,7 +73,8 @@ type rawItem struct {
 
 // ParseChecklistItems reads a template's items JSON. Items without an id
 // get one from their position ("item-3"), so seeded templates stay
-// answerable; the next save stores it.
+// answerable; the next save stores it. A signature item without a signer
+// role gets the one its label names (SignerForLabel).
 func ParseChecklistItems(raw []byte) ([]ChecklistItem, error) {
 	if len(strings.TrimSpace(string(raw))) == 0 || string(raw) == "null" {
 		return nil, nil
@@ -94,6 +98,13 @@ func ParseChecklistItems(raw []byte) ([]ChecklistItem, error) {
 		it.Type = strings.TrimSpace(it.Type)
 		if it.Type != ItemMeasure {
 			it.Unit, it.Min, it.Max = "", nil, nil
+		}
+		it.Signer = strings.TrimSpace(it.Signer)
+		switch {
+		case it.Type != ItemSignature:
+			it.Signer = ""
+		case it.Signer == "":
+			it.Signer = SignerForLabel(it.Label)
 		}
 		out[i] = it
 	}
@@ -149,7 +160,8 @@ func (c *ChecklistInvalid) summary() *Error {
 
 // ValidateChecklist checks a template: a name and a code (lower-case
 // letters, digits, - and _), 1 to 100 items, each with a unique id, a
-// label, a known type; a measure has a unit and min ≤ max. It returns nil
+// label, a known type; a measure has a unit and min ≤ max; a signature's
+// signer is a known role or none. It returns nil
 // or a *ChecklistInvalid naming each field at fault.
 func ValidateChecklist(name, code string, items []ChecklistItem) error {
 	errs := map[string]catalog.Text{}
@@ -186,6 +198,9 @@ func ValidateChecklist(name, code string, items []ChecklistItem) error {
 		if !contains(ChecklistItemTypes(), it.Type) {
 			errs[key("type")] = catalog.New("err.checklist.item_unknown_type", n, it.Type)
 			continue
+		}
+		if it.Type == ItemSignature && it.Signer != "" && !contains(SignerRoles(), it.Signer) {
+			errs[key("signer")] = catalog.New("err.checklist.item_unknown_signer", n, it.Signer)
 		}
 		if it.Type != ItemMeasure {
 			continue

@@ -186,10 +186,22 @@ func sameValue(a, b any) bool {
 }
 
 // ChecklistFacts are what satisfies photo and signature items: the ids of
-// the task's photos and its latest signature (nil when unsigned).
+// the task's photos, its latest signature (nil when unsigned) and its
+// latest signature per signer role. A signature item naming a signer role
+// is satisfied by that role's signature only; one naming none, by any.
 type ChecklistFacts struct {
-	Photos    map[string]bool
-	Signature *ChecklistAnswer
+	Photos     map[string]bool
+	Signature  *ChecklistAnswer
+	Signatures map[string]*ChecklistAnswer // by signer role
+}
+
+// SignatureFor returns the signature that satisfies an item asking for
+// signer ("" for any), or nil.
+func (f ChecklistFacts) SignatureFor(signer string) *ChecklistAnswer {
+	if signer == "" {
+		return f.Signature
+	}
+	return f.Signatures[signer]
 }
 
 // ChecklistItemState is one item of a run with its answer (nil when
@@ -237,8 +249,8 @@ func EvaluateChecklist(items []ChecklistItem, answers map[string]ChecklistAnswer
 			id, _ := answerValue(s.Answer).(string)
 			s.Satisfied = id != "" && facts.Photos[id]
 		case ItemSignature:
-			s.Answer = facts.Signature
-			s.Satisfied = facts.Signature != nil
+			s.Answer = facts.SignatureFor(it.Signer)
+			s.Satisfied = s.Answer != nil
 		}
 		if it.Required && !s.Satisfied {
 			st.Missing = append(st.Missing, it)

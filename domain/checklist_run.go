@@ -76,7 +76,8 @@ func RunItems(run *core.Record) []ChecklistItem {
 }
 
 // ChecklistFactsOf loads what satisfies a task's photo and signature
-// items: its photos and its latest signature.
+// items: its photos, its latest signature and the latest of each signer
+// role.
 func ChecklistFactsOf(app core.App, taskID string) (ChecklistFacts, error) {
 	f := ChecklistFacts{Photos: map[string]bool{}}
 	photos, err := app.FindRecordsByFilter(CollectionPhotos, "subject = {:t}", "", 0, 0, dbx.Params{"t": taskID})
@@ -86,14 +87,21 @@ func ChecklistFactsOf(app core.App, taskID string) (ChecklistFacts, error) {
 	for _, p := range photos {
 		f.Photos[p.Id] = true
 	}
-	sigs, err := app.FindRecordsByFilter(CollectionSignatures, "subject = {:t}", "-signed_at", 1, 0, dbx.Params{"t": taskID})
+	sigs, err := app.FindRecordsByFilter(CollectionSignatures, "subject = {:t}", "-signed_at", 0, 0, dbx.Params{"t": taskID})
 	if err != nil {
 		return f, err
 	}
-	if len(sigs) == 1 {
-		s := sigs[0]
-		f.Signature = &ChecklistAnswer{Value: s.Id, ByName: s.GetString("signer_name") + " (" + s.GetString("signer_role") + ")",
+	f.Signatures = map[string]*ChecklistAnswer{}
+	for i, s := range sigs { // latest first
+		role := s.GetString("signer_role")
+		a := &ChecklistAnswer{Value: s.Id, ByName: s.GetString("signer_name") + " (" + role + ")",
 			At: s.GetDateTime("signed_at").Time().UTC().Format(time.RFC3339)}
+		if i == 0 {
+			f.Signature = a
+		}
+		if f.Signatures[role] == nil {
+			f.Signatures[role] = a
+		}
 	}
 	return f, nil
 }

@@ -109,23 +109,34 @@ func validSiret(s string) bool {
 	return sum%10 == 0
 }
 
-// UpdateCompany validates and saves the company settings.
+// UpdateCompany validates and saves the company settings. A new primary
+// sector is enabled like EnableSector does (its pack added, in the same
+// transaction) and the former one stays enabled.
 func UpdateCompany(app core.App, actor *core.Record, in CompanyInput) (Company, error) {
 	if err := in.Validate(); err != nil {
 		return Company{}, err
 	}
-	c, err := FindCompany(app)
-	if err != nil {
-		return Company{}, err
-	}
-	c.Load(map[string]any{
-		"name": in.Name, "sector": in.Sector, "timezone": in.Timezone, "locale": in.Locale,
-		"siret": in.Siret, "address": in.Address, "calendar": in.Calendar,
+	var c Company
+	err := app.RunInTransaction(func(tx core.App) error {
+		var err error
+		if c, err = FindCompany(tx); err != nil {
+			return err
+		}
+		enabled := c.EnabledSectors()
+		if !c.HasSector(in.Sector) {
+			if _, err := addSectorPack(tx, actor, in.Sector); err != nil {
+				return err
+			}
+		}
+		c.Load(map[string]any{
+			"name": in.Name, "sector": in.Sector, "timezone": in.Timezone, "locale": in.Locale,
+			"siret": in.Siret, "address": in.Address, "calendar": in.Calendar,
+			"sectors": otherSectors(in.Sector, enabled),
+		})
+		setActor(c.Record, actor)
+		return tx.Save(c.Record)
 	})
-	if actor != nil {
-		SetActor(c.Record, actor.Id)
-	}
-	if err := app.Save(c.Record); err != nil {
+	if err != nil {
 		return Company{}, err
 	}
 	s := app.Settings()

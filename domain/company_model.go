@@ -60,6 +60,12 @@ func (c Company) Created() time.Time { return c.GetDateTime("created").Time() }
 // Updated returns "updated" (set by the database).
 func (c Company) Updated() time.Time { return c.GetDateTime("updated").Time() }
 
+// Sectors returns "sectors" (select, multiple).
+func (c Company) Sectors() []string { return c.GetStringSlice("sectors") }
+
+// SetSectors sets "sectors".
+func (c Company) SetSectors(v []string) { c.Set("sectors", v) }
+
 // OnboardingDismissed returns "onboarding_dismissed" (date, UTC; zero when empty).
 func (c Company) OnboardingDismissed() time.Time { return c.GetDateTime("onboarding_dismissed").Time() }
 

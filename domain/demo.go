@@ -30,10 +30,11 @@ func DemoUsers() []NewUser {
 }
 
 // SeedDemo fills a freshly provisioned demo tenant with realistic data:
-// 12 people with skills and clearances (some expiring soon), 3 clients,
-// 6 sites across sectors and statuses with phases, milestones and
-// documents, then the resources (vehicles, tools, materials). It runs in
-// one transaction.
+// 12 people with skills and clearances (some expiring soon), the
+// electrical and public works sectors enabled beside building (their
+// reference-data packs), 3 clients, 6 sites across sectors and statuses
+// with phases, milestones and documents, then the resources (vehicles,
+// tools, materials) and the week's jobs. It runs in one transaction.
 func SeedDemo(app core.App) error {
 	return SeedDemoAt(app, time.Now())
 }
@@ -56,6 +57,9 @@ func SeedDemoAt(app core.App, now time.Time) error {
 			userIDs = append(userIDs, rec.Id)
 		}
 		if err := seedDemoPeople(tx, users, now); err != nil {
+			return err
+		}
+		if err := seedDemoSectors(tx, users, now); err != nil {
 			return err
 		}
 		siteIDs, err := seedDemoSites(tx, users, now)

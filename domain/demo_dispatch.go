@@ -8,9 +8,10 @@ import (
 
 // seedDemoDispatch gives the demo's dispatch board something to do: a
 // crew (Karim Haddad's) and a few tasks of the planning week (this one,
-// the next one on a weekend) on the
-// active sites, one assigned and the others waiting to be dispatched
-// (one of them an excavation, whose clearances not everyone holds).
+// the next one on a weekend) on the active sites, one assigned and the
+// others waiting to be dispatched (one of them an excavation, whose
+// clearances not everyone holds, one a charging point for the
+// electrician), and the public works jobs of the water main on hold.
 func seedDemoDispatch(tx core.App, users map[string]*core.Record, siteIDs []string, now time.Time) error {
 	f := TenantFactsOf(tx)
 	cal, loc := f.Calendar(), f.Location()
@@ -22,14 +23,9 @@ func seedDemoDispatch(tx core.App, users map[string]*core.Record, siteIDs []stri
 	if err != nil {
 		return err
 	}
-	var excavation string
-	if wt, err := tx.FindFirstRecordByData(CollectionWorkTypes, "code", "terrassement"); err == nil {
-		excavation = wt.Id
-	}
-	var concrete string
-	if wt, err := tx.FindFirstRecordByData(CollectionWorkTypes, "code", "coffrage_ferraillage"); err == nil {
-		concrete = wt.Id
-	}
+	excavation := demoWorkType(tx, SectorBTP, "terrassement")
+	concrete := demoWorkType(tx, SectorBTP, "coffrage_ferraillage")
+	charger := demoWorkType(tx, SectorElec, "irve_ac")
 	tasks := []map[string]any{
 		// the crew's job of the week, with its checklist (the crew app's demo)
 		{"site": siteIDs[0], "title": "Voile béton du garage", "planned_start": day(0), "duration_days": 2, "work_type": concrete,
@@ -37,8 +33,17 @@ func seedDemoDispatch(tx core.App, users map[string]*core.Record, siteIDs []stri
 		{"site": siteIDs[0], "title": "Pose des menuiseries extérieures", "planned_start": day(0), "duration_days": 2, "assignees": []string{users["Sébastien Moreau"].Id}},
 		{"site": siteIDs[0], "title": "Tranchée pour réseaux secs", "planned_start": day(1), "duration_days": 1, "work_type": excavation},
 		{"site": siteIDs[1], "title": "Dépose des faux plafonds", "planned_start": day(1), "duration_days": 2},
-		{"site": siteIDs[3], "title": "Pose des bornes 3 et 4", "planned_start": day(2), "duration_days": 1},
+		{"site": siteIDs[3], "title": "Pose des bornes 3 et 4", "planned_start": day(2), "duration_days": 1, "work_type": charger},
 		{"site": siteIDs[1], "title": "Ragréage salle 2", "planned_start": day(3), "duration_days": 1},
+	}
+	// the water main on hold: its jobs wait for the resumption
+	for i, t := range []struct{ title, code string }{
+		{"Tranchée et pose de la conduite AEP", "canalisation_aep"},
+		{"Branchements particuliers", "branchement"},
+		{"Réfection de chaussée en enrobés", "enrobes"},
+	} {
+		tasks = append(tasks, map[string]any{"site": siteIDs[4], "title": t.title, "planned_start": day(20 + 5*i), "duration_days": 4,
+			"work_type": demoWorkType(tx, SectorTP, t.code)})
 	}
 	for _, t := range tasks {
 		t["status"] = "planned"

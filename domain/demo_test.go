@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
+
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenanttest"
 )
@@ -35,6 +37,24 @@ func TestSeedDemo(t *testing.T) {
 	}
 	if len(sectors) != 3 || len(statuses) < 4 {
 		t.Errorf("sites cover sectors %v and statuses %v", sectors, statuses)
+	}
+	// the demo company works in the three sectors: each pack's work types,
+	// and jobs of each sector
+	c, _ := domain.FindCompany(app)
+	if got := c.EnabledSectors(); len(got) != 3 || got[0] != domain.SectorBTP {
+		t.Errorf("demo sectors %v", got)
+	}
+	for _, s := range domain.DemoSectors {
+		ref, _ := domain.ReferenceFor(s)
+		if n, _ := app.CountRecords("work_types", dbx.HashExp{"sector": s}); n != int64(len(ref.WorkTypes)) {
+			t.Errorf("%s: %d work types, want %d", s, n, len(ref.WorkTypes))
+		}
+		var jobs int
+		err := app.DB().Select("count(*)").From("tasks").InnerJoin("work_types", dbx.NewExp("work_types.id = tasks.work_type")).
+			Where(dbx.HashExp{"work_types.sector": s}).Row(&jobs)
+		if err != nil || jobs == 0 {
+			t.Errorf("%s: %d demo jobs (%v)", s, jobs, err)
+		}
 	}
 	alerts, err := domain.FindAlerts(app, now, "")
 	if err != nil || len(alerts) < 3 {

@@ -11,7 +11,7 @@ import (
 // worker, a signature has nothing to add).
 var proofEvidence = map[string][]string{
 	CollectionPhotos: {"subject", "file", "original_sha256", "taken_at", "lat", "lng", "accuracy", "by", "site"},
-	CollectionSignatures: {"subject", "signer_name", "signer_role", "image", "consent_text", "document_sha256",
+	CollectionSignatures: {"subject", "signer_name", "signer_role", "image", "image_sha256", "consent_text", "document_sha256",
 		"signed_at", "lat", "lng", "accuracy"},
 }
 

@@ -60,6 +60,7 @@ type ChecklistItemSeed struct {
 	Required bool
 	Unit     string   // for measure items, e.g. "MΩ", "mm", "°C", "%"
 	Min, Max *float64 // bounds for measure items (nil if none)
+	Signer   string   `json:",omitempty"` // for signature items: the signer role (SignerRoles)
 }
 
 // ChecklistTemplateSeed is a checklist template seeded into a new tenant.
@@ -137,8 +138,10 @@ func refText(label string, required bool) ChecklistItemSeed {
 	return ChecklistItemSeed{Label: label, Kind: refKindText, Required: required}
 }
 
+// refSignature is a required signature item of the signer role its label
+// names ("Signature du client" → client).
 func refSignature(label string) ChecklistItemSeed {
-	return ChecklistItemSeed{Label: label, Kind: refKindSignature, Required: true}
+	return ChecklistItemSeed{Label: label, Kind: refKindSignature, Required: true, Signer: SignerForLabel(label)}
 }
 
 func refMeasure(label, unit string, required bool, lo, hi *float64) ChecklistItemSeed {

@@ -23,51 +23,16 @@ const (
 )
 
 // SeedReference inserts the sector's reference data (skills, clearance
-// kinds, checklist templates, work types) into a fresh tenant. It runs in
-// one transaction: either everything is seeded or nothing.
+// kinds, checklist templates, work types) and site templates into a fresh
+// tenant: its primary sector's pack (see EnableSector for the others). It
+// runs in one transaction: either everything is seeded or nothing.
 func SeedReference(app core.App, sector string) error {
-	ref, ok := ReferenceFor(sector)
-	if !ok {
+	if _, ok := ReferenceFor(sector); !ok {
 		return FieldError("sector", "err.tenant.seed_unknown_sector", sector)
 	}
 	return app.RunInTransaction(func(tx core.App) error {
-		skills := map[string]string{}
-		for _, s := range ref.Skills {
-			id, err := insert(tx, CollectionSkills, map[string]any{"code": s.Code, "name": s.Name, "sector": sector})
-			if err != nil {
-				return err
-			}
-			skills[s.Code] = id
-		}
-		for _, k := range ref.ClearanceKinds {
-			if _, err := insert(tx, CollectionClearanceKinds, map[string]any{
-				"code": k.Code, "name": k.Name, "family": k.Family, "validity_months": k.ValidityMonths,
-			}); err != nil {
-				return err
-			}
-		}
-		checklists := map[string]string{}
-		for _, c := range ref.Checklists {
-			id, err := insert(tx, CollectionChecklistTemplates, map[string]any{"code": c.Code, "name": c.Name, "items": c.Items})
-			if err != nil {
-				return err
-			}
-			checklists[c.Code] = id
-		}
-		for _, w := range ref.WorkTypes {
-			ids := make([]string, 0, len(w.Skills))
-			for _, code := range w.Skills {
-				ids = append(ids, skills[code])
-			}
-			if _, err := insert(tx, CollectionWorkTypes, map[string]any{
-				"code": w.Code, "name": w.Name, "sector": sector, "default_days": w.DefaultDays,
-				"required_skills": ids, "required_clearances": w.Clearances, "excavation": w.Excavation,
-				"checklist": checklists[w.Checklist],
-			}); err != nil {
-				return err
-			}
-		}
-		return seedSiteTemplates(tx, sector)
+		_, err := addSectorPack(tx, nil, sector)
+		return err
 	})
 }
 

@@ -24,14 +24,16 @@ const SignatureConsentFR = "Je reconnais que les travaux décrits ci-dessus ont 
 // MaxSignaturePNG bounds a signature image.
 const MaxSignaturePNG = 2 << 20
 
-// SignatureInput is a signature captured on the crew app.
+// SignatureInput is a signature captured on the crew app. Consent is the
+// signer's explicit acceptance of SignatureConsentFR (the text stored with
+// the signature is always the server's, never the device's).
 type SignatureInput struct {
-	TaskID      string
-	SignerName  string
-	SignerRole  string // client, technician, site_lead, other
-	ConsentText string
-	PNG         []byte
-	Fix         *GeoFix
+	TaskID     string
+	SignerName string
+	SignerRole string // SignerRoles: client, technician, site_lead, other
+	Consent    bool
+	PNG        []byte
+	Fix        *GeoFix
 }
 
 // TaskDocument returns the canonical text of a task completion that a
@@ -80,8 +82,11 @@ func civil(t time.Time, loc *time.Location) string {
 }
 
 // AddSignature validates and stores a signature with its evidence:
-// signer name and role, consent text, SHA-256 of the signed task document,
-// time and place. The PNG must decode and must not be blank.
+// signer name and role, the consent text the signer explicitly accepted,
+// SHA-256 of the signed task document and of the image bytes (both in
+// the record's audit event), time and place. The PNG must decode and must
+// not be blank. It is the only way a signature is created (the crew page
+// and the resumable upload both call it).
 func AddSignature(app core.App, actor *core.Record, in SignatureInput, now time.Time) (*core.Record, error) {
 	in.SignerName = strings.TrimSpace(in.SignerName)
 	if err := in.checkSigner(); err != nil {
@@ -108,9 +113,10 @@ func AddSignature(app core.App, actor *core.Record, in SignatureInput, now time.
 	if err != nil {
 		return nil, err
 	}
+	image := sha256.Sum256(in.PNG)
 	fields := map[string]any{
-		"subject": in.TaskID, "signer_name": in.SignerName, "signer_role": in.SignerRole, "consent_text": in.ConsentText,
-		"document_sha256": sum, "signed_at": now.UTC(), "image": f,
+		"subject": in.TaskID, "signer_name": in.SignerName, "signer_role": in.SignerRole, "consent_text": SignatureConsentFR,
+		"document_sha256": sum, "image_sha256": hex.EncodeToString(image[:]), "signed_at": now.UTC(), "image": f,
 	}
 	if in.Fix != nil && in.Fix.OK {
 		fields["lat"], fields["lng"], fields["accuracy"] = in.Fix.Lat, in.Fix.Lng, in.Fix.Accuracy
@@ -118,18 +124,23 @@ func AddSignature(app core.App, actor *core.Record, in SignatureInput, now time.
 	return newChild(app, CollectionSignatures, fields, actor)
 }
 
-// checkSigner checks the signer's name, role and consent.
+// checkSigner checks the signer's name, role and explicit consent.
 func (in SignatureInput) checkSigner() error {
 	switch {
 	case strings.TrimSpace(in.SignerName) == "":
 		return FieldError("signer_name", "err.signature.signer_name")
-	case !contains([]string{"client", "technician", "site_lead", "other"}, in.SignerRole):
+	case !contains(SignerRoles(), in.SignerRole):
 		return FieldError("signer_role", "err.signature.signer_role")
-	case strings.TrimSpace(in.ConsentText) == "":
+	case !in.Consent:
 		return FieldError("consent", "err.signature.consent")
 	}
 	return nil
 }
+
+// ConsentGiven reads a consent value sent by a form or a device: only an
+// explicit true ("true", as a JSON true reads in upload metadata) is
+// consent; anything else, absent included, is not.
+func ConsentGiven(v string) bool { return strings.TrimSpace(v) == "true" }
 
 // blank reports whether an image has no visible ink.
 func blank(img image.Image) bool {

@@ -91,3 +91,9 @@ func (s Signature) Created() time.Time { return s.GetDateTime("created").Time() 
 
 // Updated returns "updated" (set by the database).
 func (s Signature) Updated() time.Time { return s.GetDateTime("updated").Time() }
+
+// ImageSHA256 returns "image_sha256" (text).
+func (s Signature) ImageSHA256() string { return s.GetString("image_sha256") }
+
+// SetImageSHA256 sets "image_sha256".
+func (s Signature) SetImageSHA256(v string) { s.Set("image_sha256", v) }

@@ -69,18 +69,6 @@ func siteTemplatesFor(sector string) []SiteTemplateSeed {
 	return nil
 }
 
-// seedSiteTemplates inserts the sector's site templates.
-func seedSiteTemplates(tx core.App, sector string) error {
-	for _, t := range siteTemplatesFor(sector) {
-		if _, err := insert(tx, CollectionSiteTemplates, map[string]any{
-			"code": t.Code, "name": t.Name, "sector": sector, "phases": t.Phases, "milestones": t.Milestones, "checklists": t.Checklists,
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // applyTemplate copies a template's phases (chained in working days from
 // the site start, or today) and milestones into a new site.
 func applyTemplate(tx core.App, actor, site *core.Record, code string) error {

@@ -71,7 +71,8 @@ func uploadPurposeOf(p string) (uploadPurpose, bool) {
 			meta: fieldSet("site", "subject", "caption", "lat", "lng", "accuracy", "taken_at", "checklist_item")}, true
 	case UploadSignature:
 		return uploadPurpose{maxSize: MaxSignaturePNG, types: []string{"image/png"},
-			meta: fieldSet("task", "signer_name", "signer_role", "consent_text", "lat", "lng", "accuracy", "signed_at")}, true
+			// NB: consent_text, sent by crew apps before consent, is ignored.
+			meta: fieldSet("task", "signer_name", "signer_role", "consent", "consent_text", "lat", "lng", "accuracy", "signed_at")}, true
 	}
 	return uploadPurpose{}, false
 }
@@ -88,8 +89,8 @@ type UploadStart struct {
 
 // DecodeUploadStart reads and validates the announcement of an upload:
 // strict JSON (no unknown field, no trailing data), at most
-// UploadMaxStartBytes. Metadata values must be strings, numbers or null
-// and are returned as strings.
+// UploadMaxStartBytes. Metadata values must be strings, numbers, booleans
+// or null and are returned as strings ("true", "false" for booleans).
 func DecodeUploadStart(r io.Reader) (UploadStart, error) {
 	var s UploadStart
 	body, err := io.ReadAll(io.LimitReader(r, UploadMaxStartBytes+1))
@@ -115,6 +116,8 @@ func DecodeUploadStart(r io.Reader) (UploadStart, error) {
 		case string:
 		case json.Number:
 			s.Meta[k] = x.String()
+		case bool:
+			s.Meta[k] = strconv.FormatBool(x)
 		default:
 			return UploadStart{}, Errorf(EInvalid, "err.upload.meta_text_or_number", k)
 		}

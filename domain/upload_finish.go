@@ -32,7 +32,7 @@ func checkUploadTarget(app core.App, user *core.Record, purpose string, meta map
 		if _, err := signableTask(app, user, str(meta["task"])); err != nil {
 			return err
 		}
-		in := SignatureInput{SignerName: str(meta["signer_name"]), SignerRole: str(meta["signer_role"]), ConsentText: str(meta["consent_text"])}
+		in := SignatureInput{SignerName: str(meta["signer_name"]), SignerRole: str(meta["signer_role"]), Consent: ConsentGiven(str(meta["consent"]))}
 		if err := in.checkSigner(); err != nil {
 			return err
 		}
@@ -147,7 +147,7 @@ func createFromUpload(tx core.App, user *core.Record, u Upload, path string, now
 			return nil, err
 		}
 		return AddSignature(tx, user, SignatureInput{TaskID: str(u.Meta["task"]), SignerName: str(u.Meta["signer_name"]),
-			SignerRole: str(u.Meta["signer_role"]), ConsentText: str(u.Meta["consent_text"]), PNG: png, Fix: &fix},
+			SignerRole: str(u.Meta["signer_role"]), Consent: ConsentGiven(str(u.Meta["consent"])), PNG: png, Fix: &fix},
 			clampDeviceTime(str(u.Meta["signed_at"]), now))
 	}
 	return nil, Errorf(EInvalid, "err.upload.purpose_unknown", u.Purpose)

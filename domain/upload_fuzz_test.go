@@ -12,7 +12,7 @@ func FuzzUploadStartDecode(f *testing.F) {
 	sum := strings.Repeat("ab", 32)
 	for _, s := range []string{
 		`{"key":"01ARZ3NDEKTSV4RRFFQ69G5FAV","size":1024,"sha256":"` + sum + `","content_type":"image/jpeg","purpose":"photo","meta":{"site":"abc","lat":47.2,"lng":-1.5,"accuracy":12,"taken_at":"2026-03-02T08:00:00+01:00"}}`,
-		`{"key":"01ARZ3NDEKTSV4RRFFQ69G5FAV","size":2048,"sha256":"` + sum + `","content_type":"image/png","purpose":"signature","meta":{"task":"t","signer_name":"A","signer_role":"client","consent_text":"ok"}}`,
+		`{"key":"01ARZ3NDEKTSV4RRFFQ69G5FAV","size":2048,"sha256":"` + sum + `","content_type":"image/png","purpose":"signature","meta":{"task":"t","signer_name":"A","signer_role":"client","consent":true}}`,
 		`{"key":"01ARZ3NDEKTSV4RRFFQ69G5FAV","size":99999999999,"sha256":"` + sum + `","content_type":"image/jpeg","purpose":"photo"}`,
 		`{"key":"01ARZ3NDEKTSV4RRFFQ69G5FAV","size":-1,"sha256":"` + strings.ToUpper(sum) + `","content_type":"image/jpeg","purpose":"photo"}`,
 		`{"key":"01ARZ3NDEKTSV4RRFFQ69G5FAV","size":1,"sha256":"x","content_type":"image/jpeg","purpose":"photo","meta":{"a":{"b":[1]}}}`,

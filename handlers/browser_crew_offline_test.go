@@ -391,6 +391,12 @@ func TestBrowserCrewOfflineProof(t *testing.T) {
 	if s.GetString("document_sha256") != want || s.GetString("signer_name") != "Mme Le Goff" || s.GetString("signer_role") != "client" {
 		t.Errorf("signature %v, want document hash %s", s.FieldsData(), want)
 	}
+	// the ticked box travels as an explicit consent; the image hash is the
+	// stored file's
+	if stored, err := domain.StoredImageSHA256(app, domain.Signature{Record: s}); err != nil || len(stored) != 64 || stored != s.GetString("image_sha256") ||
+		s.GetString("consent_text") != domain.SignatureConsentFR {
+		t.Errorf("signature evidence: image %q stored %q (%v), consent %q", s.GetString("image_sha256"), stored, err, s.GetString("consent_text"))
+	}
 	screenshot(t, ctx, "offline-proof-synced")
 	var real []string
 	for _, p := range problems() {

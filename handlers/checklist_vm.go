@@ -115,6 +115,9 @@ func checkItemVMs(ctx context.Context, st domain.ChecklistStatus, photos []domai
 			vm.Photos = photoOptions(ctx, photos)
 		case domain.ItemSignature:
 			vm.Href = signHref
+			if s.Item.Signer != "" { // the sign page asks for that signer
+				vm.Href += "?role=" + url.QueryEscape(s.Item.Signer)
+			}
 		}
 		out = append(out, vm)
 	}

@@ -191,7 +191,7 @@ var pageForms = []pageForm{
 	}},
 	{"signatures", "page:create", true, func(w *permWorld, c *http.Cookie, in bool) *httptest.ResponseRecorder {
 		return w.postForm(c, "/m/tasks/"+w.task(in).Id+"/sign", url.Values{"signer_name": {"M. Client"}, "signer_role": {"client"},
-			"consent": {domain.SignatureConsentFR}, "signature": {pngDataURL(w.t, true)}})
+			"consent": {"true"}, "signature": {pngDataURL(w.t, true)}})
 	}},
 	{"users", "page:update", false, func(w *permWorld, c *http.Cookie, _ bool) *httptest.ResponseRecorder {
 		return w.postForm(c, "/people/"+w.id(domain.RoleCrew), url.Values{"name": {"Test crew"}, "phone": {"0600000000"}, "role": {"crew"}, "hourly_cost": {"31,5"}})

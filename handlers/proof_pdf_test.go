@@ -27,7 +27,7 @@ func TestProofBundlePDF(t *testing.T) {
 	tt.Record("time_entries", map[string]any{"user": crewU.Id, "site": site.Id, "task": task.Id, "clock_in": time.Now().Add(-3 * time.Hour).UTC(),
 		"clock_out": time.Now().UTC(), "in_lat": 47.21, "in_lng": -1.55, "in_accuracy": 8, "status": "submitted"})
 	c := tt.Login("crew@acme.test", tenanttest.Password)
-	sign := url.Values{"signer_name": {"Mme Lefèvre"}, "signer_role": {"client"}, "consent": {domain.SignatureConsentFR}, "signature": {pngDataURL(t, true)}}
+	sign := url.Values{"signer_name": {"Mme Lefèvre"}, "signer_role": {"client"}, "consent": {"true"}, "signature": {pngDataURL(t, true)}}
 	if rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/m/tasks/"+task.Id+"/sign", sign, c); rec.Code != 303 {
 		t.Fatalf("sign = %d", rec.Code)
 	}

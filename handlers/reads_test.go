@@ -61,7 +61,7 @@ func newReadsTenant(t *testing.T) readsTenant {
 		must(t, domain.ProcessPhoto(app, testDerive, photo.Id, job.SiteName, job.Author, job.Zone))
 		png, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(pngDataURL(t, true), "data:image/png;base64,"))
 		sig, err := domain.AddSignature(app, crew, domain.SignatureInput{TaskID: task.Id, SignerName: "Client " + side, SignerRole: "client",
-			ConsentText: domain.SignatureConsentFR, PNG: png}, time.Now())
+			Consent: true, PNG: png}, time.Now())
 		must(t, err)
 		inc, err := domain.ReportIncident(app, crew, domain.IncidentInput{Site: s.Id, Task: task.Id, Kind: "safety", Severity: "low", Description: "Incident " + side})
 		must(t, err)

@@ -48,6 +48,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	settings.GET("/settings", h.settingsShow)
 	settings.POST("/settings", h.settingsSave)
 	settings.POST("/settings/smtp-test", h.settingsSMTPTest)
+	settings.POST("/settings/sectors", h.settingsSectorAdd)
 	users := h.module(r, "users")
 	users.GET("/users", h.usersList)
 	users.GET("/users/stream", h.usersStream)

@@ -36,6 +36,7 @@ func (h *Handlers) newSettingsVM(e *core.RequestEvent, in domain.CompanyInput, e
 		vm.Sectors = append(vm.Sectors, components.Option{Value: s, Label: i18n.T(ctx, "sector."+s)})
 	}
 	vm.Locales = []components.Option{{Value: "fr", Label: "Français"}, {Value: "en", Label: "English"}}
+	h.settingsSectorsVM(e, &vm)
 	vm.Year = h.deps.Clock().Year()
 	for _, hd := range domain.FrenchHolidays(vm.Year, in.Calendar.AlsaceMoselle) {
 		vm.Holidays = append(vm.Holidays, admin.HolidayVM{Date: i18n.FormatDate(ctx, hd.Date.Add(12*time.Hour)), Name: hd.Name})

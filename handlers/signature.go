@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -28,7 +29,7 @@ func (h *Handlers) renderSign(e *core.RequestEvent, t domain.Task, form componen
 	}
 	vm := crew.SignVM{Shell: h.crewShell(e, "today", i18n.T(ctx, "sign.title")), CSS: h.assets.Path("css/crew.css"), JS: h.assets.Path("js/signature.js"),
 		TaskID: t.Id, TaskTitle: t.Title(), Document: doc, Hash: sum, Consent: domain.SignatureConsentFR, Form: form}
-	for _, r := range []string{"client", "technician", "site_lead", "other"} {
+	for _, r := range domain.SignerRoles() {
 		vm.Roles = append(vm.Roles, components.Option{Value: r, Label: i18n.T(ctx, "sign.role."+r)})
 	}
 	render(e.Response, e.Request, status, crew.SignPage(vm))
@@ -41,10 +42,16 @@ func (h *Handlers) signShow(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	return h.renderSign(e, t, components.Form{Values: map[string]string{"signer_role": "client"}}, http.StatusOK)
+	// NB: a checklist's signature item links here with the role it asks for.
+	role := e.Request.URL.Query().Get("role")
+	if !slices.Contains(domain.SignerRoles(), role) {
+		role = domain.SignerClient
+	}
+	return h.renderSign(e, t, components.Form{Values: map[string]string{"signer_role": role}}, http.StatusOK)
 }
 
-// signSubmit stores the signature with its evidence.
+// signSubmit stores the signature with its evidence; consent is only an
+// explicit "true" (the ticked box), else 400 with the form's message.
 func (h *Handlers) signSubmit(e *core.RequestEvent) error {
 	t, err := signableTask(e)
 	if err != nil {
@@ -54,7 +61,7 @@ func (h *Handlers) signSubmit(e *core.RequestEvent) error {
 	png, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(v["signature"], "data:image/png;base64,"))
 	fix := crewFix(e, "")
 	sig, err := domain.AddSignature(e.App, e.Auth, domain.SignatureInput{TaskID: t.Id, SignerName: v["signer_name"], SignerRole: v["signer_role"],
-		ConsentText: v["consent"], PNG: png, Fix: &fix}, h.deps.Clock())
+		Consent: domain.ConsentGiven(v["consent"]), PNG: png, Fix: &fix}, h.deps.Clock())
 	if err != nil {
 		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {
@@ -94,6 +101,10 @@ func (h *Handlers) signatureEvidence(asJSON bool) func(e *core.RequestEvent) err
 		if err != nil {
 			return h.fail(e, err)
 		}
+		currentImage, err := domain.StoredImageSHA256(e.App, s)
+		if err != nil {
+			return h.fail(e, err)
+		}
 		place := "—"
 		if s.Lat() != 0 || s.Lng() != 0 {
 			place = fmt.Sprintf("%.5f, %.5f ±%.0f m", s.Lat(), s.Lng(), s.Accuracy())
@@ -104,14 +115,15 @@ func (h *Handlers) signatureEvidence(asJSON bool) func(e *core.RequestEvent) err
 				"id": s.Id, "task": t.Id, "signer_name": s.SignerName(), "signer_role": s.SignerRole(),
 				"consent_text": s.ConsentText(), "document_sha256": s.DocumentSHA256(), "current_document_sha256": current,
 				"signed_at": s.SignedAt(), "lat": s.Lat(), "lng": s.Lng(), "accuracy": s.Accuracy(),
-				"image_sha256": s.Image(),
+				"image": s.Image(), "image_sha256": s.ImageSHA256(), "current_image_sha256": currentImage,
 			})
 		}
 		vm := crew.EvidenceVM{Shell: h.crewShell(e, "today", i18n.T(ctx, "sign.evidence")), ID: s.Id,
 			ImageURL: "/signatures/" + s.Id + "/image", JSONURL: "/signatures/" + s.Id + "/evidence.json",
 			SignerName: s.SignerName(), SignerRole: s.SignerRole(), Consent: s.ConsentText(),
 			Hash: s.DocumentSHA256(), CurrentHash: current, Matches: current == s.DocumentSHA256(),
-			SignedAt: i18n.FormatDateTime(ctx, s.SignedAt()), Place: place, TaskTitle: t.Title()}
+			SignedAt: i18n.FormatDateTime(ctx, s.SignedAt()), Place: place, TaskTitle: t.Title(),
+			ImageHash: s.ImageSHA256(), ImageMatches: currentImage == s.ImageSHA256()}
 		render(e.Response, e.Request, http.StatusOK, crew.EvidencePage(vm))
 		return nil
 	}

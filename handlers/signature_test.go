@@ -46,7 +46,7 @@ func TestSignatureCaptureAndEvidence(t *testing.T) {
 		t.Fatalf("sign page = %d", rec.Code)
 	}
 	hash := testid(d, "document-hash").Text()
-	blank := url.Values{"signer_name": {"M. Durand"}, "signer_role": {"client"}, "consent": {domain.SignatureConsentFR}, "signature": {pngDataURL(t, false)}}
+	blank := url.Values{"signer_name": {"M. Durand"}, "signer_role": {"client"}, "consent": {"true"}, "signature": {pngDataURL(t, false)}}
 	if rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/m/tasks/"+task.Id+"/sign", blank, c); rec.Code != 400 {
 		t.Errorf("blank signature = %d, want 400", rec.Code)
 	}
@@ -54,7 +54,7 @@ func TestSignatureCaptureAndEvidence(t *testing.T) {
 	if rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/m/tasks/"+task.Id+"/sign", noConsent, c); rec.Code != 400 {
 		t.Errorf("signature without consent = %d, want 400", rec.Code)
 	}
-	ok := url.Values{"signer_name": {"M. Durand"}, "signer_role": {"client"}, "consent": {domain.SignatureConsentFR}, "signature": {pngDataURL(t, true)},
+	ok := url.Values{"signer_name": {"M. Durand"}, "signer_role": {"client"}, "consent": {"true"}, "signature": {pngDataURL(t, true)},
 		"lat": {"47.2184"}, "lng": {"-1.5536"}, "accuracy": {"12"}}
 	rec = tenanttest.PostForm(t, tt.Registry, tt.Host(), "/m/tasks/"+task.Id+"/sign", ok, c)
 	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/signatures/") {

@@ -292,13 +292,13 @@ func TestUploadSignature(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	_ = png.Encode(&buf, img)
-	meta := map[string]any{"task": pt.task, "signer_name": "Mme Client", "signer_role": "client", "consent_text": domain.SignatureConsentFR,
+	meta := map[string]any{"task": pt.task, "signer_name": "Mme Client", "signer_role": "client", "consent": true,
 		"lat": 47.2184, "lng": -1.5536, "accuracy": 15, "signed_at": "2026-03-02T16:00:00Z", "document_sha256": "forged"}
 	if rec, _ := upStart(t, pt, host, tok, ulid(930), "signature", "image/png", buf.Bytes(), meta); rec.Code != 400 {
 		t.Errorf("a device-supplied document hash is refused: %d %s", rec.Code, rec.Body)
 	}
 	delete(meta, "document_sha256")
-	noName := map[string]any{"task": pt.task, "signer_role": "client", "consent_text": "ok"}
+	noName := map[string]any{"task": pt.task, "signer_role": "client", "consent": true}
 	if rec, _ := upStart(t, pt, host, tok, ulid(931), "signature", "image/png", buf.Bytes(), noName); rec.Code != 400 || !bytes.Contains(rec.Body.Bytes(), []byte("signataire")) {
 		t.Errorf("no signer name: %d %s", rec.Code, rec.Body)
 	}

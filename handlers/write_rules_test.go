@@ -78,13 +78,20 @@ func TestWriteContractProof(t *testing.T) {
 	// the protocol still works: the crew app's signature page
 	c := w.Login("crew@acme.test", tenanttest.Password)
 	rec := w.postForm(c, "/m/tasks/"+task.Id+"/sign", url.Values{"signer_name": {"M. Client"}, "signer_role": {"client"},
-		"consent": {domain.SignatureConsentFR}, "signature": {pngDataURL(t, true)}})
+		"consent": {"true"}, "signature": {pngDataURL(t, true)}})
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("signature page: %d", rec.Code)
 	}
 	s, err := w.App().FindFirstRecordByData("signatures", "subject", task.Id)
 	if _, want, _ := domain.TaskDocument(w.App(), task.Id); err != nil || s.GetString("document_sha256") != want {
 		t.Errorf("signed document hash not the server's: %v", err)
+	}
+	// the image hash is evidence too: nobody rewrites it
+	if code, body, _ := w.apiAs(su, "PATCH", "/api/collections/signatures/records/"+s.Id, map[string]any{"image_sha256": strings.Repeat("c", 64)}); code != 403 {
+		t.Errorf("superuser rewrites a signature's image hash: %d %s", code, body)
+	}
+	if again, _ := w.App().FindRecordById("signatures", s.Id); again == nil || again.GetString("image_sha256") != s.GetString("image_sha256") || len(s.GetString("image_sha256")) != 64 {
+		t.Errorf("image hash %q changed or missing", s.GetString("image_sha256"))
 	}
 }
 

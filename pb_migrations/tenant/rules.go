@@ -48,6 +48,9 @@ func Migrations() core.MigrationsList {
 	l.Register(incidentsV2Up, nil, "1764401900_incidents_v2.go")
 	// timesheets: period close, correction requests (issue #15)
 	l.Register(timesheetsUp, nil, "1764401910_timesheets.go")
+	// several sectors per tenant, signature image hashes (issue #15)
+	l.Register(sectorsUp, nil, "1764401930_sectors.go")
+	l.Register(signaturesV2Up, nil, "1764401940_signatures_v2.go")
 	// getting-started checklist dismissed (issue #15, first run)
 	l.Register(onboardingUp, nil, "1764401950_onboarding.go")
 	return l

@@ -1,6 +1,6 @@
 // Signature capture (signature_pad from npm). With the crew app's outbox
 // (crew.js) the signature works offline: the PNG, the signer's name and
-// role, the consent text, the device time and one position are queued in
+// role, the explicit consent, the device time and one position are queued in
 // IndexedDB and sent through the resumable upload protocol; the server
 // computes the SHA-256 of the signed job document itself when it stores
 // the signature. Without the outbox the PNG goes into the form's hidden
@@ -38,7 +38,7 @@ async function queue(form, pad) {
   const { dataURLBlob, sha256Hex } = await import("./upload.js");
   const blob = dataURLBlob(pad.toDataURL("image/png"));
   const meta = { task: form.dataset.task, signer_name: form.elements.signer_name.value.trim(), signer_role: form.elements.signer_role.value,
-    consent_text: form.elements.consent.value, signed_at: now.toISOString() };
+    consent: form.elements.consent.checked === true, signed_at: now.toISOString() };
   if (coords) {
     meta.lat = coords.latitude.toFixed(6);
     meta.lng = coords.longitude.toFixed(6);
