@@ -156,8 +156,13 @@ func TestTaskFormCreateAndEdit(t *testing.T) {
 	}
 	// the Gantt links to the form
 	d = doc(t, tenanttest.Get(t, k.Registry, k.Host(), "/sites/"+k.site+"/gantt", k.pm).Body.String())
-	if testid(d, "task-new-link").Length() != 1 || testid(d, "edit-"+id).Length() != 1 {
+	if testid(d, "task-new-link").Length() != 1 || testid(d, "edit-"+id).Length() != 1 || testid(d, "label-"+id).Length() != 1 ||
+		testid(d, "bar-"+id).AttrOr("data-edit", "") != "/sites/"+k.site+"/tasks/"+id+"/edit" {
 		t.Error("Gantt without the new-task and edit links")
+	}
+	d = doc(t, tenanttest.Get(t, k.Registry, k.Host(), "/sites/"+k.site, k.lead).Body.String())
+	if href, _ := testid(d, "site-new-task").Attr("href"); href != "/sites/"+k.site+"/tasks/new" {
+		t.Errorf("site page: new-task link %q", href)
 	}
 }
 
