@@ -5,6 +5,7 @@ package handlers_test
 import (
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/fieldops360/fieldops/domain"
@@ -52,6 +53,15 @@ func TestBrowserTaskFormFromGantt(t *testing.T) {
 		t.Fatal(err)
 	}
 	poll(t, ctx, "the task's form with its values", `document.querySelector("#f-title").value === "Coulage dalle" && document.querySelector("#f-work_type").value === "`+wt.ID+`" && document.querySelector("#f-duration").value === "4"`)
+	// every control of the form fits a 390 px phone
+	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 390, Height: 844, DeviceScaleFactor: 1, Mobile: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid="task-full-form"]`))); err != nil {
+		t.Fatal(err)
+	}
+	// (the office shell's header itself is wider: not this form's)
+	poll(t, ctx, "the form fits 390 px", `[...document.querySelectorAll('[data-testid="task-form-page"] *')].every((e) => e.getBoundingClientRect().right <= 391)`)
 	if p := problems(); len(p) > 0 {
 		t.Errorf("page errors: %v", p)
 	}
