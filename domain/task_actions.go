@@ -2,8 +2,10 @@ package domain
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -85,4 +87,36 @@ func ValidateTasks(app core.App, actor *core.Record, taskIDs []string) (int, err
 		return 0, err
 	}
 	return n, nil
+}
+
+// UrgentDeclaration is an urgent-works declaration as the audit trail
+// recorded it: the reason on the task, who declared it and when.
+type UrgentDeclaration struct {
+	Reason string
+	By     string // the declarer's name (or the actor id when unknown)
+	At     time.Time
+}
+
+// FindUrgentDeclaration returns the current urgent-works declaration of a
+// task, with its author and time from the latest audit event that set
+// urgent_works; ok is false when the task is not declared urgent works.
+func FindUrgentDeclaration(app core.App, t Task) (d UrgentDeclaration, ok bool) {
+	if !t.UrgentWorks() {
+		return d, false
+	}
+	d.Reason = t.UrgentReason()
+	row := struct {
+		At    string `db:"at"`
+		Actor string `db:"actor"`
+	}{}
+	err := app.DB().Select("at", "actor").From(CollectionAuditEvents).
+		Where(dbx.HashExp{"record": t.Id}).AndWhere(dbx.NewExp("diff LIKE {:p}", dbx.Params{"p": "%urgent_works%"})).
+		OrderBy("seq DESC").Limit(1).One(&row)
+	if err == nil {
+		d.By, d.At = row.Actor, ParseDBTime(row.At)
+		if u, err := FindPerson(app, row.Actor); err == nil {
+			d.By = u.Name()
+		}
+	}
+	return d, true
 }

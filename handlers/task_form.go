@@ -61,7 +61,9 @@ func (h *Handlers) renderTaskForm(e *core.RequestEvent, status int, tid string, 
 	}
 	if tid != "" {
 		if t, err := domain.FindTask(e.App, tid); err == nil {
-			vm.Urgent = t.UrgentReason()
+			if d, ok := domain.FindUrgentDeclaration(e.App, t); ok {
+				vm.Urgent = i18n.T(ctx, "task.urgent.by", d.By, i18n.FormatDate(ctx, d.At), d.Reason)
+			}
 			if !t.UrgentWorks() && domain.TaskNeedsUrgentWorks(e.App, t, h.deps.Clock()) {
 				vm.UrgentHref = "/sites/" + site.Id + "/tasks/" + tid + "/urgent"
 			}

@@ -339,6 +339,12 @@ func TestTaskFormGatesAndUrgentWorks(t *testing.T) {
 	if a := k.auditActors(t, id); a[len(a)-1] != k.leadID {
 		t.Errorf("declaration audit actors = %v, want the lead last", a)
 	}
+	d = doc(t, tenanttest.Get(t, k.Registry, k.Host(), "/sites/"+k.site+"/tasks/"+id+"/edit", k.pm).Body.String())
+	lead, _ := domain.FindPerson(k.App(), k.leadID)
+	if got := testid(d, "urgent-declared").Text(); !strings.Contains(got, "Travaux urgents déclarés par "+lead.Name()+" le ") || !strings.Contains(got, "rue de la Gare") ||
+		testid(d, "urgent-link").Length() != 0 {
+		t.Errorf("edit page after the declaration: %q", got)
+	}
 	if code := k.startAsAPI(t, id, "pm@tpco.test"); code != http.StatusOK {
 		t.Errorf("start after the declaration: %d, want 200", code)
 	}

@@ -31,7 +31,7 @@ type TaskFormVM struct {
 	// UrgentHref links to the urgent-works declaration when the task is an
 	// excavation on a site without a valid DT-DICT receipt ("" otherwise).
 	UrgentHref string
-	Urgent     string // the declared reason, if any
+	Urgent     string // the declaration (who, when, reason), if any
 }
 
 // TaskEditURL is the task form of a Gantt bar, from its move URL
@@ -152,9 +152,9 @@ func TaskFormPage(vm TaskFormVM) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var8 string
-				templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "task.urgent.declared", vm.Urgent))
+				templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(vm.Urgent)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/planning/task_form.templ`, Line: 56, Col: 113}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/planning/task_form.templ`, Line: 56, Col: 76}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 				if templ_7745c5c3_Err != nil {
