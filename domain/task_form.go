@@ -133,14 +133,14 @@ func RenameTask(app core.App, actor *core.Record, siteID, taskID, title string) 
 }
 
 // TaskWorkRecorded reports whether work was recorded on a task: a time
-// entry, a started checklist run, a photo or a signature.
+// entry, a checklist run, a photo or a signature.
 func TaskWorkRecorded(app core.App, taskID string) (bool, error) {
 	for _, q := range []struct {
 		col string
 		exp dbx.Expression
 	}{
 		{CollectionTimeEntries, dbx.HashExp{"task": taskID}},
-		{CollectionChecklistRuns, dbx.And(dbx.HashExp{"task": taskID}, dbx.NewExp("(complete = TRUE OR (answers != '' AND answers != '{}' AND answers != '[]' AND answers != 'null'))"))},
+		{CollectionChecklistRuns, dbx.HashExp{"task": taskID}}, // a run opens when the work starts
 		{CollectionPhotos, dbx.HashExp{"subject": taskID}},
 		{CollectionSignatures, dbx.HashExp{"subject": taskID}},
 	} {

@@ -238,6 +238,12 @@ func TestTaskRenameAndDelete(t *testing.T) {
 	if rec := tenanttest.PostForm(t, k.Registry, k.Host(), "/sites/"+k.site+"/tasks/"+photoTask+"/delete", nil, k.pm); rec.Code != http.StatusConflict {
 		t.Errorf("delete with a photo: %d, want 409", rec.Code)
 	}
+	// so does a checklist run (opened when the work started)
+	runTask := k.create(t, k.pm, k.form("Checklist ouverte", k.plain))
+	k.Record("checklist_runs", map[string]any{"task": runTask})
+	if rec := tenanttest.PostForm(t, k.Registry, k.Host(), "/sites/"+k.site+"/tasks/"+runTask+"/delete", nil, k.pm); rec.Code != http.StatusConflict {
+		t.Errorf("delete with a checklist run: %d, want 409", rec.Code)
+	}
 	// no work: deleted, audited
 	rec = tenanttest.PostForm(t, k.Registry, k.Host(), "/sites/"+k.site+"/tasks/"+id+"/delete", nil, k.lead)
 	if rec.Code != http.StatusSeeOther {
