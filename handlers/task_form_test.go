@@ -166,6 +166,29 @@ func TestTaskFormCreateAndEdit(t *testing.T) {
 	}
 }
 
+func TestTaskFormInEnglish(t *testing.T) {
+	t.Parallel()
+	k := newTaskTenant(t)
+	u, err := k.App().FindRecordById("users", k.pmID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Set("locale", "en")
+	if err := k.App().Save(u); err != nil {
+		t.Fatal(err)
+	}
+	body := tenanttest.Get(t, k.Registry, k.Host(), "/sites/"+k.site+"/tasks/new", k.pm).Body.String()
+	for _, want := range []string{"New task", "Work type", "Duration (working days)", "Save task"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("English form without %q", want)
+		}
+	}
+	rec := tenanttest.PostForm(t, k.Registry, k.Host(), "/sites/"+k.site+"/tasks/new", url.Values{"title": {""}, "start": {k.monday}, "duration": {"1"}}, k.pm)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(testid(doc(t, rec.Body.String()), "error-title").Text(), "title") {
+		t.Errorf("English field error: %d", rec.Code)
+	}
+}
+
 func TestTaskFormErrorsPerField(t *testing.T) {
 	t.Parallel()
 	k := newTaskTenant(t)
