@@ -3,6 +3,7 @@ package domain
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -18,7 +19,7 @@ func startedStatuses() []string { return []string{"in_progress", "done", "valida
 // type is flagged "excavation" cannot start (in progress, done or
 // validated) unless its site has a current DT-DICT receipt still valid
 // at now (validity 3 months from upload unless set), or the task is
-// declared urgent works with a reason (article R554-32 of the French
+// declared urgent works with a reason of MinUrgentReason characters or more (article R554-32 of the French
 // environment code allows urgent works without DICT, with a notice).
 func CheckExcavationGate(app core.App, task *core.Record, now time.Time) error {
 	if !contains(startedStatuses(), task.GetString("status")) {
@@ -33,8 +34,8 @@ func CheckExcavationGate(app core.App, task *core.Record, now time.Time) error {
 		return nil
 	}
 	if task.GetBool("urgent_works") {
-		if strings.TrimSpace(task.GetString("urgent_reason")) == "" {
-			return FieldError("urgent_reason", "err.task.urgent_reason")
+		if utf8.RuneCountInString(strings.TrimSpace(task.GetString("urgent_reason"))) < MinUrgentReason {
+			return FieldError("urgent_reason", "err.task.urgent_reason", MinUrgentReason)
 		}
 		return nil
 	}

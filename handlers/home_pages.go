@@ -2,12 +2,14 @@ package handlers
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/views/components"
 	"github.com/fieldops360/fieldops/views/home"
 	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/layouts"
@@ -140,6 +142,12 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 				vm.Vehicles = append(vm.Vehicles, home.GroupVM{Title: v.Label(), Subtitle: v.Plate()})
 			}
 			vm.Vehicles[k].Tasks = append(vm.Vehicles[k].Tasks, tv)
+		}
+	}
+	vm.ISODate, vm.Validate = from.Format(time.DateOnly), todayToValidate(e, recs)
+	if n := e.Request.URL.Query().Get("validated"); n != "" {
+		if k, err := strconv.Atoi(n); err == nil {
+			vm.Shell.Toasts = append(vm.Shell.Toasts, components.ToastVM{ID: "toast-validated", Kind: "success", Text: i18n.T(ctx, "task.validate.done", k)})
 		}
 	}
 	render(e.Response, e.Request, http.StatusOK, home.TodayPage(vm))

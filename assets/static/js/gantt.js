@@ -41,6 +41,15 @@ function revert(d) {
   d.bar.classList.remove("gantt-saving");
 }
 
+// a click on a bar (not the end of a drag) opens the task's form
+let dragged = false;
+document.addEventListener("click", (ev) => {
+  const bar = ev.target.closest && ev.target.closest(".gantt-bar[data-edit]");
+  if (!bar) return;
+  if (dragged) { dragged = false; return; }
+  window.location.href = bar.dataset.edit;
+});
+
 document.addEventListener("pointerdown", (ev) => {
   const el = ev.target.closest && ev.target.closest(".gantt-bar, .gantt-handle");
   if (!el || ev.button !== 0) return;
@@ -70,6 +79,7 @@ document.addEventListener("pointerup", async () => {
   const d = drag;
   drag = null;
   if (d.days === 0) { revert(d); return; }
+  dragged = true;
   const off = new Set((d.svg.dataset.off || "").split(",").filter(Boolean));
   const body = new URLSearchParams();
   if (d.isHandle) {
