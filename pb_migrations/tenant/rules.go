@@ -42,6 +42,8 @@ func Migrations() core.MigrationsList {
 	l.Register(readsV2Up, nil, "1764401800_reads_v2.go")
 	// signed-in sessions (issue #14, authentication)
 	l.Register(pbm.SessionsTable, nil, "1764401810_sessions.go")
+	// refused sync operations in the conflict inbox (issue #15)
+	l.Register(syncRefusalsUp, nil, "1764402150_sync_refusals.go")
 	return l
 }
 

@@ -45,9 +45,17 @@ type IncidentVM struct {
 	Severities []components.Option
 }
 
-// ConflictVM is one line of the conflict inbox.
+// ConflictVM is one entry of the sync inbox: a conflict or a refusal
+// (Kind), who sent what (What, Details), when (At: received; DeviceAt:
+// typed on the phone), on which site and why it did not apply.
 type ConflictVM struct {
-	ID, Person, Collection, Reason, Data, At string
+	ID, Kind, Person, What, Site, Reason, At, DeviceAt string
+	Details                                            []FactVM
+}
+
+// FactVM is one labelled value.
+type FactVM struct {
+	Label, Value string
 }
 
 // ApprovalsVM is the site lead's time approvals page.
