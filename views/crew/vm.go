@@ -33,6 +33,9 @@ type TimeVM struct {
 	Tasks   []components.Option
 	Recent  []EntryVM
 	ClockIn string // local date-time of the form (no-JS fallback)
+	// SwitchOpen shows the clock-in form while an entry is open (a change
+	// of site, to confirm), e.g. when that confirmation was missing.
+	SwitchOpen bool
 }
 
 // IncidentVM is the crew's incident report page.
