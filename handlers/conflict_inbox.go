@@ -38,6 +38,9 @@ func inboxVMs(e *core.RequestEvent, recs []*core.Record) []crew.ConflictVM {
 		}
 		var data map[string]any
 		_ = json.Unmarshal(c.Data(), &data)
+		if vm.Site != "" {
+			delete(data, "site") // said above
+		}
 		vm.Details = inboxDetails(ctx, names, c.TargetCollection(), data)
 		out = append(out, vm)
 	}

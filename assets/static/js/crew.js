@@ -91,7 +91,7 @@ async function showRefused() {
     name.textContent = what(it);
     const when = document.createElement("span");
     when.className = "muted small";
-    when.textContent = " · " + fmt(t.queued_at, new Date(it.queued_at).toLocaleString(document.documentElement.lang || "fr"));
+    when.textContent = " · " + fmt(t.queued_at, new Date(it.queued_at).toLocaleString(document.documentElement.lang || "fr", { dateStyle: "short", timeStyle: "short" }));
     head.append(name, when);
     const msg = document.createElement("p");
     msg.className = "form-error";
