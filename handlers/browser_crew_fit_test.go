@@ -5,6 +5,7 @@ package handlers_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,25 +45,44 @@ func overflowJS(w int64) string {
 })()`, w)
 }
 
-// crewFitTask seeds a site and a task of the demo crew member (the task
-// done, so that its sign page is offered) and returns the task.
-func crewFitTask(t *testing.T, b *browserEnv, crew *core.Record) *core.Record {
+// crewFitTasks seeds, for the demo crew member, a site with a long name,
+// a done task (its sign page is offered), a planned one whose work type
+// has a checklist (measure, photo, signature items), a photo with its
+// hash in the gallery and an open time entry; it returns the two tasks.
+func crewFitTasks(t *testing.T, b *browserEnv, crew *core.Record) (done, planned *core.Record) {
 	t.Helper()
 	site := b.tt.Record("sites", map[string]any{"code": "CH-FIT-2026-LONG", "name": "Réhabilitation du groupe scolaire Anne-de-Bretagne, bâtiment B",
 		"address": "12 boulevard des Anglais prolongé, 44100 Nantes", "sector": "btp", "status": "active", "lat": 47.21, "lng": -1.57, "team": []string{crew.Id}})
-	return b.tt.Record("tasks", map[string]any{"site": site.Id, "title": "Reprise des enduits extérieurs façade nord-ouest (échafaudage)", "status": "done",
-		"assignees": []string{crew.Id}, "planned_start": time.Now().UTC().Truncate(24 * time.Hour), "duration_days": 1})
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	done = b.tt.Record("tasks", map[string]any{"site": site.Id, "title": "Reprise des enduits extérieurs façade nord-ouest (échafaudage)", "status": "done",
+		"assignees": []string{crew.Id}, "planned_start": today, "duration_days": 1})
+	tpl := b.tt.Record("checklist_templates", map[string]any{"code": "fit_cl", "name": "Contrôle de réception des menuiseries extérieures", "items": []map[string]any{
+		{"id": "aplomb", "label": "Aplomb et équerrage des dormants contrôlés au niveau laser", "type": "measure", "unit": "mm/m", "min": 0, "max": 2, "required": true},
+		{"id": "photo", "label": "Photo du calfeutrement périphérique", "type": "photo", "required": true},
+		{"id": "sig", "label": "Signature du conducteur de travaux", "type": "signature", "required": true},
+	}})
+	wt := b.tt.Record("work_types", map[string]any{"code": "fit_wt", "name": "Menuiseries", "sector": "btp", "checklist": tpl.Id})
+	planned = b.tt.Record("tasks", map[string]any{"site": site.Id, "title": "Pose des menuiseries aluminium du préau", "status": "planned", "work_type": wt.Id,
+		"assignees": []string{crew.Id}, "planned_start": today, "duration_days": 2})
+	b.tt.Record("photos", map[string]any{"site": site.Id, "subject": done.Id, "by": crew.Id, "taken_at": time.Now().UTC(),
+		"caption": "Façade nord-ouest après reprise, vue depuis la cour", "original_sha256": strings.Repeat("ab", 32)})
+	b.tt.Record(domain.CollectionTimeEntries, map[string]any{"user": crew.Id, "site": site.Id, "clock_in": time.Now().UTC().Add(-time.Hour), "status": "open", "source": "self"})
+	return done, planned
 }
 
 // TestBrowserCrewFit: at 360, 390 and 430 px every page of the crew app
-// fits the screen: document.scrollingElement.scrollWidth ≤ innerWidth.
+// fits the screen (document.scrollingElement.scrollWidth ≤ the width):
+// home, time (an entry open), incident, photos (a gallery), consumption,
+// a done and a planned task (checklist), their sign pages, the
+// start-of-work report.
 func TestBrowserCrewFit(t *testing.T) {
 	b := newBrowserEnv(t)
 	crew, crewEmail := b.demoCrew(t)
-	task := crewFitTask(t, b, crew)
+	done, planned := crewFitTasks(t, b, crew)
 	ctx, problems := b.tab(t)
 	b.login(t, ctx, crewEmail, domain.DemoPassword)
-	pages := []string{"/m/", "/m/time", "/m/incident", "/m/photos", "/m/consumption", "/m/tasks/" + task.Id, "/m/tasks/" + task.Id + "/sign"}
+	pages := []string{"/m/", "/m/time", "/m/incident", "/m/photos", "/m/consumption", "/m/tasks/" + done.Id, "/m/tasks/" + done.Id + "/sign",
+		"/m/tasks/" + planned.Id, "/m/tasks/" + planned.Id + "/sign", "/m/tasks/" + planned.Id + "/sign?pv=start"}
 	for _, w := range []int64{360, 390, 430} {
 		phone(t, ctx, w, 844)
 		for _, p := range pages {
@@ -91,7 +111,7 @@ func TestBrowserCrewFit(t *testing.T) {
 func slug(p string) string {
 	out := []rune{}
 	for _, r := range p {
-		if r == '/' {
+		if r == '/' || r == '?' || r == '=' {
 			r = '_'
 		}
 		out = append(out, r)

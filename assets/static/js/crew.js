@@ -185,6 +185,7 @@ document.addEventListener("fieldops:progress", (ev) => {
   const name = (t["what." + purpose] || purpose) + (label ? " · " + label : "");
   li.children[0].textContent = fmt(p >= 100 ? t.upload_done : t.upload, name);
   li.children[1].value = p;
+  li.children[1].setAttribute("aria-label", name);
   li.children[2].textContent = p + " %";
   li.dataset.percent = String(p);
   uploadsBox.hidden = false;
