@@ -209,3 +209,79 @@ func TestBrowserCrewPhotoProgress(t *testing.T) {
 		t.Errorf("page errors: %v", p)
 	}
 }
+
+// TestBrowserCrewRefusedPhoto: a photo the server refuses (the crew
+// member was taken off the site's team meanwhile) is not lost: the form
+// keeps it with the reason, the app lists it on every page, and
+// "Corriger" reopens it (file, caption) to be sent on another site.
+func TestBrowserCrewRefusedPhoto(t *testing.T) {
+	b := newBrowserEnv(t)
+	app := b.tt.App()
+	crew, crewEmail := b.demoCrew(t)
+	left := b.tt.Record("sites", map[string]any{"code": "CH-OLD", "name": "Ancien chantier", "sector": "btp", "status": "active", "team": []string{crew.Id}})
+	mine := b.tt.Record("sites", map[string]any{"code": "CH-NEW", "name": "Nouveau chantier", "sector": "btp", "status": "active", "team": []string{crew.Id}})
+	photo := testPhoto(t, t.TempDir(), 800, 600)
+	ctx, problems := b.tab(t)
+	phone(t, ctx, 390, 844)
+	b.login(t, ctx, crewEmail, domain.DemoPassword)
+	if err := chromedp.Do(ctx, chromedp.Navigate(b.base+"/m/photos"), chromedp.WaitReady(chromedp.CSS(`[data-testid="photo-form"]`))); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "outbox ready", `!!window.fieldopsOutbox`)
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(`[data-testid="photo-form"] #f-site`), left.Id),
+		chromedp.SendKeys(chromedp.CSS(`#f-caption`), "Réseau avant remblai"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#f-file`), []string{photo})); err != nil {
+		t.Fatal(err)
+	}
+	// the office takes the crew member off the site before the photo goes
+	left.Set("team", []string{})
+	if err := app.Save(left); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, tap(`[data-testid="photo-submit"]`)); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "refusal on the form", `(document.querySelector('[data-testid="form-error"]')||{}).textContent === "Vous ne faites pas partie de l'équipe de ce chantier" && document.querySelector('#f-file').files.length === 1 && document.querySelector('[data-testid="outbox-refused"]').dataset.count === "1" && document.querySelector('[data-testid="upload-progress"]').hidden`)
+	if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.querySelector('[data-testid="toast-success"]')`)); !ok {
+		t.Error("a success message for a refused photo")
+	}
+	screenshot(t, ctx, "crew-photo-refused")
+	if err := chromedp.Do(ctx, chromedp.Navigate(b.base+"/m/"), chromedp.WaitReady(chromedp.CSS(`[data-testid="crew-home"]`))); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "still listed elsewhere", `document.querySelector('[data-testid="outbox-refused"]').dataset.count === "1" && document.querySelector('[data-testid="refused-item"] strong').textContent === "Photo"`)
+	if err := chromedp.Do(ctx, tap(`[data-testid="refused-fix"]`)); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "photo reopened", `location.pathname === "/m/photos" && document.querySelector('#f-file').files.length === 1 && document.querySelector('#f-caption').value === "Réseau avant remblai" && !!document.querySelector('[data-testid="form-error"]')`)
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`[data-testid="photo-form"] #f-site`), mine.Id), tap(`[data-testid="photo-submit"]`)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if n, _ := app.CountRecords("photos", dbx.HashExp{"by": crew.Id, "site": mine.Id}); n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			screenshot(t, ctx, "crew-photo-refused-not-resent")
+			t.Fatal("the corrected photo did not reach the server")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	poll(t, ctx, "nothing left on the phone", `!!window.fieldopsOutbox && window.fieldopsOutbox.all().then(l => window.__left = l.length), window.__left === 0`)
+	if n, _ := app.CountRecords("photos", dbx.HashExp{"by": crew.Id}); n != 1 {
+		t.Errorf("%d photos, want the corrected one only", n)
+	}
+	if p := problems(); len(p) > 0 {
+		var real []string
+		for _, x := range p {
+			if !strings.Contains(x, "403") {
+				real = append(real, x)
+			}
+		}
+		if len(real) > 0 {
+			t.Errorf("page errors: %v", real)
+		}
+	}
+}

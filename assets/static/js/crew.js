@@ -167,18 +167,23 @@ function showRefusal(form, it) {
 // upload progress, one line per file
 document.addEventListener("fieldops:progress", (ev) => {
   if (!uploadsBox) return;
-  const { key, purpose, label, sent, size } = ev.detail;
+  const { key, purpose, label, sent, size, refused } = ev.detail;
   let li = uploadsBox.querySelector(`[data-key="${key}"]`);
+  if (refused) { // listed with the refused sends instead
+    if (li) li.remove();
+    uploadsBox.hidden = uploadsBox.children.length === 0;
+    return;
+  }
   if (!li) {
     li = document.createElement("li");
     li.dataset.key = key;
     li.dataset.testid = "upload-item";
     const name = document.createElement("span");
-    const bar = document.createElement("progress");
-    bar.max = 100;
+    const meter = document.createElement("progress");
+    meter.max = 100;
     const pct = document.createElement("span");
     pct.dataset.testid = "upload-percent";
-    li.append(name, bar, pct);
+    li.append(name, meter, pct);
     uploadsBox.append(li);
   }
   const p = size > 0 ? Math.min(100, Math.floor((sent * 100) / size)) : 100;
@@ -362,8 +367,8 @@ async function reopen() {
   const it = await outbox.get(seq);
   if (!it || !it.refused) return;
   if (it.upload) {
-    document.dispatchEvent(new CustomEvent("fieldops:fix-upload", { detail: it }));
     window.fieldopsFixing = it;
+    document.dispatchEvent(new CustomEvent("fieldops:fix-upload", { detail: it }));
     return;
   }
   const form = document.querySelector(`form[data-outbox="${it.op.collection}"][data-outbox-op="${it.op.op}"]`);

@@ -153,10 +153,11 @@ export class Outbox {
     return { ...it, refused: { status: r.status, error: r.error || "", field: r.field || "", conflict: r.conflict || "", at: new Date().toISOString() } };
   }
 
-  #progress(it, sent) {
+  // #progress tells the page how far a file is (refused: it stopped).
+  #progress(it, sent, refused = false) {
     const u = it.upload;
     const label = (u.meta && (u.meta.caption || u.meta.signer_name)) || "";
-    document.dispatchEvent(new CustomEvent("fieldops:progress", { detail: { key: it.key, purpose: u.purpose, label, sent, size: u.size } }));
+    document.dispatchEvent(new CustomEvent("fieldops:progress", { detail: { key: it.key, purpose: u.purpose, label, sent, size: u.size, refused } }));
   }
 
   async #send() {
@@ -202,6 +203,7 @@ export class Outbox {
         this.#progress(it, it.upload.size);
         await db.delete(STORE, it.seq);
       } else {
+        this.#progress(it, 0, true);
         await db.put(STORE, this.#park(it, r));
       }
       results.push({ key: it.key, status: r.status, id: r.id, location: r.location, error: r.error, upload: true });

@@ -54,8 +54,10 @@ async function queue(button) {
   }
   const upload = { purpose: "photo", blob, content_type: blob.type || file.type, size: blob.size, sha256: await sha256Hex(blob), meta };
   // crew.js re-enables the button once the photo is sent or queued
-  const replaces = fixing ? fixing.seq : null;
+  // a correction replaces the refused photo (reopened, or refused on this page)
+  const replaces = fixing ? fixing.seq : (form.dataset.fixSeq || null);
   fixing = null;
+  delete form.dataset.fixSeq;
   document.dispatchEvent(new CustomEvent("fieldops:upload", { detail: { key: ulid(now), upload, form, replaces } }));
 }
 

@@ -47,8 +47,10 @@ async function queue(form, pad) {
     meta.accuracy = String(Math.round(coords.accuracy));
   }
   const upload = { purpose: "signature", blob, content_type: "image/png", size: blob.size, sha256: await sha256Hex(blob), meta };
-  const replaces = fixing ? fixing.seq : null;
+  // a correction replaces the refused signature (reopened, or refused on this page)
+  const replaces = fixing ? fixing.seq : (form.dataset.fixSeq || null);
   fixing = null;
+  delete form.dataset.fixSeq;
   document.dispatchEvent(new CustomEvent("fieldops:upload", { detail: { key: ulid(now), upload, form, replaces, onQueued: () => pad.clear() } }));
 }
 
