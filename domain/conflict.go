@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"net/http"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -33,7 +35,7 @@ func fileConflict(tx core.App, user *core.Record, op SyncOp, site, reason string
 	}
 	r := core.NewRecord(col)
 	r.Load(map[string]any{"user": user.Id, "key": op.Key, "op": op.Op, "collection": op.Collection, "record": op.ID,
-		"data": op.Data, "reason": reason, "status": ConflictOpen, "site": site})
+		"data": op.Data, "reason": reason, "status": ConflictOpen, "site": site, "kind": InboxConflict, "status_code": http.StatusConflict})
 	if t, err := op.deviceTime(); err == nil && !t.IsZero() {
 		r.Set("device_time", t.UTC())
 	}

@@ -46,13 +46,15 @@ type SyncRequest struct {
 }
 
 // SyncResult is the outcome of one operation. Status is 200 (applied),
-// 400 (invalid), 403 (not allowed for the caller) or 409 (conflict,
-// filed in the conflict inbox: Conflict is its id).
+// 400 (invalid), 403 (not allowed for the caller) or 409 (conflict).
+// Every refusal and conflict is filed in the office's inbox (Conflict is
+// its id); Field names the field a refusal is about, when it names one.
 type SyncResult struct {
 	Key      string `json:"key"`
 	Status   int    `json:"status"`
 	ID       string `json:"id,omitempty"`
 	Error    string `json:"error,omitempty"`
+	Field    string `json:"field,omitempty"`
 	Conflict string `json:"conflict,omitempty"`
 }
 
@@ -127,6 +129,11 @@ func (op SyncOp) Validate() error {
 	if _, err := op.deviceTime(); err != nil {
 		return err
 	}
+	if v, ok := op.Data[SyncReplaces]; ok {
+		if s, _ := v.(string); !ValidULID(s) {
+			return Errorf(EInvalid, "err.sync.invalid_replaces")
+		}
+	}
 	spec, ok := syncSpecFor(op.Collection)
 	if !ok {
 		return Errorf(EForbidden, "err.sync.collection_not_synced", op.Collection)
@@ -135,7 +142,7 @@ func (op SyncOp) Validate() error {
 		return Errorf(EForbidden, "err.sync.op_not_allowed", op.Op, op.Collection)
 	}
 	for k := range op.Data {
-		if k != SyncBaseUpdated && !spec.fields[k] {
+		if k != SyncBaseUpdated && k != SyncReplaces && !spec.fields[k] {
 			return Errorf(EInvalid, "err.sync.field_not_allowed", k, op.Collection)
 		}
 	}

@@ -49,6 +49,9 @@ func applyOnce(app core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 		if res, err = applyOp(tx, user, op); err != nil {
 			return err
 		}
+		if err := settleReplaced(tx, user, op); err != nil {
+			return err
+		}
 		return saveSyncOp(tx, user, op, res)
 	})
 	var coded *Error
@@ -56,9 +59,11 @@ func applyOnce(app core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 	case err == nil:
 		return res, nil
 	case errors.As(err, &coded) && coded.Code != EInternal:
-		res = SyncResult{Key: op.Key, Status: statusOfCode(coded.Code), Error: coded.Text().Bilingual()}
+		res = refusalOf(op, coded, nil)
 	case isValidation(err):
-		res = SyncResult{Key: op.Key, Status: http.StatusBadRequest, Error: catalog.New("err.sync.invalid_data", err.Error()).Bilingual()}
+		verr, _ := asValidation(err)
+		res = refusalOf(op, nil, verr)
+		res.Error = catalog.New("err.sync.invalid_data", err.Error()).Bilingual()
 	default:
 		// NB: a concurrent request may have applied the same key first
 		// (unique index on sync_ops.key): answer its result.
@@ -67,7 +72,22 @@ func applyOnce(app core.App, user *core.Record, op SyncOp) (SyncResult, error) {
 		}
 		return SyncResult{}, err
 	}
-	if err := saveSyncOp(app, user, op, res); err != nil {
+	// the refusal is filed for the office, with the answer (and its inbox
+	// id) recorded under the key, in one transaction
+	err = app.RunInTransaction(func(tx core.App) error {
+		if err := settleReplaced(tx, user, op); err != nil {
+			return err
+		}
+		c, err := fileRefusal(tx, user, op, res)
+		switch {
+		case err == nil:
+			res.Conflict = c.Id
+		case !isValidation(err):
+			return err
+		}
+		return saveSyncOp(tx, user, op, res)
+	})
+	if err != nil {
 		if stored, ok := storedResult(app, user, op.Key); ok {
 			return stored, nil
 		}

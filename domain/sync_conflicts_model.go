@@ -113,3 +113,21 @@ func (s SyncConflict) Created() time.Time { return s.GetDateTime("created").Time
 
 // Updated returns "updated" (set by the database).
 func (s SyncConflict) Updated() time.Time { return s.GetDateTime("updated").Time() }
+
+// Kind returns "kind" (select: conflict, refusal).
+func (s SyncConflict) Kind() string { return s.GetString("kind") }
+
+// SetKind sets "kind".
+func (s SyncConflict) SetKind(v string) { s.Set("kind", v) }
+
+// StatusCode returns "status_code" (integer).
+func (s SyncConflict) StatusCode() int { return s.GetInt("status_code") }
+
+// SetStatusCode sets "status_code".
+func (s SyncConflict) SetStatusCode(v int) { s.Set("status_code", v) }
+
+// Field returns "field" (text).
+func (s SyncConflict) Field() string { return s.GetString("field") }
+
+// SetField sets "field".
+func (s SyncConflict) SetField(v string) { s.Set("field", v) }

@@ -202,7 +202,7 @@ func TestBrowserCrewOfflineProof(t *testing.T) {
 	crew, crewEmail := b.demoCrew(t)
 	site := b.tt.Record("sites", map[string]any{"code": "CH-OFF", "name": "Poste HTA Bouguenais", "sector": "elec", "status": "active",
 		"lat": 47.1770, "lng": -1.6230, "geofence_m": 200, "team": []string{crew.Id}})
-	task := b.tt.Record("tasks", map[string]any{"site": site.Id, "title": "Raccordement cellule", "status": "in_progress", "assignees": []string{crew.Id}})
+	task := b.tt.Record("tasks", map[string]any{"site": site.Id, "title": "Raccordement cellule", "status": "done", "assignees": []string{crew.Id}})
 	count := func(col, field string) int {
 		n, _ := app.CountRecords(col, dbx.HashExp{field: crew.Id})
 		return int(n)

@@ -177,7 +177,8 @@ func TestCrewTaskDetailAccess(t *testing.T) {
 	if testid(d, "cl-input-enrobage").Length() != 1 || !strings.Contains(d.Find("#clh-enrobage").Text(), "20 – 50 mm") {
 		t.Error("measure input with its bounds hint missing")
 	}
-	for _, k := range []string{"photos", "sign", "consumption", "incident", "time", "proof"} {
+	// not started: only an explicit start-of-work report may be signed
+	for _, k := range []string{"photos", "sign_start", "consumption", "incident", "time", "proof"} {
 		if testid(d, "task-link-"+k).Length() != 1 {
 			t.Errorf("no %s link", k)
 		}

@@ -27,10 +27,10 @@ func crewPrecacheAssets() []string {
 }
 
 // crewModuleAssets are the modules imported by their logical (unhashed)
-// name: outbox.js by crew.js, upload.js by outbox.js, photos.js and
-// signature.js, signature_pad by signature.js.
+// name: outbox.js and crewform.js by crew.js, upload.js by outbox.js,
+// photos.js and signature.js, signature_pad by signature.js.
 func crewModuleAssets() []string {
-	return []string{"js/outbox.js", "js/upload.js", "vendor/signature_pad/signature_pad.js"}
+	return []string{"js/outbox.js", "js/crewform.js", "js/upload.js", "vendor/signature_pad/signature_pad.js"}
 }
 
 // crewServiceWorker serves /m/sw.js: the static worker

@@ -107,9 +107,21 @@ func (h *Handlers) renderCrewTask(e *core.RequestEvent, task domain.Task, site d
 		CanStart: canWrite && slices.Contains([]string{"todo", "planned", "blocked"}, st), CanFinish: canWrite && st == "in_progress", Error: formErr}
 	q := "?site=" + url.QueryEscape(site.Id) + "&task=" + url.QueryEscape(task.Id)
 	photoHref := "/m/photos?site=" + url.QueryEscape(site.Id) + "&subject=" + url.QueryEscape(task.Id)
-	signHref := "/m/tasks/" + task.Id + "/sign"
-	vm.Links = []crew.LinkVM{{Key: "photos", Href: photoHref}, {Key: "sign", Href: signHref}, {Key: "consumption", Href: "/m/consumption" + q},
-		{Key: "incident", Href: "/m/incident" + q}, {Key: "time", Href: "/m/time"}, {Key: "proof", Href: "/tasks/" + task.Id + "/proof.pdf"}}
+	offer, err := domain.SignatureOfferOf(e.App, task.Record)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	signHref := ""
+	vm.Links = []crew.LinkVM{{Key: "photos", Href: photoHref}}
+	switch offer {
+	case domain.SignEnd:
+		signHref = "/m/tasks/" + task.Id + "/sign"
+		vm.Links = append(vm.Links, crew.LinkVM{Key: "sign_end", Href: signHref})
+	case domain.SignStart:
+		vm.Links = append(vm.Links, crew.LinkVM{Key: "sign_start", Href: "/m/tasks/" + task.Id + "/sign?pv=start"})
+	}
+	vm.Links = append(vm.Links, crew.LinkVM{Key: "consumption", Href: "/m/consumption" + q}, crew.LinkVM{Key: "incident", Href: "/m/incident" + q},
+		crew.LinkVM{Key: "time", Href: "/m/time"}, crew.LinkVM{Key: "proof", Href: "/tasks/" + task.Id + "/proof.pdf"})
 
 	run, err := domain.EnsureChecklistRun(e.App, task.Record, e.Auth.Id)
 	if err != nil {

@@ -166,7 +166,9 @@ func (h *Handlers) crewHome(e *core.RequestEvent) error {
 	tasks := taskVMs(e, recs)
 	for i := range tasks {
 		tasks[i].Href = "/m/tasks/" + recs[i].Id
-		tasks[i].SignHref = "/m/tasks/" + recs[i].Id + "/sign"
+		if domain.SignatureOffer(recs[i].Status(), nil, false) == domain.SignEnd {
+			tasks[i].SignHref = "/m/tasks/" + recs[i].Id + "/sign" // once the work is done
+		}
 		tasks[i].ProofHref = "/tasks/" + recs[i].Id + "/proof.pdf"
 	}
 	render(e.Response, e.Request, http.StatusOK, home.CrewHomePage(home.TaskListVM{

@@ -59,6 +59,9 @@ func (h *Handlers) crewShell(e *core.RequestEvent, active, title string) layouts
 		{Key: "photos", Href: "/m/photos", Icon: "camera", Active: active == "photos"},
 	}
 	vm.CrewJS, vm.CrewIDB = h.assets.Path("js/crew.js"), h.assets.Path("vendor/idb/idb.js")
+	if e.Auth != nil {
+		vm.CrewUser = e.Auth.Id
+	}
 	return vm
 }
 

@@ -27,8 +27,15 @@ func (h *Handlers) renderSign(e *core.RequestEvent, t domain.Task, form componen
 	if err != nil {
 		return h.fail(e, err)
 	}
+	offer, err := domain.SignatureOfferOf(e.App, t.Record)
+	if err != nil {
+		return h.fail(e, err)
+	}
 	vm := crew.SignVM{Shell: h.crewShell(e, "today", i18n.T(ctx, "sign.title")), CSS: h.assets.Path("css/crew.css"), JS: h.assets.Path("js/signature.js"),
-		TaskID: t.Id, TaskTitle: t.Title(), Document: doc, Hash: sum, Consent: domain.SignatureConsentFR, Form: form}
+		TaskID: t.Id, TaskTitle: t.Title(), Document: doc, Hash: sum, Consent: domain.SignatureConsentFR, Form: form, Offer: offer}
+	if offer == domain.SignStart && e.Request.FormValue("pv") != domain.SignStart {
+		vm.Offer = domain.SignNone // before the work, only on explicit request
+	}
 	for _, r := range domain.SignerRoles() {
 		vm.Roles = append(vm.Roles, components.Option{Value: r, Label: i18n.T(ctx, "sign.role."+r)})
 	}

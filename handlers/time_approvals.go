@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -35,17 +34,7 @@ func (h *Handlers) renderApprovals(e *core.RequestEvent, form components.Form, s
 	if err != nil {
 		return h.fail(e, err)
 	}
-	for _, c := range domain.AsSyncConflicts(conflicts) {
-		cv := crew.ConflictVM{ID: c.Id, Collection: c.TargetCollection(), Reason: i18n.Localize(ctx, c.Reason()),
-			At: i18n.FormatDateTime(ctx, c.Created())}
-		if u, ok := c.ExpandedUser(); ok {
-			cv.Person = u.Name()
-		}
-		if b, err := json.Marshal(c.Data()); err == nil {
-			cv.Data = string(b)
-		}
-		vm.Conflicts = append(vm.Conflicts, cv)
-	}
+	vm.Conflicts = inboxVMs(e, conflicts)
 	people, err := domain.FindActiveUsers(e.App)
 	if err != nil {
 		return h.fail(e, err)

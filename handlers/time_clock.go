@@ -25,7 +25,7 @@ func (h *Handlers) renderTime(e *core.RequestEvent, form components.Form, status
 		return h.fail(e, err)
 	}
 	vm := crew.TimeVM{Shell: h.crewShell(e, "time", i18n.T(ctx, "crew2.time.title")), CSS: h.assets.Path("css/crew.css"),
-		Form: form, Sites: sites, Tasks: []components.Option{{Value: "", Label: "—"}}}
+		Form: form, Sites: sites, Tasks: []components.Option{{Value: "", Label: "—"}}, SwitchOpen: len(form.Errors) > 0 && form.V("id") == ""}
 	vm.Shell.Toasts = crewFlash(e)
 	for _, r := range domain.AsTimeEntries(recs) {
 		en := entryVM(ctx, r)
@@ -52,10 +52,15 @@ func (h *Handlers) timeShow(e *core.RequestEvent) error {
 
 // timeClockIn is POST /m/time/clock-in: the user clocks in now, with the
 // position taken when they pressed the button (flagged, never refused).
+// With an entry open it is a change of site, refused unless confirmed
+// ("switch"): clocking in closes the open entry.
 func (h *Handlers) timeClockIn(e *core.RequestEvent) error {
-	v := crewValues(e, "site", "task", "kind")
-	_, err := domain.ClockIn(e.App, e.Auth, domain.ClockInput{Site: v["site"], Task: v["task"], Kind: v["kind"],
-		Source: domain.SourceSelf, At: h.deps.Clock(), Fix: crewFix(e, "in_")})
+	v := crewValues(e, "site", "task", "kind", "switch")
+	err := domain.CheckClockInSwitch(e.App, e.Auth.Id, v["switch"] == "1", i18n.Location(e.Request.Context()))
+	if err == nil {
+		_, err = domain.ClockIn(e.App, e.Auth, domain.ClockInput{Site: v["site"], Task: v["task"], Kind: v["kind"],
+			Source: domain.SourceSelf, At: h.deps.Clock(), Fix: crewFix(e, "in_")})
+	}
 	return h.timeAnswer(e, v, err, "clocked_in")
 }
 

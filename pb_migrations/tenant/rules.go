@@ -53,6 +53,8 @@ func Migrations() core.MigrationsList {
 	l.Register(signaturesV2Up, nil, "1764401940_signatures_v2.go")
 	// getting-started checklist dismissed (issue #15, first run)
 	l.Register(onboardingUp, nil, "1764401950_onboarding.go")
+	// refused sync operations in the conflict inbox (issue #15)
+	l.Register(syncRefusalsUp, nil, "1764402150_sync_refusals.go")
 	return l
 }
 

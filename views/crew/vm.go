@@ -33,6 +33,9 @@ type TimeVM struct {
 	Tasks   []components.Option
 	Recent  []EntryVM
 	ClockIn string // local date-time of the form (no-JS fallback)
+	// SwitchOpen shows the clock-in form while an entry is open (a change
+	// of site, to confirm), e.g. when that confirmation was missing.
+	SwitchOpen bool
 }
 
 // IncidentVM is the crew's incident report page.
@@ -45,9 +48,17 @@ type IncidentVM struct {
 	Severities []components.Option
 }
 
-// ConflictVM is one line of the conflict inbox.
+// ConflictVM is one entry of the sync inbox: a conflict or a refusal
+// (Kind), who sent what (What, Details), when (At: received; DeviceAt:
+// typed on the phone), on which site and why it did not apply.
 type ConflictVM struct {
-	ID, Person, Collection, Reason, Data, At string
+	ID, Kind, Person, What, Site, Reason, At, DeviceAt string
+	Details                                            []FactVM
+}
+
+// FactVM is one labelled value.
+type FactVM struct {
+	Label, Value string
 }
 
 // ApprovalsVM is the site lead's time approvals page.

@@ -73,7 +73,7 @@ func CrewConsumePage(vm CrewConsumeVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</h1><form method=\"post\" action=\"/m/consumption\" class=\"form-grid\" novalidate data-testid=\"consume-form\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</h1><form method=\"post\" action=\"/m/consumption\" class=\"form-grid\" novalidate data-validate data-testid=\"consume-form\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

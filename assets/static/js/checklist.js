@@ -22,7 +22,7 @@ async function getOutbox() {
   if (window.fieldopsOutbox) return window.fieldopsOutbox;
   const bar = document.getElementById("outbox");
   const idb = await import(bar.dataset.idb);
-  return new Outbox(idb);
+  return new Outbox(idb, bar.dataset.user || "");
 }
 
 // localize keeps the part of a "FR / EN" server message in the page's language.
@@ -49,24 +49,30 @@ function setValue(li, v) {
 const items = form ? [...form.querySelectorAll("li[data-item]")] : [];
 const initial = new Map(items.map((li) => [li.dataset.item, valueOf(li)]));
 
-// init gets the outbox and, on an offline reopen, shows what is still
-// waiting in it for this task (answers are put back in the form).
+// init gets the outbox and, on a reopen, shows what is still waiting in
+// it for this task, or what the server refused (answers are put back in
+// the form; a refusal shows the server's message until it is corrected
+// or discarded).
 const init = (async () => {
   const outbox = await getOutbox();
   let waiting = false;
+  const refused = [];
   for (const it of await pendingOps(outbox)) {
     const op = it.op;
-    if (op.collection === "checklist_runs" && op.id === runId && op.data && op.data.answers) {
+    if (!op) continue;
+    const mine = (op.collection === "checklist_runs" && op.id === runId) || (op.collection === "tasks" && op.id === taskId);
+    if (!mine) continue;
+    if (op.collection === "checklist_runs" && op.data && op.data.answers) {
       for (const [id, a] of Object.entries(op.data.answers)) {
         const li = items.find((x) => x.dataset.item === id);
         if (li) setValue(li, a && a.value);
       }
-      waiting = true;
-    } else if (op.collection === "tasks" && op.id === taskId) {
-      waiting = true;
     }
+    if (it.refused) refused.push(it.refused.error);
+    else waiting = true;
   }
   if (waiting) showQueued();
+  if (refused.length > 0) showError(refused.join(" — "));
   if (page) page.dataset.ready = "1"; // the forms now go through the outbox
   return outbox;
 })();
@@ -99,7 +105,7 @@ async function deliver(outbox, keys) {
     } catch {
       return null;
     }
-    const left = new Set((await pendingOps(outbox)).map((it) => it.key));
+    const left = new Set((await pendingOps(outbox)).filter((it) => !it.refused).map((it) => it.key));
     if (!keys.some((k) => left.has(k))) break;
   }
   return results;
@@ -126,6 +132,8 @@ async function submit(ops) {
   }
   const refused = results.filter((r) => r.status !== 200);
   if (refused.length > 0) {
+    // the refused operations stay in the outbox (listed, to correct or
+    // discard); what was typed stays in the form
     showError(refused.map((r) => localize(r.error)).join(" — "));
     return;
   }

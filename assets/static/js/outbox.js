@@ -39,40 +39,105 @@ export function recordId() {
 }
 
 export class Outbox {
-  constructor(idb) {
+  // user is the signed-in user's id ("" when unknown: every entry).
+  constructor(idb, user = "") {
     this.db = idb.openDB(DB_NAME, 1, {
       upgrade(db) {
         db.createObjectStore(STORE, { keyPath: "seq", autoIncrement: true });
       },
     });
+    this.user = user;
     this.running = null;
   }
 
-  // add queues one sync operation (after the ones already queued).
-  async add(op) {
-    return (await this.db).add(STORE, { key: op.key, op, queued_at: new Date().toISOString() });
+  #entry(fields, opts) {
+    return { ...fields, user: this.user, from: (opts && opts.from) || "", queued_at: new Date().toISOString() };
+  }
+
+  // add queues one sync operation (after the ones already queued). An
+  // update supersedes the refused updates of the same record; opts.replaces
+  // is the seq of the refused entry this operation corrects. op.data then
+  // names the refused key (@replaces). opts.from is the page to correct
+  // it on.
+  async add(op, opts = {}) {
+    const db = await this.db;
+    const old = [];
+    if (opts.replaces !== undefined && opts.replaces !== null) {
+      const it = await db.get(STORE, Number(opts.replaces));
+      if (it && it.refused && this.#mine(it)) old.push(it);
+    }
+    if (op.op === "update") {
+      for (const it of await this.refused()) {
+        if (it.op && it.op.op === "update" && it.op.collection === op.collection && it.op.id === op.id) old.push(it);
+      }
+    }
+    if (old.length > 0) op.data = { ...(op.data || {}), "@replaces": old[old.length - 1].key };
+    const tx = db.transaction(STORE, "readwrite");
+    for (const it of old) tx.store.delete(it.seq);
+    const seq = tx.store.add(this.#entry({ key: op.key, op }, opts));
+    await tx.done;
+    return seq;
   }
 
   // addUpload queues a file: {purpose, blob, content_type, size, sha256,
-  // meta} under the ULID key.
-  async addUpload(key, upload) {
-    return (await this.db).add(STORE, { key, upload, queued_at: new Date().toISOString() });
+  // meta} under the ULID key; opts.replaces is the seq of the refused
+  // file it replaces.
+  async addUpload(key, upload, opts = {}) {
+    const db = await this.db;
+    if (opts.replaces !== undefined && opts.replaces !== null) {
+      const it = await db.get(STORE, Number(opts.replaces));
+      if (it && it.refused && this.#mine(it)) await db.delete(STORE, it.seq);
+    }
+    return db.add(STORE, this.#entry({ key, upload }, opts));
   }
 
+  #mine(it) {
+    return !it.user || !this.user || it.user === this.user;
+  }
+
+  // all returns this user's entries in queue order: waiting ones and
+  // refused ones (entry.refused = {status, error, field, conflict, at}).
+  async all() {
+    return (await (await this.db).getAll(STORE)).filter((it) => this.#mine(it));
+  }
+
+  // count is the number of entries waiting to be sent (not the refused).
   async count() {
-    return (await this.db).count(STORE);
+    return (await this.all()).filter((it) => !it.refused).length;
   }
 
   // pending returns the queued entries in order ({key, op} or
-  // {key, upload}), e.g. to show answers not sent yet on a page opened
-  // offline.
+  // {key, upload}, refused ones included), e.g. to show answers not sent
+  // yet on a page opened offline.
   async pending() {
-    return (await this.db).getAll(STORE);
+    return this.all();
+  }
+
+  // refused returns the entries the server refused.
+  async refused() {
+    return (await this.all()).filter((it) => it.refused);
+  }
+
+  // get returns the entry seq, byKey the entry of an idempotency key.
+  async get(seq) {
+    const it = await (await this.db).get(STORE, Number(seq));
+    return it && this.#mine(it) ? it : undefined;
+  }
+
+  async byKey(key) {
+    return (await this.all()).find((it) => it.key === key);
+  }
+
+  // discard drops an entry for good (the user confirmed).
+  async discard(seq) {
+    const it = await this.get(seq);
+    if (it) await (await this.db).delete(STORE, it.seq);
   }
 
   // flush sends the queued operations in order; it resolves to the
   // server's results ({sent, results}) or rejects when offline or refused
-  // as a whole (the operations stay queued for the next attempt).
+  // as a whole (a batch answered 5xx: the operations stay queued for the
+  // next attempt).
   flush() {
     if (this.running) {
       // an attempt is under way: run again after it, for what was queued since
@@ -83,9 +148,21 @@ export class Outbox {
     return this.running;
   }
 
+  // #park keeps a refused entry with the server's answer.
+  #park(it, r) {
+    return { ...it, refused: { status: r.status, error: r.error || "", field: r.field || "", conflict: r.conflict || "", at: new Date().toISOString() } };
+  }
+
+  // #progress tells the page how far a file is (refused: it stopped).
+  #progress(it, sent, refused = false) {
+    const u = it.upload;
+    const label = (u.meta && (u.meta.caption || u.meta.signer_name)) || "";
+    document.dispatchEvent(new CustomEvent("fieldops:progress", { detail: { key: it.key, purpose: u.purpose, label, sent, size: u.size, refused } }));
+  }
+
   async #send() {
     const db = await this.db;
-    const all = await db.getAll(STORE); // seq order = queue order
+    const all = (await this.all()).filter((it) => !it.refused); // seq order = queue order
     const results = [];
     let batch = [];
     const sendBatch = async () => {
@@ -100,9 +177,14 @@ export class Outbox {
       });
       if (!res.ok) throw new Error("sync refused: " + res.status);
       const body = await res.json();
-      const answered = new Set((body.results || []).map((r) => r.key));
+      const answers = new Map((body.results || []).map((r) => [r.key, r]));
       const tx = db.transaction(STORE, "readwrite");
-      for (const it of items) if (answered.has(it.key)) tx.store.delete(it.seq);
+      for (const it of items) {
+        const r = answers.get(it.key);
+        if (!r) continue; // not answered: sent again next time
+        if (r.status === 200) tx.store.delete(it.seq);
+        else if (r.status >= 400 && r.status < 500) tx.store.put(this.#park(it, r));
+      }
       await tx.done;
       results.push(...(body.results || []));
     };
@@ -114,9 +196,16 @@ export class Outbox {
       }
       await sendBatch(); // keep the queue order
       const { sendUpload } = await import("./upload.js");
-      const r = await sendUpload(it.key, it.upload);
+      this.#progress(it, 0);
+      const r = await sendUpload(it.key, it.upload, (sent) => this.#progress(it, sent));
       if (!r.final) throw new Error("upload refused: " + r.status);
-      await db.delete(STORE, it.seq);
+      if (r.status === 200) {
+        this.#progress(it, it.upload.size);
+        await db.delete(STORE, it.seq);
+      } else {
+        this.#progress(it, 0, true);
+        await db.put(STORE, this.#park(it, r));
+      }
       results.push({ key: it.key, status: r.status, id: r.id, location: r.location, error: r.error, upload: true });
     }
     await sendBatch();

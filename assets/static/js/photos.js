@@ -8,8 +8,27 @@
 // continuous tracking: the position is read once, when the photo is sent.
 import { ulid } from "./outbox.js";
 import { resizePhoto, sha256Hex } from "./upload.js";
+import { validate, fill, formError, fieldError } from "./crewform.js";
 
 const form = document.querySelector("form[data-photo-form]");
+let fixing = null; // the refused photo being corrected
+
+// reopen puts a refused photo back in the form (its file, site, caption)
+// with the server's message; sent again, it replaces the refused one.
+function reopen(it) {
+  if (!form || !it || !it.upload || it.upload.purpose !== "photo") return;
+  fixing = it;
+  fill(form, it.upload.meta);
+  try {
+    const dt = new DataTransfer();
+    dt.items.add(new File([it.upload.blob], "photo.jpg", { type: it.upload.content_type }));
+    form.elements.file.files = dt.files;
+  } catch { /* the user chooses the file again */ }
+  formError(form, it.refused.error);
+  if (it.refused.field) fieldError(form, it.refused.field, it.refused.error);
+}
+document.addEventListener("fieldops:fix-upload", (ev) => reopen(ev.detail));
+if (window.fieldopsFixing) reopen(window.fieldopsFixing);
 
 function position() {
   return new Promise((resolve) => {
@@ -35,7 +54,11 @@ async function queue(button) {
   }
   const upload = { purpose: "photo", blob, content_type: blob.type || file.type, size: blob.size, sha256: await sha256Hex(blob), meta };
   // crew.js re-enables the button once the photo is sent or queued
-  document.dispatchEvent(new CustomEvent("fieldops:upload", { detail: { key: ulid(now), upload, form } }));
+  // a correction replaces the refused photo (reopened, or refused on this page)
+  const replaces = fixing ? fixing.seq : (form.dataset.fixSeq || null);
+  fixing = null;
+  delete form.dataset.fixSeq;
+  document.dispatchEvent(new CustomEvent("fieldops:upload", { detail: { key: ulid(now), upload, form, replaces } }));
 }
 
 if (form) {
@@ -43,6 +66,7 @@ if (form) {
   form.addEventListener("submit", (ev) => {
     if (ready) return;
     ev.preventDefault();
+    if (!validate(form)) return;
     const button = form.querySelector("[type=submit]");
     if (button) button.disabled = true;
     if (window.fieldopsOutbox && form.elements.file.files.length > 0) {

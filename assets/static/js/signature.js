@@ -30,6 +30,8 @@ function check(form, pad) {
   return msg === "";
 }
 
+let fixing = null; // the refused signature being corrected
+
 async function queue(form, pad) {
   const button = form.querySelector("[type=submit]");
   if (button) button.disabled = true;
@@ -45,7 +47,11 @@ async function queue(form, pad) {
     meta.accuracy = String(Math.round(coords.accuracy));
   }
   const upload = { purpose: "signature", blob, content_type: "image/png", size: blob.size, sha256: await sha256Hex(blob), meta };
-  document.dispatchEvent(new CustomEvent("fieldops:upload", { detail: { key: ulid(now), upload, form, onQueued: () => pad.clear() } }));
+  // a correction replaces the refused signature (reopened, or refused on this page)
+  const replaces = fixing ? fixing.seq : (form.dataset.fixSeq || null);
+  fixing = null;
+  delete form.dataset.fixSeq;
+  document.dispatchEvent(new CustomEvent("fieldops:upload", { detail: { key: ulid(now), upload, form, replaces, onQueued: () => pad.clear() } }));
 }
 
 for (const form of document.querySelectorAll("[data-signature-form]")) {
@@ -63,6 +69,23 @@ for (const form of document.querySelectorAll("[data-signature-form]")) {
   window.addEventListener("resize", resize);
   resize();
   form.querySelector("[data-signature-clear]")?.addEventListener("click", () => pad.clear());
+  // a refused signature reopened: its signer, its drawing and the reason
+  const reopen = (it) => {
+    if (!it || !it.upload || it.upload.purpose !== "signature") return;
+    fixing = it;
+    form.elements.signer_name.value = it.upload.meta.signer_name || "";
+    if (it.upload.meta.signer_role) form.elements.signer_role.value = it.upload.meta.signer_role;
+    const reader = new FileReader();
+    reader.onload = () => { pad.fromDataURL(reader.result, { ratio: 1, width: canvas.offsetWidth, height: canvas.offsetHeight }).catch(() => {}); };
+    reader.readAsDataURL(it.upload.blob);
+    const box = form.querySelector("[data-signature-error]");
+    if (box) {
+      box.textContent = it.refused.error;
+      box.hidden = false;
+    }
+  };
+  document.addEventListener("fieldops:fix-upload", (ev) => reopen(ev.detail));
+  if (window.fieldopsFixing) reopen(window.fieldopsFixing);
   form.addEventListener("submit", (ev) => {
     if (window.fieldopsOutbox && form.dataset.upload === "signature") {
       ev.preventDefault();
