@@ -115,7 +115,7 @@ func checkItemVMs(ctx context.Context, st domain.ChecklistStatus, photos []domai
 			vm.Photos = photoOptions(ctx, photos)
 		case domain.ItemSignature:
 			vm.Href = signHref
-			if s.Item.Signer != "" { // the sign page asks for that signer
+			if signHref != "" && s.Item.Signer != "" { // the sign page asks for that signer
 				vm.Href += "?role=" + url.QueryEscape(s.Item.Signer)
 			}
 		}

@@ -154,10 +154,12 @@ func TestSignatureItemLinksItsSigner(t *testing.T) {
 	reg, host, app := tt.Registry, tt.Host(), tt.App()
 	crewU := tt.User(domain.RoleCrew, "crew@acme.test")
 	site, _ := domain.CreateSite(app, nil, domain.SiteInput{Code: "VOI", Name: "Voiles", Sector: "btp", Team: []string{crewU.Id}})
-	wt, err := app.FindFirstRecordByFilter("work_types", "sector = 'btp' && code = 'coffrage_ferraillage'")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// a checklist whose only missing items are signatures: signing is
+	// offered while the work is in progress (crew app, issue #15)
+	tpl := tt.Record("checklist_templates", map[string]any{"code": "pv_voile", "name": "PV voile", "items": []map[string]any{
+		{"id": "sig_ct", "label": "Signature du conducteur de travaux", "type": "signature", "required": true},
+	}}).Id
+	wt := tt.Record("work_types", map[string]any{"code": "voile_sig", "name": "Voile", "sector": "btp", "checklist": tpl})
 	task := tt.Record("tasks", map[string]any{"site": site.Id, "title": "Voile R+1", "work_type": wt.Id, "status": "in_progress", "assignees": []string{crewU.Id}})
 	c := tt.Login("crew@acme.test", tenanttest.Password)
 	run, err := domain.FindChecklistRun(app, task.Id)
