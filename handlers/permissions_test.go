@@ -178,7 +178,8 @@ var pageForms = []pageForm{
 		return w.postForm(c, "/sites/"+w.site(in)+"/links", url.Values{"from": {w.task(in).Id}, "to": {w.task(in).Id}, "type": {"FS"}, "lag": {"0"}})
 	}},
 	{"time_entries", "page:create", true, func(w *permWorld, c *http.Cookie, in bool) *httptest.ResponseRecorder {
-		return w.postForm(c, "/m/time/clock-in", url.Values{"site": {w.site(in)}})
+		// switch: an entry opened by the previous cell is closed (confirmed change of site)
+		return w.postForm(c, "/m/time/clock-in", url.Values{"site": {w.site(in)}, "switch": {"1"}})
 	}},
 	{"incidents", "page:create", true, func(w *permWorld, c *http.Cookie, in bool) *httptest.ResponseRecorder {
 		return w.postForm(c, "/m/incident", url.Values{"site": {w.site(in)}, "kind": {"delay"}, "severity": {"low"}, "description": {"Retard"}})

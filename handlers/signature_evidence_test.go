@@ -100,7 +100,8 @@ func TestSignatureConsentRefused(t *testing.T) {
 		"absent": signForm(t, "client"), "false": signForm(t, "client", "false"), "on": signForm(t, "client", "on"),
 		"consent text": signForm(t, "client", domain.SignatureConsentFR), "empty": signForm(t, "client", ""),
 	} {
-		rec := tenanttest.PostForm(t, reg, host, "/m/tasks/"+pt.task+"/sign", form, c)
+		// the task is planned: a start-of-work report, asked for explicitly
+		rec := tenanttest.PostForm(t, reg, host, "/m/tasks/"+pt.task+"/sign?pv=start", form, c)
 		if msg := testid(doc(t, rec.Body.String()), "error-consent").Text(); rec.Code != http.StatusBadRequest || !strings.Contains(msg, "explicitement") {
 			t.Errorf("form, consent %s: %d %q", name, rec.Code, msg)
 		}
