@@ -41,7 +41,7 @@ func CanOpen(role string, tenantAdmin bool, module string) bool {
 		return role == RoleManager || role == RoleProjectManager
 	case "dispatch":
 		return office(role)
-	case "today", "sites", "clients", "people", "vehicles", "equipment", "materials":
+	case "today", "timesheets", "sites", "clients", "people", "vehicles", "equipment", "materials":
 		return office(role)
 	case "checklists":
 		return role == RoleManager || role == RoleProjectManager || tenantAdmin
@@ -60,6 +60,7 @@ func Navigation(role string, tenantAdmin bool) []NavEntry {
 		{Key: "planning", Href: "/planning", Icon: "calendar"},
 		{Key: "dispatch", Href: "/dispatch", Icon: "calendar"},
 		{Key: "today", Href: "/today", Icon: "clipboard"},
+		{Key: "timesheets", Href: "/timesheets", Icon: "clock"},
 		{Key: "sites", Href: "/sites", Icon: "building"},
 		{Key: "people", Href: "/people", Icon: "users"},
 		{Key: "vehicles", Href: "/vehicles", Icon: "truck"},

@@ -218,6 +218,11 @@ func TestRoleGuards(t *testing.T) {
 	if testid(d, "nav-today").Length() != 1 || testid(d, "nav-dashboard").Length() != 0 || testid(d, "nav-users").Length() != 0 {
 		t.Error("site lead's sidebar shows modules they cannot open")
 	}
+	if link := testid(d, "nav-timesheets"); link.Length() != 1 {
+		t.Error("site lead's sidebar has no timesheets link")
+	} else if href, _ := link.Attr("href"); tenanttest.Get(t, tt.Registry, tt.Host(), href, cookies["site_lead"]).Code != 200 {
+		t.Errorf("the timesheets link %q does not open", href)
+	}
 }
 
 func TestLoginPageFrenchAndEnglish(t *testing.T) {

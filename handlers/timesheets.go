@@ -39,7 +39,7 @@ func (h *Handlers) renderTimesheet(e *core.RequestEvent, msg string, status int)
 	}
 	title := i18n.T(ctx, "ts.title")
 	week := ts.Start.Format(time.DateOnly)
-	vm := timesheets.PageVM{Shell: h.shell(e, "today", title, layouts.Crumb{Label: title}),
+	vm := timesheets.PageVM{Shell: h.shell(e, "timesheets", title, layouts.Crumb{Label: title}),
 		Week: week, Site: tq.Site, User: tq.User, CanClose: domain.CanClosePeriod(e.Auth),
 		Label: i18n.FormatDate(ctx, ts.Start) + " – " + i18n.FormatDate(ctx, ts.End.AddDate(0, 0, -1)),
 		Prev:  timesheetHref(ts.Start.AddDate(0, 0, -7), tq), Next: timesheetHref(ts.End, tq)}
