@@ -12,7 +12,6 @@ import (
 	"github.com/fieldops360/fieldops/tenants"
 	"github.com/fieldops360/fieldops/views/components"
 	"github.com/fieldops360/fieldops/views/i18n"
-	"github.com/fieldops360/fieldops/views/public"
 )
 
 // errorAnswer is how a domain error is answered over HTTP, whatever the
@@ -119,47 +118,6 @@ func (h *Handlers) logInternal(e *core.RequestEvent, err error, status int) {
 	case http.StatusServiceUnavailable:
 		h.deps.Logger.Warn("request refused: storage unavailable", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
 	}
-}
-
-// errorPage renders a friendly, translated error page inside the app.
-func (h *Handlers) errorPage(e *core.RequestEvent, status int) error {
-	return h.statusPage(e, status, "")
-}
-
-// statusPage renders the status page: the page-level explanations of
-// 401, 403, 404 and 500, else msg (the domain error's message).
-func (h *Handlers) statusPage(e *core.RequestEvent, status int, msg string) error {
-	ctx := e.Request.Context()
-	vm := public.StatusVM{Page: h.pageVM(e, http.StatusText(status)), Status: status}
-	switch {
-	case status == http.StatusForbidden:
-		vm.FR, vm.EN = i18n.T(ctx, "error.forbidden"), ""
-		vm.Action, vm.ActionLabel = "/", i18n.T(ctx, "error.back_home")
-	case status == http.StatusUnauthorized:
-		vm.FR = i18n.T(ctx, "error.unauthorized")
-		vm.Action, vm.ActionLabel = "/login", i18n.T(ctx, "login.submit")
-	case status == http.StatusNotFound:
-		vm.FR = i18n.T(ctx, "error.not_found")
-		vm.Action, vm.ActionLabel = "/", i18n.T(ctx, "error.back_home")
-	case status == http.StatusInternalServerError || msg == "":
-		vm.FR = i18n.T(ctx, "error.internal")
-	default:
-		vm.FR = msg
-		vm.Action, vm.ActionLabel = "/", i18n.T(ctx, "error.back_home")
-	}
-	render(e.Response, e.Request, status, public.StatusPage(vm))
-	return nil
-}
-
-// ErrorPage renders the dispatcher's status pages (404, 410, 500, 503 and
-// its storage cause) in both languages (no tenant context is available
-// there).
-func (h *Handlers) ErrorPage(w http.ResponseWriter, r *http.Request, status int, cause tenants.Cause) {
-	fr, en := tenants.ErrorText(status, cause)
-	w.Header().Set("Cache-Control", "no-store")
-	ctx := i18n.WithLocale(r.Context(), h.cat, i18n.Negotiate("", r.Header.Get("Accept-Language")), nil)
-	r = r.WithContext(ctx)
-	render(w, r, status, public.StatusPage(public.StatusVM{Page: h.basePage(http.StatusText(status)), Status: status, FR: fr, EN: en}))
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }

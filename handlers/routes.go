@@ -24,6 +24,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 
 	// sign-in
 	r.GET("/{$}", h.root)
+	r.Route("", "/", h.catchAll(&routeProbe{router: r}))
 	r.GET("/login", h.loginShow)
 	r.POST("/login", h.loginSubmit)
 	r.POST("/logout", h.logout)
@@ -86,6 +87,7 @@ func (h *Handlers) PlatformRoutes(se *core.ServeEvent) error {
 	r.GET("/lang/{lang}", h.langSet)
 	r.GET("/favicon.ico", h.favicon)
 	r.GET("/{$}", h.platformHome)
+	r.Route("", "/", h.catchAll(&routeProbe{router: r}))
 	r.GET("/api/docs", h.apiDocs)
 	r.GET("/api/docs/openapi.yaml", h.apiDocsSpec)
 	r.GET("/metrics", h.metrics)

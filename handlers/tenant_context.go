@@ -15,6 +15,14 @@ import (
 // it in the request context with the catalogue, the locale and the
 // tenant's zone as display zone.
 func (h *Handlers) tenantContext(e *core.RequestEvent) error {
+	h.setTenantContext(e)
+	return e.Next()
+}
+
+// setTenantContext puts the request's tenant context in e.Request (see
+// tenantContext); a status page answering before the middleware ran
+// calls it too.
+func (h *Handlers) setTenantContext(e *core.RequestEvent) {
 	pref := ""
 	if e.Auth != nil {
 		pref = authUser(e).Locale()
@@ -36,7 +44,6 @@ func (h *Handlers) tenantContext(e *core.RequestEvent) error {
 	h.contexts.Add(1)
 	ctx := domain.WithTenantContext(e.Request.Context(), tc)
 	e.Request = e.Request.WithContext(i18n.WithLocale(ctx, h.cat, lang, tc.Location()))
-	return e.Next()
 }
 
 // tenantCtx returns the request's tenant context, built by the
