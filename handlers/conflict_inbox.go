@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -171,11 +170,13 @@ func inboxValue(ctx context.Context, names inboxNames, collection, k string, v a
 
 // inboxNum formats a number sent by a phone in the user's locale.
 func inboxNum(ctx context.Context, v any) string {
-	s := coord(v)
-	if i18n.Lang(ctx) == i18n.FR {
-		s = strings.Replace(s, ".", ",", 1)
+	switch x := v.(type) {
+	case float64:
+		return i18n.FormatQty(ctx, x)
+	case int:
+		return i18n.FormatQty(ctx, float64(x))
 	}
-	return s
+	return coord(v)
 }
 
 // coord formats a coordinate as sent (GPS notation, with a dot).

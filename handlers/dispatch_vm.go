@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -152,6 +153,9 @@ func reasonVMs(ctx context.Context, rs []domain.Reason) []planning.ReasonVM {
 		args := make([]any, len(r.Args))
 		for i, a := range r.Args {
 			args[i] = a
+			if f, err := strconv.ParseFloat(a, 64); err == nil && r.Key == "dispatch.reason.distance" && i == 0 {
+				args[i] = i18n.FormatNumber(ctx, f, 1) // kilometres, in the reader's locale
+			}
 		}
 		out = append(out, planning.ReasonVM{Text: i18n.T(ctx, r.Key, args...), Good: r.Good})
 	}

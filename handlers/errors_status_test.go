@@ -2,9 +2,12 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/handlers/handlertest"
@@ -96,6 +99,29 @@ func TestStatusPagesInTheUsersLanguage(t *testing.T) {
 	// an anonymous GET of a page still goes to the sign-in form
 	if rec := tenanttest.Get(t, reg, host, "/settings"); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login?next=") {
 		t.Errorf("anonymous GET: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+}
+
+// TestRateLimitedPage: PocketBase's rate limit, when a tenant turns it
+// on, answers a page user with the 429 page in French, not JSON.
+func TestRateLimitedPage(t *testing.T) {
+	t.Parallel()
+	tt := handlertest.New(t)
+	app := tt.App()
+	settings := app.Settings()
+	settings.RateLimits.Enabled = true
+	settings.RateLimits.Rules = []core.RateLimitRule{{Label: "GET /login", MaxRequests: 1, Duration: 60}}
+	if err := app.Save(settings); err != nil {
+		t.Fatal(err)
+	}
+	var rec *httptest.ResponseRecorder
+	for range 3 {
+		rec = tenanttest.Get(t, tt.Registry, tt.Host(), "/login")
+	}
+	d := doc(t, rec.Body.String())
+	if rec.Code != http.StatusTooManyRequests || testid(d, "status-title").Text() != "Trop de demandes" ||
+		!strings.Contains(testid(d, "status-message").Text(), "Patientez une minute") || strings.Contains(rec.Body.String(), "Too Many") {
+		t.Errorf("rate limited: %d %.400s", rec.Code, rec.Body)
 	}
 }
 

@@ -40,8 +40,8 @@ func (h *Handlers) materialsList(e *core.RequestEvent) error {
 	for _, s := range list {
 		m := domain.Material{Record: s.Material}
 		row := resources.RowVM{ID: m.Id, Href: "/materials/" + m.Id, Cells: []string{m.Sku(), m.Name(), m.Category(),
-			i18n.FormatEUR(ctx, m.UnitCost()) + " / " + m.Unit(), domain.FormatQty(s.Total) + " " + m.Unit(),
-			domain.FormatQty(m.MinStock())}}
+			i18n.FormatEUR(ctx, m.UnitCost()) + " / " + m.Unit(), i18n.FormatQty(ctx, s.Total) + " " + m.Unit(),
+			i18n.FormatQty(ctx, m.MinStock())}}
 		if s.Low {
 			row.Extra, row.ExtraKind, row.ExtraTestID = i18n.T(ctx, "res.material.low"), "danger", "low-stock"
 		}

@@ -32,11 +32,11 @@ func (h *Handlers) renderMaterial(e *core.RequestEvent, id string, form componen
 		return h.fail(e, err)
 	}
 	vm := resources.MaterialVM{Page: h.resPage(e, "materials", title, layouts.Crumb{Label: i18n.T(ctx, "nav.materials"), Href: "/materials"}, layouts.Crumb{Label: m.Sku()}),
-		ID: m.Id, Title: title, Low: domain.IsLowStock(total, m.MinStock()), Total: domain.FormatQty(total) + " " + unit, MoveForm: form}
+		ID: m.Id, Title: title, Low: domain.IsLowStock(total, m.MinStock()), Total: i18n.FormatQty(ctx, total) + " " + unit, MoveForm: form}
 	vm.Facts = []layouts.Crumb{
 		{Label: i18n.T(ctx, "res.material.unit"), Href: unit},
 		{Label: i18n.T(ctx, "res.material.unit_cost"), Href: i18n.FormatEUR(ctx, m.UnitCost())},
-		{Label: i18n.T(ctx, "res.material.min_stock"), Href: domain.FormatQty(m.MinStock()) + " " + unit},
+		{Label: i18n.T(ctx, "res.material.min_stock"), Href: i18n.FormatQty(ctx, m.MinStock()) + " " + unit},
 		{Label: i18n.T(ctx, "res.category"), Href: orDash(m.Category())},
 	}
 	for _, loc := range domain.Locations(balances) {
@@ -44,7 +44,7 @@ func (h *Handlers) renderMaterial(e *core.RequestEvent, id string, form componen
 		if q == 0 {
 			continue
 		}
-		vm.Stock = append(vm.Stock, resources.StockLineVM{Location: locationLabel(labels, loc), Qty: domain.FormatQty(q) + " " + unit, Negative: q < 0})
+		vm.Stock = append(vm.Stock, resources.StockLineVM{Location: locationLabel(labels, loc), Qty: i18n.FormatQty(ctx, q) + " " + unit, Negative: q < 0})
 	}
 	recs, err := domain.FindStockMoves(e.App, m.Id, "", 100)
 	if err != nil {

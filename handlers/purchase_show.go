@@ -42,7 +42,7 @@ func (h *Handlers) renderPurchaseOrder(e *core.RequestEvent, id string, form com
 		} else if domain.ErrorCode(err) != domain.ENotFound {
 			return h.fail(e, err)
 		}
-		vm.Lines = append(vm.Lines, resources.POLineVM{Material: name, Qty: domain.FormatQty(l.Qty), UnitCost: i18n.FormatEUR(ctx, l.UnitCost), Amount: i18n.FormatEUR(ctx, l.Qty*l.UnitCost)})
+		vm.Lines = append(vm.Lines, resources.POLineVM{Material: name, Qty: i18n.FormatQty(ctx, l.Qty), UnitCost: i18n.FormatEUR(ctx, l.UnitCost), Amount: i18n.FormatEUR(ctx, l.Qty*l.UnitCost)})
 	}
 	for _, s := range []string{domain.POSent, domain.POReceived, domain.POCancelled} {
 		if domain.CanTransitionPO(vm.Status, s) {

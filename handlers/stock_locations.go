@@ -49,7 +49,7 @@ func newMoveVMs(ctx context.Context, moves []domain.StockMove, labels map[string
 	out := make([]resources.MoveVM, 0, len(moves))
 	for _, r := range moves {
 		m := resources.MoveVM{ID: r.Id, At: i18n.FormatDateTime(ctx, r.At()), Kind: i18n.T(ctx, "res.move."+r.Kind()),
-			Qty: domain.FormatQty(r.Qty()), From: locationLabel(labels, r.Location()), Reason: r.Reason()}
+			Qty: i18n.FormatQty(ctx, r.Qty()), From: locationLabel(labels, r.Location()), Reason: r.Reason()}
 		if to := r.ToLocation(); to != "" {
 			m.To = locationLabel(labels, to)
 		}

@@ -16,7 +16,7 @@ func hoursText(ctx context.Context, h float64) string {
 	if h == 0 {
 		return ""
 	}
-	return i18n.T(ctx, "ts.hours", i18n.FormatNumber(ctx, h, 2))
+	return i18n.FormatHours(ctx, h)
 }
 
 // timesheetRow builds one person's row and entries.

@@ -183,3 +183,33 @@ func FormatEUR(ctx context.Context, f float64) string {
 	}
 	return n + "\u00a0€"
 }
+
+// FormatQty formats a quantity with up to 3 decimals, trailing zeros
+// dropped, in the locale's separators (fr: 17,5; 1 250; en: 17.5; 1,250).
+func FormatQty(ctx context.Context, f float64) string {
+	s := trimDecimals(ctx, FormatNumber(ctx, math.Round(f*1000)/1000, 3))
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}
+
+// FormatHours formats a number of hours (fr: 12,5 h; en: 12.5 h).
+func FormatHours(ctx context.Context, h float64) string {
+	return trimDecimals(ctx, FormatNumber(ctx, h, 2)) + "\u00a0h"
+}
+
+func decimalSep(ctx context.Context) string {
+	if Lang(ctx) == FR {
+		return ","
+	}
+	return "."
+}
+
+// trimDecimals drops the trailing zeros of a formatted number's decimals.
+func trimDecimals(ctx context.Context, s string) string {
+	if dec := decimalSep(ctx); strings.Contains(s, dec) {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), dec)
+	}
+	return s
+}
