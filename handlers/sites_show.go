@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -143,33 +142,6 @@ func fillTeamTab(e *core.RequestEvent, vm *sites.PageVM, s domain.Site) {
 	for _, u := range s.ExpandedTeam() {
 		add(u, true, i18n.T(ctx, "sites.team_member"))
 	}
-}
-
-// fillHistoryTab lists the audit events of the site and of its phases,
-// milestones and documents, newest first.
-func (h *Handlers) fillHistoryTab(e *core.RequestEvent, vm *sites.PageVM, s domain.Site) error {
-	events, err := domain.FindSiteHistory(e.App, s.Id, 200)
-	if err != nil {
-		return err
-	}
-	names := map[string]string{}
-	for _, ev := range events {
-		actor := ev.Actor
-		if _, ok := names[actor]; !ok {
-			names[actor] = actor
-			u, err := domain.FindUser(e.App, actor)
-			if err != nil && domain.ErrorCode(err) != domain.ENotFound {
-				return err
-			}
-			if err == nil {
-				names[actor] = u.Name()
-			}
-		}
-		diff, _ := json.Marshal(ev.Diff)
-		vm.History = append(vm.History, sites.EventVM{At: i18n.FormatDateTime(e.Request.Context(), ev.Time()), Actor: names[actor],
-			Action: i18n.T(e.Request.Context(), "audit."+ev.Action), What: ev.Collection, Diff: string(diff)})
-	}
-	return nil
 }
 
 // fillResourcesTab lists the vehicles and tools booked for the site and
