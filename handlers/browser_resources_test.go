@@ -69,6 +69,15 @@ func TestBrowserReserveToolAndRecordConsumption(t *testing.T) {
 		t.Fatal(err)
 	}
 	poll(t, ctx, "map ready", `!!window.L && document.querySelector('#fleet-map').classList.contains('res-map-ready') && document.querySelectorAll('[data-testid^="marker-"]').length === 5`)
+	// every vehicle is in view: the map fits its markers (#15)
+	poll(t, ctx, "markers in view", `(function () {
+		var box = document.querySelector('#fleet-map').getBoundingClientRect();
+		var ms = document.querySelectorAll('#fleet-map path.leaflet-interactive');
+		return box.height > 100 && ms.length === 5 && Array.prototype.every.call(ms, function (m) {
+			var r = m.getBoundingClientRect();
+			return r.width > 0 && r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
+		});
+	})()`)
 	screenshot(t, ctx, "fleet-map")
 	for _, p := range problems() {
 		if !strings.Contains(p, "status of 409") { // the refused reservation above
