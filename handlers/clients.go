@@ -57,5 +57,5 @@ func (h *Handlers) clientsCreate(e *core.RequestEvent) error {
 		form := map[string]string{"name": in.Name, "kind": in.Kind, "contact_name": in.ContactName, "email": in.Email, "phone": in.Phone, "siret": in.Siret, "address": in.Address}
 		return h.renderClients(e, http.StatusBadRequest, form, errs)
 	}
-	return e.Redirect(http.StatusSeeOther, "/clients?toast=saved")
+	return e.Redirect(http.StatusSeeOther, "/clients?toast=client_created")
 }

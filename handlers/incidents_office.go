@@ -40,8 +40,8 @@ func (h *Handlers) incidentPage(e *core.RequestEvent, s domain.Site, inc domain.
 		Closed: inc.Status() == "closed" || inc.Status() == "resolved", CanManage: domain.CanManageIncident(e.Auth, s.Record),
 		Form: form, CloseForm: closeForm,
 	}
-	if e.Request.URL.Query().Get("toast") == "incident_saved" {
-		vm.Shell.Toasts = []components.ToastVM{{ID: "toast-flash", Kind: "success", Text: i18n.T(ctx, "toast.incident_saved")}}
+	if key := e.Request.URL.Query().Get("toast"); key == "incident_saved" || key == "incident_closed" {
+		vm.Shell.Toasts = []components.ToastVM{{ID: "toast-flash", Kind: "success", Text: i18n.T(ctx, "toast."+key)}}
 	}
 	for _, k := range domain.IncidentKinds() {
 		vm.Kinds = append(vm.Kinds, components.Option{Value: k, Label: i18n.T(ctx, "crew2.incident.kind."+k)})
@@ -112,7 +112,11 @@ func (h *Handlers) incidentAction(close bool, run func(e *core.RequestEvent, id 
 			return h.fail(e, err)
 		}
 		if len(errs) == 0 {
-			return e.Redirect(http.StatusSeeOther, "/sites/"+s.Id+"/incidents/"+inc.Id+"?toast=incident_saved")
+			key := "incident_saved"
+			if close {
+				key = "incident_closed"
+			}
+			return e.Redirect(http.StatusSeeOther, "/sites/"+s.Id+"/incidents/"+inc.Id+"?toast="+key)
 		}
 		form, closeForm := components.Form{Values: v, Errors: errs}, components.Form{}
 		if close {

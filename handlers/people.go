@@ -106,7 +106,7 @@ func (h *Handlers) renderPerson(e *core.RequestEvent, status int, errs, form map
 		Person: row, Email: u.Email(), CanEdit: tenantCtx(e).CanManagePeople(), ShowCost: tenantCtx(e).CanManagePeople(),
 		Roles: roleOptions(ctx), SkillIDs: skillIDs, Form: components.Form{Values: form, Errors: errs},
 	}
-	vm.Shell.Toasts = h.flashToasts(e)
+	vm.Shell.Toasts = h.flashToasts(e, row.Name)
 	skills, err := domain.FindSkills(e.App)
 	if err != nil {
 		return h.fail(e, err)
@@ -156,7 +156,7 @@ func (h *Handlers) personAction(do func(e *core.RequestEvent, id string) error) 
 			}
 			return h.renderPerson(e, http.StatusBadRequest, errs, form)
 		}
-		return e.Redirect(http.StatusSeeOther, "/people/"+id+"?toast=saved")
+		return e.Redirect(http.StatusSeeOther, "/people/"+id+"?toast=person_saved")
 	}
 }
 

@@ -103,13 +103,23 @@ func (h *Handlers) settingsSMTPTest(e *core.RequestEvent) error {
 	return e.Redirect(http.StatusSeeOther, "/settings?toast=smtp_sent")
 }
 
-// flashToasts turns a whitelisted ?toast= key into a toast (post/redirect/get).
-func (h *Handlers) flashToasts(e *core.RequestEvent) []components.ToastVM {
-	kinds := map[string]string{"saved": "success", "invited": "success", "smtp_sent": "success", "smtp_failed": "error", "uploaded": "success", "drill_ok": "success", "drill_failed": "error"}
+// flashToasts turns a whitelisted ?toast= key into a toast (post/redirect/get);
+// the messages that name what was saved ("Chantier « CH-7 · Gymnase »
+// créé") take it from the page showing it (name), never from the URL.
+func (h *Handlers) flashToasts(e *core.RequestEvent, name ...string) []components.ToastVM {
+	kinds := map[string]string{"saved": "success", "invited": "success", "smtp_sent": "success", "smtp_failed": "error", "uploaded": "success",
+		"drill_ok": "success", "drill_failed": "error", "client_created": "success", "site_created": "success", "site_saved": "success", "person_saved": "success"}
 	key := e.Request.URL.Query().Get("toast")
 	kind, ok := kinds[key]
 	if !ok {
 		return nil
+	}
+	switch key {
+	case "site_created", "site_saved", "person_saved":
+		if len(name) == 0 {
+			return nil
+		}
+		return []components.ToastVM{{ID: "toast-flash", Kind: kind, Text: i18n.T(e.Request.Context(), "toast."+key, name[0])}}
 	}
 	return []components.ToastVM{{ID: "toast-flash", Kind: kind, Text: i18n.T(e.Request.Context(), "toast."+key)}}
 }

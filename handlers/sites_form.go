@@ -171,7 +171,7 @@ func (h *Handlers) sitesCreate(e *core.RequestEvent) error {
 	if len(errs) == 0 {
 		site, err := domain.CreateSite(e.App, e.Auth, in)
 		if err == nil {
-			return e.Redirect(http.StatusSeeOther, "/sites/"+site.Id+"?toast=saved")
+			return e.Redirect(http.StatusSeeOther, "/sites/"+site.Id+"?toast=site_created")
 		}
 		if !fieldErr(e, err, errs) {
 			return h.fail(e, err)
@@ -248,7 +248,7 @@ func (h *Handlers) sitesUpdate(e *core.RequestEvent) error {
 	in.Team = s.TeamIDs()
 	if len(errs) == 0 {
 		if _, err := domain.UpdateSite(e.App, e.Auth, s.Id, in); err == nil {
-			return e.Redirect(http.StatusSeeOther, "/sites/"+s.Id+"?toast=saved")
+			return e.Redirect(http.StatusSeeOther, "/sites/"+s.Id+"?toast=site_saved")
 		} else if !fieldErr(e, err, errs) {
 			return h.fail(e, err)
 		}

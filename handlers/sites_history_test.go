@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -80,5 +81,37 @@ func TestSiteHistoryIsHuman(t *testing.T) {
 		if !strings.Contains(row, s) {
 			t.Errorf("English row lacks %q: %q", s, row)
 		}
+	}
+}
+
+// TestSpecificSuccessMessages: a save says what was saved, by name, in
+// the user's language (not a generic "Paramètres enregistrés.").
+func TestSpecificSuccessMessages(t *testing.T) {
+	t.Parallel()
+	tt := handlertest.New(t)
+	tt.User(domain.RoleProjectManager, "pm@acme.test")
+	pm := tt.Login("pm@acme.test", tenanttest.Password)
+	form := url.Values{"code": {"ch-9"}, "name": {"Halle"}, "sector": {"btp"}, "status": {"planned"}, "start": {"2027-01-04"}, "end": {"2027-02-26"}}
+	rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/sites", form, pm)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("create = %d", rec.Code)
+	}
+	loc := rec.Header().Get("Location")
+	site := strings.TrimPrefix(strings.Split(loc, "?")[0], "/sites/")
+	toast := func(path string) string {
+		return testid(doc(t, tenanttest.Get(t, tt.Registry, tt.Host(), path, pm).Body.String()), "toasts").Text()
+	}
+	if got := toast(loc); !strings.Contains(got, "Chantier « CH-9 · Halle » créé.") {
+		t.Errorf("create toast %q", got)
+	}
+	form.Set("name", "Halle des sports")
+	if rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/sites/"+site+"/edit", form, pm); rec.Code != http.StatusSeeOther {
+		t.Fatalf("update = %d %.300s", rec.Code, rec.Body)
+	} else if got := toast(rec.Header().Get("Location")); !strings.Contains(got, "Chantier « CH-9 · Halle des sports » enregistré.") || strings.Contains(got, "Paramètres") {
+		t.Errorf("update toast %q", got)
+	}
+	tenanttest.Get(t, tt.Registry, tt.Host(), "/lang/en", pm)
+	if got := toast(loc); !strings.Contains(got, "Site “CH-9 · Halle des sports” created.") {
+		t.Errorf("English toast %q", got)
 	}
 }

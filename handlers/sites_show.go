@@ -50,7 +50,7 @@ func (h *Handlers) newSitePageVM(e *core.RequestEvent, s domain.Site, tab string
 	if err := domain.ExpandSiteRelations(e.App, s); err != nil {
 		return vm, err
 	}
-	vm.Shell.Toasts = h.flashToasts(e)
+	vm.Shell.Toasts = h.flashToasts(e, s.Code()+" · "+s.Name())
 	for _, t := range siteTabs() {
 		href := "/sites/" + s.Id
 		if t != "overview" {
