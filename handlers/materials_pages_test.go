@@ -97,7 +97,7 @@ func TestMaterialPagesStockAndOrders(t *testing.T) {
 	if rec = tenanttest.PostForm(t, reg, host, "/purchase-orders/"+po+"/status", url.Values{"status": {"cancelled"}}, pm); rec.Code != http.StatusConflict {
 		t.Errorf("received → cancelled = %d", rec.Code)
 	}
-	if got := testid(doc(t, tenanttest.Get(t, reg, host, "/materials/"+rt.material, pm).Body.String()), "stock-total").Text(); got != "27.5 sac" {
+	if got := testid(doc(t, tenanttest.Get(t, reg, host, "/materials/"+rt.material, pm).Body.String()), "stock-total").Text(); got != "27,5 sac" {
 		t.Errorf("stock after receipt = %q", got)
 	}
 	if code := tenanttest.Get(t, reg, host, "/purchase-orders/"+po, lead).Code; code != 200 {

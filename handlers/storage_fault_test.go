@@ -169,7 +169,9 @@ func TestStorageDeletedDatabaseIsOutOfServiceUntilRestored(t *testing.T) {
 	want503(t, "REST read in English", rec, "out of service")
 	page := tenanttest.Get(t, reg, ft.Host(), "/login")
 	want503(t, "page", page, "hors service")
-	want503(t, "page", page, "out of service")
+	req = tenanttest.NewRequest(http.MethodGet, ft.Host(), "/login", nil)
+	req.Header.Set("Accept-Language", "en")
+	want503(t, "page in English", tenanttest.Serve(reg, req), "out of service")
 	rec, _ = ft.sync(t, ft.incidentOp(ulid(1), "Pendant la panne"))
 	want503(t, "sync", rec, "hors service")
 

@@ -59,14 +59,14 @@ func TestTimesheetWeekTotalsPerPersonAndTeam(t *testing.T) {
 		t.Fatalf("team week: %d %s", rec.Code, rec.Body)
 	}
 	d := doc(t, rec.Body.String())
-	if got := strings.TrimSpace(d.Find(`[data-testid="row-` + w.crew + `"] [data-testid="row-total"]`).Text()); got != "8,50 h" {
-		t.Errorf("crew total = %q, want 8,50 h", got)
+	if got := strings.TrimSpace(d.Find(`[data-testid="row-` + w.crew + `"] [data-testid="row-total"]`).Text()); got != "8,5\u00a0h" {
+		t.Errorf("crew total = %q, want 8,5 h", got)
 	}
-	if got := strings.TrimSpace(d.Find(`[data-testid="row-` + w.crew2 + `"] [data-testid="row-total"]`).Text()); got != "8,00 h" {
-		t.Errorf("crew2 total = %q, want 8,00 h", got)
+	if got := strings.TrimSpace(d.Find(`[data-testid="row-` + w.crew2 + `"] [data-testid="row-total"]`).Text()); got != "8\u00a0h" {
+		t.Errorf("crew2 total = %q, want 8 h", got)
 	}
-	if got := strings.TrimSpace(d.Find(`[data-testid="week-total"]`).Text()); got != "16,50 h" {
-		t.Errorf("team total = %q, want 16,50 h", got)
+	if got := strings.TrimSpace(d.Find(`[data-testid="week-total"]`).Text()); got != "16,5\u00a0h" {
+		t.Errorf("team total = %q, want 16,5 h", got)
 	}
 	if d.Find(`[data-testid="timesheet-grid"].table-wrap`).Length() != 1 {
 		t.Error("the grid does not scroll in its own container")
@@ -74,7 +74,7 @@ func TestTimesheetWeekTotalsPerPersonAndTeam(t *testing.T) {
 	// the crew sees their own week only, and not the team
 	c := w.Login("crew@acme.test", tenanttest.Password)
 	d = doc(t, tenanttest.Get(t, reg, host, "/timesheets?week="+w.week(), c).Body.String())
-	if got := strings.TrimSpace(d.Find(`[data-testid="week-total"]`).Text()); got != "8,50 h" || d.Find(`[data-testid="row-`+w.crew2+`"]`).Length() != 0 {
+	if got := strings.TrimSpace(d.Find(`[data-testid="week-total"]`).Text()); got != "8,5\u00a0h" || d.Find(`[data-testid="row-`+w.crew2+`"]`).Length() != 0 {
 		t.Errorf("crew's own week: total %q, other rows %d", got, d.Find(`[data-testid="row-`+w.crew2+`"]`).Length())
 	}
 	if rec := tenanttest.Get(t, reg, host, "/timesheets?week="+w.week()+"&site="+w.site, c); rec.Code != 403 {
