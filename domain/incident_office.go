@@ -72,9 +72,9 @@ func validateIncidentEdit(app core.App, in *IncidentEdit) error {
 
 // UpdateIncident qualifies, assigns and edits an incident and sets its
 // impact. A change of the impact in days lengthens (or shortens) the
-// chosen task by the difference, through MoveTask: the task's successors
-// move, the site's finish follows, every moved task is audited. All of
-// it is one transaction.
+// chosen task by the difference, as every save of an incident does
+// (incidentImpactSaved): the task's successors move, the site's finish
+// follows, every moved task is audited. All of it is one transaction.
 func UpdateIncident(app core.App, actor *core.Record, id string, in IncidentEdit, now time.Time) (Incident, error) {
 	var out Incident
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -90,22 +90,12 @@ func UpdateIncident(app core.App, actor *core.Record, id string, in IncidentEdit
 				return FieldError("task", "err.write.task_not_on_site")
 			}
 		}
-		oldTask, oldDays := inc.TaskID(), int(inc.ImpactDays())
-		newDays := int(in.ImpactDays)
-		if oldTask == in.Task {
-			err = extendTask(tx, actor, site.Id, in.Task, newDays-oldDays, now)
-		} else if err = extendTask(tx, actor, site.Id, oldTask, -oldDays, now); err == nil {
-			err = extendTask(tx, actor, site.Id, in.Task, newDays, now)
-		}
-		if err != nil {
-			return err
-		}
 		inc.SetKind(in.Kind)
 		inc.SetSeverity(in.Severity)
 		inc.SetDescription(in.Description)
 		inc.SetAssignedToID(in.AssignedTo)
 		inc.SetTaskID(in.Task)
-		inc.SetImpactDays(float64(newDays))
+		inc.SetImpactDays(in.ImpactDays)
 		inc.SetImpactEUR(math.Round(in.ImpactEUR*100) / 100)
 		if inc.Status() == "open" && in.AssignedTo != "" {
 			inc.SetStatus("in_progress")
@@ -115,28 +105,6 @@ func UpdateIncident(app core.App, actor *core.Record, id string, in IncidentEdit
 		return tx.Save(inc.Record)
 	})
 	return out, err
-}
-
-// extendTask adds delta working days to a task's duration (its start
-// stays), through MoveTask's rules; nothing happens for no task or no
-// change. A task never goes below one day.
-func extendTask(tx core.App, actor *core.Record, siteID, taskID string, delta int, now time.Time) error {
-	if taskID == "" || delta == 0 {
-		return nil
-	}
-	task, err := siteTask(tx, siteID, taskID)
-	if err != nil {
-		return nil // the task is gone: nothing to give back
-	}
-	f := TenantFactsOf(tx)
-	cur := taskDatesOf(task, f.Location())
-	dur := cur.Duration + delta
-	if dur < 1 {
-		return FieldError("impact_days", "err.incident.impact_too_short", task.GetString("title"))
-	}
-	end := f.Calendar().AddWorkingDays(cur.Start, dur-1)
-	_, err = moveTask(tx, actor, siteID, taskID, TaskDatesInput{Start: cur.Start, End: end}, now)
-	return err
 }
 
 // CloseIncident closes an incident with its resolution (required).

@@ -60,10 +60,12 @@ func FindSiteLinks(app core.App, siteID string) ([]*core.Record, error) {
 }
 
 // planOverrides replaces stored records by in-memory versions (a task or
-// link being saved) when computing a plan.
+// link being saved) when computing a plan; starts replaces the requested
+// start of tasks (an impact given back, see pullBackStarts).
 type planOverrides struct {
-	task *core.Record
-	link *core.Record
+	task   *core.Record
+	link   *core.Record
+	starts map[string]time.Time
 }
 
 // LoadSitePlan computes the schedule of a site's tasks. The project
@@ -105,7 +107,11 @@ func loadSitePlan(app core.App, siteID string, now time.Time, o planOverrides) (
 	}
 	for _, t := range tasks {
 		p.Tasks[t.Id] = t
-		in.Tasks = append(in.Tasks, scheduleTask(cal, t, loc))
+		st := scheduleTask(cal, t, loc)
+		if d, ok := o.starts[t.Id]; ok {
+			st.Start = d
+		}
+		in.Tasks = append(in.Tasks, st)
 	}
 	replaced := false
 	for _, l := range links {

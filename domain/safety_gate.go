@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,6 +12,18 @@ import (
 
 // DICTValidity is how long a DT-DICT receipt allows works to start.
 const DICTValidity = 3
+
+// KeyExcavationRefused is the message key of the excavation gate's
+// refusal: the crew app matches it (SyncResult.Reason) to offer the
+// urgent-works declaration.
+const KeyExcavationRefused = "err.task.excavation_refused"
+
+// IsExcavationRefusal reports whether err is the excavation gate's
+// refusal.
+func IsExcavationRefusal(err error) bool {
+	var de *Error
+	return errors.As(err, &de) && de.Key == KeyExcavationRefused
+}
 
 // startedStatuses are the task statuses that mean work began on site.
 func startedStatuses() []string { return []string{"in_progress", "done", "validated"} }
@@ -46,7 +59,7 @@ func CheckExcavationGate(app core.App, task *core.Record, now time.Time) error {
 		return err
 	}
 	if n == 0 {
-		return FieldError("status", "err.task.excavation_refused")
+		return FieldError("status", KeyExcavationRefused)
 	}
 	return nil
 }

@@ -47,6 +47,10 @@ type ScheduledTask struct {
 	TotalFloat              int  // working days the task may slip without delaying the project
 	Critical                bool // no float: on the critical path
 	Conflict                bool // pinned before what its predecessors allow
+	// Driven: not pinned, and its predecessors (not its own requested
+	// start) set its early start: shortening a predecessor may bring it
+	// back (see extendTask).
+	Driven bool
 }
 
 // Schedule is the result of ComputeSchedule: the tasks in input order.
@@ -166,7 +170,7 @@ func ComputeSchedule(cal *WorkCalendar, in ScheduleInput) (*Schedule, error) {
 		st := ScheduledTask{ScheduleTask: t,
 			EarlyStart: w.dayOf(r.es[i]).utc(), EarlyFinish: last(r.es[i], r.ef[i]),
 			LateStart: w.dayOf(r.ls[i]).utc(), LateFinish: last(r.ls[i], r.lf[i]),
-			TotalFloat: r.ls[i] - r.es[i], Conflict: r.conflict[i]}
+			TotalFloat: r.ls[i] - r.es[i], Conflict: r.conflict[i], Driven: r.driven[i]}
 		st.Critical = st.TotalFloat <= 0
 		s.Tasks[i] = st
 		if i == 0 || r.es[i] < first {

@@ -42,6 +42,7 @@ type cpmResult struct {
 	finish         int    // project finish (exclusive), the latest early finish
 	order          []int  // topological order
 	conflict       []bool // pinned task starting before a predecessor allows
+	driven         []bool // not pinned, its predecessors set its early start
 }
 
 // earliestStart returns the earliest start of succ implied by edge given
@@ -106,13 +107,18 @@ func (n cpmNet) solve() (cpmResult, []int) {
 		return cpmResult{}, findCycle(count, n.edges, succ, indeg)
 	}
 	r := cpmResult{es: make([]int, count), ef: make([]int, count), ls: make([]int, count), lf: make([]int, count),
-		order: order, conflict: make([]bool, count)}
+		order: order, conflict: make([]bool, count), driven: make([]bool, count)}
 	for k, i := range order {
-		es := n.min[i]
+		es, byPred := n.min[i], false
 		for _, ei := range pred[i] {
 			e := n.edges[ei]
-			es = max(es, e.earliestStart(r.es[e.from], r.ef[e.from], n.dur[i]))
+			if v := e.earliestStart(r.es[e.from], r.ef[e.from], n.dur[i]); v >= es {
+				es, byPred = v, true
+			}
 		}
+		// NB: a tie counts as driven: its own date is no later than what
+		// its predecessors demand.
+		r.driven[i] = byPred && !n.pinned[i]
 		if n.pinned[i] {
 			r.conflict[i] = es > n.min[i]
 			es = n.min[i]

@@ -234,3 +234,24 @@ func BenchmarkSchedule2000Tasks4000Links(b *testing.B) {
 		}
 	}
 }
+
+// TestScheduleDriven: a task is driven when its predecessors, not its own
+// requested start, set its early start (a tie counts); never when pinned
+// or without predecessors.
+func TestScheduleDriven(t *testing.T) {
+	cal := frenchCalendar(t)
+	// A(3) Mon 2 → Wed 4; B after A, requested Thu 5 (a tie); C after A,
+	// requested Mon 16 (later); D after A, pinned; E alone.
+	s, err := ComputeSchedule(cal, ScheduleInput{Start: schedDay("2026-03-02"), Tasks: []ScheduleTask{
+		{ID: "A", Duration: 3}, {ID: "B", Duration: 1, Start: schedDay("2026-03-05")}, {ID: "C", Duration: 1, Start: schedDay("2026-03-16")},
+		{ID: "D", Duration: 1, Start: schedDay("2026-03-03"), Pinned: true}, {ID: "E", Duration: 1}, {ID: "F", Duration: 1},
+	}, Links: []ScheduleLink{{"A", "B", LinkFS, 0}, {"A", "C", LinkFS, 0}, {"A", "D", LinkFS, 0}, {"B", "F", LinkFS, 0}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]bool{"A": false, "B": true, "C": false, "D": false, "E": false, "F": true} {
+		if st, _ := s.Task(id); st.Driven != want {
+			t.Errorf("%s driven = %v, want %v (starts %s)", id, st.Driven, want, st.EarlyStart.Format(time.DateOnly))
+		}
+	}
+}

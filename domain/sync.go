@@ -48,13 +48,16 @@ type SyncRequest struct {
 // SyncResult is the outcome of one operation. Status is 200 (applied),
 // 400 (invalid), 403 (not allowed for the caller) or 409 (conflict).
 // Every refusal and conflict is filed in the office's inbox (Conflict is
-// its id); Field names the field a refusal is about, when it names one.
+// its id); Field names the field a refusal is about, when it names one;
+// Reason is the refusal's message key, for the app to offer what lifts it
+// (KeyExcavationRefused: the urgent-works declaration).
 type SyncResult struct {
 	Key      string `json:"key"`
 	Status   int    `json:"status"`
 	ID       string `json:"id,omitempty"`
 	Error    string `json:"error,omitempty"`
 	Field    string `json:"field,omitempty"`
+	Reason   string `json:"reason,omitempty"`
 	Conflict string `json:"conflict,omitempty"`
 }
 

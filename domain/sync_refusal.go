@@ -114,7 +114,7 @@ func settleReplaced(tx core.App, user *core.Record, op SyncOp) error {
 // status, the message in both languages and the field it names.
 func refusalOf(op SyncOp, coded *Error, verr validation.Errors) SyncResult {
 	if coded != nil {
-		return SyncResult{Key: op.Key, Status: statusOfCode(coded.Code), Error: coded.Text().Bilingual(), Field: coded.Field}
+		return SyncResult{Key: op.Key, Status: statusOfCode(coded.Code), Error: coded.Text().Bilingual(), Field: coded.Field, Reason: coded.Key}
 	}
 	res := SyncResult{Key: op.Key, Status: http.StatusBadRequest}
 	fields := make([]string, 0, len(verr))

@@ -81,6 +81,13 @@ func moveTask(tx core.App, actor *core.Record, siteID, taskID string, in TaskDat
 	if _, err := planSite(tx, actor, siteID); err != nil {
 		return nil, err
 	}
+	return shiftTask(tx, actor.Id, siteID, taskID, in, now, nil)
+}
+
+// shiftTask is MoveTask once the actor (an id for the audit trail) was
+// allowed to plan the site; pull gives successors a requested start for
+// this schedule (see pullBackStarts).
+func shiftTask(tx core.App, actorID, siteID, taskID string, in TaskDatesInput, now time.Time, pull map[string]time.Time) (*TaskMove, error) {
 	task, err := siteTask(tx, siteID, taskID)
 	if err != nil {
 		return nil, err
@@ -100,7 +107,7 @@ func moveTask(tx core.App, actor *core.Record, siteID, taskID string, in TaskDat
 	probe := task.Clone()
 	setTaskDates(probe, dates)
 	probe.Set("pinned", false)
-	plan, err := loadSitePlan(tx, siteID, now, planOverrides{task: probe})
+	plan, err := loadSitePlan(tx, siteID, now, planOverrides{task: probe, starts: pull})
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +122,9 @@ func moveTask(tx core.App, actor *core.Record, siteID, taskID string, in TaskDat
 		plan.Schedule.Tasks[i].Pinned = task.GetBool("pinned")
 	}
 	changed := planningChanged(task)
-	setActor(task, actor)
+	if actorID != "" {
+		SetActor(task, actorID)
+	}
 	if err := saveScheduled(tx, task); err != nil {
 		return nil, err
 	}

@@ -69,6 +69,7 @@ func bindWriteHooks(app core.App) {
 	bindConflictHooks(app)
 	bindTimeHooks(app)
 	bindProofHooks(app)
+	bindIncidentImpactHooks(app)
 	bindStockHooks(app)
 }
 

@@ -3,6 +3,7 @@
 package handlers_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
@@ -11,6 +12,20 @@ import (
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenanttest"
 )
+
+// newTaskFromGantt opens the full task form from a site's Gantt, fills it
+// (fill) and saves it, back on the Gantt.
+func newTaskFromGantt(t *testing.T, ctx context.Context, base, siteID string, fill ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	steps := append([]chromedp.Action[chromedp.Void]{chromedp.Navigate(base + "/sites/" + siteID + "/gantt"),
+		chromedp.Click(chromedp.CSS(`[data-testid="task-new-link"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="task-full-form"]`))}, fill...)
+	steps = append(steps, chromedp.Click(chromedp.CSS(`[data-testid="task-save"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="gantt-page"]`)))
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		screenshot(t, ctx, "task-from-gantt")
+		t.Fatal(err)
+	}
+}
 
 // TestBrowserTaskFormFromGantt creates a task through the full task form
 // reached from the Gantt (desktop, production CSP), sees its bar, then
@@ -25,20 +40,11 @@ func TestBrowserTaskFormFromGantt(t *testing.T) {
 	wt := wts["work_type"][0]
 	ctx, problems := b.tab(t)
 	b.login(t, ctx, b.tt.Admin, tenanttest.Password)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(b.base+"/sites/"+site.Id+"/gantt"),
-		chromedp.Click(chromedp.CSS(`[data-testid="task-new-link"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="task-full-form"]`)),
-		chromedp.SendKeys(chromedp.CSS(`#f-title`), "Coulage dalle"),
+	newTaskFromGantt(t, ctx, b.base, site.Id, chromedp.SendKeys(chromedp.CSS(`#f-title`), "Coulage dalle"),
 		chromedp.SendKeys(chromedp.CSS(`#f-description`), "Dalle du RDC"),
 		chromedp.SetValue(chromedp.CSS(`#f-work_type`), wt.ID),
 		chromedp.SetValue(chromedp.CSS(`#f-start`), "2026-03-09"),
-		chromedp.SetValue(chromedp.CSS(`#f-duration`), "4"),
-		chromedp.Click(chromedp.CSS(`[data-testid="task-save"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="gantt-page"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
+		chromedp.SetValue(chromedp.CSS(`#f-duration`), "4"))
 	bar := `[...document.querySelectorAll('.gantt-bar')].find((b) => b.querySelector('title').textContent.startsWith("Coulage dalle"))`
 	poll(t, ctx, "the new task's bar", bar+`.dataset.start === "2026-03-09" && `+bar+`.dataset.end === "2026-03-12"`)
 	task, err := b.tt.App().FindFirstRecordByData("tasks", "title", "Coulage dalle")

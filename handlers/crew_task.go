@@ -32,7 +32,7 @@ func (h *Handlers) crewTaskShow(e *core.RequestEvent) error {
 	if err != nil {
 		return h.notFoundOrFail(e, err)
 	}
-	return h.renderCrewTask(e, task, site, "", http.StatusOK)
+	return h.renderCrewTask(e, task, site, nil, http.StatusOK)
 }
 
 // crewTaskStatus is POST /m/tasks/{id}/status (the page without
@@ -51,7 +51,7 @@ func (h *Handlers) crewTaskStatus(e *core.RequestEvent) error {
 		if ferr != nil {
 			return h.fail(e, ferr)
 		}
-		return h.renderCrewTask(e, fresh, site, a.Message, a.Status)
+		return h.renderCrewTask(e, fresh, site, err, a.Status)
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/tasks/"+task.Id)
 }
@@ -91,20 +91,29 @@ func (h *Handlers) crewTaskChecklist(e *core.RequestEvent) error {
 			if !a.OnForm {
 				return h.fail(e, err)
 			}
-			return h.renderCrewTask(e, task, site, a.Message, a.Status)
+			return h.renderCrewTask(e, task, site, err, a.Status)
 		}
 	}
 	return e.Redirect(http.StatusSeeOther, "/m/tasks/"+task.Id)
 }
 
-func (h *Handlers) renderCrewTask(e *core.RequestEvent, task domain.Task, site domain.Site, formErr string, status int) error {
+// renderCrewTask renders the crew task page, with the message of a
+// refusal (refused: a form-level domain error, nil for none).
+func (h *Handlers) renderCrewTask(e *core.RequestEvent, task domain.Task, site domain.Site, refused error, status int) error {
 	ctx := e.Request.Context()
 	st := orStatus(task.Status())
 	canWrite := tenantCtx(e).Role != domain.RoleCrew || slices.Contains(task.AssigneeIDs(), e.Auth.Id)
 	vm := crew.TaskDetailVM{Shell: h.crewShell(e, "today", task.Title()), CSS: h.assets.Path("css/crew.css"), JS: h.assets.Path("js/checklist.js"),
 		ID: task.Id, Title: task.Title(), Status: st, Site: site.Code() + " · " + site.Name(),
 		Address: site.Address(), MapHref: mapHref(site), Period: taskPeriod(ctx, task), StatusAction: "/m/tasks/" + task.Id + "/status",
-		CanStart: canWrite && slices.Contains([]string{"todo", "planned", "blocked"}, st), CanFinish: canWrite && st == "in_progress", Error: formErr}
+		CanStart: canWrite && slices.Contains([]string{"todo", "planned", "blocked"}, st), CanFinish: canWrite && st == "in_progress"}
+	if refused != nil {
+		vm.Error = answerOf(ctx, refused).Message
+	}
+	if vm.CanStart && domain.TaskNeedsUrgentWorks(e.App, task, h.deps.Clock()) {
+		vm.Urgent = h.urgentOffer(e, task, site)
+		vm.Urgent.Shown = domain.IsExcavationRefusal(refused)
+	}
 	q := "?site=" + url.QueryEscape(site.Id) + "&task=" + url.QueryEscape(task.Id)
 	photoHref := "/m/photos?site=" + url.QueryEscape(site.Id) + "&subject=" + url.QueryEscape(task.Id)
 	offer, err := domain.SignatureOfferOf(e.App, task.Record)

@@ -111,13 +111,12 @@ func TestIncidentQualifyImpactDaysMovesSchedule(t *testing.T) {
 	if audits() <= before {
 		t.Fatal("the successor's move is not audited")
 	}
-	// lowering the impact gives the days back to A; auto-scheduling
-	// pushes successors, it never pulls them back (B stays)
+	// lowering the impact gives the days back to A, and B comes back
 	v.Set("impact_days", "0")
 	if code, body := it.post(t, "", v, it.lead); code != http.StatusSeeOther {
 		t.Fatalf("impact 0: %d %s", code, body)
 	}
-	if a, b := it.end(t, it.a), it.start(t, it.b); a != "2026-03-04" || b != "2026-03-09" {
+	if a, b := it.end(t, it.a), it.start(t, it.b); a != "2026-03-04" || b != "2026-03-05" {
 		t.Fatalf("after impact 0: A ends %s, B starts %s", a, b)
 	}
 	page := tenanttest.Get(t, it.Registry, it.Host(), "/sites/"+it.site+"/incidents/"+it.inc+"?toast=incident_saved", it.lead)

@@ -35,9 +35,13 @@ func (h *Handlers) renderUrgent(e *core.RequestEvent, status int, form component
 	}
 	ctx := e.Request.Context()
 	title := i18n.T(ctx, "task.urgent.title")
+	action, back := UrgentWorksHref(site.Id, t.Id), "/sites/"+site.Id+"/tasks/"+t.Id+"/edit"
+	if b := urgentBack(e, t.Id); b != "" { // from the crew app: back there
+		action, back = action+"?back="+b, b
+	}
 	vm := planning.UrgentVM{Page: h.planningPage(e, "sites", title, layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"},
 		layouts.Crumb{Label: t.Title(), Href: "/sites/" + site.Id + "/tasks/" + t.Id + "/edit"}, layouts.Crumb{Label: title}),
-		Action: UrgentWorksHref(site.Id, t.Id), TaskTitle: t.Title(), BackHref: "/sites/" + site.Id + "/tasks/" + t.Id + "/edit", Form: form}
+		Action: action, TaskTitle: t.Title(), BackHref: back, Form: form}
 	render(e.Response, e.Request, status, planning.UrgentPage(vm))
 	return nil
 }
@@ -48,7 +52,8 @@ func (h *Handlers) urgentShow(e *core.RequestEvent) error {
 }
 
 // urgentDeclare declares urgent works (POST .../tasks/{tid}/urgent, field
-// urgent_reason); back to the task's form once declared.
+// urgent_reason); back to the task's form once declared, or to the crew
+// task page it came from (?back=/m/tasks/{tid}).
 func (h *Handlers) urgentDeclare(e *core.RequestEvent) error {
 	siteID, tid := e.Request.PathValue("id"), e.Request.PathValue("tid")
 	v := formValues(e, "urgent_reason")
@@ -58,6 +63,9 @@ func (h *Handlers) urgentDeclare(e *core.RequestEvent) error {
 			return h.fail(e, err)
 		}
 		return h.renderUrgent(e, status, components.Form{Values: v, Errors: errs})
+	}
+	if b := urgentBack(e, tid); b != "" {
+		return e.Redirect(http.StatusSeeOther, b)
 	}
 	return e.Redirect(http.StatusSeeOther, "/sites/"+siteID+"/tasks/"+tid+"/edit?toast=saved")
 }

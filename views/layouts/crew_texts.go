@@ -19,7 +19,7 @@ var crewTextKeys = map[string]string{
 	"what.incidents.create": "inbox.what.incidents.create", "what.time_entries.create": "inbox.what.time_entries.create",
 	"what.time_entries.update": "inbox.what.time_entries.update", "what.stock_moves.create": "inbox.what.stock_moves.create",
 	"what.tasks.update": "inbox.what.tasks.update", "what.checklist_runs.update": "inbox.what.checklist_runs.update",
-	"what.checklist_runs.create": "inbox.what.checklist_runs.create",
+	"what.checklist_runs.create": "inbox.what.checklist_runs.create", "urgent": "crewapp.refused.urgent",
 }
 
 // CrewTexts returns crew.js's messages translated for ctx.

@@ -4,13 +4,16 @@
 // the answers changed on this page, then `update` on tasks — and are
 // sent at once when the network is there. The server's refusal of an
 // operation (e.g. finishing with required items missing) is shown on the
-// page; the forms still post without JavaScript.
+// page — with, for the DT-DICT refusal of a start, the urgent-works
+// offer the page carries — also when crew.js replayed the outbox; the
+// forms still post without JavaScript.
 import { Outbox, ulid } from "./outbox.js";
 
 const page = document.querySelector("[data-task-page]");
 const form = document.querySelector("[data-checklist-form]");
 const errorBox = document.querySelector("[data-task-error]");
 const queuedBox = document.querySelector("[data-task-queued]");
+const urgentBox = document.querySelector("[data-urgent-offer]");
 const taskId = page ? page.dataset.task : "";
 const runId = form ? form.dataset.run : "";
 
@@ -49,12 +52,10 @@ function setValue(li, v) {
 const items = form ? [...form.querySelectorAll("li[data-item]")] : [];
 const initial = new Map(items.map((li) => [li.dataset.item, valueOf(li)]));
 
-// init gets the outbox and, on a reopen, shows what is still waiting in
-// it for this task, or what the server refused (answers are put back in
-// the form; a refusal shows the server's message until it is corrected
-// or discarded).
-const init = (async () => {
-  const outbox = await getOutbox();
+// scan shows what is still waiting in the outbox for this task, or what
+// the server refused (answers are put back in the form when restore; a
+// refusal shows the server's message until it is corrected or discarded).
+async function scan(outbox, restore) {
   let waiting = false;
   const refused = [];
   for (const it of await pendingOps(outbox)) {
@@ -62,20 +63,30 @@ const init = (async () => {
     if (!op) continue;
     const mine = (op.collection === "checklist_runs" && op.id === runId) || (op.collection === "tasks" && op.id === taskId);
     if (!mine) continue;
-    if (op.collection === "checklist_runs" && op.data && op.data.answers) {
+    if (restore && op.collection === "checklist_runs" && op.data && op.data.answers) {
       for (const [id, a] of Object.entries(op.data.answers)) {
         const li = items.find((x) => x.dataset.item === id);
         if (li) setValue(li, a && a.value);
       }
     }
-    if (it.refused) refused.push(it.refused.error);
+    if (it.refused) refused.push(it.refused);
     else waiting = true;
   }
   if (waiting) showQueued();
-  if (refused.length > 0) showError(refused.join(" — "));
+  else if (queuedBox) queuedBox.hidden = true;
+  if (refused.length > 0) showError(refused.map((r) => r.error).join(" — "), refused);
+}
+
+// init gets the outbox and, on a reopen, shows what is waiting or refused.
+const init = (async () => {
+  const outbox = await getOutbox();
+  await scan(outbox, true);
   if (page) page.dataset.ready = "1"; // the forms now go through the outbox
   return outbox;
 })();
+
+// an outbox replay by crew.js (back online) may answer for this task
+document.addEventListener("fieldops:synced", async () => scan(await init, false));
 
 // changedAnswers: the items whose value differs from the page's.
 function changedAnswers(now) {
@@ -111,9 +122,12 @@ async function deliver(outbox, keys) {
   return results;
 }
 
-function showError(text) {
+// showError shows a refusal; refusals ({reason}) whose reason is the
+// page's urgent-works offer's also show the offer.
+function showError(text, refusals = []) {
   errorBox.textContent = text;
   errorBox.hidden = !text;
+  if (urgentBox) urgentBox.hidden = !refusals.some((r) => r.reason === urgentBox.dataset.reason);
 }
 
 function showQueued() {
@@ -134,7 +148,7 @@ async function submit(ops) {
   if (refused.length > 0) {
     // the refused operations stay in the outbox (listed, to correct or
     // discard); what was typed stays in the form
-    showError(refused.map((r) => localize(r.error)).join(" — "));
+    showError(refused.map((r) => localize(r.error)).join(" — "), refused);
     return;
   }
   location.reload();

@@ -97,6 +97,16 @@ async function showRefused() {
     msg.className = "form-error";
     msg.dataset.testid = "refused-message";
     msg.textContent = it.refused.error || String(it.refused.status);
+    const parts = [head, msg];
+    // NB: the excavation gate's refusal (domain.KeyExcavationRefused):
+    // the task page offers urgent works or says whom to ask
+    if (it.refused.reason === "err.task.excavation_refused") {
+      const urgent = document.createElement("p");
+      urgent.className = "small";
+      urgent.dataset.testid = "refused-urgent";
+      urgent.textContent = t.urgent;
+      parts.push(urgent);
+    }
     const actions = document.createElement("p");
     actions.className = "refused-actions";
     const href = fixHref(it);
@@ -120,7 +130,7 @@ async function showRefused() {
       else await showCount();
     });
     actions.append(drop);
-    li.append(head, msg, actions);
+    li.append(...parts, actions);
     ul.append(li);
   }
   refusedBox.append(h, hint, ul);
@@ -140,6 +150,7 @@ function position() {
 async function sync() {
   try {
     const { results } = await outbox.flush();
+    document.dispatchEvent(new CustomEvent("fieldops:synced", { detail: results }));
     return results;
   } catch {
     return null;

@@ -96,7 +96,8 @@ export class Outbox {
   }
 
   // all returns this user's entries in queue order: waiting ones and
-  // refused ones (entry.refused = {status, error, field, conflict, at}).
+  // refused ones (entry.refused = {status, error, field, reason, conflict,
+  // at}; reason is the refusal's message key).
   async all() {
     return (await (await this.db).getAll(STORE)).filter((it) => this.#mine(it));
   }
@@ -150,7 +151,7 @@ export class Outbox {
 
   // #park keeps a refused entry with the server's answer.
   #park(it, r) {
-    return { ...it, refused: { status: r.status, error: r.error || "", field: r.field || "", conflict: r.conflict || "", at: new Date().toISOString() } };
+    return { ...it, refused: { status: r.status, error: r.error || "", field: r.field || "", reason: r.reason || "", conflict: r.conflict || "", at: new Date().toISOString() } };
   }
 
   // #progress tells the page how far a file is (refused: it stopped).
