@@ -265,6 +265,18 @@ insecure_values_policy() {
   helm template fieldops "$CHART" "${HELM_KUBE[@]}" -f "$TD/values-insecure.yaml" > "$CACHE/insecure.yaml" &&
     python3 "$HERE/chart-policy.py" all "$CACHE/insecure.yaml"
 }
+bluegreen_priorityclass() { # the colours' PriorityClass is created once, by the router release
+  python3 "$HERE/chart-policy.py" priorityclass "$CACHE/rendered-prod-blue.yaml" "$CACHE/rendered-prod-green.yaml" \
+    "$CACHE/rendered-prod-router.yaml"
+}
+priority_missing_policy() {
+  helm template fieldops "$CHART" "${HELM_KUBE[@]}" -f "$TD/values-priority-missing.yaml" > "$CACHE/priority-missing.yaml" &&
+    python3 "$HERE/chart-policy.py" all "$CACHE/priority-missing.yaml"
+}
+otlp_blocked_policy() { # the prod render with its OTLP egress rule removed
+  sed '/# OTLP traces to the collector/,+3d' "$CACHE/rendered-prod.yaml" > "$CACHE/otlp-blocked.yaml" &&
+    python3 "$HERE/chart-policy.py" all "$CACHE/otlp-blocked.yaml"
+}
 rules_in_sync() { diff -ru "$ROOT/deploy/monitoring/rules" "$CHART/files/rules"; }
 if want helm; then
   check "helm lint --strict (8 value sets)" helm_lint_all
@@ -274,6 +286,11 @@ if want helm; then
       helm_template_conform "$name" "$release" "$mode" "$values"
   done
   check "PrometheusRule in the chart = deploy/monitoring/rules" rules_in_sync
+  check "prod blue/green: the PriorityClass the colours use is created once (router release)" bluegreen_priorityclass
+  reject "chart policy rejects testdata/values-priority-missing.yaml (PriorityClass created nowhere)" \
+    "priorityClassName fieldops-critical is created by 0" priority_missing_policy
+  reject "chart policy rejects the prod NetworkPolicy without its OTLP egress rule" \
+    "blocks the OTLP endpoint" otlp_blocked_policy
   reject "kubeconform rejects testdata/values-broken.yaml" "is invalid" broken_values_conform
   reject "helm template rejects testdata/values-bad-mode.yaml (chart validation)" "mode must be all, app or router" \
     helm template fieldops "$CHART" "${HELM_KUBE[@]}" -f "$TD/values-bad-mode.yaml"
@@ -336,11 +353,17 @@ ansible_idempotent() {
   echo "$out" | tail -n 20
   echo "$out" | grep -Eq 'localhost +: ok=[0-9]+ +changed=0 ' || { echo "second run changed something"; return 1; }
 }
-ansible_tenant() {
+ansible_tenant() { # provisions, keeps the admin password out of the output (root-only file), idempotent
+  local out creds="$PREFIX/etc/fieldops/tenant-ansible-test.json" pw
+  out=$(playbook tenant.yml -e tenant_slug=ansible-test -e "tenant_name='Ansible Test'" -e tenant_sector=elec \
+    -e tenant_admin_email=it@example.org) || { echo "$out"; return 1; }
+  echo "$out" | grep -E 'created:|changed='
+  [ "$(stat -c '%a %U' "$creds")" = "600 root" ] || { echo "credentials file: $(stat -c '%a %U' "$creds")"; return 1; }
+  pw=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["admin_password"])' "$creds") || return 1
+  [ ${#pw} -ge 8 ] || { echo "no admin password in $creds"; return 1; }
+  if echo "$out" | grep -qF -e "$pw" -e admin_password; then echo "the playbook printed the admin password"; return 1; fi
   playbook tenant.yml -e tenant_slug=ansible-test -e "tenant_name='Ansible Test'" -e tenant_sector=elec \
-    -e tenant_admin_email=it@example.org &&
-    playbook tenant.yml -e tenant_slug=ansible-test -e "tenant_name='Ansible Test'" -e tenant_sector=elec \
-      -e tenant_admin_email=it@example.org | grep -Eq 'changed=0 '
+    -e tenant_admin_email=it@example.org | grep -Eq 'changed=0 '
 }
 ansible_upgrade_rollback() {
   local out
@@ -383,7 +406,7 @@ if want ansible; then
     check "ansible role, local run into $PREFIX (replica: $REPLICA)" ansible_install
     check "installed fieldops serve answers /readyz (runs as the service user)" ansible_ready
     check "ansible role is idempotent (second run: changed=0)" ansible_idempotent
-    check "tenant.yml provisions a tenant through the CLI (and is idempotent)" ansible_tenant
+    check "tenant.yml provisions a tenant through the CLI, password only in a root-only file (idempotent)" ansible_tenant
     check "smoke.sh against the installed server" "$HERE/smoke.sh" http://localhost:18190 ansible-test
     check "systemd-analyze verify (units written by the role)" units_verify
     check "nft -c (check only) on the firewall table written by the role" nft -c -f "$PREFIX/etc/nftables.d/fieldops.nft"
