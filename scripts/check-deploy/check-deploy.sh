@@ -422,12 +422,21 @@ fi
 
 # ------------------------------------------------------------------ Packer
 FAKE_SHA="sha256:$(printf '%064d' 0)"
+packer_validate() { # Debian's packer 1.6.6 predates required_plugins: validate without plugins.pkr.hcl
+  rm -rf "$CACHE/pk" && mkdir -p "$CACHE/pk" && cp -r "$ROOT/packer" "$CACHE/pk/packer" &&
+    ln -s "$ROOT/ansible" "$CACHE/pk/ansible" && rm "$CACHE/pk/packer/plugins.pkr.hcl" &&
+    (cd "$CACHE/pk/packer" && packer validate -var debian_iso_checksum=$FAKE_SHA .)
+}
 if want packer; then
   check "packer fmt -check" bash -c "cd '$ROOT/packer' && packer fmt -check -diff ."
-  check "packer validate (qemu + scaleway builders, ansible provisioner)" \
-    bash -c "cd '$ROOT/packer' && packer validate -var debian_iso_checksum=$FAKE_SHA ."
+  check "packer validate (qemu + scaleway builders, ansible provisioner)" packer_validate
+  check "packer required_plugins cover every builder and provisioner, pinned (plugins.pkr.hcl)" \
+    python3 "$HERE/packer-plugins.py" "$ROOT/packer/fieldops.pkr.hcl" "$ROOT/packer/plugins.pkr.hcl"
+  check "shellcheck (packer provisioner scripts)" shellcheck "$ROOT"/packer/scripts/*.sh
   reject "packer validate rejects testdata/packer-broken" "no_such_knob|undefined|Unsupported|required" \
     bash -c "cd '$TD/packer-broken' && packer validate ."
+  reject "packer-plugins.py rejects testdata/packer-plugins-missing.pkr.hcl" "ansible: used by the template, missing" \
+    python3 "$HERE/packer-plugins.py" "$ROOT/packer/fieldops.pkr.hcl" "$TD/packer-plugins-missing.pkr.hcl"
 fi
 
 # ------------------------------------------------------------------ Terraform / OpenTofu
