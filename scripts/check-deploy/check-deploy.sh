@@ -4,7 +4,8 @@
 #
 #   scripts/check-deploy/check-deploy.sh [--only a,b,...] [--list]
 #
-# Groups: tools (installs), shell, docker, helm, monitoring, ansible, packer, terraform, workflows.
+# Groups: tools (installs), shell, docker, helm, monitoring, ansible, packer, appliance, terraform,
+# workflows.
 # Installs what is missing, pinned, idempotently: Debian packages (apt), Go tools built from
 # tools/go.mod, tools/tofu/, tools/dockerlint/ and tools/dashcheck/ (go.mod each) into tools/bin, npm from
 # scripts/check-deploy/package-lock.json, Kubernetes JSON schemas generated into
@@ -32,7 +33,8 @@ K8S_VERSION=1.37.2                  # schemas: k8s.io/kubernetes api/openapi-spe
 PROM_OPERATOR_VERSION=v0.85.0       # CRDs of ServiceMonitor / PrometheusRule
 APT_TOOLS=(ansible-playbook:ansible ansible-lint:ansible-lint packer:packer promtool:prometheus
            amtool:prometheus-alertmanager shellcheck:shellcheck systemd-analyze:systemd
-           setpriv:util-linux nft:nftables curl:curl python3:python3 npm:npm)
+           setpriv:util-linux nft:nftables curl:curl python3:python3 npm:npm
+           debootstrap:debootstrap systemd-nspawn:systemd-container ssh-keyscan:openssh-client ip:iproute2)
 GO_TOOLS=(kubeconform:github.com/yannh/kubeconform/cmd/kubeconform
           actionlint:github.com/rhysd/actionlint/cmd/actionlint
           helm:helm.sh/helm/v3/cmd/helm
@@ -43,7 +45,7 @@ CRDS=(--api-versions monitoring.coreos.com/v1/ServiceMonitor --api-versions moni
 ONLY=""
 case "${1:-}" in
   --only) ONLY=",${2:-},"; shift 2 ;;
-  --list) echo "tools shell docker helm monitoring ansible packer terraform workflows"; exit 0 ;;
+  --list) echo "tools shell docker helm monitoring ansible packer appliance terraform workflows"; exit 0 ;;
   "") ;;
   *) echo "usage: $0 [--only group,group] [--list]" >&2; exit 2 ;;
 esac
@@ -437,6 +439,19 @@ if want packer; then
     bash -c "cd '$TD/packer-broken' && packer validate ."
   reject "packer-plugins.py rejects testdata/packer-plugins-missing.pkr.hcl" "ansible: used by the template, missing" \
     python3 "$HERE/packer-plugins.py" "$ROOT/packer/fieldops.pkr.hcl" "$TD/packer-plugins-missing.pkr.hcl"
+fi
+
+# ------------------------------------------------------------------ Appliance (first boot)
+# The image's first boot, simulated: role applied to a cached Debian rootfs as Packer applies it,
+# sealed, booted with systemd (nspawn) behind its firewall; curl on port 80 from outside.
+# ~100 s warm (the rootfs tarball is cached in .cache/check-deploy/appliance), ~3.5 min cold.
+if want appliance; then
+  if [ -x "$BIN" ]; then
+    check "appliance first boot (role in a Debian rootfs as Packer applies it, nspawn boot): curl :80, firewall, caps, super-admin, host keys" \
+      "$HERE/appliance.sh"
+  else
+    verdict FAIL "appliance first boot" 0 "bin/fieldops missing: run make build first"
+  fi
 fi
 
 # ------------------------------------------------------------------ Terraform / OpenTofu
