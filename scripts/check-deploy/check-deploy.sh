@@ -427,7 +427,7 @@ FAKE_SHA="sha256:$(printf '%064d' 0)"
 packer_validate() { # Debian's packer 1.6.6 predates required_plugins: validate without plugins.pkr.hcl
   rm -rf "$CACHE/pk" && mkdir -p "$CACHE/pk" && cp -r "$ROOT/packer" "$CACHE/pk/packer" &&
     ln -s "$ROOT/ansible" "$CACHE/pk/ansible" && rm "$CACHE/pk/packer/plugins.pkr.hcl" &&
-    (cd "$CACHE/pk/packer" && packer validate -var debian_iso_checksum=$FAKE_SHA .)
+    (cd "$CACHE/pk/packer" && packer validate -var debian_iso_checksum="$FAKE_SHA" .)
 }
 if want packer; then
   check "packer fmt -check" bash -c "cd '$ROOT/packer' && packer fmt -check -diff ."
