@@ -90,7 +90,58 @@ func newRootCmd() *cobra.Command {
 	pf.BoolVar(&g.JSON, "json", false, "print one JSON object (an array for list)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newServeCmd(g), newDemoCmd(g), newTenantCmd(g), newAuditCmd(g), newSuperuserCmd(g), newSecretsCmd(g), newReplicateCmd(g), newBackupCmd(g))
+	strictGroups(root)
 	return root
+}
+
+// strictGroups makes every command group below the root (tenant, backup,
+// secrets…) refuse an unknown subcommand with exit code 2 and a
+// suggestion, instead of cobra's default of printing its help and exiting
+// 0 (`fieldops secrets rotate` looked like it worked). A group given no
+// subcommand still prints its help and exits 0. The root already refuses
+// unknown commands.
+func strictGroups(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		walkGroups(c)
+	}
+}
+
+func walkGroups(c *cobra.Command) {
+	if !c.HasSubCommands() {
+		return
+	}
+	for _, sub := range c.Commands() {
+		walkGroups(sub)
+	}
+	if c.Runnable() {
+		return
+	}
+	if c.SuggestionsMinimumDistance <= 0 {
+		c.SuggestionsMinimumDistance = 2
+	}
+	c.Args = func(cmd *cobra.Command, a []string) error {
+		if len(a) == 0 {
+			return nil
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", a[0], cmd.CommandPath())
+		if s := cmd.SuggestionsFor(a[0]); len(s) > 0 {
+			msg += "; did you mean " + strings.Join(s, ", ") + "?"
+		} else {
+			msg += "; commands: " + strings.Join(subcommandNames(cmd), ", ")
+		}
+		return usageError{errors.New(msg)}
+	}
+	c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+}
+
+func subcommandNames(c *cobra.Command) []string {
+	var names []string
+	for _, s := range c.Commands() {
+		if s.IsAvailableCommand() {
+			names = append(names, s.Name())
+		}
+	}
+	return names
 }
 
 // applyEnv fills every flag not given on the command line from

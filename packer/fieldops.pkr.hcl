@@ -1,9 +1,11 @@
 # FieldOps360 VM image: Debian 12 + the Ansible role (binary, systemd units, firewall, backups) +
-# the first-boot wizard that asks for the domain and creates the first tenant.
+# the first boot: cloud-init answers or a console wizard, super-admin and first tenant, fieldops
+# serving on 80/443 (CAP_NET_BIND_SERVICE), nftables loaded at boot, SSH host keys made per clone.
 #   qemu     — qcow2 for on-prem customers (Proxmox, libvirt, VMware after conversion)
 #   scaleway — an image in the hosting project (same cloud as terraform/)
-# No `packer { required_plugins }` block: Debian's packer 1.6.6 (used by check-deploy) has both
-# builders and the ansible provisioner built in.
+# Plugins: plugins.pkr.hcl (`packer init packer/` first). check-deploy validates this file with
+# Debian's packer 1.6.6, which has the builders built in and predates required_plugins, and checks
+# plugins.pkr.hcl separately; scripts/check-deploy/appliance.sh boots what the provisioners build.
 #
 #   packer build -only=qemu.debian -var fieldops_version=0.1.0 packer/
 #   packer build -only=scaleway.debian -var fieldops_version=0.1.0 packer/
@@ -86,6 +88,10 @@ locals {
     "--extra-vars", "fieldops_start_service=false",
     "--extra-vars", "fieldops_service_manager=systemd",
     "--extra-vars", "fieldops_firewall_apply=false",
+    "--extra-vars", "fieldops_firewall_boot=true",
+    "--extra-vars", "fieldops_http=:80",
+    "--extra-vars", "fieldops_tls=internal",
+    "--extra-vars", "{\"fieldops_firewall_ssh_sources\": [\"0.0.0.0/0\"]}",
   ]
 }
 
@@ -139,12 +145,7 @@ build {
   sources     = ["source.qemu.debian", "source.scaleway.debian"]
 
   provisioner "shell" {
-    inline = [
-      "export DEBIAN_FRONTEND=noninteractive",
-      "apt-get update -qq",
-      "apt-get install -y -qq --no-install-recommends python3 python3-apt sudo curl ca-certificates nftables unattended-upgrades",
-      "systemctl enable nftables.service",
-    ]
+    script = "scripts/base.sh"
   }
 
   provisioner "ansible" {
@@ -156,18 +157,7 @@ build {
   }
 
   provisioner "shell" {
-    inline = [
-      "set -e",
-      "apt-get clean",
-      "rm -rf /var/lib/apt/lists/* /tmp/* /var/tmp/*",
-      "rm -f /etc/ssh/ssh_host_*",
-      "dpkg-reconfigure -f noninteractive openssh-server || true",
-      "truncate -s 0 /etc/machine-id",
-      "rm -f /var/lib/dbus/machine-id",
-      "command -v cloud-init >/dev/null && cloud-init clean --logs || true",
-      "passwd -l root",
-      "sync",
-    ]
+    script = "scripts/seal.sh"
   }
 
   post-processor "manifest" {

@@ -3,19 +3,23 @@
 
   chart-policy.py MODE RENDERED.yaml [crds|no-crds]      MODE: all | app | router | dedicated
   (crds: rendered with the monitoring CRDs available; no-crds: rendered without them)
+  chart-policy.py priorityclass RENDERED.yaml...         the releases installed together (blue,
+  green, router): every priorityClassName a pod uses is created by exactly one of them
 
 Checks: every container runs non-root with a read-only root filesystem, no privilege escalation,
 all capabilities dropped, resource requests and a memory limit; serve has startup/liveness/readiness
 probes on /healthz and /readyz; the replication sidecar is a native sidecar (init container with
 restartPolicy Always) that starts before serve, with `fieldops backup status --alive` as startup and
 liveness probes, `fieldops backup status --receiving --max-lag D` as readiness probe and its retention, snapshot
-and drill periods set; the grace period covers serve's drain; volumes
+and drill periods set; the grace period covers serve's drain; the NetworkPolicy lets the OTLP
+endpoint's port out; a PriorityClass a pod names is rendered (modes all, dedicated); volumes
 mounted at /data and /tmp; PDB, NetworkPolicy and topology spread present; the Ingress serves
 <domain>, *.<domain> and the custom hosts; in router mode the stable Service selects a colour;
 ServiceMonitor/PrometheusRule only rendered when the cluster has their CRDs.
 Exit 0 when every check passes, 1 otherwise (one line per violation).
 """
 import sys
+from urllib.parse import urlparse
 
 import yaml
 
@@ -60,7 +64,7 @@ def seconds(go_duration):
     return total
 
 
-def check_app(docs, dedicated):
+def check_app(docs, dedicated, standalone):
     sts = kinds(docs, "StatefulSet")
     if len(sts) != 1:
         fail(f"expected 1 StatefulSet, got {len(sts)}")
@@ -133,8 +137,32 @@ def check_app(docs, dedicated):
         fail("no PodDisruptionBudget")
     if not kinds(docs, "NetworkPolicy"):
         fail("no NetworkPolicy")
+    otlp = (cm[0]["data"].get("OTEL_EXPORTER_OTLP_ENDPOINT") if cm else None) or ""
+    if otlp and kinds(docs, "NetworkPolicy"):
+        u = urlparse(otlp)
+        port = u.port or (443 if u.scheme == "https" else 80)
+        allowed = {p.get("port") for np in kinds(docs, "NetworkPolicy") for rule in np["spec"].get("egress") or []
+                   for p in rule.get("ports") or [] if p.get("protocol", "TCP") == "TCP"}
+        if port not in allowed:
+            fail(f"NetworkPolicy blocks the OTLP endpoint {otlp} (egress TCP {port} not allowed)")
+    if standalone:  # a colour's PriorityClass comes from the router release (mode priorityclass)
+        check_priority_classes([docs])
     if not [d for d in kinds(docs, "Service") if d["spec"].get("clusterIP") == "None"]:
         fail("no headless Service")
+
+
+def check_priority_classes(releases):
+    """Every priorityClassName used by a pod of these releases is created by exactly one of them."""
+    used, created = set(), []
+    for docs in releases:
+        for s in kinds(docs, "StatefulSet"):
+            if s["spec"]["template"]["spec"].get("priorityClassName"):
+                used.add(s["spec"]["template"]["spec"]["priorityClassName"])
+        created += [d["metadata"]["name"] for d in kinds(docs, "PriorityClass")]
+    for name in sorted(used):
+        n = created.count(name)
+        if n != 1:
+            fail(f"priorityClassName {name} is created by {n} release(s), want 1 (pods would be rejected)")
 
 
 def check_router(docs, mode):
@@ -162,11 +190,20 @@ def check_router(docs, mode):
             fail("router mode renders a StatefulSet")
 
 
+def load(path):
+    with open(path) as f:
+        return [d for d in yaml.safe_load_all(f) if d]
+
+
 def main():
     mode, path = sys.argv[1], sys.argv[2]
+    if mode == "priorityclass":
+        check_priority_classes([load(p) for p in sys.argv[2:]])
+        for e in errors:
+            print(f"policy: {' '.join(sys.argv[2:])}: {e}")
+        sys.exit(1 if errors else 0)
     crds = sys.argv[3] if len(sys.argv) > 3 else ""
-    with open(path) as f:
-        docs = [d for d in yaml.safe_load_all(f) if d]
+    docs = load(path)
     crd_kinds = {d["kind"] for d in docs} & {"ServiceMonitor", "PrometheusRule"}
     if crds == "no-crds" and crd_kinds:
         fail(f"{sorted(crd_kinds)} rendered although the cluster has no such CRD")
@@ -178,7 +215,7 @@ def main():
         if mode == "app" and "PrometheusRule" in crd_kinds:
             fail("a colour release renders the PrometheusRule (rules would be evaluated twice)")
     if mode in ("all", "app", "dedicated"):
-        check_app(docs, mode == "dedicated")
+        check_app(docs, mode == "dedicated", mode in ("all", "dedicated"))
     if mode in ("all", "router", "dedicated"):
         check_router(docs, mode)
     for e in errors:

@@ -4,7 +4,8 @@
 #
 #   scripts/check-deploy/check-deploy.sh [--only a,b,...] [--list]
 #
-# Groups: tools (installs), shell, docker, helm, monitoring, ansible, packer, terraform, workflows.
+# Groups: tools (installs), shell, docker, helm, monitoring, ansible, packer, appliance, terraform,
+# workflows.
 # Installs what is missing, pinned, idempotently: Debian packages (apt), Go tools built from
 # tools/go.mod, tools/tofu/, tools/dockerlint/ and tools/dashcheck/ (go.mod each) into tools/bin, npm from
 # scripts/check-deploy/package-lock.json, Kubernetes JSON schemas generated into
@@ -32,7 +33,8 @@ K8S_VERSION=1.37.2                  # schemas: k8s.io/kubernetes api/openapi-spe
 PROM_OPERATOR_VERSION=v0.85.0       # CRDs of ServiceMonitor / PrometheusRule
 APT_TOOLS=(ansible-playbook:ansible ansible-lint:ansible-lint packer:packer promtool:prometheus
            amtool:prometheus-alertmanager shellcheck:shellcheck systemd-analyze:systemd
-           setpriv:util-linux nft:nftables curl:curl python3:python3 npm:npm)
+           setpriv:util-linux nft:nftables curl:curl python3:python3 npm:npm
+           debootstrap:debootstrap systemd-nspawn:systemd-container ssh-keyscan:openssh-client ip:iproute2)
 GO_TOOLS=(kubeconform:github.com/yannh/kubeconform/cmd/kubeconform
           actionlint:github.com/rhysd/actionlint/cmd/actionlint
           helm:helm.sh/helm/v3/cmd/helm
@@ -43,7 +45,7 @@ CRDS=(--api-versions monitoring.coreos.com/v1/ServiceMonitor --api-versions moni
 ONLY=""
 case "${1:-}" in
   --only) ONLY=",${2:-},"; shift 2 ;;
-  --list) echo "tools shell docker helm monitoring ansible packer terraform workflows"; exit 0 ;;
+  --list) echo "tools shell docker helm monitoring ansible packer appliance terraform workflows"; exit 0 ;;
   "") ;;
   *) echo "usage: $0 [--only group,group] [--list]" >&2; exit 2 ;;
 esac
@@ -265,6 +267,18 @@ insecure_values_policy() {
   helm template fieldops "$CHART" "${HELM_KUBE[@]}" -f "$TD/values-insecure.yaml" > "$CACHE/insecure.yaml" &&
     python3 "$HERE/chart-policy.py" all "$CACHE/insecure.yaml"
 }
+bluegreen_priorityclass() { # the colours' PriorityClass is created once, by the router release
+  python3 "$HERE/chart-policy.py" priorityclass "$CACHE/rendered-prod-blue.yaml" "$CACHE/rendered-prod-green.yaml" \
+    "$CACHE/rendered-prod-router.yaml"
+}
+priority_missing_policy() {
+  helm template fieldops "$CHART" "${HELM_KUBE[@]}" -f "$TD/values-priority-missing.yaml" > "$CACHE/priority-missing.yaml" &&
+    python3 "$HERE/chart-policy.py" all "$CACHE/priority-missing.yaml"
+}
+otlp_blocked_policy() { # the prod render with its OTLP egress rule removed
+  sed '/# OTLP traces to the collector/,+3d' "$CACHE/rendered-prod.yaml" > "$CACHE/otlp-blocked.yaml" &&
+    python3 "$HERE/chart-policy.py" all "$CACHE/otlp-blocked.yaml"
+}
 rules_in_sync() { diff -ru "$ROOT/deploy/monitoring/rules" "$CHART/files/rules"; }
 if want helm; then
   check "helm lint --strict (8 value sets)" helm_lint_all
@@ -274,6 +288,11 @@ if want helm; then
       helm_template_conform "$name" "$release" "$mode" "$values"
   done
   check "PrometheusRule in the chart = deploy/monitoring/rules" rules_in_sync
+  check "prod blue/green: the PriorityClass the colours use is created once (router release)" bluegreen_priorityclass
+  reject "chart policy rejects testdata/values-priority-missing.yaml (PriorityClass created nowhere)" \
+    "priorityClassName fieldops-critical is created by 0" priority_missing_policy
+  reject "chart policy rejects the prod NetworkPolicy without its OTLP egress rule" \
+    "blocks the OTLP endpoint" otlp_blocked_policy
   reject "kubeconform rejects testdata/values-broken.yaml" "is invalid" broken_values_conform
   reject "helm template rejects testdata/values-bad-mode.yaml (chart validation)" "mode must be all, app or router" \
     helm template fieldops "$CHART" "${HELM_KUBE[@]}" -f "$TD/values-bad-mode.yaml"
@@ -336,11 +355,17 @@ ansible_idempotent() {
   echo "$out" | tail -n 20
   echo "$out" | grep -Eq 'localhost +: ok=[0-9]+ +changed=0 ' || { echo "second run changed something"; return 1; }
 }
-ansible_tenant() {
+ansible_tenant() { # provisions, keeps the admin password out of the output (root-only file), idempotent
+  local out creds="$PREFIX/etc/fieldops/tenant-ansible-test.json" pw
+  out=$(playbook tenant.yml -e tenant_slug=ansible-test -e "tenant_name='Ansible Test'" -e tenant_sector=elec \
+    -e tenant_admin_email=it@example.org) || { echo "$out"; return 1; }
+  echo "$out" | grep -E 'created:|changed='
+  [ "$(stat -c '%a %U' "$creds")" = "600 root" ] || { echo "credentials file: $(stat -c '%a %U' "$creds")"; return 1; }
+  pw=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["admin_password"])' "$creds") || return 1
+  [ ${#pw} -ge 8 ] || { echo "no admin password in $creds"; return 1; }
+  if echo "$out" | grep -qF -e "$pw" -e admin_password; then echo "the playbook printed the admin password"; return 1; fi
   playbook tenant.yml -e tenant_slug=ansible-test -e "tenant_name='Ansible Test'" -e tenant_sector=elec \
-    -e tenant_admin_email=it@example.org &&
-    playbook tenant.yml -e tenant_slug=ansible-test -e "tenant_name='Ansible Test'" -e tenant_sector=elec \
-      -e tenant_admin_email=it@example.org | grep -Eq 'changed=0 '
+    -e tenant_admin_email=it@example.org | grep -Eq 'changed=0 '
 }
 ansible_upgrade_rollback() {
   local out
@@ -383,7 +408,7 @@ if want ansible; then
     check "ansible role, local run into $PREFIX (replica: $REPLICA)" ansible_install
     check "installed fieldops serve answers /readyz (runs as the service user)" ansible_ready
     check "ansible role is idempotent (second run: changed=0)" ansible_idempotent
-    check "tenant.yml provisions a tenant through the CLI (and is idempotent)" ansible_tenant
+    check "tenant.yml provisions a tenant through the CLI, password only in a root-only file (idempotent)" ansible_tenant
     check "smoke.sh against the installed server" "$HERE/smoke.sh" http://localhost:18190 ansible-test
     check "systemd-analyze verify (units written by the role)" units_verify
     check "nft -c (check only) on the firewall table written by the role" nft -c -f "$PREFIX/etc/nftables.d/fieldops.nft"
@@ -399,12 +424,34 @@ fi
 
 # ------------------------------------------------------------------ Packer
 FAKE_SHA="sha256:$(printf '%064d' 0)"
+packer_validate() { # Debian's packer 1.6.6 predates required_plugins: validate without plugins.pkr.hcl
+  rm -rf "$CACHE/pk" && mkdir -p "$CACHE/pk" && cp -r "$ROOT/packer" "$CACHE/pk/packer" &&
+    ln -s "$ROOT/ansible" "$CACHE/pk/ansible" && rm "$CACHE/pk/packer/plugins.pkr.hcl" &&
+    (cd "$CACHE/pk/packer" && packer validate -var debian_iso_checksum="$FAKE_SHA" .)
+}
 if want packer; then
   check "packer fmt -check" bash -c "cd '$ROOT/packer' && packer fmt -check -diff ."
-  check "packer validate (qemu + scaleway builders, ansible provisioner)" \
-    bash -c "cd '$ROOT/packer' && packer validate -var debian_iso_checksum=$FAKE_SHA ."
+  check "packer validate (qemu + scaleway builders, ansible provisioner)" packer_validate
+  check "packer required_plugins cover every builder and provisioner, pinned (plugins.pkr.hcl)" \
+    python3 "$HERE/packer-plugins.py" "$ROOT/packer/fieldops.pkr.hcl" "$ROOT/packer/plugins.pkr.hcl"
+  check "shellcheck (packer provisioner scripts)" shellcheck "$ROOT"/packer/scripts/*.sh
   reject "packer validate rejects testdata/packer-broken" "no_such_knob|undefined|Unsupported|required" \
     bash -c "cd '$TD/packer-broken' && packer validate ."
+  reject "packer-plugins.py rejects testdata/packer-plugins-missing.pkr.hcl" "ansible: used by the template, missing" \
+    python3 "$HERE/packer-plugins.py" "$ROOT/packer/fieldops.pkr.hcl" "$TD/packer-plugins-missing.pkr.hcl"
+fi
+
+# ------------------------------------------------------------------ Appliance (first boot)
+# The image's first boot, simulated: role applied to a cached Debian rootfs as Packer applies it,
+# sealed, booted with systemd (nspawn) behind its firewall; curl on port 80 from outside.
+# ~100 s warm (the rootfs tarball is cached in .cache/check-deploy/appliance), ~3.5 min cold.
+if want appliance; then
+  if [ -x "$BIN" ]; then
+    check "appliance first boot (role in a Debian rootfs as Packer applies it, nspawn boot): curl :80, firewall, caps, super-admin, host keys" \
+      "$HERE/appliance.sh"
+  else
+    verdict FAIL "appliance first boot" 0 "bin/fieldops missing: run make build first"
+  fi
 fi
 
 # ------------------------------------------------------------------ Terraform / OpenTofu

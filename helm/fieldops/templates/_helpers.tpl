@@ -120,6 +120,9 @@ fieldops.io/color: {{ .Values.color }}
 {{- if and .Values.dedicated.enabled (not .Values.dedicated.adminEmail) -}}
 {{- fail "dedicated.adminEmail is required in dedicated mode" -}}
 {{- end -}}
+{{- if and .Values.priorityClass.create (not .Values.priorityClassName) -}}
+{{- fail "priorityClass.create needs priorityClassName (the name of the PriorityClass to create)" -}}
+{{- end -}}
 {{- if lt (int .Values.shards) 1 -}}
 {{- fail "shards must be at least 1" -}}
 {{- end -}}
@@ -181,4 +184,13 @@ fieldops.io/color: {{ .Values.router.activeColor }}
 {{- else }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
+{{- end -}}
+
+{{/* Port of config.otlpEndpoint (explicit, else 80/443 from the scheme); empty without OTLP. */}}
+{{- define "fieldops.otlpPort" -}}
+{{- with .Values.config.otlpEndpoint -}}
+{{- $u := urlParse . -}}
+{{- $hp := splitList ":" $u.host -}}
+{{- if gt (len $hp) 1 -}}{{ last $hp }}{{- else if eq $u.scheme "https" -}}443{{- else -}}80{{- end -}}
+{{- end -}}
 {{- end -}}
