@@ -35,6 +35,10 @@ func actionFailures(t *testing.T, tt *tenanttest.Tenant, r crawlRole, res crawlR
 	return out
 }
 
+// recordAction matches a POST action on one record outside a site's
+// path: its collection segment, id and verb.
+var recordAction = regexp.MustCompile(`^/(time-approvals|timesheets/entries|timesheets/corrections|conflicts)/([a-z0-9]{15})/([a-z]+)$`)
+
 // siteAction matches a POST action on a site's records: its site id and
 // the rest of the path.
 var siteAction = regexp.MustCompile(`^/sites/([a-z0-9]{15})(/.*)?$`)
@@ -55,6 +59,9 @@ func shownActionAllowed(app core.App, u *core.Record, action string) (allowed bo
 			return domain.CanEditSite(u, site), "CanEditSite", true
 		}
 		return domain.CanEditSiteDay(u, site), "CanEditSiteDay", true
+	}
+	if m := recordAction.FindStringSubmatch(action); m != nil {
+		return recordActionAllowed(app, u, m[1], m[2])
 	}
 	first := strings.SplitN(strings.TrimPrefix(action, "/"), "/", 2)[0]
 	switch {
@@ -83,4 +90,25 @@ func shownActionAllowed(app core.App, u *core.Record, action string) (allowed bo
 		return res.EditRegisters, "ResourceAccess.EditRegisters", true
 	}
 	return false, "", false
+}
+
+// recordActionAllowed is shownActionAllowed for a time entry, a
+// correction request or a sync conflict.
+func recordActionAllowed(app core.App, u *core.Record, kind, id string) (allowed bool, rule string, ok bool) {
+	col := map[string]string{"time-approvals": domain.CollectionTimeEntries, "timesheets/entries": domain.CollectionTimeEntries,
+		"timesheets/corrections": "time_corrections", "conflicts": "sync_conflicts"}[kind]
+	r, err := app.FindRecordById(col, id)
+	if err != nil {
+		return false, col + " " + id + " exists", true
+	}
+	site, _ := app.FindRecordById(domain.CollectionSites, r.GetString("site"))
+	switch kind {
+	case "time-approvals":
+		return domain.CanReviewTime(u, site), "CanReviewTime", true
+	case "timesheets/entries":
+		return r.GetString("user") == u.Id, "own time entry", true
+	case "timesheets/corrections":
+		return domain.IsOffice(u), "IsOffice", true
+	}
+	return u.GetString("role") != domain.RoleCrew && (site == nil || domain.CanEditSiteDay(u, site)), "ResolveConflict", true
 }

@@ -252,8 +252,10 @@ var crawlMinPages = map[string]int{"tenant_admin": 150, domain.RoleManager: 150,
 // tenant, every link the pages show (from the role's home, breadth first)
 // answers below 400 and never sends back to the login page, and every
 // POST button shown is one the domain lets the role use. Office roles
-// must meet every demo site's history (those they run and those they do
-// not), so that per-site rules are exercised both ways.
+// must meet every demo site's history and both incidents (on sites they
+// run and sites they do not), so that per-site rules are exercised both
+// ways. The demo gets the records of a first hour it lacks
+// (seedCrawlExtras).
 func TestCrawlDemoRoles(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
@@ -261,6 +263,7 @@ func TestCrawlDemoRoles(t *testing.T) {
 	if err := domain.SeedDemo(tt.App()); err != nil {
 		t.Fatal(err)
 	}
+	seedCrawlExtras(t, tt)
 	sites, err := tt.App().CountRecords(domain.CollectionSites)
 	if err != nil {
 		t.Fatal(err)
@@ -274,6 +277,9 @@ func TestCrawlDemoRoles(t *testing.T) {
 		}
 		if histories := countMatching(res.Pages, `^/sites/[a-z0-9]{15}/history$`); r.name != domain.RoleCrew && int64(histories) != sites {
 			t.Errorf("%s: the crawl read %d site histories, want all %d", r.name, histories, sites)
+		}
+		if incidents := countMatching(res.Pages, `^/sites/[a-z0-9]{15}/incidents/[a-z0-9]{15}$`); r.name != domain.RoleCrew && incidents != 2 {
+			t.Errorf("%s: the crawl read %d incident pages, want both", r.name, incidents)
 		}
 		failures = append(failures, res.Failures...)
 		failures = append(failures, actionFailures(t, tt, r, res)...)
