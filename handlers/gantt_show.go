@@ -44,7 +44,7 @@ func (h *Handlers) renderGantt(e *core.RequestEvent, status int, formErr string,
 			layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"}, layouts.Crumb{Label: title, Href: "/sites/" + site.Id},
 			layouts.Crumb{Label: "Gantt"}),
 		SiteID: site.Id, SiteTitle: title, SiteHref: "/sites/" + site.Id, StreamURL: streamURL,
-		Chart: chart, CanEdit: canEdit, FormError: formErr, Values: values,
+		Chart: chart, CanEdit: canEdit, CanPlanning: tenantCtx(e).CanOpen("planning"), FormError: formErr, Values: values,
 		Baselines: baselineOptions(ctx, e.App, site.Id, plan.Location), BaselineID: baselineID,
 	}
 	for _, t := range sortedTasks(plan) {

@@ -116,9 +116,11 @@ type GanttVM struct {
 	StreamURL string
 	Chart     ChartVM
 	CanEdit   bool
-	Tasks     []components.Option // for the link form
-	FormError string
-	Values    map[string]string
+	// CanPlanning: the viewer may open the multi-site planning (linked).
+	CanPlanning bool
+	Tasks       []components.Option // for the link form
+	FormError   string
+	Values      map[string]string
 	// Baselines of the site (newest first) and the one compared with.
 	Baselines  []BaselineOptionVM
 	BaselineID string
