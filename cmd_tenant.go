@@ -34,7 +34,7 @@ func newTenantCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "tenant", Short: "Manage tenants (customers)", Args: args(cobra.NoArgs)}
 	cmd.AddCommand(newTenantCreateCmd(g), newTenantListCmd(g), newTenantShowCmd(g),
 		newTenantStatusCmd(g, "suspend", tenants.StatusSuspended), newTenantStatusCmd(g, "resume", tenants.StatusActive),
-		newTenantExportCmd(g), newTenantDeleteCmd(g))
+		newTenantExportCmd(g), newTenantDeleteCmd(g), newTenantSmokeCmd(g))
 	return cmd
 }
 
