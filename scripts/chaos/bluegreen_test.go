@@ -69,7 +69,7 @@ func TestBlueGreenKeepsEveryTenant(t *testing.T) {
 		cmd.Env = env
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			t.Fatalf("kubectl %s: %v\n%s", strings.Join(args, " "), err, out)
+			t.Fatalf("kubectl %s: %v\n%s\n%s", strings.Join(args, " "), err, out, clusterLogs(cluster))
 		}
 		return string(out)
 	}
@@ -79,7 +79,7 @@ func TestBlueGreenKeepsEveryTenant(t *testing.T) {
 		cmd.Env = env
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			t.Fatalf("switch-color.sh %s: %v\n%s", strings.Join(args, " "), err, out)
+			t.Fatalf("switch-color.sh %s: %v\n%s\n%s", strings.Join(args, " "), err, out, clusterLogs(cluster))
 		}
 		m := regexp.MustCompile(`(?m)^freeze_ms=(\d+)$`).FindStringSubmatch(string(out))
 		if m == nil {
@@ -250,4 +250,18 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// clusterLogs returns the end of every log of the local cluster (a failure's context).
+func clusterLogs(cluster string) string {
+	var b strings.Builder
+	files, _ := filepath.Glob(filepath.Join(cluster, "*.log"))
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		if len(data) > 3000 {
+			data = data[len(data)-3000:]
+		}
+		fmt.Fprintf(&b, "--- %s\n%s\n", filepath.Base(f), data)
+	}
+	return b.String()
 }

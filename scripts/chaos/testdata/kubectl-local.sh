@@ -82,7 +82,7 @@ case "$verb" in
   rollout)
     sts=$(sts_of "$2")
     [ ! -e "$CLUSTER/$sts.seed-failed" ] || exit 1
-    for _ in $(seq 1 600); do ready "$sts" && exit 0; sleep 0.1; done
+    for _ in $(seq 1 "${ROLLOUT_SECONDS:-120}"0); do ready "$sts" && exit 0; sleep 0.1; done
     exit 1 ;;
   delete)
     case "$args" in
