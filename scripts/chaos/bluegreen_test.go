@@ -112,6 +112,17 @@ func TestBlueGreenKeepsEveryTenant(t *testing.T) {
 	setup := time.Since(began)
 	kubectl("scale", "statefulset/fieldops-blue", "--replicas", "1")
 	kubectl("rollout", "status", "statefulset/fieldops-blue")
+	// blue's replication has brought every database into its replica (the
+	// idle colour is seeded from there)
+	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(time.Second) {
+		cmd := exec.Command(bin, "backup", "status", "--dir", blue)
+		if cmd.Run() == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("blue's replication never healthy\n%s", clusterLogs(cluster))
+		}
+	}
 	write("restore-fieldops-blue", "")
 	write("restore-fieldops-green", "")
 
