@@ -19,13 +19,23 @@ var errChainBroken = domain.Errorf(domain.EConflict, "err.audit.chain_broken")
 
 func newAuditCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "audit", Short: "Audit trail tools", Args: args(cobra.NoArgs)}
-	cmd.AddCommand(&cobra.Command{
-		Use:   "verify SLUG",
+	var dbFile string
+	verify := &cobra.Command{
+		Use:   "verify SLUG [--db FILE]",
 		Short: "Verify a tenant's hash-chained audit trail and its latest signed anchor (exit 1 and the reason if broken)",
-		Args:  args(cobra.ExactArgs(1)),
+		Long: "Verify a tenant's hash-chained audit trail against the signed anchors of the control plane (--dir).\n" +
+			"--db FILE verifies a restored copy instead (backup restore SLUG --to DIR writes DIR/data.db): a copy of\n" +
+			"an earlier point in time is checked against the newest anchor it should contain, named in the report.",
+		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			return withRegistry(g, func(reg *tenants.Registry) error {
-				rep, err := reg.VerifyAudit(cmd.Context(), a[0])
+				var rep domain.AuditReport
+				var err error
+				if dbFile != "" {
+					rep, err = reg.VerifyAuditCopy(cmd.Context(), a[0], dbFile)
+				} else {
+					rep, err = reg.VerifyAudit(cmd.Context(), a[0])
+				}
 				if err != nil {
 					return err
 				}
@@ -42,7 +52,9 @@ func newAuditCmd(g *globals) *cobra.Command {
 				return nil
 			})
 		},
-	}, newAuditAnchorCmd(g))
+	}
+	verify.Flags().StringVar(&dbFile, "db", "", "verify this copy of the tenant's data.db (restored with --to) instead of the live database")
+	cmd.AddCommand(verify, newAuditAnchorCmd(g))
 	return cmd
 }
 

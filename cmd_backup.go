@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/fieldops360/fieldops/tenants"
 	"github.com/fieldops360/fieldops/tenants/replication"
 )
 
@@ -98,61 +97,7 @@ for more than --max-lag — (readiness probe: a failed drill alerts, it does not
 	status.Flags().BoolVar(&alive, "alive", false, "only check that a replication process answers (liveness)")
 	status.Flags().BoolVar(&receiving, "receiving", false, "only check that every replica receives data (readiness)")
 
-	var at, to string
-	restore := &cobra.Command{
-		Use:   "restore SLUG [--at RFC3339] [--to DIR]",
-		Short: "Restore a tenant from its replica (in place: suspend it first), optionally at a point in time",
-		Args:  args(cobra.ExactArgs(1)),
-		RunE: func(cmd *cobra.Command, a []string) error {
-			t, err := target()
-			if err != nil {
-				return err
-			}
-			var when time.Time
-			if at != "" {
-				if when, err = time.Parse(time.RFC3339, at); err != nil {
-					return usageError{fmt.Errorf("--at must be RFC3339 (2026-11-29T14:05:00Z): %w", err)}
-				}
-			}
-			if a[0] == replication.PlatformDB {
-				// the control plane itself (a lost volume, a new shard):
-				// no registry to open, only a copy to write
-				if to == "" {
-					return usageError{errors.New("backup restore platform needs --to DIR (stop the server, restore, then move DIR/data.db into <dir>/platform/)")}
-				}
-				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-				defer cancel()
-				res, err := replication.RestoreCopy(ctx, t, replication.PlatformDB, to, when)
-				if err != nil {
-					return err
-				}
-				if g.JSON {
-					return printJSON(os.Stdout, res)
-				}
-				fmt.Printf("Plateforme restaurée : %s (%d octets)\n", res.Path, res.Bytes)
-				return nil
-			}
-			return withRegistry(g, func(reg *tenants.Registry) error {
-				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-				defer cancel()
-				res, err := replication.RestoreTenant(ctx, reg, t, a[0], when, to, "cli")
-				if err != nil {
-					return err
-				}
-				if g.JSON {
-					return printJSON(os.Stdout, res)
-				}
-				fmt.Printf("Client %q restauré : %s (%d octets)\n", a[0], res.Path, res.Bytes)
-				if res.Previous != "" {
-					fmt.Printf("Ancienne base conservée : %s\nReprenez le client : fieldops tenant resume %s\n", res.Previous, a[0])
-				}
-				return nil
-			})
-		},
-	}
-	restore.Flags().StringVar(&at, "at", "", "point in time (RFC3339); latest when empty")
-	restore.Flags().StringVar(&to, "to", "", "restore into DIR/data.db instead of in place")
-	cmd.AddCommand(status, restore)
+	cmd.AddCommand(status, newBackupRestoreCmd(g, target), newBackupVerifySyncCmd(g, target))
 	return cmd
 }
 

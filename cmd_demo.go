@@ -93,13 +93,8 @@ func ensureDemo(ctx context.Context, reg *tenants.Registry) error {
 		if err != nil {
 			return err
 		}
-		t, release, err := reg.Acquire(ctx, demoSlug)
-		if err != nil {
+		if err := seedDemoData(ctx, reg, demoSlug); err != nil {
 			return err
-		}
-		defer release()
-		if err := domain.SeedDemo(t.App); err != nil {
-			return fmt.Errorf("demo data: %w", err)
 		}
 	} else if err != nil {
 		return err
@@ -117,5 +112,18 @@ func ensureDemo(ctx context.Context, reg *tenants.Registry) error {
 	fmt.Fprintf(os.Stderr, "  … et %d autres personnes (page Équipes)\n", len(users)-4)
 	fmt.Fprintf(os.Stderr, "  %-18s %s  (%sportal)\n", "super-admin", demoSuperuser, strings.TrimSuffix(reg.PlatformURL(), "/")+"/")
 	fmt.Fprintln(os.Stderr)
+	return nil
+}
+
+// seedDemoData fills tenant slug with the demo data set (domain.SeedDemo).
+func seedDemoData(ctx context.Context, reg *tenants.Registry, slug string) error {
+	t, release, err := reg.Acquire(ctx, slug)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if err := domain.SeedDemo(t.App); err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
 	return nil
 }

@@ -34,12 +34,13 @@ func newTenantCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "tenant", Short: "Manage tenants (customers)", Args: args(cobra.NoArgs)}
 	cmd.AddCommand(newTenantCreateCmd(g), newTenantListCmd(g), newTenantShowCmd(g),
 		newTenantStatusCmd(g, "suspend", tenants.StatusSuspended), newTenantStatusCmd(g, "resume", tenants.StatusActive),
-		newTenantExportCmd(g), newTenantDeleteCmd(g))
+		newTenantExportCmd(g), newTenantDeleteCmd(g), newTenantSmokeCmd(g))
 	return cmd
 }
 
 func newTenantCreateCmd(g *globals) *cobra.Command {
 	in := tenants.CreateInput{Actor: "cli"}
+	var demoData bool
 	cmd := &cobra.Command{
 		Use:   "create SLUG --name NAME --sector btp|elec|tp --admin-email EMAIL",
 		Short: "Provision a tenant: database, schema, reference data, admin",
@@ -53,6 +54,11 @@ func newTenantCreateCmd(g *globals) *cobra.Command {
 				res, err := reg.CreateTenant(in)
 				if err != nil {
 					return err
+				}
+				if demoData {
+					if err := seedDemoData(cmd.Context(), reg, in.Slug); err != nil {
+						return err
+					}
 				}
 				if g.JSON {
 					return printJSON(os.Stdout, res)
@@ -72,6 +78,7 @@ func newTenantCreateCmd(g *globals) *cobra.Command {
 	f.StringVar(&in.AdminEmail, "admin-email", "", "tenant admin email (required)")
 	f.StringVar(&in.AdminPassword, "admin-password", "", "admin password (generated and printed once when empty)")
 	f.StringVar(&in.Plan, "plan", tenants.PlanStarter, "plan: starter, pro or enterprise")
+	f.BoolVar(&demoData, "demo-data", false, "fill the tenant with the demo data set (people, sites, planning…): test and staging data")
 	for _, name := range []string{"name", "sector", "admin-email"} {
 		_ = cmd.MarkFlagRequired(name)
 	}

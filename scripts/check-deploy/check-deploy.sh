@@ -191,9 +191,10 @@ tool_versions
 
 # ------------------------------------------------------------------ shell
 if want shell; then
-  SHELL_SCRIPTS=("$HERE"/*.sh "$HERE/ansible/service.sh" "$ROOT/helm/fieldops/scripts/switch-color.sh")
+  SHELL_SCRIPTS=("$HERE"/*.sh "$HERE/ansible/service.sh" "$ROOT/helm/fieldops/scripts/switch-color.sh"
+    "$ROOT/helm/fieldops/files/seed-from-replica.sh" "$ROOT"/scripts/chaos/testdata/*.sh)
   check "shellcheck (delivery scripts)" shellcheck -x "${SHELL_SCRIPTS[@]}"
-  check "switch-color.sh against a simulated cluster (happy path, two rollbacks)" "$HERE/test-switch-color.sh"
+  check "switch-color.sh against a simulated cluster (switch, rollbacks, final-sync and schema refusals, --wipe)" "$HERE/test-switch-color.sh"
 fi
 
 # ------------------------------------------------------------------ Dockerfile

@@ -233,6 +233,7 @@ loop:
 // shutdown releases every followed database (final sync each).
 func (rp *Replicator) shutdown() error {
 	start := time.Now()
+	rp.catchUp()
 	var wg sync.WaitGroup
 	var failed atomic.Int32
 	for _, d := range rp.all() {
@@ -251,6 +252,30 @@ func (rp *Replicator) shutdown() error {
 		err = fmt.Errorf("final sync failed for %d database(s)", failed.Load())
 	}
 	return err
+}
+
+// catchUp follows, before the final sync, every database changed since
+// its last release that the periodic scan has not picked up yet (a write
+// or a checkpoint of the server's last seconds): the final sync then
+// covers every database, not only the followed ones.
+func (rp *Replicator) catchUp() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, rp.cfg.MaxCatchUp)
+	for _, name := range LocalDBs(rp.cfg.Dir) {
+		d := rp.db(name)
+		rp.mu.Lock()
+		skip := d.ldb != nil || d.paused || d.busy || d.conflict != "" || d.fp == fingerprintOf(d.path)
+		rp.mu.Unlock()
+		if skip {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() { defer func() { <-sem; wg.Done() }(); _ = rp.activate(ctx, d) }()
+	}
+	wg.Wait()
 }
 
 func (rp *Replicator) db(name string) *repDB {
@@ -517,6 +542,7 @@ func (rp *Replicator) release(d *repDB) error {
 	}
 	d.fp = fingerprintOf(d.path)
 	d.initial = false
+	writeSynced(d.path, d.localTX, d.fp)
 	rp.cfg.Logger.Debug("released database", "db", d.name)
 	return nil
 }

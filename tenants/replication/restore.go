@@ -72,12 +72,19 @@ func CheckIntegrity(ctx context.Context, path string) error {
 // and marks the copy as restored from this replica: moved into a data
 // directory (a lost volume, a new shard), it takes the replica over
 // instead of being refused as unrelated to it.
+// A directory it creates is removed again on failure: Litestream writes
+// the file under a temporary name and renames it once complete, so a
+// failed restore leaves nothing behind.
 func RestoreCopy(ctx context.Context, target ReplicaTarget, name, to string, at time.Time) (RestoreInfo, error) {
+	_, statErr := os.Stat(to)
 	res, err := RestoreDB(ctx, target, name, filepath.Join(to, "data.db"), at)
-	if err != nil {
-		return res, err
+	if err == nil {
+		err = MarkAdoption(res.Path)
 	}
-	return res, MarkAdoption(res.Path)
+	if err != nil && errors.Is(statErr, os.ErrNotExist) {
+		_ = os.RemoveAll(to)
+	}
+	return res, err
 }
 
 // checkRestored runs integrity_check on a restored file and counts its
