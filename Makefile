@@ -10,7 +10,7 @@ BIN := bin/fieldops
 DEMO_DIR ?= ./pb_data
 HTTP ?= 127.0.0.1:8090
 
-.PHONY: all build demo test check-records test-go test-browser test-deps check-deploy test-chaos bench-replication check-openapi check-generated check-format vet generate assets lint bench deps clean
+.PHONY: all build demo test check-records test-go test-browser test-deps check-deploy check-appliance test-chaos bench-replication check-openapi check-generated check-format vet generate assets lint bench deps clean
 
 MAILPIT_VERSION := v1.33.1
 PEBBLE_VERSION := v2.10.3
@@ -81,6 +81,9 @@ test-go: test-deps
 
 test-browser: test-deps ## headless Chromium: role homes, Datastar under CSP, axe-core
 	FIELDOPS_STRICT=1 go test -tags no_default_driver,browser -count=1 -timeout $(TIMEOUT_BROWSER) -run Browser ./handlers/
+
+check-appliance: build ## the Packer appliance's first boot, simulated (slow: debootstrap, Ansible, nspawn boot); records scripts/check-deploy/appliance.verified
+	APPLIANCE=always scripts/check-deploy/check-deploy.sh --only appliance
 
 check-deploy: build ## delivery checks (Dockerfile, Helm, Ansible, Packer, Terraform, workflows, monitoring); installs pinned tools when missing
 	scripts/check-deploy/check-deploy.sh
