@@ -9,8 +9,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
 
 	"github.com/fieldops360/fieldops/tenanttest"
 )
@@ -44,6 +46,10 @@ func sharedChromium(t *testing.T) context.Context {
 			chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 			chromedp.Flag("accept-lang", "fr-FR,fr"), chromedp.UserDataDir(dir),
 			chromedp.WindowSize(1280, 900),
+			// a DevTools port (chromedp 0.23 defaults to a pipe, and then
+			// axe launched a Chromium of its own): node tools (axe,
+			// Lighthouse) connect to this Chromium through it
+			remote.WebSocket,
 		}
 		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 		bctx, cancelB := chromedp.NewContext(actx)
@@ -53,9 +59,12 @@ func sharedChromium(t *testing.T) context.Context {
 			chromium.err = err
 			return
 		}
-		port, err := os.ReadFile(filepath.Join(dir, "DevToolsActivePort")) // "PORT\n/devtools/browser/ID"
-		if lines := strings.SplitN(strings.TrimSpace(string(port)), "\n", 2); err == nil && len(lines) == 2 {
-			chromium.wsURL = "ws://127.0.0.1:" + lines[0] + lines[1]
+		// NB: Chromium may write DevToolsActivePort after chromedp has connected.
+		for deadline := time.Now().Add(5 * time.Second); chromium.wsURL == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			port, err := os.ReadFile(filepath.Join(dir, "DevToolsActivePort")) // "PORT\n/devtools/browser/ID"
+			if lines := strings.SplitN(strings.TrimSpace(string(port)), "\n", 2); err == nil && len(lines) == 2 {
+				chromium.wsURL = "ws://127.0.0.1:" + lines[0] + lines[1]
+			}
 		}
 		chromium.ctx = bctx
 		chromium.cancel = func() { cancelB(); cancelA(); _ = os.RemoveAll(dir) }

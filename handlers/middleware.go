@@ -16,18 +16,20 @@ import (
 )
 
 // Middleware priorities relative to PocketBase's (lower runs first):
-// panic recover -1030, token loader -1020, security headers -1010, rate
-// limit -1000 (status pages run before it, to show its 429).
+// panic recover -1030, compression -1029, token loader -1020, security
+// headers -1010, rate limit -1000 (status pages run before it, to show its 429).
 const (
-	prioCSRF    = -1027
-	prioSession = -1025
-	prioHeaders = -1005
-	prioStatus  = -1004
-	prioContext = -1000
+	prioCompress = -1029
+	prioCSRF     = -1027
+	prioSession  = -1025
+	prioHeaders  = -1005
+	prioStatus   = -1004
+	prioContext  = -1000
 )
 
 // bindMiddleware installs our middleware on an app router.
 func (h *Handlers) bindMiddleware(se *core.ServeEvent) {
+	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsCompress", Priority: prioCompress, Func: compress})
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsCSRF", Priority: prioCSRF, Func: h.csrf})
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsSession", Priority: prioSession, Func: h.sessionAuth})
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsHeaders", Priority: prioHeaders, Func: h.securityHeaders})

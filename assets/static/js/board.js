@@ -162,6 +162,8 @@ async function dropOn(card, t) {
 }
 
 function end() {
+  if (frame) { cancelAnimationFrame(frame); frame = 0; }
+  at = null;
   if (!drag) return;
   clearOver();
   drag.card.classList.remove("board-dragging");
@@ -201,6 +203,21 @@ document.addEventListener("pointerdown", (ev) => {
   if (!card || ev.button !== 0 || ev.target.closest("a, button, select, input, label, textarea")) return;
   pending = { card, x0: ev.clientX, y0: ev.clientY, id: ev.pointerId };
 });
+// The pointer drag works once per animation frame, reads before writes:
+// the zone under the pointer is read (elementFromPoint, on the layout the
+// last frame left clean), then the ghost, the highlight and the tip are
+// written. Moving the ghost first and then asking elementFromPoint forced
+// a synchronous layout on every pointermove.
+let frame = 0, at = null;
+function pointerFrame() {
+  frame = 0;
+  if (!drag || !drag.pointer || !at) return;
+  const { x, y } = at;
+  const el = document.elementFromPoint(x, y); // read
+  drag.ghost.style.transform = "translate(" + (x + 8) + "px," + (y + 8) + "px)"; // writes
+  over(el, x, y);
+}
+
 document.addEventListener("pointermove", (ev) => {
   if (pending && !drag && Math.hypot(ev.clientX - pending.x0, ev.clientY - pending.y0) > 6) {
     const card = pending.card;
@@ -213,9 +230,8 @@ document.addEventListener("pointermove", (ev) => {
   }
   if (!drag || !drag.pointer) return;
   ev.preventDefault();
-  drag.ghost.style.left = ev.clientX + 8 + "px";
-  drag.ghost.style.top = ev.clientY + 8 + "px";
-  over(document.elementFromPoint(ev.clientX, ev.clientY), ev.clientX, ev.clientY);
+  at = { x: ev.clientX, y: ev.clientY };
+  if (!frame) frame = requestAnimationFrame(pointerFrame);
 });
 document.addEventListener("pointerup", (ev) => {
   pending = null;

@@ -64,19 +64,32 @@ document.addEventListener("pointerdown", (ev) => {
     w0: Number(bar.getAttribute("width")), days: 0 };
 });
 
-document.addEventListener("pointermove", (ev) => {
+// pointermove only records the offset; the bar moves once per frame
+// (pointer events can fire several times a frame) and the move handler
+// reads no layout: the chart's scale is read once, on pointerdown.
+let frame = 0;
+function paint() {
+  frame = 0;
   if (!drag) return;
-  drag.days = Math.round((ev.clientX - drag.x0) / drag.dayW);
   if (drag.isHandle) {
     drag.bar.setAttribute("width", String(Math.max(drag.unit - 2, drag.w0 + drag.days * drag.unit)));
   } else {
     drag.bar.setAttribute("transform", "translate(" + drag.days * drag.unit + ",0)");
   }
+}
+
+document.addEventListener("pointermove", (ev) => {
+  if (!drag) return;
+  const days = Math.round((ev.clientX - drag.x0) / drag.dayW);
+  if (days === drag.days) return;
+  drag.days = days;
+  if (!frame) frame = requestAnimationFrame(paint);
 });
 
 document.addEventListener("pointerup", async () => {
   if (!drag) return;
   const d = drag;
+  if (frame) { cancelAnimationFrame(frame); paint(); }
   drag = null;
   if (d.days === 0) { revert(d); return; }
   dragged = true;
