@@ -13,12 +13,15 @@ import (
 // clearance reaching its validity end (30 and 7 days before, and after),
 // a milestone due soon or overdue.
 type Alert struct {
-	Kind    string // document, clearance, milestone
-	Level   string // warning, critical
-	Title   string
-	Detail  string // state key: soon30, soon7, expired, due_soon, overdue
-	Due     time.Time
-	SiteID  string
+	Kind   string // document, clearance, milestone
+	Level  string // warning, critical
+	Title  string
+	Detail string // state key: soon30, soon7, expired, due_soon, overdue
+	Due    time.Time
+	SiteID string
+	// Site names the site the alert concerns ("CH-7 · Gymnase"), "" when
+	// it concerns none (a person's clearance).
+	Site    string
 	UserID  string
 	Subject string // record id
 }
@@ -77,6 +80,9 @@ func FindAlerts(app core.App, now time.Time, siteID string) ([]Alert, error) {
 		}
 		out = append(out, Alert{Kind: "milestone", Level: lvl, Title: m.GetString("name"), Detail: st, Due: due, SiteID: m.GetString("site"), Subject: m.Id})
 	}
+	if err := nameAlertSites(app, out); err != nil {
+		return nil, err
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Level != out[j].Level {
 			return out[i].Level == "critical"
@@ -91,4 +97,38 @@ func levelOf(expiry string) string {
 		return "critical"
 	}
 	return "warning"
+}
+
+// nameAlertSites fills the Site of the alerts that concern one, so that
+// two sites' alerts of the same kind and title are told apart.
+func nameAlertSites(app core.App, alerts []Alert) error {
+	var ids []any
+	seen := map[string]bool{}
+	for _, a := range alerts {
+		if a.SiteID != "" && !seen[a.SiteID] {
+			seen[a.SiteID] = true
+			ids = append(ids, a.SiteID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	sites, err := app.FindAllRecords(CollectionSites, dbx.In("id", ids...))
+	if err != nil {
+		return err
+	}
+	names := make(map[string]string, len(sites))
+	for _, s := range sites {
+		names[s.Id] = SiteLabel(s)
+	}
+	for i := range alerts {
+		alerts[i].Site = names[alerts[i].SiteID]
+	}
+	return nil
+}
+
+// SiteLabel is how a site is named in messages about it: its code and
+// name ("CH-7 · Gymnase").
+func SiteLabel(s *core.Record) string {
+	return s.GetString("code") + " · " + s.GetString("name")
 }

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -63,4 +64,28 @@ func DashboardCounts(app core.App, now time.Time) (Counts, error) {
 	}
 	c.TasksThisWeek = len(tasks)
 	return c, nil
+}
+
+// DeletedTaskTitle returns the title a task of siteID had when it was
+// deleted, read from its deletion in the audit chain (false when no such
+// task of that site was deleted). It names the task in the message
+// confirming its deletion.
+func DeletedTaskTitle(app core.App, siteID, taskID string) (string, bool) {
+	var row struct {
+		Diff string `db:"diff"`
+	}
+	err := app.DB().Select("diff").From(CollectionAuditEvents).
+		Where(dbx.HashExp{"collection": CollectionTasks, "record": taskID, "action": AuditDelete}).
+		OrderBy("seq DESC").Limit(1).One(&row)
+	if err != nil || taskID == "" {
+		return "", false
+	}
+	var was struct {
+		Site  string `json:"site"`
+		Title string `json:"title"`
+	}
+	if json.Unmarshal([]byte(row.Diff), &was) != nil || was.Site != siteID || was.Title == "" {
+		return "", false
+	}
+	return was.Title, true
 }

@@ -89,6 +89,9 @@ func TestCrewTimePagesClockInOutAndApproval(t *testing.T) {
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("team clock-in: %d %s", rec.Code, rec.Body)
 	}
+	// statuses (approved, open) are shown as labels on both sides
+	noRawValues(t, "/m/time", tenanttest.Get(t, reg, host, "/m/time", c).Body.String())
+	noRawValues(t, "/time-approvals", tenanttest.Get(t, reg, host, "/time-approvals", lc).Body.String())
 	if n, _ := st.App().CountRecords("time_entries", dbx.HashExp{"source": "site_lead", "status": "open"}); n != 2 {
 		t.Errorf("%d team entries, want 2", n)
 	}

@@ -20,14 +20,14 @@ func (h *Handlers) ganttBaselineSave(e *core.RequestEvent) error {
 	siteID := e.Request.PathValue("id")
 	r, err := domain.SaveBaseline(e.App, e.Auth, siteID, v["name"], h.deps.Clock())
 	if err != nil {
-		return h.ganttBack(e, err, v)
+		return h.ganttBack(e, err, v, "", "")
 	}
-	return e.Redirect(http.StatusSeeOther, "/sites/"+siteID+"/gantt?toast=saved&baseline="+url.QueryEscape(r.Id))
+	return e.Redirect(http.StatusSeeOther, "/sites/"+siteID+"/gantt?toast="+ganttBaselineSet+"&baseline="+url.QueryEscape(r.Id))
 }
 
 // ganttBaselineDelete removes a baseline (POST /sites/{id}/baselines/{bid}/delete).
 func (h *Handlers) ganttBaselineDelete(e *core.RequestEvent) error {
-	return h.ganttBack(e, domain.DeleteBaseline(e.App, e.Auth, e.Request.PathValue("id"), e.Request.PathValue("bid")), nil)
+	return h.ganttBack(e, domain.DeleteBaseline(e.App, e.Auth, e.Request.PathValue("id"), e.Request.PathValue("bid")), nil, ganttBaselineGone, "")
 }
 
 // ganttBaseline returns the baseline asked for by ?baseline=, if it is one

@@ -21,6 +21,7 @@ func formValues(e *core.RequestEvent, names ...string) map[string]string {
 // ganttTaskAdd adds a task from the Gantt's form (POST /sites/{id}/tasks).
 func (h *Handlers) ganttTaskAdd(e *core.RequestEvent) error {
 	v := formValues(e, "title", "start", "duration")
+	var created *core.Record
 	start, bad := formDate(v["start"])
 	dur, err := strconv.Atoi(strings.TrimSpace(v["duration"]))
 	switch {
@@ -29,9 +30,12 @@ func (h *Handlers) ganttTaskAdd(e *core.RequestEvent) error {
 	case err != nil:
 		err = domain.FieldError("duration", "err.planning.duration_whole")
 	default:
-		_, err = domain.CreateTask(e.App, e.Auth, e.Request.PathValue("id"), domain.TaskInput{Title: v["title"], Start: start, Duration: dur})
+		created, err = domain.CreateTask(e.App, e.Auth, e.Request.PathValue("id"), domain.TaskInput{Title: v["title"], Start: start, Duration: dur})
 	}
-	return h.ganttBack(e, err, v)
+	if err != nil {
+		return h.ganttBack(e, err, v, "", "")
+	}
+	return ganttDone(e, ganttTaskCreated, created.Id)
 }
 
 // ganttLinkAdd adds a dependency (POST /sites/{id}/links).
@@ -46,10 +50,10 @@ func (h *Handlers) ganttLinkAdd(e *core.RequestEvent) error {
 	} else {
 		_, err = domain.AddTaskLink(e.App, e.Auth, e.Request.PathValue("id"), domain.TaskLinkInput{From: v["from"], To: v["to"], Type: v["type"], Lag: lag})
 	}
-	return h.ganttBack(e, err, v)
+	return h.ganttBack(e, err, v, ganttLinkAdded, "")
 }
 
 // ganttLinkDelete removes a dependency (POST /sites/{id}/links/{lid}/delete).
 func (h *Handlers) ganttLinkDelete(e *core.RequestEvent) error {
-	return h.ganttBack(e, domain.DeleteTaskLink(e.App, e.Auth, e.Request.PathValue("id"), e.Request.PathValue("lid")), nil)
+	return h.ganttBack(e, domain.DeleteTaskLink(e.App, e.Auth, e.Request.PathValue("id"), e.Request.PathValue("lid")), nil, ganttLinkDeleted, "")
 }

@@ -66,14 +66,15 @@ func (h *Handlers) ganttMove(e *core.RequestEvent) error {
 		}
 		return e.JSON(http.StatusOK, newMoveJSON(mv))
 	}
-	return h.ganttBack(e, err, nil)
+	return h.ganttBack(e, err, nil, ganttTaskSaved, e.Request.PathValue("tid"))
 }
 
-// ganttBack answers a Gantt form: back to the page when it worked, the
-// page with the message on a refusal, the error page otherwise.
-func (h *Handlers) ganttBack(e *core.RequestEvent, err error, values map[string]string) error {
+// ganttBack answers a Gantt form: back to the page with the flash toast
+// (about taskID, if any) when it worked, the page with the message on a
+// refusal, the error page otherwise.
+func (h *Handlers) ganttBack(e *core.RequestEvent, err error, values map[string]string, toast, taskID string) error {
 	if err == nil {
-		return e.Redirect(http.StatusSeeOther, "/sites/"+e.Request.PathValue("id")+"/gantt?toast=saved")
+		return ganttDone(e, toast, taskID)
 	}
 	if a := answerOf(e.Request.Context(), err); a.OnForm {
 		return h.renderGantt(e, a.Status, a.Message, values)

@@ -47,6 +47,7 @@ func (h *Handlers) renderGantt(e *core.RequestEvent, status int, formErr string,
 		Chart: chart, CanEdit: canEdit, CanPlanning: tenantCtx(e).CanOpen("planning"), FormError: formErr, Values: values,
 		Baselines: baselineOptions(ctx, e.App, site.Id, plan.Location), BaselineID: baselineID,
 	}
+	vm.Page.Shell.Toasts = ganttToasts(e, site.Id, base)
 	for _, t := range sortedTasks(plan) {
 		vm.Tasks = append(vm.Tasks, components.Option{Value: t.ID, Label: t.Title})
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,13 +50,23 @@ func (h *Handlers) dashboard(e *core.RequestEvent) error {
 		case a.UserID != "":
 			href = "/people/" + a.UserID
 		}
-		vm.Alerts = append(vm.Alerts, home.AlertVM{Level: a.Level, Href: href, Text: i18n.T(ctx, "alert."+a.Kind+"."+a.Detail, a.Title, i18n.FormatDate(ctx, a.Due))})
+		text := i18n.T(ctx, "alert."+a.Kind+"."+a.Detail, a.Title, i18n.FormatDate(ctx, a.Due))
+		vm.Alerts = append(vm.Alerts, home.AlertVM{Level: a.Level, Href: href, Text: onSite(ctx, a.Site, text)})
 	}
 	if vm.Incidents, err = dashboardIncidents(e); err != nil {
 		return h.fail(e, err)
 	}
 	render(e.Response, e.Request, http.StatusOK, home.DashboardPage(vm))
 	return nil
+}
+
+// onSite prefixes an alert with the site it concerns ("Chantier CH-7 ·
+// Gymnase : …"); an alert about no site is left as is.
+func onSite(ctx context.Context, site, text string) string {
+	if site == "" {
+		return text
+	}
+	return i18n.T(ctx, "alert.on_site", site, text)
 }
 
 // taskVMs formats tasks for the role home pages.

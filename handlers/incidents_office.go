@@ -171,9 +171,11 @@ func dashboardIncidents(e *core.RequestEvent) ([]home.IncidentVM, error) {
 	for _, inc := range list {
 		vm := home.IncidentVM{ID: inc.Id, Kind: inc.Kind(), Severity: inc.Severity(), Description: inc.Description(),
 			Href: "/sites/" + inc.SiteID() + "/incidents/" + inc.Id}
+		what := i18n.T(e.Request.Context(), "crew2.incident.kind."+inc.Kind())
 		if s, ok := inc.ExpandedSite(); ok {
-			vm.Site = s.Code() + " " + s.Name()
+			what = onSite(e.Request.Context(), domain.SiteLabel(s.Record), what)
 		}
+		vm.Text = what
 		if u, ok := inc.ExpandedAssignedTo(); ok {
 			vm.Assignee = u.Name()
 		}

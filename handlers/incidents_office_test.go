@@ -219,6 +219,9 @@ func TestIncidentCloseAndReopen(t *testing.T) {
 	if inc.Status() != "closed" || inc.Resolution() != "Garde-corps remplacé" {
 		t.Fatalf("closed: %s %q", inc.Status(), inc.Resolution())
 	}
+	for _, p := range []string{"/sites/" + it.site + "/incidents", "/sites/" + it.site + "/incidents/" + it.inc} {
+		noRawValues(t, p, tenanttest.Get(t, it.Registry, it.Host(), p, it.lead).Body.String())
+	}
 	if code, _ := it.post(t, "/close", url.Values{"resolution": {"encore"}}, it.lead); code != http.StatusConflict {
 		t.Fatalf("close twice: %d", code)
 	}

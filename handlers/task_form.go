@@ -123,27 +123,31 @@ func (h *Handlers) taskSave(e *core.RequestEvent) error {
 	case err != nil:
 		err = domain.FieldError("duration", "err.planning.duration_whole")
 	default:
-		_, err = domain.SaveTask(e.App, e.Auth, siteID, tid, in)
-	}
-	if err != nil {
-		errs, status, ok := formErrors(e.Request.Context(), err)
-		if !ok {
-			return h.fail(e, err)
+		var saved domain.Task
+		if saved, err = domain.SaveTask(e.App, e.Auth, siteID, tid, in); err == nil {
+			toast := ganttTaskSaved
+			if tid == "" {
+				toast = ganttTaskCreated
+			}
+			return ganttDone(e, toast, saved.Id)
 		}
-		return h.renderTaskForm(e, status, tid, components.Form{Values: v, Errors: errs}, multi)
 	}
-	return e.Redirect(http.StatusSeeOther, "/sites/"+siteID+"/gantt?toast=saved")
+	errs, status, ok := formErrors(e.Request.Context(), err)
+	if !ok {
+		return h.fail(e, err)
+	}
+	return h.renderTaskForm(e, status, tid, components.Form{Values: v, Errors: errs}, multi)
 }
 
 // taskRename renames a task (POST /sites/{id}/tasks/{tid}/rename, field
 // title) and goes back to the Gantt.
 func (h *Handlers) taskRename(e *core.RequestEvent) error {
 	_, err := domain.RenameTask(e.App, e.Auth, e.Request.PathValue("id"), e.Request.PathValue("tid"), e.Request.FormValue("title"))
-	return h.ganttBack(e, err, nil)
+	return h.ganttBack(e, err, nil, ganttTaskSaved, e.Request.PathValue("tid"))
 }
 
 // taskDelete deletes a task (POST /sites/{id}/tasks/{tid}/delete); a task
 // with work recorded is refused with the reason (409).
 func (h *Handlers) taskDelete(e *core.RequestEvent) error {
-	return h.ganttBack(e, domain.DeleteTask(e.App, e.Auth, e.Request.PathValue("id"), e.Request.PathValue("tid")), nil)
+	return h.ganttBack(e, domain.DeleteTask(e.App, e.Auth, e.Request.PathValue("id"), e.Request.PathValue("tid")), nil, ganttTaskDeleted, e.Request.PathValue("tid"))
 }

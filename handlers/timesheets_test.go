@@ -162,6 +162,7 @@ func TestTimesheetCorrectionProposeApproveRefuse(t *testing.T) {
 	if got.Status() != "refused" || got.ReviewNote() != "Chantier fermé à 17 h" || e2.ClockOut().Equal(tsDay(t, 18, 0)) {
 		t.Errorf("refusal: %s %q, entry out %v", got.Status(), got.ReviewNote(), e2.ClockOut())
 	}
+	noRawValues(t, "the crew's timesheet", tenanttest.Get(t, reg, host, "/timesheets?week="+w.week()+"&user="+w.crew, c).Body.String())
 }
 
 func TestTimesheetPeriodCloseRefusesEveryPathUntilReopened(t *testing.T) {
