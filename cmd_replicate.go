@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fieldops360/fieldops/tenants"
 	"github.com/fieldops360/fieldops/tenants/replication"
 )
 
@@ -38,6 +39,11 @@ func newReplicateCmd(g *globals) *cobra.Command {
 			var level slog.Level
 			if err := level.UnmarshalText([]byte(logLevel)); err != nil {
 				return usageError{fmt.Errorf("--log-level must be debug, info, warn or error, not %q", logLevel)}
+			}
+			// the schema rule: a sidecar or unit of an older release does not
+			// start on a control plane a newer one migrated (serve refuses it too)
+			if err := tenants.RefuseNewerPlatform(g.Dir); err != nil {
+				return err
 			}
 			logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level})).With("process", "replicate")
 			rp, err := replication.NewReplicator(replication.ReplicatorConfig{Dir: g.Dir, Target: target, Logger: logger, ParentPID: parentPID,

@@ -159,6 +159,11 @@ func checkServeFlags(s *serveFlags) error {
 // runServer is `fieldops serve`: registry, replication child, metrics,
 // logs, traces, TLS, and the graceful shutdown of DESIGN.md §7.
 func runServer(ctx context.Context, g *globals, s *serveFlags) error {
+	// the schema rule (tenants/schema.go): a binary started on a control
+	// plane a newer release migrated must not serve it (nor migrate it)
+	if err := tenants.RefuseNewerPlatform(g.Dir); err != nil {
+		return err
+	}
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	target, _ := replication.ParseReplicaTarget(s.Replica)
 	mtr := metrics.New()

@@ -132,6 +132,7 @@ func (r *Registry) serveTenant(w http.ResponseWriter, req *http.Request, slug st
 				r.storageUnavailable(w, req, causeOf(kind))
 			case kind == StorageBusy:
 				r.storageUnavailable(w, req, CauseStorageRetry)
+			case r.refuseSchema(w, req, slug, err):
 			default:
 				if !errors.Is(err, context.Canceled) {
 					r.cfg.Logger.Error("tenant open", "tenant", slug, "error", err)
@@ -174,6 +175,10 @@ const (
 	// (data.db read-only or failing, the database busy): nothing is lost,
 	// the client retries.
 	CauseStorageRetry Cause = "storage_retry"
+	// CauseSchema: 503, the tenant's database was migrated by a newer
+	// release than this binary (the schema rule): out of service until
+	// the newer release serves it again.
+	CauseSchema Cause = "schema"
 )
 
 // wantsJSON reports whether a request is an API call (answered in JSON).
@@ -217,6 +222,9 @@ func ErrorText(status int, cause Cause) (fr, en string) {
 		return t.In(catalog.FR), t.In(catalog.EN)
 	case CauseStorageRetry:
 		t := catalog.New("err.storage.unavailable")
+		return t.In(catalog.FR), t.In(catalog.EN)
+	case CauseSchema:
+		t := catalog.New("err.tenant.schema_newer")
 		return t.In(catalog.FR), t.In(catalog.EN)
 	}
 	switch status {

@@ -154,6 +154,10 @@ type Registry struct {
 	anchors  anchorBook // audit chain anchors (audit_anchor.go)
 	retiring sync.WaitGroup
 
+	// schemaRefused holds the tenants refused for a newer schema whose
+	// refusal was logged (schema_refusal.go).
+	schemaRefused sync.Map
+
 	opens, closes atomic.Int64
 	stop          chan struct{}
 	stopped       sync.WaitGroup
@@ -319,6 +323,11 @@ func (r *Registry) openTenant(slug string) (*Tenant, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrTenantMissing, slug, err)
 	}
+	// NB: before newApp, which would run this binary's migrations on a
+	// database a newer release migrated (the schema rule, schema.go).
+	if err := refuseNewerTenant(slug, filepath.Join(dir, "data.db")); err != nil {
+		return nil, err
+	}
 	app, err := newApp(appOptions{DataDir: dir, Migrations: pbtenant.Migrations(), Hooks: r.cfg.TenantHooks,
 		MaxIdleConnTime: r.cfg.ConnIdleTime, NoCreate: true})
 	if err != nil {
@@ -335,6 +344,7 @@ func (r *Registry) openTenant(slug string) (*Tenant, error) {
 	t.lastUsed.Store(r.cfg.Clock().UnixNano())
 	t.checked.Store(time.Now().UnixNano())
 	r.opens.Add(1)
+	r.schemaRefused.Delete(slug)
 	r.cfg.Logger.Info("tenant opened", "tenant", slug, "ms", time.Since(start).Milliseconds())
 	if r.cfg.Notifier != nil {
 		r.cfg.Notifier.TenantOpened(slug, filepath.Join(dir, "data.db"))

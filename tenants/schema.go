@@ -2,12 +2,14 @@ package tenants
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/domain"
 	pbplatform "github.com/fieldops360/fieldops/pb_migrations/platform"
 	pbtenant "github.com/fieldops360/fieldops/pb_migrations/tenant"
 )
@@ -75,21 +77,84 @@ func CheckSchema(dir string) ([]SchemaProblem, error) {
 	}
 	var out []SchemaProblem
 	for _, d := range dbs {
-		applied, err := appliedMigrations(d.path)
+		p, err := checkDB(d.name, d.path, d.known)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", d.name, err)
 		}
-		var unknown []string
-		for _, f := range applied {
-			if !d.known[f] && !strings.HasSuffix(f, ExpandSuffix) {
-				unknown = append(unknown, f)
-			}
-		}
-		if len(unknown) > 0 {
-			out = append(out, SchemaProblem{DB: d.name, Unknown: unknown})
+		if p != nil {
+			out = append(out, *p)
 		}
 	}
 	return out, nil
+}
+
+// checkDB returns the problem of one database (nil: this binary may serve
+// it): the applied migrations known does not hold, expand steps excepted.
+func checkDB(name, path string, known map[string]bool) (*SchemaProblem, error) {
+	applied, err := appliedMigrations(path)
+	if err != nil {
+		return nil, err
+	}
+	var unknown []string
+	for _, f := range applied {
+		if !known[f] && !strings.HasSuffix(f, ExpandSuffix) {
+			unknown = append(unknown, f)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil, nil
+	}
+	return &SchemaProblem{DB: name, Unknown: unknown}, nil
+}
+
+// SchemaError refuses to serve a database a newer release migrated (the
+// schema rule at start: serve and replicate refuse the platform, the
+// registry refuses such a tenant and serves the others). Its Unwrap is
+// the domain error the CLI and logs print ("roll forward instead").
+type SchemaError struct {
+	SchemaProblem
+	Path string
+}
+
+// Error is the operator's message (English; the CLI prints both languages).
+func (e *SchemaError) Error() string { return domain.ErrorMessage(e.Unwrap()) }
+
+// Unwrap returns the domain error naming the database, its file and the
+// unknown migrations.
+func (e *SchemaError) Unwrap() error {
+	return domain.Errorf(domain.EConflict, "err.schema.newer", e.DB, e.Path, strings.Join(e.Unknown, ", "))
+}
+
+// RefuseNewerPlatform returns a *SchemaError when dir's control plane
+// holds a migration this binary does not know (not an expand step); nil
+// when it may serve it, or when there is no platform database yet (a
+// first start creates it). `fieldops serve` and `replicate` run it before
+// opening anything.
+func RefuseNewerPlatform(dir string) error {
+	path := filepath.Join(dir, "platform", "data.db")
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	platform, _ := KnownMigrations()
+	p, err := checkDB("platform", path, platform)
+	if err != nil {
+		return fmt.Errorf("platform database %s: %w", path, err)
+	}
+	if p != nil {
+		return &SchemaError{SchemaProblem: *p, Path: path}
+	}
+	return nil
+}
+
+// refuseNewerTenant returns a *SchemaError when a tenant's database holds
+// a migration this binary does not know (not an expand step). A database
+// it cannot read is left to the open that follows (a storage fault).
+func refuseNewerTenant(slug, path string) error {
+	_, tenant := KnownMigrations()
+	if p, err := checkDB(slug, path, tenant); err == nil && p != nil {
+		return &SchemaError{SchemaProblem: *p, Path: path}
+	}
+	return nil
 }
 
 // appliedMigrations reads the migration files recorded in a database (it

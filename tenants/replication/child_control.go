@@ -1,0 +1,99 @@
+package replication
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"time"
+)
+
+// The child's control socket (one JSON line per request) and its status.
+
+// Status returns the live status of every database.
+func (rp *Replicator) Status() *Status {
+	st := &Status{Replica: rp.cfg.Target.String(), PID: os.Getpid(), StartedAt: rp.started, Ready: true, Source: "child"}
+	now := time.Now()
+	for _, d := range rp.all() {
+		rp.mu.Lock()
+		s := DBStatus{DB: d.name, Active: d.ldb != nil, Open: d.open, LocalTXID: d.localTX, ReplicaTXID: d.replicaTX, LastError: d.lastErr, Errors: d.errors, Conflict: d.conflict}
+		if !d.lastSnapshot.IsZero() {
+			t := d.lastSnapshot
+			s.LastSnapshot = &t
+		}
+		if !d.lastSync.IsZero() {
+			t := d.lastSync
+			s.LastSync = &t
+		}
+		if !d.errAt.IsZero() {
+			t := d.errAt
+			s.ErrorAt = &t
+		}
+		if !d.behindSince.IsZero() {
+			s.LagSeconds = now.Sub(d.behindSince).Seconds()
+		}
+		if d.initial {
+			st.Ready = false // not brought up to date since the start yet
+		}
+		rp.mu.Unlock()
+		s.Drill = rp.drills.get(d.name)
+		st.DBs = append(st.DBs, s)
+	}
+	return st
+}
+
+func (rp *Replicator) serveControl(ctx context.Context, ln net.Listener) {
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer conn.Close()
+			_ = conn.SetDeadline(time.Now().Add(10 * time.Minute))
+			var req controlRequest
+			line, err := bufio.NewReader(conn).ReadBytes('\n')
+			resp := controlResponse{OK: true}
+			if err == nil {
+				err = json.Unmarshal(line, &req)
+			}
+			if err == nil {
+				err = rp.handle(ctx, req, &resp)
+			}
+			if err != nil {
+				resp = controlResponse{Error: err.Error()}
+			}
+			_ = json.NewEncoder(conn).Encode(resp)
+		}()
+	}
+}
+
+func (rp *Replicator) handle(ctx context.Context, req controlRequest, resp *controlResponse) error {
+	switch req.Op {
+	case "set_open":
+		rp.setOpen(ctx, req.Open)
+	case "status":
+		resp.Status = rp.Status()
+	case "sync":
+		return rp.forceSync(ctx, req.DB)
+	case "pause":
+		d := rp.db(req.DB)
+		rp.mu.Lock()
+		d.paused = true
+		rp.mu.Unlock()
+		return rp.release(d)
+	case "resume":
+		d := rp.db(req.DB)
+		rp.mu.Lock()
+		d.paused, d.fp, d.conflictAt = false, fingerprint{}, time.Time{} // restored: compare with the replica again now
+		rp.mu.Unlock()
+	case "drill":
+		res := rp.runDrill(ctx, req.DB)
+		resp.Status = &Status{DBs: []DBStatus{{DB: req.DB, Drill: &res}}}
+	default:
+		return fmt.Errorf("unknown op %q", req.Op)
+	}
+	return nil
+}
