@@ -143,7 +143,9 @@ rc=$?
 set -e
 [ $rc = 28 ] || { echo "FAIL: port 8090 not dropped by the firewall (curl exit $rc, want 28: timeout)"; exit 1; }
 echo "port 8090: dropped (connect timeout), nftables: $(ip netns exec "$NS" nft list tables | tr '\n' ' ')"
-ip netns exec "$NS" nft list chain inet fieldops input | grep -q 'policy drop' || { echo "FAIL: fieldops table not loaded"; exit 1; }
+# captured first: grep -q exits at its match and, under pipefail, nft's SIGPIPE would fail the check
+chain=$(ip netns exec "$NS" nft list chain inet fieldops input)
+grep -q 'policy drop' <<<"$chain" || { echo "FAIL: fieldops table not loaded"; echo "$chain"; exit 1; }
 
 keys=$(ssh-keyscan -T 5 -t ed25519 "$GUEST_IP" 2>/dev/null | awk '{print $3}')
 if [ -z "$keys" ] || [ "$keys" != "$(awk '{print $2}' "$R/etc/ssh/ssh_host_ed25519_key.pub")" ]; then
@@ -175,7 +177,8 @@ step "shutting down"
 kill -TERM "$nspawn_pid"
 for _ in $(seq 1 60); do kill -0 "$nspawn_pid" 2>/dev/null || break; sleep 0.5; done
 nspawn_pid=""
-if journalctl -D "$R/var/log/journal" --no-pager -o cat 2>/dev/null | grep -qF "$pw"; then
+journal=$(journalctl -D "$R/var/log/journal" --no-pager -o cat 2>/dev/null || true)
+if grep -qF "$pw" <<<"$journal"; then
   echo "FAIL: the super-admin password is in the journal"; exit 1
 fi
 n=$(journalctl -D "$R/var/log/journal" --no-pager -o cat 2>/dev/null | wc -l)

@@ -365,7 +365,7 @@ ansible_tenant() { # provisions, keeps the admin password out of the output (roo
   [ "$(stat -c '%a %U' "$creds")" = "600 root" ] || { echo "credentials file: $(stat -c '%a %U' "$creds")"; return 1; }
   pw=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["admin_password"])' "$creds") || return 1
   [ ${#pw} -ge 8 ] || { echo "no admin password in $creds"; return 1; }
-  if echo "$out" | grep -qF -e "$pw" -e admin_password; then echo "the playbook printed the admin password"; return 1; fi
+  if grep -qF -e "$pw" -e admin_password <<<"$out"; then echo "the playbook printed the admin password"; return 1; fi
   playbook tenant.yml -e tenant_slug=ansible-test -e "tenant_name='Ansible Test'" -e tenant_sector=elec \
     -e tenant_admin_email=it@example.org | grep -Eq 'changed=0 '
 }
@@ -375,7 +375,7 @@ ansible_upgrade_rollback() {
   local rc=$?
   echo "$out" | grep -E 'fatal|rescued|msg' | cut -c1-300
   [ $rc != 0 ] || { echo "the broken release was accepted"; return 1; }
-  echo "$out" | grep -q 'rolled back to' || { echo "no rollback message"; return 1; }
+  grep -q 'rolled back to' <<<"$out" || { echo "no rollback message"; return 1; }
   [ "$(readlink "$PREFIX/usr/local/bin/fieldops")" = "$PREFIX/opt/fieldops/releases/fieldops-0.1.0" ] || { echo "symlink not restored"; return 1; }
   curl -fsS --max-time 5 http://127.0.0.1:18190/readyz
 }
