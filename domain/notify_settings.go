@@ -43,6 +43,16 @@ func NotifyKinds() []string {
 		NotifyClearanceExpiring, NotifyStockLow, NotifyIncidentHigh, NotifyTimePending}
 }
 
+// ValidNotifyKind reports whether kind is a rule kind.
+func ValidNotifyKind(kind string) bool {
+	for _, k := range NotifyKinds() {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
 // DefaultNotifySettings are the thresholds of a tenant that set none.
 func DefaultNotifySettings() NotifySettings {
 	return NotifySettings{BudgetPct: 90, ExpiryDays: 30, ApprovalDays: 3, DigestHour: 7}
@@ -71,12 +81,8 @@ func (s NotifySettings) Validate() error {
 	case s.DigestHour < 0 || s.DigestHour > 23:
 		return FieldError("digest_hour", "err.notify.digest_hour")
 	}
-	known := map[string]bool{}
-	for _, k := range NotifyKinds() {
-		known[k] = true
-	}
 	for _, k := range s.Off {
-		if !known[k] {
+		if !ValidNotifyKind(k) {
 			return FieldError("off", "err.notify.unknown_rule")
 		}
 	}

@@ -255,3 +255,17 @@ func NotificationLink(app core.App, n Notification) string {
 	}
 	return "/notifications"
 }
+
+// SetNotifyDigest turns the user's daily e-mail digest on or off.
+func SetNotifyDigest(app core.App, user *core.Record, on bool) error {
+	u, err := FindUser(app, user.Id)
+	if err != nil {
+		return err
+	}
+	if u.NotifyDigest() == on {
+		return nil
+	}
+	u.SetNotifyDigest(on)
+	setActor(u.Record, user)
+	return app.Save(u.Record)
+}
