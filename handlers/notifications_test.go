@@ -444,7 +444,7 @@ func TestNotificationDigestByMail(t *testing.T) {
 	if !strings.Contains(fr.Subject, "2 notification(s) non lue(s)") {
 		t.Errorf("French subject = %q", fr.Subject)
 	}
-	body := fr.Text
+	body := strings.ReplaceAll(fr.Text, "\r\n", "\n")
 	site, stock := strings.Index(body, "CH-7 Gymnase\n"), strings.Index(body, "Hors chantier\n")
 	if site < 0 || stock < site || !strings.Contains(body[site:stock], "Jalon « Gros œuvre »") || !strings.Contains(body[stock:], "Stock bas : Tube PVC") {
 		t.Errorf("French digest not grouped by site:\n%s", body)
