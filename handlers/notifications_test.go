@@ -21,7 +21,7 @@ import (
 type notifyWorld struct {
 	*tenanttest.Tenant
 	admin, pm, lead, crew, otherPM domain.User
-	site                          *core.Record
+	site                           *core.Record
 }
 
 func newNotifyWorld(t *testing.T) *notifyWorld {
