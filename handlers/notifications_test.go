@@ -1,7 +1,9 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strings"
@@ -475,5 +477,40 @@ func TestNotificationDigestByMail(t *testing.T) {
 	}
 	if got := mp.Count(t); got != 2 {
 		t.Errorf("%d mails after a second start, want 2", got)
+	}
+}
+
+// TestNotificationBellIsLive: every office page opens the bell's stream;
+// it sends the current count at once, the new count when a notification
+// of the user arrives or is read, and nothing for another user's.
+func TestNotificationBellIsLive(t *testing.T) {
+	t.Parallel()
+	w := newNotifyWorld(t)
+	lead := w.Login("lead@acme.test", tenanttest.Password)
+	if page := tenanttest.Get(t, w.Registry, w.Host(), "/today", lead); !strings.Contains(page.Body.String(), "@get('/notifications/bell')") {
+		t.Fatal("the office page does not open the bell's stream")
+	}
+	srv := httptest.NewServer(w.Registry)
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	events := sseEvents(t, ctx, srv.URL, w.Host(), "/notifications/bell", lead)
+	nextEvent(t, events, `id="bell"`) // the current state, at once
+	m := w.Record(domain.CollectionMaterials, map[string]any{"sku": "FER-1", "name": "Fer à béton", "unit": "kg", "unit_cost": 1, "min_stock": 100})
+	w.waitOpen(w.pm.Id, domain.NotifyStockLow, m.Id+"/low")
+	noEvent(t, events, 300*time.Millisecond, "the site lead's bell woken by others' notifications")
+	inc := w.Record(domain.CollectionIncidents, map[string]any{"site": w.site.Id, "kind": "safety", "severity": "high",
+		"description": "Échafaudage instable", "status": "open", "reported_by": w.crew.Id})
+	ev := nextEvent(t, events, `data-testid="bell-count"`)
+	if !strings.Contains(ev, ">1</span>") || !strings.Contains(ev, "Notifications : 1 non lue(s)") {
+		t.Errorf("bell event: %.400q", ev)
+	}
+	note := w.waitOpen(w.lead.Id, domain.NotifyIncidentHigh, inc.Id+"/high")[inc.Id+"/high"]
+	if rec := tenanttest.PostForm(t, w.Registry, w.Host(), "/notifications/"+note.Id+"/read", url.Values{}, lead); rec.Code != http.StatusSeeOther {
+		t.Fatalf("mark read = %d", rec.Code)
+	}
+	ev = nextEvent(t, events, "Notifications : 0 non lue(s)")
+	if strings.Contains(ev, "bell-count") {
+		t.Errorf("bell still counts: %.400q", ev)
 	}
 }
