@@ -18,7 +18,9 @@ func TestNotifySettingsValidate(t *testing.T) {
 		field string
 	}{
 		{"defaults", func(*domain.NotifySettings) {}, ""},
-		{"bounds", func(s *domain.NotifySettings) { s.BudgetPct, s.ExpiryDays, s.ApprovalDays, s.DigestHour = 500, 365, 60, 0 }, ""},
+		{"bounds", func(s *domain.NotifySettings) {
+			s.BudgetPct, s.ExpiryDays, s.ApprovalDays, s.DigestHour = 500, 365, 60, 0
+		}, ""},
 		{"budget 0", func(s *domain.NotifySettings) { s.BudgetPct = 0 }, "budget_pct"},
 		{"budget 501", func(s *domain.NotifySettings) { s.BudgetPct = 501 }, "budget_pct"},
 		{"expiry 0", func(s *domain.NotifySettings) { s.ExpiryDays = 0 }, "expiry_days"},
