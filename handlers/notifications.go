@@ -118,5 +118,5 @@ func (h *Handlers) startNotifier(app core.App) {
 	if h.deps.Registry != nil {
 		base = h.deps.Registry.URL(filepath.Base(app.DataDir()))
 	}
-	domain.StartNotifier(app, domain.NotifierConfig{Clock: h.deps.Clock, BaseURL: base, Logger: h.deps.Logger})
+	domain.StartNotifier(app, domain.NotifierConfig{Clock: h.deps.Clock, BaseURL: base, Logger: h.deps.Logger, Debounce: h.deps.NotifyDebounce})
 }

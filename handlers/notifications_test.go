@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/handlers"
 	"github.com/fieldops360/fieldops/handlers/handlertest"
 	"github.com/fieldops360/fieldops/tenanttest"
 )
@@ -28,7 +29,7 @@ type notifyWorld struct {
 
 func newNotifyWorld(t *testing.T) *notifyWorld {
 	t.Helper()
-	tt := handlertest.New(t)
+	tt := handlertest.New(t, handlertest.WithDeps(func(d *handlers.Deps) { d.NotifyDebounce = 20 * time.Millisecond }))
 	w := &notifyWorld{Tenant: tt}
 	a, err := tt.App().FindAuthRecordByEmail(domain.CollectionUsers, tt.Admin)
 	if err != nil {
@@ -464,7 +465,7 @@ func TestNotificationDigestByMail(t *testing.T) {
 	// once a day: reopening sends nothing more
 	w.Registry.CloseTenant(w.Slug, true)
 	_ = w.App()
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(time.Second)
 	for time.Now().Before(deadline) {
 		u, err := domain.FindUser(w.App(), w.admin.Id)
 		if err != nil {
