@@ -53,9 +53,10 @@ func (e AuditEvent) ComputeHash() (string, error) {
 var ErrAuditAppendOnly = Errorf(EForbidden, "err.audit.append_only")
 
 // notAudited lists collections whose writes are not audit events: the
-// chain itself and high-volume telemetry.
+// chain itself, high-volume telemetry and notifications (derived from
+// audited records by the rules).
 func notAudited(name string) bool {
-	return name == CollectionAuditEvents || name == "vehicle_positions" || name == "sync_ops"
+	return name == CollectionAuditEvents || name == "vehicle_positions" || name == "sync_ops" || name == CollectionNotifications
 }
 
 // bindAuditHooks writes the audit chain in the same transaction as every

@@ -71,3 +71,12 @@ func (c Company) OnboardingDismissed() time.Time { return c.GetDateTime("onboard
 
 // SetOnboardingDismissed sets "onboarding_dismissed".
 func (c Company) SetOnboardingDismissed(v time.Time) { c.Set("onboarding_dismissed", v) }
+
+// NotifyRules returns "notify_rules" (JSON).
+func (c Company) NotifyRules() types.JSONRaw {
+	v, _ := c.GetRaw("notify_rules").(types.JSONRaw)
+	return v
+}
+
+// SetNotifyRules sets "notify_rules".
+func (c Company) SetNotifyRules(v types.JSONRaw) { c.Set("notify_rules", v) }

@@ -26,7 +26,9 @@ import "github.com/pocketbase/pocketbase/core"
 //   - task status (task_status.go): the status workflow on every path;
 //   - field access (field_access.go): confidential fields (costs, rates,
 //     contact details) hidden from the roles that may not read them in
-//     every record the API answers with.
+//     every record the API answers with;
+//   - notifications (notify_job.go): a committed change of what the rules
+//     read wakes the tenant's notification job.
 //
 // It is the TenantHooks of every tenant app (tenants.Config).
 func BindHooks(app core.App) error {
@@ -39,5 +41,6 @@ func BindHooks(app core.App) error {
 	bindChecklistHooks(app)
 	bindTaskStatusHooks(app)
 	bindFieldAccessHooks(app)
+	bindNotifyHooks(app)
 	return nil
 }

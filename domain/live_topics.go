@@ -37,6 +37,9 @@ func TopicCollection(name string) Topic { return Topic("c:" + name) }
 // links, its baselines.
 func TopicSite(id string) Topic { return Topic("site:" + id) }
 
+// TopicNotifications is a change to a user's notifications (the bell).
+func TopicNotifications(userID string) Topic { return Topic("notify:" + userID) }
+
 // TopicWeek is a change to planned work or absences in the ISO week of d.
 func TopicWeek(d time.Time) Topic { return Topic("week:" + ISOWeekText(d)) }
 
@@ -76,6 +79,8 @@ func ChangeTopics(app core.App, r *core.Record, action string) []Topic {
 			ts = append(ts, TopicSite(v.Id))
 		case CollectionBaselines:
 			ts = append(ts, TopicSite(v.GetString("site")))
+		case CollectionNotifications:
+			ts = append(ts, TopicNotifications(v.GetString("user")))
 		}
 	}
 	return ts

@@ -32,7 +32,7 @@ func office(role string) bool {
 // CanOpen reports whether a role may open a module. Crews use the crew
 // app only; site leads see sites, people and resources (editing is
 // limited per record by CanEdit rules and API rules); tenant admins also
-// get settings and users.
+// get settings and users. Everyone reads their own notifications.
 func CanOpen(role string, tenantAdmin bool, module string) bool {
 	switch module {
 	case "dashboard":
@@ -45,7 +45,7 @@ func CanOpen(role string, tenantAdmin bool, module string) bool {
 		return office(role)
 	case "checklists":
 		return role == RoleManager || role == RoleProjectManager || tenantAdmin
-	case "crew":
+	case "crew", "notifications":
 		return true
 	case "settings", "users":
 		return tenantAdmin

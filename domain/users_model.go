@@ -76,3 +76,15 @@ func (u User) LastLogin() time.Time { return u.GetDateTime("last_login").Time() 
 
 // SetLastLogin sets "last_login".
 func (u User) SetLastLogin(v time.Time) { u.Set("last_login", v) }
+
+// NotifyDigest returns "notify_digest" (bool).
+func (u User) NotifyDigest() bool { return u.GetBool("notify_digest") }
+
+// SetNotifyDigest sets "notify_digest".
+func (u User) SetNotifyDigest(v bool) { u.Set("notify_digest", v) }
+
+// DigestSentAt returns "digest_sent_at" (date, UTC; zero when empty).
+func (u User) DigestSentAt() time.Time { return u.GetDateTime("digest_sent_at").Time() }
+
+// SetDigestSentAt sets "digest_sent_at".
+func (u User) SetDigestSentAt(v time.Time) { u.Set("digest_sent_at", v) }

@@ -77,6 +77,12 @@ func shownActionAllowed(app core.App, u *core.Record, action string) (allowed bo
 		return domain.CanEditChecklists(u), "CanEditChecklists", true
 	case first == "dispatch" || first == "today" || action == "/time-approvals/team":
 		return domain.CanOpen(u.GetString("role"), admin, first) || first == "time-approvals" && domain.CanOpen(u.GetString("role"), admin, "today"), "CanOpen", true
+	case first == "notifications": // one's own (issue #17)
+		if id := strings.TrimSuffix(strings.TrimPrefix(action, "/notifications/"), "/read"); id != action[len("/notifications/"):] {
+			n, err := domain.FindNotification(app, id)
+			return err == nil && n.UserID() == u.Id, "own notification", true
+		}
+		return true, "everyone: their own notifications", true
 	case action == "/timesheets/close":
 		return domain.CanClosePeriod(u), "CanClosePeriod", true
 	case strings.HasPrefix(action, "/timesheets/periods/"):

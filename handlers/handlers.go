@@ -42,6 +42,9 @@ type Deps struct {
 	// limit counts it. Empty: the platform settings' trusted proxy, else
 	// the TCP peer.
 	ClientIPHeader string
+	// NotifyDebounce is how long the notification job waits for the rest
+	// of a burst of changes before evaluating (0: domain's default).
+	NotifyDebounce time.Duration
 }
 
 // ReplicationSource is what the super-admin portal reads of replication:

@@ -20,10 +20,18 @@ import (
 // once per render (encodeFrame) and written as they are to every stream
 // of the view.
 
+// liveOption adjusts a live stream (serveLive).
+type liveOption int
+
+// liveFresh renders the view as soon as the stream opens (its topics are
+// published), so that the client gets the current state even when it
+// changed between the page's render and the stream's start.
+const liveFresh liveOption = 1
+
 // serveLive holds one long-lived SSE response for the live view v until
 // the client goes away or the tenant closes. The tenant is kept open
 // meanwhile and the server's write deadline is cleared.
-func serveLive[D any](e *core.RequestEvent, v domain.LiveView[D]) error {
+func serveLive[D any](e *core.RequestEvent, v domain.LiveView[D], opts ...liveOption) error {
 	if t := tenants.FromContext(e.Request.Context()); t != nil {
 		t.StreamOpened()
 		defer t.StreamClosed()
@@ -33,6 +41,11 @@ func serveLive[D any](e *core.RequestEvent, v domain.LiveView[D]) error {
 	s := domain.Watch(domain.LiveOf(e.App), v, e.Auth)
 	defer s.Close()
 	datastar.NewSSE(e.Response, e.Request) // headers, flushed
+	for _, o := range opts {
+		if o == liveFresh {
+			domain.LiveOf(e.App).Publish(v.Topics...)
+		}
+	}
 	ctx := e.Request.Context()
 	for {
 		select {

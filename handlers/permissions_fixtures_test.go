@@ -217,6 +217,20 @@ var fixtures = map[string]fixture{
 	"alerts": named("alerts", func(w *permWorld) map[string]any {
 		return map[string]any{"kind": "test", "level": "info", "message": w.uniq("Alerte ")}
 	}, map[string]any{"acknowledged_at": "2026-12-01 08:00:00.000Z"}),
+	// in scope: a notification of the caller; out: someone else's
+	"notifications": {scoped: true,
+		create: func(w *permWorld, role string, _ bool) map[string]any {
+			return map[string]any{"user": w.id(role), "kind": "stock_low", "state": "low", "key": w.uniq("k"), "message": "notify.stock_low"}
+		},
+		target: func(w *permWorld, role, _ string, in bool) *core.Record {
+			owner := w.id("other")
+			if in {
+				owner = w.id(role)
+			}
+			return w.rec("notifications", map[string]any{"user": owner, "kind": "stock_low", "state": "low", "key": w.uniq("k"), "message": "notify.stock_low"})
+		},
+		update: map[string]any{"read_at": "2026-12-01 08:00:00.000Z"},
+	},
 	"sync_ops": named("sync_ops", func(w *permWorld) map[string]any {
 		return map[string]any{"key": w.uniq("01J"), "user": w.id(domain.RoleCrew), "collection": "tasks", "op": "update"}
 	}, map[string]any{"op": "delete"}),

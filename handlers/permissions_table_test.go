@@ -84,6 +84,8 @@ var permissions = map[string]map[string]string{
 	"reports":          {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAA-"},
 	"report_schedules": {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAA-"},
 	"alerts":           {"create": "AAAA-", "update": "AAAA-", "delete": "AAAA-", "view": "AAAA-"},
+	// notifications (issue #17): written by the rules only, read by their user
+	"notifications": {"create": "-----", "update": "-----", "delete": "-----", "view": "OOOOO"},
 	// offline sync
 	"sync_ops":       {"create": "-----", "update": "-----", "delete": "-----", "view": "----A"},
 	"sync_conflicts": {"create": "-----", "update": "AAOO-", "delete": "-----", "view": "AAAAA"},

@@ -50,6 +50,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	settings.POST("/settings", h.settingsSave)
 	settings.POST("/settings/smtp-test", h.settingsSMTPTest)
 	settings.POST("/settings/sectors", h.settingsSectorAdd)
+	settings.POST("/settings/notifications", h.settingsNotifySave)
 	users := h.module(r, "users")
 	users.GET("/users", h.usersList)
 	users.GET("/users/stream", h.usersStream)
@@ -67,6 +68,8 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.checklistRoutes(r)
 	h.uploadRoutes(r)
 	h.timesheetRoutes(r)
+	h.notificationRoutes(r)
+	h.startNotifier(se.App)
 	return se.Next()
 }
 

@@ -37,6 +37,12 @@ func (h *Handlers) newSettingsVM(e *core.RequestEvent, in domain.CompanyInput, e
 	}
 	vm.Locales = []components.Option{{Value: "fr", Label: "Français"}, {Value: "en", Label: "English"}}
 	h.settingsSectorsVM(e, &vm)
+	ns, err := domain.TenantNotifySettings(e.App)
+	if err != nil {
+		h.deps.Logger.Warn("notification settings", "tenant", tenantSlug(e.Request), "error", err)
+		ns = domain.DefaultNotifySettings()
+	}
+	vm.Notify = notifyFormVM(ctx, ns)
 	vm.Year = h.deps.Clock().Year()
 	for _, hd := range domain.FrenchHolidays(vm.Year, in.Calendar.AlsaceMoselle) {
 		vm.Holidays = append(vm.Holidays, admin.HolidayVM{Date: i18n.FormatDate(ctx, hd.Date.Add(12*time.Hour)), Name: hd.Name})

@@ -44,6 +44,13 @@ func (h *Handlers) shell(e *core.RequestEvent, active, title string, crumbs ...l
 		for _, n := range tc.Navigation() {
 			vm.Nav = append(vm.Nav, layouts.NavItem{Key: n.Key, Href: n.Href, Icon: n.Icon, Active: n.Key == active})
 		}
+		if u.Collection().Name == domain.CollectionUsers {
+			n, err := domain.CountUnreadNotifications(e.App, u.Id)
+			if err != nil {
+				h.deps.Logger.Warn("unread notifications", "tenant", tenantSlug(e.Request), "error", err)
+			}
+			vm.Bell, vm.Unread = true, n
+		}
 	}
 	return vm
 }
@@ -51,6 +58,7 @@ func (h *Handlers) shell(e *core.RequestEvent, active, title string, crumbs ...l
 // crewShell builds the crew app shell (bottom tabs).
 func (h *Handlers) crewShell(e *core.RequestEvent, active, title string) layouts.ShellVM {
 	vm := h.shell(e, "", title)
+	vm.Bell = false // the crew app has no bell
 	vm.Page.Manifest = "/m/manifest.webmanifest"
 	vm.Nav = []layouts.NavItem{
 		{Key: "today", Href: "/m/", Icon: "home", Active: active == "today"},
