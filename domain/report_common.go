@@ -348,13 +348,13 @@ func reportPhotos(app core.App, siteID string, from, to time.Time, thumb PhotoTh
 		if name == "" {
 			name = p.File()
 		}
-		if name != "" && thumb != nil {
+		if name != "" {
 			key := p.BaseFilesPath() + "/thumbs_" + name + "/report" + itoa(ReportThumbSide) + "_" + name
 			if rd, err := fsys.GetReader(key); err == nil {
 				rp.Thumb, _ = io.ReadAll(rd)
 				rd.Close()
 			}
-			if len(rp.Thumb) == 0 {
+			if len(rp.Thumb) == 0 && thumb != nil {
 				if rd, err := fsys.GetReader(p.BaseFilesPath() + "/" + name); err == nil {
 					rp.Thumb, _ = thumb(rd, ReportThumbSide)
 					rd.Close()

@@ -4,11 +4,6 @@ import (
 	"time"
 )
 
-// ExportMaxDays is the longest period a timesheet export covers (a year,
-// leap day included): payroll asks for a month or a quarter; a longer
-// period is a mistake that would only load the server.
-const ExportMaxDays = 366
-
 // ParseReportDay parses a report's "YYYY-MM-DD" into midnight of that
 // civil day in loc. A blank or malformed date is an EInvalid error
 // naming the field.
@@ -52,7 +47,9 @@ func ParseReportMonth(s string, loc *time.Location) (time.Time, error) {
 // ParseExportPeriod parses an export's inclusive civil dates from and to
 // ("YYYY-MM-DD") into the instants [from 00:00, the day after to 00:00)
 // in loc. Both dates are required, to may not precede from, and the
-// period may not exceed ExportMaxDays.
+// period may not exceed a year (1 January to 31 December at most):
+// payroll asks for a month or a quarter, a longer period is a mistake
+// that would only load the server.
 func ParseExportPeriod(from, to string, loc *time.Location) (time.Time, time.Time, error) {
 	start, err := ParseReportDay("from", from, loc)
 	if err != nil {
@@ -66,8 +63,8 @@ func ParseExportPeriod(from, to string, loc *time.Location) (time.Time, time.Tim
 		return time.Time{}, time.Time{}, FieldError("to", "err.report.period_reversed")
 	}
 	end := last.AddDate(0, 0, 1)
-	if start.AddDate(0, 0, ExportMaxDays).Before(end) {
-		return time.Time{}, time.Time{}, FieldError("to", "err.report.period_too_long", ExportMaxDays)
+	if end.After(start.AddDate(1, 0, 0)) {
+		return time.Time{}, time.Time{}, FieldError("to", "err.report.period_too_long")
 	}
 	return start, end, nil
 }

@@ -35,7 +35,7 @@ func ReportFileBase(kind, siteCode, period string) string {
 			name += "-" + part
 		}
 	}
-	out := []byte(name)
+	out := []rune(name)
 	for i, c := range out {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
 			out[i] = '-'
