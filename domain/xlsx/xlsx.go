@@ -64,10 +64,10 @@ func newBook(ctx context.Context, brand, title, company string) (*book, error) {
 	fr := i18n.Lang(ctx) == i18n.FR
 	formats := map[kind]string{
 		kText: "@", kDate: "dd/mm/yyyy", kDateTime: "dd/mm/yyyy hh:mm", kHours: "0.00", kQty: "#,##0.###",
-		kEUR: `#,##0.00\ "€"`, kPct: `0\ %`, kInt: "0",
+		kEUR: `#,##0.00\ "€"`, kPct: "0%", kInt: "0",
 	}
 	if !fr {
-		formats[kDate], formats[kDateTime], formats[kEUR], formats[kPct] = "dd mmm yyyy", "dd mmm yyyy hh:mm", `"€"#,##0.00`, "0%"
+		formats[kDate], formats[kDateTime], formats[kEUR] = "dd mmm yyyy", "dd mmm yyyy hh:mm", `"€"#,##0.00`
 	}
 	var err error
 	for k, nf := range formats {
