@@ -38,6 +38,10 @@ var defaultBrand = props.Color{Red: 30, Green: 78, Blue: 140}
 
 const rowH = 6.0 // mm: one table line
 
+// grid is the number of columns of a page: tables size their columns in
+// 24ths of the width (about 7.75 mm, 4 to 5 characters each).
+const grid = 24
+
 // brandColor parses "#RRGGBB", else the default colour.
 func brandColor(hex string) props.Color {
 	if len(hex) != 7 || hex[0] != '#' {
@@ -70,17 +74,17 @@ func newReport(ctx context.Context, b domain.ReportBranding, title string, now t
 	cfg := config.NewBuilder().WithCustomFonts(fonts).WithDefaultFont(&props.Font{Family: family, Size: 8}).
 		WithTitle(title, true).WithAuthor(b.Company, true).WithCreator("FieldOps360", true).WithCreationDate(now).
 		WithPageNumber(props.PageNumber{Pattern: pattern, Place: props.RightBottom, Family: family, Size: 8}).
-		WithLeftMargin(12).WithRightMargin(12).WithTopMargin(10).WithBottomMargin(12).Build()
+		WithMaxGridSize(grid).WithLeftMargin(12).WithRightMargin(12).WithTopMargin(10).WithBottomMargin(12).Build()
 	r := &report{ctx: ctx, m: maroto.New(cfg), brand: brandColor(b.Color)}
 	head := []core.Col{}
-	textSize := 12
+	textSize := grid
 	if len(b.Logo) > 0 {
 		ext := extension.Png
 		if b.LogoExt == "jpg" {
 			ext = extension.Jpg
 		}
-		head = append(head, image.NewFromBytesCol(2, b.Logo, ext, props.Rect{Percent: 90}))
-		textSize = 10
+		head = append(head, image.NewFromBytesCol(4, b.Logo, ext, props.Rect{Percent: 90}))
+		textSize = grid - 4
 	}
 	head = append(head, text.NewCol(textSize, clean(b.Company), props.Text{Size: 14, Style: fontstyle.Bold, Color: &r.brand}))
 	r.m.AddRows(row.New(14).Add(head...))
@@ -112,12 +116,12 @@ func (r *report) line(s string) { r.m.AddRows(text.NewAutoRow(clean(s), props.Te
 // field prints "label: value" with the value in bold.
 func (r *report) field(label, value string) {
 	r.m.AddRows(row.New(5).Add(
-		text.NewCol(3, clean(label), props.Text{Style: fontstyle.Bold}),
-		text.NewCol(9, clean(value)),
+		text.NewCol(6, clean(label), props.Text{Style: fontstyle.Bold}),
+		text.NewCol(grid-6, clean(value)),
 	))
 }
 
-// column is one column of a table: its header, width (of 12) and
+// column is one column of a table: its header, width (of grid) and
 // whether its values are numbers (right-aligned).
 type column struct {
 	title string
@@ -173,7 +177,7 @@ func (r *report) tableRow(cols []column, cells []string, bold bool) core.Row {
 		if i < len(cells) {
 			v = cells[i]
 		}
-		out[i] = col.New(c.size).Add(text.New(clip(clean(v), c.size*9), p))
+		out[i] = col.New(c.size).Add(text.New(clip(clean(v), c.size*9/2), p))
 	}
 	rw := row.New(rowH).Add(out...)
 	if bold {
@@ -192,18 +196,13 @@ func (r *report) photos(list []domain.ReportPhoto) {
 		return
 	}
 	for i := 0; i < len(list); i += 3 {
-		var imgs, caps []core.Col
+		var cells []core.Col
 		for j := i; j < i+3; j++ {
 			if j >= len(list) {
-				imgs, caps = append(imgs, col.New(4)), append(caps, col.New(4))
+				cells = append(cells, col.New(8))
 				continue
 			}
 			p := list[j]
-			if len(p.Thumb) > 0 {
-				imgs = append(imgs, image.NewFromBytesCol(4, p.Thumb, extension.Jpg, props.Rect{Center: true, Percent: 94}))
-			} else {
-				imgs = append(imgs, text.NewCol(4, r.t("rpt.photo_unreadable"), props.Text{Top: 20, Align: align.Center}))
-			}
 			label := i18n.FormatDateTime(r.ctx, p.TakenAt)
 			if p.Author != "" {
 				label += " · " + p.Author
@@ -211,9 +210,18 @@ func (r *report) photos(list []domain.ReportPhoto) {
 			if p.Caption != "" {
 				label += " · " + p.Caption
 			}
-			caps = append(caps, text.NewCol(4, clip(clean(label), 70), props.Text{Size: 6.5, Align: align.Center}))
+			// NB: the thumbnail and its caption share one cell, so that a
+			// page break never parts them.
+			c := col.New(8)
+			if len(p.Thumb) > 0 {
+				c.Add(image.NewFromBytes(p.Thumb, extension.Jpg, props.Rect{Center: true, Percent: 84}))
+			} else {
+				c.Add(text.New(r.t("rpt.photo_unreadable"), props.Text{Top: 20, Align: align.Center}))
+			}
+			c.Add(text.New(clip(clean(label), 70), props.Text{Size: 6.5, Align: align.Center, Top: 46}))
+			cells = append(cells, c)
 		}
-		r.m.AddRows(row.New(48).Add(imgs...), row.New(5).Add(caps...))
+		r.m.AddRows(row.New(52).Add(cells...))
 	}
 }
 

@@ -33,8 +33,8 @@ func Daily(ctx context.Context, d domain.DailyReport, now time.Time) ([]byte, er
 		crew = append(crew, []string{l.Name, r.t("rpt.role." + l.Role), clock(ctx, l.FirstIn), clock(ctx, l.LastOut),
 			i18n.FormatHours(ctx, l.Hours), r.t("rpt.ts." + l.Status), strings.Join(l.Tasks, ", ")})
 	}
-	r.table([]column{{r.t("rpt.col.person"), 2, false}, {r.t("rpt.col.role"), 1, false}, {r.t("rpt.col.in"), 1, true},
-		{r.t("rpt.col.out"), 1, true}, {r.t("rpt.col.hours"), 1, true}, {r.t("rpt.col.status"), 2, false}, {r.t("rpt.col.tasks"), 4, false}},
+	r.table([]column{{r.t("rpt.col.person"), 5, false}, {r.t("rpt.col.role"), 4, false}, {r.t("rpt.col.in"), 2, true},
+		{r.t("rpt.col.out"), 2, true}, {r.t("rpt.col.hours"), 3, true}, {r.t("rpt.col.status"), 3, false}, {r.t("rpt.col.tasks"), 5, false}},
 		crew, totalRow(7, 4, r.t("rpt.total"), i18n.FormatHours(ctx, d.Hours)))
 
 	r.heading(r.t("rpt.tasks_done"))
@@ -51,9 +51,9 @@ func Daily(ctx context.Context, d domain.DailyReport, now time.Time) ([]byte, er
 		moves = append(moves, []string{clock(ctx, m.At), r.t("rpt.move." + m.Kind), m.Material, i18n.FormatQty(ctx, m.Qty) + " " + m.Unit,
 			i18n.FormatEUR(ctx, m.UnitCost), i18n.FormatEUR(ctx, m.Amount), m.By})
 	}
-	r.table([]column{{r.t("rpt.col.time"), 1, true}, {r.t("rpt.col.kind"), 2, false}, {r.t("rpt.col.material"), 3, false},
-		{r.t("rpt.col.qty"), 1, true}, {r.t("rpt.col.unit_cost"), 1, true}, {r.t("rpt.col.amount"), 2, true}, {r.t("rpt.col.by"), 2, false}},
-		moves, totalRow(7, 5, r.t("rpt.total_consumption"), i18n.FormatEUR(ctx, d.MaterialAmount())))
+	r.table([]column{{r.t("rpt.col.time"), 2, true}, {r.t("rpt.col.kind"), 3, false}, {r.t("rpt.col.material"), 5, false},
+		{r.t("rpt.col.qty"), 3, true}, {r.t("rpt.col.unit_cost"), 3, true}, {r.t("rpt.col.amount"), 3, true}, {r.t("rpt.col.by"), 5, false}},
+		moves, []string{"", "", r.t("rpt.total_consumption"), "", "", i18n.FormatEUR(ctx, d.MaterialAmount()), ""})
 
 	r.heading(r.t("rpt.photos"))
 	r.photos(d.Photos)
@@ -100,8 +100,8 @@ func (r *report) tasks(list []domain.ReportTask) {
 			r.t("rpt.task." + t.Status), percent(r.ctx, t.Progress), i18n.FormatHours(r.ctx, t.Hours)})
 		hours += t.Hours
 	}
-	r.table([]column{{r.t("rpt.col.task"), 4, false}, {r.t("rpt.col.phase"), 2, false}, {r.t("rpt.col.start"), 1, true},
-		{r.t("rpt.col.end"), 1, true}, {r.t("rpt.col.status"), 2, false}, {r.t("rpt.col.progress"), 1, true}, {r.t("rpt.col.hours"), 1, true}},
+	r.table([]column{{r.t("rpt.col.task"), 6, false}, {r.t("rpt.col.phase"), 4, false}, {r.t("rpt.col.start"), 3, true},
+		{r.t("rpt.col.end"), 3, true}, {r.t("rpt.col.status"), 3, false}, {r.t("rpt.col.progress"), 3, true}, {r.t("rpt.col.hours"), 2, true}},
 		rows, totalRow(7, 6, r.t("rpt.total"), i18n.FormatHours(r.ctx, hours)))
 }
 
@@ -119,15 +119,14 @@ func (r *report) incidents(list []domain.ReportIncidentLine, costs bool) {
 		rows = append(rows, row)
 		days, eur = days+i.ImpactDays, eur+i.ImpactEUR
 	}
-	cols := []column{{r.t("rpt.col.date"), 2, false}, {r.t("rpt.col.kind"), 1, false}, {r.t("rpt.col.severity"), 1, false},
-		{r.t("rpt.col.status"), 1, false}, {r.t("rpt.col.description"), 4, false}, {r.t("rpt.col.impact_days"), 1, true}}
+	cols := []column{{r.t("rpt.col.date"), 4, false}, {r.t("rpt.col.kind"), 2, false}, {r.t("rpt.col.severity"), 3, false},
+		{r.t("rpt.col.status"), 3, false}, {r.t("rpt.col.description"), 6, false}, {r.t("rpt.col.impact_days"), 3, true}}
 	total := totalRow(6, 5, r.t("rpt.total"), i18n.FormatQty(r.ctx, days))
 	if costs {
-		cols[4].size = 3
-		cols = append(cols, column{r.t("rpt.col.impact_eur"), 2, true})
+		cols = append(cols, column{r.t("rpt.col.impact_eur"), 3, true})
 		total = append(total, i18n.FormatEUR(r.ctx, eur))
 	} else {
-		cols[4].size = 5
+		cols[4].size = 9
 	}
 	r.table(cols, rows, total)
 }

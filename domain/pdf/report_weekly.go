@@ -30,12 +30,12 @@ func Weekly(ctx context.Context, w domain.WeeklyReport, now time.Time) ([]byte, 
 	r.tasks(w.ThisWeek)
 
 	r.heading(r.t("rpt.week_hours"))
-	cols := []column{{r.t("rpt.col.person"), 3, false}}
+	cols := []column{{r.t("rpt.col.person"), 7, false}}
 	for i := 0; i < 7; i++ {
 		d := w.Week.AddDate(0, 0, i)
-		cols = append(cols, column{r.t("rpt.day."+d.Weekday().String()[:3]) + " " + d.Format("02"), 1, true})
+		cols = append(cols, column{r.t("rpt.day."+d.Weekday().String()[:3]) + " " + d.Format("02"), 2, true})
 	}
-	cols = append(cols, column{r.t("rpt.col.total"), 2, true})
+	cols = append(cols, column{r.t("rpt.col.total"), 3, true})
 	var rows [][]string
 	var days [7]float64
 	for _, l := range w.Crew {
