@@ -57,10 +57,10 @@ func newReportWorld(t *testing.T) reportWorld {
 		}
 		tt.Record("time_entries", f)
 	}
-	entry(w.crew1, w.done, w.site, 7, 30, 12, 0, domain.TimeApproved)                                         // 4.5 h
-	entry(w.crew1, w.doing, w.site, 13, 0, 16, 45, domain.TimeSubmitted)                                      // 3.75 h
-	entry(w.crew2, w.doing, w.site, 8, 0, 16, 0, domain.TimeApproved)                                         // 8 h
-	entry(w.crew2, "", other, 16, 30, 18, 0, domain.TimeApproved)                                             // 1.5 h on the other site
+	entry(w.crew1, w.done, w.site, 7, 30, 12, 0, domain.TimeApproved)                                          // 4.5 h
+	entry(w.crew1, w.doing, w.site, 13, 0, 16, 45, domain.TimeSubmitted)                                       // 3.75 h
+	entry(w.crew2, w.doing, w.site, 8, 0, 16, 0, domain.TimeApproved)                                          // 8 h
+	entry(w.crew2, "", other, 16, 30, 18, 0, domain.TimeApproved)                                              // 1.5 h on the other site
 	tt.Record("time_entries", map[string]any{"user": w.crew1, "site": w.site, "clock_in": nov(19, 8, 0).UTC(), // Thursday: 2 h
 		"clock_out": nov(19, 10, 0).UTC(), "status": domain.TimeSubmitted})
 	// the incident's 2 days push Ferraillage's end from Fri 20 to Tue 24

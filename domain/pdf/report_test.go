@@ -109,7 +109,7 @@ func TestDailyPDF(t *testing.T) {
 	for _, want := range []string{
 		"BTP Martin", "Journal de chantier CH-7 — Groupe scolaire du 18/11/2026", "Météo",
 		"07:30", "16:45", "8,25 h", "16,25 h", // crew and their total
-		"1 234,50 €", // the incident's cost
+		"1 234,50 €",                   // the incident's cost
 		"9,50 €", "95,00 €", "38,00 €", // unit cost, delivery, consumption
 		"16/11/2026", "Terminée", "40 %", "Tâche n° 120",
 		"Photos", "Armatures",
