@@ -16,9 +16,10 @@ import (
 func reportsV2Up(app core.App) error {
 	color := pbm.Text("brand_color", false, 7)
 	color.Pattern = `^#[0-9A-Fa-f]{6}$`
+	logo := pbm.File("logo", 1, 1<<20, "image/png", "image/jpeg")
+	logo.Protected = true // like every file of the tenant (reads_v2)
 	if err := pbm.Existing(app, "company").Add(
-		pbm.File("logo", 1, 1<<20, "image/png", "image/jpeg"),
-		color,
+		logo,
 	).Save(); err != nil {
 		return err
 	}
