@@ -77,3 +77,9 @@ func (c Company) Logo() string { return c.GetString("logo") }
 
 // SetLogo sets "logo".
 func (c Company) SetLogo(v string) { c.Set("logo", v) }
+
+// BrandColor returns "brand_color" (text).
+func (c Company) BrandColor() string { return c.GetString("brand_color") }
+
+// SetBrandColor sets "brand_color".
+func (c Company) SetBrandColor(v string) { c.Set("brand_color", v) }

@@ -19,7 +19,7 @@ func reportsV2Up(app core.App) error {
 	logo := pbm.File("logo", 1, 1<<20, "image/png", "image/jpeg")
 	logo.Protected = true // like every file of the tenant (reads_v2)
 	if err := pbm.Existing(app, "company").Add(
-		logo,
+		logo, color,
 	).Save(); err != nil {
 		return err
 	}
