@@ -3,8 +3,10 @@ package domain
 import (
 	"bytes"
 	"io"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -323,7 +325,8 @@ func reportMoves(app core.App, siteID string, from, to time.Time) ([]ReportMove,
 // within [from, to), with thumbnails of their watermarked image (the
 // original when none was derived yet). Thumbnails are kept next to the
 // file (PocketBase's thumbs_ folder, deleted with it), so a report made
-// twice decodes each photo once.
+// twice decodes each photo once. With a nil thumb, only the thumbnails
+// already kept are read (a workbook lists photos without images).
 func reportPhotos(app core.App, siteID string, from, to time.Time, thumb PhotoThumbnailer) ([]ReportPhoto, error) {
 	recs, err := app.FindRecordsByFilter(CollectionPhotos, "site = {:s} && taken_at >= {:from} && taken_at < {:to}",
 		"taken_at", ReportMaxPhotos, 0, dbx.Params{"s": siteID, "from": DBTime(from), "to": DBTime(to)})
@@ -338,34 +341,49 @@ func reportPhotos(app core.App, siteID string, from, to time.Time, thumb PhotoTh
 		return nil, err
 	}
 	defer fsys.Close()
-	out := make([]ReportPhoto, 0, len(recs))
-	for _, p := range AsPhotos(recs) {
+	out := make([]ReportPhoto, len(recs))
+	// NB: decoding a phone photo takes tens of milliseconds: the missing
+	// thumbnails are made on every core at once.
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, p := range AsPhotos(recs) {
 		rp := ReportPhoto{ID: p.Id, TakenAt: p.TakenAt(), Caption: p.Caption()}
 		if u, ok := p.ExpandedBy(); ok {
 			rp.Author = u.Name()
 		}
+		out[i] = rp
 		name := p.Derived()
 		if name == "" {
 			name = p.File()
 		}
-		if name != "" {
-			key := p.BaseFilesPath() + "/thumbs_" + name + "/report" + itoa(ReportThumbSide) + "_" + name
-			if rd, err := fsys.GetReader(key); err == nil {
-				rp.Thumb, _ = io.ReadAll(rd)
-				rd.Close()
-			}
-			if len(rp.Thumb) == 0 && thumb != nil {
-				if rd, err := fsys.GetReader(p.BaseFilesPath() + "/" + name); err == nil {
-					rp.Thumb, _ = thumb(rd, ReportThumbSide)
-					rd.Close()
-					if len(rp.Thumb) > 0 {
-						_ = fsys.Upload(rp.Thumb, key) // NB: a cache; the report does not depend on it
-					}
-				}
-			}
+		if name == "" {
+			continue
 		}
-		out = append(out, rp)
+		key := p.BaseFilesPath() + "/thumbs_" + name + "/report" + itoa(ReportThumbSide) + "_" + name
+		if rd, err := fsys.GetReader(key); err == nil {
+			out[i].Thumb, _ = io.ReadAll(rd)
+			rd.Close()
+		}
+		if len(out[i].Thumb) > 0 || thumb == nil {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int, src string) {
+			defer func() { <-sem; wg.Done() }()
+			rd, err := fsys.GetReader(src)
+			if err != nil {
+				return // the report prints "unreadable image"
+			}
+			b, _ := thumb(rd, ReportThumbSide)
+			rd.Close()
+			if len(b) > 0 {
+				out[i].Thumb = b
+				_ = fsys.Upload(b, key) // NB: a cache; the report does not depend on it
+			}
+		}(i, p.BaseFilesPath()+"/"+name)
 	}
+	wg.Wait()
 	return out, nil
 }
 

@@ -32,7 +32,7 @@ func (h *Handlers) siteReport(kind, format string) func(e *core.RequestEvent) er
 				return h.fail(e, err)
 			}
 			period = day.Format(time.DateOnly)
-			d, err := domain.DailyReportData(e.App, site.Id, day, imaging.ThumbnailJPEG)
+			d, err := domain.DailyReportData(e.App, site.Id, day, thumbnailer(format))
 			if err != nil {
 				return h.fail(e, err)
 			}
@@ -50,7 +50,7 @@ func (h *Handlers) siteReport(kind, format string) func(e *core.RequestEvent) er
 				return h.fail(e, err)
 			}
 			period = domain.ISOWeekText(week)
-			w, err := domain.WeeklyReportData(e.App, site.Id, week, imaging.ThumbnailJPEG)
+			w, err := domain.WeeklyReportData(e.App, site.Id, week, thumbnailer(format))
 			if err != nil {
 				return h.fail(e, err)
 			}
@@ -65,4 +65,13 @@ func (h *Handlers) siteReport(kind, format string) func(e *core.RequestEvent) er
 		}
 		return sendFile(e, domain.ReportFileBase(kind, site.Code(), period), format, body)
 	}
+}
+
+// thumbnailer makes photo thumbnails for a PDF; a workbook lists photos
+// without images, so it decodes none.
+func thumbnailer(format string) domain.PhotoThumbnailer {
+	if format == formatPDF {
+		return imaging.ThumbnailJPEG
+	}
+	return nil
 }

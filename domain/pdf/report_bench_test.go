@@ -32,6 +32,10 @@ func BenchmarkSiteReport(b *testing.B) {
 	crew := tt.User(domain.RoleCrew, "crew@acme.test")
 	site := tt.Record("sites", map[string]any{"code": "CH-1", "name": "École", "sector": "btp", "status": "active", "team": []string{crew.Id}})
 	day := at(18, 0, 0)
+	people := make([]string, 30)
+	for i := range people {
+		people[i] = tt.User(domain.RoleCrew, fmt.Sprintf("p%02d@acme.test", i)).Id
+	}
 	var first string
 	err := app.RunInTransaction(func(tx core.App) error {
 		col, _ := tx.FindCollectionByNameOrId("tasks")
@@ -47,10 +51,9 @@ func BenchmarkSiteReport(b *testing.B) {
 			}
 		}
 		users, _ := tx.FindCollectionByNameOrId("time_entries")
-		for i := range 30 {
-			u := tt.User(domain.RoleCrew, fmt.Sprintf("p%02d@acme.test", i))
+		for _, u := range people {
 			r := core.NewRecord(users)
-			r.Load(map[string]any{"user": u.Id, "site": site.Id, "status": "approved", "clock_in": at(18, 8, 0).UTC(), "clock_out": at(18, 16, 0).UTC()})
+			r.Load(map[string]any{"user": u, "site": site.Id, "status": "approved", "clock_in": at(18, 8, 0).UTC(), "clock_out": at(18, 16, 0).UTC()})
 			if err := tx.Save(r); err != nil {
 				return err
 			}
@@ -90,16 +93,30 @@ func BenchmarkSiteReport(b *testing.B) {
 			}
 		}
 	}
+	photos, err := app.FindAllRecords("photos")
+	if err != nil {
+		b.Fatal(err)
+	}
+	// cold: no thumbnail kept yet (they are dropped before each pass)
 	b.Run("cold-pdf", func(b *testing.B) {
-		b.StopTimer()
-		// NB: one pass, the thumbnails made now are kept for the others
-		b.StartTimer()
-		d, err := domain.DailyReportData(app, site.Id, day, imaging.ThumbnailJPEG)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := pdf.Daily(ctx, d, time.Now()); err != nil {
-			b.Fatal(err)
+		for b.Loop() {
+			b.StopTimer()
+			fsys, err := app.NewFilesystem()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, p := range photos {
+				_ = fsys.DeletePrefix(p.BaseFilesPath() + "/thumbs_" + p.GetString("file") + "/")
+			}
+			fsys.Close()
+			b.StartTimer()
+			d, err := domain.DailyReportData(app, site.Id, day, imaging.ThumbnailJPEG)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := pdf.Daily(ctx, d, time.Now()); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 	b.Run("data", func(b *testing.B) { run(b, nil) })
@@ -107,6 +124,14 @@ func BenchmarkSiteReport(b *testing.B) {
 		run(b, func(d domain.DailyReport) ([]byte, error) { return pdf.Daily(ctx, d, time.Now()) })
 	})
 	b.Run("xlsx", func(b *testing.B) {
-		run(b, func(d domain.DailyReport) ([]byte, error) { return xlsx.Daily(ctx, d) })
+		for b.Loop() { // a workbook needs no thumbnail (the handler passes none)
+			d, err := domain.DailyReportData(app, site.Id, day, nil)
+			if err != nil || len(d.TasksOpen) != 600 {
+				b.Fatal(err)
+			}
+			if _, err := xlsx.Daily(ctx, d); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }
