@@ -72,6 +72,18 @@ func (c Company) OnboardingDismissed() time.Time { return c.GetDateTime("onboard
 // SetOnboardingDismissed sets "onboarding_dismissed".
 func (c Company) SetOnboardingDismissed(v time.Time) { c.Set("onboarding_dismissed", v) }
 
+// Logo returns "logo" (file name).
+func (c Company) Logo() string { return c.GetString("logo") }
+
+// SetLogo sets "logo".
+func (c Company) SetLogo(v string) { c.Set("logo", v) }
+
+// BrandColor returns "brand_color" (text).
+func (c Company) BrandColor() string { return c.GetString("brand_color") }
+
+// SetBrandColor sets "brand_color".
+func (c Company) SetBrandColor(v string) { c.Set("brand_color", v) }
+
 // NotifyRules returns "notify_rules" (JSON).
 func (c Company) NotifyRules() types.JSONRaw {
 	v, _ := c.GetRaw("notify_rules").(types.JSONRaw)

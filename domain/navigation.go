@@ -43,6 +43,8 @@ func CanOpen(role string, tenantAdmin bool, module string) bool {
 		return office(role)
 	case "today", "timesheets", "sites", "clients", "people", "vehicles", "equipment", "materials":
 		return office(role)
+	case "reports":
+		return office(role) || tenantAdmin
 	case "checklists":
 		return role == RoleManager || role == RoleProjectManager || tenantAdmin
 	case "crew", "notifications":
@@ -61,6 +63,7 @@ func Navigation(role string, tenantAdmin bool) []NavEntry {
 		{Key: "dispatch", Href: "/dispatch", Icon: "calendar"},
 		{Key: "today", Href: "/today", Icon: "clipboard"},
 		{Key: "timesheets", Href: "/timesheets", Icon: "clock"},
+		{Key: "reports", Href: "/reports", Icon: "file"},
 		{Key: "sites", Href: "/sites", Icon: "building"},
 		{Key: "people", Href: "/people", Icon: "users"},
 		{Key: "vehicles", Href: "/vehicles", Icon: "truck"},

@@ -70,3 +70,39 @@ func (r Report) Created() time.Time { return r.GetDateTime("created").Time() }
 
 // Updated returns "updated" (set by the database).
 func (r Report) Updated() time.Time { return r.GetDateTime("updated").Time() }
+
+// PDFSHA256 returns "pdf_sha256" (text).
+func (r Report) PDFSHA256() string { return r.GetString("pdf_sha256") }
+
+// SetPDFSHA256 sets "pdf_sha256".
+func (r Report) SetPDFSHA256(v string) { r.Set("pdf_sha256", v) }
+
+// XLSXSHA256 returns "xlsx_sha256" (text).
+func (r Report) XLSXSHA256() string { return r.GetString("xlsx_sha256") }
+
+// SetXLSXSHA256 sets "xlsx_sha256".
+func (r Report) SetXLSXSHA256(v string) { r.Set("xlsx_sha256", v) }
+
+// Lang returns "lang" (select: fr, en).
+func (r Report) Lang() string { return r.GetString("lang") }
+
+// SetLang sets "lang".
+func (r Report) SetLang(v string) { r.Set("lang", v) }
+
+// Trigger returns "trigger" (select: schedule, request).
+func (r Report) Trigger() string { return r.GetString("trigger") }
+
+// SetTrigger sets "trigger".
+func (r Report) SetTrigger(v string) { r.Set("trigger", v) }
+
+// RequestedByID returns "requested_by" (relation id).
+func (r Report) RequestedByID() string { return r.GetString("requested_by") }
+
+// ExpandedRequestedBy returns the expanded "users" record, if "requested_by" was expanded and is set.
+func (r Report) ExpandedRequestedBy() (User, bool) {
+	rec := r.ExpandedOne("requested_by")
+	return User{rec}, rec != nil
+}
+
+// SetRequestedByID sets "requested_by".
+func (r Report) SetRequestedByID(v string) { r.Set("requested_by", v) }

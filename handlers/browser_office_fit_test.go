@@ -20,10 +20,10 @@ import (
 )
 
 // officeFitMust are route patterns the fit test must reach for both
-// roles (the crawl finds them from the home): the pages of issue #15 and
-// the notifications (issue #17).
+// roles (the crawl finds them from the home): the pages of issue #15,
+// the notifications and the Rapports page (issue #17).
 var officeFitMust = []string{"/timesheets?", "/sites?", "/sites/{id}/gantt?", "/dispatch?", "/sites/{id}/incidents?",
-	"/sites/{id}/incidents/{id}?", "/people?", "/help?", "/today?", "/notifications?"}
+	"/sites/{id}/incidents/{id}?", "/people?", "/help?", "/today?", "/notifications?", "/reports?"}
 
 // officeFitPages are the office pages of a crawl to load at phone width:
 // the first URL of each route pattern, without the crew app (its own

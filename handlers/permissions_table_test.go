@@ -81,7 +81,7 @@ var permissions = map[string]map[string]string{
 	"time_corrections": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAAA-"},
 	"audit_events":     {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
 	// reporting
-	"reports":          {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAA-"},
+	"reports":          {"create": "-----", "update": "-----", "delete": "AAA--", "view": "AAAA-"},
 	"report_schedules": {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAA-"},
 	"alerts":           {"create": "AAAA-", "update": "AAAA-", "delete": "AAAA-", "view": "AAAA-"},
 	// notifications (issue #17): written by the rules only, read by their user

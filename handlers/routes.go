@@ -70,6 +70,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.timesheetRoutes(r)
 	h.notificationRoutes(r)
 	h.startNotifier(se.App)
+	h.reportRoutes(r)
 	return se.Next()
 }
 

@@ -60,6 +60,15 @@ func WithLocale(ctx context.Context, c *Catalogue, lang string, tz *time.Locatio
 	return context.WithValue(ctx, ctxKey{}, &localizer{cat: c, lang: lang, loc: tz})
 }
 
+// WithZone returns ctx displaying dates in tz, with the locale and
+// catalogue of ctx unchanged (a report prints in its tenant's zone
+// whoever asks for it).
+func WithZone(ctx context.Context, tz *time.Location) context.Context {
+	l := *from(ctx)
+	l.loc = tz
+	return context.WithValue(ctx, ctxKey{}, &l)
+}
+
 // Paris returns Europe/Paris, or UTC when the zone database is missing.
 func Paris() *time.Location {
 	loc, err := time.LoadLocation("Europe/Paris")
