@@ -21,7 +21,7 @@ import (
 //   - the company's overtime rules: everything.
 func bindKPIHooks(app core.App) {
 	on := func(collection string, mark func(tx core.App, rec, orig *core.Record) error) {
-		h := &hook.Handler[*core.RecordEvent]{Id: "fieldopsKPIMarks", Func: func(e *core.RecordEvent) error {
+		h := &hook.Handler[*core.RecordEvent]{Id: "fieldopsKPIMarks_" + collection, Func: func(e *core.RecordEvent) error {
 			var orig *core.Record
 			switch {
 			case e.Type == core.ModelEventTypeDelete:
