@@ -158,6 +158,21 @@ func newKPIWorld(t *testing.T) *kpiWorld {
 	}
 	incident("high", "open", "2026-03-05 10:00", 400, w.t2)
 	incident("low", "resolved", "2026-03-04 10:00", 0, "")
+	// checklist of T1: 3 answers, the slump out of its bounds (1 of 3)
+	tpl := tt.Record("checklist_templates", map[string]any{"code": "beton-kpi", "name": "Contrôle béton", "items": []map[string]any{
+		{"id": "coffrage", "label": "Coffrage vérifié", "type": "check"},
+		{"id": "slump", "label": "Affaissement", "type": "measure", "unit": "cm", "min": 5, "max": 10},
+		{"id": "epaisseur", "label": "Épaisseur", "type": "measure", "unit": "cm", "min": 18, "max": 22},
+	}})
+	col, _ := app.FindCollectionByNameOrId("checklist_runs")
+	run := core.NewRecord(col)
+	run.Load(map[string]any{"task": w.t1, "template": tpl.Id, "answers": map[string]any{"coffrage": true, "slump": 12, "epaisseur": 20}})
+	dt, _ := types.ParseDateTime(local(t, "2026-03-05 16:00"))
+	run.SetRaw("created", dt)
+	run.SetRaw("updated", dt)
+	if err := app.Save(run); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 
@@ -213,6 +228,9 @@ func TestSiteKPIsHandComputed(t *testing.T) {
 	if k.Finish != "2026-03-09" || k.ContractEnd != "2026-03-06" || k.DelayDays != 3 || k.LateTasks != 0 {
 		t.Errorf("schedule: finish %s, contract end %s, delay %d, late %d", k.Finish, k.ContractEnd, k.DelayDays, k.LateTasks)
 	}
+	if k.ChecklistAnswers != 3 || k.NonConformities != 1 || k.NonConformityRate != 33.3 {
+		t.Errorf("checklists: %d answers, %d non-conformities, %v %%", k.ChecklistAnswers, k.NonConformities, k.NonConformityRate)
+	}
 	if k.Tasks != 2 || k.TasksDone != 1 {
 		t.Errorf("tasks %d done %d", k.Tasks, k.TasksDone)
 	}
@@ -247,5 +265,117 @@ func TestSiteKPIsHandComputed(t *testing.T) {
 	}
 	if len(k.WorkTypes) != 2 {
 		t.Errorf("work types = %+v", k.WorkTypes)
+	}
+}
+
+// TestKPIRollupFollowsWrites: the rollup follows approvals, rate and
+// rule changes and deletions, and equals a rebuild from scratch.
+func TestKPIRollupFollowsWrites(t *testing.T) {
+	t.Parallel()
+	w := newKPIWorld(t)
+	app := w.app
+	labour := func(want float64, step string) {
+		t.Helper()
+		k, err := domain.ComputeSiteKPIs(app, w.site, time.Time{}, civil("2026-03-10"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k.Labour != want {
+			t.Errorf("%s: labour = %v, want %v", step, k.Labour, want)
+		}
+	}
+	labour(1557.5, "seeded")
+	// w2's Tuesday approved: + 8 h × 40
+	e, err := app.FindFirstRecordByFilter("time_entries", "status = 'submitted'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Set("status", domain.TimeApproved)
+	if err := app.Save(e); err != nil {
+		t.Fatal(err)
+	}
+	labour(1877.5, "approved")
+	// w1 costs 33 €/h: 1,237.50 × 1.1 + 640
+	u, _ := app.FindRecordById("users", w.w1)
+	u.Set("hourly_cost", 33)
+	if err := app.Save(u); err != nil {
+		t.Fatal(err)
+	}
+	labour(2001.25, "hourly cost")
+	// a 39 h week: w1's 40 h are 39 normal + 1 at +25 % = 39 × 33 + 41.25
+	c, err := domain.FindCompany(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetOvertimeWeeklyHours(39)
+	if err := app.Save(c.Record); err != nil {
+		t.Fatal(err)
+	}
+	labour(1968.25, "overtime rules")
+	inc, _ := app.FindFirstRecordByFilter("incidents", "severity = 'high'")
+	if err := app.Delete(inc); err != nil {
+		t.Fatal(err)
+	}
+	k, _ := domain.ComputeSiteKPIs(app, w.site, time.Time{}, civil("2026-03-10"))
+	if k.Incident != 0 || k.Incidents["high"] != 0 {
+		t.Errorf("deleted incident still counted: %v %v", k.Incident, k.Incidents)
+	}
+	before, err := domain.DailyRollup(app, civil("2026-01-01"), civil("2027-01-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.DB().NewQuery("DELETE FROM kpi_daily").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if err := domain.RebuildKPIDaily(app, civil("2026-01-01"), civil("2027-01-01")); err != nil {
+		t.Fatal(err)
+	}
+	after, err := domain.DailyRollup(app, civil("2026-01-01"), civil("2027-01-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before) == 0 || len(before) != len(after) {
+		t.Fatalf("rollup rows: %d incremental, %d rebuilt", len(before), len(after))
+	}
+	for i := range before {
+		if before[i] != after[i] {
+			t.Errorf("row %d: incremental %+v, rebuilt %+v", i, before[i], after[i])
+		}
+	}
+}
+
+func TestTenantKPIs(t *testing.T) {
+	t.Parallel()
+	w := newKPIWorld(t)
+	other, err := domain.CreateSite(w.app, nil, domain.SiteInput{Code: "CH-AAA", Name: "Autre chantier", Sector: domain.SectorBTP,
+		Status: domain.SitePlanned, Budget: 5000, ContractAmount: 6000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := domain.ComputeTenantKPIs(w.app, civil("2026-03-04"), civil("2026-03-10"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Sites) != 2 || all.Sites[0].SiteID != other.Id || all.Sites[1].SiteID != w.site {
+		t.Fatalf("sites = %+v", all.Sites)
+	}
+	one, err := domain.ComputeSiteKPIs(w.app, w.site, civil("2026-03-04"), civil("2026-03-10"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := all.Sites[1]
+	if s.Costs != one.Costs || s.Period != one.Period || s.BudgetKPIs != one.BudgetKPIs || s.Margin != one.Margin || s.DelayDays != one.DelayDays {
+		t.Errorf("tenant and site figures differ:\n%+v\n%+v", s, one)
+	}
+	if s.Phases != nil || s.TaskHours != nil {
+		t.Error("tenant KPIs carry site details")
+	}
+	// the empty site: its budget is its forecast, its margin the contract's 1,000 €
+	if all.Budget != 15000 || all.ContractAmount != 18000 || all.Costs.Total != 2292.5 || all.Forecast != 7292.5+5000 ||
+		all.Margin != 4707.5+1000 || all.LateSites != 1 || all.Incidents["high"] != 1 || all.Planned != 56 {
+		t.Errorf("totals = %+v", all)
+	}
+	if _, err := domain.ComputeSiteKPIs(w.app, "nosuchsite00000", time.Time{}, civil("2026-03-10")); domain.ErrorCode(err) != domain.ENotFound {
+		t.Errorf("unknown site: %v", err)
 	}
 }
