@@ -67,6 +67,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.checklistRoutes(r)
 	h.uploadRoutes(r)
 	h.timesheetRoutes(r)
+	h.kpiRoutes(r)
 	return se.Next()
 }
 
