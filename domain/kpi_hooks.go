@@ -120,25 +120,26 @@ func markTimeEntry(tx core.App, rec, orig *core.Record) error {
 	if !approved(rec) && !approved(orig) {
 		return nil
 	}
-	loc := TenantFactsOf(tx).Location()
 	for _, r := range []*core.Record{orig, rec} {
 		if r == nil || r.GetDateTime("clock_in").IsZero() {
 			continue
 		}
-		if err := MarkKPIDirty(tx, r.GetString("site"), r.GetDateTime("clock_in").Time(), time.Time{}); err != nil {
+		in := r.GetDateTime("clock_in").Time()
+		if err := MarkKPIDirty(tx, r.GetString("site"), in, time.Time{}); err != nil {
 			return err
 		}
-		mon := WeekMonday(civilIn(r.GetDateTime("clock_in").Time(), loc))
-		from := time.Date(mon.Year(), mon.Month(), mon.Day(), 0, 0, 0, 0, loc)
+		// the person's week in any zone: Monday 00:00 UTC ± 14 h
+		mon := WeekMonday(civilIn(in, time.UTC))
+		from, to := mon.Add(-14*time.Hour), mon.AddDate(0, 0, 7).Add(14*time.Hour)
 		var sites []string
 		err := tx.DB().NewQuery(`SELECT DISTINCT site FROM time_entries WHERE user = {:u} AND status = 'approved'
 			AND clock_in >= {:f} AND clock_in < {:t} AND site != ''`).
-			Bind(dbx.Params{"u": r.GetString("user"), "f": DBTime(from), "t": DBTime(from.AddDate(0, 0, 7))}).Column(&sites)
+			Bind(dbx.Params{"u": r.GetString("user"), "f": DBTime(from), "t": DBTime(to)}).Column(&sites)
 		if err != nil {
 			return err
 		}
 		for _, s := range sites {
-			if err := MarkKPIDirty(tx, s, from, from.AddDate(0, 0, 7)); err != nil {
+			if err := MarkKPIDirty(tx, s, from, to); err != nil {
 				return err
 			}
 		}

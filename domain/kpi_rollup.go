@@ -88,12 +88,14 @@ func rebuildKPIDaily(tx core.App, from, to time.Time, siteIDs []string) error {
 
 // MarkKPIDirty records that the rollup of site for the weeks touching
 // [from, to) must be rebuilt before the next read; site or a zero from
-// may be "every". Call it in the transaction of the write (app = tx).
+// may be "every". Call it in the transaction of the write (app = tx). It
+// does not read the tenant's zone (a write path must stay cheap): the
+// weeks of the instants 14 hours either side are marked, which covers
+// every zone.
 func MarkKPIDirty(app core.App, site string, from, to time.Time) error {
 	if site == "" {
 		return nil
 	}
-	loc := TenantFactsOf(app).Location()
 	var weeks []string
 	if from.IsZero() {
 		weeks = []string{allMark}
@@ -101,8 +103,9 @@ func MarkKPIDirty(app core.App, site string, from, to time.Time) error {
 		if !to.After(from) {
 			to = from.Add(time.Nanosecond)
 		}
-		last := WeekMonday(civilIn(to.Add(-time.Nanosecond), loc))
-		for w := WeekMonday(civilIn(from, loc)); !w.After(last); w = w.AddDate(0, 0, 7) {
+		first := WeekMonday(civilIn(from.Add(-14*time.Hour), time.UTC))
+		last := WeekMonday(civilIn(to.Add(-time.Nanosecond).Add(14*time.Hour), time.UTC))
+		for w := first; !w.After(last); w = w.AddDate(0, 0, 7) {
 			weeks = append(weeks, w.Format(time.DateOnly))
 			if len(weeks) > 160 { // over three years: rebuild it all
 				weeks = []string{allMark}
