@@ -11,7 +11,7 @@ import (
 
 // ComputeSiteKPIs returns a site's KPIs for the period [from, to) (civil
 // dates of the tenant's zone, to exclusive; a zero from is the site's
-// start) with their details per phase, task and work type. ENotFound for
+// start, a zero to tomorrow: today included) with their details per phase, task and work type. ENotFound for
 // an unknown site. Costs come from the daily rollup (flushed first), so
 // they agree with ComputeTenantKPIs and DailyRollup to the cent.
 func ComputeSiteKPIs(app core.App, siteID string, from, to time.Time) (*SiteKPIs, error) {
@@ -101,6 +101,9 @@ func computeKPIs(app core.App, siteIDs []string, from, to time.Time, detail bool
 	}
 	f := TenantFactsOf(app)
 	loc, cal := f.Location(), f.Calendar()
+	if to.IsZero() {
+		to = f.Today(time.Now()).AddDate(0, 0, 1)
+	}
 	asof := to.AddDate(0, 0, -1)
 	p := dbx.Params{"lo": civilString(from), "hi": civilString(to), "asof": DBTime(asof), "dh": f.Overtime().DailyHours()}
 	if from.IsZero() {

@@ -3,6 +3,8 @@ package handlers_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,5 +115,39 @@ func TestSiteKPIsAPI(t *testing.T) {
 		if rec := tenanttest.Do(t, tt.Registry, "GET", tt.Host(), path+q, boss, nil); rec.Code != http.StatusBadRequest {
 			t.Errorf("%s: %d, want 400 (%s)", q, rec.Code, rec.Body)
 		}
+	}
+}
+
+// TestSettingsOvertimeRules: a tenant admin sets the overtime rules on
+// the settings page (French defaults shown, decimals with a comma); a
+// premium out of bounds comes back with its field error, nothing saved.
+func TestSettingsOvertimeRules(t *testing.T) {
+	t.Parallel()
+	tt := handlertest.New(t)
+	admin := tt.Login(tt.Admin, tenanttest.Password)
+	page := tenanttest.Get(t, tt.Registry, tt.Host(), "/settings", admin)
+	box := testid(doc(t, page.Body.String()), "settings-overtime")
+	for name, want := range map[string]string{"overtime_weekly_hours": "35", "overtime_tier1_hours": "43", "overtime_tier1_pct": "25", "overtime_tier2_pct": "50"} {
+		if got, _ := box.Find(`input[name="` + name + `"]`).Attr("value"); got != want {
+			t.Errorf("%s shows %q, want %q", name, got, want)
+		}
+	}
+	form := url.Values{"name": {"Entreprise ACME"}, "sector": {"btp"}, "timezone": {"Europe/Paris"}, "locale": {"fr"},
+		"work_days": {"1", "2", "3", "4", "5"}, "overtime_weekly_hours": {"39"}, "overtime_tier1_hours": {"43,5"},
+		"overtime_tier1_pct": {"10"}, "overtime_tier2_pct": {"400"}}
+	rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/settings", form, admin)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "Indiquez une majoration entre 10 et 300 %") {
+		t.Fatalf("premium 400 %%: %d", rec.Code)
+	}
+	if got := domain.TenantFactsOf(tt.App()).Overtime(); got != domain.DefaultOvertimeRules() {
+		t.Errorf("refused form saved %+v", got)
+	}
+	form.Set("overtime_tier2_pct", "25")
+	if rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/settings", form, admin); rec.Code != http.StatusSeeOther {
+		t.Fatalf("save = %d %s", rec.Code, rec.Body)
+	}
+	want := domain.OvertimeRules{WeeklyHours: 39, Tier1Hours: 43.5, Tier1Pct: 10, Tier2Pct: 25}
+	if got := domain.TenantFactsOf(tt.App()).Overtime(); got != want {
+		t.Errorf("rules = %+v, want %+v", got, want)
 	}
 }
