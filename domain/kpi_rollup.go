@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -23,6 +24,10 @@ import (
 
 // allMark is the site or week of a mark meaning "every one".
 const allMark = "*"
+
+// KPIHealWeeks is how many past weeks the daily heal of FlushKPIDaily
+// rebuilds.
+const KPIHealWeeks = 5
 
 // RebuildKPIDaily recomputes the rollup of [from, to) from the records,
 // for siteIDs (none = every site). The range is widened to whole weeks
@@ -125,12 +130,33 @@ func MarkKPIDirty(app core.App, site string, from, to time.Time) error {
 // FlushKPIDaily rebuilds the rollup of every marked (site, week) and
 // clears the marks, in one transaction. Readers call it first; with no
 // mark it is one small query.
+//
+// Once a day (the first reader of the day, UTC) it also rebuilds the last
+// KPIHealWeeks weeks of every site: the "nightly" rebuild, lazy since a
+// closed tenant runs no job. It heals what no hook marked (a write made
+// by a previous binary during a rollback, a row changed by hand).
 func FlushKPIDaily(app core.App) error {
+	today := time.Now().UTC().Format(time.DateOnly)
 	var n int
-	if err := app.DB().NewQuery(`SELECT count(*) FROM kpi_dirty`).Row(&n); err != nil || n == 0 {
+	var healed string
+	if err := app.DB().NewQuery(`SELECT (SELECT count(*) FROM kpi_dirty),
+		COALESCE((SELECT value FROM kpi_meta WHERE key = 'healed'), '')`).Row(&n, &healed); err != nil {
 		return err
 	}
+	if n == 0 && healed == today {
+		return nil
+	}
 	return app.RunInTransaction(func(tx core.App) error {
+		if healed != today {
+			now := time.Now()
+			if err := MarkKPIDirty(tx, allMark, now.AddDate(0, 0, -7*KPIHealWeeks), now); err != nil {
+				return err
+			}
+			if _, err := tx.DB().NewQuery(`INSERT OR REPLACE INTO kpi_meta (key, value) VALUES ('healed', {:d})`).
+				Bind(dbx.Params{"d": today}).Execute(); err != nil {
+				return err
+			}
+		}
 		var marks []struct{ Site, Week string }
 		if err := tx.DB().NewQuery(`SELECT site, week FROM kpi_dirty`).All(&marks); err != nil {
 			return err
@@ -199,7 +225,11 @@ func flushMarks(tx core.App, bySite map[string][]string) error {
 		if err != nil {
 			continue
 		}
-		if err := rebuildKPIDaily(tx, d, d.AddDate(0, 0, 7), byWeek[w]); err != nil {
+		sites := byWeek[w]
+		if slices.Contains(sites, allMark) {
+			sites = nil // every site
+		}
+		if err := rebuildKPIDaily(tx, d, d.AddDate(0, 0, 7), sites); err != nil {
 			return err
 		}
 	}

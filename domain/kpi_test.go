@@ -379,3 +379,43 @@ func TestTenantKPIs(t *testing.T) {
 		t.Errorf("unknown site: %v", err)
 	}
 }
+
+// TestKPIDailyHeal: a change no hook saw (a previous binary's write during
+// a rollback, a row fixed by hand) is healed by the first read of the
+// next day, which rebuilds the last weeks of every site.
+func TestKPIDailyHeal(t *testing.T) {
+	t.Parallel()
+	tt := tenanttest.New(t)
+	app := tt.App()
+	crew := tt.User(domain.RoleCrew, "crew@acme.test")
+	crew.Set("hourly_cost", 30)
+	if err := app.Save(crew.Record); err != nil {
+		t.Fatal(err)
+	}
+	site := tt.Record("sites", map[string]any{"code": "CH-H", "name": "Chantier", "sector": "btp", "status": "active"})
+	in := time.Now().Add(-50 * time.Hour).Truncate(time.Hour)
+	tt.Record("time_entries", map[string]any{"user": crew.Id, "site": site.Id, "clock_in": in, "clock_out": in.Add(4 * time.Hour),
+		"status": "approved", "source": "office"})
+	labour := func() float64 {
+		k, err := domain.ComputeSiteKPIs(app, site.Id, time.Time{}, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k.Labour
+	}
+	if got := labour(); got != 120 {
+		t.Fatalf("labour = %v, want 4 h × 30", got)
+	}
+	if _, err := app.DB().NewQuery(`UPDATE users SET hourly_cost = 40 WHERE id = {:id}`).Bind(map[string]any{"id": crew.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got := labour(); got != 120 {
+		t.Errorf("an unseen change showed before the heal: %v", got)
+	}
+	if _, err := app.DB().NewQuery(`UPDATE kpi_meta SET value = '2000-01-01' WHERE key = 'healed'`).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got := labour(); got != 160 {
+		t.Errorf("after the daily heal: labour = %v, want 4 h × 40", got)
+	}
+}

@@ -21,7 +21,8 @@ import (
 //     (domain.RebuildKPIDaily), a plain SQLite table like sessions: derived
 //     data, rebuilt from the records, never reachable through the REST API
 //     nor audited; kpi_dirty holds the (site, week) marks the record hooks
-//     leave in the writing transaction, rebuilt before the next read.
+//     leave in the writing transaction, rebuilt before the next read;
+//     kpi_meta the day of the last daily heal (domain.FlushKPIDaily).
 //
 // The new amounts are confidential (domain.FieldGroups): hidden in the
 // schema here.
@@ -66,6 +67,7 @@ func kpiExpandUp(app core.App) error {
 			week TEXT NOT NULL,
 			PRIMARY KEY (site, week)
 		) WITHOUT ROWID`,
+		`CREATE TABLE IF NOT EXISTS kpi_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)`,
 	} {
 		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
 			return err
