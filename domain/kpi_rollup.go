@@ -147,6 +147,11 @@ func FlushKPIDaily(app core.App) error {
 		return nil
 	}
 	return app.RunInTransaction(func(tx core.App) error {
+		// NB: read again in the transaction: a concurrent reader may have
+		// healed and flushed meanwhile.
+		if err := tx.DB().NewQuery(`SELECT COALESCE((SELECT value FROM kpi_meta WHERE key = 'healed'), '')`).Row(&healed); err != nil {
+			return err
+		}
 		if healed != today {
 			now := time.Now()
 			if err := MarkKPIDirty(tx, allMark, now.AddDate(0, 0, -7*KPIHealWeeks), now); err != nil {
