@@ -80,7 +80,6 @@ func siteDetails(app core.App, s *SiteKPIs, phases []Phase, costs map[string]*Co
 		}
 	}
 	if len(orphan) > 0 {
-		rest := PhaseKPIs{}
 		merged, mergedTasks := &Costs{}, &phaseTasks{}
 		for _, id := range sortedKeys(orphan) {
 			if c := costs[id]; c != nil {
@@ -94,8 +93,7 @@ func siteDetails(app core.App, s *SiteKPIs, phases []Phase, costs map[string]*Co
 			}
 		}
 		costs[""], byPhase[""] = merged, mergedTasks
-		rest = phaseOf("", "", 0, 0)
-		s.Phases = append(s.Phases, rest)
+		s.Phases = append(s.Phases, phaseOf("", "", 0, 0))
 	}
 	return taskDetails(app, s, p)
 }

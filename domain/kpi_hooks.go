@@ -18,7 +18,8 @@ import (
 //   - consumption moves, reservations, incidents: their site and days;
 //   - a task changing phase or deleted, a person's hourly cost, an asset's
 //     daily rate: the whole history of the sites concerned;
-//   - the company's overtime rules: everything.
+//   - the company's overtime rules: everything;
+//   - a deleted site: its rows and marks are removed.
 func bindKPIHooks(app core.App) {
 	on := func(collection string, mark func(tx core.App, rec, orig *core.Record) error) {
 		h := &hook.Handler[*core.RecordEvent]{Id: "fieldopsKPIMarks_" + collection, Func: func(e *core.RecordEvent) error {
@@ -86,6 +87,18 @@ func bindKPIHooks(app core.App) {
 			return markSitesOf(tx, `SELECT DISTINCT site FROM reservations WHERE asset = {:id}`, rec.Id)
 		})
 	}
+	on(CollectionSites, func(tx core.App, rec, orig *core.Record) error {
+		if rec != nil || orig == nil {
+			return nil
+		}
+		// a deleted site's rows and marks go with it
+		for _, table := range []string{"kpi_daily", "kpi_dirty"} {
+			if _, err := tx.DB().NewQuery(`DELETE FROM ` + table + ` WHERE site = {:s}`).Bind(dbx.Params{"s": orig.Id}).Execute(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	on(CollectionCompany, func(tx core.App, rec, orig *core.Record) error {
 		if rec == nil || orig == nil || (Company{rec}).OvertimeRules() == (Company{orig}).OvertimeRules() {
 			return nil

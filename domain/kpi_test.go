@@ -418,4 +418,12 @@ func TestKPIDailyHeal(t *testing.T) {
 	if got := labour(); got != 160 {
 		t.Errorf("after the daily heal: labour = %v, want 4 h × 40", got)
 	}
+	// a deleted site takes its rollup rows with it
+	if err := app.Delete(site); err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	if err := app.DB().NewQuery(`SELECT count(*) FROM kpi_daily`).Row(&rows); err != nil || rows != 0 {
+		t.Errorf("%d rollup rows after the site's deletion (%v)", rows, err)
+	}
 }
