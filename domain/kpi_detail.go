@@ -1,7 +1,9 @@
 package domain
 
 import (
+	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -140,4 +142,63 @@ func taskDetails(app core.App, s *SiteKPIs, p dbx.Params) error {
 	}
 	sort.SliceStable(s.WorkTypes, func(i, j int) bool { return s.WorkTypes[i].Name < s.WorkTypes[j].Name })
 	return nil
+}
+
+// loadTaskAggs adds tasks up per site, phase and work type (p: the
+// computation's parameters). Every site's (siteIDs empty) are cached in
+// the app until a task changes (taskAggCache): 10,000 tasks cost SQLite
+// ~15 ms, more than every other figure of the tenant together.
+func loadTaskAggs(app core.App, siteIDs []string, p dbx.Params) ([]taskAgg, error) {
+	c := taskAggCacheOf(app)
+	key := fmt.Sprint(p["asof"], "|", p["dh"])
+	cacheable := len(siteIDs) == 0 && !app.IsTransactional()
+	c.mu.Lock()
+	gen := c.gen
+	if cacheable && c.rows != nil && c.key == key {
+		rows := c.rows
+		c.mu.Unlock()
+		return rows, nil
+	}
+	c.mu.Unlock()
+	var rows []taskAgg
+	if err := app.DB().NewQuery(`SELECT site, phase, work_type, count(*) AS n, SUM(done) AS done,
+		SUM(NOT done AND planned_end != '' AND planned_end < {:asof}) AS late,
+		SUM(planned) AS planned, SUM(planned * prog / 100) AS earned, SUM(weight) AS weight, SUM(weight * prog) AS wprog,
+		COALESCE(MAX(planned_end), '') AS finish
+		FROM (` + siteFilter(`SELECT t.site, t.phase, t.work_type, t.planned_end, t.status IN ('done', 'validated') AS done,
+			`+taskPlanned+` AS planned, `+taskProgress+` AS prog, MAX(t.duration_days, 1) AS weight
+			FROM tasks t WHERE 1=1`, "t.site", siteIDs, p) + `) GROUP BY site, phase, work_type`).Bind(p).All(&rows); err != nil {
+		return nil, err
+	}
+	if cacheable {
+		c.mu.Lock()
+		if c.gen == gen { // no task committed meanwhile
+			c.rows, c.key = rows, key
+		}
+		c.mu.Unlock()
+	}
+	return rows, nil
+}
+
+// taskAggCache is a tenant app's cached task sums (loadTaskAggs); gen
+// counts the task changes committed.
+type taskAggCache struct {
+	mu   sync.Mutex
+	gen  uint64
+	key  string
+	rows []taskAgg
+}
+
+const taskAggKey = "fieldops.kpiTaskAggs"
+
+func taskAggCacheOf(app core.App) *taskAggCache {
+	return app.Store().GetOrSet(taskAggKey, func() any { return &taskAggCache{} }).(*taskAggCache)
+}
+
+// invalidate drops the cached sums once a task change is committed.
+func (c *taskAggCache) invalidate() {
+	c.mu.Lock()
+	c.gen++
+	c.rows = nil
+	c.mu.Unlock()
 }

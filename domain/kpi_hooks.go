@@ -19,7 +19,8 @@ import (
 //   - a task changing phase or deleted, a person's hourly cost, an asset's
 //     daily rate: the whole history of the sites concerned;
 //   - the company's overtime rules: everything;
-//   - a deleted site: its rows and marks are removed.
+//   - a deleted site: its rows and marks are removed;
+//   - a task committed: the cached task sums dropped (loadTaskAggs).
 func bindKPIHooks(app core.App) {
 	on := func(collection string, mark func(tx core.App, rec, orig *core.Record) error) {
 		h := &hook.Handler[*core.RecordEvent]{Id: "fieldopsKPIMarks_" + collection, Func: func(e *core.RecordEvent) error {
@@ -43,6 +44,13 @@ func bindKPIHooks(app core.App) {
 		app.OnRecordUpdateExecute(collection).Bind(h)
 		app.OnRecordDeleteExecute(collection).Bind(h)
 	}
+	drop := &hook.Handler[*core.RecordEvent]{Id: "fieldopsKPITaskAggs", Func: func(e *core.RecordEvent) error {
+		taskAggCacheOf(e.App).invalidate()
+		return e.Next()
+	}}
+	app.OnRecordAfterCreateSuccess(CollectionTasks).Bind(drop)
+	app.OnRecordAfterUpdateSuccess(CollectionTasks).Bind(drop)
+	app.OnRecordAfterDeleteSuccess(CollectionTasks).Bind(drop)
 	on(CollectionTimeEntries, markTimeEntry)
 	on(CollectionStockMoves, func(tx core.App, rec, orig *core.Record) error {
 		return markEach(tx, rec, orig, func(r *core.Record) (string, time.Time, time.Time) {

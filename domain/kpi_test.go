@@ -375,6 +375,19 @@ func TestTenantKPIs(t *testing.T) {
 		all.Margin != 4707.5+1000 || all.LateSites != 1 || all.Incidents["high"] != 1 || all.Planned != 56 {
 		t.Errorf("totals = %+v", all)
 	}
+	// the tenant's task sums are cached until a task changes: T2 at 50 %
+	// earns 28 + 14 hours
+	t2, err := w.app.FindRecordById("tasks", w.t2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t2.Set("progress", 50)
+	if err := w.app.Save(t2); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := domain.ComputeTenantKPIs(w.app, civil("2026-03-04"), civil("2026-03-10")); err != nil || again.Earned != 42 || again.Sites[1].Progress != 66.7 {
+		t.Errorf("after a task change: earned %v, progress %v (%v)", again.Earned, again.Sites[1].Progress, err)
+	}
 	if _, err := domain.ComputeSiteKPIs(w.app, "nosuchsite00000", time.Time{}, civil("2026-03-10")); domain.ErrorCode(err) != domain.ENotFound {
 		t.Errorf("unknown site: %v", err)
 	}
