@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -93,7 +94,7 @@ func ensureDemo(ctx context.Context, reg *tenants.Registry) error {
 		if err != nil {
 			return err
 		}
-		if err := seedDemoData(ctx, reg, demoSlug); err != nil {
+		if err := seedDemoData(ctx, reg, demoSlug, true); err != nil {
 			return err
 		}
 	} else if err != nil {
@@ -115,14 +116,15 @@ func ensureDemo(ctx context.Context, reg *tenants.Registry) error {
 	return nil
 }
 
-// seedDemoData fills tenant slug with the demo data set (domain.SeedDemo).
-func seedDemoData(ctx context.Context, reg *tenants.Registry, slug string) error {
+// seedDemoData fills tenant slug with the demo data set, with a year of
+// history when asked (domain.SeedDemoWith, a few seconds more).
+func seedDemoData(ctx context.Context, reg *tenants.Registry, slug string, history bool) error {
 	t, release, err := reg.Acquire(ctx, slug)
 	if err != nil {
 		return err
 	}
 	defer release()
-	if err := domain.SeedDemo(t.App); err != nil {
+	if err := domain.SeedDemoWith(t.App, time.Now(), domain.DemoOptions{History: history}); err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
 	return nil

@@ -40,7 +40,7 @@ func newTenantCmd(g *globals) *cobra.Command {
 
 func newTenantCreateCmd(g *globals) *cobra.Command {
 	in := tenants.CreateInput{Actor: "cli"}
-	var demoData bool
+	var demoData, demoHistory bool
 	cmd := &cobra.Command{
 		Use:   "create SLUG --name NAME --sector btp|elec|tp --admin-email EMAIL",
 		Short: "Provision a tenant: database, schema, reference data, admin",
@@ -56,7 +56,7 @@ func newTenantCreateCmd(g *globals) *cobra.Command {
 					return err
 				}
 				if demoData {
-					if err := seedDemoData(cmd.Context(), reg, in.Slug); err != nil {
+					if err := seedDemoData(cmd.Context(), reg, in.Slug, demoHistory); err != nil {
 						return err
 					}
 				}
@@ -79,6 +79,7 @@ func newTenantCreateCmd(g *globals) *cobra.Command {
 	f.StringVar(&in.AdminPassword, "admin-password", "", "admin password (generated and printed once when empty)")
 	f.StringVar(&in.Plan, "plan", tenants.PlanStarter, "plan: starter, pro or enterprise")
 	f.BoolVar(&demoData, "demo-data", false, "fill the tenant with the demo data set (people, sites, planning…): test and staging data")
+	f.BoolVar(&demoHistory, "demo-history", true, "with --demo-data: add a year of history (time, costs, incidents); a few seconds more")
 	for _, name := range []string{"name", "sector", "admin-email"} {
 		_ = cmd.MarkFlagRequired(name)
 	}

@@ -42,6 +42,8 @@ type CompanyInput struct {
 	Siret    string
 	Address  string
 	Calendar CalendarConfig
+	// Overtime: zero values take the French defaults (OvertimeRules.Normalized).
+	Overtime OvertimeRules
 }
 
 // Calendar returns the stored working calendar configuration.
@@ -56,6 +58,7 @@ func (c Company) Input() CompanyInput {
 	return CompanyInput{
 		Name: c.Name(), Sector: c.Sector(), Timezone: c.Timezone(), Locale: c.GetString("locale"),
 		Siret: c.GetString("siret"), Address: c.GetString("address"), Calendar: c.Calendar(),
+		Overtime: c.OvertimeRules(),
 	}
 }
 
@@ -84,6 +87,25 @@ func (in *CompanyInput) Validate() error {
 	if _, err := NewWorkCalendar(in.Calendar); err != nil {
 		return err
 	}
+	return in.validateOvertime()
+}
+
+// validateOvertime normalizes the overtime rules and checks their bounds:
+// a legal week of 1–48 h, the first band ending by 60 h, premiums of
+// 10–300 % (the Code du travail's floor is 10 %).
+func (in *CompanyInput) validateOvertime() error {
+	o := in.Overtime
+	switch {
+	case o.WeeklyHours < 0 || o.WeeklyHours > 48:
+		return FieldError("overtime_weekly_hours", "err.company.overtime_hours", 1, 48)
+	case o.Tier1Hours < 0 || o.Tier1Hours > 60:
+		return FieldError("overtime_tier1_hours", "err.company.overtime_hours", 1, 60)
+	case o.Tier1Pct != 0 && (o.Tier1Pct < 10 || o.Tier1Pct > 300):
+		return FieldError("overtime_tier1_pct", "err.company.overtime_pct")
+	case o.Tier2Pct != 0 && (o.Tier2Pct < 10 || o.Tier2Pct > 300):
+		return FieldError("overtime_tier2_pct", "err.company.overtime_pct")
+	}
+	in.Overtime = o.Normalized()
 	return nil
 }
 
@@ -131,7 +153,9 @@ func UpdateCompany(app core.App, actor *core.Record, in CompanyInput) (Company, 
 		c.Load(map[string]any{
 			"name": in.Name, "sector": in.Sector, "timezone": in.Timezone, "locale": in.Locale,
 			"siret": in.Siret, "address": in.Address, "calendar": in.Calendar,
-			"sectors": otherSectors(in.Sector, enabled),
+			"sectors": otherSectors(in.Sector, enabled), "overtime_weekly_hours": in.Overtime.WeeklyHours,
+			"overtime_tier1_hours": in.Overtime.Tier1Hours, "overtime_tier1_pct": in.Overtime.Tier1Pct,
+			"overtime_tier2_pct": in.Overtime.Tier2Pct,
 		})
 		setActor(c.Record, actor)
 		return tx.Save(c.Record)

@@ -72,6 +72,30 @@ func (c Company) OnboardingDismissed() time.Time { return c.GetDateTime("onboard
 // SetOnboardingDismissed sets "onboarding_dismissed".
 func (c Company) SetOnboardingDismissed(v time.Time) { c.Set("onboarding_dismissed", v) }
 
+// OvertimeWeeklyHours returns "overtime_weekly_hours" (number).
+func (c Company) OvertimeWeeklyHours() float64 { return c.GetFloat("overtime_weekly_hours") }
+
+// SetOvertimeWeeklyHours sets "overtime_weekly_hours".
+func (c Company) SetOvertimeWeeklyHours(v float64) { c.Set("overtime_weekly_hours", v) }
+
+// OvertimeTier1Hours returns "overtime_tier1_hours" (number).
+func (c Company) OvertimeTier1Hours() float64 { return c.GetFloat("overtime_tier1_hours") }
+
+// SetOvertimeTier1Hours sets "overtime_tier1_hours".
+func (c Company) SetOvertimeTier1Hours(v float64) { c.Set("overtime_tier1_hours", v) }
+
+// OvertimeTier1Pct returns "overtime_tier1_pct" (number).
+func (c Company) OvertimeTier1Pct() float64 { return c.GetFloat("overtime_tier1_pct") }
+
+// SetOvertimeTier1Pct sets "overtime_tier1_pct".
+func (c Company) SetOvertimeTier1Pct(v float64) { c.Set("overtime_tier1_pct", v) }
+
+// OvertimeTier2Pct returns "overtime_tier2_pct" (number).
+func (c Company) OvertimeTier2Pct() float64 { return c.GetFloat("overtime_tier2_pct") }
+
+// SetOvertimeTier2Pct sets "overtime_tier2_pct".
+func (c Company) SetOvertimeTier2Pct(v float64) { c.Set("overtime_tier2_pct", v) }
+
 // Logo returns "logo" (file name).
 func (c Company) Logo() string { return c.GetString("logo") }
 

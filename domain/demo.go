@@ -35,12 +35,17 @@ func DemoUsers() []NewUser {
 // reference-data packs), 3 clients, 6 sites across sectors and statuses
 // with phases, milestones and documents, then the resources (vehicles,
 // tools, materials) and the week's jobs. It runs in one transaction.
+// SeedDemoWith adds a year of history (DemoOptions).
 func SeedDemo(app core.App) error {
 	return SeedDemoAt(app, time.Now())
 }
 
 // SeedDemoAt is SeedDemo with an explicit clock.
 func SeedDemoAt(app core.App, now time.Time) error {
+	return seedDemo(app, now, DemoOptions{})
+}
+
+func seedDemo(app core.App, now time.Time, opts DemoOptions) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		if err := seedDemoCompany(tx, now); err != nil {
 			return err
@@ -69,7 +74,13 @@ func SeedDemoAt(app core.App, now time.Time) error {
 		if err := seedDemoResources(tx, siteIDs, userIDs, now); err != nil {
 			return err
 		}
-		return seedDemoDispatch(tx, users, siteIDs, now)
+		if err := seedDemoDispatch(tx, users, siteIDs, now); err != nil {
+			return err
+		}
+		if opts.History {
+			return seedDemoHistory(tx, users, now)
+		}
+		return nil
 	})
 }
 

@@ -103,3 +103,9 @@ func (e Equipment) ExpandedSite() (Site, bool) {
 
 // SetSiteID sets "site".
 func (e Equipment) SetSiteID(v string) { e.Set("site", v) }
+
+// DailyRate returns "daily_rate" (number).
+func (e Equipment) DailyRate() float64 { return e.GetFloat("daily_rate") }
+
+// SetDailyRate sets "daily_rate".
+func (e Equipment) SetDailyRate(v float64) { e.Set("daily_rate", v) }

@@ -14,7 +14,7 @@ import (
 // answers, audit diffs, search, pages):
 //   - people's hourly cost: managers and tenant admins (CanSeePayRates),
 //     as on the people pages;
-//   - budgets, contract amounts, unit costs, incident, maintenance and
+//   - budgets (sites, phases), contract amounts, unit costs, daily rates, incident, maintenance and
 //     order amounts: the office roles and site leads (CanSeeCosts), who
 //     open the sites, materials and vehicles pages; never crews;
 //   - clients' e-mail and phone, other people's e-mails: the same office
@@ -39,6 +39,9 @@ func FieldGroups() []FieldGroup {
 	return []FieldGroup{
 		{CollectionUsers, []string{"hourly_cost"}, CanSeePayRates},
 		{CollectionSites, []string{"budget", "contract_amount"}, CanSeeCosts},
+		{CollectionPhases, []string{"budget"}, CanSeeCosts},
+		{CollectionVehicles, []string{"daily_rate"}, CanSeeCosts},
+		{CollectionEquipment, []string{"daily_rate"}, CanSeeCosts},
 		{CollectionMaterials, []string{"unit_cost"}, CanSeeCosts},
 		{CollectionStockMoves, []string{"unit_cost"}, CanSeeCosts},
 		{CollectionIncidents, []string{"impact_eur"}, CanSeeCosts},

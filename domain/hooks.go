@@ -24,6 +24,8 @@ import "github.com/pocketbase/pocketbase/core"
 //   - checklists (checklist_hooks.go): a started task gets its run, a task
 //     is not finished while required items are missing;
 //   - task status (task_status.go): the status workflow on every path;
+//   - KPIs (kpi_hooks.go): the daily cost rollup's weeks a write changes
+//     marked for rebuild in the write's transaction;
 //   - field access (field_access.go): confidential fields (costs, rates,
 //     contact details) hidden from the roles that may not read them in
 //     every record the API answers with;
@@ -40,6 +42,7 @@ func BindHooks(app core.App) error {
 	bindPlanningHooks(app)
 	bindChecklistHooks(app)
 	bindTaskStatusHooks(app)
+	bindKPIHooks(app)
 	bindFieldAccessHooks(app)
 	bindNotifyHooks(app)
 	return nil

@@ -79,3 +79,9 @@ func (p Phase) Created() time.Time { return p.GetDateTime("created").Time() }
 
 // Updated returns "updated" (set by the database).
 func (p Phase) Updated() time.Time { return p.GetDateTime("updated").Time() }
+
+// Budget returns "budget" (number).
+func (p Phase) Budget() float64 { return p.GetFloat("budget") }
+
+// SetBudget sets "budget".
+func (p Phase) SetBudget(v float64) { p.Set("budget", v) }

@@ -35,6 +35,7 @@ type TenantFacts struct {
 	Sectors  []string
 	location *time.Location
 	calendar *WorkCalendar
+	overtime OvertimeRules
 }
 
 // Location returns the tenant's time zone: every date shown, every "today"
@@ -44,6 +45,10 @@ func (f *TenantFacts) Location() *time.Location { return f.location }
 // Calendar returns the tenant's working calendar (working days, public
 // holidays, closures).
 func (f *TenantFacts) Calendar() *WorkCalendar { return f.calendar }
+
+// Overtime returns the tenant's overtime rules (Company.OvertimeRules,
+// the French defaults when unset).
+func (f *TenantFacts) Overtime() OvertimeRules { return f.overtime }
 
 // Today returns the civil date of now in the tenant's zone (midnight UTC
 // of that day, as civil dates are stored).
@@ -78,7 +83,8 @@ func NewTenantFacts(p CompanyProfile, cfg CalendarConfig) *TenantFacts {
 	if err != nil {
 		cal, _ = NewWorkCalendar(CalendarConfig{})
 	}
-	return &TenantFacts{Company: p, Sectors: append([]string(nil), Sectors...), location: loc, calendar: cal}
+	return &TenantFacts{Company: p, Sectors: append([]string(nil), Sectors...), location: loc, calendar: cal,
+		overtime: DefaultOvertimeRules()}
 }
 
 // Profile returns the company record as plain values.
@@ -130,6 +136,7 @@ func TenantFactsOf(app core.App) *TenantFacts {
 	f = NewTenantFacts(CompanyProfile{}, CalendarConfig{})
 	if co, err := FindCompany(app); err == nil {
 		f = NewTenantFacts(co.Profile(), co.Calendar())
+		f.overtime = co.OvertimeRules()
 	}
 	if app.IsTransactional() {
 		return f

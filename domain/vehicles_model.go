@@ -85,3 +85,9 @@ func (vr Vehicle) Notes() string { return vr.GetString("notes") }
 
 // SetNotes sets "notes".
 func (vr Vehicle) SetNotes(v string) { vr.Set("notes", v) }
+
+// DailyRate returns "daily_rate" (number).
+func (vr Vehicle) DailyRate() float64 { return vr.GetFloat("daily_rate") }
+
+// SetDailyRate sets "daily_rate".
+func (vr Vehicle) SetDailyRate(v float64) { vr.Set("daily_rate", v) }

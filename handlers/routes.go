@@ -71,6 +71,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.notificationRoutes(r)
 	h.startNotifier(se.App)
 	h.reportRoutes(r)
+	h.kpiRoutes(r)
 	return se.Next()
 }
 

@@ -25,6 +25,8 @@ func (h *Handlers) newSettingsVM(e *core.RequestEvent, in domain.CompanyInput, e
 		Siret: in.Siret, Address: in.Address, AlsaceMoselle: in.Calendar.AlsaceMoselle,
 		ExtraClosed: strings.Join(in.Calendar.ExtraClosed, "\n"), Errors: errs, AdminEmail: e.Auth.Email(),
 	}
+	o, num := in.Overtime.Normalized(), func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	vm.Overtime = [4]string{num(o.WeeklyHours), num(o.Tier1Hours), num(o.Tier1Pct), num(o.Tier2Pct)}
 	work := map[time.Weekday]bool{}
 	for _, d := range in.Calendar.WorkDays {
 		work[d] = true
@@ -76,6 +78,16 @@ func (h *Handlers) settingsSave(e *core.RequestEvent) error {
 		Locale: f.Get("locale"), Siret: f.Get("siret"), Address: strings.TrimSpace(f.Get("address")),
 	}
 	in.Calendar.AlsaceMoselle = f.Get("alsace_moselle") == "1"
+	for name, v := range map[string]*float64{"overtime_weekly_hours": &in.Overtime.WeeklyHours, "overtime_tier1_hours": &in.Overtime.Tier1Hours,
+		"overtime_tier1_pct": &in.Overtime.Tier1Pct, "overtime_tier2_pct": &in.Overtime.Tier2Pct} {
+		if s := strings.TrimSpace(strings.ReplaceAll(f.Get(name), ",", ".")); s != "" {
+			n, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				n = -1 // refused by Validate, naming the field
+			}
+			*v = n
+		}
+	}
 	for _, d := range f["work_days"] {
 		if n, err := strconv.Atoi(d); err == nil {
 			in.Calendar.WorkDays = append(in.Calendar.WorkDays, time.Weekday(n))

@@ -55,6 +55,9 @@ func Migrations() core.MigrationsList {
 	l.Register(onboardingUp, nil, "1764401950_onboarding.go")
 	// refused sync operations in the conflict inbox (issue #15)
 	l.Register(syncRefusalsUp, nil, "1764402150_sync_refusals.go")
+	// costs and KPIs: overtime rules, daily rates, phase budgets, the
+	// daily rollup (issue #17)
+	l.Register(kpiExpandUp, nil, "1764402200_kpi_expand.go")
 	// report archive hashes, company logo and colour (issue #17, reports)
 	l.Register(reportsV2Up, nil, "1764402300_reports_v2.go")
 	// notifications, their thresholds and the daily digest (issue #17)

@@ -105,7 +105,7 @@ func TestBlueGreenKeepsEveryTenant(t *testing.T) {
 		go func(slug string) {
 			defer func() { <-sem; wg.Done() }()
 			Run(t, bin, "tenant", "create", slug, "--name", slug, "--sector", "btp", "--admin-email", "admin@"+slug+".test",
-				"--admin-password", "bluegreen-password-1", "--demo-data", "--dir", blue)
+				"--admin-password", "bluegreen-password-1", "--demo-data", "--demo-history=false", "--dir", blue)
 		}(slugs[i])
 	}
 	wg.Wait()
