@@ -86,12 +86,17 @@ var notifyRules = map[string]func(ev *notifyEval) ([]notifyCondition, error){
 // Project manager and managers.
 func budgetConditions(ev *notifyEval) ([]notifyCondition, error) {
 	var out []notifyCondition
+	all := make([]Site, 0, len(ev.sites))
 	for _, s := range ev.sites {
-		ratio, ok, err := SiteSpentRatio(ev.app, s)
-		if err != nil || !ok {
-			if err != nil {
-				return nil, err
-			}
+		all = append(all, s)
+	}
+	ratios, err := siteSpentRatios(ev.app, all, ev.today.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range ev.sites {
+		ratio, ok := ratios[s.Id]
+		if !ok {
 			continue
 		}
 		pct := int(math.Floor(ratio * 100))

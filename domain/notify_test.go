@@ -41,10 +41,12 @@ func TestNotifySettingsValidate(t *testing.T) {
 	}
 }
 
-// TestSiteSpentRatio checks the interim actual against a hand count:
-// approved time (8 h × 40 € + 4 h × 25 €; the submitted entry does not
-// count), consumption (12 × 7,50 €; the receipt does not count) and
-// incident impacts (200 €): 320 + 100 + 90 + 200 = 710 € of 2 000 €.
+// TestSiteSpentRatio checks the KPI engine's actual cost to date against a
+// hand count: approved time (8 h × 40 € + 4 h × 25 €, no overtime; the
+// submitted entry does not count), consumption (12 × 7,50 €; the receipt
+// does not count) and incident impacts (200 €): 320 + 100 + 90 + 200 =
+// 710 € of 2 000 €. The engine's definition gives the same figure as the
+// interim query it replaced on this data.
 func TestSiteSpentRatio(t *testing.T) {
 	tt := tenanttest.New(t)
 	app := tt.App()

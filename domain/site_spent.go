@@ -1,32 +1,50 @@
 package domain
 
 import (
-	"github.com/pocketbase/dbx"
+	"time"
+
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// SiteSpentRatio returns what a site has spent as a share of its budget
-// (1 = the whole budget), and false when the site has no budget.
-//
-// NB: a simple actual until the cost and KPI engine of issue #17 item 1
-// replaces it (this is the one place to swap): approved time × the
-// person's hourly cost, consumption × its unit cost, incident impacts.
+// SiteSpentRatio returns what a site has spent to date as a share of its
+// budget (1 = the whole budget), and false when the site has no budget.
+// The actual cost is the cost and KPI engine's (SiteKPIs.Costs.Total to
+// date, today included: labour with overtime, materials, vehicles and
+// equipment booked, incident impacts), so the budget notification and the
+// dashboards agree.
 func SiteSpentRatio(app core.App, s Site) (float64, bool, error) {
-	if s.Budget() <= 0 {
-		return 0, false, nil
-	}
-	var spent struct {
-		Cost float64 `db:"cost"`
-	}
-	err := app.DB().NewQuery(`SELECT
-		(SELECT COALESCE(SUM((julianday(t.clock_out) - julianday(t.clock_in)) * 24 * u.hourly_cost), 0)
-			FROM time_entries t JOIN users u ON u.id = t.user
-			WHERE t.site = {:s} AND t.status = 'approved' AND t.clock_out != '' AND t.clock_in != '')
-		+ (SELECT COALESCE(SUM(qty * unit_cost), 0) FROM stock_moves WHERE site = {:s} AND kind = 'consumption')
-		+ (SELECT COALESCE(SUM(impact_eur), 0) FROM incidents WHERE site = {:s} AND impact_eur > 0) AS cost`).
-		Bind(dbx.Params{"s": s.Id}).One(&spent)
+	r, err := siteSpentRatios(app, []Site{s}, time.Time{})
 	if err != nil {
 		return 0, false, err
 	}
-	return spent.Cost / s.Budget(), true, nil
+	ratio, ok := r[s.Id]
+	return ratio, ok, nil
+}
+
+// siteSpentRatios returns the spent ratio of every site of sites with a
+// budget, costs to date before to (zero: tomorrow, today included), in
+// one pass of the KPI engine.
+func siteSpentRatios(app core.App, sites []Site, to time.Time) (map[string]float64, error) {
+	var ids []string
+	for _, s := range sites {
+		if s.Budget() > 0 {
+			ids = append(ids, s.Id)
+		}
+	}
+	out := map[string]float64{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	kpis, err := computeKPIs(app, ids, time.Time{}, to, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range kpis {
+		for _, s := range sites {
+			if s.Id == k.SiteID {
+				out[s.Id] = k.Costs.Total / s.Budget()
+			}
+		}
+	}
+	return out, nil
 }

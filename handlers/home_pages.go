@@ -56,6 +56,11 @@ func (h *Handlers) dashboard(e *core.RequestEvent) error {
 	if vm.Incidents, err = dashboardIncidents(e); err != nil {
 		return h.fail(e, err)
 	}
+	board, err := loadKPIBoard(e.App, h.deps.Clock())
+	if err != nil {
+		return h.fail(e, err)
+	}
+	vm.Board = kpiBoardVM(ctx, board, e.Auth)
 	render(e.Response, e.Request, http.StatusOK, home.DashboardPage(vm))
 	return nil
 }

@@ -39,6 +39,8 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.module(r, "dashboard").POST("/dashboard/onboarding/dismiss", h.onboardingDismiss)
 	h.module(r, "planning").GET("/planning", h.planning)
 	h.module(r, "planning").GET("/planning/stream", h.planningStream)
+	h.module(r, "planning").GET("/kpis", h.kpisShow)
+	h.module(r, "planning").GET(kpiBoardStream, h.kpisStream)
 	h.module(r, "today").GET("/today", h.today)
 	h.module(r, "crew").GET("/m/{$}", h.crewHome)
 	h.module(r, "crew").GET("/search", h.searchShow)
