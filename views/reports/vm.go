@@ -31,4 +31,9 @@ type PageVM struct {
 	// downloads once the period is valid.
 	CanExport  bool
 	Timesheets []DownloadVM
+	// CanMonthly is set for who may read the monthly management report
+	// (managers, tenant admins, project managers of a site); Monthly its
+	// downloads once the month (field month) is valid.
+	CanMonthly bool
+	Monthly    []DownloadVM
 }
