@@ -40,7 +40,7 @@ func Monthly(ctx context.Context, m domain.MonthlyReport) ([]byte, error) {
 		rows = append(rows, append(site(s), s.Period.Labour, s.Period.Material, s.Period.Vehicle, s.Period.Equipment,
 			s.Period.Incident, formula("SUM(C"+r+":G"+r+")")))
 	}
-	costs, costsTotal, err := b.table(b.t("rpt.monthly.costs"), append(siteCols,
+	costs, costsTotal, err := b.table(b.t("rpt.sheet.costs"), append(siteCols,
 		column{b.t("rpt.col.labour"), kEUR, 14, true}, column{b.t("rpt.col.materials"), kEUR, 14, true},
 		column{b.t("rpt.col.vehicles"), kEUR, 14, true}, column{b.t("rpt.col.equipment"), kEUR, 14, true},
 		column{b.t("rpt.col.incidents_cost"), kEUR, 14, true}, column{b.t("rpt.col.total"), kEUR, 15, true}), rows, total)
@@ -55,7 +55,7 @@ func Monthly(ctx context.Context, m domain.MonthlyReport) ([]byte, error) {
 		rows = append(rows, append(site(s), s.Budget, s.Total, s.Progress/100, s.Forecast, s.ContractAmount,
 			formula("G"+r+"-F"+r), formula("IF(G"+r+"=0,0,H"+r+"/G"+r+")")))
 	}
-	budget, budgetTotal, err := b.table(b.t("rpt.monthly.budget"), append(siteCols,
+	budget, budgetTotal, err := b.table(b.t("rpt.sheet.budget"), append(siteCols,
 		column{b.t("rpt.col.budget"), kEUR, 15, true}, column{b.t("rpt.col.actual"), kEUR, 15, true},
 		column{b.t("rpt.col.progress"), kPct, 11, false}, column{b.t("rpt.col.forecast"), kEUR, 16, true},
 		column{b.t("rpt.col.contract"), kEUR, 16, true}, column{b.t("rpt.col.margin"), kEUR, 15, true},
@@ -69,7 +69,7 @@ func Monthly(ctx context.Context, m domain.MonthlyReport) ([]byte, error) {
 		rows = append(rows, append(site(s), s.Planned, s.Actual, s.Period.Hours, s.Period.OvertimeHours,
 			civilText(ctx, s.Finish), civilText(ctx, s.ContractEnd), s.DelayDays, s.LateTasks))
 	}
-	hours, hoursTotal, err := b.table(b.t("rpt.monthly.hours"), append(siteCols,
+	hours, hoursTotal, err := b.table(b.t("rpt.sheet.delays"), append(siteCols,
 		column{b.t("rpt.col.planned_hours"), kHours, 13, true}, column{b.t("rpt.col.actual_hours"), kHours, 13, true},
 		column{b.t("rpt.monthly.month") + " — " + b.t("rpt.col.hours"), kHours, 13, true}, column{b.t("rpt.col.overtime"), kHours, 11, true},
 		column{b.t("rpt.col.finish"), kDate, 12, false}, column{b.t("rpt.col.end"), kDate, 12, false},
@@ -92,7 +92,7 @@ func Monthly(ctx context.Context, m domain.MonthlyReport) ([]byte, error) {
 		}
 		rows = append(rows, append(row, formula("SUM(C"+r+":F"+r+")"), s.IncidentsOpen))
 	}
-	inc, incTotal, err := b.table(b.t("rpt.monthly.incidents"), incCols, rows, total)
+	inc, incTotal, err := b.table(b.t("rpt.sheet.severity"), incCols, rows, total)
 	if err != nil {
 		return nil, err
 	}
