@@ -70,6 +70,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.timesheetRoutes(r)
 	h.notificationRoutes(r)
 	h.startNotifier(se.App)
+	h.startReportScheduler(se.App)
 	h.reportRoutes(r)
 	h.kpiRoutes(r)
 	return se.Next()
