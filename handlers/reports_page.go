@@ -18,7 +18,11 @@ import (
 // reportsShow is GET /reports?site=&date=&week=&from=&to=: the Rapports
 // page. Its forms come back here: with valid values it offers the
 // downloads, otherwise it names the bad field (400).
-func (h *Handlers) reportsShow(e *core.RequestEvent) error {
+func (h *Handlers) reportsShow(e *core.RequestEvent) error { return h.reportsPage(e, components.Form{}) }
+
+// reportsPage renders the Rapports page; sched is the schedule form
+// coming back with its errors (400), empty otherwise.
+func (h *Handlers) reportsPage(e *core.RequestEvent, sched components.Form) error {
 	ctx, tc, q := e.Request.Context(), tenantCtx(e), e.Request.URL.Query()
 	today := tc.Today()
 	vals := map[string]string{"site": q.Get("site"), "date": q.Get("date"), "week": q.Get("week"), "from": q.Get("from"), "to": q.Get("to"), "month": q.Get("month")}
@@ -85,8 +89,11 @@ func (h *Handlers) reportsShow(e *core.RequestEvent) error {
 			}
 		}
 	}
+	if err := h.reportsArchive(e, &vm, sched); err != nil {
+		return h.fail(e, err)
+	}
 	status := http.StatusOK
-	if len(vm.Form.Errors) > 0 {
+	if len(vm.Form.Errors) > 0 || len(sched.Errors) > 0 {
 		status = http.StatusBadRequest
 	}
 	render(e.Response, e.Request, status, reports.Page(vm))

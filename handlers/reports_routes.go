@@ -23,6 +23,9 @@ func (h *Handlers) reportRoutes(r *router.Router[*core.RequestEvent]) {
 	m.GET("/reports/sites/{siteId}/weekly.xlsx", h.siteReport(domain.ReportWeekly, formatXLSX))
 	m.GET("/reports/monthly.pdf", h.monthlyReport(formatPDF))
 	m.GET("/reports/monthly.xlsx", h.monthlyReport(formatXLSX))
+	m.GET("/reports/archive/{id}/{format}", h.reportArchiveFile)
+	m.POST("/reports/schedules", h.reportScheduleCreate)
+	m.POST("/reports/schedules/{id}/delete", h.reportScheduleDelete)
 	// NB: no page guard: the API answers 401/403/400 as JSON itself.
 	r.GET("/api/fieldops/timesheets.xlsx", h.timesheetExport(formatXLSX))
 	r.GET("/api/fieldops/timesheets.csv", h.timesheetExport(formatCSV))
