@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -317,5 +319,86 @@ func TestMonthlyReportOnPage(t *testing.T) {
 	rec = tenanttest.Get(t, w.Registry, w.Host(), "/reports", w.Login("lead@acme.test", tenanttest.Password))
 	if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "monthly-form") {
 		t.Errorf("a site lead is offered the monthly report: %d", rec.Code)
+	}
+}
+
+// TestReportSchedulesPage: an office user adds a schedule through the
+// form (French field errors on bad input), a site lead may not; a failed
+// run shows on the page; an archived report is listed and downloads for
+// who may read it only.
+func TestReportSchedulesPage(t *testing.T) {
+	t.Parallel()
+	w := newMonthlyWorld(t)
+	boss := w.Login("boss@acme.test", tenanttest.Password)
+	post := func(c *http.Cookie, v url.Values) *httptest.ResponseRecorder {
+		return tenanttest.PostForm(t, w.Registry, w.Host(), "/reports/schedules", v, c)
+	}
+	bad := []struct {
+		v    url.Values
+		want string
+	}{
+		{url.Values{"kind": {"monthly"}, "hour": {"25"}}, "Heure invalide : un nombre de 0 à 23"},
+		{url.Values{"kind": {"weekly"}, "hour": {"7"}, "weekday": {"0"}}, "Choisissez le jour de la semaine"},
+		{url.Values{"kind": {"daily"}, "hour": {"19"}, "recipients": {"dir@client.test, pas-une-adresse"}}, "Adresse e-mail invalide « pas-une-adresse »"},
+		{url.Values{"kind": {"yearly"}, "hour": {"7"}}, "Type de rapport inconnu"},
+	}
+	for _, b := range bad {
+		rec := post(boss, b.v)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), b.want) {
+			t.Errorf("%v: %d, want 400 with %q", b.v, rec.Code, b.want)
+		}
+	}
+	if rec := post(w.Login("lead@acme.test", tenanttest.Password), url.Values{"kind": {"monthly"}, "hour": {"7"}}); rec.Code != http.StatusForbidden {
+		t.Errorf("site lead: %d, want 403", rec.Code)
+	}
+	rec := post(boss, url.Values{"kind": {"weekly"}, "hour": {"7"}, "weekday": {"1"}, "recipients": {"dir@client.test; compta@client.test"}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d %.300s", rec.Code, rec.Body)
+	}
+	list, err := domain.ListReportSchedules(w.App())
+	if err != nil || len(list) != 1 || list[0].Cron() != "0 7 * * 1" || strings.Join(domain.ReportRecipients(list[0]), ",") != "dir@client.test,compta@client.test" {
+		t.Fatalf("schedules %v %v", list, err)
+	}
+	// a failing schedule (a cron set through the API) is visible on the page
+	list[0].SetCron("every monday")
+	if err := w.App().Save(list[0].Record); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := domain.RunReportSchedules(w.App(), time.Now(), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	page := tenanttest.Get(t, w.Registry, w.Host(), "/reports", boss).Body.String()
+	if !strings.Contains(page, `data-testid="schedule-failures"`) || !strings.Contains(page, "every monday") {
+		t.Errorf("the failure is not on the page")
+	}
+	// an archived monthly report: listed and downloadable by the manager, not by a project manager
+	pdfBody := []byte("%PDF-1.4 archive")
+	rep, err := domain.ArchiveReport(w.App(), domain.ReportArchive{Kind: domain.ReportMonthly, Period: "2026-11", FileBase: "rapport-mensuel-2026-11",
+		PDF: pdfBody, Lang: "fr", Trigger: domain.ReportBySchedule})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = tenanttest.Get(t, w.Registry, w.Host(), "/reports", boss).Body.String()
+	if !strings.Contains(page, `href="/reports/archive/`+rep.Id+`/pdf"`) || strings.Contains(page, `/reports/archive/`+rep.Id+`/xlsx`) {
+		t.Errorf("archive links missing")
+	}
+	dl := tenanttest.Get(t, w.Registry, w.Host(), "/reports/archive/"+rep.Id+"/pdf", boss)
+	if dl.Code != http.StatusOK || domain.SHA256Hex(dl.Body.Bytes()) != rep.PDFSHA256() {
+		t.Errorf("download: %d, hash %s", dl.Code, domain.SHA256Hex(dl.Body.Bytes()))
+	}
+	for _, c := range []struct {
+		who, path string
+		want      int
+	}{
+		{"pm@acme.test", "/reports/archive/" + rep.Id + "/pdf", http.StatusNotFound},
+		{"boss@acme.test", "/reports/archive/" + rep.Id + "/xlsx", http.StatusNotFound},
+		{"boss@acme.test", "/reports/archive/nope/pdf", http.StatusNotFound},
+	} {
+		if rec := tenanttest.Get(t, w.Registry, w.Host(), c.path, w.Login(c.who, tenanttest.Password)); rec.Code != c.want {
+			t.Errorf("%s %s: %d, want %d", c.who, c.path, rec.Code, c.want)
+		}
+	}
+	if strings.Contains(tenanttest.Get(t, w.Registry, w.Host(), "/reports", w.Login("pm@acme.test", tenanttest.Password)).Body.String(), "archive-"+rep.Id) {
+		t.Error("a project manager sees the tenant-wide archive")
 	}
 }
