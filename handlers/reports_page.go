@@ -18,7 +18,9 @@ import (
 // reportsShow is GET /reports?site=&date=&week=&from=&to=: the Rapports
 // page. Its forms come back here: with valid values it offers the
 // downloads, otherwise it names the bad field (400).
-func (h *Handlers) reportsShow(e *core.RequestEvent) error { return h.reportsPage(e, components.Form{}) }
+func (h *Handlers) reportsShow(e *core.RequestEvent) error {
+	return h.reportsPage(e, components.Form{})
+}
 
 // reportsPage renders the Rapports page; sched is the schedule form
 // coming back with its errors (400), empty otherwise.

@@ -8,8 +8,8 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/components"
+	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/layouts"
 )
 
