@@ -41,7 +41,7 @@ func Monthly(ctx context.Context, m domain.MonthlyReport, now time.Time) ([]byte
 		rows = append(rows, []string{s.Code, s.Name, eur(p.Labour), eur(p.Material), eur(p.Vehicle), eur(p.Equipment), eur(p.Incident), eur(p.Total)})
 	}
 	p := k.Period
-	r.table([]column{{r.t("rpt.col.site_code"), 2, false}, {r.t("rpt.col.site"), 4, false},
+	r.table([]column{{r.t("rpt.col.code"), 2, false}, {r.t("rpt.col.site"), 4, false},
 		{r.t("rpt.col.labour"), 3, true}, {r.t("rpt.col.materials"), 3, true}, {r.t("rpt.col.vehicles"), 3, true},
 		{r.t("rpt.col.equipment"), 3, true}, {r.t("rpt.col.incidents_cost"), 3, true}, {r.t("rpt.col.total"), 3, true}},
 		rows, []string{r.t("rpt.total"), "", eur(p.Labour), eur(p.Material), eur(p.Vehicle), eur(p.Equipment), eur(p.Incident), eur(p.Total)})
@@ -52,9 +52,9 @@ func Monthly(ctx context.Context, m domain.MonthlyReport, now time.Time) ([]byte
 		rows = append(rows, []string{s.Code, s.Name, eur(s.Budget), eur(s.Total), percent(ctx, s.Progress), eur(s.Forecast),
 			eur(s.ContractAmount), eur(s.Margin), percent(ctx, s.MarginPct)})
 	}
-	r.table([]column{{r.t("rpt.col.site_code"), 2, false}, {r.t("rpt.col.site"), 3, false},
-		{r.t("rpt.col.budget"), 3, true}, {r.t("rpt.col.actual"), 3, true}, {r.t("rpt.col.progress"), 2, true},
-		{r.t("rpt.col.forecast"), 3, true}, {r.t("rpt.col.contract"), 3, true}, {r.t("rpt.col.margin"), 3, true}, {r.t("rpt.col.margin_pct"), 2, true}},
+	r.table([]column{{r.t("rpt.col.code"), 2, false}, {r.t("rpt.col.site"), 3, false},
+		{r.t("rpt.col.budget"), 3, true}, {r.t("rpt.col.actual"), 3, true}, {r.t("rpt.pdf.progress"), 2, true},
+		{r.t("rpt.pdf.forecast"), 3, true}, {r.t("rpt.pdf.contract"), 3, true}, {r.t("rpt.col.margin"), 3, true}, {r.t("rpt.col.margin_pct"), 2, true}},
 		rows, []string{r.t("rpt.total"), "", eur(k.Budget), eur(k.Total), "", eur(k.Forecast), eur(k.ContractAmount), eur(k.Margin), ""})
 
 	r.heading(r.t("rpt.monthly.hours"))
@@ -65,14 +65,14 @@ func Monthly(ctx context.Context, m domain.MonthlyReport, now time.Time) ([]byte
 			civilText(ctx, s.Finish), strconv.Itoa(s.DelayDays), strconv.Itoa(s.LateTasks)})
 		late += s.LateTasks
 	}
-	r.table([]column{{r.t("rpt.col.site_code"), 2, false}, {r.t("rpt.col.site"), 4, false},
-		{r.t("rpt.col.planned_hours"), 3, true}, {r.t("rpt.col.actual_hours"), 3, true}, {r.t("rpt.monthly.month"), 3, true},
-		{r.t("rpt.col.overtime"), 2, true}, {r.t("rpt.col.finish"), 3, true}, {r.t("rpt.col.delay_days"), 2, true}, {r.t("rpt.col.late_tasks"), 2, true}},
+	r.table([]column{{r.t("rpt.col.code"), 2, false}, {r.t("rpt.col.site"), 3, false},
+		{r.t("rpt.pdf.planned"), 3, true}, {r.t("rpt.pdf.actual_h"), 3, true}, {r.t("rpt.pdf.month_h"), 3, true},
+		{r.t("rpt.pdf.overtime"), 2, true}, {r.t("rpt.col.finish"), 3, true}, {r.t("rpt.pdf.delay"), 2, true}, {r.t("rpt.pdf.late"), 3, true}},
 		rows, []string{r.t("rpt.total"), "", hrs(k.Planned), hrs(k.Actual), hrs(k.Period.Hours), hrs(k.Period.OvertimeHours), "", "", strconv.Itoa(late)})
 
 	r.heading(r.t("rpt.monthly.incidents"))
 	rows = nil
-	cols := []column{{r.t("rpt.col.site_code"), 2, false}, {r.t("rpt.col.site"), 8, false}}
+	cols := []column{{r.t("rpt.col.code"), 2, false}, {r.t("rpt.col.site"), 8, false}}
 	for _, sev := range domain.MonthlySeverities {
 		cols = append(cols, column{r.t("rpt.col.sev." + sev), 2, true})
 	}
