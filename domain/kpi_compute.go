@@ -35,6 +35,11 @@ func ComputeTenantKPIs(app core.App, from, to time.Time) (*TenantKPIs, error) {
 	if err != nil {
 		return nil, err
 	}
+	return sumTenantKPIs(from, to, sites), nil
+}
+
+// sumTenantKPIs adds sites' figures up into tenant figures.
+func sumTenantKPIs(from, to time.Time, sites []SiteKPIs) *TenantKPIs {
 	t := &TenantKPIs{From: civilString(from), To: civilString(to), Sites: sites, Incidents: map[string]int{}}
 	var planned, earned, actual float64
 	for _, s := range sites {
@@ -64,7 +69,7 @@ func ComputeTenantKPIs(app core.App, from, to time.Time) (*TenantKPIs, error) {
 	t.Period.round()
 	t.Budget, t.ContractAmount, t.Forecast, t.Margin = roundCents(t.Budget), roundCents(t.ContractAmount), roundCents(t.Forecast), roundCents(t.Margin)
 	t.HoursKPIs = hoursOf(planned, earned, actual)
-	return t, nil
+	return t
 }
 
 // kpiSite is a site row of the computation.

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -159,8 +160,10 @@ func PhotoJobOf(app core.App, photo *core.Record) PhotoJob {
 // read back from storage, passed to derive with the watermark lines, and
 // saved into `derived` (an audited update by PhotoWorker). It is
 // idempotent: a photo that already has a derived image is left alone, so
-// a retried or duplicated job does nothing.
-func ProcessPhoto(app core.App, derive PhotoDeriver, photoID, siteName, author string, tz *time.Location) error {
+// a retried or duplicated job does nothing. With a thumbnailer it also
+// keeps the photo's report thumbnail (ReportThumbSide px, made from the
+// derived image), so that reports need not decode the photo.
+func ProcessPhoto(app core.App, derive PhotoDeriver, photoID, siteName, author string, tz *time.Location, thumb ...PhotoThumbnailer) error {
 	r, err := app.FindRecordById(CollectionPhotos, photoID)
 	if err != nil {
 		return Errorf(ENotFound, "err.photo.not_found")
@@ -189,7 +192,19 @@ func ProcessPhoto(app core.App, derive PhotoDeriver, photoID, siteName, author s
 	}
 	r.Set("derived", f)
 	SetActor(r, PhotoWorker)
-	return app.Save(r)
+	if err := app.Save(r); err != nil {
+		return err
+	}
+	// the report thumbnail, from the image just made: the first report
+	// of the day then decodes no photo (a cache: a failure is not the
+	// photo's, the report makes it later).
+	if len(thumb) > 0 && thumb[0] != nil {
+		name := r.GetString("derived")
+		if b, err := thumb[0](bytes.NewReader(out), ReportThumbSide); err == nil && len(b) > 0 {
+			_ = fsys.Upload(b, reportThumbKey(r, name))
+		}
+	}
+	return nil
 }
 
 // CanSeePhoto reports whether u may see a photo: its author, or anyone

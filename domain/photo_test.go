@@ -89,3 +89,54 @@ func TestAddAndProcessPhoto(t *testing.T) {
 		t.Errorf("derived %q after %d updates, want one", got.GetString("derived"), n)
 	}
 }
+
+// TestProcessPhotoMakesReportThumbnail: the photo worker keeps the report
+// thumbnail of the derived image, so a report that makes none (a nil
+// thumbnailer only reads those kept) already prints it; without a
+// thumbnailer the worker keeps none.
+func TestProcessPhotoMakesReportThumbnail(t *testing.T) {
+	t.Parallel()
+	tt := tenanttest.New(t)
+	app := tt.App()
+	crew := tt.User(domain.RoleCrew, "crew@acme.test")
+	site := tt.Record("sites", map[string]any{"code": "CH-T", "name": "Tour", "sector": "btp", "status": "active", "team": []string{crew.Id}})
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 1200, 800)), nil); err != nil {
+		t.Fatal(err)
+	}
+	taken := time.Date(2026, 11, 18, 10, 0, 0, 0, time.UTC)
+	add := func() string {
+		f, _ := filesystem.NewFileFromBytes(buf.Bytes(), "IMG.jpg")
+		p, err := domain.AddPhoto(app, crew.Record, domain.PhotoInput{Site: site.Id, File: f, TakenAt: taken})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.Id
+	}
+	warm, cold := add(), add()
+	if err := domain.ProcessPhoto(app, imaging.Derive, warm, "Tour", "Léa", time.UTC, imaging.ThumbnailJPEG); err != nil {
+		t.Fatal(err)
+	}
+	if err := domain.ProcessPhoto(app, imaging.Derive, cold, "Tour", "Léa", time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 11, 18, 0, 0, 0, 0, domain.TenantFactsOf(app).Location())
+	d, err := domain.DailyReportData(app, site.Id, day, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	thumbs := map[string][]byte{}
+	for _, p := range d.Photos {
+		thumbs[p.ID] = p.Thumb
+	}
+	if len(d.Photos) != 2 || len(thumbs[cold]) != 0 {
+		t.Fatalf("%d photos, cold thumbnail %d bytes", len(d.Photos), len(thumbs[cold]))
+	}
+	img, err := jpeg.Decode(bytes.NewReader(thumbs[warm]))
+	if err != nil {
+		t.Fatalf("warm thumbnail: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != domain.ReportThumbSide || b.Dy() != 213 {
+		t.Errorf("thumbnail %v, want 320×213", b)
+	}
+}

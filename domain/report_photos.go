@@ -49,7 +49,7 @@ func reportPhotos(app core.App, siteID string, from, to time.Time, thumb PhotoTh
 		if name == "" {
 			continue
 		}
-		key := p.BaseFilesPath() + "/thumbs_" + name + "/report" + itoa(ReportThumbSide) + "_" + name
+		key := reportThumbKey(p.Record, name)
 		if rd, err := fsys.GetReader(key); err == nil {
 			out[i].Thumb, _ = io.ReadAll(rd)
 			rd.Close()
@@ -75,6 +75,12 @@ func reportPhotos(app core.App, siteID string, from, to time.Time, thumb PhotoTh
 	}
 	wg.Wait()
 	return out, nil
+}
+
+// reportThumbKey is where the report thumbnail of a photo's file name is
+// kept: PocketBase's thumbs_ folder of that file, deleted with it.
+func reportThumbKey(r *core.Record, name string) string {
+	return r.BaseFilesPath() + "/thumbs_" + name + "/report" + itoa(ReportThumbSide) + "_" + name
 }
 
 // readRecordFile reads one stored file of a record.

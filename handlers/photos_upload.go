@@ -137,7 +137,7 @@ func (h *Handlers) photoWorker(app core.App, slug, id string, job domain.PhotoJo
 		defer release()
 		app = t.App
 	}
-	if err := domain.ProcessPhoto(app, imaging.Derive, id, job.SiteName, job.Author, job.Zone); err != nil {
+	if err := domain.ProcessPhoto(app, imaging.Derive, id, job.SiteName, job.Author, job.Zone, imaging.ThumbnailJPEG); err != nil {
 		h.deps.Logger.Error("photo worker", "tenant", slug, "photo", id, "error", err)
 	}
 }

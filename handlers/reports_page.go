@@ -19,11 +19,18 @@ import (
 // page. Its forms come back here: with valid values it offers the
 // downloads, otherwise it names the bad field (400).
 func (h *Handlers) reportsShow(e *core.RequestEvent) error {
+	return h.reportsPage(e, components.Form{})
+}
+
+// reportsPage renders the Rapports page; sched is the schedule form
+// coming back with its errors (400), empty otherwise.
+func (h *Handlers) reportsPage(e *core.RequestEvent, sched components.Form) error {
 	ctx, tc, q := e.Request.Context(), tenantCtx(e), e.Request.URL.Query()
 	today := tc.Today()
-	vals := map[string]string{"site": q.Get("site"), "date": q.Get("date"), "week": q.Get("week"), "from": q.Get("from"), "to": q.Get("to")}
+	vals := map[string]string{"site": q.Get("site"), "date": q.Get("date"), "week": q.Get("week"), "from": q.Get("from"), "to": q.Get("to"), "month": q.Get("month")}
 	defaults := map[string]string{"date": today.Format(time.DateOnly), "week": domain.ISOWeekText(domain.WeekMonday(today)),
-		"from": today.AddDate(0, 0, 1-today.Day()).Format(time.DateOnly), "to": today.Format(time.DateOnly)}
+		"from": today.AddDate(0, 0, 1-today.Day()).Format(time.DateOnly), "to": today.Format(time.DateOnly),
+		"month": today.AddDate(0, 0, 1-today.Day()).AddDate(0, -1, 0).Format("2006-01")}
 	for k, v := range defaults {
 		if !q.Has(k) {
 			vals[k] = v
@@ -74,8 +81,21 @@ func (h *Handlers) reportsShow(e *core.RequestEvent) error {
 				Caption: i18n.T(ctx, "rpt.timesheets_caption")}}
 		}
 	}
+	if _, err := domain.MonthlyReportScope(e.App, e.Auth); err == nil {
+		vm.CanMonthly = true
+		if q.Has("month") {
+			if month, err := domain.ParseReportMonth(vals["month"], tc.Location()); err != nil {
+				invalid(err)
+			} else {
+				vm.Monthly = monthlyDownloads(ctx, month)
+			}
+		}
+	}
+	if err := h.reportsArchive(e, &vm, sched); err != nil {
+		return h.fail(e, err)
+	}
 	status := http.StatusOK
-	if len(vm.Form.Errors) > 0 {
+	if len(vm.Form.Errors) > 0 || len(sched.Errors) > 0 {
 		status = http.StatusBadRequest
 	}
 	render(e.Response, e.Request, status, reports.Page(vm))
@@ -94,6 +114,14 @@ func siteDownloads(ctx context.Context, site domain.Site, day, week time.Time) [
 			Label:   i18n.T(ctx, "rpt.dl.weekly", domain.ISOWeekText(week), i18n.FormatDate(ctx, week), i18n.FormatDate(ctx, week.AddDate(0, 0, 6))),
 			Caption: i18n.T(ctx, "rpt.dl.weekly_caption")},
 	}
+}
+
+// monthlyDownloads offers the monthly management report of month.
+func monthlyDownloads(ctx context.Context, month time.Time) []reports.DownloadVM {
+	m := "?month=" + month.Format("2006-01")
+	return []reports.DownloadVM{{TestID: "dl-monthly", PDF: "/reports/monthly.pdf" + m, XLSX: "/reports/monthly.xlsx" + m,
+		Label:   i18n.T(ctx, "rpt.monthly.dl") + " — " + i18n.T(ctx, "rpt.month."+month.Format("01")) + " " + month.Format("2006"),
+		Caption: i18n.T(ctx, "rpt.monthly.dl_caption")}}
 }
 
 // mustDay parses a date already checked by the domain.

@@ -14,8 +14,6 @@ import (
 // page, the site reports as PDF or Excel and the payroll export. Who may
 // read a site's reports is the domain's decision (FindReportSite: crews
 // 403, another tenant's site 404).
-// NB: the monthly management report (/reports/monthly.pdf|.xlsx) needs
-// the cost and KPI engine; it comes with it.
 func (h *Handlers) reportRoutes(r *router.Router[*core.RequestEvent]) {
 	m := h.module(r, "reports")
 	m.GET("/reports", h.reportsShow)
@@ -23,6 +21,11 @@ func (h *Handlers) reportRoutes(r *router.Router[*core.RequestEvent]) {
 	m.GET("/reports/sites/{siteId}/daily.xlsx", h.siteReport(domain.ReportDaily, formatXLSX))
 	m.GET("/reports/sites/{siteId}/weekly.pdf", h.siteReport(domain.ReportWeekly, formatPDF))
 	m.GET("/reports/sites/{siteId}/weekly.xlsx", h.siteReport(domain.ReportWeekly, formatXLSX))
+	m.GET("/reports/monthly.pdf", h.monthlyReport(formatPDF))
+	m.GET("/reports/monthly.xlsx", h.monthlyReport(formatXLSX))
+	m.GET("/reports/archive/{id}/{format}", h.reportArchiveFile)
+	m.POST("/reports/schedules", h.reportScheduleCreate)
+	m.POST("/reports/schedules/{id}/delete", h.reportScheduleDelete)
 	// NB: no page guard: the API answers 401/403/400 as JSON itself.
 	r.GET("/api/fieldops/timesheets.xlsx", h.timesheetExport(formatXLSX))
 	r.GET("/api/fieldops/timesheets.csv", h.timesheetExport(formatCSV))

@@ -72,6 +72,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.timesheetRoutes(r)
 	h.notificationRoutes(r)
 	h.startNotifier(se.App)
+	h.startReportScheduler(se.App)
 	h.reportRoutes(r)
 	h.kpiRoutes(r)
 	return se.Next()

@@ -5,7 +5,11 @@
 package reports
 
 import (
+	"context"
+	"strconv"
+
 	"github.com/fieldops360/fieldops/views/components"
+	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/layouts"
 )
 
@@ -31,4 +35,49 @@ type PageVM struct {
 	// downloads once the period is valid.
 	CanExport  bool
 	Timesheets []DownloadVM
+	// CanMonthly is set for who may read the monthly management report
+	// (managers, tenant admins, project managers of a site); Monthly its
+	// downloads once the month (field month) is valid.
+	CanMonthly bool
+	Monthly    []DownloadVM
+	// Archive lists the generated reports the reader may open.
+	Archive []ArchiveVM
+	// CanSchedule is set for the office roles: the schedules, their
+	// form (fields kind, hour, weekday, recipients) and the failures of
+	// the last scheduled runs (never silent).
+	CanSchedule bool
+	Schedules   []ScheduleVM
+	Schedule    components.Form
+	Failures    []string
+}
+
+// ArchiveVM is an archived report with its download links.
+type ArchiveVM struct {
+	ID, Kind, Site, Period, At, Trigger string
+	Hash                                string // SHA-256 of the PDF
+	PDF, XLSX                           string // hrefs, blank when absent
+}
+
+// ScheduleVM is a report schedule.
+type ScheduleVM struct {
+	ID, Kind, Cron, Recipients string
+	Enabled                    bool
+}
+
+// kindOptions are the kinds of scheduled reports.
+func kindOptions(ctx context.Context) []components.Option {
+	var out []components.Option
+	for _, k := range []string{"daily", "weekly", "monthly"} {
+		out = append(out, components.Option{Value: k, Label: i18n.T(ctx, "rpt.kind."+k)})
+	}
+	return out
+}
+
+// weekdayOptions are the days of a weekly run (1 Monday … 7 Sunday).
+func weekdayOptions(ctx context.Context) []components.Option {
+	var out []components.Option
+	for i, d := range []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"} {
+		out = append(out, components.Option{Value: strconv.Itoa(i + 1), Label: i18n.T(ctx, "rpt.weekday."+d)})
+	}
+	return out
 }
