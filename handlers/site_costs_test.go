@@ -150,6 +150,9 @@ func TestSiteCostsPage(t *testing.T) {
 		if tab := d.Find(`a[href="` + path + `"]`); tab.Length() == 0 {
 			t.Errorf("%s: no costs tab", c.who)
 		}
+		if href, _ := d.Find(`[data-testid="nav-kpis"]`).Attr("href"); href != "/kpis" {
+			t.Errorf("%s: Pilotage nav entry %q", c.who, href)
+		}
 	}
 	// the dashboard's margin and budget links lead to the costs page
 	dash := tenanttest.Get(t, tt.Registry, tt.Host(), "/dashboard", boss)
@@ -168,8 +171,9 @@ func TestSiteCostsPage(t *testing.T) {
 		}
 	}
 	lc := tt.Login("lead@acme.test", tenanttest.Password)
-	if rec := tenanttest.Get(t, tt.Registry, tt.Host(), "/sites/"+site.Id, lc); rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), path) {
-		t.Errorf("site lead's site page %d shows the costs tab", rec.Code)
+	if rec := tenanttest.Get(t, tt.Registry, tt.Host(), "/sites/"+site.Id, lc); rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), path) ||
+		strings.Contains(rec.Body.String(), `data-testid="nav-kpis"`) {
+		t.Errorf("site lead's site page %d shows the costs tab or the Pilotage entry", rec.Code)
 	}
 	// another tenant's site is unknown here
 	b := tenanttest.Provision(t, tt.Registry, "other", "btp")
