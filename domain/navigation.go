@@ -32,12 +32,13 @@ func office(role string) bool {
 // CanOpen reports whether a role may open a module. Crews use the crew
 // app only; site leads see sites, people and resources (editing is
 // limited per record by CanEdit rules and API rules); tenant admins also
-// get settings and users. Everyone reads their own notifications.
+// get settings and users. The KPI board ("kpis", Pilotage) is for managers
+// and project managers. Everyone reads their own notifications.
 func CanOpen(role string, tenantAdmin bool, module string) bool {
 	switch module {
 	case "dashboard":
 		return role == RoleManager
-	case "planning":
+	case "planning", "kpis":
 		return role == RoleManager || role == RoleProjectManager
 	case "dispatch":
 		return office(role)
@@ -60,6 +61,7 @@ func Navigation(role string, tenantAdmin bool) []NavEntry {
 	all := []NavEntry{
 		{Key: "dashboard", Href: "/dashboard", Icon: "gauge"},
 		{Key: "planning", Href: "/planning", Icon: "calendar"},
+		{Key: "kpis", Href: "/kpis", Icon: "gauge"},
 		{Key: "dispatch", Href: "/dispatch", Icon: "calendar"},
 		{Key: "today", Href: "/today", Icon: "clipboard"},
 		{Key: "timesheets", Href: "/timesheets", Icon: "clock"},

@@ -60,7 +60,8 @@ func TestBrowserOfficeFit(t *testing.T) {
 			pages, patterns := officeFitPages(crawl(t, b.tt, r).Pages)
 			must := officeFitMust
 			if r.name == "tenant_admin" {
-				must = append(must, "/dashboard?", "/settings?", "/users?")
+				// a manager's: the KPI board and a site's costs (hidden from site leads)
+				must = append(must, "/dashboard?", "/settings?", "/users?", "/kpis?", "/sites/{id}/costs?")
 			}
 			for _, p := range must {
 				if !patterns[p] {

@@ -281,6 +281,10 @@ func TestCrawlDemoRoles(t *testing.T) {
 		if incidents := countMatching(res.Pages, `^/sites/[a-z0-9]{15}/incidents/[a-z0-9]{15}$`); r.name != domain.RoleCrew && incidents != 2 {
 			t.Errorf("%s: the crawl read %d incident pages, want both", r.name, incidents)
 		}
+		kpis, costs := countMatching(res.Pages, `^/kpis$`), countMatching(res.Pages, `^/sites/[a-z0-9]{15}/costs$`)
+		if seesKPIs := r.name != domain.RoleSiteLead && r.name != domain.RoleCrew; seesKPIs != (kpis == 1 && costs > 0) {
+			t.Errorf("%s: the crawl read /kpis %d times and %d site cost pages (KPIs shown: %v)", r.name, kpis, costs, seesKPIs)
+		}
 		failures = append(failures, res.Failures...)
 		failures = append(failures, actionFailures(t, tt, r, res)...)
 	}

@@ -137,6 +137,9 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 	people, vehicles := map[string]int{}, map[string]int{}
 	for i, t := range recs {
 		tv := taskVMs(e, recs[i:i+1])[0]
+		if site := t.SiteID(); site != "" { // every figure leads to its record
+			tv.RecordHref, tv.SiteHref = "/sites/"+site+"/gantt#task-"+t.Id, "/sites/"+site
+		}
 		assignees := t.ExpandedAssignees()
 		if len(assignees) == 0 {
 			vm.Unassigned = append(vm.Unassigned, tv)
@@ -146,7 +149,7 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 			if !ok {
 				k = len(vm.People)
 				people[u.Id] = k
-				vm.People = append(vm.People, home.GroupVM{Title: u.Name(), Subtitle: i18n.T(ctx, "role."+u.Role()) + " · " + u.Phone()})
+				vm.People = append(vm.People, home.GroupVM{Title: u.Name(), Subtitle: i18n.T(ctx, "role."+u.Role()) + " · " + u.Phone(), Href: "/people/" + u.Id})
 			}
 			vm.People[k].Tasks = append(vm.People[k].Tasks, tv)
 		}
@@ -155,7 +158,7 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 			if !ok {
 				k = len(vm.Vehicles)
 				vehicles[v.Id] = k
-				vm.Vehicles = append(vm.Vehicles, home.GroupVM{Title: v.Label(), Subtitle: v.Plate()})
+				vm.Vehicles = append(vm.Vehicles, home.GroupVM{Title: v.Label(), Subtitle: v.Plate(), Href: "/vehicles/" + v.Id})
 			}
 			vm.Vehicles[k].Tasks = append(vm.Vehicles[k].Tasks, tv)
 		}

@@ -89,7 +89,7 @@ func kpiBoardVM(ctx context.Context, d *kpiBoardData, viewer *core.Record) home.
 			continue
 		}
 		base := "/sites/" + s.SiteID
-		costs := base + "/resources" // consumption and incident costs of the site
+		costs := base + "/costs" // budget versus actual, per phase
 		row := home.KPIRowVM{ID: s.SiteID, Label: s.Code + " " + s.Name, Href: base,
 			Margin:    home.KPICellVM{Value: i18n.FormatEUR(ctx, s.Margin), Href: costs, Alert: s.Margin < 0},
 			Burn:      home.KPICellVM{Value: "—", Href: costs},

@@ -33,7 +33,7 @@ func (h *Handlers) kpisShow(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	vm := home.KPIPageVM{Shell: h.shell(e, "planning", i18n.T(ctx, "kpi.title"), layouts.Crumb{Label: i18n.T(ctx, "kpi.title")}),
+	vm := home.KPIPageVM{Shell: h.shell(e, "kpis", i18n.T(ctx, "kpi.title"), layouts.Crumb{Label: i18n.T(ctx, "kpi.title")}),
 		Board: kpiBoardVM(ctx, d, e.Auth)}
 	render(e.Response, e.Request, http.StatusOK, home.KPIPage(vm))
 	return nil

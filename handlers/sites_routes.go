@@ -18,6 +18,7 @@ func (h *Handlers) siteRoutes(r *router.Router[*core.RequestEvent]) {
 	for _, tab := range []string{"phases", "documents", "team", "resources", "incidents", "history"} {
 		s.GET("/sites/{id}/"+tab, h.siteShow(tab))
 	}
+	s.GET("/sites/{id}/costs", h.siteCosts)
 	s.GET("/sites/{id}/incidents/{iid}", h.officeIncidentShow)
 	s.POST("/sites/{id}/incidents/{iid}", h.incidentAction(false, h.incidentUpdate, incidentFields...))
 	s.POST("/sites/{id}/incidents/{iid}/close", h.incidentAction(true, h.incidentClose, "resolution"))

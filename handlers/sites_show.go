@@ -17,7 +17,7 @@ import (
 
 // siteTabs are the tabs of a site page, in order.
 func siteTabs() []string {
-	return []string{"overview", "phases", "gantt", "documents", "team", "resources", "incidents", "photos", "history"}
+	return []string{"overview", "phases", "gantt", "documents", "team", "resources", "costs", "incidents", "photos", "history"}
 }
 
 // siteShow renders one tab of a site page.
@@ -52,6 +52,9 @@ func (h *Handlers) newSitePageVM(e *core.RequestEvent, s domain.Site, tab string
 	}
 	vm.Shell.Toasts = h.flashToasts(e, s.Code()+" · "+s.Name())
 	for _, t := range siteTabs() {
+		if t == "costs" && !domain.CanSeeSiteKPIs(e.Auth, s.Record) {
+			continue
+		}
 		href := "/sites/" + s.Id
 		if t != "overview" {
 			href += "/" + t

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/handlers/handlertest"
 	"github.com/fieldops360/fieldops/tenanttest"
@@ -234,6 +236,27 @@ func TestDailyPlanGroupsByPersonAndVehicle(t *testing.T) {
 	if !strings.Contains(testid(d, "today-page").Text(), "Réception béton") {
 		t.Error("unassigned job missing")
 	}
+	// every figure leads to its record: the job's Gantt row, its site,
+	// the person and the vehicle; the site lead may follow each link
+	want := map[string]bool{"/sites/" + site.Id: true, "/people/" + crew.Id: true, "/vehicles/" + v.Id: true}
+	d.Find(`[data-testid="today-task-link"]`).Each(func(_ int, a *goquery.Selection) {
+		if h, _ := a.Attr("href"); !strings.HasPrefix(h, "/sites/"+site.Id+"/gantt#task-") {
+			t.Errorf("job link %q", h)
+		}
+	})
+	d.Find(`[data-testid="today-site-link"], [data-testid="today-group-link"]`).Each(func(_ int, a *goquery.Selection) {
+		h, _ := a.Attr("href")
+		delete(want, h)
+	})
+	if n := d.Find(`[data-testid="today-task-link"]`).Length(); n != 3 || len(want) > 0 {
+		t.Errorf("%d job links (want 3: by person, vehicle, unassigned); links missing: %v", n, want)
+	}
+	d.Find(`[data-testid^="today-"] a`).Each(func(_ int, a *goquery.Selection) {
+		h, _ := a.Attr("href")
+		if h, _, _ = strings.Cut(h, "#"); tenanttest.Get(t, tt.Registry, tt.Host(), h, c).Code != http.StatusOK {
+			t.Errorf("link %s refused to the site lead", h)
+		}
+	})
 	// day navigation: Wednesday → Tuesday and Thursday; from Friday the
 	// next working day is Monday; another day shows its own jobs
 	if p, _ := testid(d, "day-prev").Attr("href"); p != "/today?date=2026-12-01" {
