@@ -77,6 +77,8 @@ func shownActionAllowed(app core.App, u *core.Record, action string) (allowed bo
 		return domain.CanEditChecklists(u), "CanEditChecklists", true
 	case first == "dispatch" || first == "today" || action == "/time-approvals/team":
 		return domain.CanOpen(u.GetString("role"), admin, first) || first == "time-approvals" && domain.CanOpen(u.GetString("role"), admin, "today"), "CanOpen", true
+	case strings.HasPrefix(action, "/reports/schedules"): // report schedules (issue #17)
+		return domain.CanEditReportSchedules(u), "CanEditReportSchedules", true
 	case first == "notifications": // one's own (issue #17)
 		if id := strings.TrimSuffix(strings.TrimPrefix(action, "/notifications/"), "/read"); id != action[len("/notifications/"):] {
 			n, err := domain.FindNotification(app, id)
