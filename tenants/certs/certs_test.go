@@ -28,14 +28,26 @@ import (
 // `serve --tls …`.
 func tlsServer(t *testing.T, mgr *certs.Manager, reg *tenants.Registry, httpPort, tlsPort int) {
 	t.Helper()
-	lnHTTP, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(httpPort))
+	serveTLS(t, mgr, reg, listen(t, httpPort), listen(t, tlsPort))
+}
+
+// listen opens 127.0.0.1:port (0: any free port).
+func listen(t *testing.T, port int) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {
 		t.Fatal(err)
 	}
-	lnTLS, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(tlsPort))
-	if err != nil {
-		t.Fatal(err)
-	}
+	return ln
+}
+
+// portOf is the port a listener holds.
+func portOf(ln net.Listener) int { return ln.Addr().(*net.TCPAddr).Port }
+
+// serveTLS serves the manager's plain and TLS handlers on listeners opened
+// by the caller (held from the start, so no other process takes the port).
+func serveTLS(t *testing.T, mgr *certs.Manager, reg *tenants.Registry, lnHTTP, lnTLS net.Listener) {
+	t.Helper()
 	plain := &http.Server{Handler: mgr.HTTPHandler(reg)}
 	secure := &http.Server{Handler: mgr.SecureHandler(reg), TLSConfig: mgr.TLSConfig()}
 	go func() { _ = plain.Serve(lnHTTP) }()
@@ -131,7 +143,11 @@ func TestTLSAutoPebble(t *testing.T) {
 	pebble, chall := tenanttest.Tool(t, "pebble"), tenanttest.Tool(t, "pebble-challtestsrv")
 	certDir := pebbleCerts(t)
 	dnsPort, chMgmt := tenanttest.FreePort(t), tenanttest.FreePort(t)
-	wfe, mgmt, hp, tp := tenanttest.FreePort(t), tenanttest.FreePort(t), tenanttest.FreePort(t), tenanttest.FreePort(t)
+	// the ports Pebble validates on are held by this test from now on: a
+	// port picked free and bound later could be taken in between.
+	lnHTTP, lnTLS := listen(t, 0), listen(t, 0)
+	hp, tp := portOf(lnHTTP), portOf(lnTLS)
+	wfe, mgmt := tenanttest.FreePort(t), tenanttest.FreePort(t)
 	start := func(name string, env []string, args ...string) {
 		cmd := exec.Command(name, args...)
 		cmd.Env = append(os.Environ(), env...)
@@ -183,7 +199,7 @@ func TestTLSAutoPebble(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tlsServer(t, mgr, reg, hp, tp)
+	serveTLS(t, mgr, reg, lnHTTP, lnTLS)
 	roots := x509.NewCertPool()
 	if !roots.AppendCertsFromPEM(issuing) {
 		t.Fatalf("pebble root: %q", issuing)
