@@ -272,15 +272,22 @@ func TestRetentionKeepsIdleTenantRestorable(t *testing.T) {
 	if n := e.restoreLatest("acme"); n != 40 {
 		t.Fatalf("idle tenant restores %d rows, want 40", n)
 	}
-	// a blind expiry of every object older than two snapshot periods (the
-	// child stopped first: its own retention would race the deletions)
+	// a blind expiry of every object older than two snapshot periods
+	// before the child stops (stopped first: its own retention would race
+	// the deletions; the cutoff is taken before the stop, which can take
+	// seconds on a busy machine while no snapshot is written)
+	fresh := time.Now().Add(-500 * time.Millisecond)
+	waitFor(t, 20*time.Second, "a fresh snapshot", func() bool {
+		d, _ := e.dbStatus("acme")
+		return d.LastSnapshot != nil && d.LastSnapshot.After(fresh)
+	})
+	cutoff := time.Now().Add(-2 * time.Second)
 	stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := e.sup.Stop(stopCtx); err != nil {
 		t.Fatal(err)
 	}
 	files = replicaFiles(t, dir, "acme")
-	cutoff := time.Now().Add(-2 * time.Second)
 	deleted := 0
 	for f, mt := range files {
 		if mt.Before(cutoff) {
