@@ -73,11 +73,14 @@ TIMEOUT_BROWSER ?= 20m
 TIMEOUT_CHAOS ?= 15m
 
 # The race detector covers the concurrent core (registry, supervisor, broker,
-# domain); the HTTP layer runs without it (6x slower under -race, same code
-# paths exercised by the core tests) to keep a warm CI run well under 15 min.
+# domain, the photo worker); the HTTP layer and the document writers (PDF,
+# Excel, Factur-X: single-goroutine formatting) run without it (6x slower
+# under -race, same code paths exercised by the core tests) to keep a warm CI
+# run well under 15 min.
+RACE_PKGS = ./domain ./domain/imaging ./tenants/...
 test-go: test-deps
-	FIELDOPS_STRICT=1 go test -race -count=1 -timeout $(TIMEOUT_RACE) ./domain/... ./tenants/...
-	FIELDOPS_STRICT=1 go test -count=1 -timeout $(TIMEOUT_GO) $$(go list ./... | grep -v -e /domain -e '/tenants$$' -e /tenants/)
+	FIELDOPS_STRICT=1 go test -race -count=1 -timeout $(TIMEOUT_RACE) $(RACE_PKGS)
+	FIELDOPS_STRICT=1 go test -count=1 -timeout $(TIMEOUT_GO) $$(go list ./... | grep -v -e '/domain$$' -e /domain/imaging -e '/tenants$$' -e /tenants/)
 
 test-browser: test-deps ## headless Chromium: role homes, Datastar under CSP, axe-core
 	FIELDOPS_STRICT=1 go test -tags no_default_driver,browser -count=1 -timeout $(TIMEOUT_BROWSER) -run Browser ./handlers/
