@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -34,7 +35,7 @@ func newTenantCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "tenant", Short: "Manage tenants (customers)", Args: args(cobra.NoArgs)}
 	cmd.AddCommand(newTenantCreateCmd(g), newTenantListCmd(g), newTenantShowCmd(g),
 		newTenantStatusCmd(g, "suspend", tenants.StatusSuspended), newTenantStatusCmd(g, "resume", tenants.StatusActive),
-		newTenantExportCmd(g), newTenantDeleteCmd(g), newTenantSmokeCmd(g))
+		newTenantExportCmd(g), newTenantDeleteCmd(g), newTenantSmokeCmd(g), newTenantPlanCmd(g))
 	return cmd
 }
 
@@ -117,6 +118,16 @@ func printInfo(g *globals, t tenants.Info) error {
 	}
 	fmt.Printf("Slug      %s\nNom       %s\nSecteur   %s\nStatut    %s\nOffre     %s\nAdmin     %s\nCréé le   %s\nBase      %d octets\nURL       %s\n",
 		t.Slug, t.Name, t.Sector, t.Status, t.Plan, t.AdminEmail, t.Created.Format(time.RFC3339), t.DBBytes, t.URL)
+	if t.Status != tenants.StatusDeleted {
+		seats, expires := "illimités", "aucune"
+		if t.Seats > 0 {
+			seats = fmt.Sprint(t.Seats)
+		}
+		if t.LicenceExpires != "" {
+			expires = t.LicenceExpires
+		}
+		fmt.Printf("Sièges    %s\nModules   %s\nLicence   %s (fin : %s)\n", seats, strings.Join(t.Modules, ", "), t.Licence, expires)
+	}
 	return nil
 }
 

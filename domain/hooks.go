@@ -30,7 +30,8 @@ import "github.com/pocketbase/pocketbase/core"
 //     contact details) hidden from the roles that may not read them in
 //     every record the API answers with;
 //   - notifications (notify_job.go): a committed change of what the rules
-//     read wakes the tenant's notification job.
+//     read wakes the tenant's notification job;
+//   - seats (plan.go): no active user beyond the plan's seat limit.
 //
 // It is the TenantHooks of every tenant app (tenants.Config).
 func BindHooks(app core.App) error {
@@ -45,5 +46,6 @@ func BindHooks(app core.App) error {
 	bindKPIHooks(app)
 	bindFieldAccessHooks(app)
 	bindNotifyHooks(app)
+	bindSeatHooks(app)
 	return nil
 }

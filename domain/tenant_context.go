@@ -11,7 +11,6 @@ import (
 // Licence states of a tenant (Entitlements.Licence).
 const (
 	LicenceActive    = "active"
-	LicenceExpired   = "expired"
 	LicenceSuspended = "suspended"
 )
 
@@ -21,10 +20,16 @@ const (
 // plane says nothing about gets DefaultEntitlements.
 type Entitlements struct {
 	Plan           string
+	PlanName       string // the plan's display name ("Starter"), Plan when unknown
 	Modules        []string
 	Seats          int
 	Licence        string
 	LicenceExpires time.Time // zero: no end date
+	GraceEnds      time.Time // end of the grace period after expiry (zero: no end date)
+	Trial          bool
+	// ModulePlans names, for each plan module, the first plan (by price)
+	// that includes it: the page of a module outside the plan tells it.
+	ModulePlans map[string]string
 }
 
 // DefaultEntitlements opens every module with no seat limit and an active
@@ -82,11 +87,21 @@ func (tc *TenantContext) DayStart() time.Time { return tc.TenantFacts.DayStart(t
 // CanOpen reports whether the signed-in user may open a module (see
 // CanOpen).
 func (tc *TenantContext) CanOpen(module string) bool {
-	return tc.User != nil && CanOpen(tc.Role, tc.TenantAdmin, module)
+	return tc.User != nil && CanOpen(tc.Role, tc.TenantAdmin, module) && tc.Plan.AllowsModule(module)
 }
 
-// Navigation returns the office modules the user may open.
-func (tc *TenantContext) Navigation() []NavEntry { return Navigation(tc.Role, tc.TenantAdmin) }
+// Navigation returns the office modules the user may open and the
+// tenant's plan includes.
+func (tc *TenantContext) Navigation() []NavEntry {
+	all := Navigation(tc.Role, tc.TenantAdmin)
+	out := all[:0:0]
+	for _, n := range all {
+		if tc.Plan.AllowsModule(n.Key) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
 
 // Resources returns what the user may do with vehicles, equipment and
 // stock.

@@ -25,6 +25,7 @@ const (
 	prioHeaders  = -1005
 	prioStatus   = -1004
 	prioContext  = -1000
+	prioLicence  = -999
 )
 
 // bindMiddleware installs our middleware on an app router.
@@ -35,6 +36,7 @@ func (h *Handlers) bindMiddleware(se *core.ServeEvent) {
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsHeaders", Priority: prioHeaders, Func: h.securityHeaders})
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsStatusPages", Priority: prioStatus, Func: h.statusPages})
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsTenantContext", Priority: prioContext, Func: h.tenantContext})
+	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsLicence", Priority: prioLicence, Func: h.licence})
 	se.App.OnFileDownloadRequest().Bind(&hook.Handler[*core.FileDownloadRequestEvent]{Id: "fieldopsFileFrameOptions", Func: fileFrameOptions})
 	h.bindAuthGuards(se)
 }
@@ -104,10 +106,15 @@ func (h *Handlers) requireUser(e *core.RequestEvent) error {
 }
 
 // requireModule lets through users whose role (and admin flag) may open
-// the module (domain.CanOpen); others get the friendly 403 page.
+// the module (domain.CanOpen) when the tenant's plan includes it; others
+// get the friendly 403 page, naming the plan to take when only the plan
+// stands in the way.
 func (h *Handlers) requireModule(module string) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		if !tenantCtx(e).CanOpen(module) {
+		if tc := tenantCtx(e); !tc.CanOpen(module) {
+			if tc.User != nil && domain.CanOpen(tc.Role, tc.TenantAdmin, module) {
+				return h.moduleRefusal(e, module) // the role may, the plan does not
+			}
 			return h.errorPage(e, http.StatusForbidden)
 		}
 		return e.Next()

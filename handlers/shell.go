@@ -39,6 +39,7 @@ func (h *Handlers) shell(e *core.RequestEvent, active, title string, crumbs ...l
 	u := domain.User{Record: tc.User}
 	vm := layouts.ShellVM{Page: h.pageVM(e, title), Breadcrumb: crumbs}
 	vm.Company = vm.Page.Brand
+	vm.Licence = licenceBanner(e.Request.Context(), tc.Plan)
 	if u.Record != nil {
 		vm.User = layouts.UserVM{Name: u.Name(), Email: u.Email(), Role: tc.Role, TenantAdmin: tc.TenantAdmin}
 		for _, n := range tc.Navigation() {

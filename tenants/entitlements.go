@@ -1,6 +1,8 @@
 package tenants
 
 import (
+	"cmp"
+	"slices"
 	"sync"
 	"time"
 
@@ -28,8 +30,9 @@ type entitlementsEntry struct {
 
 // Entitlements returns a tenant's plan, modules, seat limit and licence
 // state from its control-plane record (DefaultEntitlements for the parts
-// the record leaves empty, or for an unknown slug). A suspended tenant's
-// licence is suspended; one past licence_expires is expired.
+// the record and its plan leave empty, or for an unknown slug). A
+// suspended tenant's licence is suspended; one past licence_expires is in
+// its grace period, then read-only.
 func (r *Registry) Entitlements(slug string) (domain.Entitlements, error) {
 	now := r.cfg.Clock()
 	r.ents.mu.Lock()
@@ -45,7 +48,7 @@ func (r *Registry) Entitlements(slug string) (domain.Entitlements, error) {
 	case err != nil:
 		return ent, err
 	default:
-		ent = entitlementsOf(rec, now)
+		ent = r.entitlementsOf(rec, now)
 	}
 	r.ents.mu.Lock()
 	if r.ents.m == nil || len(r.ents.m) > 10000 {
@@ -56,19 +59,49 @@ func (r *Registry) Entitlements(slug string) (domain.Entitlements, error) {
 	return ent, nil
 }
 
-// entitlementsOf reads a control-plane tenants record at now.
-func entitlementsOf(rec *core.Record, now time.Time) domain.Entitlements {
+// entitlementsOf reads a control-plane tenants record at now, with the
+// plans: the tenant's own seats and modules when set, else its plan's;
+// the licence state from its expiry and grace period.
+func (r *Registry) entitlementsOf(rec *core.Record, now time.Time) domain.Entitlements {
 	ent := domain.DefaultEntitlements()
-	ent.Plan, ent.Seats = rec.GetString("plan"), rec.GetInt("seats")
+	ent.Plan, ent.Seats, ent.Trial = rec.GetString("plan"), rec.GetInt("seats"), rec.GetBool("trial")
+	ent.PlanName = ent.Plan
+	plans, _ := r.platform.FindRecordsByFilter("plans", "", "price_month_eur", 0, 0)
+	// NB: a plan priced 0 is sold on quote (enterprise): named last.
+	slices.SortStableFunc(plans, func(a, b *core.Record) int {
+		onQuote := func(p *core.Record) int {
+			if p.GetFloat("price_month_eur") == 0 {
+				return 1
+			}
+			return 0
+		}
+		return cmp.Compare(onQuote(a), onQuote(b))
+	})
+	ent.ModulePlans = map[string]string{}
+	for _, p := range plans {
+		for _, m := range p.GetStringSlice("modules") {
+			if _, ok := ent.ModulePlans[m]; !ok {
+				ent.ModulePlans[m] = p.GetString("name")
+			}
+		}
+		if p.GetString("code") != ent.Plan {
+			continue
+		}
+		ent.PlanName = p.GetString("name")
+		if ent.Seats == 0 {
+			ent.Seats = p.GetInt("seats")
+		}
+		if mods := p.GetStringSlice("modules"); len(mods) > 0 {
+			ent.Modules = mods
+		}
+	}
 	if mods := rec.GetStringSlice("modules"); len(mods) > 0 {
 		ent.Modules = mods
 	}
 	ent.LicenceExpires = rec.GetDateTime("licence_expires").Time()
-	switch {
-	case rec.GetString("status") == StatusSuspended:
+	ent.Licence, ent.GraceEnds = domain.LicenceState(ent.LicenceExpires, rec.GetInt("grace_days"), now)
+	if rec.GetString("status") == StatusSuspended {
 		ent.Licence = domain.LicenceSuspended
-	case !ent.LicenceExpires.IsZero() && now.After(ent.LicenceExpires):
-		ent.Licence = domain.LicenceExpired
 	}
 	return ent
 }
@@ -85,4 +118,13 @@ func (r *Registry) bindEntitlementHooks() {
 	r.platform.OnRecordAfterCreateSuccess("tenants").Bind(forget)
 	r.platform.OnRecordAfterUpdateSuccess("tenants").Bind(forget)
 	r.platform.OnRecordAfterDeleteSuccess("tenants").Bind(forget)
+	all := &hook.Handler[*core.RecordEvent]{Id: "fieldopsEntitlementsPlans", Func: func(e *core.RecordEvent) error {
+		r.ents.mu.Lock()
+		clear(r.ents.m)
+		r.ents.mu.Unlock()
+		return e.Next()
+	}}
+	r.platform.OnRecordAfterCreateSuccess("plans").Bind(all)
+	r.platform.OnRecordAfterUpdateSuccess("plans").Bind(all)
+	r.platform.OnRecordAfterDeleteSuccess("plans").Bind(all)
 }

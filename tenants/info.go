@@ -32,6 +32,16 @@ type Info struct {
 	URL        string    `json:"url"`
 	Open       bool      `json:"open"`
 	DBBytes    int64     `json:"db_bytes"`
+	// Licence (issue #19): the seat limit in force (the tenant's or its
+	// plan's, 0: none), the modules in force, the end of the licence
+	// (YYYY-MM-DD, "" for none) and its state (active, grace, read_only,
+	// suspended).
+	Seats          int      `json:"seats"`
+	Modules        []string `json:"modules"`
+	LicenceExpires string   `json:"licence_expires"`
+	GraceEnds      string   `json:"grace_ends,omitempty"`
+	Licence        string   `json:"licence"`
+	Trial          bool     `json:"trial"`
 }
 
 func infoFromRecord(r *core.Record) Info {
@@ -81,6 +91,11 @@ func (r *Registry) decorate(i Info) Info {
 	i.URL = r.URL(i.Slug)
 	i.Open = r.IsOpen(i.Slug)
 	i.DBBytes = fileSize(r.TenantDir(i.Slug) + "/data.db")
+	if i.Status != StatusDeleted {
+		ent, _ := r.Entitlements(i.Slug)
+		i.Seats, i.Modules, i.Licence, i.Trial = ent.Seats, ent.Modules, ent.Licence, ent.Trial
+		i.LicenceExpires, i.GraceEnds = dayString(ent.LicenceExpires), dayString(ent.GraceEnds)
+	}
 	return i
 }
 

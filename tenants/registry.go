@@ -335,6 +335,10 @@ func (r *Registry) openTenant(slug string) (*Tenant, error) {
 	}
 	r.applyPlatformMail(app)
 	r.bindAnchors(slug, app)
+	domain.SetEntitlementsSource(app, func() domain.Entitlements {
+		ent, _ := r.Entitlements(slug)
+		return ent
+	})
 	h, err := buildHandler(app, r.routes.TenantRoutes)
 	if err != nil {
 		_ = closeApp(app)

@@ -90,7 +90,7 @@ func New(t testing.TB, opts ...Option) *Tenant {
 func Provision(t testing.TB, reg *tenants.Registry, slug, sector string) *Tenant {
 	t.Helper()
 	_, err := reg.CreateTenant(tenants.CreateInput{
-		Slug: slug, Name: "Entreprise " + strings.ToUpper(slug), Sector: sector,
+		Slug: slug, Name: "Entreprise " + strings.ToUpper(slug), Sector: sector, Plan: tenants.PlanEnterprise,
 		AdminEmail: "admin@" + slug + ".test", AdminPassword: Password, AdminPasswordHash: passwordHash(t), Actor: "test",
 	})
 	if err != nil {

@@ -19,6 +19,8 @@ func Migrations() core.MigrationsList {
 	l.Register(pbm.SessionsTable, nil, "1764400010_platform_sessions.go")
 	// audit chain anchors: keys, heads, history (issue #14, anchoring)
 	l.Register(auditAnchors, nil, "1764400011_platform_audit_anchors.go")
+	// plans and licences: licence start, trial, grace period (issue #19)
+	l.Register(licencesExpand, nil, "1764400020_platform_licences_expand.go")
 	return l
 }
 

@@ -72,8 +72,11 @@ export async function sendUpload(key, up, onProgress) {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ key, size: up.size, sha256: up.sha256, content_type: up.content_type, purpose: up.purpose, meta: up.meta }),
   });
+  // final: the server refused this file for good (4xx), not for now (5xx,
+  // or a read-only licence: FieldOps-Licence header, kept for later).
+  const final = (r) => r.status < 500 && !r.headers.get("FieldOps-Licence");
   let st = await answer(res);
-  if (!res.ok) return { final: res.status < 500, status: res.status, error: st.error };
+  if (!res.ok) return { final: final(res), status: res.status, error: st.error };
   let restarts = 0;
   while (st.status === "open") {
     const off = st.offset;
@@ -86,7 +89,7 @@ export async function sendUpload(key, up, onProgress) {
     const body = await answer(res);
     if (res.status === 409 && body.upload) { st = body.upload; continue; } // resume where the server is
     if (res.status === 400 && body.upload && body.upload.status === "open" && restarts++ < 1) { st = body.upload; continue; } // hash mismatch: once more from 0
-    if (!res.ok) return { final: res.status < 500, status: res.status, error: body.error };
+    if (!res.ok) return { final: final(res), status: res.status, error: body.error };
     st = body;
     if (onProgress) onProgress(st.offset, st.size);
   }
