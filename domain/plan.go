@@ -101,12 +101,15 @@ func EntitlementsOf(app core.App) Entitlements {
 	return DefaultEntitlements()
 }
 
-// bindSeatHooks refuses, on every path (pages, invitations, REST API), to
-// create an active user or activate one when every seat of the plan is
-// taken. Inactive users do not count.
+// bindSeatHooks refuses, on every path a tenant user takes (pages,
+// invitations, REST API), to create an active user or activate one when
+// every seat of the plan is taken. Inactive users do not count. The
+// platform's own writes (provisioning, demo data) are not bound by the
+// plan it sells: they come from no REST client and carry no user as actor.
 func bindSeatHooks(app core.App) {
 	h := &hook.Handler[*core.RecordEvent]{Id: "fieldopsSeats", Func: func(e *core.RecordEvent) error {
-		if !e.Record.GetBool("active") {
+		_, client := clientOf(e.Record)
+		if !e.Record.GetBool("active") || (!client && ActorOf(e.Record) == "system") {
 			return e.Next()
 		}
 		if orig := originalOf(e); orig != nil && orig.GetBool("active") {

@@ -85,7 +85,8 @@ func TestSeatLimit(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("create after a deactivation = %d %s", rec.Code, rec.Body)
 	}
-	if _, err := domain.SetUserActive(tt.App(), nil, old.Id, true); domain.ErrorCode(err) != domain.EInvalid {
+	adminRec, _ := tt.App().FindAuthRecordByEmail("users", tt.Admin)
+	if _, err := domain.SetUserActive(tt.App(), adminRec, old.Id, true); domain.ErrorCode(err) != domain.EInvalid {
 		t.Errorf("reactivation beyond the seats: %v", err)
 	}
 	if c, _ := domain.CountActiveUsers(tt.App()); c != 3 {
