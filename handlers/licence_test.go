@@ -165,3 +165,57 @@ func snippet(s string) string {
 	}
 	return s
 }
+
+// TestPortalLicenceForm: the super-admin changes a tenant's plan, seats,
+// expiry and modules from the portal; bad input keeps what was typed and
+// changes nothing; the tenant sees the change at once.
+func TestPortalLicenceForm(t *testing.T) {
+	t.Parallel()
+	tt := handlertest.New(t)
+	pc := portalLogin(t, tt.Registry)
+	path := "/portal/tenants/" + tt.Slug + "/licence"
+	bad := url.Values{"plan": {"pro"}, "seats": {"-3"}, "expires": {"2027-02-30"}, "modules": {"reporting"}}
+	rec := tenanttest.PostForm(t, tt.Registry, platformHost, path, bad, pc)
+	d := doc(t, rec.Body.String())
+	if rec.Code != http.StatusBadRequest || !strings.Contains(testid(d, "error-expires").Text(), "2027-02-30") {
+		t.Errorf("bad date = %d %q", rec.Code, testid(d, "error-expires").Text())
+	}
+	if v, _ := testid(d, "field-seats").Attr("value"); v != "-3" {
+		t.Errorf("typed seats lost: %q", v)
+	}
+	if info, _ := tt.Registry.Get(tt.Slug); info.Plan != "enterprise" {
+		t.Errorf("bad input changed the plan: %q", info.Plan)
+	}
+	bad.Set("expires", "2027-02-28")
+	rec = tenanttest.PostForm(t, tt.Registry, platformHost, path, bad, pc)
+	if d := doc(t, rec.Body.String()); rec.Code != http.StatusBadRequest || !strings.Contains(testid(d, "error-seats").Text(), "Nombre de sièges invalide") {
+		t.Errorf("negative seats = %d %q", rec.Code, testid(d, "error-seats").Text())
+	}
+	good := url.Values{"plan": {"pro"}, "seats": {"25"}, "expires": {"2027-06-30"}, "grace_days": {"7"}, "trial": {"1"}}
+	rec = tenanttest.PostForm(t, tt.Registry, platformHost, path, good, pc)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("licence save = %d %s", rec.Code, snippet(rec.Body.String()))
+	}
+	info, _ := tt.Registry.Get(tt.Slug)
+	if info.Plan != "pro" || info.Seats != 25 || info.LicenceExpires != "2027-06-30" || !info.Trial || info.Licence != domain.LicenceActive {
+		t.Errorf("after save: %+v", info)
+	}
+	page := tenanttest.Get(t, tt.Registry, platformHost, "/portal/tenants/"+tt.Slug, pc)
+	if txt := testid(doc(t, page.Body.String()), "licence-in-force").Text(); !strings.Contains(txt, "25 sièges") || !strings.Contains(txt, "2027-06-30") {
+		t.Errorf("in force = %q", txt)
+	}
+	// modules checked replace the plan's: the tenant loses planning at once
+	tt.User(domain.RoleManager, "boss@acme.test")
+	boss := tt.Login("boss@acme.test", tenanttest.Password)
+	good["modules"] = []string{"sites", "reporting"}
+	if rec := tenanttest.PostForm(t, tt.Registry, platformHost, path, good, pc); rec.Code != http.StatusSeeOther {
+		t.Fatalf("modules save = %d", rec.Code)
+	}
+	if rec := tenanttest.Get(t, tt.Registry, tt.Host(), "/planning", boss); rec.Code != http.StatusForbidden {
+		t.Errorf("planning outside the modules = %d", rec.Code)
+	}
+	// a tenant user cannot reach the portal form
+	if rec := tenanttest.PostForm(t, tt.Registry, platformHost, path, good, boss); rec.Code == http.StatusSeeOther || rec.Code == http.StatusOK {
+		t.Errorf("tenant cookie on the portal = %d", rec.Code)
+	}
+}

@@ -50,6 +50,11 @@ func (h *Handlers) tenantVM(e *core.RequestEvent, slug string) (portal.TenantVM,
 		Shell: shell, Row: h.tenantRowVM(ctx, info), AdminEmail: info.AdminEmail,
 		Created: i18n.FormatDateTime(ctx, info.Created), Events: events,
 	}
+	if info.Status != tenants.StatusDeleted {
+		if vm.Licence, err = h.licenceVM(ctx, info); err != nil {
+			return vm, err
+		}
+	}
 	a, pub, err := h.deps.Registry.LatestAnchor(slug)
 	if err != nil {
 		return vm, err

@@ -115,5 +115,6 @@ func (h *Handlers) PlatformRoutes(se *core.ServeEvent) error {
 	p.POST("/tenants/{slug}/resume", h.portalSetStatus(tenants.StatusActive))
 	p.POST("/tenants/{slug}/delete", h.portalDelete)
 	p.POST("/tenants/{slug}/drill", h.portalDrill)
+	p.POST("/tenants/{slug}/licence", h.portalLicence)
 	return se.Next()
 }

@@ -106,3 +106,28 @@ func dayString(t time.Time) string {
 	}
 	return t.UTC().Format(time.DateOnly)
 }
+
+// LicenceSettings is a tenant's licence as set in the control plane (its
+// own overrides, not the values in force: see Info and Entitlements).
+type LicenceSettings struct {
+	Plan      string
+	Seats     int      // 0: the plan's
+	Modules   []string // empty: the plan's
+	Starts    time.Time
+	Expires   time.Time
+	GraceDays int // 0: domain.DefaultGraceDays
+	Trial     bool
+}
+
+// LicenceOf returns a tenant's licence settings.
+func (r *Registry) LicenceOf(slug string) (LicenceSettings, error) {
+	rec, err := r.findTenantRecord(slug)
+	if err != nil {
+		return LicenceSettings{}, err
+	}
+	return LicenceSettings{
+		Plan: rec.GetString("plan"), Seats: rec.GetInt("seats"), Modules: rec.GetStringSlice("modules"),
+		Starts: rec.GetDateTime("licence_starts").Time(), Expires: rec.GetDateTime("licence_expires").Time(),
+		GraceDays: rec.GetInt("grace_days"), Trial: rec.GetBool("trial"),
+	}, nil
+}
