@@ -189,6 +189,7 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 		}
 		w.Wrap = metrics.WithRoutePattern
 		if sup != nil {
+			c.ReplicaBytes = func(ctx context.Context, slug string) (int64, error) { return target.Bytes(ctx, slug) }
 			w.Deps.Replication = sup
 			c.Notifier = sup
 			c.ReadyChecks = append(c.ReadyChecks, sup.Ready)

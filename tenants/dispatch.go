@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/fieldops360/fieldops/catalog"
 )
@@ -112,7 +113,11 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.page(w, req, http.StatusNotFound)
 		return
 	}
+	start := time.Now()
 	r.serveTenant(w, req, slug)
+	// NB: a long stream (SSE) idles most of its life: its time counts up
+	// to meterBusyCap in the tenant's share of CPU.
+	r.meterRequest(slug, min(time.Since(start), meterBusyCap))
 }
 
 // serveTenant serves a request of an active tenant: refused while a

@@ -33,6 +33,9 @@ import (
 type Config struct {
 	// Dir is the data directory (pb_data): platform/ and tenants/<slug>/.
 	Dir string
+	// ReplicaBytes, when replication is on, sizes a tenant's replica for
+	// usage metering (replication.ReplicaTarget.Bytes).
+	ReplicaBytes func(ctx context.Context, slug string) (int64, error)
 	// TemplateDir caches the template databases new tenants are copied
 	// from (default <Dir>/templates; tests share one per process).
 	TemplateDir string
@@ -152,6 +155,7 @@ type Registry struct {
 	ents     entitlementsCache
 	faults   storageFaults
 	anchors  anchorBook // audit chain anchors (audit_anchor.go)
+	meter    meterBook  // usage metering (meter.go)
 	retiring sync.WaitGroup
 
 	// schemaRefused holds the tenants refused for a newer schema whose
@@ -228,9 +232,10 @@ func Open(cfg Config) (*Registry, error) {
 		r.routes = routes
 	}
 	r.scanStorage()
-	r.stopped.Add(2)
+	r.stopped.Add(3)
 	go r.reapLoop()
 	go r.anchorLoop()
+	go r.usageLoop()
 	return r, nil
 }
 

@@ -36,3 +36,15 @@ func licencesExpand(app core.App) error {
 	}
 	return nil
 }
+
+// usageExpand (issue #19, metering) splits a tenant's storage in
+// usage_daily into database, files and replica bytes and counts the
+// reports generated that day.
+func usageExpand(app core.App) error {
+	return pbm.Existing(app, "usage_daily").Add(
+		pbm.Int("db_bytes", false),
+		pbm.Int("files_bytes", false),
+		pbm.Int("replica_bytes", false),
+		pbm.Int("reports", false),
+	).Save()
+}

@@ -21,6 +21,8 @@ func Migrations() core.MigrationsList {
 	l.Register(auditAnchors, nil, "1764400011_platform_audit_anchors.go")
 	// plans and licences: licence start, trial, grace period (issue #19)
 	l.Register(licencesExpand, nil, "1764400020_platform_licences_expand.go")
+	// usage metering: storage split, reports (issue #19)
+	l.Register(usageExpand, nil, "1764400021_platform_usage_expand.go")
 	return l
 }
 
