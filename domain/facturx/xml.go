@@ -38,7 +38,8 @@ const (
 // from the SIRET when not given) and its SIRET its identifier (BT-29,
 // scheme 0009); the buyer's likewise (BT-46, BT-47). Notes are inv.Notes
 // followed by LegalNotes. Payment means are a SEPA transfer (58) to
-// inv.IBAN when it is set.
+// inv.IBAN when it is set. The delivery date (BT-72) is the end of the
+// invoicing period, else the issue date.
 func XML(inv Invoice) ([]byte, error) {
 	t, err := Compute(inv)
 	if err != nil {
@@ -86,7 +87,11 @@ func XML(inv Invoice) ([]byte, error) {
 		w.close()
 	}
 	w.close()
-	w.empty("ram:ApplicableHeaderTradeDelivery")
+	w.open("ram:ApplicableHeaderTradeDelivery", "")
+	w.open("ram:ActualDeliverySupplyChainEvent", "")
+	w.date("ram:OccurrenceDateTime", "udt", deliveryDate(inv))
+	w.close()
+	w.close()
 	w.settlement(inv, t)
 	w.close()
 	w.close()
@@ -162,6 +167,16 @@ func LegalNotes(inv Invoice, t Totals) []Note {
 	return out
 }
 
+// deliveryDate is the actual delivery date (BT-72), the date of the
+// works that French invoices state: the end of the invoicing period, else
+// the issue date.
+func deliveryDate(inv Invoice) time.Time {
+	if !inv.PeriodEnd.IsZero() {
+		return inv.PeriodEnd
+	}
+	return inv.IssueDate
+}
+
 // siren is the party's SIREN, or the first nine digits of its SIRET.
 func siren(p Party) string {
 	if p.SIREN != "" {
@@ -216,11 +231,6 @@ func (w *writer) close() {
 	w.stack = w.stack[:len(w.stack)-1]
 	w.indent()
 	w.buf.WriteString("</" + name + ">\n")
-}
-
-func (w *writer) empty(name string) {
-	w.indent()
-	w.buf.WriteString("<" + name + "/>\n")
 }
 
 // leaf writes <name attrs>text</name>; attrs are written as given.
