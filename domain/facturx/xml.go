@@ -30,7 +30,8 @@ const (
 // error, what EN 16931 requires and inv lacks: number, issue date, seller
 // and buyer names and country codes, the seller's VAT number or legal
 // registration (BR-CO-26), both VAT numbers under reverse charge (BR-AE-02),
-// a reason for each allowance and charge (BR-33, BR-38), a due date or
+// a line number, item name and unit code on every line (BR-21, BR-25,
+// BR-23), a reason for each allowance and charge (BR-33, BR-38), a due date or
 // payment terms when an amount is due (BR-CO-25), the corrected invoice of
 // a credit note and an invoicing period that ends before it starts.
 //
@@ -128,6 +129,16 @@ func checkDocument(inv Invoice, t Totals) error {
 	for _, b := range t.Breakdown {
 		if b.Category == VATReverseCharge && (inv.Seller.VATNumber == "" || inv.Buyer.VATNumber == "") {
 			return missing("BT-31/BT-48")
+		}
+	}
+	for _, l := range inv.Lines {
+		switch {
+		case strings.TrimSpace(l.ID) == "":
+			return missing("BT-126")
+		case strings.TrimSpace(l.Name) == "":
+			return missing("BT-153")
+		case strings.TrimSpace(l.UnitCode) == "":
+			return missing("BT-130")
 		}
 	}
 	for _, ac := range inv.AllowancesCharges {

@@ -210,6 +210,9 @@ func TestXMLRefuses(t *testing.T) {
 			*i = creditNote()
 			i.PrecedingInvoice = ""
 		}},
+		{"line without number", "invoice.pdf.err.missing", "BT-126", func(i *facturx.Invoice) { i.Lines[2].ID = "" }},
+		{"line without name", "invoice.pdf.err.missing", "BT-153", func(i *facturx.Invoice) { i.Lines[0].Name = " " }},
+		{"line without unit", "invoice.pdf.err.missing", "BT-130", func(i *facturx.Invoice) { i.Lines[3].UnitCode = "" }},
 		{"allowance without reason", "invoice.pdf.err.missing", "BT-97/BT-104", func(i *facturx.Invoice) { i.AllowancesCharges[0].Reason = "" }},
 		{"period reversed", "invoice.pdf.err.period_reversed", "", func(i *facturx.Invoice) { i.PeriodStart, i.PeriodEnd = i.PeriodEnd, i.PeriodStart }},
 		{"inconsistent amounts", "invoice.pdf.err.zero_rate", "", func(i *facturx.Invoice) { i.Lines[0].VAT.Category = "Z" }},
