@@ -64,6 +64,11 @@ func TestInvoicePDF(t *testing.T) {
 			t.Errorf("missing %q", want)
 		}
 	}
+	for _, p := range pages {
+		if strings.Contains(p, "Règlement") && !strings.Contains(p, "Pas d'escompte") {
+			t.Error("the payment block is split over two pages")
+		}
+	}
 	if strings.Contains(all, "Autoliquidation") || strings.Contains(all, "BROUILLON") {
 		t.Error("an issued invoice at standard rates has a reverse-charge or draft mention")
 	}

@@ -107,7 +107,7 @@ func (r *invoice) totals() {
 }
 
 // payment prints the payment terms and bank details and the legal
-// mentions.
+// mentions, kept together on one page.
 func (r *invoice) payment() {
 	inv := r.inv
 	var rows []core.Row
@@ -145,7 +145,28 @@ func (r *invoice) payment() {
 		}
 	}
 	add(company, props.Text{Size: 7, Top: 1})
+	// keep the block on one page: about 4.2 mm a line of text, 14 mm for
+	// the two paragraphs of mentions
+	if need := 8 + 4.2*float64(len(rows)-3) + 14; !r.m.FitlnCurrentPage(need) {
+		r.fillPage()
+	}
 	r.m.AddRows(rows...)
+}
+
+// fillPage fills the rest of the current page with an empty row, so that
+// the next row starts a new page.
+func (r *invoice) fillPage() {
+	lo, hi := 0.0, 300.0 // mm: what still fits lies between
+	for hi-lo > 0.05 {
+		if mid := (lo + hi) / 2; r.m.FitlnCurrentPage(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	if lo > 0 {
+		r.m.AddRows(row.New(lo))
+	}
 }
 
 func siretOf(r *invoice, p facturx.Party) string {
