@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -200,9 +201,17 @@ func TestPortalLicenceForm(t *testing.T) {
 	if info.Plan != "pro" || info.Seats != 25 || info.LicenceExpires != "2027-06-30" || !info.Trial || info.Licence != domain.LicenceActive {
 		t.Errorf("after save: %+v", info)
 	}
+	tenanttest.Get(t, tt.Registry, tt.Host(), "/login") // a request metered for the tenant
+	if _, err := tt.Registry.FlushUsage(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	page := tenanttest.Get(t, tt.Registry, platformHost, "/portal/tenants/"+tt.Slug, pc)
-	if txt := testid(doc(t, page.Body.String()), "licence-in-force").Text(); !strings.Contains(txt, "25 sièges") || !strings.Contains(txt, "2027-06-30") {
+	pd := doc(t, page.Body.String())
+	if txt := testid(pd, "licence-in-force").Text(); !strings.Contains(txt, "25 sièges") || !strings.Contains(txt, "2027-06-30") {
 		t.Errorf("in force = %q", txt)
+	}
+	if rows := testid(pd, "usage-table").Find("tbody tr"); rows.Length() != 1 || rows.Find("td").First().Text() == "0" {
+		t.Errorf("usage table: %d rows, requests %q", rows.Length(), rows.Find("td").First().Text())
 	}
 	// modules checked replace the plan's: the tenant loses planning at once
 	tt.User(domain.RoleManager, "boss@acme.test")

@@ -134,3 +134,34 @@ func (h *Handlers) portalLicence(e *core.RequestEvent) error {
 	render(e.Response, e.Request, http.StatusBadRequest, portal.TenantPage(vm))
 	return nil
 }
+
+// usageVM builds a tenant's metering section: the last 30 days (UTC).
+func (h *Handlers) usageVM(ctx context.Context, slug string) (portal.UsageVM, error) {
+	now := h.deps.Clock().UTC()
+	days, err := h.deps.Registry.UsageDays(slug, now.AddDate(0, 0, -29).Format(time.DateOnly), now.Format(time.DateOnly))
+	if err != nil || len(days) == 0 {
+		return portal.UsageVM{}, err
+	}
+	var vm portal.UsageVM
+	peak, total := 1, 0
+	for _, d := range days {
+		peak, total = max(peak, d.Requests), total+d.Requests
+	}
+	pts := make([]string, 0, len(days))
+	for i, d := range days {
+		x := 300 * float64(i) / float64(max(len(days)-1, 1))
+		y := 38 - 36*float64(d.Requests)/float64(peak)
+		pts = append(pts, strconv.FormatFloat(x, 'f', 1, 64)+","+strconv.FormatFloat(y, 'f', 1, 64))
+	}
+	vm.Sparkline, vm.Max, vm.Total = strings.Join(pts, " "), i18n.FormatNumber(ctx, float64(peak), 0), i18n.FormatNumber(ctx, float64(total), 0)
+	for i := len(days) - 1; i >= 0; i-- {
+		d := days[i]
+		n := func(v int) string { return i18n.FormatNumber(ctx, float64(v), 0) }
+		vm.Days = append(vm.Days, portal.UsageDayVM{
+			Day: d.Day, Requests: n(d.Requests), CPU: i18n.FormatNumber(ctx, float64(d.CPUms)/1000, 1) + "\u00a0s",
+			ActiveUsers: n(d.ActiveUsers), DB: humanBytes(ctx, int64(d.DBBytes)), Files: humanBytes(ctx, int64(d.FilesBytes)),
+			Replica: humanBytes(ctx, int64(d.ReplicaBytes)), Photos: n(d.Photos), Reports: n(d.Reports),
+		})
+	}
+	return vm, nil
+}

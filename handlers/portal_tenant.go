@@ -55,6 +55,9 @@ func (h *Handlers) tenantVM(e *core.RequestEvent, slug string) (portal.TenantVM,
 			return vm, err
 		}
 	}
+	if vm.Usage, err = h.usageVM(ctx, slug); err != nil {
+		return vm, err
+	}
 	a, pub, err := h.deps.Registry.LatestAnchor(slug)
 	if err != nil {
 		return vm, err
