@@ -35,7 +35,7 @@ func newTenantCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "tenant", Short: "Manage tenants (customers)", Args: args(cobra.NoArgs)}
 	cmd.AddCommand(newTenantCreateCmd(g), newTenantListCmd(g), newTenantShowCmd(g),
 		newTenantStatusCmd(g, "suspend", tenants.StatusSuspended), newTenantStatusCmd(g, "resume", tenants.StatusActive),
-		newTenantExportCmd(g), newTenantDeleteCmd(g), newTenantSmokeCmd(g), newTenantPlanCmd(g))
+		newTenantExportCmd(g), newTenantDeleteCmd(g), newTenantSmokeCmd(g), newTenantPlanCmd(g), newTenantSectorCmd(g))
 	return cmd
 }
 

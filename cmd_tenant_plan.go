@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -92,4 +94,29 @@ func licenceDate(flag, v string) (time.Time, error) {
 		d = d.Add(24*time.Hour - time.Second)
 	}
 	return d, nil
+}
+
+// newTenantSectorCmd enables a sector for a tenant: its reference data
+// pack (work types, skills, clearances, checklists, site templates) is
+// added where the tenant lacks it (issue #19).
+func newTenantSectorCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "sector SLUG SECTOR",
+		Short: "Enable a sector (btp, elec, tp) for a tenant and add its reference data pack",
+		Args:  args(cobra.ExactArgs(2)),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			return withRegistry(g, func(reg *tenants.Registry) error {
+				res, err := reg.EnableSector(cmd.Context(), a[0], a[1], "cli")
+				if err != nil {
+					return err
+				}
+				if g.JSON {
+					return printJSON(os.Stdout, res)
+				}
+				fmt.Printf("Secteur %s activé pour %s : %d éléments de référence ajoutés (%d types d'intervention, %d compétences, %d habilitations, %d check-lists, %d modèles de chantier)\n",
+					a[1], a[0], res.Added(), res.WorkTypes, res.Skills, res.ClearanceKinds, res.Checklists, res.SiteTemplates)
+				return nil
+			})
+		},
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
+
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/handlers"
 	"github.com/fieldops360/fieldops/handlers/handlertest"
@@ -226,5 +228,48 @@ func TestPortalLicenceForm(t *testing.T) {
 	// a tenant user cannot reach the portal form
 	if rec := tenanttest.PostForm(t, tt.Registry, platformHost, path, good, boss); rec.Code == http.StatusSeeOther || rec.Code == http.StatusOK {
 		t.Errorf("tenant cookie on the portal = %d", rec.Code)
+	}
+}
+
+// TestPortalEnablesSector: the operator enables a sector for a live
+// tenant from the portal; its reference data is added (once), the tenant's
+// company lists it, the platform audit records it; an unknown sector is
+// refused.
+func TestPortalEnablesSector(t *testing.T) {
+	t.Parallel()
+	tt := handlertest.New(t) // btp
+	pc := portalLogin(t, tt.Registry)
+	page := tenanttest.Get(t, tt.Registry, platformHost, "/portal/tenants/"+tt.Slug, pc)
+	if testid(doc(t, page.Body.String()), "sector-enable-elec").Length() != 1 {
+		t.Fatalf("no enable button for elec")
+	}
+	path := "/portal/tenants/" + tt.Slug + "/sectors"
+	rec := tenanttest.PostForm(t, tt.Registry, platformHost, path, url.Values{"sector": {"elec"}}, pc)
+	if rec.Code != http.StatusSeeOther || !strings.Contains(rec.Header().Get("Location"), "added=") {
+		t.Fatalf("enable elec = %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	c, err := domain.FindCompany(tt.App())
+	if err != nil || !c.HasSector("elec") {
+		t.Fatalf("company sectors after enabling elec: %v %v", c.EnabledSectors(), err)
+	}
+	n, _ := tt.App().CountRecords("work_types", dbx.HashExp{"sector": "elec"})
+	if n == 0 {
+		t.Errorf("no elec work type added")
+	}
+	page = tenanttest.Get(t, tt.Registry, platformHost, rec.Header().Get("Location"), pc)
+	d := doc(t, page.Body.String())
+	if !strings.Contains(d.Find(".toast").Text(), "Électricité") || testid(d, "sector-enable-elec").Length() != 0 {
+		t.Errorf("after enabling: toast %q, button %d", d.Find(".toast").Text(), testid(d, "sector-enable-elec").Length())
+	}
+	if rec := tenanttest.PostForm(t, tt.Registry, platformHost, path, url.Values{"sector": {"nucleaire"}}, pc); rec.Code != http.StatusBadRequest {
+		t.Errorf("unknown sector = %d", rec.Code)
+	}
+	audit, _ := tenants.FindPlatformAudit(tt.Registry.Platform(), tt.Slug, 10)
+	found := false
+	for _, a := range audit {
+		found = found || a.Action() == "tenant.sector_enable"
+	}
+	if !found {
+		t.Errorf("no tenant.sector_enable in the platform audit")
 	}
 }

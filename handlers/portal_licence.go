@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -164,4 +165,21 @@ func (h *Handlers) usageVM(ctx context.Context, slug string) (portal.UsageVM, er
 		})
 	}
 	return vm, nil
+}
+
+// portalSectorEnable enables a sector for a tenant and adds the records of
+// its reference-data pack the tenant lacks; the page then says what was
+// added.
+func (h *Handlers) portalSectorEnable(e *core.RequestEvent) error {
+	slug := e.Request.PathValue("slug")
+	if err := e.Request.ParseForm(); err != nil {
+		return h.fail(e, domain.Errorf(domain.EInvalid, "err.unreadable_form"))
+	}
+	sector := e.Request.PostForm.Get("sector")
+	res, err := h.deps.Registry.EnableSector(e.Request.Context(), slug, sector, e.Auth.Email())
+	if err != nil {
+		return h.fail(e, err)
+	}
+	q := url.Values{"toast": {"sector"}, "sector": {sector}, "added": {strconv.Itoa(res.Added())}}
+	return e.Redirect(http.StatusSeeOther, "/portal/tenants/"+slug+"?"+q.Encode())
 }

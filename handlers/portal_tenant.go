@@ -3,11 +3,14 @@ package handlers
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenants"
+	"github.com/fieldops360/fieldops/views/components"
 	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/portal"
 )
@@ -46,6 +49,15 @@ func (h *Handlers) tenantVM(e *core.RequestEvent, slug string) (portal.TenantVM,
 	}
 	shell := h.portalShell(e, "tenants", info.Name)
 	shell.Toasts = h.flashToasts(e)
+	if q := e.Request.URL.Query(); q.Get("toast") == "sector" && domain.ValidSector(q.Get("sector")) {
+		added, _ := strconv.Atoi(q.Get("added"))
+		label := i18n.T(ctx, "sector."+q.Get("sector"))
+		text := i18n.T(ctx, "settings.sector_nothing", label)
+		if added > 0 {
+			text = i18n.T(ctx, "settings.sector_added", label, added)
+		}
+		shell.Toasts = append(shell.Toasts, components.ToastVM{ID: "toast-sector", Kind: "success", Text: text})
+	}
 	vm := portal.TenantVM{
 		Shell: shell, Row: h.tenantRowVM(ctx, info), AdminEmail: info.AdminEmail,
 		Created: i18n.FormatDateTime(ctx, info.Created), Events: events,
@@ -57,6 +69,16 @@ func (h *Handlers) tenantVM(e *core.RequestEvent, slug string) (portal.TenantVM,
 	}
 	if vm.Usage, err = h.usageVM(ctx, slug); err != nil {
 		return vm, err
+	}
+	if info.Status == tenants.StatusActive {
+		packs, err := h.deps.Registry.SectorPacks(ctx, slug)
+		if err != nil {
+			return vm, err
+		}
+		for _, p := range packs {
+			vm.Sectors = append(vm.Sectors, portal.SectorVM{Code: p.Sector, Label: i18n.T(ctx, "sector."+p.Sector), Primary: p.Primary,
+				Enabled: p.Enabled, WorkTypes: p.WorkTypes, Missing: p.Missing.Added()})
+		}
 	}
 	a, pub, err := h.deps.Registry.LatestAnchor(slug)
 	if err != nil {

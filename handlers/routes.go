@@ -116,5 +116,6 @@ func (h *Handlers) PlatformRoutes(se *core.ServeEvent) error {
 	p.POST("/tenants/{slug}/delete", h.portalDelete)
 	p.POST("/tenants/{slug}/drill", h.portalDrill)
 	p.POST("/tenants/{slug}/licence", h.portalLicence)
+	p.POST("/tenants/{slug}/sectors", h.portalSectorEnable)
 	return se.Next()
 }
