@@ -10,7 +10,7 @@ BIN := bin/fieldops
 DEMO_DIR ?= ./pb_data
 HTTP ?= 127.0.0.1:8090
 
-.PHONY: all build demo test check-records test-go test-browser test-deps check-deploy check-appliance test-chaos bench-replication check-openapi check-generated check-format vet generate assets lint bench deps clean
+.PHONY: all build demo test check-records test-go test-browser test-deps check-deploy check-appliance check-lighthouse test-chaos bench-replication check-openapi check-generated check-format vet generate assets lint bench deps clean
 
 MAILPIT_VERSION := v1.33.1
 PEBBLE_VERSION := v2.10.3
@@ -85,6 +85,9 @@ test-go: test-deps
 
 test-browser: test-deps ## headless Chromium: role homes, Datastar under CSP, axe-core
 	FIELDOPS_STRICT=1 go test -tags no_default_driver,browser -count=1 -timeout $(TIMEOUT_BROWSER) -run Browser ./handlers/
+
+check-lighthouse: test-deps ## Lighthouse mobile budgets of the office pages and the crew app (~70 s); records scripts/lighthouse/verified
+	LIGHTHOUSE=always FIELDOPS_STRICT=1 go test -tags no_default_driver,browser -count=1 -timeout $(TIMEOUT_BROWSER) -run TestBrowserLighthouse ./handlers/
 
 check-appliance: build ## the Packer appliance's first boot, simulated (slow: debootstrap, Ansible, nspawn boot); records scripts/check-deploy/appliance.verified
 	APPLIANCE=always scripts/check-deploy/check-deploy.sh --only appliance

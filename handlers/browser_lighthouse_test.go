@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 
@@ -52,10 +53,31 @@ type lighthousePage struct {
 // below the budget in its best of up to 3 runs, naming its metrics and
 // top opportunities. One node process audits every page in turn (~5 s a
 // page).
+//
+// A slower check (TOOLS.md, "Suggested split"; ~70 s): `make test` runs it
+// when the pages' inputs (views, assets, handlers, the audit script, npm
+// lock) changed since the run recorded in scripts/lighthouse/verified
+// (commit that file after `make check-lighthouse` passes);
+// LIGHTHOUSE=always (make check-lighthouse) runs it regardless.
 func TestBrowserLighthouse(t *testing.T) {
+	root, _ := filepath.Abs("..")
+	key := lighthouseKey(t, root)
+	stamp := filepath.Join(root, "scripts", "lighthouse", "verified")
+	if prev, _ := os.ReadFile(stamp); os.Getenv("LIGHTHOUSE") != "always" && key != "" && strings.HasPrefix(string(prev), key+" ") {
+		t.Skipf("pages unchanged since the verified run in scripts/lighthouse/verified (%s); make check-lighthouse runs it",
+			strings.TrimSpace(string(prev)))
+	}
+	defer func() {
+		if !t.Failed() && !t.Skipped() && key != "" {
+			head, _ := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output()
+			line := key + " " + time.Now().UTC().Format(time.DateOnly) + " " + strings.TrimSpace(string(head)) + "\n"
+			if err := os.WriteFile(stamp, []byte(line), 0o644); err != nil {
+				t.Logf("lighthouse stamp: %v", err)
+			}
+		}
+	}()
 	b := newBrowserEnv(t)
 	node := tenanttest.Tool(t, "node")
-	root, _ := filepath.Abs("..")
 	if _, err := os.Stat(filepath.Join(root, "node_modules", "lighthouse")); err != nil {
 		if os.Getenv("FIELDOPS_STRICT") == "1" {
 			t.Fatal("node_modules/lighthouse missing: run `make test-deps` (npm ci)")
@@ -151,4 +173,21 @@ func TestBrowserLighthouse(t *testing.T) {
 				p.Path, p.Score, lighthouseBudget, m.FCP, m.LCP, m.TBT, m.CLS, line())
 		}
 	}
+}
+
+// lighthouseKey hashes what the audited pages are made of: the tracked
+// views, assets, handlers (tests excluded), the audit script and the npm
+// lock file, as they are in the work tree ("" outside a git checkout).
+func lighthouseKey(t *testing.T, root string) string {
+	t.Helper()
+	script := `git ls-files -z views assets handlers scripts/lighthouse/perf.mjs package-lock.json | ` +
+		`tr '\0' '\n' | grep -v '_test\.go$' | sort | tr '\n' '\0' | xargs -0 sha256sum | sha256sum | cut -c1-16`
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		t.Logf("lighthouse key: %v", err)
+		return ""
+	}
+	return strings.TrimSpace(string(out))
 }
