@@ -43,6 +43,7 @@ func BindHooks(app core.App) error {
 	bindChecklistHooks(app)
 	bindTaskStatusHooks(app)
 	bindKPIHooks(app)
+	bindReportScheduleHooks(app)
 	bindFieldAccessHooks(app)
 	bindNotifyHooks(app)
 	return nil

@@ -26,6 +26,7 @@ func (h *Handlers) reportRoutes(r *router.Router[*core.RequestEvent]) {
 	m.GET("/reports/archive/{id}/{format}", h.reportArchiveFile)
 	m.POST("/reports/schedules", h.reportScheduleCreate)
 	m.POST("/reports/schedules/{id}/delete", h.reportScheduleDelete)
+	m.POST("/reports/schedules/{id}/enabled", h.reportScheduleEnabled)
 	// NB: no page guard: the API answers 401/403/400 as JSON itself.
 	r.GET("/api/fieldops/timesheets.xlsx", h.timesheetExport(formatXLSX))
 	r.GET("/api/fieldops/timesheets.csv", h.timesheetExport(formatCSV))
