@@ -47,6 +47,10 @@ func TopicNotifications(userID string) Topic { return Topic("notify:" + userID) 
 // on their collections' topics.
 func TopicSiteCosts(id string) Topic { return Topic("costs:" + id) }
 
+// TopicReportJob is a step of an on-demand report generation (published
+// by its job, not by a record change).
+func TopicReportJob(id string) Topic { return Topic("report-job:" + id) }
+
 // costCollections are the collections whose records carry the site
 // whose costs they change (field "site").
 var costCollections = map[string]bool{CollectionTimeEntries: true, CollectionStockMoves: true, CollectionIncidents: true,
