@@ -41,7 +41,7 @@ func (h *Handlers) equipmentEdit(e *core.RequestEvent) error {
 	in := domain.EquipmentInputOf(r.Record)
 	return h.renderEquipmentForm(e, r.Id, components.Form{Values: map[string]string{"name": in.Name, "code": in.Code, "category": in.Category,
 		"status": in.Status, "location": in.Location, "serial": in.Serial, "notes": in.Notes,
-		"daily_rate": amountValue(e.Request.Context(), r.GetFloat("daily_rate"))}}, http.StatusOK)
+		"daily_rate": amountValue(e.Request.Context(), r.DailyRate())}}, http.StatusOK)
 }
 
 // equipmentSave creates or updates an item; invalid input comes back

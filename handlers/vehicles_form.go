@@ -47,7 +47,7 @@ func (h *Handlers) vehiclesEdit(e *core.RequestEvent) error {
 	return h.renderVehicleForm(e, r.Id, components.Form{Values: map[string]string{
 		"plate": in.Plate, "label": in.Label, "kind": in.Kind, "capacity": strconv.Itoa(in.Capacity), "status": in.Status,
 		"mode": in.Mode, "odometer_km": strconv.Itoa(in.OdometerKm), "gps_device_id": in.GPSDeviceID, "notes": in.Notes,
-		"daily_rate": amountValue(e.Request.Context(), r.GetFloat("daily_rate")),
+		"daily_rate": amountValue(e.Request.Context(), r.DailyRate()),
 	}}, http.StatusOK)
 }
 
