@@ -189,9 +189,11 @@ func TestReportGenerateFailure(t *testing.T) {
 	if l := logs.String(); !strings.Contains(l, "report generation failed") || !strings.Contains(l, "disque plein") || !strings.Contains(l, "step=archive") {
 		t.Errorf("not logged: %q", l)
 	}
-	if again := jobOf(t, tenanttest.PostForm(t, tt.Registry, tt.Host(), action, url.Values{"period": {"2026-W47"}}, boss)); again == job {
-		t.Error("a failed job blocks a new attempt")
+	again := jobOf(t, tenanttest.PostForm(t, tt.Registry, tt.Host(), action, url.Values{"period": {"2026-W47"}}, boss))
+	if again == job {
+		t.Fatal("a failed job blocks a new attempt")
 	}
+	nextEvent(t, sseEvents(t, ctx, srv.URL, tt.Host(), "/reports/jobs/"+again+"/stream", boss), `data-testid="job-error"`)
 }
 
 // TestReportScheduleSwitch: the schedule list offers "Désactiver" on an

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/security"
 
 	"github.com/fieldops360/fieldops/domain"
@@ -62,13 +63,30 @@ type reportJobs struct {
 	mu      sync.Mutex
 	byID    map[string]*reportJob
 	running map[string]*reportJob
+	wg      sync.WaitGroup // running jobs, waited for when the app closes
 }
 
 const reportJobsKey = "fieldops.reportJobs"
 
+// reportJobsWait bounds how long closing a tenant app waits for its
+// running jobs.
+const reportJobsWait = 30 * time.Second
+
+// reportJobsOf returns the tenant app's jobs, created on first use with
+// a hook that lets running jobs end (bounded) before the app closes.
 func reportJobsOf(app core.App) *reportJobs {
 	return app.Store().GetOrSet(reportJobsKey, func() any {
-		return &reportJobs{byID: map[string]*reportJob{}, running: map[string]*reportJob{}}
+		js := &reportJobs{byID: map[string]*reportJob{}, running: map[string]*reportJob{}}
+		app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{Id: "fieldopsReportJobsWait", Func: func(e *core.TerminateEvent) error {
+			done := make(chan struct{})
+			go func() { js.wg.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(reportJobsWait):
+			}
+			return e.Next()
+		}})
+		return js
 	}).(*reportJobs)
 }
 
@@ -100,6 +118,7 @@ func (js *reportJobs) start(req domain.ReportRequest, by, label string, now time
 	}
 	j = &reportJob{id: security.RandomString(15), by: by, req: req, label: label, step: stepCollect}
 	js.byID[j.id], js.running[req.Key()] = j, j
+	js.wg.Add(1)
 	return j, true
 }
 
@@ -118,6 +137,7 @@ func (js *reportJobs) end(j *reportJob, rep domain.Report, err error, now time.T
 	if js.running[j.req.Key()] == j {
 		delete(js.running, j.req.Key())
 	}
+	js.wg.Done()
 }
 
 // runReportJob generates, archives (audited, requested by the asker, in
