@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -82,7 +83,7 @@ func siteCostsVM(ctx context.Context, d *siteCostsData) sites.CostsVM {
 	s, today, k, tasks := d.site, d.today, d.k, d.tasks
 	from, to := curveRange(s, tasks, d.days, today)
 	points := domain.SiteCurves(d.days, tasks, k.Budget, from, to, today)
-	vm := sites.CostsVM{GanttHref: "/sites/" + s.Id + "/gantt",
+	vm := sites.CostsVM{GanttHref: "/sites/" + s.Id + "/gantt", ReportsHref: "/reports?site=" + url.QueryEscape(s.Id),
 		AsOf: i18n.T(ctx, "costs.as_of", i18n.FormatDate(ctx, today))}
 	planNow := 0.0
 	for _, p := range points {

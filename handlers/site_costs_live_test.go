@@ -87,6 +87,9 @@ func TestSiteCostsLive(t *testing.T) {
 	if !strings.Contains(ev, "240,00\u00a0€") {
 		t.Errorf("live costs after the approval: %.800q", ev)
 	}
+	if !strings.Contains(ev, `href="/reports?site=`+site.Id+`"`) {
+		t.Error("the live tab lost its link to the site's reports")
+	}
 	if strings.Contains(ev, other.Id) || strings.Contains(ev, "CH-M") {
 		t.Errorf("the stream shows another site")
 	}
