@@ -33,6 +33,9 @@ type EquipmentInput struct {
 	Location string
 	Serial   string
 	Notes    string
+	// DailyRate is the € per booked day the cost engine counts; nil
+	// leaves it unchanged (only CanEditRates may set it).
+	DailyRate *float64
 }
 
 var equipmentCodePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{1,31}$`)
@@ -93,14 +96,18 @@ func SaveEquipment(app core.App, actor *core.Record, id string, in EquipmentInpu
 	if r, err := app.FindFirstRecordByData(CollectionEquipment, "code", in.Code); err == nil && r.Id != id {
 		return nil, FieldError("code", "err.equipment.code_taken", r.GetString("name"))
 	}
+	f := in.fields()
+	if err := applyRate(f, actor, "daily_rate", in.DailyRate, MaxDailyRate); err != nil {
+		return nil, err
+	}
 	if id == "" {
-		return resInsert(app, actor, CollectionEquipment, in.fields())
+		return resInsert(app, actor, CollectionEquipment, f)
 	}
 	r, err := app.FindRecordById(CollectionEquipment, id)
 	if err != nil {
 		return nil, Errorf(ENotFound, "err.equipment.not_found")
 	}
-	r.Load(in.fields())
+	r.Load(f)
 	resActor(r, actor)
 	if err := app.Save(r); err != nil {
 		return nil, resSaveError(err)

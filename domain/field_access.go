@@ -167,6 +167,13 @@ func (fa fieldAccess) writeConfidential(e *core.RecordRequestEvent) error {
 				fe.Field = f
 				return apiAnswer(e, fe)
 			}
+			if rateFields[e.Collection.Name] == f {
+				// daily rates and phase budgets: CanEditRates only, bounded (rates.go)
+				if err := restRate(e.Record, info.Auth, f, v); err != nil {
+					return apiAnswer(e, err)
+				}
+				continue
+			}
 			e.Record.Set(f, v)
 		}
 	}

@@ -44,6 +44,7 @@ func BindHooks(app core.App) error {
 	bindChecklistHooks(app)
 	bindTaskStatusHooks(app)
 	bindKPIHooks(app)
+	bindReportScheduleHooks(app)
 	bindFieldAccessHooks(app)
 	bindNotifyHooks(app)
 	bindSeatHooks(app)

@@ -40,6 +40,22 @@ func TopicSite(id string) Topic { return Topic("site:" + id) }
 // TopicNotifications is a change to a user's notifications (the bell).
 func TopicNotifications(userID string) Topic { return Topic("notify:" + userID) }
 
+// TopicSiteCosts is a change to what a site's costs are computed from:
+// its approved time, consumption, incidents, bookings, phases (budgets),
+// tasks and the site itself (budget, contract amount). Rates shared by
+// every site (hourly costs, daily rates, overtime rules) are published
+// on their collections' topics.
+func TopicSiteCosts(id string) Topic { return Topic("costs:" + id) }
+
+// TopicReportJob is a step of an on-demand report generation (published
+// by its job, not by a record change).
+func TopicReportJob(id string) Topic { return Topic("report-job:" + id) }
+
+// costCollections are the collections whose records carry the site
+// whose costs they change (field "site").
+var costCollections = map[string]bool{CollectionTimeEntries: true, CollectionStockMoves: true, CollectionIncidents: true,
+	CollectionReservations: true, CollectionPhases: true, CollectionTasks: true}
+
 // TopicWeek is a change to planned work or absences in the ISO week of d.
 func TopicWeek(d time.Time) Topic { return Topic("week:" + ISOWeekText(d)) }
 
@@ -47,7 +63,9 @@ func TopicWeek(d time.Time) Topic { return Topic("week:" + ISOWeekText(d)) }
 // (action is AuditCreate, AuditUpdate or AuditDelete): its collection, and
 // for a task its site and weeks before and after the change, for a task
 // link its site, for an absence its weeks, for a site or a baseline the
-// site.
+// site; for a record a site's costs are computed from, TopicSiteCosts of
+// its site before and after (TopicAnySite when its previous site is
+// unknown).
 func ChangeTopics(app core.App, r *core.Record, action string) []Topic {
 	col := r.Collection().Name
 	ts := []Topic{TopicCollection(col)}
@@ -59,9 +77,14 @@ func ChangeTopics(app core.App, r *core.Record, action string) []Topic {
 			// NB: a record built in process and saved has no stored
 			// original: its previous site and weeks are unknown.
 			return append(ts, TopicAnySite, TopicAnyWeek)
+		} else if costCollections[col] {
+			ts = append(ts, TopicAnySite)
 		}
 	}
 	for _, v := range versions {
+		if costCollections[col] {
+			ts = append(ts, TopicSiteCosts(v.GetString("site")))
+		}
 		switch col {
 		case CollectionTasks:
 			ts = append(ts, TopicSite(v.GetString("site")))
@@ -76,7 +99,7 @@ func ChangeTopics(app core.App, r *core.Record, action string) []Topic {
 		case CollectionTaskLinks:
 			ts = append(ts, linkSiteTopic(app, v))
 		case CollectionSites:
-			ts = append(ts, TopicSite(v.Id))
+			ts = append(ts, TopicSite(v.Id), TopicSiteCosts(v.Id))
 		case CollectionBaselines:
 			ts = append(ts, TopicSite(v.GetString("site")))
 		case CollectionNotifications:

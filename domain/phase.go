@@ -14,6 +14,9 @@ type PhaseInput struct {
 	Start, End time.Time
 	Status     string
 	Progress   float64
+	// Budget is the phase's share of the site's budget (€); nil leaves
+	// it unchanged (only CanEditRates may set it).
+	Budget *float64
 }
 
 // Validate checks a phase: name, coherent dates, progress 0–100, and a
@@ -72,6 +75,9 @@ func AddPhase(app core.App, actor *core.Record, siteID string, in PhaseInput) (*
 		return nil, err
 	}
 	f := in.fields()
+	if err := applyRate(f, actor, "budget", in.Budget, MaxPhaseBudget); err != nil {
+		return nil, err
+	}
 	f["site"], f["position"] = siteID, len(existing)+1
 	return newChild(app, CollectionPhases, f, actor)
 }
@@ -85,7 +91,11 @@ func UpdatePhase(app core.App, actor *core.Record, phaseID string, in PhaseInput
 	if err != nil {
 		return nil, Errorf(ENotFound, "err.phase.not_found")
 	}
-	p.Load(in.fields())
+	f := in.fields()
+	if err := applyRate(f, actor, "budget", in.Budget, MaxPhaseBudget); err != nil {
+		return nil, err
+	}
+	p.Load(f)
 	setActor(p, actor)
 	return p, app.Save(p)
 }

@@ -3,6 +3,7 @@ package domain
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
@@ -88,4 +89,55 @@ func ArchiveReport(app core.App, in ReportArchive) (Report, error) {
 		return Report{}, err
 	}
 	return r, nil
+}
+
+// ReportRequest is a report generated and archived on demand: its kind,
+// site (blank for the monthly report), period start (midnight in the
+// tenant's zone) and period text ("2026-12-05", "2026-W49", "2026-12").
+type ReportRequest struct {
+	Kind, SiteID, Period string
+	Start                time.Time
+}
+
+// Key identifies the report and period: one generation of it runs at a
+// time.
+func (r ReportRequest) Key() string { return r.Kind + "|" + r.SiteID + "|" + r.Period }
+
+// ParseReportRequest checks an on-demand generation asked by u: a daily
+// report of a site for period "YYYY-MM-DD", a weekly one for "YYYY-Www",
+// or the monthly management report of every site for "YYYY-MM" (period
+// read in loc). A site u may not read is EForbidden (crews) or ENotFound;
+// the monthly report is EForbidden for who does not read every site's
+// costs (it is archived tenant-wide); a bad kind or period is EInvalid
+// naming the field (kind, date, week, month).
+func ParseReportRequest(app core.App, u *core.Record, kind, siteID, period string, loc *time.Location) (ReportRequest, error) {
+	req := ReportRequest{Kind: kind, SiteID: siteID}
+	var err error
+	switch kind {
+	case ReportDaily, ReportWeekly:
+		if _, err := FindReportSite(app, u, siteID); err != nil {
+			return req, err
+		}
+		if kind == ReportDaily {
+			req.Start, err = ParseReportDay("date", period, loc)
+			req.Period = req.Start.Format(time.DateOnly)
+		} else {
+			req.Start, err = ParseReportWeek(period, loc)
+			req.Period = ISOWeekText(req.Start)
+		}
+	case ReportMonthly:
+		req.SiteID = ""
+		scope, serr := MonthlyReportScope(app, u)
+		if serr != nil {
+			return req, serr
+		}
+		if scope != nil {
+			return req, Errorf(EForbidden, "err.report.monthly_forbidden")
+		}
+		req.Start, err = ParseReportMonth(period, loc)
+		req.Period = req.Start.Format("2006-01")
+	default:
+		return req, FieldError("kind", "err.report.unknown_kind")
+	}
+	return req, err
 }

@@ -1,14 +1,10 @@
 package domain
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/mail"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -16,7 +12,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/cron"
 	"github.com/pocketbase/pocketbase/tools/hook"
-	"github.com/pocketbase/pocketbase/tools/mailer"
 )
 
 // Scheduled reports (issue #17, item 4). A report_schedules record names
@@ -43,10 +38,11 @@ import (
 const ReportCatchUp = 31 * 24 * time.Hour
 
 // ReportGenerator makes the files of a report: kind, site (blank for the
-// monthly report) and period start (midnight in the tenant's zone). It
-// fills the archive's files, base name, period text and language; the
-// handlers provide it (package domain does not import the renderers).
-type ReportGenerator func(app core.App, kind, siteID string, start time.Time) (ReportArchive, error)
+// monthly report), period start (midnight in the tenant's zone) and the
+// language to write it in ("fr", "en"). It fills the archive's files,
+// base name, period text and language; the handlers provide it (package
+// domain does not import the renderers).
+type ReportGenerator func(app core.App, kind, siteID string, start time.Time, lang string) (ReportArchive, error)
 
 // ReportScheduleError is the last failure of a schedule.
 type ReportScheduleError struct {
@@ -91,8 +87,11 @@ type ScheduleRun struct {
 
 // RunReportSchedules makes every scheduled report due at now and not yet
 // archived (catching up missed runs within ReportCatchUp, never before the
-// schedule's creation), archives each (ArchiveReport: SHA-256, audited)
-// and mails it to the schedule's recipients when SMTP is configured. A
+// schedule's creation nor before it was last switched on; a disabled
+// schedule never runs), archives each (ArchiveReport: SHA-256, audited)
+// in the company's language and mails it to the schedule's recipients
+// when SMTP is configured, each in their language (ReportRecipientLangs:
+// one more archived copy per other language). A
 // failure is logged and kept for ReportScheduleErrors; the pass goes on
 // with the other schedules. It returns the reports made.
 func RunReportSchedules(app core.App, now time.Time, gen ReportGenerator, logger *slog.Logger) ([]ScheduleRun, error) {
@@ -141,8 +140,14 @@ func runSchedule(app core.App, s ReportSchedule, now time.Time, loc *time.Locati
 		}
 	}
 	since := now.Add(-ReportCatchUp)
-	if c := s.Created(); c.After(since) {
-		since = c
+	for _, c := range []time.Time{s.Created(), s.EnabledSince()} {
+		if c.After(since) {
+			since = c
+		}
+	}
+	groups, err := ReportRecipientLangs(app, to)
+	if err != nil {
+		return nil, "", err
 	}
 	var runs []ScheduleRun
 	for _, due := range dueMoments(sched, since, now, loc) {
@@ -161,18 +166,8 @@ func runSchedule(app core.App, s ReportSchedule, now time.Time, loc *time.Locati
 			if done {
 				continue
 			}
-			in, err := gen(app, kind, site, start)
-			if err != nil {
-				return runs, period, err
-			}
-			in.Kind, in.SiteID, in.Trigger, in.RequestedBy = kind, site, ReportBySchedule, ""
-			rep, err := ArchiveReport(app, in)
-			if err != nil {
-				return runs, period, err
-			}
-			run := ScheduleRun{Schedule: s.Id, Kind: kind, Period: in.Period, SiteID: site, Report: rep}
-			run.Mailed, err = mailReport(app, to, in)
-			runs = append(runs, run)
+			made, err := runScheduledReport(app, s.Id, kind, site, start, groups, gen)
+			runs = append(runs, made...)
 			if err != nil {
 				return runs, period, err
 			}
@@ -234,48 +229,6 @@ func activeSiteIDs(app core.App) ([]string, error) {
 func scheduledReportExists(app core.App, kind, period, site string) (bool, error) {
 	n, err := app.CountRecords(CollectionReports, dbx.HashExp{"kind": kind, "period": period, "site": site, "trigger": ReportBySchedule})
 	return n > 0, err
-}
-
-// mailReport sends a report's files to the recipients when SMTP is
-// configured; it returns how many were sent.
-func mailReport(app core.App, to []string, in ReportArchive) (int, error) {
-	if len(to) == 0 || !MailConfigured(app) {
-		return 0, nil
-	}
-	s := app.Settings()
-	company := ""
-	if c, err := FindCompany(app); err == nil {
-		company = c.Name()
-	}
-	subject := "Rapport " + in.FileBase
-	if company != "" {
-		subject = company + " — " + subject
-	}
-	sent := 0
-	for _, addr := range to {
-		a, err := mail.ParseAddress(strings.TrimSpace(addr))
-		if err != nil {
-			return sent, fmt.Errorf("recipient %q: %w", addr, err)
-		}
-		att := map[string]io.Reader{}
-		if len(in.PDF) > 0 {
-			att[in.FileBase+".pdf"] = bytes.NewReader(in.PDF)
-		}
-		if len(in.XLSX) > 0 {
-			att[in.FileBase+".xlsx"] = bytes.NewReader(in.XLSX)
-		}
-		msg := &mailer.Message{From: mail.Address{Name: s.Meta.SenderName, Address: s.Meta.SenderAddress},
-			To: []mail.Address{*a}, Subject: subject, Attachments: att,
-			Text: "Veuillez trouver ci-joint le rapport " + in.FileBase + " (généré automatiquement par FieldOps360).\n\n" +
-				"Please find attached report " + in.FileBase + " (generated by FieldOps360).",
-			HTML: "<p>Veuillez trouver ci-joint le rapport <b>" + in.FileBase + "</b> (généré automatiquement par FieldOps360).</p>" +
-				"<p>Please find attached report <b>" + in.FileBase + "</b> (generated by FieldOps360).</p>"}
-		if err := app.NewMailClient().Send(msg); err != nil {
-			return sent, fmt.Errorf("mail to %s: %w", a.Address, err)
-		}
-		sent++
-	}
-	return sent, nil
 }
 
 // ReportSchedulerConfig configures StartReportScheduler.

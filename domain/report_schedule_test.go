@@ -19,16 +19,23 @@ import (
 	"github.com/fieldops360/fieldops/views/i18n"
 )
 
-// scheduleGen is the real monthly and daily generation (renderers in
-// French), keeping the bytes it made per file base to check the hashes.
+// scheduleGen is the real monthly and daily generation (renderers in the
+// language asked), keeping the bytes it made per file base (suffixed
+// "@en" for English) to check the hashes.
 func scheduleGen(t *testing.T, made map[string][]byte) domain.ReportGenerator {
 	cat, err := catalog.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return func(app core.App, kind, siteID string, start time.Time) (domain.ReportArchive, error) {
-		ctx := i18n.WithLocale(t.Context(), cat, i18n.FR, start.Location())
-		out := domain.ReportArchive{Lang: i18n.FR}
+	return func(app core.App, kind, siteID string, start time.Time, lang string) (domain.ReportArchive, error) {
+		ctx := i18n.WithLocale(t.Context(), cat, lang, start.Location())
+		out := domain.ReportArchive{Lang: lang}
+		key := func() string {
+			if lang == i18n.FR {
+				return out.FileBase
+			}
+			return out.FileBase + "@" + lang
+		}
 		if kind == domain.ReportMonthly {
 			m, err := domain.MonthlyReportData(app, start, nil)
 			if err != nil {
@@ -39,7 +46,7 @@ func scheduleGen(t *testing.T, made map[string][]byte) domain.ReportGenerator {
 				return out, err
 			}
 			out.XLSX, err = xlsx.Monthly(ctx, m)
-			made[out.FileBase] = out.PDF
+			made[key()] = out.PDF
 			return out, err
 		}
 		d, err := domain.DailyReportData(app, siteID, start, nil)
@@ -49,7 +56,7 @@ func scheduleGen(t *testing.T, made map[string][]byte) domain.ReportGenerator {
 		out.Period = start.Format(time.DateOnly)
 		out.FileBase = domain.ReportFileBase(kind, d.Site.Code, out.Period)
 		out.XLSX, err = xlsx.Daily(ctx, d)
-		made[out.FileBase] = out.XLSX
+		made[key()] = out.XLSX
 		return out, err
 	}
 }

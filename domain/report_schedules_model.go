@@ -62,3 +62,9 @@ func (r ReportSchedule) Created() time.Time { return r.GetDateTime("created").Ti
 
 // Updated returns "updated" (set by the database).
 func (r ReportSchedule) Updated() time.Time { return r.GetDateTime("updated").Time() }
+
+// EnabledSince returns "enabled_since" (date, UTC; zero when empty).
+func (r ReportSchedule) EnabledSince() time.Time { return r.GetDateTime("enabled_since").Time() }
+
+// SetEnabledSince sets "enabled_since".
+func (r ReportSchedule) SetEnabledSince(v time.Time) { r.Set("enabled_since", v) }

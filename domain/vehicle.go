@@ -44,6 +44,9 @@ type VehicleInput struct {
 	OdometerKm  int
 	GPSDeviceID string
 	Notes       string
+	// DailyRate is the € per booked day the cost engine counts; nil
+	// leaves it unchanged (only CanEditRates may set it).
+	DailyRate *float64
 }
 
 var (
@@ -131,7 +134,11 @@ func CreateVehicle(app core.App, actor *core.Record, in VehicleInput) (*core.Rec
 	if err := vehicleUnique(app, in, ""); err != nil {
 		return nil, err
 	}
-	return resInsert(app, actor, CollectionVehicles, in.fields())
+	f := in.fields()
+	if err := applyRate(f, actor, "daily_rate", in.DailyRate, MaxDailyRate); err != nil {
+		return nil, err
+	}
+	return resInsert(app, actor, CollectionVehicles, f)
 }
 
 // UpdateVehicle validates and saves a vehicle.
@@ -146,7 +153,11 @@ func UpdateVehicle(app core.App, actor *core.Record, id string, in VehicleInput)
 	if err := vehicleUnique(app, in, id); err != nil {
 		return nil, err
 	}
-	r.Load(in.fields())
+	f := in.fields()
+	if err := applyRate(f, actor, "daily_rate", in.DailyRate, MaxDailyRate); err != nil {
+		return nil, err
+	}
+	r.Load(f)
 	resActor(r, actor)
 	if err := app.Save(r); err != nil {
 		return nil, resSaveError(err)

@@ -79,6 +79,13 @@ func shownActionAllowed(app core.App, u *core.Record, action string) (allowed bo
 		return domain.CanOpen(u.GetString("role"), admin, first) || first == "time-approvals" && domain.CanOpen(u.GetString("role"), admin, "today"), "CanOpen", true
 	case strings.HasPrefix(action, "/reports/schedules"): // report schedules (issue #17)
 		return domain.CanEditReportSchedules(u), "CanEditReportSchedules", true
+	case action == "/reports/generate/monthly": // on-demand, archived tenant-wide (issue #17)
+		scope, err := domain.MonthlyReportScope(app, u)
+		return err == nil && scope == nil, "MonthlyReportScope (every site)", true
+	case strings.HasPrefix(action, "/reports/generate/"): // a site's report on demand (issue #17)
+		parts := strings.Split(action, "/")
+		_, err := domain.FindReportSite(app, u, parts[len(parts)-1])
+		return err == nil, "FindReportSite", true
 	case first == "notifications": // one's own (issue #17)
 		if id := strings.TrimSuffix(strings.TrimPrefix(action, "/notifications/"), "/read"); id != action[len("/notifications/"):] {
 			n, err := domain.FindNotification(app, id)

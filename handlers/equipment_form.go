@@ -22,7 +22,7 @@ func (h *Handlers) renderEquipmentForm(e *core.RequestEvent, id string, form com
 		title = i18n.T(ctx, "res.equipment.edit")
 	}
 	vm := resources.EquipmentFormVM{Page: h.resPage(e, "equipment", title, layouts.Crumb{Label: i18n.T(ctx, "nav.equipment"), Href: "/equipment"}, layouts.Crumb{Label: title}),
-		ID: id, Form: form, Options: map[string][]components.Option{"status": resOptions(ctx, "res.status.", domain.EquipmentStatuses())}}
+		ID: id, Form: form, CanEditRates: domain.CanEditRates(e.Auth), Options: map[string][]components.Option{"status": resOptions(ctx, "res.status.", domain.EquipmentStatuses())}}
 	render(e.Response, e.Request, status, resources.EquipmentFormPage(vm))
 	return nil
 }
@@ -40,16 +40,23 @@ func (h *Handlers) equipmentEdit(e *core.RequestEvent) error {
 	}
 	in := domain.EquipmentInputOf(r.Record)
 	return h.renderEquipmentForm(e, r.Id, components.Form{Values: map[string]string{"name": in.Name, "code": in.Code, "category": in.Category,
-		"status": in.Status, "location": in.Location, "serial": in.Serial, "notes": in.Notes}}, http.StatusOK)
+		"status": in.Status, "location": in.Location, "serial": in.Serial, "notes": in.Notes,
+		"daily_rate": amountValue(e.Request.Context(), r.DailyRate())}}, http.StatusOK)
 }
 
 // equipmentSave creates or updates an item; invalid input comes back
 // (400) with field errors and nothing saved.
 func (h *Handlers) equipmentSave(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
-	v := resValues(e, equipmentFields...)
-	r, err := domain.SaveEquipment(e.App, e.Auth, id, domain.EquipmentInput{Name: v["name"], Code: v["code"], Category: v["category"],
-		Status: v["status"], Location: v["location"], Serial: v["serial"], Notes: v["notes"]})
+	v := resValues(e, append(equipmentFields, "daily_rate")...)
+	in := domain.EquipmentInput{Name: v["name"], Code: v["code"], Category: v["category"],
+		Status: v["status"], Location: v["location"], Serial: v["serial"], Notes: v["notes"]}
+	var r *core.Record
+	rate, err := formRate(e, "daily_rate")
+	if err == nil {
+		in.DailyRate = rate
+		r, err = domain.SaveEquipment(e.App, e.Auth, id, in)
+	}
 	if err != nil {
 		errs, status, ok := formErrors(e.Request.Context(), err)
 		if !ok {

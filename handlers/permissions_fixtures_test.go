@@ -212,8 +212,10 @@ var fixtures = map[string]fixture{
 	},
 		map[string]any{"period": "2026-11"}),
 	"report_schedules": named("report_schedules", func(w *permWorld) map[string]any {
-		return map[string]any{"kind": "daily", "cron": "0 7 * * *", "enabled": true}
-	}, map[string]any{"enabled": false}),
+		// NB: disabled, so that the tenant's report scheduler never runs it
+		// (a test run around 07:00 would otherwise generate reports).
+		return map[string]any{"kind": "daily", "cron": "0 7 * * *", "enabled": false}
+	}, map[string]any{"cron": "0 8 * * *"}),
 	"alerts": named("alerts", func(w *permWorld) map[string]any {
 		return map[string]any{"kind": "test", "level": "info", "message": w.uniq("Alerte ")}
 	}, map[string]any{"acknowledged_at": "2026-12-01 08:00:00.000Z"}),

@@ -69,6 +69,8 @@ func (h *Handlers) reportsPage(e *core.RequestEvent, sched components.Form) erro
 			}
 		default:
 			vm.Downloads = siteDownloads(ctx, site, day, week)
+			vm.Downloads[0].Generate = reports.GenerateVM{Action: "/reports/generate/daily/" + url.PathEscape(site.Id), Period: day.Format(time.DateOnly)}
+			vm.Downloads[1].Generate = reports.GenerateVM{Action: "/reports/generate/weekly/" + url.PathEscape(site.Id), Period: domain.ISOWeekText(week)}
 		}
 	}
 	if vm.CanExport && q.Has("from") {
@@ -81,14 +83,23 @@ func (h *Handlers) reportsPage(e *core.RequestEvent, sched components.Form) erro
 				Caption: i18n.T(ctx, "rpt.timesheets_caption")}}
 		}
 	}
-	if _, err := domain.MonthlyReportScope(e.App, e.Auth); err == nil {
+	if scope, err := domain.MonthlyReportScope(e.App, e.Auth); err == nil {
 		vm.CanMonthly = true
 		if q.Has("month") {
 			if month, err := domain.ParseReportMonth(vals["month"], tc.Location()); err != nil {
 				invalid(err)
 			} else {
 				vm.Monthly = monthlyDownloads(ctx, month)
+				if scope == nil { // archived tenant-wide: who reads every site
+					vm.Monthly[0].Generate = reports.GenerateVM{Action: "/reports/generate/monthly", Period: month.Format("2006-01")}
+				}
 			}
+		}
+	}
+	if id := q.Get("job"); id != "" {
+		if j := reportJobsOf(e.App).find(id, e.Auth.Id); j != nil {
+			jvm := reportJobVM(ctx, j)
+			vm.Job = &jvm
 		}
 	}
 	if err := h.reportsArchive(e, &vm, sched); err != nil {

@@ -24,8 +24,12 @@ func (h *Handlers) reportRoutes(r *router.Router[*core.RequestEvent]) {
 	m.GET("/reports/monthly.pdf", h.monthlyReport(formatPDF))
 	m.GET("/reports/monthly.xlsx", h.monthlyReport(formatXLSX))
 	m.GET("/reports/archive/{id}/{format}", h.reportArchiveFile)
+	m.POST("/reports/generate/{kind}/{siteId}", h.reportGenerate)
+	m.POST("/reports/generate/{kind}", h.reportGenerate)
+	m.GET("/reports/jobs/{id}/stream", h.reportJobStream)
 	m.POST("/reports/schedules", h.reportScheduleCreate)
 	m.POST("/reports/schedules/{id}/delete", h.reportScheduleDelete)
+	m.POST("/reports/schedules/{id}/enabled", h.reportScheduleEnabled)
 	// NB: no page guard: the API answers 401/403/400 as JSON itself.
 	r.GET("/api/fieldops/timesheets.xlsx", h.timesheetExport(formatXLSX))
 	r.GET("/api/fieldops/timesheets.csv", h.timesheetExport(formatCSV))

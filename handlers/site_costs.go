@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -36,27 +38,52 @@ func (h *Handlers) siteCosts(e *core.RequestEvent) error {
 	return nil
 }
 
-// loadSiteCosts reads the site's figures to date (ComputeSiteKPIs), its
-// rollup (DailyRollup) and tasks, and formats the costs tab.
+// siteCostsData is what one render of a site's costs tab reads: the
+// engine's figures to date, the daily rollup and the tasks.
+type siteCostsData struct {
+	site  domain.Site
+	today time.Time
+	k     *domain.SiteKPIs
+	days  []domain.KPIDay
+	tasks []domain.Task
+}
+
+// loadSiteCostsData reads the site's figures to date (ComputeSiteKPIs),
+// its rollup (DailyRollup) and tasks, today being the tenant's today.
+func loadSiteCostsData(app core.App, s domain.Site, today time.Time) (*siteCostsData, error) {
+	k, err := domain.ComputeSiteKPIs(app, s.Id, time.Time{}, today.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, err
+	}
+	days, err := domain.DailyRollup(app, time.Time{}, today.AddDate(0, 0, 1), s.Id)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := domain.FindSiteTasks(app, s.Id)
+	if err != nil {
+		return nil, err
+	}
+	return &siteCostsData{site: s, today: today, k: k, days: days, tasks: domain.AsTasks(recs)}, nil
+}
+
+// loadSiteCosts reads and formats the costs tab of the request's site,
+// with its live stream.
 func loadSiteCosts(e *core.RequestEvent, s domain.Site) (sites.CostsVM, error) {
-	ctx := e.Request.Context()
-	today := tenantCtx(e).Today()
-	k, err := domain.ComputeSiteKPIs(e.App, s.Id, time.Time{}, today.AddDate(0, 0, 1))
+	d, err := loadSiteCostsData(e.App, s, tenantCtx(e).Today())
 	if err != nil {
 		return sites.CostsVM{}, err
 	}
-	days, err := domain.DailyRollup(e.App, time.Time{}, today.AddDate(0, 0, 1), s.Id)
-	if err != nil {
-		return sites.CostsVM{}, err
-	}
-	recs, err := domain.FindSiteTasks(e.App, s.Id)
-	if err != nil {
-		return sites.CostsVM{}, err
-	}
-	tasks := domain.AsTasks(recs)
-	from, to := curveRange(s, tasks, days, today)
-	points := domain.SiteCurves(days, tasks, k.Budget, from, to, today)
-	vm := sites.CostsVM{GanttHref: "/sites/" + s.Id + "/gantt",
+	vm := siteCostsVM(e.Request.Context(), d)
+	vm.Stream = "/sites/" + s.Id + "/costs/stream"
+	return vm, nil
+}
+
+// siteCostsVM formats the costs tab.
+func siteCostsVM(ctx context.Context, d *siteCostsData) sites.CostsVM {
+	s, today, k, tasks := d.site, d.today, d.k, d.tasks
+	from, to := curveRange(s, tasks, d.days, today)
+	points := domain.SiteCurves(d.days, tasks, k.Budget, from, to, today)
+	vm := sites.CostsVM{GanttHref: "/sites/" + s.Id + "/gantt", ReportsHref: "/reports?site=" + url.QueryEscape(s.Id),
 		AsOf: i18n.T(ctx, "costs.as_of", i18n.FormatDate(ctx, today))}
 	planNow := 0.0
 	for _, p := range points {
@@ -93,7 +120,7 @@ func loadSiteCosts(e *core.RequestEvent, s domain.Site) (sites.CostsVM, error) {
 		vm.Late = append(vm.Late, sites.LateTaskVM{ID: t.Id, Title: t.Title(), End: i18n.FormatDate(ctx, end),
 			Progress: i18n.FormatNumber(ctx, t.Progress(), 0), Href: "/sites/" + s.Id + "/gantt#task-" + t.Id})
 	}
-	return vm, nil
+	return vm
 }
 
 // curveRange is the span of the curves: from the earliest of the site's

@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -38,6 +40,11 @@ func (h *Handlers) phasesBack(e *core.RequestEvent, s domain.Site, errs map[stri
 
 func parsePhase(e *core.RequestEvent, errs map[string]string) domain.PhaseInput {
 	in := domain.PhaseInput{Name: e.Request.FormValue("name"), Status: e.Request.FormValue("status")}
+	if b, err := formRate(e, "budget"); err != nil {
+		errs["budget"] = userMessage(e.Request.Context(), err)
+	} else {
+		in.Budget = b
+	}
 	var bad bool
 	if in.Start, bad = formDate(e.Request.FormValue("start")); bad {
 		errs["start"] = i18n.T(e.Request.Context(), "form.bad_date")
@@ -136,4 +143,32 @@ func (h *Handlers) milestoneReach(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	return e.Redirect(http.StatusSeeOther, "/sites/"+s.Id+"/phases")
+}
+
+// formRate reads a rate or budget field of a posted form (French or
+// English decimals, domain.ParseAmount): nil when the form does not hold
+// the field (the stored value is kept); who may set it is the domain's
+// decision (domain.CanEditRates).
+func formRate(e *core.RequestEvent, field string) (*float64, error) {
+	if e.Request.PostForm == nil {
+		_ = e.Request.ParseForm()
+	}
+	if _, ok := e.Request.PostForm[field]; !ok {
+		return nil, nil
+	}
+	v, err := domain.ParseAmount(field, e.Request.PostForm.Get(field))
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// amountValue is an amount as a form input shows it: a decimal comma in
+// French ("350,5"), a point in English.
+func amountValue(ctx context.Context, v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if i18n.Lang(ctx) == i18n.FR {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }

@@ -113,8 +113,10 @@ func (h *Handlers) fillPhasesTab(e *core.RequestEvent, vm *sites.PageVM, phases 
 	for i, p := range phases {
 		vm.Phases.Phases = append(vm.Phases.Phases, sites.PhaseVM{ID: p.Id, Name: p.Name(),
 			Start: dateValue(p.Start()), End: dateValue(p.End()),
-			Status: p.Status(), Progress: strconv.Itoa(int(p.Progress())), First: i == 0, Last: i == len(phases)-1})
+			Status: p.Status(), Progress: strconv.Itoa(int(p.Progress())), First: i == 0, Last: i == len(phases)-1,
+			Budget: amountValue(e.Request.Context(), p.Budget())})
 	}
+	vm.Phases.CanRates = domain.CanEditRates(e.Auth)
 	ms, err := domain.FindMilestones(e.App, vm.ID)
 	if err != nil {
 		return err

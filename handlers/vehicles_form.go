@@ -23,7 +23,7 @@ func (h *Handlers) renderVehicleForm(e *core.RequestEvent, id string, form compo
 		title = i18n.T(ctx, "res.vehicle.edit")
 	}
 	vm := resources.VehicleFormVM{Page: h.resPage(e, "vehicles", title, layouts.Crumb{Label: i18n.T(ctx, "nav.vehicles"), Href: "/vehicles"}, layouts.Crumb{Label: title}),
-		ID: id, Form: form}
+		ID: id, Form: form, CanEditRates: domain.CanEditRates(e.Auth)}
 	vm.Options = map[string][]components.Option{
 		"kind": resOptions(ctx, "res.kind.", domain.VehicleKinds()), "status": resOptions(ctx, "res.status.", domain.VehicleStatuses()),
 		"mode": resOptions(ctx, "res.mode.", []string{domain.ModeBusiness, domain.ModePrivate}),
@@ -47,6 +47,7 @@ func (h *Handlers) vehiclesEdit(e *core.RequestEvent) error {
 	return h.renderVehicleForm(e, r.Id, components.Form{Values: map[string]string{
 		"plate": in.Plate, "label": in.Label, "kind": in.Kind, "capacity": strconv.Itoa(in.Capacity), "status": in.Status,
 		"mode": in.Mode, "odometer_km": strconv.Itoa(in.OdometerKm), "gps_device_id": in.GPSDeviceID, "notes": in.Notes,
+		"daily_rate": amountValue(e.Request.Context(), r.DailyRate()),
 	}}, http.StatusOK)
 }
 
@@ -54,14 +55,17 @@ func (h *Handlers) vehiclesEdit(e *core.RequestEvent) error {
 // a vehicle; invalid input comes back (400) with the field errors.
 func (h *Handlers) vehiclesSave(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
-	v := resValues(e, vehicleFields...)
+	v := resValues(e, append(vehicleFields, "daily_rate")...)
 	in := domain.VehicleInput{Plate: v["plate"], Label: v["label"], Kind: v["kind"], Capacity: resInt(v["capacity"]), Status: v["status"],
 		Mode: v["mode"], OdometerKm: resInt(v["odometer_km"]), GPSDeviceID: v["gps_device_id"], Notes: v["notes"]}
 	var r *core.Record
 	var err error
-	if id == "" {
+	in.DailyRate, err = formRate(e, "daily_rate")
+	switch {
+	case err != nil:
+	case id == "":
 		r, err = domain.CreateVehicle(e.App, e.Auth, in)
-	} else {
+	default:
 		r, err = domain.UpdateVehicle(e.App, e.Auth, id, in)
 	}
 	if err != nil {

@@ -21,7 +21,29 @@ type DownloadVM struct {
 	CSV     string
 	TestID  string
 	Caption string // a short explanation
+	// Generate is the form generating and archiving the report in the
+	// background (blank Action: not offered).
+	Generate GenerateVM
 }
+
+// GenerateVM is a "generate and archive" button: its action and period.
+type GenerateVM struct{ Action, Period string }
+
+// JobVM is an on-demand generation followed on the page: its steps,
+// then its archive (links and SHA-256) or its error.
+type JobVM struct {
+	ID, Label string
+	Steps     []JobStepVM
+	Error     string // the failure, blank otherwise
+	Done      bool
+	PDF, XLSX string // the archived files' hrefs, once done
+	Hash      string // SHA-256 of the archived PDF
+	Stream    string // the live stream while it runs, blank once over
+}
+
+// JobStepVM is a step of a job; State is "done", "current", "failed" or
+// "pending".
+type JobStepVM struct{ Key, Label, State string }
 
 // PageVM is the Rapports page.
 type PageVM struct {
@@ -40,6 +62,8 @@ type PageVM struct {
 	// downloads once the month (field month) is valid.
 	CanMonthly bool
 	Monthly    []DownloadVM
+	// Job is the generation asked (?job=), nil when none.
+	Job *JobVM
 	// Archive lists the generated reports the reader may open.
 	Archive []ArchiveVM
 	// CanSchedule is set for the office roles: the schedules, their

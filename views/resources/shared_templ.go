@@ -1292,4 +1292,32 @@ func table(id string, columns []string, list []RowVM) templ.Component {
 	})
 }
 
+// rateField is the daily rate (€ per booked day) of a vehicle or a tool,
+// typed with a decimal comma or point.
+func rateField(f components.Form) templ.Component {
+	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
+		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
+			return templ_7745c5c3_CtxErr
+		}
+		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
+		if !templ_7745c5c3_IsBuffer {
+			defer func() {
+				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err == nil {
+					templ_7745c5c3_Err = templ_7745c5c3_BufErr
+				}
+			}()
+		}
+		ctx = templ.InitializeContext(ctx)
+		ctx = templ.ClearChildren(ctx)
+		templ_7745c5c3_Err = components.Field(components.FieldVM{Name: "daily_rate", Label: i18n.T(ctx, "costs.daily_rate"), Type: "text", Value: f.V("daily_rate"),
+			Error: f.E("daily_rate"), Hint: i18n.T(ctx, "costs.daily_rate_hint"), Attrs: templ.Attributes{"inputmode": "decimal", "data-testid": "daily-rate"}}).Render(ctx, templ_7745c5c3_Buffer)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		return nil
+	})
+}
+
 var _ = templruntime.GeneratedTemplate
