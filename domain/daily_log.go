@@ -88,17 +88,17 @@ func SaveDailyLog(app core.App, u *core.Record, siteID string, in DailyLogInput,
 	in.Notes = strings.TrimSpace(in.Notes)
 	switch {
 	case in.Day.IsZero():
-		return DailyLog{}, Errorf(EInvalid, "err.dailylog.day_required")
+		return DailyLog{}, FieldError("day", "err.dailylog.day_required")
 	case day.After(TenantFactsOf(app).Today(now)):
-		return DailyLog{}, Errorf(EInvalid, "err.dailylog.future")
+		return DailyLog{}, FieldError("day", "err.dailylog.future")
 	case in.Weather != "" && !slices.Contains(DailyLogWeathers, in.Weather):
-		return DailyLog{}, Errorf(EInvalid, "err.dailylog.weather", in.Weather)
+		return DailyLog{}, FieldError("weather", "err.dailylog.weather", in.Weather)
 	case in.Temperature != nil && (math.IsNaN(*in.Temperature) || *in.Temperature < -50 || *in.Temperature > 60):
-		return DailyLog{}, Errorf(EInvalid, "err.dailylog.temperature")
+		return DailyLog{}, FieldError("temperature", "err.dailylog.temperature")
 	case utf8.RuneCountInString(in.Notes) > DailyLogMaxNotes:
-		return DailyLog{}, Errorf(EInvalid, "err.dailylog.notes_too_long", DailyLogMaxNotes)
+		return DailyLog{}, FieldError("notes", "err.dailylog.notes_too_long", DailyLogMaxNotes)
 	case in.Weather == "" && in.Temperature == nil && in.Notes == "":
-		return DailyLog{}, Errorf(EInvalid, "err.dailylog.empty")
+		return DailyLog{}, FieldError("notes", "err.dailylog.empty")
 	}
 	log, ok, err := DailyLogOf(app, siteID, day)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/domain/imaging"
 	"github.com/fieldops360/fieldops/domain/pdf"
 	"github.com/fieldops360/fieldops/domain/xlsx"
 	"github.com/fieldops360/fieldops/tenanttest"
@@ -22,11 +23,12 @@ import (
 // report (issue #17: PDF under 1 s, Excel under 0.5 s) for a site with
 // 600 tasks and 60 photos and its month of activity (November 2026): 30
 // people's approved time every working day (630 entries), two
-// consumptions a day, the 60 photos spread over the month. The monthly
+// consumptions a day after a delivery, the 60 photos spread over the month. The monthly
 // report covers every site of the tenant; this tenant has that one site.
 // It prints the KPI engine's figures (no photo: the daily and weekly
 // reports do), so each pass is data assembly (ComputeTenantKPIs) and
-// rendering.
+// rendering; the weekly report of the same site, with its photos, is
+// measured alongside.
 //
 //	go test -run XXX -bench BenchmarkMonthlyReport -benchtime 10x ./domain/pdf/
 func BenchmarkMonthlyReport(b *testing.B) {
@@ -35,13 +37,16 @@ func BenchmarkMonthlyReport(b *testing.B) {
 	crew := tt.User(domain.RoleCrew, "crew@acme.test")
 	site := tt.Record("sites", map[string]any{"code": "CH-1", "name": "École", "sector": "btp", "status": "active", "team": []string{crew.Id},
 		"budget": 900000, "contract_amount": 1050000, "start": "2026-09-01 00:00:00.000Z", "end": "2027-03-31 00:00:00.000Z"})
-	mat := tt.Record("materials", map[string]any{"sku": "BET-25", "name": "Béton C25", "unit": "m3", "unit_cost": 110})
+	mat, err := domain.SaveMaterial(tt.App(), nil, "", domain.MaterialInput{SKU: "BET-25", Name: "Béton C25", Unit: "m3", UnitCost: 110})
+	if err != nil {
+		b.Fatal(err)
+	}
 	people := make([]string, 30)
 	for i := range people {
 		people[i] = tt.User(domain.RoleCrew, fmt.Sprintf("p%02d@acme.test", i)).Id
 	}
 	var tasks []string
-	err := app.RunInTransaction(func(tx core.App) error {
+	err = app.RunInTransaction(func(tx core.App) error {
 		col, _ := tx.FindCollectionByNameOrId("tasks")
 		for i := range 600 {
 			r := core.NewRecord(col)
@@ -53,7 +58,6 @@ func BenchmarkMonthlyReport(b *testing.B) {
 			tasks = append(tasks, r.Id)
 		}
 		entries, _ := tx.FindCollectionByNameOrId("time_entries")
-		moves, _ := tx.FindCollectionByNameOrId("stock_moves")
 		for d := 1; d <= 30; d++ {
 			if wd := at(d, 0, 0).Weekday(); wd == time.Saturday || wd == time.Sunday {
 				continue
@@ -66,18 +70,22 @@ func BenchmarkMonthlyReport(b *testing.B) {
 					return err
 				}
 			}
-			for k := range 2 {
-				r := core.NewRecord(moves)
-				r.Load(map[string]any{"material": mat.Id, "kind": "consumption", "qty": 3 + k, "site": site.Id, "unit_cost": 110, "at": at(d, 10+k, 0).UTC()})
-				if err := tx.Save(r); err != nil {
-					return err
-				}
-			}
 		}
 		return nil
 	})
 	if err != nil {
 		b.Fatal(err)
+	}
+	move := func(kind string, qty float64, when time.Time) {
+		if _, err := domain.RecordStockMove(app, nil, domain.StockMoveInput{Material: mat.Id, Kind: kind, Qty: qty,
+			Location: domain.SiteLocation(site.Id), Site: site.Id, At: when}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	move(domain.MoveReceipt, 1000, at(1, 7, 0))
+	for d := 2; d <= 30; d++ {
+		move(domain.MoveConsumption, 3, at(d, 10, 0))
+		move(domain.MoveConsumption, 4, at(d, 15, 0))
 	}
 	img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
 	for y := 0; y < 1200; y++ {
@@ -119,6 +127,29 @@ func BenchmarkMonthlyReport(b *testing.B) {
 	b.Run("xlsx", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := xlsx.Monthly(ctx, data(b)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// the same site's weekly client report (week of the 16th: its tasks,
+	// its photos with thumbnails kept from the first pass)
+	week := func(b *testing.B, thumb domain.PhotoThumbnailer) domain.WeeklyReport {
+		w, err := domain.WeeklyReportData(app, site.Id, at(16, 12, 0), thumb)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return w
+	}
+	b.Run("weekly-pdf", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := pdf.Weekly(ctx, week(b, imaging.ThumbnailJPEG), time.Now()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("weekly-xlsx", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := xlsx.Weekly(ctx, week(b, nil)); err != nil {
 				b.Fatal(err)
 			}
 		}
