@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 )
 
 // The site's daily log (journal de chantier, issue #17): one entry per
@@ -126,4 +127,22 @@ func SaveDailyLog(app core.App, u *core.Record, siteID string, in DailyLogInput,
 		return DailyLog{}, err
 	}
 	return log, nil
+}
+
+// bindDailyLogHooks sets what the server owns in a daily log written
+// through the REST API: the author is the caller, the day a civil date
+// (midnight UTC), the site unchanged by an update.
+func bindDailyLogHooks(app core.App) {
+	app.OnRecordValidate(CollectionDailyLogs).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsDailyLog", Func: func(e *core.RecordEvent) error {
+		if u := clientUser(e.Record); u != nil {
+			e.Record.Set("author", u.Id)
+			if orig := originalOf(e); orig != nil {
+				keep(e.Record, orig, "site")
+			}
+		}
+		if d := e.Record.GetDateTime("day").Time(); !d.IsZero() {
+			e.Record.Set("day", dailyLogDay(d))
+		}
+		return e.Next()
+	}})
 }

@@ -45,5 +45,6 @@ func BindHooks(app core.App) error {
 	bindKPIHooks(app)
 	bindFieldAccessHooks(app)
 	bindNotifyHooks(app)
+	bindDailyLogHooks(app)
 	return nil
 }
