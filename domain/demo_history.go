@@ -16,7 +16,8 @@ type DemoOptions struct {
 	// of the past year, approved time of the field staff on every working
 	// day (overtime some weeks), material consumption, vehicle and tool
 	// bookings, incidents with their cost and delay impacts, checklist
-	// results, daily rates and phase budgets. It costs a few seconds:
+	// results, daily rates and phase budgets, photos and the site leads'
+	// daily logs (weather) of the last weeks. It costs a few seconds:
 	// `fieldops demo` and `tenant create --demo-data` ask for it, tests
 	// keep the small seed (SeedDemoAt).
 	History bool
@@ -93,7 +94,10 @@ func seedDemoHistory(tx core.App, users map[string]*core.Record, now time.Time) 
 	if err := h.costs(); err != nil {
 		return err
 	}
-	return h.progress()
+	if err := h.progress(); err != nil {
+		return err
+	}
+	return h.photosAndLogs() // last: the figures above keep their random draws
 }
 
 // today is the civil date of now.
