@@ -6,10 +6,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/views/components"
+	"github.com/fieldops360/fieldops/views/home"
 	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/sites"
 )
@@ -115,4 +117,35 @@ func (h *Handlers) dailyLogSave(e *core.RequestEvent) error {
 	vm.Log.Day, vm.Log.Weather, vm.Log.Temperature, vm.Log.Notes = typed.Day, typed.Weather, typed.Temperature, typed.Notes
 	render(e.Response, e.Request, http.StatusBadRequest, sites.Page(vm))
 	return nil
+}
+
+// todayDailyLogs lists, for the daily plan of day, the active sites whose
+// log the user keeps (their site lead or project manager, who may write
+// it), with the day's log when written.
+func todayDailyLogs(e *core.RequestEvent, day time.Time) ([]home.DailyLogLinkVM, error) {
+	if e.Auth == nil || day.After(tenantCtx(e).DayStart()) {
+		return nil, nil // no log of a day to come
+	}
+	sites, err := e.App.FindRecordsByFilter(domain.CollectionSites, "status = 'active' && (site_lead = {:u} || project_manager = {:u})", "code", 0, 0,
+		dbx.Params{"u": e.Auth.Id})
+	if err != nil {
+		return nil, err
+	}
+	civil := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	var out []home.DailyLogLinkVM
+	for _, s := range sites {
+		if !domain.CanWriteDailyLog(e.Auth, s) {
+			continue
+		}
+		l := home.DailyLogLinkVM{Site: domain.SiteLabel(s), Href: "/sites/" + s.Id + "/log?day=" + civil.Format(time.DateOnly)}
+		log, ok, err := domain.DailyLogOf(e.App, s.Id, civil)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			l.Written, l.Weather = true, dailyLogWeather(e, log)
+		}
+		out = append(out, l)
+	}
+	return out, nil
 }

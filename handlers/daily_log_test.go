@@ -32,6 +32,11 @@ func TestSiteDailyLogPage(t *testing.T) {
 		!strings.Contains(page.Body.String(), `value="2026-11-18"`) || !strings.Contains(page.Body.String(), "Aucun journal") {
 		t.Fatalf("log tab: %d, want the form of today (18/11) and no entry yet:\n%s", page.Code, page.Body)
 	}
+	// the lead's daily plan links to the log to write
+	today := tenanttest.Get(t, tt.Registry, tt.Host(), "/today", leadC).Body.String()
+	if !strings.Contains(today, `href="`+path+`?day=2026-11-18" data-testid="today-dailylog"`) || !strings.Contains(today, "Journal à remplir") {
+		t.Errorf("/today has no link to the day's log to write")
+	}
 	rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), path, url.Values{"day": {"2026-11-18"}, "weather": {"rain"},
 		"temperature": {"7,5"}, "notes": {"Livraison béton décalée"}}, leadC)
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != path+"?day=2026-11-18&toast=saved" {
@@ -43,6 +48,12 @@ func TestSiteDailyLogPage(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("after the save the tab lacks %q", want)
 		}
+	}
+	if today := tenanttest.Get(t, tt.Registry, tt.Host(), "/today", leadC).Body.String(); !strings.Contains(today, "Pluie, 7,5 °C") || strings.Contains(today, "Journal à remplir") {
+		t.Errorf("/today does not show the day's log as written")
+	}
+	if next := tenanttest.Get(t, tt.Registry, tt.Host(), "/today?date=2026-11-19", leadC).Body.String(); strings.Contains(next, "today-dailylog") {
+		t.Errorf("/today of tomorrow offers a log to write")
 	}
 	// the same day again replaces the entry
 	if rec := tenanttest.PostForm(t, tt.Registry, tt.Host(), path, url.Values{"day": {"2026-11-18"}, "weather": {"sunny"}}, leadC); rec.Code != http.StatusSeeOther {
