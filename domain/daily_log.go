@@ -71,6 +71,27 @@ func SiteDailyLogs(app core.App, siteID string, from, to time.Time) ([]DailyLog,
 	return AsDailyLogs(recs), err
 }
 
+// DailyLogSitesOf returns the active sites whose daily log u keeps:
+// those they lead or manage as project manager and may write
+// (CanWriteDailyLog), by code.
+func DailyLogSitesOf(app core.App, u *core.Record) ([]Site, error) {
+	if u == nil {
+		return nil, nil
+	}
+	recs, err := app.FindRecordsByFilter(CollectionSites, "status = 'active' && (site_lead = {:u} || project_manager = {:u})", "code", 0, 0,
+		dbx.Params{"u": u.Id})
+	if err != nil {
+		return nil, err
+	}
+	var out []Site
+	for _, r := range recs {
+		if CanWriteDailyLog(u, r) {
+			out = append(out, Site{r})
+		}
+	}
+	return out, nil
+}
+
 // SaveDailyLog writes the daily log of a site for in.Day as u: it creates
 // the day's entry or replaces the existing one (one per site and day), u
 // becoming its author. Refused with ENotFound for an unknown site,

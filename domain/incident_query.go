@@ -1,7 +1,6 @@
 package domain
 
 import (
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )

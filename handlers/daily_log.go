@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
@@ -126,18 +125,14 @@ func todayDailyLogs(e *core.RequestEvent, day time.Time) ([]home.DailyLogLinkVM,
 	if e.Auth == nil || day.After(tenantCtx(e).DayStart()) {
 		return nil, nil // no log of a day to come
 	}
-	sites, err := e.App.FindRecordsByFilter(domain.CollectionSites, "status = 'active' && (site_lead = {:u} || project_manager = {:u})", "code", 0, 0,
-		dbx.Params{"u": e.Auth.Id})
+	sites, err := domain.DailyLogSitesOf(e.App, e.Auth)
 	if err != nil {
 		return nil, err
 	}
 	civil := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
 	var out []home.DailyLogLinkVM
 	for _, s := range sites {
-		if !domain.CanWriteDailyLog(e.Auth, s) {
-			continue
-		}
-		l := home.DailyLogLinkVM{Site: domain.SiteLabel(s), Href: "/sites/" + s.Id + "/log?day=" + civil.Format(time.DateOnly)}
+		l := home.DailyLogLinkVM{Site: domain.SiteLabel(s.Record), Href: "/sites/" + s.Id + "/log?day=" + civil.Format(time.DateOnly)}
 		log, ok, err := domain.DailyLogOf(e.App, s.Id, civil)
 		if err != nil {
 			return nil, err
