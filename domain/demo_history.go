@@ -21,6 +21,13 @@ type DemoOptions struct {
 	// `fieldops demo` and `tenant create --demo-data` ask for it, tests
 	// keep the small seed (SeedDemoAt).
 	History bool
+	// Derive and Thumb, when set, process the history's photos as the
+	// photo worker does an upload (the derived proof image and the report
+	// thumbnail) before SeedDemoWith returns: imaging.Derive and
+	// imaging.ThumbnailJPEG (package domain does not import the image
+	// code). Unset, the photos stay pending.
+	Derive PhotoDeriver
+	Thumb  PhotoThumbnailer
 }
 
 // SeedDemoWith is SeedDemoAt with options; with History the daily cost
@@ -29,10 +36,15 @@ func SeedDemoWith(app core.App, now time.Time, opts DemoOptions) error {
 	if err := seedDemo(app, now, opts); err != nil {
 		return err
 	}
-	if opts.History {
-		return FlushKPIDaily(app)
+	if !opts.History {
+		return nil
 	}
-	return nil
+	if opts.Derive != nil {
+		if err := processDemoPhotos(app, opts.Derive, opts.Thumb); err != nil {
+			return err
+		}
+	}
+	return FlushKPIDaily(app)
 }
 
 // demoPastSites are the history's finished sites (days relative to now).

@@ -18,8 +18,8 @@ import (
 // temperature, now and then a note) over its last weeks, so that the
 // daily and weekly reports show photos and weather on first open. The
 // photos are small generated JPEGs (a sky, the ground, a building rising
-// with the site's progress); the photo worker makes their derived images
-// and thumbnails once the server runs.
+// with the site's progress), processed as the photo worker does an
+// upload when DemoOptions.Derive is set.
 
 const (
 	demoPhotoEvery = 10 // working days between two photos of a site
@@ -152,4 +152,20 @@ func demoJPEG(seed uint64, p float64) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// processDemoPhotos makes the derived image and report thumbnail of every
+// photo not processed yet (DemoOptions.Derive).
+func processDemoPhotos(app core.App, derive PhotoDeriver, thumb PhotoThumbnailer) error {
+	recs, err := app.FindRecordsByFilter(CollectionPhotos, "derived = ''", "", 0, 0)
+	if err != nil {
+		return err
+	}
+	for _, p := range recs {
+		job := PhotoJobOf(app, p)
+		if err := ProcessPhoto(app, derive, p.Id, job.SiteName, job.Author, job.Zone, thumb); err != nil {
+			return err
+		}
+	}
+	return nil
 }

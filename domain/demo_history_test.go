@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/domain/imaging"
 	"github.com/fieldops360/fieldops/tenanttest"
 )
 
@@ -18,7 +19,7 @@ func TestSeedDemoHistory(t *testing.T) {
 	app := tenanttest.New(t).App()
 	now := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
 	start := time.Now()
-	if err := domain.SeedDemoWith(app, now, domain.DemoOptions{History: true}); err != nil {
+	if err := domain.SeedDemoWith(app, now, domain.DemoOptions{History: true, Derive: imaging.Derive, Thumb: imaging.ThumbnailJPEG}); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("demo seed with history: %v", time.Since(start))
@@ -75,6 +76,9 @@ func TestSeedDemoHistory(t *testing.T) {
 	// photos across the year and the last weeks' daily logs: the reports
 	// of an active site's last working day show both
 	photos, _ := app.CountRecords("photos")
+	if pending, _ := app.CountRecords("photos", dbx.HashExp{"derived": ""}); pending != 0 {
+		t.Errorf("%d of %d photos left unprocessed", pending, photos)
+	}
 	logs, _ := app.CountRecords(domain.CollectionDailyLogs)
 	t.Logf("%d photos, %d daily logs", photos, logs)
 	if photos < 60 || photos > 400 || logs < 60 {
