@@ -152,7 +152,7 @@ func SaveDailyLog(app core.App, u *core.Record, siteID string, in DailyLogInput,
 
 // bindDailyLogHooks sets what the server owns in a daily log written
 // through the REST API: the author is the caller, the day a civil date
-// (midnight UTC), the site unchanged by an update.
+// (midnight UTC) not after today, the site unchanged by an update.
 func bindDailyLogHooks(app core.App) {
 	app.OnRecordValidate(CollectionDailyLogs).Bind(&hook.Handler[*core.RecordEvent]{Id: "fieldopsDailyLog", Func: func(e *core.RecordEvent) error {
 		if u := clientUser(e.Record); u != nil {
@@ -161,8 +161,12 @@ func bindDailyLogHooks(app core.App) {
 				keep(e.Record, orig, "site")
 			}
 		}
-		if d := e.Record.GetDateTime("day").Time(); !d.IsZero() {
+		d := e.Record.GetDateTime("day").Time()
+		if !d.IsZero() {
 			e.Record.Set("day", dailyLogDay(d))
+		}
+		if clientUser(e.Record) != nil && dailyLogDay(d).After(TenantFactsOf(e.App).Today(time.Now())) {
+			return FieldError("day", "err.dailylog.future")
 		}
 		return e.Next()
 	}})

@@ -110,7 +110,7 @@ func TestDailyLogREST(t *testing.T) {
 		"site_lead": lead.Id, "team": []string{crew.Id}})
 	const records = "/api/collections/daily_logs/records"
 	body := func(extra string) *strings.Reader {
-		return strings.NewReader(`{"site":"` + site.Id + `","day":"2026-11-17 00:00:00.000Z","weather":"wind"` + extra + `}`)
+		return strings.NewReader(`{"site":"` + site.Id + `","day":"2020-06-15 00:00:00.000Z","weather":"wind"` + extra + `}`)
 	}
 	for _, c := range []struct {
 		who, extra string
@@ -119,6 +119,7 @@ func TestDailyLogREST(t *testing.T) {
 		{"crew@acme.test", "", http.StatusBadRequest},
 		{"lead2@acme.test", "", http.StatusBadRequest},
 		{"lead@acme.test", `,"author":"` + crew.Id + `"`, http.StatusBadRequest}, // in someone else's name
+		{"lead@acme.test", `,"day":"2099-01-01 00:00:00.000Z"`, http.StatusBadRequest}, // a day to come
 		{"lead@acme.test", "", http.StatusOK},
 		{"lead@acme.test", "", http.StatusBadRequest}, // the same day twice
 	} {
