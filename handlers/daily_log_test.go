@@ -118,7 +118,7 @@ func TestDailyLogREST(t *testing.T) {
 	}{
 		{"crew@acme.test", "", http.StatusBadRequest},
 		{"lead2@acme.test", "", http.StatusBadRequest},
-		{"lead@acme.test", `,"author":"` + crew.Id + `"`, http.StatusBadRequest}, // in someone else's name
+		{"lead@acme.test", `,"author":"` + crew.Id + `"`, http.StatusBadRequest},       // in someone else's name
 		{"lead@acme.test", `,"day":"2099-01-01 00:00:00.000Z"`, http.StatusBadRequest}, // a day to come
 		{"lead@acme.test", "", http.StatusOK},
 		{"lead@acme.test", "", http.StatusBadRequest}, // the same day twice
