@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/domain/imaging"
 	"github.com/fieldops360/fieldops/tenants"
 )
 
@@ -124,7 +125,7 @@ func seedDemoData(ctx context.Context, reg *tenants.Registry, slug string, histo
 		return err
 	}
 	defer release()
-	if err := domain.SeedDemoWith(t.App, time.Now(), domain.DemoOptions{History: history}); err != nil {
+	if err := domain.SeedDemoWith(t.App, time.Now(), domain.DemoOptions{History: history, Derive: imaging.Derive, Thumb: imaging.ThumbnailJPEG}); err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
 	return nil

@@ -16,10 +16,18 @@ type DemoOptions struct {
 	// of the past year, approved time of the field staff on every working
 	// day (overtime some weeks), material consumption, vehicle and tool
 	// bookings, incidents with their cost and delay impacts, checklist
-	// results, daily rates and phase budgets. It costs a few seconds:
+	// results, daily rates and phase budgets, photos and the site leads'
+	// daily logs (weather) of the last weeks. It costs a few seconds:
 	// `fieldops demo` and `tenant create --demo-data` ask for it, tests
 	// keep the small seed (SeedDemoAt).
 	History bool
+	// Derive and Thumb, when set, process the history's photos as the
+	// photo worker does an upload (the derived proof image and the report
+	// thumbnail) before SeedDemoWith returns: imaging.Derive and
+	// imaging.ThumbnailJPEG (package domain does not import the image
+	// code). Unset, the photos stay pending.
+	Derive PhotoDeriver
+	Thumb  PhotoThumbnailer
 }
 
 // SeedDemoWith is SeedDemoAt with options; with History the daily cost
@@ -28,10 +36,15 @@ func SeedDemoWith(app core.App, now time.Time, opts DemoOptions) error {
 	if err := seedDemo(app, now, opts); err != nil {
 		return err
 	}
-	if opts.History {
-		return FlushKPIDaily(app)
+	if !opts.History {
+		return nil
 	}
-	return nil
+	if opts.Derive != nil {
+		if err := processDemoPhotos(app, opts.Derive, opts.Thumb); err != nil {
+			return err
+		}
+	}
+	return FlushKPIDaily(app)
 }
 
 // demoPastSites are the history's finished sites (days relative to now).
@@ -93,7 +106,10 @@ func seedDemoHistory(tx core.App, users map[string]*core.Record, now time.Time) 
 	if err := h.costs(); err != nil {
 		return err
 	}
-	return h.progress()
+	if err := h.progress(); err != nil {
+		return err
+	}
+	return h.photosAndLogs() // last: the figures above keep their random draws
 }
 
 // today is the civil date of now.

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/domain/imaging"
 	"github.com/fieldops360/fieldops/tenanttest"
 )
 
@@ -18,7 +19,7 @@ func TestSeedDemoHistory(t *testing.T) {
 	app := tenanttest.New(t).App()
 	now := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
 	start := time.Now()
-	if err := domain.SeedDemoWith(app, now, domain.DemoOptions{History: true}); err != nil {
+	if err := domain.SeedDemoWith(app, now, domain.DemoOptions{History: true, Derive: imaging.Derive, Thumb: imaging.ThumbnailJPEG}); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("demo seed with history: %v", time.Since(start))
@@ -71,6 +72,39 @@ func TestSeedDemoHistory(t *testing.T) {
 		if before[i] != after[i] {
 			t.Fatalf("row %d: %+v, rebuilt %+v", i, before[i], after[i])
 		}
+	}
+	// photos across the year and the last weeks' daily logs: the reports
+	// of an active site's last working day show both
+	photos, _ := app.CountRecords("photos")
+	if pending, _ := app.CountRecords("photos", dbx.HashExp{"derived": ""}); pending != 0 {
+		t.Errorf("%d of %d photos left unprocessed", pending, photos)
+	}
+	logs, _ := app.CountRecords(domain.CollectionDailyLogs)
+	t.Logf("%d photos, %d daily logs", photos, logs)
+	if photos < 60 || photos > 400 || logs < 60 {
+		t.Errorf("%d photos and %d daily logs, want a modest number of each (60–400 photos, 60+ logs)", photos, logs)
+	}
+	var months int
+	_ = app.DB().NewQuery(`SELECT count(DISTINCT substr(taken_at, 1, 7)) FROM photos`).Row(&months)
+	if months < 10 {
+		t.Errorf("photos over %d months, want the whole year", months)
+	}
+	lastDay := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC) // Friday, the last working day before now
+	var withBoth int
+	for _, s := range k.Sites {
+		if s.Status != domain.SiteActive {
+			continue
+		}
+		d, err := domain.DailyReportData(app, s.SiteID, lastDay.Add(12*time.Hour), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Log != nil && d.Log.Weather != "" && d.Log.HasTemperature && d.Log.Author != "" && len(d.Photos) > 0 && len(d.Crew) > 0 {
+			withBoth++
+		}
+	}
+	if withBoth == 0 {
+		t.Error("no active site's daily report of the last working day has weather, photos and crew")
 	}
 	if rep, _ := domain.VerifyAuditChain(app); !rep.OK {
 		t.Errorf("audit chain after the history: %+v", rep)

@@ -48,5 +48,6 @@ func BindHooks(app core.App) error {
 	bindFieldAccessHooks(app)
 	bindNotifyHooks(app)
 	bindSeatHooks(app)
+	bindDailyLogHooks(app)
 	return nil
 }

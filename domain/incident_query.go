@@ -1,8 +1,6 @@
 package domain
 
 import (
-	"sort"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -54,24 +52,27 @@ func FindSiteCosts(app core.App, siteID string) (SiteCosts, error) {
 	return c, nil
 }
 
-// severityRank orders severities, gravest first.
-func severityRank(s string) int {
-	sev := IncidentSeverities()
-	for i := range sev {
-		if sev[i] == s {
-			return i + 1
-		}
-	}
-	return 0
-}
-
 // FindOpenIncidents returns the open incidents (open or in progress) of
 // the sites the user may see, gravest first then newest, with their
 // site expanded; at most limit.
+//
+// The order is the query's, so that a viewer who sees every site (the
+// office roles: CanSeeSite) reads only limit rows, whatever the number
+// of open incidents (the manager's dashboard at 50 sites).
 func FindOpenIncidents(app core.App, u *core.Record, limit int) ([]Incident, error) {
-	recs, err := app.FindRecordsByFilter(CollectionIncidents, "status = 'open' || status = 'in_progress' || status = ''",
-		"-created", 0, 0, dbx.Params{})
-	if err != nil {
+	rank := "CASE [[severity]]"
+	for i, sev := range IncidentSeverities() {
+		rank += " WHEN '" + sev + "' THEN " + itoa(i+1)
+	}
+	q := app.RecordQuery(CollectionIncidents).
+		AndWhere(dbx.NewExp("[[status]] IN ('open', 'in_progress', '')")).
+		OrderBy(rank+" ELSE 0 END DESC", "[[created]] DESC")
+	seesAll := u != nil && u.GetBool("active") && u.GetString("role") != RoleCrew
+	if seesAll && limit > 0 {
+		q = q.Limit(int64(limit))
+	}
+	var recs []*core.Record
+	if err := q.All(&recs); err != nil {
 		return nil, err
 	}
 	if errs := app.ExpandRecords(recs, []string{"site", "assigned_to"}, nil); len(errs) > 0 {
@@ -85,7 +86,6 @@ func FindOpenIncidents(app core.App, u *core.Record, limit int) ([]Incident, err
 			out = append(out, inc)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return severityRank(out[i].Severity()) > severityRank(out[j].Severity()) })
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}

@@ -14,9 +14,10 @@ type DailyReport struct {
 	Site     ReportSite
 	Day      time.Time      // midnight of the day in Location
 	Location *time.Location // the tenant's zone, in which times print
-	// Weather comes from the site's daily log; there is none yet, so it
-	// is blank and the PDF prints a field to fill by hand.
-	Weather   string
+	// Log is the site's daily log of the day (weather, temperature,
+	// notes; DailyLogWeathers codes), nil when nobody wrote one: the PDF
+	// then prints a weather field to fill by hand.
+	Log       *ReportDailyLog
 	Crew      []ReportCrewLine // Days has one element: the day
 	Hours     float64          // total of Crew
 	TasksDone []ReportTask     // done or validated
@@ -24,6 +25,14 @@ type DailyReport struct {
 	Incidents []ReportIncidentLine
 	Moves     []ReportMove
 	Photos    []ReportPhoto
+}
+
+// ReportDailyLog is the site's daily log as reports print it.
+type ReportDailyLog struct {
+	Weather        string  // a DailyLogWeathers code or ""
+	Temperature    float64 // °C, when HasTemperature
+	HasTemperature bool
+	Notes, Author  string
 }
 
 // MaterialAmount returns the value of the day's consumption.
@@ -70,6 +79,9 @@ func DailyReportData(app core.App, siteID string, day time.Time, thumb PhotoThum
 	if r.Moves, err = reportMoves(app, siteID, from, to); err != nil {
 		return r, err
 	}
+	if r.Log, err = reportDailyLog(app, siteID, civil); err != nil {
+		return r, err
+	}
 	r.Photos, err = reportPhotos(app, siteID, from, to, thumb)
 	return r, err
 }
@@ -105,4 +117,20 @@ func movesAmount(moves []ReportMove, kind string) float64 {
 		}
 	}
 	return sum
+}
+
+// reportDailyLog reads the site's daily log of a civil day with its
+// author's name (nil when there is none).
+func reportDailyLog(app core.App, siteID string, day time.Time) (*ReportDailyLog, error) {
+	log, ok, err := DailyLogOf(app, siteID, day)
+	if err != nil || !ok {
+		return nil, err
+	}
+	l := &ReportDailyLog{Weather: log.Weather(), Temperature: log.Temperature(), HasTemperature: log.TemperatureSet(), Notes: log.Notes()}
+	if id := log.AuthorID(); id != "" {
+		if u, err := FindUser(app, id); err == nil {
+			l.Author = u.Name()
+		}
+	}
+	return l, nil
 }

@@ -117,8 +117,8 @@ func TestDailyReportData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !d.Day.Equal(nov(18, 0, 0)) || d.Site.Code != "CH-7" || d.Weather != "" {
-		t.Errorf("head: day %v site %+v weather %q", d.Day, d.Site, d.Weather)
+	if !d.Day.Equal(nov(18, 0, 0)) || d.Site.Code != "CH-7" || d.Log != nil {
+		t.Errorf("head: day %v site %+v log %+v (none written)", d.Day, d.Site, d.Log)
 	}
 	if len(d.Crew) != 2 || d.Crew[0].Name != "Alice Martin" || d.Crew[1].Name != "Bruno Petit" {
 		t.Fatalf("crew %+v", d.Crew)

@@ -58,6 +58,9 @@ func shownActionAllowed(app core.App, u *core.Record, action string) (allowed bo
 		if m[2] == "/edit" {
 			return domain.CanEditSite(u, site), "CanEditSite", true
 		}
+		if m[2] == "/log" { // the site's daily log (issue #17)
+			return domain.CanWriteDailyLog(u, site), "CanWriteDailyLog", true
+		}
 		return domain.CanEditSiteDay(u, site), "CanEditSiteDay", true
 	}
 	if m := recordAction.FindStringSubmatch(action); m != nil {

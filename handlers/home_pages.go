@@ -164,6 +164,9 @@ func (h *Handlers) today(e *core.RequestEvent) error {
 		}
 	}
 	vm.ISODate, vm.Validate = from.Format(time.DateOnly), todayToValidate(e, recs)
+	if vm.Logs, err = todayDailyLogs(e, from); err != nil {
+		return h.fail(e, err)
+	}
 	if n := e.Request.URL.Query().Get("validated"); n != "" {
 		if k, err := strconv.Atoi(n); err == nil {
 			vm.Shell.Toasts = append(vm.Shell.Toasts, components.ToastVM{ID: "toast-validated", Kind: "success", Text: i18n.T(ctx, "task.validate.done", k)})

@@ -191,6 +191,10 @@ var fixtures = map[string]fixture{
 		},
 		update: map[string]any{"signer_name": "Quelqu'un d'autre"},
 	},
+	// a distinct past day per record (one log per site and day)
+	"daily_logs": onSite("daily_logs", func(w *permWorld, site string) map[string]any {
+		return map[string]any{"site": site, "day": w.future(-3000), "weather": "cloudy"}
+	}, map[string]any{"weather": "rain"}),
 	"incidents": onSite("incidents", func(w *permWorld, site string) map[string]any {
 		return map[string]any{"site": site, "kind": "delay", "severity": "low", "description": w.uniq("Retard ")}
 	}, map[string]any{"status": "in_progress"}),

@@ -84,6 +84,9 @@ var permissions = map[string]map[string]string{
 	"reports":          {"create": "-----", "update": "-----", "delete": "AAA--", "view": "AAAA-"},
 	"report_schedules": {"create": "AAA--", "update": "AAA--", "delete": "AAA--", "view": "AAAA-"},
 	"alerts":           {"create": "AAAA-", "update": "AAAA-", "delete": "AAAA-", "view": "AAAA-"},
+	// the site's daily log (issue #17): its project manager and site lead
+	// write it, its crew reads it
+	"daily_logs": {"create": "AAOO-", "update": "AAOO-", "delete": "AAOO-", "page:create": "AAOO-", "view": "AAAAO"},
 	// notifications (issue #17): written by the rules only, read by their user
 	"notifications": {"create": "-----", "update": "-----", "delete": "-----", "view": "OOOOO"},
 	// offline sync

@@ -184,6 +184,9 @@ var pageForms = []pageForm{
 	{"incidents", "page:create", true, func(w *permWorld, c *http.Cookie, in bool) *httptest.ResponseRecorder {
 		return w.postForm(c, "/m/incident", url.Values{"site": {w.site(in)}, "kind": {"delay"}, "severity": {"low"}, "description": {"Retard"}})
 	}},
+	{"daily_logs", "page:create", true, func(w *permWorld, c *http.Cookie, in bool) *httptest.ResponseRecorder {
+		return w.postForm(c, "/sites/"+w.site(in)+"/log", url.Values{"day": {w.ago(48)[:10]}, "weather": {"sunny"}})
+	}},
 	{"stock_moves", "page:create", true, func(w *permWorld, c *http.Cookie, in bool) *httptest.ResponseRecorder {
 		return w.postForm(c, "/m/consumption", url.Values{"site": {w.site(in)}, "material": {w.material}, "qty": {"1"}})
 	}},

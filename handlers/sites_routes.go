@@ -20,6 +20,8 @@ func (h *Handlers) siteRoutes(r *router.Router[*core.RequestEvent]) {
 	}
 	s.GET("/sites/{id}/costs", h.siteCosts)
 	s.GET("/sites/{id}/costs/stream", h.siteCostsStream)
+	s.GET("/sites/{id}/log", h.siteShow("log")) // the site's daily log (issue #17)
+	s.POST("/sites/{id}/log", h.dailyLogSave)
 	s.GET("/sites/{id}/incidents/{iid}", h.officeIncidentShow)
 	s.POST("/sites/{id}/incidents/{iid}", h.incidentAction(false, h.incidentUpdate, incidentFields...))
 	s.POST("/sites/{id}/incidents/{iid}/close", h.incidentAction(true, h.incidentClose, "resolution"))

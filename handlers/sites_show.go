@@ -17,7 +17,7 @@ import (
 
 // siteTabs are the tabs of a site page, in order.
 func siteTabs() []string {
-	return []string{"overview", "phases", "gantt", "documents", "team", "resources", "costs", "incidents", "photos", "history"}
+	return []string{"overview", "phases", "gantt", "documents", "team", "resources", "costs", "incidents", "log", "photos", "history"}
 }
 
 // siteShow renders one tab of a site page.
@@ -85,6 +85,8 @@ func (h *Handlers) newSitePageVM(e *core.RequestEvent, s domain.Site, tab string
 		err = fillResourcesTab(e, &vm, s)
 	case "incidents":
 		err = fillIncidentsTab(e, &vm, s)
+	case "log":
+		err = h.fillDailyLogTab(e, &vm, s)
 	default:
 		vm.Overview = siteOverview(e, s, phases)
 	}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian packages the build and tests need, only when missing.
-# Usage: ensure-deps.sh [chromium] [node] [poppler]
+# Usage: ensure-deps.sh [chromium] [node] [poppler] [libreoffice]
 set -euo pipefail
 need=()
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
@@ -10,6 +10,8 @@ for extra in "$@"; do
     chromium) command -v chromium >/dev/null || need+=(chromium fonts-dejavu-core) ;;
     node) command -v node >/dev/null || need+=(nodejs npm) ;;
     poppler) command -v pdftotext >/dev/null || need+=(poppler-utils) ;;
+    # Calc without its GUI: the browser tier opens the Excel reports with it
+    libreoffice) command -v soffice >/dev/null || need+=(libreoffice-calc-nogui) ;;
   esac
 done
 if [ ${#need[@]} -gt 0 ]; then

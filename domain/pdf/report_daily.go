@@ -21,11 +21,20 @@ func Daily(ctx context.Context, d domain.DailyReport, now time.Time) ([]byte, er
 		return nil, err
 	}
 	r.siteFields(d.Site)
-	weather := d.Weather
+	weather := weatherText(ctx, d.Log)
 	if weather == "" {
 		weather = "______________________________________________"
 	}
 	r.field(r.t("rpt.weather"), weather)
+	if d.Log != nil && d.Log.Notes != "" {
+		r.heading(r.t("dailylog.notes"))
+		for _, l := range strings.Split(d.Log.Notes, "\n") {
+			r.line(l)
+		}
+		if d.Log.Author != "" {
+			r.line("— " + d.Log.Author)
+		}
+	}
 
 	r.heading(r.t("rpt.crew"))
 	var crew [][]string
@@ -59,6 +68,22 @@ func Daily(ctx context.Context, d domain.DailyReport, now time.Time) ([]byte, er
 	r.photos(d.Photos)
 	r.signatureBlock()
 	return r.bytes()
+}
+
+// weatherText is the daily log's weather and temperature ("Pluie,
+// 8 °C"), "" without either.
+func weatherText(ctx context.Context, l *domain.ReportDailyLog) string {
+	if l == nil {
+		return ""
+	}
+	var parts []string
+	if l.Weather != "" {
+		parts = append(parts, i18n.T(ctx, "dailylog.weather."+l.Weather))
+	}
+	if l.HasTemperature {
+		parts = append(parts, i18n.FormatQty(ctx, l.Temperature)+" °C")
+	}
+	return strings.Join(parts, ", ")
 }
 
 // withZone returns ctx displaying times in loc (the report's tenant

@@ -50,7 +50,13 @@ func Daily(ctx context.Context, d domain.DailyReport) ([]byte, error) {
 	if err := b.photosSheet(d.Photos); err != nil {
 		return nil, err
 	}
-	weather := d.Weather
+	weather, notes := weatherText(ctx, d.Log), ""
+	if d.Log != nil {
+		notes = d.Log.Notes
+		if d.Log.Author != "" && notes != "" {
+			notes += " — " + d.Log.Author
+		}
+	}
 	err = b.summary(sum, []summaryLine{
 		{b.t("rpt.site"), kText, d.Site.Code + " — " + d.Site.Name},
 		{b.t("rpt.client"), kText, d.Site.Client},
@@ -63,11 +69,28 @@ func Daily(ctx context.Context, d domain.DailyReport) ([]byte, error) {
 		{b.t("rpt.incident_cost"), kEUR, ref(inc, "H"+itoa(incTotal))},
 		{b.t("rpt.material_moves"), kEUR, ref(mat, "H"+itoa(matTotal))},
 		{b.t("rpt.total_consumption"), kEUR, "=SUMIF('" + mat + "'!B2:B" + itoa(max(matTotal-1, 2)) + `,"` + b.t("rpt.move.consumption") + `",'` + mat + "'!H2:H" + itoa(max(matTotal-1, 2)) + ")"},
+		{b.t("dailylog.notes"), kText, notes}, // last: the cells above keep their places
 	})
 	if err != nil {
 		return nil, err
 	}
 	return b.bytes()
+}
+
+// weatherText is the daily log's weather and temperature ("Pluie,
+// 8 °C"), "" without either.
+func weatherText(ctx context.Context, l *domain.ReportDailyLog) string {
+	if l == nil {
+		return ""
+	}
+	var parts []string
+	if l.Weather != "" {
+		parts = append(parts, i18n.T(ctx, "dailylog.weather."+l.Weather))
+	}
+	if l.HasTemperature {
+		parts = append(parts, i18n.FormatQty(ctx, l.Temperature)+" °C")
+	}
+	return strings.Join(parts, ", ")
 }
 
 // withZone returns ctx displaying dates in loc (the report's tenant zone).

@@ -11,3 +11,5 @@ go test -run '^$' -bench 'SitesList'     -benchtime 3000x -count 3 ./handlers/
 go test -run '^$' -bench 'Schedule2000'  -benchtime 2s    -count 1 ./domain/
 go test -run '^$' -bench 'DispatchBoard' -benchtime 200x  -count 3 ./handlers/
 go test -run '^$' -bench 'LiveFanout'    -benchtime 30x   -count 1 ./handlers/
+go test -run '^$' -bench 'ManagerDashboard50SitesYear' -benchtime 200x -count 1 ./handlers/
+go test -run '^$' -bench 'MonthlyReport' -benchtime 20x -count 1 ./domain/pdf/
