@@ -62,6 +62,8 @@ func Migrations() core.MigrationsList {
 	l.Register(reportsV2Up, nil, "1764402300_reports_v2.go")
 	// notifications, their thresholds and the daily digest (issue #17)
 	l.Register(notificationsUp, nil, "1764402400_notifications_expand.go")
+	// retention periods of position data (issue #19, GDPR)
+	l.Register(gdprUp, nil, "1764800500_gdpr_expand.go")
 	return l
 }
 
