@@ -93,3 +93,26 @@ func exportFields(r *core.Record) map[string]any {
 	}
 	return out
 }
+
+// PersonSummary counts the records the tenant holds about u, by
+// collection (those holding none are left out), as a GDPR page shows
+// them before an export or an erasure.
+func PersonSummary(app core.App, u User) (map[string]int, error) {
+	pd, err := gatherPerson(app, u)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for col, recs := range pd.Related {
+		out[col] = len(recs)
+	}
+	for col, n := range map[string]int{CollectionSignatures: len(pd.Signatures), CollectionChecklistRuns: len(pd.Checklists), CollectionVehiclePositions: len(pd.Positions)} {
+		if n > 0 {
+			out[col] = n
+		}
+	}
+	return out, nil
+}
+
+// IsErased tells whether u was erased (ErasePerson).
+func IsErased(u User) bool { return strings.HasSuffix(u.GetString("email"), erasedDomain) }

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/tenanttest"
 )
@@ -62,6 +63,18 @@ func TestGDPRPolicyCoversSchema(t *testing.T) {
 	rels, _ := domain.UserRelations(app)
 	if len(rels) < 20 {
 		t.Errorf("user relations found in the schema = %d, want the 20+ of the tenant schema", len(rels))
+	}
+	cat, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range append(rels, domain.UserRelation{Collection: "users"}, domain.UserRelation{Collection: "signatures"},
+		domain.UserRelation{Collection: "checklist_runs"}, domain.UserRelation{Collection: "vehicle_positions"}) {
+		for _, lang := range []string{"fr", "en"} {
+			if _, ok := cat.Lookup(lang, "gdpr.col."+r.Collection); !ok {
+				t.Errorf("no %s label gdpr.col.%s for the GDPR page", lang, r.Collection)
+			}
+		}
 	}
 }
 
