@@ -102,7 +102,7 @@ func PersonSummary(app core.App, u User) (map[string]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]int{}
+	out := map[string]int{CollectionUsers: 1}
 	for col, recs := range pd.Related {
 		out[col] = len(recs)
 	}
