@@ -181,14 +181,12 @@ func scrubValue(v any, terms []string, pseudonym string) (any, bool) {
 	return v, false
 }
 
-// replaceFold replaces every case-insensitive occurrence of old in s.
+// replaceFold replaces every case-insensitive occurrence of old in s
+// (case-sensitive when lower-casing changes a byte length).
 func replaceFold(s, old, repl string) string {
 	ls, lo := strings.ToLower(s), strings.ToLower(old)
-	if len(ls) != len(s) || !strings.Contains(ls, lo) {
-		if len(ls) != len(s) {
-			return strings.ReplaceAll(s, old, repl)
-		}
-		return s
+	if len(ls) != len(s) || len(lo) != len(old) {
+		return strings.ReplaceAll(s, old, repl)
 	}
 	var b strings.Builder
 	for {
@@ -210,7 +208,7 @@ func randomSecret() string {
 	return hex.EncodeToString(b)
 }
 
-// sessionsOf deletes the person's sessions (plain table, not audited).
+// deleteSessions deletes the person's sessions (plain table, not audited).
 func deleteSessions(tx core.App, userID string) (int, error) {
 	res, err := tx.DB().Delete("sessions", dbx.HashExp{"collection": CollectionUsers, "record": userID}).Execute()
 	if err != nil {

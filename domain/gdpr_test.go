@@ -214,3 +214,36 @@ func TestGDPRErasePersonKeepsChainVerifiable(t *testing.T) {
 		t.Errorf("manifest = %d entries (%v), want %d", len(manifest.Redacted), err, er.Redacted)
 	}
 }
+
+// TestGDPRSecondErasureSupersedes: an event naming two people is redacted
+// by both erasures in turn; the later manifest vouches for it and the
+// chain verifies.
+func TestGDPRSecondErasureSupersedes(t *testing.T) {
+	t.Parallel()
+	f := newGDPRFixture(t)
+	marc, err := domain.CreateUser(f.app, domain.NewUser{Email: "marc.dubois@acme.test", Password: tenanttest.Password, Name: "Marc Dubois", Role: domain.RoleCrew})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := f.tt.Record("clients", map[string]any{"name": "Mairie", "kind": "public", "contact_name": "jeanne martinet, MARC DUBOIS"})
+	first, err := domain.ErasePerson(f.app, f.admin.Record, f.crew)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := domain.ErasePerson(f.app, nil, marc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diff string
+	_ = f.app.DB().NewQuery("SELECT diff FROM audit_events WHERE record = {:r} AND action = 'create'").Bind(dbx.Params{"r": client.Id}).Row(&diff)
+	if strings.Contains(strings.ToLower(diff), "martinet") || strings.Contains(strings.ToLower(diff), "dubois") || !strings.Contains(diff, `"_erased":`) {
+		t.Errorf("client event after both erasures: %s", diff)
+	}
+	rep, err := domain.VerifyAuditChain(f.app)
+	if err != nil || !rep.OK || rep.LastErasure != second.Seq || second.Seq <= first.Seq {
+		t.Errorf("verify after two erasures = %+v (%v)", rep, err)
+	}
+	if n, _ := f.app.CountRecords(domain.CollectionAuditEvents, dbx.HashExp{"action": domain.AuditErase, "actor": "cli"}); n != 1 {
+		t.Errorf("operator erasures audited = %d, want 1", n)
+	}
+}
