@@ -205,6 +205,15 @@ func TestGDPRErasePersonKeepsChainVerifiable(t *testing.T) {
 	if rep, _ := domain.VerifyAuditChain(f.app); !rep.OK {
 		t.Errorf("restored chain: %+v", rep)
 	}
+	if _, err := f.app.DB().NewQuery("UPDATE audit_events SET actor = 'x' WHERE seq = {:s}").Bind(dbx.Params{"s": plain}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := domain.ErasePerson(f.app, f.admin.Record, crew2); domain.ErrorCode(err) != domain.EConflict {
+		t.Errorf("erasure on a broken chain: %v, want conflict", err)
+	}
+	if u, _ := f.app.FindRecordById("users", crew2.Id); u.GetString("email") != "crew2@acme.test" {
+		t.Error("an erasure refused on a broken chain changed the person")
+	}
 	var manifest struct {
 		Redacted []domain.Redaction `json:"redacted"`
 	}
