@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"io"
 	"net/http"
+	"os"
 	"sort"
 	"strings"
 
@@ -55,18 +57,30 @@ func (h *Handlers) gdprSubject(e *core.RequestEvent) (domain.User, error) {
 }
 
 // gdprExport is POST /users/{id}/gdpr/export: the person's data as a
-// zip download (audited by the domain before the archive is sent).
+// zip download (audited by the domain). The archive is built in a
+// temporary file first, so that a failure is an error page, not a
+// truncated download.
 func (h *Handlers) gdprExport(e *core.RequestEvent) error {
 	u, err := h.gdprSubject(e)
 	if err != nil {
 		return h.fail(e, err)
 	}
+	f, err := os.CreateTemp("", "gdpr-*.zip")
+	if err != nil {
+		return h.fail(e, err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	if _, err := domain.ExportPerson(e.App, e.Auth, u, f); err != nil {
+		return h.fail(e, err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return h.fail(e, err)
+	}
 	e.Response.Header().Set("Content-Type", "application/zip")
 	e.Response.Header().Set("Content-Disposition", `attachment; filename="rgpd-`+u.Id+`.zip"`)
-	if _, err := domain.ExportPerson(e.App, e.Auth, u, e.Response); err != nil {
-		h.logInternal(e, err, http.StatusInternalServerError)
-	}
-	return nil
+	_, err = io.Copy(e.Response, f)
+	return err
 }
 
 // gdprErase is POST /users/{id}/gdpr/erase: the person's e-mail must be
