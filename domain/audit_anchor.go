@@ -169,6 +169,10 @@ func VerifyAuditChainAnchored(app core.App, anchor *AuditAnchor, pub ed25519.Pub
 		return failAnchor(rep, catalog.New("err.audit.anchor_truncated", last, anchor.Seq, anchor.At.UTC().Format(time.RFC3339), anchor.Seq-last)), nil
 	case hashAt != anchor.Hash:
 		return failAnchor(rep, catalog.New("err.audit.anchor_mismatch", anchor.Seq, anchor.At.UTC().Format(time.RFC3339))), nil
+	case rep.LastErasure > anchor.Seq:
+		// NB: an erasure manifest vouches for redacted events only once
+		// signed: one appended by hand after the anchor proves nothing.
+		return failAnchor(rep, catalog.New("err.audit.erasure_unanchored", rep.LastErasure, anchor.Seq)), nil
 	}
 	chk.Matched, chk.Unanchored = true, last-anchor.Seq
 	return rep, nil

@@ -10,8 +10,9 @@ import (
 // AuditExportAlgorithm tells a third party how to recheck each exported
 // event: hash = hex(SHA-256(prev_hash ‖ canonical)), where canonical is
 // the compact JSON of {seq, at, actor, action, collection, record, diff}
-// in that key order, diff with sorted keys.
-const AuditExportAlgorithm = `hash = hex(sha256(prev_hash + canonical)); canonical = compact JSON of {"seq","at","actor","action","collection","record","diff"} in this key order, object keys of diff sorted, characters <, > and & written as \u003c, \u003e and \u0026; prev_hash of an event is the hash of the previous event of the tenant-wide chain (seq - 1)`
+// in that key order, diff with sorted keys; events redacted by a GDPR
+// erasure are vouched for by the erasure's manifest (see Redaction).
+const AuditExportAlgorithm = `hash = hex(sha256(prev_hash + canonical)); canonical = compact JSON of {"seq","at","actor","action","collection","record","diff"} in this key order, object keys of diff sorted, characters <, > and & written as \u003c, \u003e and \u0026; prev_hash of an event is the hash of the previous event of the tenant-wide chain (seq - 1); an event whose diff holds "_erased": N had personal values removed by the GDPR erasure event N (action gdpr_erase): its hash is the original one and cannot be recomputed, the erasure's diff.redacted lists its seq, hash and digest = hex(sha256(canonical as stored now))`
 
 // AuditExportEvent is one exported event with its canonical text.
 type AuditExportEvent struct {

@@ -2,7 +2,6 @@ package domain
 
 import (
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -24,6 +23,11 @@ type AuditReport struct {
 	// Anchor is the latest signed anchor of the chain and its check (set
 	// by VerifyAuditChainAnchored).
 	Anchor *AnchorCheck `json:"anchor,omitempty"`
+	// Redacted counts the events whose personal payload an erasure
+	// removed (accepted through the erasure's manifest, see Redaction);
+	// LastErasure is the seq of the latest erasure event relied on.
+	Redacted    int   `json:"redacted,omitempty"`
+	LastErasure int64 `json:"last_erasure,omitempty"`
 }
 
 // VerifyAuditChain re-computes every hash of the tenant's audit chain in
@@ -39,30 +43,17 @@ func VerifyAuditChain(app core.App) (AuditReport, error) {
 // verifyChain verifies the chain and returns the stored hash of event
 // seq ("" when the chain has none or seq is 0).
 func verifyChain(app core.App, seq int64) (AuditReport, string, error) {
-	rows := []struct {
-		Seq        int64  `db:"seq"`
-		At         string `db:"at"`
-		Actor      string `db:"actor"`
-		Action     string `db:"action"`
-		Collection string `db:"collection"`
-		Record     string `db:"record"`
-		Diff       string `db:"diff"`
-		PrevHash   string `db:"prev_hash"`
-		Hash       string `db:"hash"`
-	}{}
-	err := app.DB().Select("seq", "at", "actor", "action", "collection", "record", "diff", "prev_hash", "hash").
-		From(CollectionAuditEvents).OrderBy("seq ASC").All(&rows)
+	rows, err := readAuditRows(app, nil)
 	if err != nil {
-		return AuditReport{}, "", fmt.Errorf("read audit events: %w", err)
+		return AuditReport{}, "", err
 	}
+	redactions := indexRedactions(rows)
 	rep := AuditReport{OK: true}
 	prev, hashAt := "", ""
 	for i, r := range rows {
-		ev := AuditEvent{Seq: r.Seq, At: r.At, Actor: r.Actor, Action: r.Action, Collection: r.Collection, Record: r.Record, PrevHash: r.PrevHash, Hash: r.Hash}
-		if r.Diff != "" && r.Diff != "null" {
-			if err := json.Unmarshal([]byte(r.Diff), &ev.Diff); err != nil {
-				return fail(rep, ev, catalog.New("err.audit.unreadable_diff")), "", nil
-			}
+		ev, readable := r.event()
+		if !readable {
+			return fail(rep, ev, catalog.New("err.audit.unreadable_diff")), "", nil
 		}
 		switch {
 		case r.Seq != int64(i+1):
@@ -75,7 +66,12 @@ func verifyChain(app core.App, seq int64) (AuditReport, string, error) {
 			return AuditReport{}, "", err
 		}
 		if want != r.Hash {
-			return fail(rep, ev, catalog.New("err.audit.bad_hash")), "", nil
+			by, ok := redactions.acceptRedacted(ev)
+			if !ok {
+				return fail(rep, ev, catalog.New("err.audit.bad_hash")), "", nil
+			}
+			rep.Redacted++
+			rep.LastErasure = max(rep.LastErasure, by)
 		}
 		if i == 0 {
 			rep.GenesisHash = r.Hash

@@ -116,3 +116,9 @@ func (c Company) NotifyRules() types.JSONRaw {
 
 // SetNotifyRules sets "notify_rules".
 func (c Company) SetNotifyRules(v types.JSONRaw) { c.Set("notify_rules", v) }
+
+// Retention returns "retention" (JSON).
+func (c Company) Retention() types.JSONRaw { v, _ := c.GetRaw("retention").(types.JSONRaw); return v }
+
+// SetRetention sets "retention".
+func (c Company) SetRetention(v types.JSONRaw) { c.Set("retention", v) }

@@ -67,6 +67,9 @@ func (h *Handlers) tenantVM(e *core.RequestEvent, slug string) (portal.TenantVM,
 			return vm, err
 		}
 	}
+	if vm.Exports, err = h.exportsVM(e, slug); err != nil {
+		return vm, err
+	}
 	if vm.Usage, err = h.usageVM(ctx, slug); err != nil {
 		return vm, err
 	}

@@ -59,6 +59,10 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	users.POST("/users/invite", h.usersInvite)
 	users.POST("/users/{id}/toggle", h.usersToggle)
 	users.POST("/users/{id}/reset", h.usersReset)
+	users.GET("/users/{id}/gdpr", h.gdprPerson)
+	users.POST("/users/{id}/gdpr/export", h.gdprExport)
+	users.POST("/users/{id}/gdpr/erase", h.gdprErase)
+	settings.POST("/settings/retention", h.settingsRetentionSave)
 
 	h.siteRoutes(r)
 	h.resourceRoutes(r)
@@ -73,6 +77,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.notificationRoutes(r)
 	h.startNotifier(se.App)
 	h.startReportScheduler(se.App)
+	h.startRetentionJob(se.App)
 	h.reportRoutes(r)
 	h.kpiRoutes(r)
 	return se.Next()
@@ -117,5 +122,7 @@ func (h *Handlers) PlatformRoutes(se *core.ServeEvent) error {
 	p.POST("/tenants/{slug}/drill", h.portalDrill)
 	p.POST("/tenants/{slug}/licence", h.portalLicence)
 	p.POST("/tenants/{slug}/sectors", h.portalSectorEnable)
+	p.POST("/tenants/{slug}/export", h.portalExportStart)
+	p.GET("/tenants/{slug}/exports/{name}", h.portalExportDownload)
 	return se.Next()
 }

@@ -45,6 +45,7 @@ func (h *Handlers) newSettingsVM(e *core.RequestEvent, in domain.CompanyInput, e
 		ns = domain.DefaultNotifySettings()
 	}
 	vm.Notify = notifyFormVM(ctx, ns)
+	vm.Retention = retentionVM(e.App)
 	vm.Year = h.deps.Clock().Year()
 	for _, hd := range domain.FrenchHolidays(vm.Year, in.Calendar.AlsaceMoselle) {
 		vm.Holidays = append(vm.Holidays, admin.HolidayVM{Date: i18n.FormatDate(ctx, hd.Date.Add(12*time.Hour)), Name: hd.Name})

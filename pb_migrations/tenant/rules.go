@@ -66,6 +66,8 @@ func Migrations() core.MigrationsList {
 	l.Register(dailyLogsUp, nil, "1764600100_daily_logs_expand.go")
 	// report schedules switched on again catch up from then (issue #17)
 	l.Register(reportSchedulesUp, nil, "1764700500_report_schedules_expand.go")
+	// retention periods of position data (issue #19, GDPR)
+	l.Register(gdprUp, nil, "1764800500_gdpr_expand.go")
 	return l
 }
 

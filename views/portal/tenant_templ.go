@@ -11,6 +11,7 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"github.com/fieldops360/fieldops/views/components"
+	"github.com/fieldops360/fieldops/views/gdpr"
 	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/layouts"
 )
@@ -31,6 +32,8 @@ type TenantVM struct {
 	// Anchor is the latest signed anchor of the tenant's audit chain (nil:
 	// none yet).
 	Anchor *AnchorVM
+	// Exports is the tenant export section (GDPR, issue #19).
+	Exports gdpr.ExportsVM
 	// Licence is the licence form (nil for a deleted tenant).
 	Licence *LicenceVM
 	// Usage is the tenant's metering over the last 30 days.
@@ -524,6 +527,10 @@ func TenantPage(vm TenantVM) templ.Component {
 				}
 			}
 			if vm.Row.Status != "deleted" {
+				templ_7745c5c3_Err = gdpr.TenantExports(vm.Exports).Render(ctx, templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "<div class=\"danger-zone\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
