@@ -273,3 +273,13 @@ func (r *Registry) UsageDays(slug, from, to string) ([]UsageDay, error) {
 	}
 	return out, nil
 }
+
+// meterResult counts one request of a tenant that took d and answered
+// code: usage metering (meterRequest) and the monitoring window (error
+// rate and latency per tenant, monitor.go).
+func (r *Registry) meterResult(slug string, d time.Duration, code int, stream bool) {
+	r.meterRequest(slug, min(d, meterBusyCap))
+	if !stream {
+		r.traffic.record(slug, d, code, time.Now())
+	}
+}
