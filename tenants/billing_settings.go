@@ -147,3 +147,22 @@ func (r *Registry) SetBillingSettings(s BillingSettings, actor string) error {
 		return PlatformAudit(tx, actor, "billing.settings", "", map[string]any{"seller": s.SellerName, "prices": s.CostPrices, "vat_rate": s.VATRate})
 	})
 }
+
+// SetContractPrice sets a tenant's negotiated monthly price (0: its
+// plan's), audited: the Enterprise plan is sold on quote.
+func (r *Registry) SetContractPrice(slug string, eur float64, actor string) error {
+	if eur < 0 || eur > 1e6 {
+		return domain.FieldError("price_month_eur", "err.billing.price")
+	}
+	rec, err := r.findTenantRecord(slug)
+	if err != nil {
+		return err
+	}
+	rec.Set("price_month_eur", eur)
+	return r.platform.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(rec); err != nil {
+			return err
+		}
+		return PlatformAudit(tx, actor, "billing.contract_price", slug, map[string]any{"price_month_eur": eur})
+	})
+}
