@@ -100,4 +100,3 @@ func (h *Handlers) portalFinOpsPrices(e *core.RequestEvent) error {
 	render(e.Response, e.Request, http.StatusBadRequest, portal.FinOpsPage(vm))
 	return nil
 }
-
