@@ -228,7 +228,7 @@ func seedDemoPlatform(reg *tenants.Registry, from, now time.Time) error {
 			grow := 1 + float64(n)/400
 			days = append(days, tenants.UsageDay{Day: d.Format(time.DateOnly), Requests: req, CPUms: req * 38,
 				ActiveUsers: sh.usersMin + (n*7+i)%(sh.usersMax-sh.usersMin+1),
-				DBBytes: int(float64(sh.dbBytes) * grow), FilesBytes: int(float64(sh.files) * grow), ReplicaBytes: int(float64(sh.dbBytes) * grow * 1.6),
+				DBBytes:     int(float64(sh.dbBytes) * grow), FilesBytes: int(float64(sh.files) * grow), ReplicaBytes: int(float64(sh.dbBytes) * grow * 1.6),
 				Photos: req / 60, Reports: req / 400})
 		}
 		if err := reg.PutUsageDays(sh.slug, days); err != nil {
