@@ -33,7 +33,7 @@ func newBillingCmd(g *globals) *cobra.Command {
 				for _, inv := range res.Issued {
 					fmt.Printf("%s  %-20s %s  %10.2f € TTC\n", inv.Number, inv.Tenant, inv.Period, inv.AmountEUR)
 				}
-				fmt.Printf("%d facture(s) émise(s) pour %s, %d client(s) non facturé(s) (déjà facturé ou hors licence).\n", len(res.Issued), month, len(res.Skipped))
+				fmt.Printf("%d facture(s) émise(s) pour %s, %d client(s) non facturé(s) (déjà facturé, hors licence ou sans prix).\n", len(res.Issued), month, len(res.Skipped))
 				return nil
 			})
 		},

@@ -31,6 +31,9 @@ type BillingRun struct {
 const (
 	SkipAlreadyInvoiced = "already_invoiced"
 	SkipNotCovered      = "not_covered"
+	// SkipNoPrice: a plan sold on quote (Enterprise) without the tenant's
+	// contract price (fieldops billing price SLUG EUR).
+	SkipNoPrice = "no_price"
 )
 
 // ParseMonth parses "YYYY-MM" into the month's first day (UTC).
@@ -116,8 +119,12 @@ func (r *Registry) RunBilling(ctx context.Context, month, actor string) (Billing
 			return run, err
 		}
 		lines, _ := ComputeBill(in)
-		if len(lines) == 0 {
+		switch {
+		case len(lines) == 0:
 			run.Skipped[slug] = SkipNotCovered
+			continue
+		case !in.Trial && in.Plan.PriceEUR == 0 && in.ContractPriceEUR == 0:
+			run.Skipped[slug] = SkipNoPrice
 			continue
 		}
 		inv, err := r.issueInvoice(ctx, rec, month, lines, set, now, actor)

@@ -119,6 +119,11 @@ func TestBillingRun(t *testing.T) {
 	t.Parallel()
 	tt, other := billingRegistry(t)
 	reg, ctx := tt.Registry, context.Background()
+	quote := tenanttest.Provision(t, reg, "quote", domain.SectorBTP) // Enterprise, no contract price
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := reg.SetLicence(quote.Slug, tenants.LicenceInput{Starts: &start}, "test"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := reg.RunBilling(ctx, "2026-11", "test"); errKey(err) != "err.billing.seller_missing" {
 		t.Fatalf("without seller: %v", err)
 	}
@@ -139,7 +144,7 @@ func TestBillingRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(run.Issued) != 2 || run.Issued[0].Number != "FO360-000001" || run.Issued[1].Number != "FO360-000002" {
+	if len(run.Issued) != 2 || run.Issued[0].Number != "FO360-000001" || run.Issued[1].Number != "FO360-000002" || run.Skipped[quote.Slug] != tenants.SkipNoPrice {
 		t.Fatalf("run: %+v", run)
 	}
 	acme, trial := run.Issued[0], run.Issued[1]
