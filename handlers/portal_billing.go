@@ -6,12 +6,30 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/fieldops360/fieldops/tenants"
 	"github.com/fieldops360/fieldops/views/components"
 	"github.com/fieldops360/fieldops/views/i18n"
 	"github.com/fieldops360/fieldops/views/portal"
 )
+
+// portalBusinessRoutes registers the portal's billing of customers,
+// FinOps and monitoring pages (issue #19) on the superuser-only group.
+func (h *Handlers) portalBusinessRoutes(p *router.RouterGroup[*core.RequestEvent]) {
+	p.GET("/billing", h.portalBilling)
+	p.POST("/billing/run", h.portalBillingRun)
+	p.POST("/billing/settings", h.portalBillingSettings)
+	p.GET("/billing/export.csv", h.portalBillingExport(false))
+	p.GET("/billing/export.xlsx", h.portalBillingExport(true))
+	p.GET("/billing/{number}/pdf", h.portalInvoicePDF)
+	p.POST("/billing/{number}/paid", h.portalInvoicePaid)
+	p.POST("/billing/{number}/void", h.portalInvoiceVoid)
+	p.GET("/finops", h.portalFinOps)
+	p.POST("/finops/prices", h.portalFinOpsPrices)
+	p.GET("/monitor", h.portalMonitor)
+	p.GET("/monitor/stream", h.portalMonitorStream)
+}
 
 // invoiceFilter reads the billing page's filters from the query.
 func invoiceFilter(e *core.RequestEvent) tenants.InvoiceFilter {
