@@ -104,6 +104,11 @@ func ensureDemo(ctx context.Context, reg *tenants.Registry) error {
 	if err := ensureDemoSuperuser(reg); err != nil {
 		return err
 	}
+	start := time.Now()
+	if err := ensureDemoPlatform(ctx, reg, time.Now().UTC()); err != nil {
+		return fmt.Errorf("demo platform: %w", err)
+	}
+	slog.Debug("demo platform", "took", time.Since(start))
 	url := reg.URL(demoSlug)
 	fmt.Fprintf(os.Stderr, "\nDémo FieldOps360 : %s  (mot de passe de tous les comptes : %s)\n", url, domain.DemoPassword)
 	fmt.Fprintf(os.Stderr, "  %-18s %s\n", "admin (tenant)", "admin@demo.fieldops360.fr")
@@ -113,6 +118,7 @@ func ensureDemo(ctx context.Context, reg *tenants.Registry) error {
 	}
 	fmt.Fprintf(os.Stderr, "  … et %d autres personnes (page Équipes)\n", len(users)-4)
 	fmt.Fprintf(os.Stderr, "  %-18s %s  (%sportal)\n", "super-admin", demoSuperuser, strings.TrimSuffix(reg.PlatformURL(), "/")+"/")
+	fmt.Fprintf(os.Stderr, "  %-18s %s (pro), %s (starter), %s (enterprise) : facturation, FinOps, supervision\n", "plateforme", demoSlug, demoStarter, demoEnterprise)
 	fmt.Fprintln(os.Stderr)
 	return nil
 }
@@ -127,6 +133,108 @@ func seedDemoData(ctx context.Context, reg *tenants.Registry, slug string, histo
 	defer release()
 	if err := domain.SeedDemoWith(t.App, time.Now(), domain.DemoOptions{History: history, Derive: imaging.Derive, Thumb: imaging.ThumbnailJPEG}); err != nil {
 		return fmt.Errorf("demo data: %w", err)
+	}
+	return nil
+}
+
+// The demo platform (issue #19): the demo tenant (Pro) and two smaller
+// ones on the Starter and Enterprise plans, each with usage_daily since
+// the first day of the previous month and one customer invoice of that
+// month, so the portal's Billing, FinOps and Monitoring pages have
+// figures. The two extra tenants carry no business data and share the
+// demo's sector: a copy of the template the demo tenant already built
+// (another sector would build its template, over a second each).
+const (
+	demoStarter    = "demo-starter"
+	demoEnterprise = "demo-enterprise"
+)
+
+// demoUsage shapes a demo tenant's usage: weekday requests, active users
+// (min–max), data bytes growing over the period.
+type demoUsage struct {
+	slug               string
+	requests           int
+	usersMin, usersMax int
+	dbBytes, files     int
+}
+
+// ensureDemoPlatform provisions the demo's platform once (the two extra
+// tenants, licences, usage history, the operator's legal data) and
+// invoices the previous month (a month already invoiced is not again).
+func ensureDemoPlatform(ctx context.Context, reg *tenants.Registry, now time.Time) error {
+	prev := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0)
+	extra := []tenants.CreateInput{
+		{Slug: demoStarter, Name: "Martin Rénovation", Sector: domain.SectorBTP, Plan: tenants.PlanStarter, AdminEmail: "admin@martin.demo.fieldops360.fr"},
+		{Slug: demoEnterprise, Name: "Rhône Bâtiment Groupe", Sector: domain.SectorBTP, Plan: tenants.PlanEnterprise, AdminEmail: "admin@rbg.demo.fieldops360.fr"},
+	}
+	created := false
+	for _, in := range extra {
+		if _, err := reg.Get(in.Slug); domain.ErrorCode(err) != domain.ENotFound {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		in.AdminPassword, in.AdminName, in.Actor = domain.DemoPassword, "Admin "+in.Name, "fieldops demo"
+		if _, err := reg.CreateTenant(in); err != nil {
+			return err
+		}
+		created = true
+	}
+	if created {
+		if err := seedDemoPlatform(reg, prev, now); err != nil {
+			return err
+		}
+	}
+	_, err := reg.RunBilling(ctx, prev.Format("2006-01"), "fieldops demo")
+	return err
+}
+
+// seedDemoPlatform sets the demo's licences, usage history and operator.
+func seedDemoPlatform(reg *tenants.Registry, from, now time.Time) error {
+	set, err := reg.BillingSettings()
+	if err != nil {
+		return err
+	}
+	if set.SellerName == "" {
+		set.SellerName, set.LegalForm, set.SIREN, set.VATNumber = "FieldOps360 Cloud", "SAS", "912345678", "FR45912345678"
+		set.RCS, set.Address, set.PostCode, set.City = "RCS Lyon 912 345 678", "12 quai Perrache", "69002", "Lyon"
+		set.Email, set.IBAN, set.BIC = "facturation@fieldops360.fr", "FR7630006000011234567890189", "AGRIFRPP"
+		if err := reg.SetBillingSettings(set, "fieldops demo"); err != nil {
+			return err
+		}
+	}
+	if err := reg.SetContractPrice(demoEnterprise, 1890, "fieldops demo"); err != nil {
+		return err
+	}
+	for _, slug := range []string{demoSlug, demoStarter, demoEnterprise} {
+		if _, err := reg.SetLicence(slug, tenants.LicenceInput{Starts: &from}, "fieldops demo"); err != nil {
+			return err
+		}
+	}
+	shapes := []demoUsage{
+		{demoSlug, 2400, 34, 47, 180e6, 2_400e6},
+		{demoStarter, 450, 8, 12, 40e6, 5_600e6}, // beyond 10 seats and the 5 GB quota now and then
+		{demoEnterprise, 9000, 110, 140, 900e6, 520e9},
+	}
+	for i, sh := range shapes {
+		var days []tenants.UsageDay
+		for d := from; d.Before(now.Truncate(24 * time.Hour)); d = d.AddDate(0, 0, 1) {
+			n := int(d.Sub(from).Hours() / 24)
+			wd := d.Weekday() != time.Saturday && d.Weekday() != time.Sunday
+			req := sh.requests / 6
+			if wd {
+				req = sh.requests + (n*37+i*11)%(sh.requests/5+1)
+			}
+			grow := 1 + float64(n)/400
+			days = append(days, tenants.UsageDay{Day: d.Format(time.DateOnly), Requests: req, CPUms: req * 38,
+				ActiveUsers: sh.usersMin + (n*7+i)%(sh.usersMax-sh.usersMin+1),
+				DBBytes:     int(float64(sh.dbBytes) * grow), FilesBytes: int(float64(sh.files) * grow), ReplicaBytes: int(float64(sh.dbBytes) * grow * 1.6),
+				Photos: req / 60, Reports: req / 400})
+		}
+		if err := reg.PutUsageDays(sh.slug, days); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -207,6 +207,7 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 		sup.Start()
 	}
 	mtr.AttachRegistry(reg)
+	mtr.AttachMargins(reg)
 
 	shutdownCtx, beginShutdown := context.WithCancel(context.Background())
 	defer beginShutdown()

@@ -114,10 +114,11 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	start := time.Now()
-	r.serveTenant(w, req, slug)
+	sw := &statusWriter{ResponseWriter: w}
+	r.serveTenant(sw, req, slug)
 	// NB: a long stream (SSE) idles most of its life: its time counts up
 	// to meterBusyCap in the tenant's share of CPU.
-	r.meterRequest(slug, min(time.Since(start), meterBusyCap))
+	r.meterResult(slug, time.Since(start), sw.status(), sw.stream())
 }
 
 // serveTenant serves a request of an active tenant: refused while a

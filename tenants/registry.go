@@ -154,8 +154,9 @@ type Registry struct {
 	status   statusCache
 	ents     entitlementsCache
 	faults   storageFaults
-	anchors  anchorBook // audit chain anchors (audit_anchor.go)
-	meter    meterBook  // usage metering (meter.go)
+	anchors  anchorBook  // audit chain anchors (audit_anchor.go)
+	meter    meterBook   // usage metering (meter.go)
+	traffic  trafficBook // error rate and latency per tenant (monitor.go)
 	retiring sync.WaitGroup
 
 	// schemaRefused holds the tenants refused for a newer schema whose

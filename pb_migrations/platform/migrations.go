@@ -23,6 +23,8 @@ func Migrations() core.MigrationsList {
 	l.Register(licencesExpand, nil, "1764400020_platform_licences_expand.go")
 	// usage metering: storage split, reports (issue #19)
 	l.Register(usageExpand, nil, "1764400021_platform_usage_expand.go")
+	// billing and FinOps: plan overage prices, invoices, settings (issue #19)
+	l.Register(billingExpand, nil, "1764400022_platform_billing_expand.go")
 	return l
 }
 
