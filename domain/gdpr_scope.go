@@ -94,6 +94,7 @@ var gdprRules = map[string]gdprRule{
 	CollectionCrews:               {Erase: eraseKeep},
 	CollectionBaselines:           {Owner: "taken_by", Erase: eraseKeep},
 	CollectionTimePeriods:         {Erase: eraseKeep},
+	CollectionDailyLogs:           {Owner: "author", Erase: eraseKeep},
 }
 
 // userPersonalFields are the fields of the users record an erasure
