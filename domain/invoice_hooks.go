@@ -1,0 +1,91 @@
+package domain
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+)
+
+// Issued invoices are immutable on every path (issue #18): the REST API
+// has no write rule on invoices, their lines and payments (superusers
+// only), and these hooks refuse, even for superusers and the domain
+// itself:
+//   - an invoice created other than as a draft;
+//   - a draft leaving draft, or an issued invoice changing at all, except
+//     by the lifecycle's own saves (issue, payment: invoiceOpKey), and
+//     then only status and amount paid once issued;
+//   - deleting an issued invoice;
+//   - creating, changing or deleting a line of an issued invoice;
+//   - changing or deleting a payment.
+//
+// A refusal is EForbidden: 403 through the REST API.
+
+// ErrInvoiceImmutable is the refusal of a change to an issued invoice.
+var ErrInvoiceImmutable = Errorf(EForbidden, "err.invoice.immutable")
+
+// paymentFields are what a payment changes on an issued invoice.
+var paymentFields = map[string]bool{"status": true, "amount_paid_cents": true, "updated": true}
+
+func bindInvoiceHooks(app core.App) {
+	h := func(id string, f func(e *core.RecordEvent) error) *hook.Handler[*core.RecordEvent] {
+		return &hook.Handler[*core.RecordEvent]{Id: id, Func: f}
+	}
+	app.OnRecordCreate(CollectionInvoices).Bind(h("fieldopsInvoiceCreate", func(e *core.RecordEvent) error {
+		if e.Record.GetString("status") != InvoiceDraft {
+			return ErrInvoiceImmutable
+		}
+		return e.Next()
+	}))
+	app.OnRecordUpdate(CollectionInvoices).Bind(h("fieldopsInvoiceUpdate", checkInvoiceUpdate))
+	app.OnRecordDelete(CollectionInvoices).Bind(h("fieldopsInvoiceDelete", func(e *core.RecordEvent) error {
+		if orig := originalOf(e); orig != nil && orig.GetString("status") != InvoiceDraft {
+			return ErrInvoiceImmutable
+		}
+		return e.Next()
+	}))
+	line := func(e *core.RecordEvent) error {
+		ids := []string{e.Record.GetString("invoice")}
+		if orig := originalOf(e); orig != nil {
+			ids = append(ids, orig.GetString("invoice"))
+		}
+		for _, id := range ids {
+			if inv, err := e.App.FindRecordById(CollectionInvoices, id); err == nil && inv.GetString("status") != InvoiceDraft {
+				return ErrInvoiceImmutable
+			}
+		}
+		return e.Next()
+	}
+	app.OnRecordCreate(CollectionInvoiceLines).Bind(h("fieldopsInvoiceLineCreate", line))
+	app.OnRecordUpdate(CollectionInvoiceLines).Bind(h("fieldopsInvoiceLineUpdate", line))
+	app.OnRecordDelete(CollectionInvoiceLines).Bind(h("fieldopsInvoiceLineDelete", line))
+	refuse := func(e *core.RecordEvent) error { return ErrInvoiceImmutable }
+	app.OnRecordUpdate(CollectionInvoicePayments).Bind(h("fieldopsInvoicePaymentUpdate", refuse))
+	app.OnRecordDelete(CollectionInvoicePayments).Bind(h("fieldopsInvoicePaymentDelete", refuse))
+}
+
+// checkInvoiceUpdate applies the update rules above.
+func checkInvoiceUpdate(e *core.RecordEvent) error {
+	r := e.Record
+	orig := originalOf(e)
+	op, _ := r.Get(invoiceOpKey).(bool)
+	if orig == nil {
+		return e.Next()
+	}
+	if orig.GetString("status") == InvoiceDraft {
+		if r.GetString("status") != InvoiceDraft && !op {
+			return ErrInvoiceImmutable
+		}
+		return e.Next()
+	}
+	if !op {
+		return ErrInvoiceImmutable
+	}
+	for _, f := range r.Collection().Fields {
+		name := f.GetName()
+		if !paymentFields[name] && fmt.Sprint(r.Get(name)) != fmt.Sprint(orig.Get(name)) {
+			return ErrInvoiceImmutable
+		}
+	}
+	return e.Next()
+}
