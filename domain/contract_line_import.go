@@ -132,7 +132,7 @@ func ContractRows(rows [][]string) ([]ContractLineInput, error) {
 
 // parseDecimal reads "1 234,56", "1234.56", "20 %".
 func parseDecimal(s string) (float64, bool) {
-	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "").Replace(strings.TrimSpace(s))
+	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "", "%", "").Replace(strings.TrimSpace(s))
 	if strings.Contains(s, ",") && strings.Contains(s, ".") {
 		s = strings.ReplaceAll(s, ".", "")
 	}
