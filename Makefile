@@ -62,6 +62,7 @@ test-deps: deps ## test tools: mailpit (Go proxy), Chromium (Debian), npm packag
 	@test -x $(TOOLS_BIN)/pebble || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/letsencrypt/pebble/v2/cmd/pebble@$(PEBBLE_VERSION) github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv@$(PEBBLE_VERSION)
 	@test -x $(TOOLS_BIN)/versitygw || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 	@scripts/ensure-deps.sh chromium node poppler
+	@scripts/facturx/fetch-validators.sh
 	@test -x node_modules/.bin/redocly -a -d node_modules/@axe-core/playwright -a -d node_modules/lighthouse || npm ci --no-audit --no-fund --ignore-scripts
 
 # Every go test has an explicit -timeout of at least three times its idle
