@@ -7,8 +7,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
-
-	"github.com/fieldops360/fieldops/domain/facturx"
 )
 
 // Invoice numbering. Every issued document of a tenant — invoices and
@@ -20,10 +18,11 @@ import (
 // SQLite serialises writers, and a unique index on sequence refuses a
 // duplicate.
 
-// InvoiceRender writes an invoice's issued files: the Factur-X PDF (the
-// XML embedded) and the CII XML alone. The handlers pass the renderer of
-// domain/pdf (the domain does not import it).
-type InvoiceRender func(doc facturx.Invoice) (pdf, xml []byte, err error)
+// InvoiceRender writes an invoice's files from its records as app reads
+// them (the issuing transaction): the Factur-X PDF (the XML embedded) and
+// the CII XML alone. The handlers pass invoicedoc.Render (the domain does
+// not import the document writers).
+type InvoiceRender func(app core.App, inv Invoice) (pdf, xml []byte, err error)
 
 // invoiceOpKey marks the saves of an invoice the lifecycle makes (issue,
 // payment): the only changes an issued invoice accepts.
@@ -121,11 +120,7 @@ func IssueInvoice(app core.App, actor *core.Record, id string, now time.Time, re
 		inv.SetTotalInclCents(int(t.InclCents))
 		inv.SetRetentionCents(int(t.RetentionCents))
 		inv.SetNetToPayCents(int(t.NetToPayCents))
-		doc, err := InvoiceDocument(tx, inv)
-		if err != nil {
-			return err
-		}
-		pdf, xml, err := render(doc)
+		pdf, xml, err := render(tx, inv)
 		if err != nil {
 			return fmt.Errorf("render invoice %s: %w", inv.Number(), err)
 		}

@@ -1,4 +1,8 @@
-package domain
+// Package invoicedoc turns invoice records (package domain) into the
+// e-invoice document of package facturx and writes its files: the one
+// place where the two meet (facturx knows nothing of records, and domain
+// may not import facturx, which uses domain's errors).
+package invoicedoc
 
 import (
 	"fmt"
@@ -6,6 +10,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/domain/facturx"
 )
 
@@ -47,16 +52,16 @@ func party(name, siret, siren, vat, address, postcode, city string) facturx.Part
 // down-payment deduction per VAT rate, the legal notes (payment terms,
 // late-payment penalties, fixed recovery indemnity, retention, reverse
 // charge, RCS and capital).
-func InvoiceDocument(app core.App, inv Invoice) (facturx.Invoice, error) {
-	co, err := FindCompany(app)
+func InvoiceDocument(app core.App, inv domain.Invoice) (facturx.Invoice, error) {
+	co, err := domain.FindCompany(app)
 	if err != nil {
 		return facturx.Invoice{}, err
 	}
-	cl, err := FindClient(app, inv.ClientID())
+	cl, err := domain.FindClient(app, inv.ClientID())
 	if err != nil {
-		return facturx.Invoice{}, Errorf(EInvalid, "err.invoice.site_without_client")
+		return facturx.Invoice{}, domain.Errorf(domain.EInvalid, "err.invoice.site_without_client")
 	}
-	lines, err := FindInvoiceLines(app, inv.Id)
+	lines, err := domain.FindInvoiceLines(app, inv.Id)
 	if err != nil {
 		return facturx.Invoice{}, err
 	}
@@ -75,13 +80,13 @@ func InvoiceDocument(app core.App, inv Invoice) (facturx.Invoice, error) {
 	if d.Number == "" {
 		d.Number = DraftNumber
 	}
-	if s, err := FindSite(app, inv.SiteID()); err == nil {
+	if s, err := domain.FindSite(app, inv.SiteID()); err == nil {
 		d.OrderReference = s.GetString("code")
 		d.BuyerReference = s.GetString("name")
 	}
-	if inv.Kind() == InvoiceCreditNote {
+	if inv.Kind() == domain.InvoiceCreditNote {
 		d.TypeCode = facturx.TypeCreditNote
-		if orig, err := FindInvoice(app, inv.CreditOfID()); err == nil {
+		if orig, err := domain.FindInvoice(app, inv.CreditOfID()); err == nil {
 			d.PrecedingInvoice, d.PrecedingInvoiceDate = orig.Number(), orig.IssueDate()
 		}
 	}
@@ -116,36 +121,33 @@ func InvoiceDocument(app core.App, inv Invoice) (facturx.Invoice, error) {
 	return d, nil
 }
 
-func paymentTerms(co Company, t InvoiceTotals) string {
+func paymentTerms(co domain.Company, t domain.InvoiceTotals) string {
 	days := co.PaymentTermsDays()
 	if days <= 0 {
 		days = 30
 	}
 	s := fmt.Sprintf("Paiement à %d jours par virement", days)
 	if t.RetentionCents > 0 {
-		s += fmt.Sprintf(" ; net à payer %s après retenue de garantie de %s", FormatCents(t.NetToPayCents), FormatCents(t.RetentionCents))
+		s += fmt.Sprintf(" ; net à payer %s après retenue de garantie de %s", domain.FormatCents(t.NetToPayCents), domain.FormatCents(t.RetentionCents))
 	}
 	return s
 }
 
-func invoiceNotes(co Company, inv Invoice, t InvoiceTotals) []facturx.Note {
-	notes := []facturx.Note{
-		{Subject: "PMD", Text: "En cas de retard de paiement, pénalités au taux de trois fois le taux d'intérêt légal (art. L441-10 du Code de commerce). Pas d'escompte pour paiement anticipé."},
-		{Subject: "PMT", Text: "Indemnité forfaitaire pour frais de recouvrement : 40 € (art. D441-5 du Code de commerce)."},
-	}
+// invoiceNotes are the notes facturx.LegalNotes does not write: the legal
+// form and capital with the RCS (REG), the reverse-charge mention, the
+// invoice's own note. Late-payment penalties, the recovery indemnity and
+// the retention note come from facturx.LegalNotes.
+func invoiceNotes(co domain.Company, inv domain.Invoice, _ domain.InvoiceTotals) []facturx.Note {
+	var notes []facturx.Note
 	reg := strings.TrimSpace(co.LegalForm())
 	if co.ShareCapital() > 0 {
-		reg = strings.TrimSpace(fmt.Sprintf("%s au capital de %s", reg, FormatCents(RoundCents(co.ShareCapital()*100))))
+		reg = strings.TrimSpace(fmt.Sprintf("%s au capital de %s", reg, domain.FormatCents(domain.RoundCents(co.ShareCapital()*100))))
 	}
 	if co.Rcs() != "" {
 		reg = strings.Trim(reg+" — "+co.Rcs(), " —")
 	}
 	if reg != "" {
 		notes = append(notes, facturx.Note{Subject: "REG", Text: reg})
-	}
-	if t.RetentionCents > 0 {
-		notes = append(notes, facturx.Note{Text: fmt.Sprintf("Retenue de garantie de %.2f %% sur le montant TTC : %s, libérée à l'expiration du délai de garantie (loi n° 71-584 du 16 juillet 1971).",
-			inv.RetentionPct(), FormatCents(t.RetentionCents))})
 	}
 	if inv.ReverseCharge() {
 		notes = append(notes, facturx.Note{Text: ReverseChargeMention})
