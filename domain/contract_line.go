@@ -110,7 +110,7 @@ func SetContractProgress(app core.App, actor *core.Record, lineID string, pct fl
 	l.SetProgress(pct)
 	l.SetProgressFromTasks(fromTasks)
 	setActor(l.Record, actor)
-	return l, app.Save(l)
+	return l, app.Save(l.Record)
 }
 
 // DeleteContractLine removes a line never invoiced.
@@ -130,7 +130,7 @@ func DeleteContractLine(app core.App, actor *core.Record, lineID string) error {
 		return Errorf(EConflict, "err.contract.line_invoiced")
 	}
 	setActor(l.Record, actor)
-	return app.Delete(l)
+	return app.Delete(l.Record)
 }
 
 // DerivedProgress returns, per contract line of the site, the share (in

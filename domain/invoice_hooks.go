@@ -31,22 +31,22 @@ func bindInvoiceHooks(app core.App) {
 	h := func(id string, f func(e *core.RecordEvent) error) *hook.Handler[*core.RecordEvent] {
 		return &hook.Handler[*core.RecordEvent]{Id: id, Func: f}
 	}
-	app.OnRecordCreate(CollectionInvoices).Bind(h("fieldopsInvoiceCreate", func(e *core.RecordEvent) error {
+	app.OnRecordCreateExecute(CollectionInvoices).Bind(h("fieldopsInvoiceCreate", func(e *core.RecordEvent) error {
 		if e.Record.GetString("status") != InvoiceDraft {
 			return ErrInvoiceImmutable
 		}
 		return e.Next()
 	}))
-	app.OnRecordUpdate(CollectionInvoices).Bind(h("fieldopsInvoiceUpdate", checkInvoiceUpdate))
-	app.OnRecordDelete(CollectionInvoices).Bind(h("fieldopsInvoiceDelete", func(e *core.RecordEvent) error {
-		if orig := originalOf(e); orig != nil && orig.GetString("status") != InvoiceDraft {
+	app.OnRecordUpdateExecute(CollectionInvoices).Bind(h("fieldopsInvoiceUpdate", checkInvoiceUpdate))
+	app.OnRecordDeleteExecute(CollectionInvoices).Bind(h("fieldopsInvoiceDelete", func(e *core.RecordEvent) error {
+		if orig := storedOf(e); orig != nil && orig.GetString("status") != InvoiceDraft {
 			return ErrInvoiceImmutable
 		}
 		return e.Next()
 	}))
 	line := func(e *core.RecordEvent) error {
 		ids := []string{e.Record.GetString("invoice")}
-		if orig := originalOf(e); orig != nil {
+		if orig := storedOf(e); orig != nil {
 			ids = append(ids, orig.GetString("invoice"))
 		}
 		for _, id := range ids {
@@ -56,19 +56,20 @@ func bindInvoiceHooks(app core.App) {
 		}
 		return e.Next()
 	}
-	app.OnRecordCreate(CollectionInvoiceLines).Bind(h("fieldopsInvoiceLineCreate", line))
-	app.OnRecordUpdate(CollectionInvoiceLines).Bind(h("fieldopsInvoiceLineUpdate", line))
-	app.OnRecordDelete(CollectionInvoiceLines).Bind(h("fieldopsInvoiceLineDelete", line))
+	app.OnRecordCreateExecute(CollectionInvoiceLines).Bind(h("fieldopsInvoiceLineCreate", line))
+	app.OnRecordUpdateExecute(CollectionInvoiceLines).Bind(h("fieldopsInvoiceLineUpdate", line))
+	app.OnRecordDeleteExecute(CollectionInvoiceLines).Bind(h("fieldopsInvoiceLineDelete", line))
 	refuse := func(e *core.RecordEvent) error { return ErrInvoiceImmutable }
-	app.OnRecordUpdate(CollectionInvoicePayments).Bind(h("fieldopsInvoicePaymentUpdate", refuse))
-	app.OnRecordDelete(CollectionInvoicePayments).Bind(h("fieldopsInvoicePaymentDelete", refuse))
+	app.OnRecordUpdateExecute(CollectionInvoicePayments).Bind(h("fieldopsInvoicePaymentUpdate", refuse))
+	app.OnRecordDeleteExecute(CollectionInvoicePayments).Bind(h("fieldopsInvoicePaymentDelete", refuse))
 }
 
 // checkInvoiceUpdate applies the update rules above.
 func checkInvoiceUpdate(e *core.RecordEvent) error {
 	r := e.Record
-	orig := originalOf(e)
+	orig := storedOf(e)
 	op, _ := r.Get(invoiceOpKey).(bool)
+	r.Set(invoiceOpKey, false) // one save only
 	if orig == nil {
 		return e.Next()
 	}
@@ -88,4 +89,18 @@ func checkInvoiceUpdate(e *core.RecordEvent) error {
 		}
 	}
 	return e.Next()
+}
+
+// storedOf returns the stored row of the record an event changes (nil for
+// a create). NB: not Record.Original(), which a record saved in process
+// keeps from before its last save.
+func storedOf(e *core.RecordEvent) *core.Record {
+	if e.Record.Id == "" {
+		return nil
+	}
+	stored, err := e.App.FindRecordById(e.Record.Collection(), e.Record.Id)
+	if err != nil {
+		return nil
+	}
+	return stored
 }

@@ -60,7 +60,6 @@ func IssueInvoice(app core.App, actor *core.Record, id string, now time.Time, re
 	if !CanInvoice(actor) {
 		return Invoice{}, Errorf(EForbidden, "err.invoice.forbidden")
 	}
-	var out Invoice
 	err := app.RunInTransaction(func(tx core.App) error {
 		inv, err := FindInvoice(tx, id)
 		if err != nil {
@@ -138,13 +137,15 @@ func IssueInvoice(app core.App, actor *core.Record, id string, now time.Time, re
 		inv.SetXmlSHA256(SHA256Hex(xml))
 		inv.Set(invoiceOpKey, true)
 		setActor(inv.Record, actor)
-		if err := tx.Save(inv); err != nil {
+		if err := tx.Save(inv.Record); err != nil {
 			return SaveError(err)
 		}
-		out = inv
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return Invoice{}, err
+	}
+	return FindInvoice(app, id)
 }
 
 // DeleteDraftInvoice deletes a draft (an issued invoice is corrected by a
@@ -161,5 +162,5 @@ func DeleteDraftInvoice(app core.App, actor *core.Record, id string) error {
 		return Errorf(EForbidden, "err.invoice.immutable")
 	}
 	setActor(inv.Record, actor)
-	return app.Delete(inv)
+	return app.Delete(inv.Record)
 }

@@ -35,7 +35,6 @@ func RecordPayment(app core.App, actor *core.Record, id string, in PaymentInput)
 	if in.AmountCents <= 0 {
 		return Invoice{}, FieldError("amount", "err.invoice.bad_amount")
 	}
-	var out Invoice
 	err := app.RunInTransaction(func(tx core.App) error {
 		inv, err := FindInvoice(tx, id)
 		if err != nil {
@@ -61,10 +60,12 @@ func RecordPayment(app core.App, actor *core.Record, id string, in PaymentInput)
 		}
 		inv.Set(invoiceOpKey, true)
 		setActor(inv.Record, actor)
-		out = inv
-		return tx.Save(inv)
+		return tx.Save(inv.Record)
 	})
-	return out, err
+	if err != nil {
+		return Invoice{}, err
+	}
+	return FindInvoice(app, id)
 }
 
 // CreateCreditNote drafts a credit note (avoir) of an issued invoice:

@@ -121,20 +121,22 @@ func CreateProgressInvoice(app core.App, actor *core.Record, siteID, month strin
 		return Invoice{}, err
 	}
 	var out []map[string]any
+	anyNet := false
 	for _, l := range lines {
 		pct := EffectiveProgress(l, derived)
 		if pct == 0 && billed[l.Id] == 0 {
 			continue
 		}
 		cum, net := ProgressNet(l.Amount(), pct, billed[l.Id])
+		anyNet = anyNet || net != 0
 		out = append(out, map[string]any{
 			"contract_line": l.Id, "kind": "progress", "designation": l.Designation(), "unit": l.Unit(),
-			"description":      lineDescription(l, pct, cum),
-			"quantity":         l.Quantity(), "unit_price_cents": l.UnitPriceCents(), "net_cents": net, "vat_rate": l.VATRate(),
-			"cumulative_pct":   pct, "previous_pct": billedPct[l.Id],
+			"description": lineDescription(l, pct, cum),
+			"quantity":    l.Quantity(), "unit_price_cents": l.UnitPriceCents(), "net_cents": net, "vat_rate": l.VATRate(),
+			"cumulative_pct": pct, "previous_pct": billedPct[l.Id],
 		})
 	}
-	if len(out) == 0 {
+	if len(out) == 0 || !anyNet {
 		return Invoice{}, Errorf(EInvalid, "err.invoice.nothing_to_bill")
 	}
 	end := start.AddDate(0, 1, -1)
@@ -173,13 +175,14 @@ func FormatCents(c int64) string {
 // saveDraft creates a draft invoice and its lines in one transaction and
 // stores its totals.
 func saveDraft(app core.App, actor *core.Record, head map[string]any, lines []map[string]any) (Invoice, error) {
-	var inv Invoice
+	var id string
 	err := app.RunInTransaction(func(tx core.App) error {
 		r, err := newChild(tx, CollectionInvoices, head, actor)
 		if err != nil {
 			return SaveError(err)
 		}
-		inv = Invoice{r}
+		inv := Invoice{r}
+		id = r.Id
 		for i, l := range lines {
 			l["invoice"], l["position"] = r.Id, i+1
 			if _, err := newChild(tx, CollectionInvoiceLines, l, actor); err != nil {
@@ -188,5 +191,8 @@ func saveDraft(app core.App, actor *core.Record, head map[string]any, lines []ma
 		}
 		return refreshTotals(tx, actor, inv)
 	})
-	return inv, err
+	if err != nil {
+		return Invoice{}, err
+	}
+	return FindInvoice(app, id)
 }

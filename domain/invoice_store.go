@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"sort"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -44,7 +45,7 @@ func refreshTotals(app core.App, actor *core.Record, inv Invoice) error {
 	inv.SetRetentionCents(int(t.RetentionCents))
 	inv.SetNetToPayCents(int(t.NetToPayCents))
 	setActor(inv.Record, actor)
-	return app.Save(inv)
+	return app.Save(inv.Record)
 }
 
 // CreditedCents is the total incl. VAT of the issued credit notes of i.
@@ -109,9 +110,11 @@ func FindInvoices(app core.App, f InvoiceFilter) ([]Invoice, error) {
 		q = q.AndWhere(dbx.HashExp{"kind": f.Kind})
 	}
 	var rs []*core.Record
-	if err := q.OrderBy("sequence = 0 DESC", "sequence DESC", "created DESC").Limit(2000).All(&rs); err != nil {
+	if err := q.OrderBy("sequence DESC", "created DESC").Limit(2000).All(&rs); err != nil {
 		return nil, err
 	}
+	// drafts (sequence 0) first
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].GetInt("sequence") == 0 && rs[j].GetInt("sequence") != 0 })
 	if errs := app.ExpandRecords(rs, []string{"site", "client"}, nil); len(errs) > 0 {
 		for _, e := range errs {
 			return nil, e

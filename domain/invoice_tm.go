@@ -46,7 +46,7 @@ func SetBillingRates(app core.App, actor *core.Record, rates BillingRates) error
 	}
 	c.Set("billing_rates", clean)
 	setActor(c.Record, actor)
-	return app.Save(c)
+	return app.Save(c.Record)
 }
 
 // CreateTimeMaterialsInvoice drafts the time-and-materials invoice (régie)
