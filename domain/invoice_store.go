@@ -152,3 +152,41 @@ func LoadContract(app core.App, siteID string) (ContractSummary, error) {
 	}
 	return s, nil
 }
+
+// InvoiceRow is an invoice as lists, exports and the API show it.
+// Amounts are cents; a credit note's amounts are positive (its kind says
+// it lowers what the client owes).
+type InvoiceRow struct {
+	ID, Number, Kind, Status       string
+	SiteID, SiteCode, SiteName     string
+	ClientID, Client               string
+	IssueDate, DueDate             time.Time
+	ExclCents, VATCents, InclCents int64
+	RetentionCents, NetCents       int64
+	PaidCents, DueCents            int64
+	DaysLate                       int
+}
+
+// InvoiceRows returns the invoices of f as rows, days late counted at now.
+func InvoiceRows(app core.App, f InvoiceFilter, now time.Time) ([]InvoiceRow, error) {
+	list, err := FindInvoices(app, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]InvoiceRow, 0, len(list))
+	for _, inv := range list {
+		r := InvoiceRow{ID: inv.Id, Number: inv.Number(), Kind: inv.Kind(), Status: inv.Status(),
+			SiteID: inv.SiteID(), ClientID: inv.ClientID(), IssueDate: inv.IssueDate(), DueDate: inv.DueDate(),
+			ExclCents: int64(inv.TotalExclCents()), VATCents: int64(inv.VATCents()), InclCents: int64(inv.TotalInclCents()),
+			RetentionCents: int64(inv.RetentionCents()), NetCents: int64(inv.NetToPayCents()),
+			PaidCents: int64(inv.AmountPaidCents()), DueCents: inv.AmountDueCents(app), DaysLate: inv.DaysLate(app, now)}
+		if s, ok := inv.ExpandedSite(); ok {
+			r.SiteCode, r.SiteName = s.Code(), s.Name()
+		}
+		if c, ok := inv.ExpandedClient(); ok {
+			r.Client = c.Name()
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
