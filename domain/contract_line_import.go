@@ -171,3 +171,12 @@ func ImportContractLines(app core.App, actor *core.Record, siteID string, rows [
 	}
 	return len(lines), nil
 }
+
+// ParseDecimal reads a number typed by hand ("1 234,56", "1234.56").
+func ParseDecimal(s string) (float64, bool) { return parseDecimal(s) }
+
+// ParseEuros reads an amount in euros typed by hand into cents.
+func ParseEuros(s string) (int64, bool) {
+	v, ok := parseDecimal(s)
+	return RoundCents(v * 100), ok
+}

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"io"
 	"sort"
 	"time"
 
@@ -189,4 +190,24 @@ func InvoiceRows(app core.App, f InvoiceFilter, now time.Time) ([]InvoiceRow, er
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// StoredInvoiceFile returns an issued invoice's stored PDF ("pdf") or XML
+// ("xml"), as generated once when it was issued.
+func StoredInvoiceFile(app core.App, inv Invoice, which string) ([]byte, error) {
+	name := inv.GetString(which)
+	if inv.Status() == InvoiceDraft || name == "" || (which != "pdf" && which != "xml") {
+		return nil, Errorf(ENotFound, "err.invoice.not_found")
+	}
+	fsys, err := app.NewFilesystem()
+	if err != nil {
+		return nil, err
+	}
+	defer fsys.Close()
+	r, err := fsys.GetReader(inv.BaseFilesPath() + "/" + name)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
 }

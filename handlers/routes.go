@@ -75,6 +75,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.startReportScheduler(se.App)
 	h.reportRoutes(r)
 	h.kpiRoutes(r)
+	h.invoiceRoutes(r)
 	return se.Next()
 }
 
