@@ -57,7 +57,7 @@ vet:
 
 lint: check-format check-records check-generated vet
 
-test-deps: deps ## test tools: mailpit (Go proxy), Chromium (Debian), npm packages (package-lock.json)
+test-deps: deps ## test tools: mailpit (Go proxy), Chromium (Debian), npm packages (package-lock.json), Factur-X validators (Debian, npm)
 	@test -x $(TOOLS_BIN)/mailpit || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/axllent/mailpit@$(MAILPIT_VERSION)
 	@test -x $(TOOLS_BIN)/pebble || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/letsencrypt/pebble/v2/cmd/pebble@$(PEBBLE_VERSION) github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv@$(PEBBLE_VERSION)
 	@test -x $(TOOLS_BIN)/versitygw || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)

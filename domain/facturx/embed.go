@@ -180,7 +180,9 @@ var (
 // catalog's Pages reference of a PDF with one classic xref table.
 func parsePDF(pdf []byte) (source, error) {
 	var s source
-	bad := func(what string) (source, error) { return source{}, fmt.Errorf("facturx: not a PDF Embed can update: %s", what) }
+	bad := func(what string) (source, error) {
+		return source{}, fmt.Errorf("facturx: not a PDF Embed can update: %s", what)
+	}
 	if !bytes.HasPrefix(pdf, []byte("%PDF-1.")) {
 		return bad("no %PDF-1.x header")
 	}

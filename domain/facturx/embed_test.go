@@ -155,3 +155,19 @@ func TestEmbedRefuses(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkXMLEmbed200Lines is the e-invoice part of a 200-line invoice:
+// totals, XML and its embedding in a (tiny) PDF.
+func BenchmarkXMLEmbed200Lines(b *testing.B) {
+	inv := facturx.Sample(200, false)
+	pdf := tinyPDF()
+	for b.Loop() {
+		xml, err := facturx.XML(inv)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := facturx.Embed(pdf, xml, inv); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

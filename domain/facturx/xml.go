@@ -30,7 +30,8 @@ const (
 // error, what EN 16931 requires and inv lacks: number, issue date, seller
 // and buyer names and country codes, the seller's VAT number or legal
 // registration (BR-CO-26), both VAT numbers under reverse charge (BR-AE-02),
-// a reason for each allowance and charge (BR-33, BR-38), a due date or
+// a line number, item name and unit code on every line (BR-21, BR-25,
+// BR-23), a reason for each allowance and charge (BR-33, BR-38), a due date or
 // payment terms when an amount is due (BR-CO-25), the corrected invoice of
 // a credit note and an invoicing period that ends before it starts.
 //
@@ -38,7 +39,8 @@ const (
 // from the SIRET when not given) and its SIRET its identifier (BT-29,
 // scheme 0009); the buyer's likewise (BT-46, BT-47). Notes are inv.Notes
 // followed by LegalNotes. Payment means are a SEPA transfer (58) to
-// inv.IBAN when it is set.
+// inv.IBAN when it is set. The delivery date (BT-72) is the end of the
+// invoicing period, else the issue date.
 func XML(inv Invoice) ([]byte, error) {
 	t, err := Compute(inv)
 	if err != nil {
@@ -86,7 +88,11 @@ func XML(inv Invoice) ([]byte, error) {
 		w.close()
 	}
 	w.close()
-	w.empty("ram:ApplicableHeaderTradeDelivery")
+	w.open("ram:ApplicableHeaderTradeDelivery", "")
+	w.open("ram:ActualDeliverySupplyChainEvent", "")
+	w.date("ram:OccurrenceDateTime", "udt", deliveryDate(inv))
+	w.close()
+	w.close()
 	w.settlement(inv, t)
 	w.close()
 	w.close()
@@ -125,6 +131,16 @@ func checkDocument(inv Invoice, t Totals) error {
 			return missing("BT-31/BT-48")
 		}
 	}
+	for _, l := range inv.Lines {
+		switch {
+		case strings.TrimSpace(l.ID) == "":
+			return missing("BT-126")
+		case strings.TrimSpace(l.Name) == "":
+			return missing("BT-153")
+		case strings.TrimSpace(l.UnitCode) == "":
+			return missing("BT-130")
+		}
+	}
 	for _, ac := range inv.AllowancesCharges {
 		if strings.TrimSpace(ac.Reason) == "" {
 			return missing("BT-97/BT-104")
@@ -160,6 +176,16 @@ func LegalNotes(inv Invoice, t Totals) []Note {
 		add("", "Retenue de garantie de "+Amount(t.RetentionCents)+" "+inv.Currency+" (loi n° 71-584 du 16 juillet 1971) : net à payer "+Amount(t.NetToPayCents)+" "+inv.Currency+".")
 	}
 	return out
+}
+
+// deliveryDate is the actual delivery date (BT-72), the date of the
+// works that French invoices state: the end of the invoicing period, else
+// the issue date.
+func deliveryDate(inv Invoice) time.Time {
+	if !inv.PeriodEnd.IsZero() {
+		return inv.PeriodEnd
+	}
+	return inv.IssueDate
 }
 
 // siren is the party's SIREN, or the first nine digits of its SIRET.
@@ -216,11 +242,6 @@ func (w *writer) close() {
 	w.stack = w.stack[:len(w.stack)-1]
 	w.indent()
 	w.buf.WriteString("</" + name + ">\n")
-}
-
-func (w *writer) empty(name string) {
-	w.indent()
-	w.buf.WriteString("<" + name + "/>\n")
 }
 
 // leaf writes <name attrs>text</name>; attrs are written as given.

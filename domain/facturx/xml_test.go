@@ -168,6 +168,18 @@ func TestXMLContent(t *testing.T) {
 	if doc.Type != "381" || doc.Tx.Settlement.Preceding != "FA-2026-0042" {
 		t.Errorf("credit note %s refers to %q", doc.Type, doc.Tx.Settlement.Preceding)
 	}
+	// BR-27: a negative unit price is written positive, the quantity negated
+	neg := facturx.Sample(2, false)
+	neg.Lines[1].UnitPriceCents, neg.Lines[1].Quantity, neg.Lines[1].NetCents = -500, 2.5, -1250
+	neg.RetentionCents, neg.PrepaidCents = 0, 0
+	b, err = facturx.XML(neg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(`<ram:ChargeAmount>5.00</ram:ChargeAmount>`)) || !bytes.Contains(b, []byte(`<ram:BilledQuantity unitCode="MTR">-2.5</ram:BilledQuantity>`)) ||
+		!bytes.Contains(b, []byte(`<ram:LineTotalAmount>-12.50</ram:LineTotalAmount>`)) {
+		t.Errorf("negative price line:\n%s", b)
+	}
 	for _, a := range []struct{ cents int64 }{{0}, {-5}, {123456}, {-100}} {
 		if got := facturx.Amount(a.cents); got != map[int64]string{0: "0.00", -5: "-0.05", 123456: "1234.56", -100: "-1.00"}[a.cents] {
 			t.Errorf("Amount(%d) = %s", a.cents, got)
@@ -198,6 +210,9 @@ func TestXMLRefuses(t *testing.T) {
 			*i = creditNote()
 			i.PrecedingInvoice = ""
 		}},
+		{"line without number", "invoice.pdf.err.missing", "BT-126", func(i *facturx.Invoice) { i.Lines[2].ID = "" }},
+		{"line without name", "invoice.pdf.err.missing", "BT-153", func(i *facturx.Invoice) { i.Lines[0].Name = " " }},
+		{"line without unit", "invoice.pdf.err.missing", "BT-130", func(i *facturx.Invoice) { i.Lines[3].UnitCode = "" }},
 		{"allowance without reason", "invoice.pdf.err.missing", "BT-97/BT-104", func(i *facturx.Invoice) { i.AllowancesCharges[0].Reason = "" }},
 		{"period reversed", "invoice.pdf.err.period_reversed", "", func(i *facturx.Invoice) { i.PeriodStart, i.PeriodEnd = i.PeriodEnd, i.PeriodStart }},
 		{"inconsistent amounts", "invoice.pdf.err.zero_rate", "", func(i *facturx.Invoice) { i.Lines[0].VAT.Category = "Z" }},
