@@ -12,7 +12,7 @@ import (
 // invoiceIssue issues a draft: number, dates, stored Factur-X PDF and XML
 // (domain.IssueInvoice).
 func (h *Handlers) invoiceIssue(e *core.RequestEvent, inv domain.Invoice) (string, error) {
-	_, err := domain.IssueInvoice(e.App, e.Auth, inv.Id, h.deps.Clock(), invoicedoc.Render(e.Request.Context(), h.invoiceOptions(e, false)))
+	_, err := domain.IssueInvoice(e.App, e.Auth, inv.Id, h.deps.Clock(), invoicedoc.Render(h.invoiceCtx(e), h.invoiceOptions(e, false)))
 	return "/invoices/" + inv.Id + "?toast=issued", err
 }
 
@@ -66,7 +66,10 @@ func (h *Handlers) invoiceFile(e *core.RequestEvent, id, format string) error {
 	var pdf, xml []byte
 	if inv.Status() == domain.InvoiceDraft {
 		base = "brouillon-" + inv.Id
-		pdf, xml, err = invoicedoc.Files(e.Request.Context(), e.App, inv, h.invoiceOptions(e, true))
+		pdf, xml, err = invoicedoc.Files(h.invoiceCtx(e), e.App, inv, h.invoiceOptions(e, true))
+		if err != nil && format == formatPDF && pdf != nil {
+			err = nil // an incomplete draft: its PDF without e-invoice
+		}
 	} else if format == formatPDF {
 		pdf, err = domain.StoredInvoiceFile(e.App, inv, "pdf")
 	} else {

@@ -50,6 +50,12 @@ func (h *Handlers) invoiceOptions(e *core.RequestEvent, draft bool) invoicedoc.O
 	return opt
 }
 
+// invoiceCtx is the language of invoice documents: French, the
+// language of the contract, whatever the reader's.
+func (h *Handlers) invoiceCtx(e *core.RequestEvent) context.Context {
+	return i18n.WithLocale(e.Request.Context(), h.cat, i18n.FR, tenantCtx(e).Location())
+}
+
 // money formats cents in the reader's locale.
 func money(ctx context.Context, cents int64) string { return i18n.FormatEUR(ctx, float64(cents)/100) }
 

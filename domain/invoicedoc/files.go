@@ -8,6 +8,7 @@ import (
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/domain/facturx"
+	invoicepdf "github.com/fieldops360/fieldops/domain/pdf"
 )
 
 // Options are the PDF's presentation: the company's colour and logo, and
@@ -18,8 +19,10 @@ type Options struct {
 	Draft      bool
 }
 
-// Files writes inv's CII XML and its Factur-X PDF (the XML embedded as
-// factur-x.xml), from its records as app reads them. The e-invoice totals
+// Files writes inv's CII XML and its Factur-X PDF (domain/pdf: the XML
+// embedded as factur-x.xml), from its records as app reads them, in ctx's
+// language. A draft incomplete for the XML still gets its PDF (marked
+// draft, without e-invoice) and the XML's error. The e-invoice totals
 // (facturx.Compute) must equal the domain's (domain.Invoice.Totals): the
 // two computations are kept honest against each other.
 func Files(ctx context.Context, app core.App, inv domain.Invoice, opt Options) (pdf, xml []byte, err error) {
@@ -39,17 +42,20 @@ func Files(ctx context.Context, app core.App, inv domain.Invoice, opt Options) (
 		return nil, nil, fmt.Errorf("invoice %s: e-invoice totals %d/%d/%d disagree with %d/%d/%d", doc.Number,
 			ft.GrandTotalCents, ft.VATCents, ft.NetToPayCents, t.InclCents, t.VATCents, t.NetToPayCents)
 	}
-	if xml, err = facturx.XML(doc); err != nil {
-		return nil, nil, err
+	xml, xmlErr := facturx.XML(doc)
+	if xmlErr != nil && !opt.Draft {
+		return nil, nil, xmlErr
 	}
-	layout, err := pdfLayout(ctx, doc, opt)
+	co, err := domain.FindCompany(app)
 	if err != nil {
 		return nil, nil, err
 	}
-	if pdf, err = facturx.Embed(layout, xml, doc); err != nil {
+	pdf, err = invoicepdf.Invoice(ctx, doc, invoicepdf.InvoiceOptions{BrandColor: opt.BrandColor, Logo: opt.Logo, Draft: opt.Draft,
+		LegalForm: co.LegalForm(), ShareCapitalCents: domain.RoundCents(co.ShareCapital() * 100), RetentionPercent: inv.RetentionPct()})
+	if err != nil {
 		return nil, nil, err
 	}
-	return pdf, xml, nil
+	return pdf, xml, xmlErr
 }
 
 // XML writes inv's CII XML alone.
