@@ -41,7 +41,7 @@ func (h *Handlers) contractPage(e *core.RequestEvent, status int, form *componen
 	} else {
 		vm.Form = components.Form{Values: map[string]string{"vat_rate": "20"}, Errors: components.FieldErrors{}}
 	}
-	if c, err := domain.FindClient(e.App, site.GetString("client")); err == nil {
+	if c, err := domain.FindClient(e.App, site.ClientID()); err == nil {
 		vm.HasClient, vm.ClientName = true, c.Name()
 		if form == nil {
 			mc := ""

@@ -109,7 +109,7 @@ func (h *Handlers) contractClient(e *core.RequestEvent, siteID string) (string, 
 		return "", err
 	}
 	f := e.Request.FormValue
-	return "", domain.SaveClientBilling(e.App, e.Auth, site.GetString("client"), domain.ClientBillingInput{Siret: f("client_siret"),
+	return "", domain.SaveClientBilling(e.App, e.Auth, site.ClientID(), domain.ClientBillingInput{Siret: f("client_siret"),
 		VATNumber: f("client_vat_number"), Address: f("client_address"), Postcode: f("client_postcode"), City: f("client_city"),
 		MainContractor: f("main_contractor") == "1"})
 }
