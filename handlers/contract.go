@@ -33,7 +33,7 @@ func (h *Handlers) contractPage(e *core.RequestEvent, status int, form *componen
 	title := i18n.T(ctx, "contract.title")
 	today := tenantCtx(e).Today()
 	vm := invoices.ContractVM{SiteID: site.Id, SiteName: site.Code() + " · " + site.Name(), Total: money(ctx, sum.TotalCents),
-		Billed: money(ctx, sum.BilledCents), Month: today.Format("2006-01"),
+		Billed: money(ctx, sum.BilledCents), Month: today.Format("2006-01"), CanEdit: domain.CanEditSite(e.Auth, site.Record),
 		Shell: h.shell(e, "invoices", title, layouts.Crumb{Label: i18n.T(ctx, "nav.sites"), Href: "/sites"},
 			layouts.Crumb{Label: site.Code(), Href: "/sites/" + site.Id}, layouts.Crumb{Label: title})}
 	if form != nil {

@@ -77,6 +77,9 @@ type ContractVM struct {
 	ClientName       string
 	HasClient        bool
 	Drafts           []RowVM
+	// CanEdit: the user edits the lines and their progress
+	// (domain.CanEditSite: the site's project manager, managers).
+	CanEdit bool
 }
 
 // SettingsVM is the invoicing settings page.
