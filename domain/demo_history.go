@@ -20,6 +20,10 @@ type DemoOptions struct {
 	// `fieldops demo` and `tenant create --demo-data` ask for it, tests
 	// keep the small seed (SeedDemoAt).
 	History bool
+	// InvoiceRender writes issued invoices' files (invoicedoc.Render):
+	// with it the demo's contract has two issued situations and a draft,
+	// without it a draft only (seedDemoInvoicing).
+	InvoiceRender InvoiceRender
 }
 
 // SeedDemoWith is SeedDemoAt with options; with History the daily cost
