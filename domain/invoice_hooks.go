@@ -17,7 +17,9 @@ import (
 //     then only status and amount paid once issued;
 //   - deleting an issued invoice;
 //   - creating, changing or deleting a line of an issued invoice;
-//   - changing or deleting a payment.
+//   - changing or deleting a payment;
+//   - a contract line at another VAT rate than 20, 10 or 5.5 %, or moved
+//     to another site.
 //
 // A refusal is EForbidden: 403 through the REST API.
 
@@ -59,6 +61,18 @@ func bindInvoiceHooks(app core.App) {
 	app.OnRecordCreateExecute(CollectionInvoiceLines).Bind(h("fieldopsInvoiceLineCreate", line))
 	app.OnRecordUpdateExecute(CollectionInvoiceLines).Bind(h("fieldopsInvoiceLineUpdate", line))
 	app.OnRecordDeleteExecute(CollectionInvoiceLines).Bind(h("fieldopsInvoiceLineDelete", line))
+	contract := func(e *core.RecordEvent) error {
+		r := e.Record
+		if !ValidVATRate(r.GetFloat("vat_rate")) || r.GetFloat("vat_rate") == 0 {
+			return FieldError("vat_rate", "err.contract.bad_vat_rate")
+		}
+		if orig := storedOf(e); orig != nil && orig.GetString("site") != r.GetString("site") {
+			return Errorf(EForbidden, "err.contract.forbidden")
+		}
+		return e.Next()
+	}
+	app.OnRecordCreateExecute(CollectionContractLines).Bind(h("fieldopsContractLineCreate", contract))
+	app.OnRecordUpdateExecute(CollectionContractLines).Bind(h("fieldopsContractLineUpdate", contract))
 	refuse := func(e *core.RecordEvent) error { return ErrInvoiceImmutable }
 	app.OnRecordUpdateExecute(CollectionInvoicePayments).Bind(h("fieldopsInvoicePaymentUpdate", refuse))
 	app.OnRecordDeleteExecute(CollectionInvoicePayments).Bind(h("fieldopsInvoicePaymentDelete", refuse))

@@ -9,6 +9,10 @@ import (
 	pbm "github.com/fieldops360/fieldops/pb_migrations"
 )
 
+// ruleContractWrite mirrors domain.CanEditSite on a contract line's site:
+// managers and tenant admins, and the site's project manager.
+const ruleContractWrite = `(` + ruleManagerOrAdmin + `) || (` + ruleUser + ` && @request.auth.role = "project_manager" && site.project_manager = @request.auth.id)`
+
 // invoicingUp (issue #18) is an expand step: new collections and new
 // optional fields, which an older binary ignores.
 //
@@ -63,7 +67,7 @@ func invoicingUp(app core.App) error {
 			pct("progress"),
 			pbm.Bool("progress_from_tasks"),
 		).Index(false, "site", "sort_order").
-			Rules(pbm.Rule(ruleOffice), pbm.Rule(ruleOffice), pbm.Rule(ruleOffice), pbm.Rule(ruleOffice), pbm.Rule(ruleOffice)),
+			Rules(pbm.Rule(ruleOffice), pbm.Rule(ruleOffice), pbm.Rule(ruleContractWrite), pbm.Rule(ruleContractWrite), pbm.Rule(ruleContractWrite)),
 	); err != nil {
 		return err
 	}
