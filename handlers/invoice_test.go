@@ -80,6 +80,9 @@ func TestInvoicingHTTP(t *testing.T) {
 	if rec.Code != http.StatusOK || !bytes.HasPrefix(rec.Body.Bytes(), []byte("%PDF")) {
 		t.Fatalf("draft PDF = %d %.100s", rec.Code, rec.Body)
 	}
+	if rec := tenanttest.Get(t, reg, host, "/invoices/"+first+".xml", boss); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "PROVISOIRE") {
+		t.Fatalf("draft XML = %d %.200s", rec.Code, rec.Body)
+	}
 	post("/invoices/"+first+"/issue", nil, http.StatusSeeOther)
 	second := situation("2026-02", [2]string{"100", "100"})
 	post("/invoices/"+second+"/issue", nil, http.StatusSeeOther)

@@ -7,6 +7,7 @@ package invoicedoc
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -79,6 +80,10 @@ func InvoiceDocument(app core.App, inv domain.Invoice) (facturx.Invoice, error) 
 	d.Seller.RCS = co.Rcs()
 	if d.Number == "" {
 		d.Number = DraftNumber
+	}
+	if d.IssueDate.IsZero() {
+		// a draft: dated today until it is issued
+		d.IssueDate = domain.TenantFactsOf(app).Today(time.Now())
 	}
 	if s, err := domain.FindSite(app, inv.SiteID()); err == nil {
 		d.OrderReference = s.GetString("code")
