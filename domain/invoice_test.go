@@ -326,3 +326,62 @@ func TestImportContractAllOrNothing(t *testing.T) {
 		t.Errorf("crew imports: %v", err)
 	}
 }
+
+// Time and materials: approved hours × the role's rate and consumed
+// materials × sale price, each rounded per line; unapproved time is not
+// billed; a missing rate or sale price is named; periods do not overlap.
+func TestTimeMaterialsInvoice(t *testing.T) {
+	t.Parallel()
+	iv := newInvoicing(t, true, false)
+	crew := iv.tt.User(domain.RoleCrew, "c@acme.test")
+	lead := iv.tt.User(domain.RoleSiteLead, "l@acme.test")
+	entry := func(u domain.User, in, out, status string) {
+		iv.tt.Record("time_entries", map[string]any{"user": u.Id, "site": iv.site, "clock_in": in, "clock_out": out, "status": status, "source": "office"})
+	}
+	entry(crew, "2026-03-02 07:00:00.000Z", "2026-03-02 15:30:00.000Z", "approved") // 8.5 h
+	entry(crew, "2026-03-03 07:00:00.000Z", "2026-03-03 11:15:00.000Z", "approved") // 4.25 h
+	entry(lead, "2026-03-03 07:00:00.000Z", "2026-03-03 10:00:00.000Z", "approved") // 3 h
+	entry(lead, "2026-03-04 07:00:00.000Z", "2026-03-04 10:00:00.000Z", "submitted")
+	entry(crew, "2026-04-01 07:00:00.000Z", "2026-04-01 10:00:00.000Z", "approved") // out of the period
+	mat := iv.tt.Record("materials", map[string]any{"sku": "CIM-35", "name": "Ciment 35 kg", "unit": "sac", "unit_cost": 6})
+	for _, m := range []domain.StockMoveInput{
+		{Material: mat.Id, Kind: domain.MoveReceipt, Qty: 20, Location: domain.SiteLocation(iv.site), Site: iv.site},
+		{Material: mat.Id, Kind: domain.MoveConsumption, Qty: 7, Site: iv.site, At: time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC)},
+	} {
+		if _, err := domain.RecordStockMove(iv.app, nil, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	from, to := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)
+	if _, err := domain.CreateTimeMaterialsInvoice(iv.app, iv.mgr, iv.site, from, to); domain.ErrorText(err).Key != "err.invoice.no_rate" {
+		t.Fatalf("no rates: %v", err)
+	}
+	if err := domain.SetBillingRates(iv.app, iv.mgr, domain.BillingRates{domain.RoleCrew: 45.5, domain.RoleSiteLead: 58}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := domain.CreateTimeMaterialsInvoice(iv.app, iv.mgr, iv.site, from, to); domain.ErrorText(err).Key != "err.invoice.no_sale_price" {
+		t.Fatalf("no sale price: %v", err)
+	}
+	mat.Set("sale_price", 9.99)
+	if err := iv.app.Save(mat); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := domain.CreateTimeMaterialsInvoice(iv.app, iv.mgr, iv.site, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// crew 12.75 h × 45.50 = 580.125 → 580.13; lead 3 h × 58 = 174;
+	// 7 × 9.99 = 69.93; total 824.06, VAT 20 % 164.812 → 164.81
+	lines, _ := domain.FindInvoiceLines(iv.app, inv.Id)
+	var nets []int
+	for _, l := range lines {
+		nets = append(nets, l.NetCents())
+	}
+	if len(nets) != 3 || nets[0] != 58013 || nets[1] != 17400 || nets[2] != 6993 {
+		t.Errorf("lines %v, want [58013 17400 6993]", nets)
+	}
+	checkTotals(t, inv, wantTotals{82406, 16481, 98887, 0, 98887})
+	if _, err := domain.CreateTimeMaterialsInvoice(iv.app, iv.mgr, iv.site, to, to.AddDate(0, 0, 5)); domain.ErrorCode(err) != domain.EConflict {
+		t.Errorf("overlapping period: %v", err)
+	}
+}
