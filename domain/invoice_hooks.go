@@ -26,8 +26,9 @@ import (
 // ErrInvoiceImmutable is the refusal of a change to an issued invoice.
 var ErrInvoiceImmutable = Errorf(EForbidden, "err.invoice.immutable")
 
-// paymentFields are what a payment changes on an issued invoice.
-var paymentFields = map[string]bool{"status": true, "amount_paid_cents": true, "updated": true}
+// paymentFields are what a payment or the release of the retention
+// changes on an issued invoice.
+var paymentFields = map[string]bool{"status": true, "amount_paid_cents": true, "retention_released_at": true, "updated": true}
 
 func bindInvoiceHooks(app core.App) {
 	h := func(id string, f func(e *core.RecordEvent) error) *hook.Handler[*core.RecordEvent] {

@@ -144,3 +144,34 @@ func checkCreditRoom(app core.App, cn Invoice, t InvoiceTotals) error {
 	}
 	return nil
 }
+
+// ReleaseRetention releases the guarantee retention of an issued invoice
+// at the end of the guarantee year (or on the guarantor's bond): the
+// amount held becomes due again, with no new invoice (the works and their
+// VAT were invoiced already). The invoice goes back to partially paid
+// until the client pays it. Audited like every change.
+func ReleaseRetention(app core.App, actor *core.Record, id string, now time.Time) (Invoice, error) {
+	if !CanInvoice(actor) {
+		return Invoice{}, Errorf(EForbidden, "err.invoice.forbidden")
+	}
+	err := app.RunInTransaction(func(tx core.App) error {
+		inv, err := FindInvoice(tx, id)
+		if err != nil {
+			return Errorf(ENotFound, "err.invoice.not_found")
+		}
+		if inv.Status() == InvoiceDraft || inv.RetentionCents() == 0 || !inv.RetentionReleasedAt().IsZero() {
+			return Errorf(EConflict, "err.invoice.no_retention")
+		}
+		inv.SetRetentionReleasedAt(now.UTC())
+		if inv.Status() == InvoicePaid {
+			inv.SetStatus(InvoicePartiallyPaid)
+		}
+		inv.Set(invoiceOpKey, true)
+		setActor(inv.Record, actor)
+		return tx.Save(inv.Record)
+	})
+	if err != nil {
+		return Invoice{}, err
+	}
+	return FindInvoice(app, id)
+}

@@ -61,13 +61,16 @@ func (i Invoice) CreditedCents(app core.App) int64 {
 }
 
 // AmountDueCents is what the client still owes on an issued invoice: net
-// to pay − payments − credit notes (never below 0; 0 for drafts and
-// credit notes).
+// to pay (plus the retention once released) − payments − credit notes
+// (never below 0; 0 for drafts and credit notes).
 func (i Invoice) AmountDueCents(app core.App) int64 {
 	if i.Status() == InvoiceDraft || i.Kind() == InvoiceCreditNote {
 		return 0
 	}
 	d := int64(i.NetToPayCents()-i.AmountPaidCents()) - i.CreditedCents(app)
+	if !i.RetentionReleasedAt().IsZero() {
+		d += int64(i.RetentionCents())
+	}
 	if d < 0 {
 		return 0
 	}

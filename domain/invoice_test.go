@@ -269,6 +269,17 @@ func TestIssueNumberingImmutabilityPayments(t *testing.T) {
 		t.Errorf("delete of a payment: %v", err)
 	}
 
+	// the retention, released at the end of the guarantee, becomes due
+	if a, err = domain.ReleaseRetention(iv.app, iv.mgr, a.Id, now.AddDate(1, 0, 0)); err != nil || a.Status() != domain.InvoicePartiallyPaid || a.AmountDueCents(iv.app) != 2400 {
+		t.Fatalf("release: %v %s due %d", err, a.Status(), a.AmountDueCents(iv.app))
+	}
+	if _, err := domain.ReleaseRetention(iv.app, iv.mgr, a.Id, now); domain.ErrorCode(err) != domain.EConflict {
+		t.Errorf("second release: %v", err)
+	}
+	if a, err = pay(2400); err != nil || a.Status() != domain.InvoicePaid {
+		t.Fatalf("retention paid: %v %s", err, a.Status())
+	}
+
 	// a credit note takes the next number; the credited progress is billed again
 	cn, err := domain.CreateCreditNote(iv.app, iv.mgr, a.Id, 0, "Erreur d'avancement")
 	if err != nil {

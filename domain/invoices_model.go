@@ -197,6 +197,14 @@ func (i Invoice) IssuedAt() time.Time { return i.GetDateTime("issued_at").Time()
 // SetIssuedAt sets "issued_at".
 func (i Invoice) SetIssuedAt(v time.Time) { i.Set("issued_at", v) }
 
+// RetentionReleasedAt returns "retention_released_at" (date, UTC; zero when empty).
+func (i Invoice) RetentionReleasedAt() time.Time {
+	return i.GetDateTime("retention_released_at").Time()
+}
+
+// SetRetentionReleasedAt sets "retention_released_at".
+func (i Invoice) SetRetentionReleasedAt(v time.Time) { i.Set("retention_released_at", v) }
+
 // IssuedByID returns "issued_by" (relation id).
 func (i Invoice) IssuedByID() string { return i.GetString("issued_by") }
 

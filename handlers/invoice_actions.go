@@ -54,6 +54,12 @@ func (h *Handlers) invoiceCreditNote(e *core.RequestEvent, inv domain.Invoice) (
 	return "/invoices/" + cn.Id, nil
 }
 
+// invoiceReleaseRetention releases the guarantee retention (due again).
+func (h *Handlers) invoiceReleaseRetention(e *core.RequestEvent, inv domain.Invoice) (string, error) {
+	_, err := domain.ReleaseRetention(e.App, e.Auth, inv.Id, h.deps.Clock())
+	return "/invoices/" + inv.Id + "?toast=saved", err
+}
+
 // invoiceFile answers an invoice's PDF or XML: an issued invoice's stored
 // files (generated once when issued), a draft's generated now with the
 // draft mark.

@@ -30,6 +30,7 @@ func (h *Handlers) invoiceRoutes(r *router.Router[*core.RequestEvent]) {
 	m.POST("/invoices/{id}/delete", h.invoiceAction(h.invoiceDelete))
 	m.POST("/invoices/{id}/payments", h.invoiceAction(h.invoicePayment))
 	m.POST("/invoices/{id}/credit-note", h.invoiceAction(h.invoiceCreditNote))
+	m.POST("/invoices/{id}/release-retention", h.invoiceAction(h.invoiceReleaseRetention))
 	m.GET("/sites/{id}/contract", h.contractShow)
 	m.POST("/sites/{id}/contract/lines", h.contractAction(h.contractLineAdd))
 	m.POST("/sites/{id}/contract/lines/{lid}/progress", h.contractAction(h.contractProgress))

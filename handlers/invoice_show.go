@@ -94,6 +94,10 @@ func (h *Handlers) invoicePage(e *core.RequestEvent, id string, status int, errs
 	vm.Due = money(ctx, due)
 	vm.Payable = due > 0 && (inv.Status() == domain.InvoiceIssued || inv.Status() == domain.InvoicePartiallyPaid)
 	vm.Creditable = inv.Status() != domain.InvoiceDraft && inv.Kind() != domain.InvoiceCreditNote
+	vm.Releasable = vm.Creditable && inv.RetentionCents() > 0 && inv.RetentionReleasedAt().IsZero()
+	if !inv.RetentionReleasedAt().IsZero() {
+		vm.Released = i18n.FormatDate(ctx, inv.RetentionReleasedAt())
+	}
 	for _, m := range []string{"transfer", "check", "card", "cash", "other"} {
 		vm.Methods = append(vm.Methods, components.Option{Value: m, Label: i18n.T(ctx, "invoice.method."+m)})
 	}

@@ -95,7 +95,7 @@ func invoicingUp(app core.App) error {
 			prot("pdf", "application/pdf"), prot("xml", "application/xml", "text/xml"),
 			pbm.Text("pdf_sha256", false, 64), pbm.Text("xml_sha256", false, 64),
 		).
-		Add(pbm.Text("notes", false, 2000), pbm.Date("issued_at", false)).
+		Add(pbm.Text("notes", false, 2000), pbm.Date("issued_at", false), pbm.Date("retention_released_at", false)).
 		Rel("issued_by", "users", false, 1, false).
 		Index(false, "status").Index(false, "site").
 		Rules(pbm.Rule(ruleOffice), pbm.Rule(ruleOffice), nil, nil, nil)

@@ -54,9 +54,13 @@ type ShowVM struct {
 	Due                                 string
 	Draft, Payable, Creditable, Reverse bool
 	CreditOf, CreditOfID                string
-	Form                                components.Form
-	Methods                             []components.Option
-	Today                               string
+	// Releasable: an issued invoice with a retention not released yet;
+	// Released: the date it was.
+	Releasable bool
+	Released   string
+	Form       components.Form
+	Methods    []components.Option
+	Today      string
 }
 
 // ContractLineVM is one line of a site's contract.
