@@ -172,3 +172,51 @@ func materialLines(app core.App, siteID string, from, end time.Time) ([]map[stri
 	}
 	return out, nil
 }
+
+// MaterialSalePrice is a material and its sale price (€ excl. VAT per
+// unit) as the invoicing settings list them.
+type MaterialSalePrice struct {
+	ID, SKU, Name, Unit string
+	SalePrice           float64
+}
+
+// FindMaterialSalePrices lists the materials with their sale price.
+func FindMaterialSalePrices(app core.App) ([]MaterialSalePrice, error) {
+	rs, err := app.FindRecordsByFilter(CollectionMaterials, "", "name", 500, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MaterialSalePrice, 0, len(rs))
+	for _, m := range AsMaterials(rs) {
+		out = append(out, MaterialSalePrice{ID: m.Id, SKU: m.Sku(), Name: m.Name(), Unit: m.Unit(), SalePrice: m.SalePrice()})
+	}
+	return out, nil
+}
+
+// SetMaterialSalePrices stores sale prices (material id → € per unit) in
+// one transaction (managers and tenant admins).
+func SetMaterialSalePrices(app core.App, actor *core.Record, prices map[string]float64) error {
+	if !CanManageInvoicing(actor) {
+		return Errorf(EForbidden, "err.invoice.forbidden")
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		for id, p := range prices {
+			if p < 0 || p > 1e7 || math.IsNaN(p) {
+				return FieldError("price_"+id, "err.invoice.bad_amount")
+			}
+			m, err := FindMaterial(tx, id)
+			if err != nil {
+				return Errorf(ENotFound, "err.record.not_found")
+			}
+			if m.SalePrice() == p {
+				continue
+			}
+			m.SetSalePrice(p)
+			setActor(m.Record, actor)
+			if err := tx.Save(m.Record); err != nil {
+				return SaveError(err)
+			}
+		}
+		return nil
+	})
+}

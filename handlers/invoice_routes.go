@@ -25,6 +25,7 @@ func (h *Handlers) invoiceRoutes(r *router.Router[*core.RequestEvent]) {
 	m.GET("/invoices/settings", h.invoiceSettingsShow)
 	m.POST("/invoices/settings/legal", h.invoiceLegalSave)
 	m.POST("/invoices/settings/rates", h.invoiceRatesSave)
+	m.POST("/invoices/settings/sale-prices", h.invoiceSalePricesSave)
 	m.GET("/invoices/{file}", h.invoiceShowOrFile)
 	m.POST("/invoices/{id}/issue", h.invoiceAction(h.invoiceIssue))
 	m.POST("/invoices/{id}/delete", h.invoiceAction(h.invoiceDelete))

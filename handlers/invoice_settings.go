@@ -19,7 +19,11 @@ func (h *Handlers) invoiceSettingsShow(e *core.RequestEvent) error {
 	return h.invoiceSettingsPage(e, http.StatusOK, components.Form{}, components.Form{})
 }
 
-func (h *Handlers) invoiceSettingsPage(e *core.RequestEvent, status int, legal, rates components.Form) error {
+func (h *Handlers) invoiceSettingsPage(e *core.RequestEvent, status int, legal, rates components.Form, more ...components.Form) error {
+	var prices components.Form
+	if len(more) > 0 {
+		prices = more[0]
+	}
 	ctx := e.Request.Context()
 	if !domain.CanManageInvoicing(e.Auth) {
 		return h.errorPage(e, http.StatusForbidden)
@@ -45,6 +49,20 @@ func (h *Handlers) invoiceSettingsPage(e *core.RequestEvent, status int, legal, 
 	}
 	for _, r := range domain.BillingRateRoles {
 		vm.Roles = append(vm.Roles, components.Option{Value: r, Label: i18n.T(ctx, "invoice.rate_of", i18n.T(ctx, "rpt.role."+r))})
+	}
+	mats, err := domain.FindMaterialSalePrices(e.App)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	vm.Prices = prices
+	if vm.Prices.Values == nil {
+		vm.Prices.Values = map[string]string{}
+		for _, m := range mats {
+			vm.Prices.Values["price_"+m.ID] = strconv.FormatFloat(m.SalePrice, 'f', -1, 64)
+		}
+	}
+	for _, m := range mats {
+		vm.Items = append(vm.Items, components.Option{Value: m.ID, Label: i18n.T(ctx, "invoice.sale_price_of", m.Name, m.Unit)})
 	}
 	render(e.Response, e.Request, status, invoices.SettingsPage(vm))
 	return nil
@@ -86,31 +104,6 @@ func (h *Handlers) invoiceLegalSave(e *core.RequestEvent) error {
 	if err != nil {
 		form, status := formOf(e, err, legalFields...)
 		return h.invoiceSettingsPage(e, status, form, components.Form{})
-	}
-	return e.Redirect(http.StatusSeeOther, "/invoices/settings?toast=saved")
-}
-
-// invoiceRatesSave is POST /invoices/settings/rates (€ per hour and role).
-func (h *Handlers) invoiceRatesSave(e *core.RequestEvent) error {
-	rates := domain.BillingRates{}
-	var err error
-	names := []string{}
-	for _, r := range domain.BillingRateRoles {
-		names = append(names, "rate_"+r)
-		if s := e.Request.FormValue("rate_" + r); s != "" {
-			v, ok := domain.ParseDecimal(s)
-			if !ok && err == nil {
-				err = domain.FieldError("rate_"+r, "err.invoice.bad_rate")
-			}
-			rates[r] = v
-		}
-	}
-	if err == nil {
-		err = domain.SetBillingRates(e.App, e.Auth, rates)
-	}
-	if err != nil {
-		form, status := formOf(e, err, names...)
-		return h.invoiceSettingsPage(e, status, components.Form{}, form)
 	}
 	return e.Redirect(http.StatusSeeOther, "/invoices/settings?toast=saved")
 }

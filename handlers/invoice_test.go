@@ -181,6 +181,15 @@ func TestInvoicingHTTP(t *testing.T) {
 		t.Errorf("site lead opens /invoices: %d", rec.Code)
 	}
 
+	// billing rates, sale prices, a time-and-materials invoice refused
+	// when the period holds nothing to bill
+	post("/invoices/settings/rates", url.Values{"rate_crew": {"45,50"}, "rate_site_lead": {"abc"}}, http.StatusBadRequest)
+	post("/invoices/settings/rates", url.Values{"rate_crew": {"45,50"}}, http.StatusSeeOther)
+	post("/invoices/time-materials", url.Values{"site": {site.Id}, "from": {"2026-01-01"}, "to": {"2026-01-31"}}, http.StatusBadRequest)
+	if co, _ := domain.FindCompany(tt.App()); co.Rates()[domain.RoleCrew] != 45.5 {
+		t.Errorf("rates %v", co.Rates())
+	}
+
 	// exports
 	for _, p := range []string{"/invoices.xlsx?status=issued", "/receivables.xlsx", "/invoices", "/sites/" + site.Id + "/contract", "/invoices/settings"} {
 		if rec := tenanttest.Get(t, reg, host, p, boss); rec.Code != http.StatusOK {

@@ -92,4 +92,8 @@ type SettingsVM struct {
 	Legal components.Form
 	Rates components.Form
 	Roles []components.Option // value: role, label: its name
+	// Prices: the materials' sale prices (value: material id, label: its
+	// name and unit); their form's values are "price_<id>".
+	Prices components.Form
+	Items  []components.Option
 }
