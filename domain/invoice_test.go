@@ -396,3 +396,35 @@ func TestTimeMaterialsInvoice(t *testing.T) {
 		t.Errorf("overlapping period: %v", err)
 	}
 }
+
+// A line following its tasks bills the share of them done or validated.
+func TestDerivedProgressFromTasks(t *testing.T) {
+	t.Parallel()
+	iv := newInvoicing(t, true, false)
+	l := iv.line(t, 4, 25000, 20) // 1 000 €
+	for i, status := range []string{"done", "validated", "planned", "in_progress"} {
+		task := iv.tt.Record("tasks", map[string]any{"site": iv.site, "title": "T" + string(rune('1'+i)), "status": status})
+		if err := domain.LinkTaskToContractLine(iv.app, iv.mgr, task.Id, l.Id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := domain.SetContractProgress(iv.app, iv.mgr, l.Id, 10, true); err != nil {
+		t.Fatal(err)
+	}
+	d, err := domain.DerivedProgress(iv.app, iv.site)
+	if err != nil || d[l.Id] != 50 {
+		t.Fatalf("derived %v %v", d, err)
+	}
+	inv, err := domain.CreateProgressInvoice(iv.app, iv.mgr, iv.site, "2026-09", domain.ProgressOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.TotalExclCents() != 50000 {
+		t.Errorf("billed %d, want 50 000 (2 of 4 tasks)", inv.TotalExclCents())
+	}
+	other := iv.tt.Record("sites", map[string]any{"code": "CH-2", "name": "Autre", "sector": "btp"})
+	task := iv.tt.Record("tasks", map[string]any{"site": other.Id, "title": "Ailleurs", "status": "planned"})
+	if err := domain.LinkTaskToContractLine(iv.app, iv.mgr, task.Id, l.Id); domain.ErrorCode(err) != domain.EInvalid {
+		t.Errorf("a task of another site: %v", err)
+	}
+}

@@ -66,6 +66,11 @@ func (h *Handlers) contractPage(e *core.RequestEvent, status int, form *componen
 			Progress: strconv.FormatFloat(l.Progress(), 'f', -1, 64), Derived: derived, Billed: money(ctx, sum.Billed[l.Id]),
 			FromTasks: l.ProgressFromTasks(), Invoiced: sum.Billed[l.Id] != 0})
 	}
+	if vm.CanEdit {
+		if err := contractLinkOptions(e, &vm, sum.Lines); err != nil {
+			return h.fail(e, err)
+		}
+	}
 	rows, err := domain.InvoiceRows(e.App, domain.InvoiceFilter{Site: site.Id}, h.deps.Clock())
 	if err != nil {
 		return h.fail(e, err)
@@ -78,5 +83,29 @@ func (h *Handlers) contractPage(e *core.RequestEvent, status int, form *componen
 		vm.Drafts = append(vm.Drafts, invoices.RowVM{ID: r.ID, Number: n, StatusLabel: i18n.T(ctx, "invoice.status."+r.Status), Incl: money(ctx, r.InclCents)})
 	}
 	render(e.Response, e.Request, status, invoices.ContractPage(vm))
+	return nil
+}
+
+// contractLinkOptions fills the task link form: the site's tasks with the
+// line each advances, and the lines.
+func contractLinkOptions(e *core.RequestEvent, vm *invoices.ContractVM, lines []domain.ContractLine) error {
+	ctx := e.Request.Context()
+	tasks, err := domain.FindSiteTasks(e.App, vm.SiteID)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	vm.LineOptions = []components.Option{{Value: "", Label: i18n.T(ctx, "contract.no_line")}}
+	for _, l := range lines {
+		names[l.Id] = l.Code() + " " + l.Designation()
+		vm.LineOptions = append(vm.LineOptions, components.Option{Value: l.Id, Label: names[l.Id]})
+	}
+	for _, t := range domain.AsTasks(tasks) {
+		label := t.Title()
+		if n := names[t.ContractLineID()]; n != "" {
+			label += " → " + n
+		}
+		vm.Tasks = append(vm.Tasks, components.Option{Value: t.Id, Label: label})
+	}
 	return nil
 }

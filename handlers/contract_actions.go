@@ -138,3 +138,9 @@ func (h *Handlers) contractSituation(e *core.RequestEvent, siteID string) (strin
 	}
 	return "/invoices/" + inv.Id, nil
 }
+
+// contractLink links a task of the site to a contract line (or unlinks
+// it): the line's derived progress counts it.
+func (h *Handlers) contractLink(e *core.RequestEvent, _ string) (string, error) {
+	return "", domain.LinkTaskToContractLine(e.App, e.Auth, e.Request.FormValue("task"), e.Request.FormValue("contract_line"))
+}

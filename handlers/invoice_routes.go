@@ -39,6 +39,7 @@ func (h *Handlers) invoiceRoutes(r *router.Router[*core.RequestEvent]) {
 	m.POST("/sites/{id}/contract/import", h.contractAction(h.contractImport))
 	m.POST("/sites/{id}/contract/client", h.contractAction(h.contractClient))
 	m.POST("/sites/{id}/contract/situation", h.contractAction(h.contractSituation))
+	m.POST("/sites/{id}/contract/link", h.contractAction(h.contractLink))
 	r.GET("/api/fieldops/invoices", h.invoicesAPI)
 }
 

@@ -84,6 +84,9 @@ type ContractVM struct {
 	// CanEdit: the user edits the lines and their progress
 	// (domain.CanEditSite: the site's project manager, managers).
 	CanEdit bool
+	// Tasks: the site's tasks (label: title and the line it advances)
+	// and LineOptions the lines, for the task link form.
+	Tasks, LineOptions []components.Option
 }
 
 // SettingsVM is the invoicing settings page.
