@@ -67,14 +67,36 @@ func (i Invoice) AmountDueCents(app core.App) int64 {
 	if i.Status() == InvoiceDraft || i.Kind() == InvoiceCreditNote {
 		return 0
 	}
-	d := int64(i.NetToPayCents()-i.AmountPaidCents()) - i.CreditedCents(app)
+	return i.dueGiven(i.CreditedCents(app))
+}
+
+// dueGiven is AmountDueCents with the credited amount known.
+func (i Invoice) dueGiven(credited int64) int64 {
+	if i.Status() == InvoiceDraft || i.Kind() == InvoiceCreditNote {
+		return 0
+	}
+	d := int64(i.NetToPayCents()-i.AmountPaidCents()) - credited
 	if !i.RetentionReleasedAt().IsZero() {
 		d += int64(i.RetentionCents())
 	}
-	if d < 0 {
-		return 0
+	return max(d, 0)
+}
+
+// creditedByInvoice returns the issued credit notes' totals incl. VAT per
+// credited invoice, in one query.
+func creditedByInvoice(app core.App) (map[string]int64, error) {
+	var rows []struct {
+		ID string `db:"credit_of"`
+		S  int64  `db:"s"`
 	}
-	return d
+	err := app.DB().NewQuery(`SELECT credit_of, SUM(total_incl_cents) AS s FROM invoices
+		WHERE credit_of != '' AND kind = {:k} AND status != {:d} GROUP BY credit_of`).
+		Bind(dbx.Params{"k": InvoiceCreditNote, "d": InvoiceDraft}).All(&rows)
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.S
+	}
+	return out, err
 }
 
 // DaysLate is how many days past its due date an unpaid invoice is at now
@@ -177,13 +199,22 @@ func InvoiceRows(app core.App, f InvoiceFilter, now time.Time) ([]InvoiceRow, er
 	if err != nil {
 		return nil, err
 	}
+	credited, err := creditedByInvoice(app)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]InvoiceRow, 0, len(list))
 	for _, inv := range list {
+		due := inv.dueGiven(credited[inv.Id])
+		late := 0
+		if d := int(now.Sub(inv.DueDate()).Hours() / 24); due > 0 && !inv.DueDate().IsZero() && d > 0 {
+			late = d
+		}
 		r := InvoiceRow{ID: inv.Id, Number: inv.Number(), Kind: inv.Kind(), Status: inv.Status(),
 			SiteID: inv.SiteID(), ClientID: inv.ClientID(), IssueDate: inv.IssueDate(), DueDate: inv.DueDate(),
 			ExclCents: int64(inv.TotalExclCents()), VATCents: int64(inv.VATCents()), InclCents: int64(inv.TotalInclCents()),
 			RetentionCents: int64(inv.RetentionCents()), NetCents: int64(inv.NetToPayCents()),
-			PaidCents: int64(inv.AmountPaidCents()), DueCents: inv.AmountDueCents(app), DaysLate: inv.DaysLate(app, now)}
+			PaidCents: int64(inv.AmountPaidCents()), DueCents: due, DaysLate: late}
 		if s, ok := inv.ExpandedSite(); ok {
 			r.SiteCode, r.SiteName = s.Code(), s.Name()
 		}

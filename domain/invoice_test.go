@@ -12,6 +12,7 @@ import (
 
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/domain/invoicedoc"
+	"github.com/fieldops360/fieldops/domain/xlsx"
 	"github.com/fieldops360/fieldops/tenanttest"
 )
 
@@ -149,6 +150,24 @@ func TestProgressInvoicesOverThreeMonths(t *testing.T) {
 	}
 	if _, err := domain.CreateProgressInvoice(iv.app, iv.mgr, iv.site, "2026-04", domain.ProgressOptions{}); domain.ErrorText(err).Key != "err.invoice.nothing_to_bill" {
 		t.Errorf("nothing left to bill: %v", err)
+	}
+	// the receivables ledger 100 days after the last due date
+	later := months[2].issueOn.AddDate(0, 0, 145)
+	rows, err := domain.InvoiceRows(iv.app, domain.InvoiceFilter{Open: true}, later)
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("open invoices %d %v", len(rows), err)
+	}
+	for _, r := range rows {
+		if r.DueCents != r.NetCents || r.DaysLate < 100 {
+			t.Errorf("%s due %d of %d, %d days late", r.Number, r.DueCents, r.NetCents, r.DaysLate)
+		}
+	}
+	book, err := xlsx.Receivables(context.Background(), rows, "ACME", later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sheet, err := xlsx.ReadRows(book); err != nil || len(sheet) != 5 || sheet[1][0] != rows[0].Number {
+		t.Errorf("receivables sheet %v %v", sheet, err)
 	}
 	n, _ := iv.app.CountRecords(domain.CollectionAuditEvents, dbx.HashExp{"collection": "invoices", "action": "update", "actor": iv.mgr.Id})
 	if n < 3 {
