@@ -90,7 +90,7 @@ func AddContractLine(app core.App, actor *core.Record, siteID string, in Contrac
 func contractFields(siteID string, in ContractLineInput, order int) map[string]any {
 	return map[string]any{
 		"site": siteID, "lot": in.Lot, "code": in.Code, "designation": in.Designation, "unit": in.Unit,
-		"quantity": in.Quantity, "unit_price_cents": in.UnitPriceCents, "vat_rate": in.VATRate, "sort_order": order,
+		"quantity": in.Quantity, "unit_price_cents": in.UnitPriceCents, "vat_percent": in.VATRate, "sort_order": order,
 	}
 }
 

@@ -77,11 +77,11 @@ func (c ContractLine) UnitPriceCents() int { return c.GetInt("unit_price_cents")
 // SetUnitPriceCents sets "unit_price_cents".
 func (c ContractLine) SetUnitPriceCents(v int) { c.Set("unit_price_cents", v) }
 
-// VATRate returns "vat_rate" (number).
-func (c ContractLine) VATRate() float64 { return c.GetFloat("vat_rate") }
+// VATPercent returns "vat_percent" (number).
+func (c ContractLine) VATPercent() float64 { return c.GetFloat("vat_percent") }
 
-// SetVATRate sets "vat_rate".
-func (c ContractLine) SetVATRate(v float64) { c.Set("vat_rate", v) }
+// SetVATPercent sets "vat_percent".
+func (c ContractLine) SetVATPercent(v float64) { c.Set("vat_percent", v) }
 
 // SortOrder returns "sort_order" (integer).
 func (c ContractLine) SortOrder() int { return c.GetInt("sort_order") }

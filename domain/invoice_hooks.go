@@ -64,7 +64,7 @@ func bindInvoiceHooks(app core.App) {
 	app.OnRecordDeleteExecute(CollectionInvoiceLines).Bind(h("fieldopsInvoiceLineDelete", line))
 	contract := func(e *core.RecordEvent) error {
 		r := e.Record
-		if !ValidVATRate(r.GetFloat("vat_rate")) || r.GetFloat("vat_rate") == 0 {
+		if !ValidVATRate(r.GetFloat("vat_percent")) || r.GetFloat("vat_percent") == 0 {
 			return FieldError("vat_rate", "err.contract.bad_vat_rate")
 		}
 		if orig := storedOf(e); orig != nil && orig.GetString("site") != r.GetString("site") {

@@ -101,11 +101,11 @@ func (i InvoiceLine) NetCents() int { return i.GetInt("net_cents") }
 // SetNetCents sets "net_cents".
 func (i InvoiceLine) SetNetCents(v int) { i.Set("net_cents", v) }
 
-// VATRate returns "vat_rate" (number).
-func (i InvoiceLine) VATRate() float64 { return i.GetFloat("vat_rate") }
+// VATPercent returns "vat_percent" (number).
+func (i InvoiceLine) VATPercent() float64 { return i.GetFloat("vat_percent") }
 
-// SetVATRate sets "vat_rate".
-func (i InvoiceLine) SetVATRate(v float64) { i.Set("vat_rate", v) }
+// SetVATPercent sets "vat_percent".
+func (i InvoiceLine) SetVATPercent(v float64) { i.Set("vat_percent", v) }
 
 // CumulativePct returns "cumulative_pct" (number).
 func (i InvoiceLine) CumulativePct() float64 { return i.GetFloat("cumulative_pct") }

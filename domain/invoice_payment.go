@@ -107,7 +107,7 @@ func CreateCreditNote(app core.App, actor *core.Record, id string, amountCents i
 			lines = append(lines, map[string]any{
 				"contract_line": l.ContractLineID(), "kind": "credit", "designation": l.Designation(),
 				"description": l.Description(), "unit": l.Unit(), "quantity": l.Quantity(),
-				"unit_price_cents": l.UnitPriceCents(), "net_cents": l.NetCents(), "vat_rate": l.VATRate(),
+				"unit_price_cents": l.UnitPriceCents(), "net_cents": l.NetCents(), "vat_percent": l.VATPercent(),
 			})
 		}
 	} else {
@@ -126,7 +126,7 @@ func CreateCreditNote(app core.App, actor *core.Record, id string, amountCents i
 		}
 		lines = append(lines, map[string]any{
 			"kind": "credit", "designation": "Avoir sur facture " + orig.Number(), "description": strings.TrimSpace(reason),
-			"quantity": 1, "unit_price_cents": amountCents, "net_cents": amountCents, "vat_rate": rate,
+			"quantity": 1, "unit_price_cents": amountCents, "net_cents": amountCents, "vat_percent": rate,
 		})
 	}
 	return saveDraft(app, actor, head, lines)

@@ -132,7 +132,7 @@ func CreateProgressInvoice(app core.App, actor *core.Record, siteID, month strin
 		out = append(out, map[string]any{
 			"contract_line": l.Id, "kind": "progress", "designation": l.Designation(), "unit": l.Unit(),
 			"description": lineDescription(l, pct, cum),
-			"quantity":    l.Quantity(), "unit_price_cents": l.UnitPriceCents(), "net_cents": net, "vat_rate": l.VATRate(),
+			"quantity":    l.Quantity(), "unit_price_cents": l.UnitPriceCents(), "net_cents": net, "vat_percent": l.VATPercent(),
 			"cumulative_pct": pct, "previous_pct": billedPct[l.Id],
 		})
 	}

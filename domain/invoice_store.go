@@ -29,7 +29,7 @@ func (i Invoice) Totals(app core.App) (InvoiceTotals, error) {
 	}
 	calc := make([]CalcLine, len(lines))
 	for k, l := range lines {
-		calc[k] = CalcLine{NetCents: int64(l.NetCents()), VATRate: l.VATRate()}
+		calc[k] = CalcLine{NetCents: int64(l.NetCents()), VATRate: l.VATPercent()}
 	}
 	return ComputeTotals(calc, int64(i.DownPaymentCents()), i.ReverseCharge(), i.RetentionPct()), nil
 }

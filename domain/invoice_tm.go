@@ -133,7 +133,7 @@ func labourLines(app core.App, siteID string, from, end time.Time, rates Billing
 		cents := RoundCents(rate * 100)
 		out = append(out, map[string]any{
 			"kind": "labour", "designation": roleLabels[r.Role], "unit": "h", "quantity": hours,
-			"unit_price_cents": cents, "net_cents": RoundCents(hours * float64(cents)), "vat_rate": 20.0,
+			"unit_price_cents": cents, "net_cents": RoundCents(hours * float64(cents)), "vat_percent": 20.0,
 		})
 	}
 	return out, nil
@@ -167,7 +167,7 @@ func materialLines(app core.App, siteID string, from, end time.Time) ([]map[stri
 		cents := RoundCents(r.Price * 100)
 		out = append(out, map[string]any{
 			"kind": "material", "designation": r.Name, "unit": r.Unit, "quantity": r.Qty,
-			"unit_price_cents": cents, "net_cents": RoundCents(r.Qty * float64(cents)), "vat_rate": 20.0,
+			"unit_price_cents": cents, "net_cents": RoundCents(r.Qty * float64(cents)), "vat_percent": 20.0,
 		})
 	}
 	return out, nil

@@ -62,7 +62,7 @@ func (h *Handlers) contractPage(e *core.RequestEvent, status int, form *componen
 		}
 		vm.Lines = append(vm.Lines, invoices.ContractLineVM{ID: l.Id, Lot: l.Lot(), Code: l.Code(), Designation: l.Designation(),
 			Unit: l.Unit(), Qty: i18n.FormatQty(ctx, l.Quantity()), UnitPrice: money(ctx, int64(l.UnitPriceCents())),
-			Amount: money(ctx, l.Amount()), VAT: i18n.FormatNumber(ctx, l.VATRate(), 1) + " %",
+			Amount: money(ctx, l.Amount()), VAT: i18n.FormatNumber(ctx, l.VATPercent(), 1) + " %",
 			Progress: strconv.FormatFloat(l.Progress(), 'f', -1, 64), Derived: derived, Billed: money(ctx, sum.Billed[l.Id]),
 			FromTasks: l.ProgressFromTasks(), Invoiced: sum.Billed[l.Id] != 0})
 	}

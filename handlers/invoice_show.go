@@ -71,7 +71,7 @@ func (h *Handlers) invoicePage(e *core.RequestEvent, id string, status int, errs
 	for _, l := range lines {
 		lv := invoices.LineVM{Position: fmt.Sprint(l.Position()), Designation: l.Designation(), Description: l.Description(),
 			Qty: i18n.FormatQty(ctx, l.Quantity()), Unit: l.Unit(), UnitPrice: money(ctx, int64(l.UnitPriceCents())),
-			Net: money(ctx, int64(l.NetCents())), VAT: i18n.FormatNumber(ctx, l.VATRate(), 1) + " %"}
+			Net: money(ctx, int64(l.NetCents())), VAT: i18n.FormatNumber(ctx, l.VATPercent(), 1) + " %"}
 		if l.Kind() == "progress" {
 			lv.Progress = i18n.FormatNumber(ctx, l.CumulativePct(), 2) + " %"
 		}

@@ -219,7 +219,7 @@ var fixtures = map[string]fixture{
 	}, map[string]any{"acknowledged_at": "2026-12-01 08:00:00.000Z"}),
 	// invoicing (issue #18)
 	"contract_lines": onSite("contract_lines", func(w *permWorld, site string) map[string]any {
-		return map[string]any{"site": site, "designation": w.uniq("Ligne "), "quantity": 1, "unit_price_cents": 100, "vat_rate": 20}
+		return map[string]any{"site": site, "designation": w.uniq("Ligne "), "quantity": 1, "unit_price_cents": 100, "vat_percent": 20}
 	}, map[string]any{"progress": 50}),
 	"invoices": named("invoices", func(w *permWorld) map[string]any {
 		return map[string]any{"kind": "progress", "status": "draft", "site": w.siteA}

@@ -104,7 +104,7 @@ func InvoiceDocument(app core.App, inv domain.Invoice) (facturx.Invoice, error) 
 	for _, l := range lines {
 		fl := facturx.Line{ID: fmt.Sprint(l.Position()), Name: l.Designation(), Description: l.Description(),
 			Quantity: l.Quantity(), UnitCode: UnitCode(l.Unit()), UnitPriceCents: int64(l.UnitPriceCents()),
-			NetCents: int64(l.NetCents()), VAT: vat(l.VATRate())}
+			NetCents: int64(l.NetCents()), VAT: vat(l.VATPercent())}
 		if l.Kind() == "progress" || l.Kind() == "credit" || l.Kind() == "retention_release" {
 			// the amount billed is a share of the line: 1 × the net (a
 			// negative net as −1 × its absolute value, BR-27)

@@ -23,6 +23,8 @@ const ruleContractWrite = `(` + ruleManagerOrAdmin + `) || (` + ruleUser + ` && 
 //   - clients: VAT number, post code, city and "main contractor" (a
 //     subcontractor's invoice to a main contractor is reverse-charged);
 //   - materials: a sale price (€ per unit) for time-and-materials invoices;
+//     it is confidential (domain.FieldGroups: the office roles), hidden
+//     in the schema here;
 //   - contract_lines: the priced bill of a site's contract (bordereau,
 //     DPGF) with the progress the project manager enters;
 //   - tasks.contract_line: the line a task advances (derived progress);
@@ -36,6 +38,11 @@ func invoicingUp(app core.App) error {
 		return pbm.Number(name, false, types.Pointer(0.0), types.Pointer(100.0))
 	}
 	cents := func(name string) *core.NumberField { return pbm.Int(name, true) }
+	vat := func() *core.NumberField {
+		return pbm.Number("vat_percent", false, types.Pointer(0.0), types.Pointer(20.0))
+	}
+	salePrice := pbm.Money("sale_price")
+	salePrice.Hidden = true
 	prot := func(name string, mime ...string) *core.FileField {
 		f := pbm.File(name, 1, 20<<20, mime...)
 		f.Protected = true
@@ -53,7 +60,7 @@ func invoicingUp(app core.App) error {
 			pbm.Text("vat_number", false, 20), pbm.Text("postcode", false, 10), pbm.Text("city", false, 100),
 			pbm.Bool("is_main_contractor"),
 		),
-		pbm.Existing(app, "materials").Add(pbm.Money("sale_price")),
+		pbm.Existing(app, "materials").Add(salePrice),
 		pbm.NewBase(app, "contract_lines").
 			Rel("site", "sites", true, 1, true).Add(
 			pbm.Text("lot", false, 100),
@@ -62,7 +69,7 @@ func invoicingUp(app core.App) error {
 			pbm.Text("unit", false, 16),
 			pbm.Number("quantity", false, types.Pointer(0.0), nil),
 			cents("unit_price_cents"),
-			pbm.Number("vat_rate", false, types.Pointer(0.0), types.Pointer(20.0)),
+			vat(),
 			pbm.Int("sort_order", false),
 			pct("progress"),
 			pbm.Bool("progress_from_tasks"),
@@ -116,7 +123,7 @@ func invoicingUp(app core.App) error {
 			pbm.Number("quantity", false, nil, nil),
 			cents("unit_price_cents"),
 			cents("net_cents"),
-			pbm.Number("vat_rate", false, types.Pointer(0.0), types.Pointer(20.0)),
+			vat(),
 			pct("cumulative_pct"), pct("previous_pct"),
 		).Index(false, "invoice", "position").
 			Rules(pbm.Rule(ruleOffice), pbm.Rule(ruleOffice), nil, nil, nil),
