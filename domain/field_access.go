@@ -48,6 +48,7 @@ func FieldGroups() []FieldGroup {
 		{CollectionMaintenance, []string{"cost"}, CanSeeCosts},
 		{CollectionPurchaseOrders, []string{"total", "lines"}, CanSeeCosts},
 		{CollectionClients, []string{"email", "phone"}, CanSeeEmails},
+		{CollectionMaterials, []string{"sale_price"}, CanSeeCosts}, // invoicing (issue #18)
 	}
 }
 

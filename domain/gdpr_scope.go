@@ -95,6 +95,8 @@ var gdprRules = map[string]gdprRule{
 	CollectionBaselines:           {Owner: "taken_by", Erase: eraseKeep},
 	CollectionTimePeriods:         {Erase: eraseKeep},
 	CollectionDailyLogs:           {Owner: "author", Erase: eraseKeep},
+	CollectionInvoices:            {Owner: "issued_by", Erase: eraseKeep},
+	CollectionInvoicePayments:     {Owner: "recorded_by", Erase: eraseKeep},
 }
 
 // userPersonalFields are the fields of the users record an erasure

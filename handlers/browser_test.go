@@ -275,7 +275,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	sharedChromium(t)
 	cmd := exec.Command(node, "scripts/a11y/axe.mjs", b.base, b.tt.Admin, tenanttest.Password, "/dashboard", "/users", "/settings", "/m/", "/sites", "/people", "/vehicles", "/equipment", "/materials",
-		"/planning", "/dispatch", "/dispatch/suggest", "/checklists", "/checklists/new", "/notifications?all=1")
+		"/planning", "/dispatch", "/dispatch/suggest", "/checklists", "/checklists/new", "/notifications?all=1", "/invoices", "/invoices/settings")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CDP_URL="+chromium.wsURL) // axe runs in the shared Chromium
 	out, err := cmd.Output()
@@ -297,8 +297,8 @@ func TestBrowserAccessibility(t *testing.T) {
 		}
 		t.Fatalf("axe report unreadable (%v): %s %s", jerr, out, stderr)
 	}
-	if len(rep.Pages) != 16 {
-		t.Fatalf("axe checked %d pages, want 16", len(rep.Pages))
+	if len(rep.Pages) != 18 {
+		t.Fatalf("axe checked %d pages, want 18", len(rep.Pages))
 	}
 	for _, p := range rep.Pages {
 		t.Logf("%s: %d rules passed, %d violations", p.Path, p.Passes, len(p.Violations))
