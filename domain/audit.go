@@ -56,7 +56,8 @@ var ErrAuditAppendOnly = Errorf(EForbidden, "err.audit.append_only")
 // chain itself, high-volume telemetry and notifications (derived from
 // audited records by the rules).
 func notAudited(name string) bool {
-	return name == CollectionAuditEvents || name == "vehicle_positions" || name == "sync_ops" || name == CollectionNotifications
+	return name == CollectionAuditEvents || name == "vehicle_positions" || name == "sync_ops" || name == CollectionNotifications ||
+		name == CollectionDurationPredictions
 }
 
 // bindAuditHooks writes the audit chain in the same transaction as every
