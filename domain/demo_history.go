@@ -109,7 +109,10 @@ func seedDemoHistory(tx core.App, users map[string]*core.Record, now time.Time) 
 	if err := h.progress(); err != nil {
 		return err
 	}
-	return h.photosAndLogs() // last: the figures above keep their random draws
+	if err := h.photosAndLogs(); err != nil { // after the figures above: they keep their random draws
+		return err
+	}
+	return h.durations() // own random source
 }
 
 // today is the civil date of now.

@@ -110,3 +110,38 @@ func TestSeedDemoHistory(t *testing.T) {
 		t.Errorf("audit chain after the history: %+v", rep)
 	}
 }
+
+// TestDemoHistoryDurations: the demo's history gives the duration model
+// enough completed tasks per work type, and a trained model is promoted
+// and explains its prediction (issue #23).
+func TestDemoHistoryDurations(t *testing.T) {
+	t.Parallel()
+	app := tenanttest.New(t).App()
+	now := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	start := time.Now()
+	if err := domain.SeedDemoWith(app, now, domain.DemoOptions{History: true}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("demo seed with history: %v", time.Since(start))
+	obs, err := domain.LoadDurationObs(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perType := map[string]int{}
+	for _, o := range obs {
+		perType[o.WorkType]++
+	}
+	t.Logf("%d completed tasks with time, per work type %v", len(obs), perType)
+	if len(obs) < 100 || len(perType) < 10 {
+		t.Fatalf("%d completed tasks over %d work types", len(obs), len(perType))
+	}
+	tr, err := domain.TrainDurationModel(app, "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tr.Model.ModelMetrics()
+	t.Logf("model v%d: %+v (%s)", tr.Model.Version(), m, tr.Reason)
+	if !tr.Promoted || tr.Model.Version() != 1 || m.N < 20 || m.P80Coverage < 0.5 {
+		t.Errorf("demo model: promoted %v version %d metrics %+v", tr.Promoted, tr.Model.Version(), m)
+	}
+}
