@@ -161,3 +161,18 @@ func FillActualDurations(app core.App) (int, error) {
 	}
 	return len(rows), nil
 }
+
+// CanPredictDuration reports whether u sees duration predictions: the
+// roles that plan (managers, project managers, site leads, tenant
+// admins); crews do not.
+func CanPredictDuration(u *core.Record) bool {
+	if u == nil || !u.GetBool("active") {
+		return false
+	}
+	r := u.GetString("role")
+	return r == RoleManager || r == RoleProjectManager || r == RoleSiteLead || u.GetBool("tenant_admin")
+}
+
+// CanManageDurationModels reports whether u trains models on demand and
+// rolls back a version: managers, project managers and tenant admins.
+func CanManageDurationModels(u *core.Record) bool { return IsOffice(u) }
