@@ -43,3 +43,19 @@ func (h *Handlers) recordTaskPrediction(e *core.RequestEvent, taskID string) {
 		h.deps.Logger.Warn("duration prediction not recorded", "task", taskID, "error", err)
 	}
 }
+
+// ganttRisk is the Gantt header's finish-date risk (nil without a model,
+// or for those who do not see predictions).
+func (h *Handlers) ganttRisk(e *core.RequestEvent, plan *domain.SitePlan) *planning.RiskVM {
+	if !domain.CanPredictDuration(e.Auth) {
+		return nil
+	}
+	r, ok, err := domain.SitePlanRisk(e.App, plan)
+	if err != nil || !ok {
+		return nil
+	}
+	ctx := e.Request.Context()
+	return &planning.RiskVM{Figure: i18n.T(ctx, "predict.gantt.risk", civilText(ctx, r.P80Finish), civilText(ctx, r.PlannedFinish)),
+		Explain:      i18n.T(ctx, "predict.gantt.risk_explain", strconv.Itoa(r.P80Days), strconv.Itoa(r.PlannedDays), r.ModelVersion),
+		AccuracyHref: "/planning/accuracy"}
+}
