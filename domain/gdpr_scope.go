@@ -94,6 +94,7 @@ var gdprRules = map[string]gdprRule{
 	CollectionCrews:               {Erase: eraseKeep},
 	CollectionBaselines:           {Owner: "taken_by", Erase: eraseKeep},
 	CollectionTimePeriods:         {Erase: eraseKeep},
+	CollectionDurationModels:      {Owner: "trained_by", Erase: eraseKeep}, // who trained a model (issue #23)
 }
 
 // userPersonalFields are the fields of the users record an erasure
