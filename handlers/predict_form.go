@@ -55,7 +55,11 @@ func (h *Handlers) ganttRisk(e *core.RequestEvent, plan *domain.SitePlan) *plann
 		return nil
 	}
 	ctx := e.Request.Context()
+	href := ""
+	if tenantCtx(e).CanOpen("planning") {
+		href = "/planning/accuracy"
+	}
 	return &planning.RiskVM{Figure: i18n.T(ctx, "predict.gantt.risk", civilText(ctx, r.P80Finish), civilText(ctx, r.PlannedFinish)),
 		Explain:      i18n.T(ctx, "predict.gantt.risk_explain", strconv.Itoa(r.P80Days), strconv.Itoa(r.PlannedDays), r.ModelVersion),
-		AccuracyHref: "/planning/accuracy"}
+		AccuracyHref: href}
 }
