@@ -21,7 +21,7 @@ func (h *Handlers) taskDurationHint(e *core.RequestEvent, site *core.Record, for
 	if !domain.CanPredictDuration(e.Auth) {
 		return nil
 	}
-	q := domain.DurationQuery{WorkType: form.V("work_type"), Sector: site.GetString("sector"), Site: site.Id, Crew: len(multi["assignees"])}
+	q := domain.DurationQuery{WorkType: form.V("work_type"), Sector: domain.Site{Record: site}.Sector(), Site: site.Id, Crew: len(multi["assignees"])}
 	q.PlannedDays, _ = strconv.ParseFloat(strings.TrimSpace(form.V("duration")), 64)
 	if s, bad := formDate(form.V("start")); !bad {
 		q.Start = s
