@@ -44,7 +44,25 @@ func SeedDemoWith(app core.App, now time.Time, opts DemoOptions) error {
 			return err
 		}
 	}
+	if err := seedDemoDurations(app, now); err != nil {
+		return err
+	}
 	return FlushKPIDaily(app)
+}
+
+// seedDemoDurations gives the demo its duration model (issue #23) at
+// once rather than after the first nightly run: the past months'
+// predictions replayed for the accuracy page, model v1 trained, the open
+// tasks' predictions recorded.
+func seedDemoDurations(app core.App, now time.Time) error {
+	if _, err := BacktestDurationPredictions(app, now); err != nil {
+		return err
+	}
+	if _, err := TrainDurationModel(app, "", now); err != nil {
+		return err
+	}
+	_, err := RecordOpenPredictions(app, now)
+	return err
 }
 
 // demoPastSites are the history's finished sites (days relative to now).

@@ -135,13 +135,21 @@ func TestDemoHistoryDurations(t *testing.T) {
 	if len(obs) < 100 || len(perType) < 10 {
 		t.Fatalf("%d completed tasks over %d work types", len(obs), len(perType))
 	}
-	tr, err := domain.TrainDurationModel(app, "", now)
-	if err != nil {
-		t.Fatal(err)
+	model, _, ok, err := domain.ActiveDurationModel(app)
+	if err != nil || !ok {
+		t.Fatalf("no active model after the seed: %v", err)
 	}
-	m := tr.Model.ModelMetrics()
-	t.Logf("model v%d: %+v (%s)", tr.Model.Version(), m, tr.Reason)
-	if !tr.Promoted || tr.Model.Version() != 1 || m.N < 20 || m.P80Coverage < 0.5 {
-		t.Errorf("demo model: promoted %v version %d metrics %+v", tr.Promoted, tr.Model.Version(), m)
+	m := model.ModelMetrics()
+	t.Logf("model v%d: %+v (%s)", model.Version(), m, model.Decision())
+	if model.Version() != 1 || m.N < 20 || m.P80Coverage < 0.5 {
+		t.Errorf("demo model: version %d metrics %+v", model.Version(), m)
+	}
+	acc, err := domain.LoadDurationAccuracy(app, now)
+	t.Logf("replayed predictions: %d, per month %+v, recent %+v", acc.N, acc.Months, acc.Recent)
+	if err != nil || acc.N < 50 || len(acc.Months) < 4 || acc.Drift {
+		t.Errorf("demo accuracy: %+v %v", acc, err)
+	}
+	if n, _ := app.CountRecords(domain.CollectionDurationPredictions, dbx.NewExp("done_at = ''")); n == 0 {
+		t.Error("no open task's prediction recorded")
 	}
 }
