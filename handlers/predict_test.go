@@ -71,6 +71,9 @@ func TestDurationPredictionAPI(t *testing.T) {
 		!strings.Contains(p["reason"].(string), "15") {
 		t.Errorf("with model v1: %v", p)
 	}
+	if rec := tenanttest.Get(t, tt.Registry, tt.Host(), path, cookie); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"p80_days"`) {
+		t.Errorf("with a session: %d %s", rec.Code, rec.Body)
+	}
 	for _, c := range []struct {
 		who, token string
 		code       int
