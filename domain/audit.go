@@ -53,10 +53,12 @@ func (e AuditEvent) ComputeHash() (string, error) {
 var ErrAuditAppendOnly = Errorf(EForbidden, "err.audit.append_only")
 
 // notAudited lists collections whose writes are not audit events: the
-// chain itself, high-volume telemetry and notifications (derived from
-// audited records by the rules).
+// chain itself, high-volume telemetry, notifications (derived from
+// audited records by the rules) and the duration predictions recorded
+// for the accuracy dashboard (derived from the audited tasks).
 func notAudited(name string) bool {
-	return name == CollectionAuditEvents || name == "vehicle_positions" || name == "sync_ops" || name == CollectionNotifications
+	return name == CollectionAuditEvents || name == "vehicle_positions" || name == "sync_ops" || name == CollectionNotifications ||
+		name == CollectionDurationPredictions
 }
 
 // bindAuditHooks writes the audit chain in the same transaction as every

@@ -48,7 +48,25 @@ func SeedDemoWith(app core.App, now time.Time, opts DemoOptions) error {
 			return err
 		}
 	}
+	if err := seedDemoDurations(app, now); err != nil {
+		return err
+	}
 	return FlushKPIDaily(app)
+}
+
+// seedDemoDurations gives the demo its duration model (issue #23) at
+// once rather than after the first nightly run: the past months'
+// predictions replayed for the accuracy page, model v1 trained, the open
+// tasks' predictions recorded.
+func seedDemoDurations(app core.App, now time.Time) error {
+	if _, err := BacktestDurationPredictions(app, now); err != nil {
+		return err
+	}
+	if _, err := TrainDurationModel(app, "", now); err != nil {
+		return err
+	}
+	_, err := RecordOpenPredictions(app, now)
+	return err
 }
 
 // demoPastSites are the history's finished sites (days relative to now).
@@ -113,7 +131,10 @@ func seedDemoHistory(tx core.App, users map[string]*core.Record, now time.Time) 
 	if err := h.progress(); err != nil {
 		return err
 	}
-	return h.photosAndLogs() // last: the figures above keep their random draws
+	if err := h.photosAndLogs(); err != nil { // after the figures above: they keep their random draws
+		return err
+	}
+	return h.durations() // own random source
 }
 
 // today is the civil date of now.

@@ -110,3 +110,46 @@ func TestSeedDemoHistory(t *testing.T) {
 		t.Errorf("audit chain after the history: %+v", rep)
 	}
 }
+
+// TestDemoHistoryDurations: the demo's history gives the duration model
+// enough completed tasks per work type, and a trained model is promoted
+// and explains its prediction (issue #23).
+func TestDemoHistoryDurations(t *testing.T) {
+	t.Parallel()
+	app := tenanttest.New(t).App()
+	now := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	start := time.Now()
+	if err := domain.SeedDemoWith(app, now, domain.DemoOptions{History: true}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("demo seed with history: %v", time.Since(start))
+	obs, err := domain.LoadDurationObs(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perType := map[string]int{}
+	for _, o := range obs {
+		perType[o.WorkType]++
+	}
+	t.Logf("%d completed tasks with time, per work type %v", len(obs), perType)
+	if len(obs) < 100 || len(perType) < 10 {
+		t.Fatalf("%d completed tasks over %d work types", len(obs), len(perType))
+	}
+	model, _, ok, err := domain.ActiveDurationModel(app)
+	if err != nil || !ok {
+		t.Fatalf("no active model after the seed: %v", err)
+	}
+	m := model.ModelMetrics()
+	t.Logf("model v%d: %+v (%s)", model.Version(), m, model.Decision())
+	if model.Version() != 1 || m.N < 20 || m.P80Coverage < 0.5 {
+		t.Errorf("demo model: version %d metrics %+v", model.Version(), m)
+	}
+	acc, err := domain.LoadDurationAccuracy(app, now)
+	t.Logf("replayed predictions: %d, per month %+v, recent %+v", acc.N, acc.Months, acc.Recent)
+	if err != nil || acc.N < 50 || len(acc.Months) < 4 || acc.Drift {
+		t.Errorf("demo accuracy: %+v %v", acc, err)
+	}
+	if n, _ := app.CountRecords(domain.CollectionDurationPredictions, dbx.NewExp("done_at = ''")); n == 0 {
+		t.Error("no open task's prediction recorded")
+	}
+}

@@ -97,6 +97,7 @@ var gdprRules = map[string]gdprRule{
 	CollectionDailyLogs:           {Owner: "author", Erase: eraseKeep},
 	CollectionInvoices:            {Owner: "issued_by", Erase: eraseKeep},
 	CollectionInvoicePayments:     {Owner: "recorded_by", Erase: eraseKeep},
+	CollectionDurationModels:      {Owner: "trained_by", Erase: eraseKeep}, // who trained a model (issue #23)
 }
 
 // userPersonalFields are the fields of the users record an erasure

@@ -60,8 +60,9 @@ func TestBrowserOfficeFit(t *testing.T) {
 			pages, patterns := officeFitPages(crawl(t, b.tt, r).Pages)
 			must := officeFitMust
 			if r.name == "tenant_admin" {
-				// a manager's: the KPI board and a site's costs (hidden from site leads)
-				must = append(must, "/dashboard?", "/settings?", "/users?", "/kpis?", "/sites/{id}/costs?",
+				// a manager's: the KPI board, a site's costs, the duration
+				// prediction accuracy (hidden from site leads) and invoicing
+				must = append(must, "/dashboard?", "/settings?", "/users?", "/kpis?", "/sites/{id}/costs?", "/planning/accuracy?",
 					"/invoices?", "/invoices/{id}?") // invoicing (issue #18)
 			}
 			for _, p := range must {

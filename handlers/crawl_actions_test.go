@@ -105,6 +105,8 @@ func shownActionAllowed(app core.App, u *core.Record, action string) (allowed bo
 			return err == nil && n.UserID() == u.Id, "own notification", true
 		}
 		return true, "everyone: their own notifications", true
+	case strings.HasPrefix(action, "/planning/accuracy/"): // train, roll back a duration model (issue #23)
+		return domain.CanManageDurationModels(u), "CanManageDurationModels", true
 	case action == "/timesheets/close":
 		return domain.CanClosePeriod(u), "CanClosePeriod", true
 	case strings.HasPrefix(action, "/timesheets/periods/"):

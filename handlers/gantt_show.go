@@ -48,6 +48,7 @@ func (h *Handlers) renderGantt(e *core.RequestEvent, status int, formErr string,
 		Baselines: baselineOptions(ctx, e.App, site.Id, plan.Location), BaselineID: baselineID,
 	}
 	vm.Page.Shell.Toasts = ganttToasts(e, site.Id, base)
+	vm.Risk = h.ganttRisk(e, plan)
 	for _, t := range sortedTasks(plan) {
 		vm.Tasks = append(vm.Tasks, components.Option{Value: t.ID, Label: t.Title})
 	}

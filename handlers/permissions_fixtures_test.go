@@ -252,6 +252,14 @@ var fixtures = map[string]fixture{
 		},
 		update: map[string]any{"read_at": "2026-12-01 08:00:00.000Z"},
 	},
+	// duration models and predictions (issue #23): office reads
+	"duration_models": named("duration_models", func(w *permWorld) map[string]any {
+		w.n++
+		return map[string]any{"version": w.n, "state": "rejected", "trained_at": w.ago(1)}
+	}, map[string]any{"state": "active"}),
+	"duration_predictions": named("duration_predictions", func(w *permWorld) map[string]any {
+		return map[string]any{"task": w.task(true).Id, "predicted_at": w.ago(1), "p50_days": 2, "p80_days": 3}
+	}, map[string]any{"p50_days": 1}),
 	"sync_ops": named("sync_ops", func(w *permWorld) map[string]any {
 		return map[string]any{"key": w.uniq("01J"), "user": w.id(domain.RoleCrew), "collection": "tasks", "op": "update"}
 	}, map[string]any{"op": "delete"}),

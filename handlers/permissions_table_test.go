@@ -96,6 +96,10 @@ var permissions = map[string]map[string]string{
 	"invoice_payments": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
 	// notifications (issue #17): written by the rules only, read by their user
 	"notifications": {"create": "-----", "update": "-----", "delete": "-----", "view": "OOOOO"},
+	// duration models and the predictions shown (issue #23): written by
+	// the domain only (training, rollback, task form), read by the office
+	"duration_models":      {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
+	"duration_predictions": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
 	// offline sync
 	"sync_ops":       {"create": "-----", "update": "-----", "delete": "-----", "view": "----A"},
 	"sync_conflicts": {"create": "-----", "update": "AAOO-", "delete": "-----", "view": "AAAAA"},

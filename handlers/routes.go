@@ -78,9 +78,11 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.startNotifier(se.App)
 	h.startReportScheduler(se.App)
 	h.startRetentionJob(se.App)
+	h.startDurationJob(se.App)
 	h.reportRoutes(r)
 	h.kpiRoutes(r)
 	h.invoiceRoutes(r)
+	h.predictRoutes(r)
 	return se.Next()
 }
 

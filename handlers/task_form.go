@@ -59,6 +59,7 @@ func (h *Handlers) renderTaskForm(e *core.RequestEvent, status int, tid string, 
 	if vm.Options, err = taskFormOptions(e, site.Id); err != nil {
 		return h.fail(e, err)
 	}
+	vm.Duration = h.taskDurationHint(e, site, form, multi)
 	if tid != "" {
 		if t, err := domain.FindTask(e.App, tid); err == nil {
 			if d, ok := domain.FindUrgentDeclaration(e.App, t); ok {
@@ -106,6 +107,10 @@ func (h *Handlers) taskSave(e *core.RequestEvent) error {
 	v := formValues(e, taskFormFields...)
 	_ = e.Request.ParseForm()
 	multi := map[string][]string{"assignees": e.Request.Form["assignees"], "equipment": e.Request.Form["equipment"]}
+	if p80, err := strconv.Atoi(e.Request.PostFormValue("use_p80")); err == nil && p80 >= 1 && p80 <= 1000 {
+		v["duration"] = strconv.Itoa(p80) // "Utiliser P80": the form back with it, nothing saved
+		return h.renderTaskForm(e, http.StatusOK, tid, components.Form{Values: v}, multi)
+	}
 	in := domain.TaskForm{Title: v["title"], Description: v["description"], PhaseID: v["phase"], WorkType: v["work_type"],
 		Pinned: v["pinned"] == "true", CrewID: v["crew"], Assignees: multi["assignees"], VehicleID: v["vehicle"], Equipment: multi["equipment"]}
 	var err error
@@ -125,6 +130,7 @@ func (h *Handlers) taskSave(e *core.RequestEvent) error {
 	default:
 		var saved domain.Task
 		if saved, err = domain.SaveTask(e.App, e.Auth, siteID, tid, in); err == nil {
+			h.recordTaskPrediction(e, saved.Id)
 			toast := ganttTaskSaved
 			if tid == "" {
 				toast = ganttTaskCreated

@@ -124,6 +124,9 @@ type GanttVM struct {
 	// Baselines of the site (newest first) and the one compared with.
 	Baselines  []BaselineOptionVM
 	BaselineID string
+	// Risk is the finish-date risk from the duration model (nil: no
+	// model yet, or not shown to this viewer).
+	Risk *RiskVM
 }
 
 // BaselineOptionVM is one saved baseline of a site.
