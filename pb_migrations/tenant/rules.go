@@ -62,6 +62,8 @@ func Migrations() core.MigrationsList {
 	l.Register(reportsV2Up, nil, "1764402300_reports_v2.go")
 	// notifications, their thresholds and the daily digest (issue #17)
 	l.Register(notificationsUp, nil, "1764402400_notifications_expand.go")
+	// invoicing: contract lines, invoices, payments, legal data (issue #18)
+	l.Register(invoicingUp, nil, "1764500100_invoicing_expand.go")
 	// the site's daily log: weather and notes of the daily report (issue #17)
 	l.Register(dailyLogsUp, nil, "1764600100_daily_logs_expand.go")
 	// report schedules switched on again catch up from then (issue #17)
