@@ -70,6 +70,8 @@ func Migrations() core.MigrationsList {
 	l.Register(reportSchedulesUp, nil, "1764700500_report_schedules_expand.go")
 	// retention periods of position data (issue #19, GDPR)
 	l.Register(gdprUp, nil, "1764800500_gdpr_expand.go")
+	// client contacts, their magic-link access, what is shared with them (issue #20)
+	l.Register(clientPortalUp, nil, "1764900100_client_portal_expand.go")
 	return l
 }
 
