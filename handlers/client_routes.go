@@ -1,14 +1,25 @@
 package handlers
 
 import (
+	"path/filepath"
+
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/fieldops360/fieldops/domain"
 )
 
 // clientRoutes registers the client portal (issue #20): the magic link,
 // the client's pages under /client/ (guarded by requireClient, see
-// client_session.go), the office's invitation API and client actions.
-func (h *Handlers) clientRoutes(r *router.Router[*core.RequestEvent]) {
+// client_session.go), the office's invitation API and client actions,
+// and the e-mail to the client when a weekly report of its site is
+// archived.
+func (h *Handlers) clientRoutes(se *core.ServeEvent) {
+	r := se.Router
+	base := ""
+	if h.deps.Registry != nil {
+		base = h.deps.Registry.URL(filepath.Base(se.App.DataDir()))
+	}
+	domain.BindClientReportNotify(se.App, base)
 	r.GET("/client/link/{token}", h.clientLinkOpen)
 	r.POST("/client/logout", h.clientLogout)
 	r.GET("/client/signed-out", h.clientSignedOut)
@@ -25,6 +36,7 @@ func (h *Handlers) clientRoutes(r *router.Router[*core.RequestEvent]) {
 	m := h.module(r, "sites")
 	m.GET("/clients/{id}", h.clientShow)
 	m.POST("/clients/{id}/contacts/invite", h.clientContactInvite)
+	m.POST("/clients/{id}/share/{kind}/{rid}", h.clientShare)
 	m.POST("/clients/access/{aid}/renew", h.clientAccessRenew)
 	m.POST("/clients/access/{aid}/revoke", h.clientAccessRevoke)
 }

@@ -82,7 +82,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.reportRoutes(r)
 	h.kpiRoutes(r)
 	h.invoiceRoutes(r)
-	h.clientRoutes(r)
+	h.clientRoutes(se)
 	return se.Next()
 }
 

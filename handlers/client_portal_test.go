@@ -1,0 +1,127 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+
+	"github.com/fieldops360/fieldops/domain"
+	"github.com/fieldops360/fieldops/handlers/handlertest"
+	"github.com/fieldops360/fieldops/tenanttest"
+)
+
+var clientTestPDF = []byte("%PDF-1.4\n% client portal test\n%%EOF\n")
+
+func pdfFile(t *testing.T, name string) *filesystem.File {
+	t.Helper()
+	f, err := filesystem.NewFileFromBytes(clientTestPDF, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// weeklyReport archives a weekly report of site.
+func weeklyReport(t *testing.T, app core.App, site, period string) string {
+	t.Helper()
+	r, err := domain.ArchiveReport(app, domain.ReportArchive{Kind: domain.ReportWeekly, Period: period, SiteID: site,
+		FileBase: "rapport-" + period, PDF: clientTestPDF, Lang: "fr", Trigger: "request"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Id
+}
+
+// invoice stores an invoice of site and client with a PDF, issued under
+// number unless number is "" (a draft).
+func invoice(t *testing.T, tt *tenanttest.Tenant, site, client, number string) string {
+	t.Helper()
+	r := tt.Record(domain.CollectionInvoices, map[string]any{"site": site, "client": client, "kind": "progress", "status": "draft",
+		"total_incl_cents": 120000, "pdf": pdfFile(t, "facture.pdf")})
+	if number != "" {
+		r.Set("status", "issued")
+		r.Set("number", number)
+		r.Set("@fieldopsInvoiceOp", true) // the lifecycle's save, as domain.IssueInvoice
+		if err := tt.App().Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return r.Id
+}
+
+func TestClientPortalFiles(t *testing.T) {
+	t.Parallel()
+	tt := handlertest.New(t)
+	w := newClientWorld(t, tt)
+	app := tt.App()
+	rep1, rep3 := weeklyReport(t, app, w.s1, "2026-W48"), weeklyReport(t, app, w.s3, "2026-W48")
+	document := func(site, title string, shared bool) string {
+		f, _ := filesystem.NewFileFromBytes(clientTestPDF, "plan.pdf")
+		return tt.Record(domain.CollectionDocuments, map[string]any{"site": site, "kind": "plan", "title": title, "file": f,
+			"current": true, "shared_with_client": shared}).Id
+	}
+	docShared, docPrivate, docOther := document(w.s1, "Plan RDC", true), document(w.s1, "Devis interne", false), document(w.s3, "Plan étage", true)
+	invIssued, invDraft, invOther := invoice(t, tt, w.s1, w.clientA, "FA-2026-000001"), invoice(t, tt, w.s1, w.clientA, ""), invoice(t, tt, w.s4, w.clientB, "FA-2026-000002")
+
+	_, link := w.invite(t, w.adminTok, map[string]any{"email": "claire@tilleuls.test", "name": "Claire", "client": w.clientA, "sites": []string{w.s1, w.s2}})
+	_, cookie := openClientLink(t, tt, tt.Host(), link)
+	if cookie == nil {
+		t.Fatal("no client session")
+	}
+	page := tenanttest.Get(t, tt.Registry, tt.Host(), "/client/sites/"+w.s1, cookie)
+	body := page.Body.String()
+	for _, want := range []string{"Plan RDC", "FA-2026-000001", "/reports/" + rep1 + ".pdf", "2026-W48"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("site page lacks %q", want)
+		}
+	}
+	for _, not := range []string{"Devis interne", "Plan étage", invDraft, invOther} {
+		if strings.Contains(body, not) {
+			t.Errorf("site page shows %q", not)
+		}
+	}
+	get := func(p string) int { return tenanttest.Get(t, tt.Registry, tt.Host(), p, cookie).Code }
+	base := "/client/sites/" + w.s1
+	for p, want := range map[string]int{
+		base + "/reports/" + rep1 + ".pdf":                         http.StatusOK,
+		base + "/reports/" + rep3 + ".pdf":                         http.StatusNotFound, // another site's report through an allowed site
+		"/client/sites/" + w.s3 + "/reports/" + rep3 + ".pdf":      http.StatusNotFound,
+		base + "/reports/" + rep1:                                  http.StatusNotFound,
+		base + "/documents/" + docShared:                           http.StatusOK,
+		base + "/documents/" + docPrivate:                          http.StatusNotFound,
+		base + "/documents/" + docOther:                            http.StatusNotFound,
+		base + "/invoices/" + invIssued + ".pdf":                   http.StatusOK,
+		base + "/invoices/" + invDraft + ".pdf":                    http.StatusNotFound,
+		base + "/invoices/" + invOther + ".pdf":                    http.StatusNotFound,
+		"/client/sites/" + w.s4 + "/invoices/" + invOther + ".pdf": http.StatusNotFound,
+	} {
+		if got := get(p); got != want {
+			t.Errorf("GET %s = %d, want %d", p, got, want)
+		}
+	}
+	// the download is in the office's access log
+	admin := tt.Login(tt.Admin, tenanttest.Password)
+	office := tenanttest.Get(t, tt.Registry, tt.Host(), "/clients/"+w.clientA, admin)
+	if office.Code != http.StatusOK || !strings.Contains(office.Body.String(), invIssued+".pdf") || testid(doc(t, office.Body.String()), "client-access-row").Length() != 1 {
+		t.Errorf("office client page = %d, download not in the log", office.Code)
+	}
+	// the office shares the private document; a crew member may not
+	if got := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/clients/"+w.clientA+"/share/documents/"+docPrivate, url.Values{"share": {"1"}}, admin); got.Code != http.StatusSeeOther {
+		t.Fatalf("share = %d", got.Code)
+	}
+	if got := get(base + "/documents/" + docPrivate); got != http.StatusOK {
+		t.Errorf("shared document = %d", got)
+	}
+	lead := tt.User(domain.RoleSiteLead, "lead@acme.test")
+	leadCookie := tt.Login(lead.Email(), tenanttest.Password)
+	if got := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/clients/"+w.clientA+"/share/documents/"+docShared, url.Values{"share": {"0"}}, leadCookie); got.Code != http.StatusForbidden {
+		t.Errorf("site lead unshares = %d", got.Code)
+	}
+	if got := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/clients/"+w.clientB+"/share/documents/"+docShared, url.Values{"share": {"0"}}, admin); got.Code != http.StatusNotFound {
+		t.Errorf("unshare through another client = %d", got.Code)
+	}
+}
