@@ -1,25 +1,14 @@
 package handlers
 
 import (
-	"path/filepath"
-
 	"github.com/pocketbase/pocketbase/core"
-
-	"github.com/fieldops360/fieldops/domain"
+	"github.com/pocketbase/pocketbase/tools/router"
 )
 
 // clientRoutes registers the client portal (issue #20): the magic link,
 // the client's pages under /client/ (guarded by requireClient, see
-// client_session.go), the office's invitation API and client actions,
-// and the e-mail to the client when a weekly report of its site is
-// archived.
-func (h *Handlers) clientRoutes(se *core.ServeEvent) {
-	r := se.Router
-	base := ""
-	if h.deps.Registry != nil {
-		base = h.deps.Registry.URL(filepath.Base(se.App.DataDir()))
-	}
-	domain.BindClientReportNotify(se.App, base)
+// client_session.go), the office's invitation API and client actions.
+func (h *Handlers) clientRoutes(r *router.Router[*core.RequestEvent]) {
 	r.GET("/client/link/{token}", h.clientLinkOpen)
 	r.POST("/client/logout", h.clientLogout)
 	r.GET("/client/signed-out", h.clientSignedOut)

@@ -27,6 +27,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"path/filepath"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -176,9 +177,16 @@ func (h *Handlers) dropClientCookie(e *core.RequestEvent) {
 }
 
 // bindClientGuard refuses a client session on every route but the client
-// pages and the public ones (an office page, the REST API, the JSON API).
+// pages and the public ones (an office page, the REST API, the JSON API),
+// and binds the e-mail to the client contacts of a site when its weekly
+// report is archived (with a link under the tenant's public URL).
 func (h *Handlers) bindClientGuard(se *core.ServeEvent) {
 	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsClientGuard", Priority: prioClientGuard, Func: h.clientGuard})
+	base := ""
+	if h.deps.Registry != nil {
+		base = h.deps.Registry.URL(filepath.Base(se.App.DataDir()))
+	}
+	domain.BindClientReportNotify(se.App, base)
 }
 
 func (h *Handlers) clientGuard(e *core.RequestEvent) error {

@@ -82,7 +82,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.reportRoutes(r)
 	h.kpiRoutes(r)
 	h.invoiceRoutes(r)
-	h.clientRoutes(se)
+	h.clientRoutes(r)
 	return se.Next()
 }
 
