@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
@@ -123,5 +124,50 @@ func TestClientPortalFiles(t *testing.T) {
 	}
 	if got := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/clients/"+w.clientB+"/share/documents/"+docShared, url.Values{"share": {"0"}}, admin); got.Code != http.StatusNotFound {
 		t.Errorf("unshare through another client = %d", got.Code)
+	}
+}
+
+// The demo's client contact has an access to the two sites of its
+// client: the office renews it for a link, the contact sees both sites
+// and the document shared with it.
+func TestClientDemoContact(t *testing.T) {
+	t.Parallel()
+	tt := handlertest.New(t)
+	if err := domain.SeedDemo(tt.App()); err != nil {
+		t.Fatal(err)
+	}
+	app := tt.App()
+	contact, err := app.FindFirstRecordByFilter(domain.CollectionClientContacts, "email = {:e}", dbx.Params{"e": domain.DemoClientContactEmail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	access, err := app.FindFirstRecordByFilter(domain.CollectionClientAccess, "contact = {:c}", dbx.Params{"c": contact.Id})
+	if err != nil || len(access.GetStringSlice("sites")) != 2 {
+		t.Fatalf("demo access: %v", err)
+	}
+	admin := tt.Login(domain.DemoUsers()[0].Email, domain.DemoPassword)
+	page := tenanttest.Get(t, tt.Registry, tt.Host(), "/clients/"+contact.GetString("client"), admin)
+	if page.Code != http.StatusOK || testid(doc(t, page.Body.String()), "client-access-row").Length() != 1 {
+		t.Fatalf("office client page = %d", page.Code)
+	}
+	renew := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/clients/access/"+access.Id+"/renew", url.Values{}, admin)
+	if renew.Code != http.StatusOK {
+		t.Fatalf("renew = %d", renew.Code)
+	}
+	_, cookie := openClientLink(t, tt, tt.Host(), shownClientLink(t, renew.Body.String()))
+	if cookie == nil {
+		t.Fatal("demo link did not sign in")
+	}
+	home := tenanttest.Get(t, tt.Registry, tt.Host(), "/client/", cookie)
+	if n := testid(doc(t, home.Body.String()), "client-site").Length(); home.Code != http.StatusOK || n != 2 {
+		t.Fatalf("demo client home = %d with %d sites", home.Code, n)
+	}
+	shared := 0
+	for _, id := range access.GetStringSlice("sites") {
+		p := tenanttest.Get(t, tt.Registry, tt.Host(), "/client/sites/"+id, cookie)
+		shared += testid(doc(t, p.Body.String()), "client-documents").Find("a").Length()
+	}
+	if shared == 0 {
+		t.Error("no shared document on the demo client's sites")
 	}
 }
