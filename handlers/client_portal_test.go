@@ -1,6 +1,9 @@
 package handlers_test
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"net/http"
 	"net/url"
 	"strings"
@@ -68,6 +71,16 @@ func TestClientPortalFiles(t *testing.T) {
 	docShared, docPrivate, docOther := document(w.s1, "Plan RDC", true), document(w.s1, "Devis interne", false), document(w.s3, "Plan étage", true)
 	invIssued, invDraft, invOther := invoice(t, tt, w.s1, w.clientA, "FA-2026-000001"), invoice(t, tt, w.s1, w.clientA, ""), invoice(t, tt, w.s4, w.clientB, "FA-2026-000002")
 
+	done := tt.Record(domain.CollectionTasks, map[string]any{"site": w.s1, "title": "Pose des menuiseries", "status": "done"}).Id
+	open := tt.Record(domain.CollectionTasks, map[string]any{"site": w.s1, "title": "Peinture", "status": "todo"}).Id
+	photo := func(site string, shared bool) string {
+		var buf bytes.Buffer
+		_ = png.Encode(&buf, image.NewGray(image.Rect(0, 0, 2, 2)))
+		f, _ := filesystem.NewFileFromBytes(buf.Bytes(), "photo.png")
+		return tt.Record(domain.CollectionPhotos, map[string]any{"site": site, "subject": "site", "file": f, "shared_with_client": shared}).Id
+	}
+	photoShared, photoPrivate := photo(w.s1, true), photo(w.s1, false)
+
 	_, link := w.invite(t, w.adminTok, map[string]any{"email": "claire@tilleuls.test", "name": "Claire", "client": w.clientA, "sites": []string{w.s1, w.s2}})
 	_, cookie := openClientLink(t, tt, tt.Host(), link)
 	if cookie == nil {
@@ -75,12 +88,12 @@ func TestClientPortalFiles(t *testing.T) {
 	}
 	page := tenanttest.Get(t, tt.Registry, tt.Host(), "/client/sites/"+w.s1, cookie)
 	body := page.Body.String()
-	for _, want := range []string{"Plan RDC", "FA-2026-000001", "/reports/" + rep1 + ".pdf", "2026-W48"} {
+	for _, want := range []string{"Plan RDC", "FA-2026-000001", "/reports/" + rep1 + ".pdf", "2026-W48", "/proofs/" + done + ".pdf", "/photos/" + photoShared} {
 		if !strings.Contains(body, want) {
 			t.Errorf("site page lacks %q", want)
 		}
 	}
-	for _, not := range []string{"Devis interne", "Plan étage", invDraft, invOther} {
+	for _, not := range []string{"Devis interne", "Plan étage", invDraft, invOther, photoPrivate, "/proofs/" + open} {
 		if strings.Contains(body, not) {
 			t.Errorf("site page shows %q", not)
 		}
@@ -99,6 +112,11 @@ func TestClientPortalFiles(t *testing.T) {
 		base + "/invoices/" + invDraft + ".pdf":                    http.StatusNotFound,
 		base + "/invoices/" + invOther + ".pdf":                    http.StatusNotFound,
 		"/client/sites/" + w.s4 + "/invoices/" + invOther + ".pdf": http.StatusNotFound,
+		base + "/proofs/" + done + ".pdf":                          http.StatusOK,
+		base + "/proofs/" + open + ".pdf":                          http.StatusNotFound,
+		"/client/sites/" + w.s2 + "/proofs/" + done + ".pdf":       http.StatusNotFound,
+		base + "/photos/" + photoShared:                            http.StatusOK,
+		base + "/photos/" + photoPrivate:                           http.StatusNotFound,
 	} {
 		if got := get(p); got != want {
 			t.Errorf("GET %s = %d, want %d", p, got, want)

@@ -37,6 +37,7 @@ import (
 	"github.com/fieldops360/fieldops/assets"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/views/i18n"
+	"github.com/fieldops360/fieldops/views/public"
 )
 
 // clientCookie is the cookie of client sessions (values: svSlug, svUser =
@@ -69,7 +70,7 @@ func (h *Handlers) requireClient(e *core.RequestEvent) error {
 	s := h.loadClientSession(e)
 	if s == nil {
 		h.dropClientCookie(e)
-		return h.statusPage(e, http.StatusUnauthorized, i18n.T(e.Request.Context(), "client.session_ended"))
+		return h.clientRefusal(e, http.StatusUnauthorized, i18n.T(e.Request.Context(), "client.session_ended"))
 	}
 	e.Request = e.Request.WithContext(context.WithValue(e.Request.Context(), clientKey{}, s))
 	if err := domain.TouchClientAccess(e.App, s, e.Request.URL.Path, h.deps.Clock(), false); err != nil {
@@ -124,6 +125,9 @@ func (h *Handlers) clientLinkOpen(e *core.RequestEvent) error {
 	access, err := domain.ExchangeClientToken(e.App, e.Request.PathValue("token"), now)
 	if err != nil {
 		h.dropClientCookie(e)
+		if domain.ErrorCode(err) == domain.EGone {
+			return h.clientRefusal(e, http.StatusGone, userMessage(e.Request.Context(), err))
+		}
 		return h.fail(e, err)
 	}
 	_ = domain.EndSession(e.App, h.clientSecret(e))
@@ -190,7 +194,8 @@ func (h *Handlers) bindClientGuard(se *core.ServeEvent) {
 }
 
 func (h *Handlers) clientGuard(e *core.RequestEvent) error {
-	if e.Auth != nil || clientPublicPath(e.Request.URL.Path) {
+	p := e.Request.URL.Path
+	if e.Auth != nil || p != "/" && clientPublicPath(p) {
 		return e.Next()
 	}
 	if c, err := e.Request.Cookie(clientCookie); err != nil || c.Value == "" {
@@ -199,10 +204,30 @@ func (h *Handlers) clientGuard(e *core.RequestEvent) error {
 	if h.loadClientSession(e) == nil {
 		return e.Next() // a stale cookie: anonymous
 	}
+	if p == "/" {
+		return e.Redirect(http.StatusSeeOther, "/client/")
+	}
 	if strings.HasPrefix(e.Request.URL.Path, "/api/") {
 		return e.JSON(http.StatusForbidden, apiProblem{Status: http.StatusForbidden, Message: i18n.T(e.Request.Context(), "client.office_refused")})
 	}
-	return h.statusPage(e, http.StatusForbidden, i18n.T(e.Request.Context(), "client.office_refused"))
+	return h.clientRefusal(e, http.StatusForbidden, i18n.T(e.Request.Context(), "client.office_refused"))
+}
+
+// clientRefusal is the status page of a refused client request: why, and
+// no way to the staff's login (a client has none); a client session
+// refused an office page is shown the way back to /client/.
+func (h *Handlers) clientRefusal(e *core.RequestEvent, status int, msg string) error {
+	if domain.TenantContextFrom(e.Request.Context()) == nil {
+		h.setTenantContext(e)
+	}
+	ctx := e.Request.Context()
+	title := statusTitle(ctx, status)
+	vm := public.StatusVM{Page: h.pageVM(e, title), Status: status, Title: title, FR: msg}
+	if status == http.StatusForbidden {
+		vm.Action, vm.ActionLabel = "/client/", i18n.T(ctx, "client.sites_title")
+	}
+	render(e.Response, e.Request, status, public.StatusPage(vm))
+	return nil
 }
 
 // clientPublicPath lists what a client session may reach besides /client/.
