@@ -105,11 +105,11 @@ type ClientSiteView struct {
 // not-found error for any other site).
 func LoadClientSite(app core.App, s *ClientSession, siteID string, now time.Time) (*ClientSiteView, error) {
 	if !s.HasSite(siteID) {
-		return nil, Errorf(ENotFound, "err.not_found")
+		return nil, Errorf(ENotFound, "err.portal.not_found")
 	}
 	site, err := FindSite(app, siteID)
 	if err != nil {
-		return nil, Errorf(ENotFound, "err.not_found")
+		return nil, Errorf(ENotFound, "err.portal.not_found")
 	}
 	sum, err := clientSiteSummary(app, site)
 	if err != nil {
@@ -213,7 +213,7 @@ func clientInvoices(app core.App, clientID, siteID string) ([]ClientFile, error)
 // "reports" (weekly, archived), "invoices" (issued, of the client) or
 // "proofs" (a finished job); any other record is not found.
 func ClientSiteFile(app core.App, s *ClientSession, siteID, kind, id string) (*core.Record, error) {
-	notFound := Errorf(ENotFound, "err.not_found")
+	notFound := Errorf(ENotFound, "err.portal.not_found")
 	if !s.HasSite(siteID) || id == "" {
 		return nil, notFound
 	}

@@ -71,15 +71,15 @@ func ShareWithClient(app core.App, by *core.Record, clientID, kind, id string, s
 	case "photos":
 		col = CollectionPhotos
 	default:
-		return Errorf(ENotFound, "err.not_found")
+		return Errorf(ENotFound, "err.portal.not_found")
 	}
 	rec, err := app.FindRecordById(col, id)
 	if err != nil {
-		return Errorf(ENotFound, "err.not_found")
+		return Errorf(ENotFound, "err.portal.not_found")
 	}
 	site, err := FindSite(app, rec.GetString("site"))
 	if err != nil || site.ClientID() != clientID {
-		return Errorf(ENotFound, "err.not_found")
+		return Errorf(ENotFound, "err.portal.not_found")
 	}
 	rec.Set("shared_with_client", shared)
 	SetActor(rec, by.Id)

@@ -23,7 +23,7 @@ func (h *Handlers) clientOfficePage(e *core.RequestEvent, id string, status int,
 	}
 	c, err := domain.FindClient(e.App, id)
 	if err != nil {
-		return h.fail(e, domain.Errorf(domain.ENotFound, "err.not_found"))
+		return h.fail(e, domain.Errorf(domain.ENotFound, "err.portal.not_found"))
 	}
 	now := h.deps.Clock()
 	vm := client.OfficeVM{ClientID: c.Id, ClientName: c.Name(), Form: form, Notice: notice,

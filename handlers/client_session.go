@@ -113,7 +113,7 @@ func (h *Handlers) clientTouch(e *core.RequestEvent, force bool) error {
 func (h *Handlers) clientSite(e *core.RequestEvent) (domain.Site, error) {
 	id := e.Request.PathValue("id")
 	if !clientCtx(e).HasSite(id) {
-		return domain.Site{}, domain.Errorf(domain.ENotFound, "err.not_found")
+		return domain.Site{}, domain.Errorf(domain.ENotFound, "err.portal.not_found")
 	}
 	return domain.FindSite(e.App, id)
 }
