@@ -7,10 +7,11 @@ package handlers
 // magic link /client/link/{token} is single-use: GET exchanges it
 // (domain.ExchangeClientToken) for a session of its own kind — the cookie
 // clientCookie (not sessionCookie), whose row in the sessions table is of
-// collection client_access — and lands on /client/. e.Auth stays nil for a
+// collection client_access — and lands on /client/ (client_link.go). e.Auth
+// stays nil for a
 // client, so every office route (requireUser, the REST API's rules)
-// refuses it; clientGuard answers 403 to a client session on any page but
-// /client/… and the public ones.
+// refuses it; clientGuard (client_guard.go) answers 403 to a client
+// session on any page but /client/… and the public ones.
 //
 // API for client routes (the acceptance pages of the pv helper too):
 //
@@ -27,17 +28,12 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"path/filepath"
-	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
-	"github.com/fieldops360/fieldops/assets"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/views/i18n"
-	"github.com/fieldops360/fieldops/views/public"
 )
 
 // clientCookie is the cookie of client sessions (values: svSlug, svUser =
@@ -116,123 +112,4 @@ func (h *Handlers) clientSite(e *core.RequestEvent) (domain.Site, error) {
 		return domain.Site{}, domain.Errorf(domain.ENotFound, "err.portal.not_found")
 	}
 	return domain.FindSite(e.App, id)
-}
-
-// clientLinkOpen exchanges a magic link for a client session and lands
-// on /client/; a used, expired, revoked or unknown link gets its 410 page.
-func (h *Handlers) clientLinkOpen(e *core.RequestEvent) error {
-	now := h.deps.Clock()
-	access, err := domain.ExchangeClientToken(e.App, e.Request.PathValue("token"), now)
-	if err != nil {
-		h.dropClientCookie(e)
-		if domain.ErrorCode(err) == domain.EGone {
-			return h.clientRefusal(e, http.StatusGone, userMessage(e.Request.Context(), err))
-		}
-		return h.fail(e, err)
-	}
-	_ = domain.EndSession(e.App, h.clientSecret(e))
-	secret := domain.NewSessionSecret()
-	if err := domain.StartClientSession(e.App, secret, access, now); err != nil {
-		return h.fail(e, err)
-	}
-	s, _ := h.store.New(e.Request, clientCookie)
-	opts := *h.store.Options
-	opts.Secure = h.deps.Secure || e.Request.TLS != nil
-	opts.MaxAge = int(access.Expires().Sub(now).Seconds())
-	s.Options = &opts
-	s.Values = map[any]any{svSlug: tenantSlug(e.Request), svUser: access.Id, svSecret: secret, svIssued: now.Unix()}
-	if err := s.Save(e.Request, e.Response); err != nil {
-		return h.fail(e, err)
-	}
-	e.Response.Header().Set("Referrer-Policy", "no-referrer")
-	return e.Redirect(http.StatusSeeOther, "/client/")
-}
-
-// clientSecret returns the session secret of the request's client cookie.
-func (h *Handlers) clientSecret(e *core.RequestEvent) string {
-	if c, err := e.Request.Cookie(clientCookie); err != nil || c.Value == "" {
-		return ""
-	}
-	s, err := h.store.Get(e.Request, clientCookie)
-	if err != nil || s.IsNew {
-		return ""
-	}
-	secret, _ := s.Values[svSecret].(string)
-	return secret
-}
-
-// clientLogout ends the client session.
-func (h *Handlers) clientLogout(e *core.RequestEvent) error {
-	err := domain.EndSession(e.App, h.clientSecret(e))
-	h.dropClientCookie(e)
-	if err != nil {
-		return h.fail(e, err)
-	}
-	return e.Redirect(http.StatusSeeOther, "/client/signed-out")
-}
-
-func (h *Handlers) dropClientCookie(e *core.RequestEvent) {
-	if c, err := e.Request.Cookie(clientCookie); err != nil || c.Value == "" {
-		return
-	}
-	s, _ := h.store.New(e.Request, clientCookie)
-	s.Options.MaxAge = -1
-	_ = s.Save(e.Request, e.Response)
-}
-
-// bindClientGuard refuses a client session on every route but the client
-// pages and the public ones (an office page, the REST API, the JSON API),
-// and binds the e-mail to the client contacts of a site when its weekly
-// report is archived (with a link under the tenant's public URL).
-func (h *Handlers) bindClientGuard(se *core.ServeEvent) {
-	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsClientGuard", Priority: prioClientGuard, Func: h.clientGuard})
-	base := ""
-	if h.deps.Registry != nil {
-		base = h.deps.Registry.URL(filepath.Base(se.App.DataDir()))
-	}
-	domain.BindClientReportNotify(se.App, base)
-}
-
-func (h *Handlers) clientGuard(e *core.RequestEvent) error {
-	p := e.Request.URL.Path
-	if e.Auth != nil || p != "/" && clientPublicPath(p) {
-		return e.Next()
-	}
-	if c, err := e.Request.Cookie(clientCookie); err != nil || c.Value == "" {
-		return e.Next()
-	}
-	if h.loadClientSession(e) == nil {
-		return e.Next() // a stale cookie: anonymous
-	}
-	if p == "/" {
-		return e.Redirect(http.StatusSeeOther, "/client/")
-	}
-	if strings.HasPrefix(e.Request.URL.Path, "/api/") {
-		return e.JSON(http.StatusForbidden, apiProblem{Status: http.StatusForbidden, Message: i18n.T(e.Request.Context(), "client.office_refused")})
-	}
-	return h.clientRefusal(e, http.StatusForbidden, i18n.T(e.Request.Context(), "client.office_refused"))
-}
-
-// clientRefusal is the status page of a refused client request: why, and
-// no way to the staff's login (a client has none); a client session
-// refused an office page is shown the way back to /client/.
-func (h *Handlers) clientRefusal(e *core.RequestEvent, status int, msg string) error {
-	if domain.TenantContextFrom(e.Request.Context()) == nil {
-		h.setTenantContext(e)
-	}
-	ctx := e.Request.Context()
-	title := statusTitle(ctx, status)
-	vm := public.StatusVM{Page: h.pageVM(e, title), Status: status, Title: title, FR: msg}
-	if status == http.StatusForbidden {
-		vm.Action, vm.ActionLabel = "/client/", i18n.T(ctx, "client.sites_title")
-	}
-	render(e.Response, e.Request, status, public.StatusPage(vm))
-	return nil
-}
-
-// clientPublicPath lists what a client session may reach besides /client/.
-func clientPublicPath(p string) bool {
-	return p == "/" || p == "/client" || strings.HasPrefix(p, "/client/") || strings.HasPrefix(p, assets.Prefix) ||
-		strings.HasPrefix(p, "/lang/") || p == "/favicon.ico" || p == "/login" || p == "/logout" ||
-		strings.HasPrefix(p, "/password-reset") || strings.HasPrefix(p, "/api/docs")
 }
