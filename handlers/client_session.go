@@ -7,11 +7,10 @@ package handlers
 // magic link /client/link/{token} is single-use: GET exchanges it
 // (domain.ExchangeClientToken) for a session of its own kind — the cookie
 // clientCookie (not sessionCookie), whose row in the sessions table is of
-// collection client_access — and lands on /client/ (client_link.go). e.Auth
-// stays nil for a
-// client, so every office route (requireUser, the REST API's rules)
-// refuses it; clientGuard (client_guard.go) answers 403 to a client
-// session on any page but /client/… and the public ones.
+// collection client_access — and lands on /client/ (client_link.go).
+// e.Auth stays nil for a client, so every office route (requireUser, the
+// REST API's rules) refuses it; clientGuard (client_guard.go) answers 403
+// to a client session on any page but /client/… and the public ones.
 //
 // API for client routes (the acceptance pages of the pv helper too):
 //
