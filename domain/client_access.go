@@ -206,8 +206,7 @@ func RevokeClientAccess(app core.App, accessID string, by *core.Record) error {
 		if err != nil {
 			return Errorf(ENotFound, "err.portal.not_found")
 		}
-		access.Set("revoked", true)
-		access.Set("token_hash", "")
+		access.Set("revoked", true) // NB: the token's hash stays, so its link says "revoked"
 		SetActor(access, by.Id)
 		if err := tx.Save(access); err != nil {
 			return err

@@ -152,6 +152,9 @@ func TestClientInvitationAndScoping(t *testing.T) {
 	if got := tenanttest.Get(t, tt.Registry, tt.Host(), "/client/", cookie); got.Code != http.StatusUnauthorized {
 		t.Errorf("revoked session home = %d", got.Code)
 	}
+	if again, c := openClientLink(t, tt, tt.Host(), link); again.Code != http.StatusGone || c != nil || !strings.Contains(again.Body.String(), "révoqué") {
+		t.Errorf("revoked link = %d", again.Code)
+	}
 	// a renewed revoked access is refused; a new invitation's link, once revoked, answers 410
 	if got := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/clients/access/"+access.Id+"/renew", url.Values{}, admin); got.Code != http.StatusConflict {
 		t.Errorf("renew a revoked access = %d", got.Code)
@@ -177,6 +180,12 @@ func TestClientLinkExpiredRenewedOtherTenant(t *testing.T) {
 	}
 	if rec, c := openClientLink(t, tt, tt.Host(), link); rec.Code != http.StatusGone || c != nil || !strings.Contains(rec.Body.String(), "expiré") {
 		t.Errorf("expired link = %d", rec.Code)
+	}
+	u, _ := url.Parse(link)
+	req := tenanttest.NewRequest(http.MethodGet, tt.Host(), u.RequestURI(), nil)
+	req.Header.Set("Accept-Language", "en-GB,en;q=0.9")
+	if en := tenanttest.Serve(tt.Registry, req); en.Code != http.StatusGone || !strings.Contains(en.Body.String(), "This access link has expired") {
+		t.Errorf("expired link in English = %d", en.Code)
 	}
 	// renewed by the office: the old link is refused, the new one works
 	admin := tt.Login(tt.Admin, tenanttest.Password)
