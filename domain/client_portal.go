@@ -55,8 +55,11 @@ func clientSiteSummary(app core.App, site Site) (ClientSiteSummary, error) {
 		return sum, fmt.Errorf("client site progress: %w", err)
 	}
 	sum.TasksDone, sum.TasksTotal = row.Done, row.Total
-	if row.Total > 0 {
+	switch {
+	case row.Total > 0:
 		sum.Progress = row.Done * 100 / row.Total
+	case site.Status() == SiteDone:
+		sum.Progress = 100 // a finished site without jobs
 	}
 	ms, err := app.FindRecordsByFilter(CollectionMilestones, "site = {:s} && reached_at = ''", "due", 1, 0, dbx.Params{"s": site.Id})
 	if err != nil {

@@ -14,15 +14,16 @@ import (
 // renews the access on the client's page to get a link to open.
 const DemoClientContactEmail = "s.caron@atlantique-habitat.fr"
 
-// seedDemoClients adds the demo's client contact, its access to the two
-// sites of Atlantique Habitat (not opened yet), and shares each site's
+// seedDemoClients adds the demo's client contact, its access to two sites
+// of Atlantique Habitat (CH-2025-042 finished, CH-2026-019 planned; the
+// history adds others it is not invited to), not opened yet, and shares each site's
 // first document and latest photos with the client.
 func seedDemoClients(tx core.App, users map[string]*core.Record, now time.Time) error {
 	client, err := tx.FindFirstRecordByFilter(CollectionClients, "name = 'Atlantique Habitat'")
 	if err != nil {
 		return err
 	}
-	sites, err := tx.FindRecordsByFilter(CollectionSites, "client = {:c}", "code", 0, 0, dbx.Params{"c": client.Id})
+	sites, err := tx.FindRecordsByFilter(CollectionSites, "client = {:c} && (code = 'CH-2025-042' || code = 'CH-2026-019')", "code", 0, 0, dbx.Params{"c": client.Id})
 	if err != nil || len(sites) < 2 {
 		return err
 	}
