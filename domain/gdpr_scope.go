@@ -94,6 +94,12 @@ var gdprRules = map[string]gdprRule{
 	CollectionCrews:               {Erase: eraseKeep},
 	CollectionBaselines:           {Owner: "taken_by", Erase: eraseKeep},
 	CollectionTimePeriods:         {Erase: eraseKeep},
+	// who invited a client contact, issued an invoice, recorded a payment
+	// (issues #18, #20): business facts kept as they are
+	CollectionClientAccess:    {Erase: eraseKeep},
+	CollectionInvoices:        {Erase: eraseKeep},
+	CollectionInvoicePayments: {Erase: eraseKeep},
+	CollectionDailyLogs:       {Owner: "author", Erase: eraseKeep},
 }
 
 // userPersonalFields are the fields of the users record an erasure
