@@ -177,18 +177,22 @@ func RenewClientAccess(app core.App, accessID string, by *core.Record, baseURL s
 	if !CanInviteClients(by) {
 		return ClientLink{}, Errorf(EForbidden, "err.portal.invite_forbidden")
 	}
-	access, err := app.FindRecordById(CollectionClientAccess, accessID)
-	if err != nil {
-		return ClientLink{}, Errorf(ENotFound, "err.portal.not_found")
-	}
-	if access.GetBool("revoked") {
-		return ClientLink{}, Errorf(EConflict, "err.portal.renew_revoked")
-	}
-	contact, err := app.FindRecordById(CollectionClientContacts, access.GetString("contact"))
-	if err != nil {
-		return ClientLink{}, err
-	}
-	link, err := issueClientToken(app, access, by.Id, baseURL, now)
+	var link ClientLink
+	var contact *core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		access, err := tx.FindRecordById(CollectionClientAccess, accessID)
+		if err != nil {
+			return Errorf(ENotFound, "err.portal.not_found")
+		}
+		if access.GetBool("revoked") {
+			return Errorf(EConflict, "err.portal.renew_revoked")
+		}
+		if contact, err = tx.FindRecordById(CollectionClientContacts, access.GetString("contact")); err != nil {
+			return err
+		}
+		link, err = issueClientToken(tx, access, by.Id, baseURL, now)
+		return err
+	})
 	if err != nil {
 		return ClientLink{}, err
 	}
@@ -222,26 +226,33 @@ func ExchangeClientToken(app core.App, token string, now time.Time) (ClientAcces
 	if len(token) < 20 {
 		return ClientAcces{}, ErrClientLinkInvalid
 	}
-	access, err := app.FindFirstRecordByFilter(CollectionClientAccess, "token_hash = {:h}", dbx.Params{"h": clientTokenHash(token)})
+	var out ClientAcces
+	// NB: read and mark in one write transaction: two requests with the
+	// same link cannot both use it, a revocation cannot be undone.
+	err := app.RunInTransaction(func(tx core.App) error {
+		access, err := tx.FindFirstRecordByFilter(CollectionClientAccess, "token_hash = {:h}", dbx.Params{"h": clientTokenHash(token)})
+		if err != nil {
+			return ErrClientLinkInvalid
+		}
+		switch {
+		case access.GetBool("revoked"):
+			return ErrClientLinkRevoked
+		case !access.GetDateTime("expires").Time().After(now):
+			return ErrClientLinkExpired
+		case !access.GetDateTime("used").IsZero():
+			return ErrClientLinkUsed
+		}
+		access.Set("used", now)
+		access.Set("last_used", now)
+		access.Set("last_path", "/client/link")
+		SetActor(access, ClientActor(access.GetString("contact")))
+		out = ClientAcces{access}
+		return tx.Save(access)
+	})
 	if err != nil {
-		return ClientAcces{}, ErrClientLinkInvalid
-	}
-	switch {
-	case access.GetBool("revoked"):
-		return ClientAcces{}, ErrClientLinkRevoked
-	case !access.GetDateTime("expires").Time().After(now):
-		return ClientAcces{}, ErrClientLinkExpired
-	case !access.GetDateTime("used").IsZero():
-		return ClientAcces{}, ErrClientLinkUsed
-	}
-	access.Set("used", now)
-	access.Set("last_used", now)
-	access.Set("last_path", "/client/link")
-	SetActor(access, ClientActor(access.GetString("contact")))
-	if err := app.Save(access); err != nil {
 		return ClientAcces{}, err
 	}
-	return ClientAcces{access}, nil
+	return out, nil
 }
 
 // ClientActor is the audit trail's actor of a client contact's actions.
@@ -296,7 +307,9 @@ func LoadClientSession(app core.App, secret, accessID string, now time.Time) (*C
 
 // TouchClientAccess records that the session's contact used the access
 // for path (last_used, last_path: an audited update as the contact):
-// always when force (a download), else at most every few minutes.
+// always when force (a download), else at most every few minutes. The
+// stored access is re-read in the write: one revoked meanwhile is not
+// saved back (ErrSessionEnded).
 func TouchClientAccess(app core.App, s *ClientSession, path string, now time.Time, force bool) error {
 	if !force && now.Sub(s.Access.LastUsed()) < clientTouchEvery {
 		return nil
@@ -304,9 +317,14 @@ func TouchClientAccess(app core.App, s *ClientSession, path string, now time.Tim
 	if len(path) > 300 {
 		path = path[:300]
 	}
-	rec := s.Access.Record
-	rec.Set("last_used", now)
-	rec.Set("last_path", path)
-	SetActor(rec, ClientActor(s.Contact.Id))
-	return app.Save(rec)
+	return app.RunInTransaction(func(tx core.App) error {
+		rec, err := tx.FindRecordById(CollectionClientAccess, s.Access.Id)
+		if err != nil || rec.GetBool("revoked") {
+			return ErrSessionEnded
+		}
+		rec.Set("last_used", now)
+		rec.Set("last_path", path)
+		SetActor(rec, ClientActor(s.Contact.Id))
+		return tx.Save(rec)
+	})
 }

@@ -26,6 +26,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -69,6 +70,10 @@ func (h *Handlers) requireClient(e *core.RequestEvent) error {
 	}
 	e.Request = e.Request.WithContext(context.WithValue(e.Request.Context(), clientKey{}, s))
 	if err := domain.TouchClientAccess(e.App, s, e.Request.URL.Path, h.deps.Clock(), false); err != nil {
+		if errors.Is(err, domain.ErrSessionEnded) {
+			h.dropClientCookie(e)
+			return h.clientRefusal(e, http.StatusUnauthorized, i18n.T(e.Request.Context(), "client.session_ended"))
+		}
 		return h.fail(e, err)
 	}
 	return e.Next()
