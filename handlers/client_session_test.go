@@ -276,3 +276,63 @@ func TestClientOfficeInviteForm(t *testing.T) {
 		t.Errorf("client page without a session = %d", ended.Code)
 	}
 }
+
+// A page view of a session loaded before its access was revoked does not
+// save the access back: it stays revoked, the session ends.
+func TestClientTouchAfterRevoke(t *testing.T) {
+	t.Parallel()
+	tt := handlertest.New(t)
+	w := newClientWorld(t, tt)
+	app := tt.App()
+	admin, _ := app.FindAuthRecordByEmail(domain.CollectionUsers, tt.Admin)
+	link, err := domain.InviteClientContact(app, domain.ClientInvite{ClientID: w.clientA, Name: "Claire", Email: "claire@tilleuls.test",
+		SiteIDs: []string{w.s1, w.s3}}, admin, "http://"+tt.Host(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := link.URL[strings.LastIndex(link.URL, "/")+1:]
+	access, err := domain.ExchangeClientToken(app, token, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := domain.NewSessionSecret()
+	if err := domain.StartClientSession(app, secret, access, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := domain.LoadClientSession(app, secret, access.Id, time.Now())
+	if err != nil || len(s.SiteIDs) != 2 {
+		t.Fatalf("session: %v", err)
+	}
+	if err := domain.RevokeClientAccess(app, access.Id, admin); err != nil {
+		t.Fatal(err)
+	}
+	if err := domain.TouchClientAccess(app, s, "/client/", time.Now().Add(time.Hour), true); err != domain.ErrSessionEnded {
+		t.Errorf("touch after revoke = %v", err)
+	}
+	if a, _ := domain.FindClientAcces(app, access.Id); !a.Revoked() {
+		t.Error("the revocation was undone")
+	}
+	if _, err := domain.LoadClientSession(app, secret, access.Id, time.Now()); err == nil {
+		t.Error("a revoked access's session still loads")
+	}
+	// a site moved to another client leaves the session's scope
+	site, _ := app.FindRecordById(domain.CollectionSites, w.s3)
+	site.Set("client", w.clientB)
+	if err := app.Save(site); err != nil {
+		t.Fatal(err)
+	}
+	link2, _ := domain.InviteClientContact(app, domain.ClientInvite{ClientID: w.clientA, Name: "Paul", Email: "paul@tilleuls.test",
+		SiteIDs: []string{w.s1}}, admin, "http://"+tt.Host(), time.Now())
+	a2, _ := domain.FindClientAcces(app, link2.AccessID)
+	a2.Set("sites", []string{w.s1, w.s3}) // as if s3 had been the client's when invited
+	if err := app.Save(a2.Record); err != nil {
+		t.Fatal(err)
+	}
+	secret2 := domain.NewSessionSecret()
+	if err := domain.StartClientSession(app, secret2, a2, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if s2, err := domain.LoadClientSession(app, secret2, a2.Id, time.Now()); err != nil || s2.HasSite(w.s3) || !s2.HasSite(w.s1) {
+		t.Errorf("session sites after the site changed client: %v %v", s2, err)
+	}
+}
