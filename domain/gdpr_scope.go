@@ -98,6 +98,8 @@ var gdprRules = map[string]gdprRule{
 	CollectionInvoices:            {Owner: "issued_by", Erase: eraseKeep},
 	CollectionInvoicePayments:     {Owner: "recorded_by", Erase: eraseKeep},
 	CollectionDurationModels:      {Owner: "trained_by", Erase: eraseKeep}, // who trained a model (issue #23)
+	// who invited a client contact (issue #20): a business fact kept as it is
+	CollectionClientAccess: {Erase: eraseKeep},
 }
 
 // userPersonalFields are the fields of the users record an erasure

@@ -94,6 +94,10 @@ var permissions = map[string]map[string]string{
 	"invoices":         {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
 	"invoice_lines":    {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
 	"invoice_payments": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
+	// client portal (issue #20): the office reads contacts and accesses;
+	// only the domain writes them (invitation, renewal, revocation, use)
+	"client_contacts": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
+	"client_access":   {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
 	// notifications (issue #17): written by the rules only, read by their user
 	"notifications": {"create": "-----", "update": "-----", "delete": "-----", "view": "OOOOO"},
 	// duration models and the predictions shown (issue #23): written by

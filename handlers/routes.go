@@ -13,6 +13,7 @@ import (
 // table of a tenant host.
 func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.bindMiddleware(se)
+	h.bindClientGuard(se)
 	h.bindFileAPI(se)
 	r := se.Router
 	r.GET(assets.Prefix+"{path...}", h.assetsServe)
@@ -83,6 +84,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.kpiRoutes(r)
 	h.invoiceRoutes(r)
 	h.predictRoutes(r)
+	h.clientRoutes(r)
 	return se.Next()
 }
 

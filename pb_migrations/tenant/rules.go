@@ -70,6 +70,8 @@ func Migrations() core.MigrationsList {
 	l.Register(reportSchedulesUp, nil, "1764700500_report_schedules_expand.go")
 	// retention periods of position data (issue #19, GDPR)
 	l.Register(gdprUp, nil, "1764800500_gdpr_expand.go")
+	// client contacts, their magic-link access, what is shared with them (issue #20)
+	l.Register(clientPortalUp, nil, "1764900100_client_portal_expand.go")
 	// task-duration models and the predictions shown (issue #23)
 	l.Register(durationModelsUp, nil, "1765000100_duration_models_expand.go")
 	return l
