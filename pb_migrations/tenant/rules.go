@@ -68,6 +68,8 @@ func Migrations() core.MigrationsList {
 	l.Register(reportSchedulesUp, nil, "1764700500_report_schedules_expand.go")
 	// retention periods of position data (issue #19, GDPR)
 	l.Register(gdprUp, nil, "1764800500_gdpr_expand.go")
+	// acceptance reports and their reservations (issue #20, item 3)
+	l.Register(acceptanceUp, nil, "1764950100_acceptance_expand.go")
 	return l
 }
 
