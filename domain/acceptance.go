@@ -205,7 +205,7 @@ func PrepareAcceptance(app core.App, actor *core.Record, siteID, acceptanceID st
 	}
 	a.Load(map[string]any{"lots": in.Lots, "date": dateOnly(in.Date), "place": in.Place, "attendees": in.Attendees, "notes": in.Notes})
 	setActor(a.Record, actor)
-	if err := app.Save(a); err != nil {
+	if err := app.Save(a.Record); err != nil {
 		return Acceptance{}, SaveError(err)
 	}
 	return a, nil

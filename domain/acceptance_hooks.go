@@ -145,7 +145,7 @@ func liftReservation(tx core.App, task *core.Record, actorID string) error {
 		actorID = by
 	}
 	SetActor(r.Record, actorID)
-	if err := tx.Save(r); err != nil {
+	if err := tx.Save(r.Record); err != nil {
 		return err
 	}
 	notifyLifted(tx, r)

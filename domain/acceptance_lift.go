@@ -68,7 +68,7 @@ func AcceptLifting(app core.App, actorID, siteID, reservationID string, in Signa
 		}
 		r.Load(map[string]any{"status": ReservationAccepted, "accepted_at": now.UTC(), "accept_signature": s.Id})
 		SetActor(r.Record, actorID)
-		if err := tx.Save(r); err != nil {
+		if err := tx.Save(r.Record); err != nil {
 			return SaveError(err)
 		}
 		out = r
@@ -83,7 +83,7 @@ func AcceptLifting(app core.App, actorID, siteID, reservationID string, in Signa
 		}
 		a.SetStatus(AcceptanceLifted)
 		SetActor(a.Record, actorID)
-		return tx.Save(a)
+		return tx.Save(a.Record)
 	})
 	return out, err
 }

@@ -76,7 +76,7 @@ func AddAcceptanceReservation(app core.App, actor *core.Record, siteID, acceptan
 		r.Load(map[string]any{"acceptance": a.Id, "site": siteID, "number": n, "description": in.Description,
 			"lot": in.Lot, "location": in.Location, "status": ReservationOpen, "task": task.Id})
 		setActor(r.Record, actor)
-		if err := tx.Save(r); err != nil {
+		if err := tx.Save(r.Record); err != nil {
 			return SaveError(err)
 		}
 		for _, f := range in.Photos {
@@ -154,7 +154,7 @@ func RemoveAcceptanceReservation(app core.App, actor *core.Record, siteID, accep
 	}
 	return app.RunInTransaction(func(tx core.App) error {
 		setActor(r.Record, actor)
-		if err := tx.Delete(r); err != nil {
+		if err := tx.Delete(r.Record); err != nil {
 			return err
 		}
 		if r.TaskID() != "" {

@@ -139,7 +139,7 @@ func signAcceptance(app core.App, actorID, siteID, acceptanceID string, sides ma
 		}
 		a.Set("document_sha256", sum)
 		SetActor(a.Record, actorID)
-		if err := tx.Save(a); err != nil {
+		if err := tx.Save(a.Record); err != nil {
 			return SaveError(err)
 		}
 		if a.CompanySignatureID() != "" && a.ClientSignatureID() != "" {
@@ -171,7 +171,7 @@ func sealAcceptance(tx core.App, actorID string, a Acceptance, render Acceptance
 		a.Set("pdf_sha256", hex.EncodeToString(sum[:]))
 	}
 	SetActor(a.Record, actorID)
-	if err := tx.Save(a); err != nil {
+	if err := tx.Save(a.Record); err != nil {
 		return SaveError(err)
 	}
 	return nil
