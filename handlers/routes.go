@@ -80,6 +80,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.startRetentionJob(se.App)
 	h.reportRoutes(r)
 	h.kpiRoutes(r)
+	h.acceptanceRoutes(r)
 	return se.Next()
 }
 
