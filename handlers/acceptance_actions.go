@@ -140,7 +140,9 @@ func signErr(e *core.RequestEvent, err error, errs map[string]string) bool {
 // time zone.
 func (h *Handlers) acceptanceRenderer(e *core.RequestEvent) domain.AcceptanceRenderer {
 	tz := tenantCtx(e).Location()
-	return func(app core.App, id string) ([]byte, error) { return pdf.AcceptanceReport(app, id, h.deps.Clock(), tz) }
+	return func(app core.App, id string) ([]byte, error) {
+		return pdf.AcceptanceReport(app, id, h.deps.Clock(), tz)
+	}
 }
 
 // acceptancePDF serves the signed report's sealed PDF (404 before both
