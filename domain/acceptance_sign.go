@@ -30,6 +30,10 @@ const (
 // it: the domain never imports the PDF package).
 type AcceptanceRenderer func(app core.App, acceptanceID string) ([]byte, error)
 
+// AcceptancePDF renders the sealed PDF when a signature comes without a
+// renderer (the demo seed): package pdf sets it when it is linked in.
+var AcceptancePDF AcceptanceRenderer
+
 // AcceptanceDocument returns the canonical text of a report that both
 // parties sign, and its SHA-256 (hex): the site, the lots, the date and
 // place, the attendees, each reservation (number, lot, location,
@@ -157,6 +161,9 @@ func signAcceptance(app core.App, actorID, siteID, acceptanceID string, sides ma
 // and the PDF's SHA-256 in the same save (the audit event carries both).
 func sealAcceptance(tx core.App, actorID string, a Acceptance, render AcceptanceRenderer, now time.Time) error {
 	a.Load(map[string]any{"status": AcceptanceSigned, "signed_at": now.UTC()})
+	if render == nil {
+		render = AcceptancePDF
+	}
 	if render != nil {
 		doc, err := render(tx, a.Id)
 		if err != nil {
