@@ -11,9 +11,12 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/fieldops360/fieldops/catalog"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/domain/imaging"
+	"github.com/fieldops360/fieldops/domain/invoicedoc"
 	"github.com/fieldops360/fieldops/tenants"
+	"github.com/fieldops360/fieldops/views/i18n"
 )
 
 // demoSlug is the tenant `fieldops demo` provisions; demoSuperuser signs
@@ -131,7 +134,10 @@ func seedDemoData(ctx context.Context, reg *tenants.Registry, slug string, histo
 		return err
 	}
 	defer release()
-	if err := domain.SeedDemoWith(t.App, time.Now(), domain.DemoOptions{History: history, Derive: imaging.Derive, Thumb: imaging.ThumbnailJPEG}); err != nil {
+	// issued invoices are written in French in the company's zone
+	loc := domain.TenantFactsOf(t.App).Location()
+	render := invoicedoc.Render(i18n.WithLocale(ctx, catalog.Default(), i18n.FR, loc), invoicedoc.Options{})
+	if err := domain.SeedDemoWith(t.App, time.Now(), domain.DemoOptions{History: history, Derive: imaging.Derive, Thumb: imaging.ThumbnailJPEG, InvoiceRender: render}); err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
 	return nil

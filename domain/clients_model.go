@@ -67,3 +67,27 @@ func (c Client) Created() time.Time { return c.GetDateTime("created").Time() }
 
 // Updated returns "updated" (set by the database).
 func (c Client) Updated() time.Time { return c.GetDateTime("updated").Time() }
+
+// VATNumber returns "vat_number" (text).
+func (c Client) VATNumber() string { return c.GetString("vat_number") }
+
+// SetVATNumber sets "vat_number".
+func (c Client) SetVATNumber(v string) { c.Set("vat_number", v) }
+
+// Postcode returns "postcode" (text).
+func (c Client) Postcode() string { return c.GetString("postcode") }
+
+// SetPostcode sets "postcode".
+func (c Client) SetPostcode(v string) { c.Set("postcode", v) }
+
+// City returns "city" (text).
+func (c Client) City() string { return c.GetString("city") }
+
+// SetCity sets "city".
+func (c Client) SetCity(v string) { c.Set("city", v) }
+
+// IsMainContractor returns "is_main_contractor" (bool).
+func (c Client) IsMainContractor() bool { return c.GetBool("is_main_contractor") }
+
+// SetIsMainContractor sets "is_main_contractor".
+func (c Client) SetIsMainContractor(v bool) { c.Set("is_main_contractor", v) }

@@ -117,6 +117,75 @@ func (c Company) NotifyRules() types.JSONRaw {
 // SetNotifyRules sets "notify_rules".
 func (c Company) SetNotifyRules(v types.JSONRaw) { c.Set("notify_rules", v) }
 
+// Siren returns "siren" (text).
+func (c Company) Siren() string { return c.GetString("siren") }
+
+// SetSiren sets "siren".
+func (c Company) SetSiren(v string) { c.Set("siren", v) }
+
+// VATNumber returns "vat_number" (text).
+func (c Company) VATNumber() string { return c.GetString("vat_number") }
+
+// SetVATNumber sets "vat_number".
+func (c Company) SetVATNumber(v string) { c.Set("vat_number", v) }
+
+// Rcs returns "rcs" (text).
+func (c Company) Rcs() string { return c.GetString("rcs") }
+
+// SetRcs sets "rcs".
+func (c Company) SetRcs(v string) { c.Set("rcs", v) }
+
+// LegalForm returns "legal_form" (text).
+func (c Company) LegalForm() string { return c.GetString("legal_form") }
+
+// SetLegalForm sets "legal_form".
+func (c Company) SetLegalForm(v string) { c.Set("legal_form", v) }
+
+// ShareCapital returns "share_capital" (number).
+func (c Company) ShareCapital() float64 { return c.GetFloat("share_capital") }
+
+// SetShareCapital sets "share_capital".
+func (c Company) SetShareCapital(v float64) { c.Set("share_capital", v) }
+
+// Postcode returns "postcode" (text).
+func (c Company) Postcode() string { return c.GetString("postcode") }
+
+// SetPostcode sets "postcode".
+func (c Company) SetPostcode(v string) { c.Set("postcode", v) }
+
+// City returns "city" (text).
+func (c Company) City() string { return c.GetString("city") }
+
+// SetCity sets "city".
+func (c Company) SetCity(v string) { c.Set("city", v) }
+
+// Iban returns "iban" (text).
+func (c Company) Iban() string { return c.GetString("iban") }
+
+// SetIban sets "iban".
+func (c Company) SetIban(v string) { c.Set("iban", v) }
+
+// Bic returns "bic" (text).
+func (c Company) Bic() string { return c.GetString("bic") }
+
+// SetBic sets "bic".
+func (c Company) SetBic(v string) { c.Set("bic", v) }
+
+// PaymentTermsDays returns "payment_terms_days" (integer).
+func (c Company) PaymentTermsDays() int { return c.GetInt("payment_terms_days") }
+
+// SetPaymentTermsDays sets "payment_terms_days".
+func (c Company) SetPaymentTermsDays(v int) { c.Set("payment_terms_days", v) }
+
+// BillingRates returns "billing_rates" (JSON).
+func (c Company) BillingRates() types.JSONRaw {
+	v, _ := c.GetRaw("billing_rates").(types.JSONRaw)
+	return v
+}
+
+// SetBillingRates sets "billing_rates".
+func (c Company) SetBillingRates(v types.JSONRaw) { c.Set("billing_rates", v) }
+
 // Retention returns "retention" (JSON).
 func (c Company) Retention() types.JSONRaw { v, _ := c.GetRaw("retention").(types.JSONRaw); return v }
 

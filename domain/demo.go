@@ -77,6 +77,9 @@ func seedDemo(app core.App, now time.Time, opts DemoOptions) error {
 		if err := seedDemoDispatch(tx, users, siteIDs, now); err != nil {
 			return err
 		}
+		if err := seedDemoInvoicing(tx, users, siteIDs, now, opts.InvoiceRender); err != nil {
+			return err
+		}
 		if err := seedDemoAcceptance(tx, users, siteIDs[5], now); err != nil {
 			return err
 		}

@@ -28,6 +28,10 @@ type DemoOptions struct {
 	// code). Unset, the photos stay pending.
 	Derive PhotoDeriver
 	Thumb  PhotoThumbnailer
+	// InvoiceRender writes issued invoices' files (invoicedoc.Render):
+	// with it the demo's contract has two issued situations and a draft,
+	// without it a draft only (seedDemoInvoicing).
+	InvoiceRender InvoiceRender
 }
 
 // SeedDemoWith is SeedDemoAt with options; with History the daily cost

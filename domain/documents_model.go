@@ -115,3 +115,9 @@ func (d Document) Current() bool { return d.GetBool("current") }
 
 // SetCurrent sets "current".
 func (d Document) SetCurrent(v bool) { d.Set("current", v) }
+
+// SharedWithClient returns "shared_with_client" (bool).
+func (d Document) SharedWithClient() bool { return d.GetBool("shared_with_client") }
+
+// SetSharedWithClient sets "shared_with_client".
+func (d Document) SetSharedWithClient(v bool) { d.Set("shared_with_client", v) }

@@ -18,6 +18,8 @@ import "github.com/pocketbase/pocketbase/core"
 //     its protocol, bounded numbers and times, time entries, incidents,
 //     stock moves and purchase orders checked and their server-set
 //     fields set (time_hooks.go, proof_hooks.go, stock_hooks.go);
+//   - invoices (invoice_hooks.go): issued invoices, their lines and
+//     payments immutable on every path;
 //   - resources (stock_record.go): stock moves valid and stock non-negative;
 //   - planning (planning_hooks.go): links without cycles, coherent task
 //     dates, successors rescheduled;
@@ -39,6 +41,7 @@ func BindHooks(app core.App) error {
 	bindBroker(app)
 	bindTenantFactsHooks(app)
 	bindWriteHooks(app)
+	bindInvoiceHooks(app)
 	BindResourceHooks(app)
 	bindPlanningHooks(app)
 	bindChecklistHooks(app)

@@ -79,3 +79,9 @@ func (m Material) Category() string { return m.GetString("category") }
 
 // SetCategory sets "category".
 func (m Material) SetCategory(v string) { m.Set("category", v) }
+
+// SalePrice returns "sale_price" (number).
+func (m Material) SalePrice() float64 { return m.GetFloat("sale_price") }
+
+// SetSalePrice sets "sale_price".
+func (m Material) SetSalePrice(v float64) { m.Set("sale_price", v) }

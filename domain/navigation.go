@@ -46,6 +46,8 @@ func CanOpen(role string, tenantAdmin bool, module string) bool {
 		return office(role)
 	case "reports":
 		return office(role) || tenantAdmin
+	case "invoices": // invoicing (issue #18): CanInvoice
+		return role == RoleManager || role == RoleProjectManager || tenantAdmin
 	case "checklists":
 		return role == RoleManager || role == RoleProjectManager || tenantAdmin
 	case "crew", "notifications":
@@ -66,6 +68,7 @@ func Navigation(role string, tenantAdmin bool) []NavEntry {
 		{Key: "today", Href: "/today", Icon: "clipboard"},
 		{Key: "timesheets", Href: "/timesheets", Icon: "clock"},
 		{Key: "reports", Href: "/reports", Icon: "file"},
+		{Key: "invoices", Href: "/invoices", Icon: "file"},
 		{Key: "sites", Href: "/sites", Icon: "building"},
 		{Key: "people", Href: "/people", Icon: "users"},
 		{Key: "vehicles", Href: "/vehicles", Icon: "truck"},

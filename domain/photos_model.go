@@ -112,3 +112,9 @@ func (p Photo) ChecklistItem() string { return p.GetString("checklist_item") }
 
 // SetChecklistItem sets "checklist_item".
 func (p Photo) SetChecklistItem(v string) { p.Set("checklist_item", v) }
+
+// SharedWithClient returns "shared_with_client" (bool).
+func (p Photo) SharedWithClient() bool { return p.GetBool("shared_with_client") }
+
+// SetSharedWithClient sets "shared_with_client".
+func (p Photo) SetSharedWithClient(v bool) { p.Set("shared_with_client", v) }

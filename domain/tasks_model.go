@@ -169,3 +169,15 @@ func (tr Task) ExpandedCrew() (Crew, bool) {
 
 // SetCrewID sets "crew".
 func (tr Task) SetCrewID(v string) { tr.Set("crew", v) }
+
+// ContractLineID returns "contract_line" (relation id).
+func (tr Task) ContractLineID() string { return tr.GetString("contract_line") }
+
+// ExpandedContractLine returns the expanded "contract_lines" record, if "contract_line" was expanded and is set.
+func (tr Task) ExpandedContractLine() (ContractLine, bool) {
+	rec := tr.ExpandedOne("contract_line")
+	return ContractLine{rec}, rec != nil
+}
+
+// SetContractLineID sets "contract_line".
+func (tr Task) SetContractLineID(v string) { tr.Set("contract_line", v) }

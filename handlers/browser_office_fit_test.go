@@ -61,7 +61,8 @@ func TestBrowserOfficeFit(t *testing.T) {
 			must := officeFitMust
 			if r.name == "tenant_admin" {
 				// a manager's: the KPI board and a site's costs (hidden from site leads)
-				must = append(must, "/dashboard?", "/settings?", "/users?", "/kpis?", "/sites/{id}/costs?")
+				must = append(must, "/dashboard?", "/settings?", "/users?", "/kpis?", "/sites/{id}/costs?",
+					"/invoices?", "/invoices/{id}?") // invoicing (issue #18)
 			}
 			for _, p := range must {
 				if !patterns[p] {

@@ -64,6 +64,12 @@ func shownActionAllowed(app core.App, u *core.Record, action string) (allowed bo
 		if m[2] == "/log" { // the site's daily log (issue #17)
 			return domain.CanWriteDailyLog(u, site), "CanWriteDailyLog", true
 		}
+		if strings.HasPrefix(m[2], "/contract") { // a site's contract (issue #18)
+			if m[2] == "/contract/client" || m[2] == "/contract/situation" {
+				return domain.CanInvoice(u), "CanInvoice", true
+			}
+			return domain.CanEditSite(u, site) && domain.CanInvoice(u), "CanEditSite and CanInvoice", true
+		}
 		return domain.CanEditSiteDay(u, site), "CanEditSiteDay", true
 	}
 	if m := recordAction.FindStringSubmatch(action); m != nil {
@@ -92,6 +98,10 @@ func shownActionAllowed(app core.App, u *core.Record, action string) (allowed bo
 		parts := strings.Split(action, "/")
 		_, err := domain.FindReportSite(app, u, parts[len(parts)-1])
 		return err == nil, "FindReportSite", true
+	case strings.HasPrefix(action, "/invoices/settings/"): // invoicing settings (issue #18)
+		return domain.CanManageInvoicing(u), "CanManageInvoicing", true
+	case first == "invoices": // invoices (issue #18)
+		return domain.CanInvoice(u), "CanInvoice", true
 	case first == "notifications": // one's own (issue #17)
 		if id := strings.TrimSuffix(strings.TrimPrefix(action, "/notifications/"), "/read"); id != action[len("/notifications/"):] {
 			n, err := domain.FindNotification(app, id)

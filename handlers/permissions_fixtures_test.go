@@ -223,6 +223,21 @@ var fixtures = map[string]fixture{
 	"alerts": named("alerts", func(w *permWorld) map[string]any {
 		return map[string]any{"kind": "test", "level": "info", "message": w.uniq("Alerte ")}
 	}, map[string]any{"acknowledged_at": "2026-12-01 08:00:00.000Z"}),
+	// invoicing (issue #18)
+	"contract_lines": onSite("contract_lines", func(w *permWorld, site string) map[string]any {
+		return map[string]any{"site": site, "designation": w.uniq("Ligne "), "quantity": 1, "unit_price_cents": 100, "vat_rate": 20}
+	}, map[string]any{"progress": 50}),
+	"invoices": named("invoices", func(w *permWorld) map[string]any {
+		return map[string]any{"kind": "progress", "status": "draft", "site": w.siteA}
+	}, map[string]any{"notes": "Modifiée"}),
+	"invoice_lines": named("invoice_lines", func(w *permWorld) map[string]any {
+		inv := w.rec("invoices", map[string]any{"kind": "progress", "status": "draft", "site": w.siteA})
+		return map[string]any{"invoice": inv.Id, "kind": "other", "designation": w.uniq("Ligne "), "net_cents": 100}
+	}, map[string]any{"net_cents": 1}),
+	"invoice_payments": named("invoice_payments", func(w *permWorld) map[string]any {
+		inv := w.rec("invoices", map[string]any{"kind": "progress", "status": "draft", "site": w.siteA})
+		return map[string]any{"invoice": inv.Id, "paid_on": w.ago(1), "amount_cents": 100}
+	}, map[string]any{"amount_cents": 1}),
 	// in scope: a notification of the caller; out: someone else's
 	"notifications": {scoped: true,
 		create: func(w *permWorld, role string, _ bool) map[string]any {

@@ -87,6 +87,13 @@ var permissions = map[string]map[string]string{
 	// the site's daily log (issue #17): its project manager and site lead
 	// write it, its crew reads it
 	"daily_logs": {"create": "AAOO-", "update": "AAOO-", "delete": "AAOO-", "page:create": "AAOO-", "view": "AAAAO"},
+	// invoicing (issue #18): the office reads; a contract is its site's
+	// project manager's; invoices, lines and payments are written by the
+	// domain only (issued ones immutable even for superusers)
+	"contract_lines":   {"create": "AAO--", "update": "AAO--", "delete": "AAO--", "view": "AAA--"},
+	"invoices":         {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
+	"invoice_lines":    {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
+	"invoice_payments": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
 	// notifications (issue #17): written by the rules only, read by their user
 	"notifications": {"create": "-----", "update": "-----", "delete": "-----", "view": "OOOOO"},
 	// offline sync

@@ -31,8 +31,8 @@ func (h *Handlers) portalBusinessRoutes(p *router.RouterGroup[*core.RequestEvent
 	p.GET("/monitor/stream", h.portalMonitorStream)
 }
 
-// invoiceFilter reads the billing page's filters from the query.
-func invoiceFilter(e *core.RequestEvent) tenants.InvoiceFilter {
+// portalInvoiceFilter reads the billing page's filters from the query.
+func portalInvoiceFilter(e *core.RequestEvent) tenants.InvoiceFilter {
 	q := e.Request.URL.Query()
 	return tenants.InvoiceFilter{Tenant: q.Get("tenant"), Status: q.Get("status"), Period: q.Get("period")}
 }
@@ -100,7 +100,7 @@ func sellerVM(s tenants.BillingSettings, errs map[string]string) portal.SellerVM
 
 // portalBilling lists customer invoices with their filters.
 func (h *Handlers) portalBilling(e *core.RequestEvent) error {
-	vm, err := h.billingVM(e, invoiceFilter(e))
+	vm, err := h.billingVM(e, portalInvoiceFilter(e))
 	if err != nil {
 		return h.fail(e, err)
 	}
@@ -114,7 +114,7 @@ func (h *Handlers) portalBillingExport(xlsx bool) func(e *core.RequestEvent) err
 }
 
 func (h *Handlers) billingExport(e *core.RequestEvent, xlsx bool) error {
-	list, err := h.deps.Registry.Invoices(invoiceFilter(e))
+	list, err := h.deps.Registry.Invoices(portalInvoiceFilter(e))
 	if err != nil {
 		return h.fail(e, err)
 	}

@@ -47,6 +47,7 @@ var contentTypes = map[string]string{
 	formatPDF:  "application/pdf",
 	formatXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 	formatCSV:  "text/csv; charset=utf-8",
+	"xml":      "application/xml", // Factur-X CII (issue #18)
 }
 
 // sendFile answers a generated document as a download named base.format.

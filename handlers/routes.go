@@ -13,6 +13,7 @@ import (
 // table of a tenant host.
 func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.bindMiddleware(se)
+	h.bindClientGuard(se)
 	h.bindFileAPI(se)
 	r := se.Router
 	r.GET(assets.Prefix+"{path...}", h.assetsServe)
@@ -80,6 +81,8 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.startRetentionJob(se.App)
 	h.reportRoutes(r)
 	h.kpiRoutes(r)
+	h.invoiceRoutes(r)
+	h.clientRoutes(r)
 	h.acceptanceRoutes(r)
 	return se.Next()
 }
