@@ -35,9 +35,9 @@ func bindAcceptanceHooks(app core.App) {
 	bind("fieldopsReservationPhoto", app.OnRecordCreateExecute(CollectionPhotos), liftOnPhoto)
 }
 
-// storedOf returns the record as stored (a record built in process and
+// acceptanceStored returns the record as stored (a record built in process and
 // saved has a blank original).
-func storedOf(e *core.RecordEvent) *core.Record {
+func acceptanceStored(e *core.RecordEvent) *core.Record {
 	orig := e.Record.Original()
 	if orig == nil || orig.Id == "" {
 		if r, err := e.App.FindRecordById(e.Record.Collection(), e.Record.Id); err == nil {
@@ -63,7 +63,7 @@ func frozenChanged(r, orig *core.Record, allowed []string) string {
 }
 
 func acceptanceUpdate(e *core.RecordEvent) error {
-	orig := storedOf(e)
+	orig := acceptanceStored(e)
 	if orig != nil && orig.GetString("status") != AcceptanceDraft {
 		to := e.Record.GetString("status")
 		okStatus := to == orig.GetString("status") || (orig.GetString("status") == AcceptanceSigned && to == AcceptanceLifted)
@@ -87,7 +87,7 @@ func reservationWrite(update bool) func(e *core.RecordEvent) error {
 	return func(e *core.RecordEvent) error {
 		a, err := FindAcceptance(e.App, e.Record.GetString("acceptance"))
 		if err == nil && (a.Status() != AcceptanceDraft || a.CompanySignatureID() != "" || a.ClientSignatureID() != "") {
-			orig := storedOf(e)
+			orig := acceptanceStored(e)
 			if !update || orig == nil || frozenChanged(e.Record, orig, liftFields) != "" {
 				return Errorf(EInvalid, "err.acceptance.signed")
 			}
