@@ -33,6 +33,7 @@ func bindAcceptanceHooks(app core.App) {
 	bind("fieldopsReservationDelete", app.OnRecordDeleteExecute(CollectionAcceptanceReservations), reservationWrite(false))
 	bind("fieldopsReservationTaskDone", app.OnRecordUpdateExecute(CollectionTasks), liftOnTask)
 	bind("fieldopsReservationPhoto", app.OnRecordCreateExecute(CollectionPhotos), liftOnPhoto)
+	bindAcceptanceNotify(app)
 }
 
 // acceptanceStored returns the record as stored (a record built in process and
@@ -145,9 +146,5 @@ func liftReservation(tx core.App, task *core.Record, actorID string) error {
 		actorID = by
 	}
 	SetActor(r.Record, actorID)
-	if err := tx.Save(r.Record); err != nil {
-		return err
-	}
-	notifyLifted(tx, r)
-	return nil
+	return tx.Save(r.Record)
 }

@@ -87,11 +87,3 @@ func AcceptLifting(app core.App, actorID, siteID, reservationID string, in Signa
 	})
 	return out, err
 }
-
-// notifyLifted tells the site's client contacts that a reservation was
-// lifted and waits for their acceptance (best effort: a notification
-// failure never undoes the lifting).
-func notifyLifted(app core.App, r AcceptanceReservation) {
-	_ = app
-	_ = r
-}

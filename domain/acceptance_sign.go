@@ -154,6 +154,9 @@ func signAcceptance(app core.App, actorID, siteID, acceptanceID string, sides ma
 		out = a
 		return nil
 	})
+	if err == nil && out.CompanySignatureID() != "" && out.ClientSignatureID() == "" && sides[PartyCompany] != nil {
+		notifyToSign(app, out)
+	}
 	return out, err
 }
 

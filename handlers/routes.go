@@ -84,6 +84,7 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.invoiceRoutes(r)
 	h.clientRoutes(r)
 	h.acceptanceRoutes(r)
+	h.clientAcceptanceRoutes(r)
 	return se.Next()
 }
 
