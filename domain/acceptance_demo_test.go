@@ -12,7 +12,8 @@ import (
 
 // TestDemoAcceptance: the demo's finished site has a signed acceptance
 // report with one reservation open, one lifted and one accepted, and the
-// demo's dispatch week is untouched by the reservations' tasks.
+// demo's dispatch week is untouched by the reservations' tasks; the
+// site's KPIs compute.
 func TestDemoAcceptance(t *testing.T) {
 	t.Parallel()
 	tt := tenanttest.New(t)
@@ -29,6 +30,11 @@ func TestDemoAcceptance(t *testing.T) {
 	s := sums[0]
 	if s.Status != domain.AcceptanceSigned || !s.CompanySigned || !s.ClientSigned || s.Open != 1 || s.Lifted != 1 || s.Accepted != 1 {
 		t.Errorf("demo report %+v, want signed with one open, one lifted, one accepted", s)
+	}
+	// the finished site has no cost and phaseless reservation tasks: its
+	// figures compute (a nil cost map once panicked there)
+	if _, err := domain.ComputeSiteKPIs(app, site.Id, time.Time{}, now); err != nil {
+		t.Errorf("site KPIs: %v", err)
 	}
 	claire, err := app.FindAuthRecordByEmail("users", "claire.martin@demo.fieldops360.fr")
 	must(t, err)
