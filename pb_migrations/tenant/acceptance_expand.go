@@ -38,7 +38,7 @@ func acceptanceUp(app core.App) error {
 			pbm.JSON("attendees"),
 			pbm.Select("status", true, "draft", "signed", "lifted"),
 			pbm.Text("document_sha256", false, 64),
-			pbm.File("pdf", 1, 50<<20, "application/pdf"),
+			protectedPDF(),
 			pbm.Text("pdf_sha256", false, 64),
 			pbm.Date("signed_at", false),
 			pbm.Text("notes", false, 4000),
@@ -71,4 +71,12 @@ func acceptanceUp(app core.App) error {
 		Index(false, "task").
 		Rules(read, read, nil, nil, nil).
 		Save()
+}
+
+// protectedPDF is the signed report's PDF: a protected file (a file token
+// of a user who may read the report, as every file of the schema).
+func protectedPDF() *core.FileField {
+	f := pbm.File("pdf", 1, 50<<20, "application/pdf")
+	f.Protected = true
+	return f
 }
