@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/dbx"
@@ -94,7 +95,11 @@ func TestBrowserAcceptance(t *testing.T) {
 	}
 	u, _ := url.Parse(inv.Link)
 
+	// the client reads it on a phone (390 px wide)
 	clientTab, clientProblems := b.tab(t)
+	if _, err := chromedp.Call(clientTab, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 390, Height: 844, DeviceScaleFactor: 1, Mobile: true}); err != nil {
+		t.Fatal(err)
+	}
 	page := b.base + "/client/sites/" + site.Id + "/acceptance/" + aid
 	err = chromedp.Do(clientTab,
 		chromedp.Navigate(b.base+u.RequestURI()),
@@ -129,6 +134,9 @@ func TestBrowserAcceptance(t *testing.T) {
 		t.Fatal(err)
 	}
 	poll(t, clientTab, "the reservation lifted", `document.querySelector('[data-testid="reservation-1"]').dataset.status === "lifted" && document.querySelector('[data-testid="lift-photo"]').naturalWidth > 0 && !!document.querySelector('[data-testid="accept-form-1"]')`)
+	if w, _ := chromedp.Run(clientTab, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`)); w > 390 {
+		t.Errorf("the client's report is %v px wide on a 390 px phone", w)
+	}
 	screenshot(t, clientTab, "acceptance-client-lifted")
 	for _, p := range append(problems(), clientProblems()...) {
 		t.Errorf("page problem: %s", p)

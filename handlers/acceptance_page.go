@@ -84,7 +84,7 @@ func (h *Handlers) acceptanceVM(e *core.RequestEvent, s domain.Site, a domain.Ac
 	unsigned := a.CompanySignatureID() == "" && a.ClientSignatureID() == ""
 	for _, r := range res {
 		rv := sites.ReservationVM{ID: r.Id, Number: strconv.Itoa(r.Number()), Description: r.Description(), Lot: r.Lot(), Location: r.Location(),
-			Status: r.Status(), StatusLabel: i18n.T(ctx, "acceptance.reservation."+r.Status()),
+			Where: strings.Join(nonBlank(r.Lot(), r.Location()), " · "), Status: r.Status(), StatusLabel: i18n.T(ctx, "acceptance.reservation."+r.Status()),
 			CanRemove: vm.CanPrepare && vm.Draft && unsigned, CanAccept: client && r.Status() == domain.ReservationLifted && !vm.Draft}
 		photos, err := domain.AcceptanceReservationPhotos(e.App, r.Id)
 		if err != nil {
