@@ -94,6 +94,9 @@ var gdprRules = map[string]gdprRule{
 	CollectionCrews:               {Erase: eraseKeep},
 	CollectionBaselines:           {Owner: "taken_by", Erase: eraseKeep},
 	CollectionTimePeriods:         {Erase: eraseKeep},
+	// signed acceptance reports are legal records (issue #20)
+	CollectionAcceptances:            {Owner: "prepared_by", Erase: eraseKeep},
+	CollectionAcceptanceReservations: {Owner: "lifted_by", Erase: eraseKeep},
 }
 
 // userPersonalFields are the fields of the users record an erasure
