@@ -179,7 +179,7 @@ func RenewClientAccess(app core.App, accessID string, by *core.Record, baseURL s
 	}
 	access, err := app.FindRecordById(CollectionClientAccess, accessID)
 	if err != nil {
-		return ClientLink{}, Errorf(ENotFound, "err.not_found")
+		return ClientLink{}, Errorf(ENotFound, "err.portal.not_found")
 	}
 	if access.GetBool("revoked") {
 		return ClientLink{}, Errorf(EConflict, "err.portal.renew_revoked")
@@ -204,10 +204,9 @@ func RevokeClientAccess(app core.App, accessID string, by *core.Record) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		access, err := tx.FindRecordById(CollectionClientAccess, accessID)
 		if err != nil {
-			return Errorf(ENotFound, "err.not_found")
+			return Errorf(ENotFound, "err.portal.not_found")
 		}
-		access.Set("revoked", true)
-		access.Set("token_hash", "")
+		access.Set("revoked", true) // NB: the token's hash stays, so its link says "revoked"
 		SetActor(access, by.Id)
 		if err := tx.Save(access); err != nil {
 			return err

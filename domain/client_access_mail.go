@@ -82,7 +82,7 @@ func clientContactsOfSite(app core.App, siteID string) ([]*core.Record, error) {
 	}
 	now := DBTime(time.Now())
 	var ids []string
-	err = app.DB().Select("DISTINCT a.contact").From(CollectionClientAccess+" a").
+	err = app.DB().Select("a.contact").Distinct(true).From(CollectionClientAccess+" a").
 		InnerJoin(CollectionClientContacts+" c", dbx.NewExp("c.id = a.contact")).
 		InnerJoin("json_each(a.sites) s", dbx.NewExp("s.value = {:site}", dbx.Params{"site": siteID})).
 		Where(dbx.HashExp{"a.revoked": false, "c.client": site.ClientID()}).

@@ -86,7 +86,7 @@ type ClientAuditLine struct {
 // contacts and accesses, newest first.
 func ClientAccessAudit(app core.App, clientID string, limit int) ([]ClientAuditLine, error) {
 	var ids []string
-	err := app.DB().Select("c.id").From(CollectionClientContacts+" c").Where(dbx.HashExp{"c.client": clientID}).Column(&ids)
+	err := app.DB().Select("c.id").From(CollectionClientContacts + " c").Where(dbx.HashExp{"c.client": clientID}).Column(&ids)
 	if err != nil {
 		return nil, fmt.Errorf("client audit contacts: %w", err)
 	}

@@ -55,8 +55,11 @@ func clientSiteSummary(app core.App, site Site) (ClientSiteSummary, error) {
 		return sum, fmt.Errorf("client site progress: %w", err)
 	}
 	sum.TasksDone, sum.TasksTotal = row.Done, row.Total
-	if row.Total > 0 {
+	switch {
+	case row.Total > 0:
 		sum.Progress = row.Done * 100 / row.Total
+	case site.Status() == SiteDone:
+		sum.Progress = 100 // a finished site without jobs
 	}
 	ms, err := app.FindRecordsByFilter(CollectionMilestones, "site = {:s} && reached_at = ''", "due", 1, 0, dbx.Params{"s": site.Id})
 	if err != nil {
@@ -105,11 +108,11 @@ type ClientSiteView struct {
 // not-found error for any other site).
 func LoadClientSite(app core.App, s *ClientSession, siteID string, now time.Time) (*ClientSiteView, error) {
 	if !s.HasSite(siteID) {
-		return nil, Errorf(ENotFound, "err.not_found")
+		return nil, Errorf(ENotFound, "err.portal.not_found")
 	}
 	site, err := FindSite(app, siteID)
 	if err != nil {
-		return nil, Errorf(ENotFound, "err.not_found")
+		return nil, Errorf(ENotFound, "err.portal.not_found")
 	}
 	sum, err := clientSiteSummary(app, site)
 	if err != nil {
@@ -213,7 +216,7 @@ func clientInvoices(app core.App, clientID, siteID string) ([]ClientFile, error)
 // "reports" (weekly, archived), "invoices" (issued, of the client) or
 // "proofs" (a finished job); any other record is not found.
 func ClientSiteFile(app core.App, s *ClientSession, siteID, kind, id string) (*core.Record, error) {
-	notFound := Errorf(ENotFound, "err.not_found")
+	notFound := Errorf(ENotFound, "err.portal.not_found")
 	if !s.HasSite(siteID) || id == "" {
 		return nil, notFound
 	}

@@ -84,9 +84,11 @@ func seedDemo(app core.App, now time.Time, opts DemoOptions) error {
 			return err
 		}
 		if opts.History {
-			return seedDemoHistory(tx, users, now)
+			if err := seedDemoHistory(tx, users, now); err != nil {
+				return err
+			}
 		}
-		return nil
+		return seedDemoClients(tx, users, now)
 	})
 }
 

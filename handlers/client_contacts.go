@@ -23,7 +23,7 @@ func (h *Handlers) clientOfficePage(e *core.RequestEvent, id string, status int,
 	}
 	c, err := domain.FindClient(e.App, id)
 	if err != nil {
-		return h.fail(e, domain.Errorf(domain.ENotFound, "err.not_found"))
+		return h.fail(e, domain.Errorf(domain.ENotFound, "err.portal.not_found"))
 	}
 	now := h.deps.Clock()
 	vm := client.OfficeVM{ClientID: c.Id, ClientName: c.Name(), Form: form, Notice: notice,
@@ -51,6 +51,9 @@ func (h *Handlers) clientOfficePage(e *core.RequestEvent, id string, status int,
 			cv.Accesses = append(cv.Accesses, av)
 		}
 		vm.Contacts = append(vm.Contacts, cv)
+	}
+	if vm.Shared, err = domain.ClientShareables(e.App, c.Id); err != nil {
+		return h.fail(e, err)
 	}
 	audit, err := domain.ClientAccessAudit(e.App, c.Id, 50)
 	if err != nil {
@@ -156,4 +159,16 @@ func (h *Handlers) clientAccessRevoke(e *core.RequestEvent) error {
 		return h.fail(e, err)
 	}
 	return e.Redirect(http.StatusSeeOther, "/clients/"+clientID+"?revoked=1")
+}
+
+// clientShare is POST /clients/{id}/share/{kind}/{rid}: share=1 shows a
+// document or photo of one of the client's sites on its portal, else
+// hides it.
+func (h *Handlers) clientShare(e *core.RequestEvent) error {
+	id := e.Request.PathValue("id")
+	err := domain.ShareWithClient(e.App, e.Auth, id, e.Request.PathValue("kind"), e.Request.PathValue("rid"), e.Request.FormValue("share") == "1")
+	if err != nil {
+		return h.fail(e, err)
+	}
+	return e.Redirect(http.StatusSeeOther, "/clients/"+id+"#shared")
 }

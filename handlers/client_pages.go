@@ -41,8 +41,10 @@ func (h *Handlers) clientHome(e *core.RequestEvent) error {
 
 func (h *Handlers) clientCard(e *core.RequestEvent, s domain.ClientSiteSummary) client.SiteCardVM {
 	ctx := e.Request.Context()
-	c := client.SiteCardVM{ID: s.ID, Name: s.Name, Address: s.Address, Status: s.Status, Progress: s.Progress,
-		ProgressText: i18n.T(ctx, "client.tasks_done", s.TasksDone, s.TasksTotal)}
+	c := client.SiteCardVM{ID: s.ID, Name: s.Name, Address: s.Address, Status: s.Status, Progress: s.Progress}
+	if s.TasksTotal > 0 {
+		c.ProgressText = i18n.T(ctx, "client.tasks_done", s.TasksDone, s.TasksTotal)
+	}
 	if !s.Start.IsZero() || !s.End.IsZero() {
 		c.Dates = clientDay(e, s.Start) + " – " + clientDay(e, s.End)
 	}

@@ -25,6 +25,7 @@ func (h *Handlers) clientRoutes(r *router.Router[*core.RequestEvent]) {
 	m := h.module(r, "sites")
 	m.GET("/clients/{id}", h.clientShow)
 	m.POST("/clients/{id}/contacts/invite", h.clientContactInvite)
+	m.POST("/clients/{id}/share/{kind}/{rid}", h.clientShare)
 	m.POST("/clients/access/{aid}/renew", h.clientAccessRenew)
 	m.POST("/clients/access/{aid}/revoke", h.clientAccessRevoke)
 }

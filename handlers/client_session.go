@@ -7,10 +7,10 @@ package handlers
 // magic link /client/link/{token} is single-use: GET exchanges it
 // (domain.ExchangeClientToken) for a session of its own kind — the cookie
 // clientCookie (not sessionCookie), whose row in the sessions table is of
-// collection client_access — and lands on /client/. e.Auth stays nil for a
-// client, so every office route (requireUser, the REST API's rules)
-// refuses it; clientGuard answers 403 to a client session on any page but
-// /client/… and the public ones.
+// collection client_access — and lands on /client/ (client_link.go).
+// e.Auth stays nil for a client, so every office route (requireUser, the
+// REST API's rules) refuses it; clientGuard (client_guard.go) answers 403
+// to a client session on any page but /client/… and the public ones.
 //
 // API for client routes (the acceptance pages of the pv helper too):
 //
@@ -27,13 +27,10 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
-	"github.com/fieldops360/fieldops/assets"
 	"github.com/fieldops360/fieldops/domain"
 	"github.com/fieldops360/fieldops/views/i18n"
 )
@@ -68,7 +65,7 @@ func (h *Handlers) requireClient(e *core.RequestEvent) error {
 	s := h.loadClientSession(e)
 	if s == nil {
 		h.dropClientCookie(e)
-		return h.statusPage(e, http.StatusUnauthorized, i18n.T(e.Request.Context(), "client.session_ended"))
+		return h.clientRefusal(e, http.StatusUnauthorized, i18n.T(e.Request.Context(), "client.session_ended"))
 	}
 	e.Request = e.Request.WithContext(context.WithValue(e.Request.Context(), clientKey{}, s))
 	if err := domain.TouchClientAccess(e.App, s, e.Request.URL.Path, h.deps.Clock(), false); err != nil {
@@ -111,95 +108,7 @@ func (h *Handlers) clientTouch(e *core.RequestEvent, force bool) error {
 func (h *Handlers) clientSite(e *core.RequestEvent) (domain.Site, error) {
 	id := e.Request.PathValue("id")
 	if !clientCtx(e).HasSite(id) {
-		return domain.Site{}, domain.Errorf(domain.ENotFound, "err.not_found")
+		return domain.Site{}, domain.Errorf(domain.ENotFound, "err.portal.not_found")
 	}
 	return domain.FindSite(e.App, id)
-}
-
-// clientLinkOpen exchanges a magic link for a client session and lands
-// on /client/; a used, expired, revoked or unknown link gets its 410 page.
-func (h *Handlers) clientLinkOpen(e *core.RequestEvent) error {
-	now := h.deps.Clock()
-	access, err := domain.ExchangeClientToken(e.App, e.Request.PathValue("token"), now)
-	if err != nil {
-		h.dropClientCookie(e)
-		return h.fail(e, err)
-	}
-	_ = domain.EndSession(e.App, h.clientSecret(e))
-	secret := domain.NewSessionSecret()
-	if err := domain.StartClientSession(e.App, secret, access, now); err != nil {
-		return h.fail(e, err)
-	}
-	s, _ := h.store.New(e.Request, clientCookie)
-	opts := *h.store.Options
-	opts.Secure = h.deps.Secure || e.Request.TLS != nil
-	opts.MaxAge = int(access.Expires().Sub(now).Seconds())
-	s.Options = &opts
-	s.Values = map[any]any{svSlug: tenantSlug(e.Request), svUser: access.Id, svSecret: secret, svIssued: now.Unix()}
-	if err := s.Save(e.Request, e.Response); err != nil {
-		return h.fail(e, err)
-	}
-	e.Response.Header().Set("Referrer-Policy", "no-referrer")
-	return e.Redirect(http.StatusSeeOther, "/client/")
-}
-
-// clientSecret returns the session secret of the request's client cookie.
-func (h *Handlers) clientSecret(e *core.RequestEvent) string {
-	if c, err := e.Request.Cookie(clientCookie); err != nil || c.Value == "" {
-		return ""
-	}
-	s, err := h.store.Get(e.Request, clientCookie)
-	if err != nil || s.IsNew {
-		return ""
-	}
-	secret, _ := s.Values[svSecret].(string)
-	return secret
-}
-
-// clientLogout ends the client session.
-func (h *Handlers) clientLogout(e *core.RequestEvent) error {
-	err := domain.EndSession(e.App, h.clientSecret(e))
-	h.dropClientCookie(e)
-	if err != nil {
-		return h.fail(e, err)
-	}
-	return e.Redirect(http.StatusSeeOther, "/client/signed-out")
-}
-
-func (h *Handlers) dropClientCookie(e *core.RequestEvent) {
-	if c, err := e.Request.Cookie(clientCookie); err != nil || c.Value == "" {
-		return
-	}
-	s, _ := h.store.New(e.Request, clientCookie)
-	s.Options.MaxAge = -1
-	_ = s.Save(e.Request, e.Response)
-}
-
-// bindClientGuard refuses a client session on every route but the client
-// pages and the public ones (an office page, the REST API, the JSON API).
-func (h *Handlers) bindClientGuard(se *core.ServeEvent) {
-	se.Router.Bind(&hook.Handler[*core.RequestEvent]{Id: "fieldopsClientGuard", Priority: prioClientGuard, Func: h.clientGuard})
-}
-
-func (h *Handlers) clientGuard(e *core.RequestEvent) error {
-	if e.Auth != nil || clientPublicPath(e.Request.URL.Path) {
-		return e.Next()
-	}
-	if c, err := e.Request.Cookie(clientCookie); err != nil || c.Value == "" {
-		return e.Next()
-	}
-	if h.loadClientSession(e) == nil {
-		return e.Next() // a stale cookie: anonymous
-	}
-	if strings.HasPrefix(e.Request.URL.Path, "/api/") {
-		return e.JSON(http.StatusForbidden, apiProblem{Status: http.StatusForbidden, Message: i18n.T(e.Request.Context(), "client.office_refused")})
-	}
-	return h.statusPage(e, http.StatusForbidden, i18n.T(e.Request.Context(), "client.office_refused"))
-}
-
-// clientPublicPath lists what a client session may reach besides /client/.
-func clientPublicPath(p string) bool {
-	return p == "/" || p == "/client" || strings.HasPrefix(p, "/client/") || strings.HasPrefix(p, assets.Prefix) ||
-		strings.HasPrefix(p, "/lang/") || p == "/favicon.ico" || p == "/login" || p == "/logout" ||
-		strings.HasPrefix(p, "/password-reset") || strings.HasPrefix(p, "/api/docs")
 }

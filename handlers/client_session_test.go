@@ -152,6 +152,9 @@ func TestClientInvitationAndScoping(t *testing.T) {
 	if got := tenanttest.Get(t, tt.Registry, tt.Host(), "/client/", cookie); got.Code != http.StatusUnauthorized {
 		t.Errorf("revoked session home = %d", got.Code)
 	}
+	if again, c := openClientLink(t, tt, tt.Host(), link); again.Code != http.StatusGone || c != nil || !strings.Contains(again.Body.String(), "révoqué") {
+		t.Errorf("revoked link = %d", again.Code)
+	}
 	// a renewed revoked access is refused; a new invitation's link, once revoked, answers 410
 	if got := tenanttest.PostForm(t, tt.Registry, tt.Host(), "/clients/access/"+access.Id+"/renew", url.Values{}, admin); got.Code != http.StatusConflict {
 		t.Errorf("renew a revoked access = %d", got.Code)
@@ -177,6 +180,12 @@ func TestClientLinkExpiredRenewedOtherTenant(t *testing.T) {
 	}
 	if rec, c := openClientLink(t, tt, tt.Host(), link); rec.Code != http.StatusGone || c != nil || !strings.Contains(rec.Body.String(), "expiré") {
 		t.Errorf("expired link = %d", rec.Code)
+	}
+	u, _ := url.Parse(link)
+	req := tenanttest.NewRequest(http.MethodGet, tt.Host(), u.RequestURI(), nil)
+	req.Header.Set("Accept-Language", "en-GB,en;q=0.9")
+	if en := tenanttest.Serve(tt.Registry, req); en.Code != http.StatusGone || !strings.Contains(en.Body.String(), "This access link has expired") {
+		t.Errorf("expired link in English = %d", en.Code)
 	}
 	// renewed by the office: the old link is refused, the new one works
 	admin := tt.Login(tt.Admin, tenanttest.Password)
@@ -213,4 +222,57 @@ func shownClientLink(t *testing.T, body string) string {
 		t.Fatalf("no client link shown")
 	}
 	return v
+}
+
+// The office's invitation form on the client's page: bad input comes
+// back on the form, a crew member is refused, a valid invitation shows
+// the link to copy (no mail server), which signs the client in; "/" sends
+// a client session to /client/, and its refusal pages never point to the
+// staff's login.
+func TestClientOfficeInviteForm(t *testing.T) {
+	t.Parallel()
+	tt := handlertest.New(t)
+	w := newClientWorld(t, tt)
+	admin := tt.Login(tt.Admin, tenanttest.Password)
+	path := "/clients/" + w.clientA + "/contacts/invite"
+
+	page := tenanttest.Get(t, tt.Registry, tt.Host(), "/clients/"+w.clientA, admin)
+	if n := testid(doc(t, page.Body.String()), "client-invite-site").Length(); page.Code != http.StatusOK || n != 3 {
+		t.Fatalf("client page = %d with %d sites to pick", page.Code, n)
+	}
+	bad := tenanttest.PostForm(t, tt.Registry, tt.Host(), path, url.Values{"name": {"Claire"}, "email": {"pas-un-email"}, "sites": {w.s1}}, admin)
+	if d := doc(t, bad.Body.String()); bad.Code != http.StatusBadRequest || testid(d, "error-email").Length() != 1 {
+		t.Errorf("bad e-mail = %d", bad.Code)
+	}
+	none := tenanttest.PostForm(t, tt.Registry, tt.Host(), path, url.Values{"name": {"Claire"}, "email": {"claire@tilleuls.test"}}, admin)
+	if none.Code != http.StatusBadRequest || !strings.Contains(none.Body.String(), "au moins un chantier") {
+		t.Errorf("no site = %d", none.Code)
+	}
+	crew := tt.User(domain.RoleCrew, "crew@acme.test")
+	crewCookie := tt.Login(crew.Email(), tenanttest.Password)
+	if got := tenanttest.PostForm(t, tt.Registry, tt.Host(), path, url.Values{"name": {"X"}, "email": {"x@y.test"}, "sites": {w.s1}}, crewCookie); got.Code != http.StatusForbidden {
+		t.Errorf("crew invites = %d", got.Code)
+	}
+	if got := tenanttest.Get(t, tt.Registry, tt.Host(), "/clients/"+w.clientA, crewCookie); got.Code != http.StatusForbidden {
+		t.Errorf("crew reads the client page = %d", got.Code)
+	}
+	ok := tenanttest.PostForm(t, tt.Registry, tt.Host(), path, url.Values{"name": {"Claire"}, "email": {"claire@tilleuls.test"}, "sites": {w.s1, w.s2}}, admin)
+	if ok.Code != http.StatusOK || testid(doc(t, ok.Body.String()), "client-access-row").Length() != 1 {
+		t.Fatalf("invite = %d", ok.Code)
+	}
+	_, cookie := openClientLink(t, tt, tt.Host(), shownClientLink(t, ok.Body.String()))
+	if cookie == nil {
+		t.Fatal("the shown link did not sign in")
+	}
+	if got := tenanttest.Get(t, tt.Registry, tt.Host(), "/", cookie); got.Code != http.StatusSeeOther || got.Header().Get("Location") != "/client/" {
+		t.Errorf("/ for a client = %d %q", got.Code, got.Header().Get("Location"))
+	}
+	refused := tenanttest.Get(t, tt.Registry, tt.Host(), "/dashboard", cookie)
+	if refused.Code != http.StatusForbidden || strings.Contains(refused.Body.String(), `href="/login`) {
+		t.Errorf("office page for a client = %d", refused.Code)
+	}
+	ended := tenanttest.Get(t, tt.Registry, tt.Host(), "/client/")
+	if ended.Code != http.StatusUnauthorized || strings.Contains(ended.Body.String(), `href="/login`) {
+		t.Errorf("client page without a session = %d", ended.Code)
+	}
 }

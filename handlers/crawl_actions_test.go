@@ -81,6 +81,10 @@ func shownActionAllowed(app core.App, u *core.Record, action string) (allowed bo
 		return true, "everyone (crew app)", true
 	case action == "/sites" || action == "/clients":
 		return domain.CanCreateSite(u), "CanCreateSite", true
+	case first == "clients": // client contacts, access and sharing (issue #20)
+		return domain.CanInviteClients(u), "CanInviteClients", true
+	case first == "client": // the client portal's own buttons (a client session)
+		return action == "/client/logout", "client portal", true
 	case first == "people":
 		return domain.CanManagePeople(u), "CanManagePeople", true
 	case first == "users" || first == "settings":

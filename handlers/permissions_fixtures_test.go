@@ -245,6 +245,16 @@ var fixtures = map[string]fixture{
 		inv := w.rec("invoices", map[string]any{"kind": "progress", "status": "draft", "site": w.siteA})
 		return map[string]any{"invoice": inv.Id, "paid_on": w.ago(1), "amount_cents": 100}
 	}, map[string]any{"amount_cents": 1}),
+	// client portal (issue #20)
+	"client_contacts": named("client_contacts", func(w *permWorld) map[string]any {
+		cl := w.rec("clients", map[string]any{"name": w.uniq("Client ")})
+		return map[string]any{"client": cl.Id, "name": w.uniq("Contact "), "email": w.uniq("contact") + "@client.test"}
+	}, map[string]any{"phone": "02 40 00 00 00"}),
+	"client_access": named("client_access", func(w *permWorld) map[string]any {
+		cl := w.rec("clients", map[string]any{"name": w.uniq("Client ")})
+		ct := w.rec("client_contacts", map[string]any{"client": cl.Id, "name": w.uniq("Contact "), "email": w.uniq("contact") + "@client.test"})
+		return map[string]any{"contact": ct.Id, "sites": []string{w.siteA}, "expires": "2027-01-01 00:00:00.000Z"}
+	}, map[string]any{"revoked": true}),
 	// in scope: a notification of the caller; out: someone else's
 	"notifications": {scoped: true,
 		create: func(w *permWorld, role string, _ bool) map[string]any {

@@ -98,6 +98,10 @@ var permissions = map[string]map[string]string{
 	// signed report is immutable even for superusers); read like the site
 	"acceptances":             {"create": "-----", "update": "-----", "delete": "-----", "view": "AAAAO"},
 	"acceptance_reservations": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAAAO"},
+	// client portal (issue #20): the office reads contacts and accesses;
+	// only the domain writes them (invitation, renewal, revocation, use)
+	"client_contacts": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
+	"client_access":   {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
 	// notifications (issue #17): written by the rules only, read by their user
 	"notifications": {"create": "-----", "update": "-----", "delete": "-----", "view": "OOOOO"},
 	// offline sync

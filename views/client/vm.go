@@ -55,3 +55,10 @@ type SiteVM struct {
 	Invoices    []ItemVM
 	Acceptances []AcceptanceVM
 }
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
