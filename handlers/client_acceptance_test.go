@@ -114,3 +114,48 @@ func decodeSignature(t *testing.T, dataURL string) []byte {
 	must(t, err)
 	return b
 }
+
+// TestAcceptanceNotifications: with a mail server, the client's contact
+// is e-mailed when the company signed a report that waits for the
+// client's signature, and when the crew lifted a reservation.
+func TestAcceptanceNotifications(t *testing.T) {
+	t.Parallel()
+	mp := tenanttest.StartMailpit(t)
+	now := time.Date(2026, 11, 30, 15, 0, 0, 0, time.UTC)
+	tt := handlertest.New(t, tenanttest.WithClock(func() time.Time { return now }))
+	mp.UseFor(t, tt.Registry)
+	w := newClientWorld(t, tt)
+	app := tt.App()
+	pm := tt.User(domain.RoleProjectManager, "pm@acme.test")
+	crew := tt.User(domain.RoleCrew, "crew@acme.test")
+	site, _ := app.FindRecordById(domain.CollectionSites, w.s1)
+	site.Set("project_manager", pm.Id)
+	site.Set("team", []string{crew.Id})
+	must(t, app.Save(site))
+	rec, link := w.invite(t, w.adminTok, map[string]any{"email": "claire@tilleuls.test", "name": "Claire Dumas", "client": w.clientA, "sites": []string{w.s1}})
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("invitation = %d", rec.Code)
+	}
+	if _, c := openClientLink(t, tt, tt.Host(), link); c == nil {
+		t.Fatal("the link opens no session")
+	}
+
+	a, err := domain.PrepareAcceptance(app, pm.Record, w.s1, "", domain.AcceptanceForm{Lots: []string{"Peinture"}, Date: now})
+	must(t, err)
+	r, err := domain.AddAcceptanceReservation(app, pm.Record, w.s1, a.Id, domain.PunchInput{Description: "Reprise peinture couloir"}, now)
+	must(t, err)
+	company := domain.SignatureInput{SignerName: "P. Martin", Consent: true, PNG: decodeSignature(t, pvSignature(t, 1))}
+	_, err = domain.SignAcceptance(app, pm.Record, w.s1, a.Id, &company, nil, nil, now)
+	must(t, err)
+	mp.WaitFor(t, "claire@tilleuls.test", "Procès-verbal de réception à signer")
+
+	if _, err := domain.AddPhoto(app, crew.Record, domain.PhotoInput{Subject: r.TaskID(), File: mustFile(t, pvJPEG(t)), TakenAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	task, _ := app.FindRecordById(domain.CollectionTasks, r.TaskID())
+	task.Set("status", domain.TaskDone)
+	must(t, app.Save(task))
+	if msg := mp.WaitFor(t, "claire@tilleuls.test", "Réserve n°1 levée"); !strings.Contains(msg.Text, "Reprise peinture couloir") {
+		t.Errorf("lifting e-mail: %q", msg.Text)
+	}
+}
