@@ -80,6 +80,9 @@ func seedDemo(app core.App, now time.Time, opts DemoOptions) error {
 		if err := seedDemoInvoicing(tx, users, siteIDs, now, opts.InvoiceRender); err != nil {
 			return err
 		}
+		if err := seedDemoAcceptance(tx, users, siteIDs[5], now); err != nil {
+			return err
+		}
 		if opts.History {
 			if err := seedDemoHistory(tx, users, now); err != nil {
 				return err

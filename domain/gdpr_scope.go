@@ -100,6 +100,9 @@ var gdprRules = map[string]gdprRule{
 	CollectionDurationModels:      {Owner: "trained_by", Erase: eraseKeep}, // who trained a model (issue #23)
 	// who invited a client contact (issue #20): a business fact kept as it is
 	CollectionClientAccess: {Erase: eraseKeep},
+	// signed acceptance reports are legal records (issue #20)
+	CollectionAcceptances:            {Owner: "prepared_by", Erase: eraseKeep},
+	CollectionAcceptanceReservations: {Owner: "lifted_by", Erase: eraseKeep},
 }
 
 // userPersonalFields are the fields of the users record an erasure

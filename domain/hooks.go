@@ -52,5 +52,6 @@ func BindHooks(app core.App) error {
 	bindNotifyHooks(app)
 	bindSeatHooks(app)
 	bindDailyLogHooks(app)
+	bindAcceptanceHooks(app)
 	return nil
 }

@@ -36,6 +36,9 @@ func findPhasesOf(app core.App, siteIDs []string) (map[string][]Phase, error) {
 // figures (aggregates of tasks: the rows of computeKPIs).
 func siteDetails(app core.App, s *SiteKPIs, phases []Phase, costs map[string]*Costs, tasks []taskAgg, p dbx.Params) error {
 	type phaseTasks struct{ planned, earned, weight, wprog float64 }
+	if costs == nil { // a site without any cost yet (issue #20: its phaseless tasks are merged below)
+		costs = map[string]*Costs{}
+	}
 	byPhase := map[string]*phaseTasks{}
 	for _, t := range tasks {
 		if t.Site != s.SiteID {

@@ -109,9 +109,9 @@ func (h *Handlers) clientSiteShow(e *core.RequestEvent) error {
 }
 
 // clientAcceptances lists the site's acceptance reports (PV de réception)
-// for the client; empty until the acceptance module provides them.
+// for the client (handlers/client_acceptance.go).
 func (h *Handlers) clientAcceptances(e *core.RequestEvent, siteID string) ([]client.AcceptanceVM, error) {
-	return nil, nil
+	return h.clientAcceptanceList(e, siteID)
 }
 
 // clientSignedOut is the page after signing out.

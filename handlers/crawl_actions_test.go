@@ -58,6 +58,9 @@ func shownActionAllowed(app core.App, u *core.Record, action string) (allowed bo
 		if m[2] == "/edit" {
 			return domain.CanEditSite(u, site), "CanEditSite", true
 		}
+		if strings.HasPrefix(m[2], "/acceptance") { // acceptance reports (issue #20)
+			return domain.CanPrepareAcceptance(u, site), "CanPrepareAcceptance", true
+		}
 		if m[2] == "/log" { // the site's daily log (issue #17)
 			return domain.CanWriteDailyLog(u, site), "CanWriteDailyLog", true
 		}

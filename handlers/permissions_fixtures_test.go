@@ -227,6 +227,13 @@ var fixtures = map[string]fixture{
 	"contract_lines": onSite("contract_lines", func(w *permWorld, site string) map[string]any {
 		return map[string]any{"site": site, "designation": w.uniq("Ligne "), "quantity": 1, "unit_price_cents": 100, "vat_percent": 20}
 	}, map[string]any{"progress": 50}),
+	"acceptances": onSite("acceptances", func(w *permWorld, site string) map[string]any {
+		return map[string]any{"site": site, "date": w.ago(24), "status": "draft", "lots": []string{"Peinture"}}
+	}, map[string]any{"place": "Ailleurs"}),
+	"acceptance_reservations": onSite("acceptance_reservations", func(w *permWorld, site string) map[string]any {
+		a := w.rec("acceptances", map[string]any{"site": site, "date": w.ago(24), "status": "draft", "lots": []string{"Peinture"}})
+		return map[string]any{"acceptance": a.Id, "site": site, "number": 1, "description": w.uniq("Réserve "), "status": "open"}
+	}, map[string]any{"description": "Autre"}),
 	"invoices": named("invoices", func(w *permWorld) map[string]any {
 		return map[string]any{"kind": "progress", "status": "draft", "site": w.siteA}
 	}, map[string]any{"notes": "Modifiée"}),

@@ -94,6 +94,10 @@ var permissions = map[string]map[string]string{
 	"invoices":         {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
 	"invoice_lines":    {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
 	"invoice_payments": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},
+	// acceptance reports (issue #20): written by the domain only (a
+	// signed report is immutable even for superusers); read like the site
+	"acceptances":             {"create": "-----", "update": "-----", "delete": "-----", "view": "AAAAO"},
+	"acceptance_reservations": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAAAO"},
 	// client portal (issue #20): the office reads contacts and accesses;
 	// only the domain writes them (invitation, renewal, revocation, use)
 	"client_contacts": {"create": "-----", "update": "-----", "delete": "-----", "view": "AAA--"},

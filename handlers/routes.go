@@ -85,6 +85,8 @@ func (h *Handlers) TenantRoutes(se *core.ServeEvent) error {
 	h.invoiceRoutes(r)
 	h.predictRoutes(r)
 	h.clientRoutes(r)
+	h.acceptanceRoutes(r)
+	h.clientAcceptanceRoutes(r)
 	return se.Next()
 }
 

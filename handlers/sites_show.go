@@ -17,7 +17,7 @@ import (
 
 // siteTabs are the tabs of a site page, in order.
 func siteTabs() []string {
-	return []string{"overview", "phases", "gantt", "documents", "team", "resources", "costs", "incidents", "log", "photos", "history"}
+	return []string{"overview", "phases", "gantt", "documents", "team", "resources", "costs", "incidents", "log", "photos", "acceptance", "history"}
 }
 
 // siteShow renders one tab of a site page.

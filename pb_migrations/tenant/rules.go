@@ -72,6 +72,8 @@ func Migrations() core.MigrationsList {
 	l.Register(gdprUp, nil, "1764800500_gdpr_expand.go")
 	// client contacts, their magic-link access, what is shared with them (issue #20)
 	l.Register(clientPortalUp, nil, "1764900100_client_portal_expand.go")
+	// acceptance reports and their reservations (issue #20, item 3)
+	l.Register(acceptanceUp, nil, "1764950100_acceptance_expand.go")
 	// task-duration models and the predictions shown (issue #23)
 	l.Register(durationModelsUp, nil, "1765000100_duration_models_expand.go")
 	return l
