@@ -90,8 +90,8 @@ func (h *Handlers) auditActor(e *core.RequestEvent, actor string) string {
 		}
 		return actor
 	}
-	if u, err := e.App.FindRecordById(domain.CollectionUsers, actor); err == nil {
-		return u.GetString("name")
+	if u, err := domain.FindUser(e.App, actor); err == nil {
+		return u.Name()
 	}
 	return actor
 }
