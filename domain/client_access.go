@@ -328,3 +328,16 @@ func TouchClientAccess(app core.App, s *ClientSession, path string, now time.Tim
 		return tx.Save(rec)
 	})
 }
+
+// Email returns the contact's address ("email": the typed records leave
+// e-mail fields out).
+func (c ClientContact) Email() string { return c.GetString("email") }
+
+// SitesOfClient returns a client's sites, by name.
+func SitesOfClient(app core.App, clientID string) ([]Site, error) {
+	recs, err := app.FindRecordsByFilter(CollectionSites, "client = {:c}", "name", 0, 0, dbx.Params{"c": clientID})
+	if err != nil {
+		return nil, err
+	}
+	return AsSites(recs), nil
+}

@@ -191,7 +191,7 @@ func (h *Handlers) acceptancePhoto(e *core.RequestEvent) error {
 }
 
 func (h *Handlers) serveAcceptancePhoto(e *core.RequestEvent, a domain.Acceptance) error {
-	p, err := e.App.FindRecordById(domain.CollectionPhotos, e.Request.PathValue("pid"))
+	p, err := domain.FindPhoto(e.App, e.Request.PathValue("pid"))
 	if err != nil {
 		return h.errorPage(e, http.StatusNotFound)
 	}
@@ -201,14 +201,14 @@ func (h *Handlers) serveAcceptancePhoto(e *core.RequestEvent, a domain.Acceptanc
 	}
 	ok := false
 	for _, r := range res {
-		ok = ok || p.GetString("subject") == r.Id || p.Id == r.LiftPhotoID()
+		ok = ok || p.Subject() == r.Id || p.Id == r.LiftPhotoID()
 	}
 	if !ok {
 		return h.errorPage(e, http.StatusNotFound)
 	}
-	field := "derived"
-	if p.GetString(field) == "" {
-		field = "file"
+	name := p.Derived() // the watermarked proof image, else the original
+	if name == "" {
+		name = p.File()
 	}
 	fsys, err := e.App.NewFilesystem()
 	if err != nil {
@@ -216,5 +216,5 @@ func (h *Handlers) serveAcceptancePhoto(e *core.RequestEvent, a domain.Acceptanc
 	}
 	defer fsys.Close()
 	e.Response.Header().Set("Cache-Control", "private, no-store")
-	return fsys.Serve(e.Response, e.Request, p.BaseFilesPath()+"/"+p.GetString(field), p.GetString(field))
+	return fsys.Serve(e.Response, e.Request, p.BaseFilesPath()+"/"+name, name)
 }

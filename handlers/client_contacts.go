@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/fieldops360/fieldops/domain"
@@ -28,12 +27,12 @@ func (h *Handlers) clientOfficePage(e *core.RequestEvent, id string, status int,
 	now := h.deps.Clock()
 	vm := client.OfficeVM{ClientID: c.Id, ClientName: c.Name(), Form: form, Notice: notice,
 		Shell: h.shell(e, "sites", c.Name(), layouts.Crumb{Label: i18n.T(ctx, "nav.clients"), Href: "/clients"}, layouts.Crumb{Label: c.Name()})}
-	sites, err := e.App.FindRecordsByFilter(domain.CollectionSites, "client = {:c}", "name", 0, 0, dbx.Params{"c": c.Id})
+	sites, err := domain.SitesOfClient(e.App, c.Id)
 	if err != nil {
 		return h.fail(e, err)
 	}
 	for _, s := range sites {
-		vm.Sites = append(vm.Sites, components.Option{Value: s.Id, Label: s.GetString("name")})
+		vm.Sites = append(vm.Sites, components.Option{Value: s.Id, Label: s.Name()})
 	}
 	rows, err := domain.ClientContactRows(e.App, c.Id, now)
 	if err != nil {
@@ -137,7 +136,7 @@ func accessClient(app core.App, aid string) (clientID, email string) {
 	if err != nil {
 		return "", ""
 	}
-	return c.ClientID(), c.GetString("email")
+	return c.ClientID(), c.Email()
 }
 
 // clientAccessRenew is POST /clients/access/{aid}/renew: a new link.

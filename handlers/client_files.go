@@ -28,8 +28,10 @@ func (h *Handlers) clientFile(e *core.RequestEvent, kind, field, ext string) err
 		return h.fail(e, err)
 	}
 	name := rec.GetString(field)
-	if kind == "photos" && rec.GetString("derived") != "" {
-		name = rec.GetString("derived") // the watermarked proof image
+	if kind == "photos" {
+		if p := (domain.Photo{Record: rec}); p.Derived() != "" {
+			name = p.Derived() // the watermarked proof image
+		}
 	}
 	if name == "" {
 		return h.errorPage(e, http.StatusNotFound)
