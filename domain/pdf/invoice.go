@@ -102,8 +102,8 @@ func Invoice(ctx context.Context, inv facturx.Invoice, opt InvoiceOptions) ([]by
 // a draft, the banner on every page.
 func newInvoice(ctx context.Context, inv facturx.Invoice, tot facturx.Totals, opt InvoiceOptions) (*invoice, error) {
 	fonts, err := repository.New().
-		AddUTF8FontFromBytes(family, fontstyle.Normal, goregular.TTF).
-		AddUTF8FontFromBytes(family, fontstyle.Bold, gobold.TTF).
+		AddUTF8FontFromBytes(family, fontstyle.Normal, bytes.Clone(goregular.TTF)).
+		AddUTF8FontFromBytes(family, fontstyle.Bold, bytes.Clone(gobold.TTF)).
 		Load()
 	if err != nil {
 		return nil, err

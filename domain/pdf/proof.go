@@ -3,6 +3,7 @@
 package pdf
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -30,8 +31,8 @@ const family = "go"
 
 func newDoc(title string, now time.Time) (core.Maroto, error) {
 	fonts, err := repository.New().
-		AddUTF8FontFromBytes(family, fontstyle.Normal, goregular.TTF).
-		AddUTF8FontFromBytes(family, fontstyle.Bold, gobold.TTF).
+		AddUTF8FontFromBytes(family, fontstyle.Normal, bytes.Clone(goregular.TTF)).
+		AddUTF8FontFromBytes(family, fontstyle.Bold, bytes.Clone(gobold.TTF)).
 		Load()
 	if err != nil {
 		return nil, err

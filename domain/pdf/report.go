@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"context"
 	"strconv"
 	"strings"
@@ -64,8 +65,8 @@ type report struct {
 // newReport starts a branded A4 report titled title.
 func newReport(ctx context.Context, b domain.ReportBranding, title string, now time.Time) (*report, error) {
 	fonts, err := repository.New().
-		AddUTF8FontFromBytes(family, fontstyle.Normal, goregular.TTF).
-		AddUTF8FontFromBytes(family, fontstyle.Bold, gobold.TTF).
+		AddUTF8FontFromBytes(family, fontstyle.Normal, bytes.Clone(goregular.TTF)).
+		AddUTF8FontFromBytes(family, fontstyle.Bold, bytes.Clone(gobold.TTF)).
 		Load()
 	if err != nil {
 		return nil, err
