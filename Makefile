@@ -78,10 +78,14 @@ TIMEOUT_CHAOS ?= 15m
 # Excel, Factur-X: single-goroutine formatting) run without it (6x slower
 # under -race, same code paths exercised by the core tests) to keep a warm CI
 # run well under 15 min.
+# The demo seeds (a year of history, thousands of records: data volume, not
+# concurrency) run without it too, after the race tier.
 RACE_PKGS = ./domain ./domain/imaging ./tenants/...
+DEMO_SEED_TESTS = ^(TestSeedDemo|TestSeedDemoHistory|TestSeedDemoResources|TestDemoAcceptance|TestDemoHistoryDurations|TestDemoInvoicing|TestDemoDispatchWeek)$$
 test-go: test-deps
-	FIELDOPS_STRICT=1 go test -race -count=1 -timeout $(TIMEOUT_RACE) $(RACE_PKGS)
+	FIELDOPS_STRICT=1 go test -race -count=1 -timeout $(TIMEOUT_RACE) -skip '$(DEMO_SEED_TESTS)' $(RACE_PKGS)
 	FIELDOPS_STRICT=1 go test -count=1 -timeout $(TIMEOUT_GO) $$(go list ./... | grep -v -e '/domain$$' -e /domain/imaging -e '/tenants$$' -e /tenants/)
+	FIELDOPS_STRICT=1 go test -count=1 -timeout $(TIMEOUT_GO) -run '$(DEMO_SEED_TESTS)' ./domain
 
 test-browser: test-deps ## headless Chromium: role homes, Datastar under CSP, axe-core
 	FIELDOPS_STRICT=1 go test -tags no_default_driver,browser -count=1 -timeout $(TIMEOUT_BROWSER) -run Browser ./handlers/
