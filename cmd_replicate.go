@@ -36,6 +36,9 @@ func newReplicateCmd(g *globals) *cobra.Command {
 			if err := opts.check(); err != nil {
 				return err
 			}
+			if err := replication.SetPlatformReplicaPath(opts.PlatformPath); err != nil {
+				return usageError{err}
+			}
 			var level slog.Level
 			if err := level.UnmarshalText([]byte(logLevel)); err != nil {
 				return usageError{fmt.Errorf("--log-level must be debug, info, warn or error, not %q", logLevel)}
@@ -58,6 +61,7 @@ func newReplicateCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&replica, "replica", "off", "replica target: file:DIR or s3://bucket/prefix?endpoint=…")
 	opts.bind(cmd)
+	cmd.Flags().StringVar(&opts.PlatformPath, "platform-replica-path", "", "replica sub-path of this data directory's control-plane database (default platform; a scale-out shard's own copy: shards/<id>/platform)")
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug (Litestream's sync decisions), info, warn or error")
 	cmd.Flags().IntVar(&parentPID, "parent-pid", 0, "exit (after a final sync) when this parent process is gone")
 	_ = cmd.Flags().MarkHidden("parent-pid")
@@ -71,6 +75,10 @@ type replicateOpts struct {
 	SnapshotEvery time.Duration
 	DrillEvery    time.Duration
 	AllowReplace  []string
+	// PlatformPath is where this process's control-plane database goes in
+	// the replica ("platform"; a shard's own copy goes apart, see
+	// replication.SetPlatformReplicaPath). Set by serve, not a serve flag.
+	PlatformPath string
 }
 
 func (o *replicateOpts) bind(cmd *cobra.Command) {
@@ -89,6 +97,9 @@ func (o *replicateOpts) args() []string {
 	out := []string{"--retention", o.Retention.String(), "--snapshot-every", o.SnapshotEvery.String(), "--drill-every", o.DrillEvery.String()}
 	if len(o.AllowReplace) > 0 {
 		out = append(out, "--allow-replace-replica", strings.Join(o.AllowReplace, ","))
+	}
+	if o.PlatformPath != "" {
+		out = append(out, "--platform-replica-path", o.PlatformPath)
 	}
 	return out
 }

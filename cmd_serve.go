@@ -41,6 +41,13 @@ type serveFlags struct {
 	OTLPEndpoint    string
 	Replication     replicateOpts
 	ClientIPHeader  string
+	// scale-out (issue #21, tenants/cluster.go)
+	Role         string
+	ShardID      string
+	ControlPlane string
+	Advertise    string
+	Proxy        string
+	ProxyMap     string
 }
 
 // wiring is what openRegistry builds the process from; options adjust it
@@ -131,6 +138,13 @@ func newServeCmd(g *globals) *cobra.Command {
 	}
 	addServeFlags(cmd, s)
 	s.Replication.bind(cmd)
+	f := cmd.Flags()
+	f.StringVar(&s.Role, "role", tenants.RoleAll, "all: control plane and tenants in one process (single node); control: the control plane of a scale-out installation; shard: serves the tenants placed on it (FIELDOPS_CLUSTER_TOKEN authenticates the nodes)")
+	f.StringVar(&s.ShardID, "shard-id", "", "with --role shard: this shard's id (e.g. the pod name)")
+	f.StringVar(&s.ControlPlane, "control-plane", "", "with --role shard: the control plane's internal URL")
+	f.StringVar(&s.Advertise, "advertise", "", "with --role shard: this shard's URL as the control plane and the proxy reach it")
+	f.StringVar(&s.Proxy, "proxy", "", "with --role control: the edge proxy's runtime API the placement is published to (haproxy:unix:///run/haproxy/admin.sock or haproxy:tcp://127.0.0.1:9999)")
+	f.StringVar(&s.ProxyMap, "proxy-map", "", "with --proxy: the HAProxy map file (absolute path, as haproxy.cfg names it)")
 	cmd.Flags().StringVar(&s.ClientIPHeader, "client-ip-header", "", "header carrying the client address set by the ingress in front of the server (e.g. X-Real-IP): the per-IP sign-in limit counts it; only when clients cannot reach the server directly")
 	return cmd
 }
@@ -153,7 +167,44 @@ func checkServeFlags(s *serveFlags) error {
 	if s.Grace <= 0 {
 		return usageError{errors.New("--grace must be positive")}
 	}
+	if _, err := s.cluster(); err != nil {
+		return usageError{err}
+	}
+	if s.Role == tenants.RoleShard {
+		if t, _ := replication.ParseReplicaTarget(s.Replica); !t.Enabled() {
+			return usageError{errors.New("--role shard needs --replica: its tenants move between shards through their replicas (the same replica root for every shard)")}
+		}
+	}
 	return nil
+}
+
+// cluster returns the scale-out part of the configuration.
+func (s *serveFlags) cluster() (tenants.ClusterConfig, error) {
+	c := tenants.ClusterConfig{Role: s.Role, ShardID: s.ShardID, ControlURL: s.ControlPlane, Advertise: s.Advertise,
+		Token: os.Getenv("FIELDOPS_CLUSTER_TOKEN"), ProxySpec: s.Proxy, ProxyMap: s.ProxyMap}
+	switch s.Role {
+	case tenants.RoleAll, "":
+		if s.ShardID != "" || s.ControlPlane != "" || s.Proxy != "" {
+			return c, errors.New("--shard-id, --control-plane and --proxy need --role shard or control")
+		}
+		return c, nil
+	case tenants.RoleControl:
+		if c.Token == "" {
+			return c, errors.New("--role control needs FIELDOPS_CLUSTER_TOKEN (the shards use the same)")
+		}
+		if s.Proxy != "" {
+			p, err := tenants.ParseProxy(s.Proxy, s.ProxyMap)
+			if err != nil {
+				return c, err
+			}
+			c.Proxy = p
+		}
+	case tenants.RoleShard:
+		if s.Proxy != "" {
+			return c, errors.New("--proxy belongs to the control plane (--role control)")
+		}
+	}
+	return c, nil
 }
 
 // runServer is `fieldops serve`: registry, replication child, metrics,
@@ -169,6 +220,21 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 	mtr := metrics.New()
 	mtr.User, mtr.Password = s.MetricsUser, s.MetricsPassword
 
+	cluster, _ := s.cluster()
+	if cluster.Role == tenants.RoleShard {
+		// its own control-plane copy goes apart from the control plane's
+		s.Replication.PlatformPath = "shards/" + cluster.ShardID + "/platform"
+		if err := replication.SetPlatformReplicaPath(s.Replication.PlatformPath); err != nil {
+			return err
+		}
+		kctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		keys, err := tenants.FetchSessionKeys(kctx, cluster)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("shard %s: %w", cluster.ShardID, err)
+		}
+		cluster.SessionKeys = keys
+	}
 	var sup *replication.Supervisor
 	if target.Enabled() {
 		sup = replication.NewSupervisor(replication.SupervisorConfig{Dir: g.Dir, Replica: s.Replica, Logger: logger, External: s.Replicate == "external", Args: s.Replication.args()})
@@ -188,7 +254,9 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 			c.PublicScheme, c.PublicPort = "https", publicPort(s.HTTPS)
 		}
 		w.Wrap = metrics.WithRoutePattern
+		c.Cluster = cluster
 		if sup != nil {
+			c.Cluster.Replica = replication.ShardReplica{Sup: sup, Target: target}
 			c.ReplicaBytes = func(ctx context.Context, slug string) (int64, error) { return target.Bytes(ctx, slug) }
 			w.Deps.Replication = sup
 			c.Notifier = sup
@@ -273,11 +341,16 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 			return err
 		}
 	}
+	if err := reg.StartCluster(shutdownCtx, version); err != nil {
+		closeAll()
+		reg.Close()
+		return err
+	}
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	host := reg.Config().Domain
-	fmt.Fprintf(os.Stderr, "FieldOps360 %s — plateforme : %s  ·  clients : %s://<slug>.%s%s/  ·  réplication : %s  ·  TLS : %s\n",
-		version, reg.PlatformURL(), reg.Config().PublicScheme, host, reg.Config().PublicPort, target.String(), s.TLS)
+	fmt.Fprintf(os.Stderr, "FieldOps360 %s — plateforme : %s  ·  clients : %s://<slug>.%s%s/  ·  réplication : %s  ·  TLS : %s  ·  rôle : %s %s\n",
+		version, reg.PlatformURL(), reg.Config().PublicScheme, host, reg.Config().PublicPort, target.String(), s.TLS, reg.Role(), reg.ShardID())
 
 	var serveErr error
 	select {

@@ -35,7 +35,7 @@ func newTenantCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "tenant", Short: "Manage tenants (customers)", Args: args(cobra.NoArgs)}
 	cmd.AddCommand(newTenantCreateCmd(g), newTenantListCmd(g), newTenantShowCmd(g),
 		newTenantStatusCmd(g, "suspend", tenants.StatusSuspended), newTenantStatusCmd(g, "resume", tenants.StatusActive),
-		newTenantExportCmd(g), newTenantDeleteCmd(g), newTenantSmokeCmd(g), newTenantPlanCmd(g), newTenantSectorCmd(g))
+		newTenantExportCmd(g), newTenantDeleteCmd(g), newTenantSmokeCmd(g), newTenantPlanCmd(g), newTenantSectorCmd(g), newTenantMoveCmd(g))
 	return cmd
 }
 
@@ -79,6 +79,7 @@ func newTenantCreateCmd(g *globals) *cobra.Command {
 	f.StringVar(&in.AdminEmail, "admin-email", "", "tenant admin email (required)")
 	f.StringVar(&in.AdminPassword, "admin-password", "", "admin password (generated and printed once when empty)")
 	f.StringVar(&in.Plan, "plan", tenants.PlanStarter, "plan: starter, pro or enterprise")
+	f.StringVar(&in.Shard, "shard", "", "scale-out: the shard to place it on (default: the least loaded healthy shard)")
 	f.BoolVar(&demoData, "demo-data", false, "fill the tenant with the demo data set (people, sites, planning…): test and staging data")
 	f.BoolVar(&demoHistory, "demo-history", true, "with --demo-data: add a year of history (time, costs, incidents); a few seconds more")
 	for _, name := range []string{"name", "sector", "admin-email"} {
@@ -118,6 +119,9 @@ func printInfo(g *globals, t tenants.Info) error {
 	}
 	fmt.Printf("Slug      %s\nNom       %s\nSecteur   %s\nStatut    %s\nOffre     %s\nAdmin     %s\nCréé le   %s\nBase      %d octets\nURL       %s\n",
 		t.Slug, t.Name, t.Sector, t.Status, t.Plan, t.AdminEmail, t.Created.Format(time.RFC3339), t.DBBytes, t.URL)
+	if t.Shard != "" {
+		fmt.Printf("Shard     %s\n", t.Shard)
+	}
 	if t.Status != tenants.StatusDeleted {
 		seats, expires := "illimités", "aucune"
 		if t.Seats > 0 {

@@ -89,7 +89,7 @@ func newRootCmd() *cobra.Command {
 	pf.StringVar(&g.HTTP, "http", "127.0.0.1:8090", "HTTP listen address (also used to print tenant URLs)")
 	pf.BoolVar(&g.JSON, "json", false, "print one JSON object (an array for list)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newServeCmd(g), newDemoCmd(g), newTenantCmd(g), newAuditCmd(g), newSuperuserCmd(g), newSecretsCmd(g), newReplicateCmd(g), newBackupCmd(g), newSchemaCmd(g), newGDPRCmd(g), newBillingCmd(g))
+	root.AddCommand(newServeCmd(g), newDemoCmd(g), newTenantCmd(g), newAuditCmd(g), newSuperuserCmd(g), newSecretsCmd(g), newReplicateCmd(g), newBackupCmd(g), newSchemaCmd(g), newGDPRCmd(g), newBillingCmd(g), newShardCmd(g), newProxyCmd(g))
 	strictGroups(root)
 	return root
 }

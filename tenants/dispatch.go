@@ -83,6 +83,10 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		_, _ = w.Write([]byte("ready\n"))
 		return
 	}
+	if strings.HasPrefix(req.URL.Path, clusterPrefix) && r.Role() != RoleAll {
+		r.serveCluster(w, req)
+		return
+	}
 	kind, slug := r.Resolve(req.Host)
 	switch kind {
 	case TargetPlatform:
@@ -112,6 +116,22 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	default:
 		r.page(w, req, http.StatusNotFound)
 		return
+	}
+	if here, err := r.servedHere(slug); !here {
+		if err != nil {
+			r.cfg.Logger.Error("tenant placement", "tenant", slug, "error", err)
+		}
+		r.misdirected(w, req, slug)
+		return
+	}
+	if r.Role() == RoleShard && isWrite(req) {
+		// a move freezes this tenant's writes (others keep working)
+		if !r.gate.enter(slug) {
+			w.Header().Set("Retry-After", "2")
+			r.routes.ErrorPage(w, req, http.StatusServiceUnavailable, CauseMoving)
+			return
+		}
+		defer r.gate.leave(slug)
 	}
 	start := time.Now()
 	sw := &statusWriter{ResponseWriter: w}
@@ -181,6 +201,10 @@ const (
 	// (data.db read-only or failing, the database busy): nothing is lost,
 	// the client retries.
 	CauseStorageRetry Cause = "storage_retry"
+	// CauseMoving: 503, the tenant is being moved to another shard: its
+	// writes are refused for a few seconds, nothing is lost, the client
+	// retries (reads go on).
+	CauseMoving Cause = "moving"
 	// CauseSchema: 503, the tenant's database was migrated by a newer
 	// release than this binary (the schema rule): out of service until
 	// the newer release serves it again.
@@ -232,8 +256,14 @@ func ErrorText(status int, cause Cause) (fr, en string) {
 	case CauseSchema:
 		t := catalog.New("err.tenant.schema_newer")
 		return t.In(catalog.FR), t.In(catalog.EN)
+	case CauseMoving:
+		return "Cet espace est en cours de déplacement vers un autre serveur : les modifications sont refusées quelques secondes. Rien n'est perdu : réessayez.",
+			"This workspace is being moved to another server: changes are refused for a few seconds. Nothing is lost: please retry."
 	}
 	switch status {
+	case http.StatusMisdirectedRequest:
+		return "Cet espace est servi par un autre serveur de la plateforme. Réessayez dans quelques instants.",
+			"This workspace is served by another server of the platform. Please retry in a moment."
 	case http.StatusNotFound:
 		return "Aucun espace FieldOps360 n'existe à cette adresse. Vérifiez l'adresse ou contactez votre administrateur.",
 			"No FieldOps360 workspace exists at this address. Check the address or contact your administrator."

@@ -42,6 +42,10 @@ type Info struct {
 	GraceEnds      string   `json:"grace_ends,omitempty"`
 	Licence        string   `json:"licence"`
 	Trial          bool     `json:"trial"`
+	// Shard is the shard serving the tenant (issue #21, scale-out); empty
+	// on a single-node install, where the control plane's process serves
+	// every tenant.
+	Shard string `json:"shard"`
 }
 
 func infoFromRecord(r *core.Record) Info {
@@ -53,6 +57,7 @@ func infoFromRecord(r *core.Record) Info {
 		Plan:       r.GetString("plan"),
 		AdminEmail: r.GetString("admin_email"),
 		Created:    r.GetDateTime("created").Time(),
+		Shard:      r.GetString("shard"),
 	}
 }
 
@@ -111,26 +116,27 @@ type statusCache struct {
 
 type statusEntry struct {
 	status string // "" = unknown tenant
+	shard  string // where it is placed ("": this process, single node)
 	at     time.Time
 }
 
-func (c *statusCache) get(slug string, now time.Time) (string, bool) {
+func (c *statusCache) get(slug string, now time.Time) (statusEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[slug]
 	if !ok || now.Sub(e.at) > c.ttl {
-		return "", false
+		return statusEntry{}, false
 	}
-	return e.status, true
+	return e, true
 }
 
-func (c *statusCache) put(slug, status string, now time.Time) {
+func (c *statusCache) put(slug, status, shard string, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) > 10000 {
 		c.m = map[string]statusEntry{}
 	}
-	c.m[slug] = statusEntry{status: status, at: now}
+	c.m[slug] = statusEntry{status: status, shard: shard, at: now}
 }
 
 func (c *statusCache) forget(slug string) {
@@ -141,19 +147,27 @@ func (c *statusCache) forget(slug string) {
 
 // Status returns a tenant's status ("" when the slug is unknown).
 func (r *Registry) Status(slug string) (string, error) {
+	status, _, err := r.statusShard(slug)
+	return status, err
+}
+
+// statusShard returns a tenant's status and the shard it is placed on
+// (cached like Status).
+func (r *Registry) statusShard(slug string) (status, shard string, err error) {
 	now := time.Now()
-	if s, ok := r.status.get(slug, now); ok {
-		return s, nil
+	if e, ok := r.status.get(slug, now); ok {
+		return e.status, e.shard, nil
 	}
 	var row struct {
 		Status string `db:"status"`
+		Shard  string `db:"shard"`
 	}
-	err := r.platform.DB().Select("status").From("tenants").Where(dbx.HashExp{"slug": slug}).Limit(1).One(&row)
+	err = r.platform.DB().Select("status", "shard").From("tenants").Where(dbx.HashExp{"slug": slug}).Limit(1).One(&row)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("tenant status: %w", err)
+		return "", "", fmt.Errorf("tenant status: %w", err)
 	}
-	r.status.put(slug, row.Status, now)
-	return row.Status, nil
+	r.status.put(slug, row.Status, row.Shard, now)
+	return row.Status, row.Shard, nil
 }
 
 // TenantForHost returns the slug of the active or inactive tenant owning a

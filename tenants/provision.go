@@ -30,9 +30,12 @@ type CreateInput struct {
 	AdminPasswordHash string
 	AdminName         string
 	Plan              string // default "starter"
+	// Shard places the tenant on this shard (scale-out control plane;
+	// default: the least loaded healthy shard).
+	Shard string `json:",omitempty"`
 	Actor             string // who provisions (platform audit)
 	// Progress, when set, is told each step as it starts.
-	Progress func(step string)
+	Progress func(step string) `json:"-"`
 }
 
 // CreateResult describes a provisioned tenant. AdminPassword is set only
@@ -95,6 +98,12 @@ func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
 		if in.Progress != nil {
 			in.Progress(s)
 		}
+	}
+	if r.Clustered() {
+		return r.createOnShard(in)
+	}
+	if in.Shard != "" && in.Shard != r.cfg.Cluster.ShardID {
+		return nil, domain.Errorf(domain.EInvalid, "err.cluster.shard_not_clustered", in.Shard)
 	}
 	if err := validateCreate(&in); err != nil {
 		return nil, err
@@ -161,6 +170,7 @@ func (r *Registry) CreateTenant(in CreateInput) (*CreateResult, error) {
 		rec.Load(map[string]any{
 			"slug": in.Slug, "name": in.Name, "sector": in.Sector, "status": StatusActive,
 			"plan": in.Plan, "admin_email": in.AdminEmail, "custom_hosts": []string{},
+			"shard": r.cfg.Cluster.ShardID,
 		})
 		if err := tx.Save(rec); err != nil {
 			return err

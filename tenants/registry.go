@@ -80,6 +80,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Clock returns the current time (tests inject one).
 	Clock func() time.Time
+	// Cluster is the process's part in a scale-out installation (zero: a
+	// single node). See cluster.go.
+	Cluster ClusterConfig
 }
 
 // RouteInstaller is the HTTP layer served by the registry
@@ -157,6 +160,8 @@ type Registry struct {
 	anchors  anchorBook  // audit chain anchors (audit_anchor.go)
 	meter    meterBook   // usage metering (meter.go)
 	traffic  trafficBook // error rate and latency per tenant (monitor.go)
+	gate     writeGate   // tenants frozen for a move (cluster.go)
+	shardAPI ShardClient // nil: the internal cluster API over HTTP
 	retiring sync.WaitGroup
 
 	// schemaRefused holds the tenants refused for a newer schema whose
@@ -205,6 +210,9 @@ func Open(cfg Config) (*Registry, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
+	if err := checkClusterConfig(&cfg.Cluster); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Join(cfg.Dir, "tenants"), 0o750); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
@@ -220,9 +228,17 @@ func Open(cfg Config) (*Registry, error) {
 		stop:     make(chan struct{}),
 	}
 	r.status.ttl = time.Second
+	r.gate.init()
 	r.bindPlatformSettings()
 	r.bindEntitlementHooks()
 	r.bindAnchorGuards()
+	r.bindClusterHooks()
+	if len(cfg.Cluster.SessionKeys) > 0 {
+		if err := r.applyHeartbeat(HeartbeatReply{SessionKeys: cfg.Cluster.SessionKeys}); err != nil {
+			_ = closeApp(platform)
+			return nil, fmt.Errorf("session keys: %w", err)
+		}
+	}
 	r.routes = noRoutes{}
 	if cfg.Routes != nil {
 		routes, err := cfg.Routes(r)

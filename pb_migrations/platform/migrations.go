@@ -25,6 +25,8 @@ func Migrations() core.MigrationsList {
 	l.Register(usageExpand, nil, "1764400021_platform_usage_expand.go")
 	// billing and FinOps: plan overage prices, invoices, settings (issue #19)
 	l.Register(billingExpand, nil, "1764400022_platform_billing_expand.go")
+	// scale-out: shards and tenant moves (issue #21)
+	l.Register(clusterExpand, nil, "1764400030_platform_cluster_expand.go")
 	return l
 }
 

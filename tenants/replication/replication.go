@@ -83,10 +83,32 @@ func (t ReplicaTarget) String() string {
 	return t.raw
 }
 
+// platformReplicaPath is where the process's control-plane database goes
+// in the replica (see SetPlatformReplicaPath).
+var platformReplicaPath = "platform"
+
+// SetPlatformReplicaPath sets the replica sub-path of this process's
+// control-plane database ("" keeps "platform"). A scale-out shard's
+// control-plane database is its own (a cache of its tenants' rows and
+// anchors, with its metering), so it goes apart from the control plane's:
+// shards/<id>/platform. Tenants keep tenants/<slug>, shared by every shard
+// of the installation, which is how a tenant moves. Call it before any
+// replication starts.
+func SetPlatformReplicaPath(p string) error {
+	if p == "" {
+		return nil
+	}
+	if strings.HasPrefix(p, "/") || strings.Contains(p, "..") || strings.HasPrefix(p, "tenants/") {
+		return fmt.Errorf("--platform-replica-path %q: a relative path outside tenants/", p)
+	}
+	platformReplicaPath = strings.TrimSuffix(p, "/")
+	return nil
+}
+
 // location returns the replica sub-path of a database name.
 func replicaPath(name string) string {
 	if name == PlatformDB {
-		return "platform"
+		return platformReplicaPath
 	}
 	return "tenants/" + name
 }

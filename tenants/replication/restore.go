@@ -239,3 +239,59 @@ func RestoreTenant(ctx context.Context, r *tenants.Registry, target ReplicaTarge
 	detail["previous"] = prev
 	return res, tenants.PlatformAudit(r.Platform(), actor, "tenant.restore", slug, detail)
 }
+
+// ShardReplica is a shard's replication as a tenant move drives it
+// (tenants.ShardReplica): the final sync and release on the source, the
+// restore on the target.
+type ShardReplica struct {
+	Sup    *Supervisor
+	Target ReplicaTarget
+}
+
+// FinalSync syncs slug now, checks that the replica holds the local
+// position, then pauses slug's replication from this process.
+func (s ShardReplica) FinalSync(ctx context.Context, slug string) error {
+	for attempt := 0; ; attempt++ {
+		if err := s.Sup.Sync(ctx, slug); err != nil {
+			return err
+		}
+		st, err := s.Sup.ctl.Status(ctx)
+		if err != nil {
+			return err
+		}
+		d := st.DB(slug)
+		if d != nil && d.Conflict != "" {
+			return fmt.Errorf("replica of %s refused: %s", slug, d.Conflict)
+		}
+		if d != nil && d.LocalTXID > 0 && d.LocalTXID == d.ReplicaTXID {
+			break
+		}
+		if attempt >= 20 {
+			if d == nil {
+				return fmt.Errorf("replication does not follow %s", slug)
+			}
+			return fmt.Errorf("replica of %s behind after the final sync: local %d, replica %d", slug, d.LocalTXID, d.ReplicaTXID)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	if err := s.Sup.ctl.do(ctx, controlRequest{Op: "pause", DB: slug}, nil); err != nil {
+		return fmt.Errorf("stop replicating %s: %w", slug, err)
+	}
+	return nil
+}
+
+// Resume replicates slug from this process again.
+func (s ShardReplica) Resume(ctx context.Context, slug string) error {
+	return s.Sup.ctl.do(ctx, controlRequest{Op: "resume", DB: slug}, nil)
+}
+
+// Restore writes slug's latest replica into dir/data.db, checked and
+// marked for adoption.
+func (s ShardReplica) Restore(ctx context.Context, slug, dir string) error {
+	_, err := RestoreCopy(ctx, s.Target, slug, dir, time.Time{})
+	return err
+}
