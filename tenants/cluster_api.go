@@ -44,7 +44,8 @@ func (r *Registry) serveCluster(w http.ResponseWriter, req *http.Request) {
 		keys, err := r.SessionKeys()
 		clusterResult(w, HeartbeatReply{SessionKeys: keys}, err)
 		return
-	case path == "tenants" && req.Method == http.MethodPost && r.Role() == RoleShard:
+	case path == "tenants" && req.Method == http.MethodPost:
+		// shard: provision here; control plane: place on a shard
 		var in CreateInput
 		if !decode(w, req, &in) {
 			return

@@ -141,8 +141,9 @@ func (r *Registry) createOnShard(in CreateInput) (*CreateResult, error) {
 		return nil, fmt.Errorf("register tenant created on shard %s: %w", s.ID, err)
 	}
 	r.status.forget(in.Slug)
-	if r.cfg.Cluster.Proxy != nil {
-		if err := r.PublishRoutes(ctx); err != nil {
+	if p := r.proxy(); p != nil {
+		err := r.publishTenant(ctx, p, in.Slug)
+		if err != nil {
 			r.cfg.Logger.Error("cluster: proxy not updated for a new tenant", "tenant", in.Slug, "error", err)
 		}
 	}
@@ -270,4 +271,36 @@ func (r *Registry) applyHeartbeat(reply HeartbeatReply) error {
 		}
 	}
 	return nil
+}
+
+// proxy returns the edge proxy the placement is published to: the
+// configured one, else the one the control plane recorded (the CLI on its
+// data directory); nil when there is none.
+func (r *Registry) proxy() RouteProxy {
+	if r.cfg.Cluster.Proxy != nil {
+		return r.cfg.Cluster.Proxy
+	}
+	s, err := r.LoadClusterSettings()
+	if err != nil || s.Proxy == "" {
+		return nil
+	}
+	p, err := ParseProxy(s.Proxy, s.ProxyMap)
+	if err != nil {
+		r.cfg.Logger.Error("cluster: recorded proxy", "error", err)
+		return nil
+	}
+	return p
+}
+
+// publishTenant sends the routes of one tenant's hosts to the proxy.
+func (r *Registry) publishTenant(ctx context.Context, p RouteProxy, slug string) error {
+	rec, err := r.findTenantRecord(slug)
+	if err != nil {
+		return err
+	}
+	routes, err := r.Routes()
+	if err != nil {
+		return err
+	}
+	return p.Apply(ctx, routes, r.tenantHosts(rec))
 }

@@ -102,6 +102,11 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.page(w, req, http.StatusInternalServerError)
 		return
 	}
+	if status == "" && r.Role() == RoleShard {
+		// a shard knows only its own tenants: the control plane decides
+		r.misdirected(w, req, slug)
+		return
+	}
 	switch status {
 	case StatusActive:
 	case StatusSuspended:

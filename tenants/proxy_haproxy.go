@@ -215,7 +215,7 @@ var haproxyTemplate = template.Must(template.New("haproxy").Funcs(template.FuncM
 global
     stats socket {{.Socket}} mode 660 level admin
     stats timeout 30s
-    maxconn 20000
+    # maxconn follows the file-descriptor limit (ulimit -n)
 
 defaults
     mode http
