@@ -42,7 +42,7 @@ func newGDPRExportCmd(g *globals) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&person, "person", "", "the person: e-mail or user id (required)")
+	cmd.Flags().StringVar(&person, "person", "", "the person: e-mail, user id or client contact id (required)")
 	cmd.Flags().StringVar(&out, "out", "", "zip file to write (required)")
 	_ = cmd.MarkFlagRequired("person")
 	_ = cmd.MarkFlagRequired("out")
@@ -74,7 +74,7 @@ func newGDPREraseCmd(g *globals) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&person, "person", "", "the person: e-mail or user id (required)")
+	cmd.Flags().StringVar(&person, "person", "", "the person: e-mail, user id or client contact id (required)")
 	cmd.Flags().BoolVar(&confirm, "confirm", false, "confirm the erasure (final)")
 	_ = cmd.MarkFlagRequired("person")
 	return cmd

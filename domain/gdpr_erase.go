@@ -34,11 +34,16 @@ type Erasure struct {
 // and image, and the audit events carrying their personal values are
 // redacted, listed in the erasure's own audit event (see Redaction) so
 // that the chain still verifies. Business facts stay: hours, costs,
-// approvals. actor is a tenant admin (nil: the operator on the host).
+// approvals. actor is a tenant admin (nil: the operator on the host). A
+// client contact (IsClientContactSubject) is erased the same way
+// (eraseContact).
 func ErasePerson(app core.App, actor *core.Record, u User) (Erasure, error) {
 	actorID, err := gdprActor(actor)
 	if err != nil {
 		return Erasure{}, err
+	}
+	if IsClientContactSubject(u) {
+		return eraseContact(app, actorID, u)
 	}
 	fresh, err := app.FindRecordById(CollectionUsers, u.Id)
 	if err != nil {
@@ -51,6 +56,23 @@ func ErasePerson(app core.App, actor *core.Record, u User) (Erasure, error) {
 	case strings.HasSuffix(u.GetString("email"), erasedDomain):
 		return Erasure{}, Errorf(EConflict, "err.gdpr.already_erased")
 	}
+	return runErasure(app, actorID, u.Record, func(e *eraser) error {
+		pd, err := gatherPerson(e.tx, u)
+		if err != nil {
+			return err
+		}
+		e.pd = pd
+		return e.eraseAll()
+	})
+}
+
+// runErasure erases person (a user or a client contact record) in one
+// transaction once the audit chain verifies: erase blanks or deletes its
+// records through the eraser (listing the personal fields of each), then
+// the audit events carrying the person's values are redacted and the
+// erasure's own audit event lists the redactions, so that the chain still
+// verifies; the files go after the commit.
+func runErasure(app core.App, actorID string, person *core.Record, erase func(*eraser) error) (Erasure, error) {
 	rep, err := VerifyAuditChain(app)
 	if err != nil {
 		return Erasure{}, err
@@ -58,17 +80,13 @@ func ErasePerson(app core.App, actor *core.Record, u User) (Erasure, error) {
 	if !rep.OK {
 		return Erasure{}, Errorf(EConflict, "err.gdpr.chain_broken")
 	}
-	sum := sha256.Sum256([]byte(u.Id))
-	out := Erasure{Person: u.Id, Pseudonym: "Personne effacée #" + hex.EncodeToString(sum[:3]), Changed: map[string]int{}}
-	terms := personalTerms(u)
+	sum := sha256.Sum256([]byte(person.Id))
+	out := Erasure{Person: person.Id, Pseudonym: "Personne effacée #" + hex.EncodeToString(sum[:3]), Changed: map[string]int{}}
+	terms := personalTerms(User{person})
 	var removals []string
 	err = app.RunInTransaction(func(tx core.App) error {
-		pd, err := gatherPerson(tx, u)
-		if err != nil {
-			return err
-		}
-		e := &eraser{tx: tx, pd: pd, out: &out}
-		if err := e.eraseAll(); err != nil {
+		e := &eraser{tx: tx, out: &out, personal: map[string][]string{}}
+		if err := erase(e); err != nil {
 			return err
 		}
 		removals = e.files
@@ -83,7 +101,7 @@ func ErasePerson(app core.App, actor *core.Record, u User) (Erasure, error) {
 			return err
 		}
 		out.Redacted = len(red)
-		ev, err := appendAuditEvent(tx, actorID, AuditErase, CollectionUsers, u.Id, map[string]any{
+		ev, err := appendAuditEvent(tx, actorID, AuditErase, person.Collection().Name, person.Id, map[string]any{
 			"pseudonym": out.Pseudonym, "changed": out.Changed, "files": len(e.files), "redacted": red,
 		})
 		out.Seq = ev.Seq

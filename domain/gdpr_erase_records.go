@@ -25,7 +25,6 @@ type eraser struct {
 // eraseAll erases the user record, the records the rules name, the
 // signatures, checklist answers, positions and sessions of the person.
 func (e *eraser) eraseAll() error {
-	e.personal = map[string][]string{}
 	u := e.pd.User
 	if err := e.update(u.Record, map[string]any{
 		"name": e.out.Pseudonym, "email": "erased-" + u.Id + erasedDomain, "emailVisibility": false, "verified": false,
@@ -64,11 +63,8 @@ func (e *eraser) eraseAll() error {
 			}
 		}
 	}
-	for _, s := range e.pd.Signatures {
-		if err := e.update(s, map[string]any{"signer_name": e.out.Pseudonym, "lat": 0, "lng": 0, "accuracy": 0, "image": ""}, []string{"image"}); err != nil {
-			return err
-		}
-		e.personal[CollectionSignatures+"/"+s.Id] = []string{"signer_name", "lat", "lng", "accuracy", "image"}
+	if err := e.eraseSignatures(e.pd.Signatures); err != nil {
+		return err
 	}
 	if err := e.eraseAnswers(); err != nil {
 		return err
@@ -84,6 +80,18 @@ func (e *eraser) eraseAll() error {
 		e.out.Changed["sessions"] = n
 	}
 	return err
+}
+
+// eraseSignatures pseudonymises the signer of sigs and removes their
+// place and image (the document hash and time stay).
+func (e *eraser) eraseSignatures(sigs []*core.Record) error {
+	for _, s := range sigs {
+		if err := e.update(s, map[string]any{"signer_name": e.out.Pseudonym, "lat": 0, "lng": 0, "accuracy": 0, "image": ""}, []string{"image"}); err != nil {
+			return err
+		}
+		e.personal[CollectionSignatures+"/"+s.Id] = []string{"signer_name", "lat", "lng", "accuracy", "image"}
+	}
+	return nil
 }
 
 // update sets fields of r with SQL and queues the files of drop fields

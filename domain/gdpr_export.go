@@ -39,11 +39,16 @@ var personFileFields = map[string][]string{
 // linked to users, signatures, checklist_runs, vehicle_positions,
 // audit_events naming them, sessions) and their files under files/, with
 // manifest.json. The export is an audited event (by actor, a tenant admin;
-// nil: the operator on the host) written before the archive.
+// nil: the operator on the host) written before the archive. A client
+// contact (IsClientContactSubject) is exported with its own records
+// (exportContact).
 func ExportPerson(app core.App, actor *core.Record, u User, w io.Writer) (PersonExport, error) {
 	actorID, err := gdprActor(actor)
 	if err != nil {
 		return PersonExport{}, err
+	}
+	if IsClientContactSubject(u) {
+		return exportContact(app, actorID, u, w)
 	}
 	pd, err := gatherPerson(app, u)
 	if err != nil {
@@ -76,17 +81,24 @@ func ExportPerson(app core.App, actor *core.Record, u User, w io.Writer) (Person
 		return PersonExport{}, err
 	}
 	docs["sessions"] = sessions
+	return writePersonExport(app, actorID, u.Record, docs, files, w)
+}
 
-	sum := PersonExport{Person: u.Id, ExportedAt: time.Now().UTC().Format(time.RFC3339), Collections: map[string]int{}}
+// writePersonExport records the export of person (an audit event naming
+// its record) and writes the zip: one JSON file per entry of docs, the
+// files of files, manifest.json.
+func writePersonExport(app core.App, actorID string, person *core.Record, docs map[string]any, files map[string][]*core.Record, w io.Writer) (PersonExport, error) {
+	sum := PersonExport{Person: person.Id, ExportedAt: time.Now().UTC().Format(time.RFC3339), Collections: map[string]int{}}
 	for name, d := range docs {
 		sum.Collections[name] = countOf(d)
 	}
 	if err := app.RunInTransaction(func(tx core.App) error {
-		_, err := appendAuditEvent(tx, actorID, AuditGDPRExport, CollectionUsers, u.Id, map[string]any{"collections": sum.Collections})
+		_, err := appendAuditEvent(tx, actorID, AuditGDPRExport, person.Collection().Name, person.Id, map[string]any{"collections": sum.Collections})
 		return err
 	}); err != nil {
 		return sum, err
 	}
+	var err error
 	zw := zip.NewWriter(w)
 	names := make([]string, 0, len(docs))
 	for n := range docs {

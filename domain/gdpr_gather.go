@@ -44,10 +44,8 @@ func gatherPerson(app core.App, u User) (*personData, error) {
 			}
 		}
 	}
-	if name := strings.TrimSpace(u.GetString("name")); name != "" {
-		if pd.Signatures, err = app.FindAllRecords(CollectionSignatures, dbx.NewExp("LOWER(TRIM(signer_name)) = {:n}", dbx.Params{"n": strings.ToLower(name)})); err != nil {
-			return nil, err
-		}
+	if pd.Signatures, err = signaturesNamed(app, u.GetString("name")); err != nil {
+		return nil, err
 	}
 	runs, err := app.FindAllRecords(CollectionChecklistRuns, dbx.Like("answers", `"by":"`+u.Id+`"`).Match(false, false))
 	if err != nil {
@@ -58,6 +56,15 @@ func gatherPerson(app core.App, u User) (*personData, error) {
 		return nil, err
 	}
 	return pd, nil
+}
+
+// signaturesNamed returns the signatures whose signer is name
+// (case-insensitive; none for a blank name).
+func signaturesNamed(app core.App, name string) ([]*core.Record, error) {
+	if name = strings.TrimSpace(name); name == "" {
+		return nil, nil
+	}
+	return app.FindAllRecords(CollectionSignatures, dbx.NewExp("LOWER(TRIM(signer_name)) = {:n}", dbx.Params{"n": strings.ToLower(name)}))
 }
 
 // reservedPositions returns the positions of the vehicles the person
@@ -98,6 +105,9 @@ func exportFields(r *core.Record) map[string]any {
 // collection (those holding none are left out), as a GDPR page shows
 // them before an export or an erasure.
 func PersonSummary(app core.App, u User) (map[string]int, error) {
+	if IsClientContactSubject(u) {
+		return contactSummary(app, u)
+	}
 	pd, err := gatherPerson(app, u)
 	if err != nil {
 		return nil, err

@@ -126,8 +126,12 @@ func GDPRUncovered(app core.App) ([]UserRelation, error) {
 	return out, nil
 }
 
-// FindGDPRSubject returns the tenant's user named by id or e-mail
-// (case-insensitive); anyone else is ENotFound (err.gdpr.unknown_person).
+// FindGDPRSubject returns the tenant's person named by id or e-mail
+// (case-insensitive): a user first, else a client contact of the client
+// portal (its record wrapped in the User: IsClientContactSubject tells;
+// an e-mail shared by contacts of several clients is refused with their
+// ids, err.gdpr.ambiguous_contact). Anyone else is ENotFound
+// (err.gdpr.unknown_person).
 func FindGDPRSubject(app core.App, person string) (User, error) {
 	person = strings.TrimSpace(person)
 	if person != "" {
@@ -140,6 +144,9 @@ func FindGDPRSubject(app core.App, person string) (User, error) {
 		}
 		if len(recs) == 1 {
 			return User{recs[0]}, nil
+		}
+		if c, ok, err := findContactSubject(app, person); ok || err != nil {
+			return c, err
 		}
 	}
 	return User{}, Errorf(ENotFound, "err.gdpr.unknown_person", person)

@@ -32,10 +32,19 @@ func (h *Handlers) acceptanceReserve(e *core.RequestEvent) error {
 		}
 		photos = append(photos, f)
 	}
-	_, err = domain.AddAcceptanceReservation(e.App, e.Auth, s.Id, a.Id, domain.PunchInput{Description: v["description"], Lot: v["lot"],
+	r, err := domain.AddAcceptanceReservation(e.App, e.Auth, s.Id, a.Id, domain.PunchInput{Description: v["description"], Lot: v["lot"],
 		Location: v["location"], Photos: photos, Fix: crewFix(e, "")}, h.deps.Clock())
 	if err != nil {
 		return h.acceptanceFormErr(e, s, a, v, err, "")
+	}
+	// the reservation's photos get their watermarked proof image as every
+	// uploaded photo does (the worker starts once they are committed)
+	recs, err := domain.AcceptanceReservationPhotos(e.App, r.Id)
+	if err != nil {
+		return h.fail(e, err)
+	}
+	for _, p := range recs {
+		go h.photoWorker(e.App, tenantSlug(e.Request), p.Id, domain.PhotoJobOf(e.App, p))
 	}
 	return e.Redirect(http.StatusSeeOther, "/sites/"+s.Id+"/acceptance/"+a.Id+"?toast=acceptance_reserved")
 }

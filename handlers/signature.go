@@ -80,34 +80,68 @@ func (h *Handlers) signSubmit(e *core.RequestEvent) error {
 	return e.Redirect(http.StatusSeeOther, "/signatures/"+sig.Id)
 }
 
-// loadSignature finds a signature whose job the user may see.
-func loadSignature(e *core.RequestEvent) (domain.Signature, domain.Task, error) {
+// signedSubject is what a signature signs: a job (task), an acceptance
+// report (PV de réception, either party) or the lifting of one of its
+// reservations (accepted by the client).
+type signedSubject struct {
+	Kind  string // "task", "acceptance" or "reservation"
+	ID    string
+	Title string
+	Label string // catalogue key of the subject's label on the evidence page
+	// Current is the SHA-256 of the subject's document as it is now.
+	Current string
+}
+
+// loadSignature finds a signature whose subject the user may see: the
+// site of its job, report or reservation (CanSeeSite); any other
+// signature, or one of another tenant, is not found.
+func loadSignature(e *core.RequestEvent) (domain.Signature, signedSubject, error) {
+	notFound := domain.Errorf(domain.ENotFound, "err.signature.not_found")
 	s, err := domain.FindSignature(e.App, e.Request.PathValue("id"))
 	if domain.ErrorCode(err) == domain.ENotFound {
-		return s, domain.Task{}, domain.Errorf(domain.ENotFound, "err.signature.not_found")
+		return s, signedSubject{}, notFound
 	}
 	if err != nil {
-		return s, domain.Task{}, err
+		return s, signedSubject{}, err
+	}
+	if a, err := domain.FindAcceptance(e.App, s.Subject()); err == nil {
+		site, err := domain.FindSiteFor(e.App, e.Auth, a.SiteID())
+		if err != nil {
+			return s, signedSubject{}, notFound
+		}
+		_, cur, err := domain.AcceptanceDocument(e.App, a.Id)
+		title := i18n.T(e.Request.Context(), "sign.subject.acceptance_title", site.Code(), site.Name(), i18n.FormatDate(e.Request.Context(), a.Date()))
+		return s, signedSubject{Kind: "acceptance", ID: a.Id, Title: title, Label: "sign.subject.acceptance", Current: cur}, err
+	}
+	if r, err := domain.FindAcceptanceReservation(e.App, s.Subject()); err == nil {
+		if _, err := domain.FindSiteFor(e.App, e.Auth, r.SiteID()); err != nil {
+			return s, signedSubject{}, notFound
+		}
+		_, cur, err := domain.LiftingDocument(e.App, r.Id)
+		title := i18n.T(e.Request.Context(), "sign.subject.lifting_title", r.Number(), r.Description())
+		return s, signedSubject{Kind: "reservation", ID: r.Id, Title: title, Label: "sign.subject.lifting", Current: cur}, err
 	}
 	e.Request.SetPathValue("id", s.Subject())
 	t, err := signableTask(e)
 	e.Request.SetPathValue("id", s.Id)
-	return s, t, err
+	if err != nil {
+		return s, signedSubject{}, err
+	}
+	_, cur, err := domain.TaskDocument(e.App, t.Id)
+	return s, signedSubject{Kind: "task", ID: t.Id, Title: t.Title(), Label: "sign.job", Current: cur}, err
 }
 
 // signatureEvidence shows (or exports as JSON) a signature's evidence and
-// whether the job still matches the signed document.
+// whether its subject (job, acceptance report, lifting) still matches the
+// signed document.
 func (h *Handlers) signatureEvidence(asJSON bool) func(e *core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		ctx := e.Request.Context()
-		s, t, err := loadSignature(e)
+		s, sub, err := loadSignature(e)
 		if err != nil {
 			return h.fail(e, err)
 		}
-		_, current, err := domain.TaskDocument(e.App, t.Id)
-		if err != nil {
-			return h.fail(e, err)
-		}
+		current := sub.Current
 		currentImage, err := domain.StoredImageSHA256(e.App, s)
 		if err != nil {
 			return h.fail(e, err)
@@ -119,7 +153,7 @@ func (h *Handlers) signatureEvidence(asJSON bool) func(e *core.RequestEvent) err
 		if asJSON {
 			e.Response.Header().Set("Content-Disposition", "attachment; filename=signature-"+s.Id+".json")
 			return e.JSON(http.StatusOK, map[string]any{
-				"id": s.Id, "task": t.Id, "signer_name": s.SignerName(), "signer_role": s.SignerRole(),
+				"id": s.Id, sub.Kind: sub.ID, "signer_name": s.SignerName(), "signer_role": s.SignerRole(),
 				"consent_text": s.ConsentText(), "document_sha256": s.DocumentSHA256(), "current_document_sha256": current,
 				"signed_at": s.SignedAt(), "lat": s.Lat(), "lng": s.Lng(), "accuracy": s.Accuracy(),
 				"image": s.Image(), "image_sha256": s.ImageSHA256(), "current_image_sha256": currentImage,
@@ -129,7 +163,7 @@ func (h *Handlers) signatureEvidence(asJSON bool) func(e *core.RequestEvent) err
 			ImageURL: "/signatures/" + s.Id + "/image", JSONURL: "/signatures/" + s.Id + "/evidence.json",
 			SignerName: s.SignerName(), SignerRole: s.SignerRole(), Consent: s.ConsentText(),
 			Hash: s.DocumentSHA256(), CurrentHash: current, Matches: current == s.DocumentSHA256(),
-			SignedAt: i18n.FormatDateTime(ctx, s.SignedAt()), Place: place, TaskTitle: t.Title(),
+			SignedAt: i18n.FormatDateTime(ctx, s.SignedAt()), Place: place, TaskTitle: sub.Title, SubjectLabel: sub.Label,
 			ImageHash: s.ImageSHA256(), ImageMatches: currentImage == s.ImageSHA256()}
 		render(e.Response, e.Request, http.StatusOK, crew.EvidencePage(vm))
 		return nil
