@@ -8,6 +8,8 @@ import (
 	"net"
 	"os"
 	"time"
+
+	"github.com/fieldops360/fieldops/tenants/tracing"
 )
 
 // The child's control socket (one JSON line per request) and its status.
@@ -60,7 +62,7 @@ func (rp *Replicator) serveControl(ctx context.Context, ln net.Listener) {
 				err = json.Unmarshal(line, &req)
 			}
 			if err == nil {
-				err = rp.handle(ctx, req, &resp)
+				err = rp.handle(tracing.FromTraceparent(ctx, req.Traceparent), req, &resp)
 			}
 			if err != nil {
 				resp = controlResponse{Error: err.Error()}
