@@ -277,8 +277,11 @@ priority_missing_policy() {
   helm template fieldops "$CHART" "${HELM_KUBE[@]}" -f "$TD/values-priority-missing.yaml" > "$CACHE/priority-missing.yaml" &&
     python3 "$HERE/chart-policy.py" all "$CACHE/priority-missing.yaml"
 }
-otlp_blocked_policy() { # the prod render with its OTLP egress rule removed
-  sed '/# OTLP traces to the collector/,+3d' "$CACHE/rendered-prod.yaml" > "$CACHE/otlp-blocked.yaml" &&
+otlp_blocked_policy() { # the prod render with its whole OTLP egress rule (ports and `to`) removed
+  awk '/# OTLP traces to the collector/ {skip = 2; next}
+       skip == 2 {skip = 1; next}
+       skip == 1 && (/^    - / || /^  [^ ]/ || /^[^ ]/) {skip = 0}
+       !skip' "$CACHE/rendered-prod.yaml" > "$CACHE/otlp-blocked.yaml" &&
     python3 "$HERE/chart-policy.py" all "$CACHE/otlp-blocked.yaml"
 }
 rules_in_sync() { diff -ru "$ROOT/deploy/monitoring/rules" "$CHART/files/rules"; }
