@@ -322,6 +322,15 @@ dash_drift() {
   rm -rf "$CACHE/dash" && mkdir -p "$CACHE/dash" &&
     python3 "$MON/grafana/dashboards.py" "$CACHE/dash" && diff -ru "$MON/grafana/dashboards" "$CACHE/dash"
 }
+# --- log and trace shipping (issue #22: deploy/logging, deploy/otel) ---------------------------------
+observability_configs() { # Alloy configs structurally (Alloy is not installable here), collector configs;
+  # OTELCOL=<otelcol-fieldops> (deploy/otel/builder.yaml) adds `otelcol validate` of each collector config
+  python3 "$ROOT/deploy/check-observability.py"
+}
+if want helm || want monitoring; then
+  check "log shipping (Alloy) and trace collector configs (deploy/check-observability.py)" observability_configs
+fi
+
 if want monitoring; then
   check "promtool check rules" promtool check rules "$MON"/rules/*.yml
   check "promtool check config (VM scrape config, Host-header proxy)" promtool check config --syntax-only "$MON/prometheus/prometheus.yml"

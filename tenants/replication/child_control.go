@@ -62,7 +62,12 @@ func (rp *Replicator) serveControl(ctx context.Context, ln net.Listener) {
 				err = json.Unmarshal(line, &req)
 			}
 			if err == nil {
-				err = rp.handle(tracing.FromTraceparent(ctx, req.Traceparent), req, &resp)
+				rctx := ctx
+				if req.Traceparent != "" { // asked by a request (sync, drill): its line joins the trace
+					rctx = tracing.FromTraceparent(ctx, req.Traceparent)
+					rp.cfg.Logger.InfoContext(rctx, "control request", "op", req.Op, "db", req.DB)
+				}
+				err = rp.handle(rctx, req, &resp)
 			}
 			if err != nil {
 				resp = controlResponse{Error: err.Error()}
