@@ -14,6 +14,7 @@ import (
 
 	"github.com/fieldops360/fieldops/tenants"
 	"github.com/fieldops360/fieldops/tenants/replication"
+	"github.com/fieldops360/fieldops/tenants/tracing"
 )
 
 func newReplicateCmd(g *globals) *cobra.Command {
@@ -48,7 +49,7 @@ func newReplicateCmd(g *globals) *cobra.Command {
 			if err := tenants.RefuseNewerPlatform(g.Dir); err != nil {
 				return err
 			}
-			logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level})).With("process", "replicate")
+			logger := slog.New(tracing.LogHandler(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))).With("process", "replicate")
 			rp, err := replication.NewReplicator(replication.ReplicatorConfig{Dir: g.Dir, Target: target, Logger: logger, ParentPID: parentPID,
 				Retention: opts.Retention, SnapshotEvery: opts.SnapshotEvery, DrillEvery: opts.DrillEvery, AllowReplace: opts.AllowReplace})
 			if err != nil {

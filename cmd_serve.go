@@ -215,7 +215,16 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 	if err := tenants.RefuseNewerPlatform(g.Dir); err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// JSON lines on stdout; a line logged with a request context carries
+	// trace_id, span_id, tenant, route, method, user (docs/observability.md)
+	logger := slog.New(tracing.LogHandler(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	slog.SetDefault(logger)
+	trc, err := tracing.Start(ctx, s.OTLPEndpoint, version, logger)
+	if err != nil {
+		logger.Warn("tracing: spans not exported", "error", err)
+	}
+	// outgoing HTTP calls made with a request context carry its traceparent
+	http.DefaultTransport = tracing.Transport(http.DefaultTransport)
 	target, _ := replication.ParseReplicaTarget(s.Replica)
 	mtr := metrics.New()
 	mtr.User, mtr.Password = s.MetricsUser, s.MetricsPassword
@@ -253,7 +262,7 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 		if scheme == "https" {
 			c.PublicScheme, c.PublicPort = "https", publicPort(s.HTTPS)
 		}
-		w.Wrap = metrics.WithRoutePattern
+		w.Wrap = func(r tenants.RouteInstaller) tenants.RouteInstaller { return trc.Routes(metrics.WithRoutePattern(r)) }
 		c.Cluster = cluster
 		if sup != nil {
 			c.Cluster.Replica = replication.ShardReplica{Sup: sup, Target: target}
@@ -279,10 +288,6 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 
 	shutdownCtx, beginShutdown := context.WithCancel(context.Background())
 	defer beginShutdown()
-	trc, err := tracing.Start(ctx, s.OTLPEndpoint, version, logger)
-	if err != nil {
-		logger.Warn("tracing disabled", "error", err)
-	}
 	handler := metrics.Observe(metrics.ObserveConfig{Metrics: mtr, Registry: reg, Logger: logger, Shutdown: shutdownCtx, Trace: trc.Trace()}, reg)
 
 	var servers []*http.Server

@@ -51,7 +51,7 @@ func (h *Handlers) resetRequestSubmit(e *core.RequestEvent) error {
 			err = d.MailErr
 		}
 		if err != nil {
-			h.deps.Logger.Error("password reset mail", "tenant", tenantSlug(e.Request), "error", err)
+			h.deps.Logger.ErrorContext(e.Request.Context(), "password reset mail", "tenant", tenantSlug(e.Request), "error", err)
 		}
 	}
 	vm.Sent = true

@@ -114,9 +114,9 @@ func (h *Handlers) apiFail(e *core.RequestEvent, err error) error {
 func (h *Handlers) logInternal(e *core.RequestEvent, err error, status int) {
 	switch status {
 	case http.StatusInternalServerError:
-		h.deps.Logger.Error("request failed", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
+		h.deps.Logger.ErrorContext(e.Request.Context(), "request failed", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
 	case http.StatusServiceUnavailable:
-		h.deps.Logger.Warn("request refused: storage unavailable", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
+		h.deps.Logger.WarnContext(e.Request.Context(), "request refused: storage unavailable", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
 	}
 }
 

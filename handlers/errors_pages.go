@@ -45,7 +45,7 @@ func (h *Handlers) statusPages(e *core.RequestEvent) (err error) {
 		if r == http.ErrAbortHandler { //nolint:errorlint // NB: net/http's own sentinel, compared as it panics
 			panic(r)
 		}
-		h.deps.Logger.Error("panic", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		h.deps.Logger.ErrorContext(e.Request.Context(), "panic", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 		if !responseWritten(e.Response) {
 			err = h.statusPage(e, http.StatusInternalServerError, "")
 		}
@@ -57,7 +57,7 @@ func (h *Handlers) statusPages(e *core.RequestEvent) (err error) {
 	var apiErr *router.ApiError
 	if errors.As(err, &apiErr) {
 		if apiErr.Status >= http.StatusInternalServerError {
-			h.deps.Logger.Error("request failed", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
+			h.deps.Logger.ErrorContext(e.Request.Context(), "request failed", "path", e.Request.URL.Path, "tenant", tenantSlug(e.Request), "error", err)
 		}
 		return h.statusPage(e, apiErr.Status, "")
 	}

@@ -110,6 +110,6 @@ func render(w http.ResponseWriter, r *http.Request, status int, c templ.Componen
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if err := c.Render(r.Context(), w); err != nil {
-		slog.Default().Error("render", "path", r.URL.Path, "error", err)
+		slog.Default().ErrorContext(r.Context(), "render", "path", r.URL.Path, "error", err)
 	}
 }

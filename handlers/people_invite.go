@@ -76,12 +76,12 @@ func (h *Handlers) linkPanel(e *core.RequestEvent, id, keys string, d domain.Del
 // logDelivery records that a single-use link was issued and whether its
 // e-mail left (ids only: no personal data in the logs).
 func (h *Handlers) logDelivery(e *core.RequestEvent, what, userID string, d domain.Delivery) {
-	args := []any{"tenant", tenantSlug(e.Request), "user", userID, "by", authUser(e).Id, "mailed", d.Mailed}
+	args := []any{"tenant", tenantSlug(e.Request), "target_user", userID, "by", authUser(e).Id, "mailed", d.Mailed}
 	if d.MailErr != nil {
-		h.deps.Logger.Warn(what+" e-mail refused, link shown to the issuer", append(args, "error", d.MailErr)...)
+		h.deps.Logger.WarnContext(e.Request.Context(), what+" e-mail refused, link shown to the issuer", append(args, "error", d.MailErr)...)
 		return
 	}
-	h.deps.Logger.Info(what+" link issued", args...)
+	h.deps.Logger.InfoContext(e.Request.Context(), what+" link issued", args...)
 }
 
 // peopleInvite adds a person from the people page ("add a person"):

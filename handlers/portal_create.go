@@ -40,7 +40,7 @@ func (h *Handlers) portalCreate(e *core.RequestEvent) error {
 	if err != nil {
 		a := answerOf(ctx, err)
 		if !a.OnForm {
-			h.deps.Logger.Error("portal create tenant", "slug", form.Slug, "error", err)
+			h.deps.Logger.ErrorContext(ctx, "portal create tenant", "slug", form.Slug, "error", err)
 			if sse != nil {
 				return h.toast(sse, "error", a.Message)
 			}

@@ -118,7 +118,7 @@ func (h *Handlers) portalMonitorStream(e *core.RequestEvent) error {
 	for {
 		body, err := h.monitorBody(ctx)
 		if err != nil {
-			h.deps.Logger.Warn("monitor stream", "error", err)
+			h.deps.Logger.WarnContext(ctx, "monitor stream", "error", err)
 		} else if err := sse.MergeFragmentTempl(portal.MonitorBody(body)); err != nil {
 			return nil //nolint:nilerr // NB: the viewer left
 		}

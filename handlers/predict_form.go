@@ -40,7 +40,7 @@ func (h *Handlers) taskDurationHint(e *core.RequestEvent, site *core.Record, for
 // is logged, never fails the save.
 func (h *Handlers) recordTaskPrediction(e *core.RequestEvent, taskID string) {
 	if err := domain.RecordTaskPrediction(e.App, taskID, h.deps.Clock()); err != nil {
-		h.deps.Logger.Warn("duration prediction not recorded", "task", taskID, "error", err)
+		h.deps.Logger.WarnContext(e.Request.Context(), "duration prediction not recorded", "task", taskID, "error", err)
 	}
 }
 

@@ -41,7 +41,7 @@ func (h *Handlers) newSettingsVM(e *core.RequestEvent, in domain.CompanyInput, e
 	h.settingsSectorsVM(e, &vm)
 	ns, err := domain.TenantNotifySettings(e.App)
 	if err != nil {
-		h.deps.Logger.Warn("notification settings", "tenant", tenantSlug(e.Request), "error", err)
+		h.deps.Logger.WarnContext(e.Request.Context(), "notification settings", "tenant", tenantSlug(e.Request), "error", err)
 		ns = domain.DefaultNotifySettings()
 	}
 	vm.Notify = notifyFormVM(ctx, ns)
@@ -116,7 +116,7 @@ func (h *Handlers) settingsSMTPTest(e *core.RequestEvent) error {
 		BodyEN: "This email confirms that your workspace can send messages.",
 	})
 	if err != nil {
-		h.deps.Logger.Warn("smtp test failed", "tenant", tenantSlug(e.Request), "error", err)
+		h.deps.Logger.WarnContext(e.Request.Context(), "smtp test failed", "tenant", tenantSlug(e.Request), "error", err)
 		return e.Redirect(http.StatusSeeOther, "/settings?toast=smtp_failed")
 	}
 	return e.Redirect(http.StatusSeeOther, "/settings?toast=smtp_sent")

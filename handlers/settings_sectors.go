@@ -19,7 +19,7 @@ func (h *Handlers) settingsSectorsVM(e *core.RequestEvent, vm *admin.SettingsVM)
 	ctx := e.Request.Context()
 	packs, err := domain.SectorPacks(e.App)
 	if err != nil {
-		h.deps.Logger.Warn("sector packs", "tenant", tenantSlug(e.Request), "error", err)
+		h.deps.Logger.WarnContext(e.Request.Context(), "sector packs", "tenant", tenantSlug(e.Request), "error", err)
 		return
 	}
 	for _, p := range packs {
@@ -51,7 +51,7 @@ func (h *Handlers) settingsSectorAdd(e *core.RequestEvent) error {
 	if err != nil {
 		return h.fail(e, err)
 	}
-	h.deps.Logger.Info("sector enabled", "tenant", tenantSlug(e.Request), "sector", sector, "added", res.Added())
+	h.deps.Logger.InfoContext(e.Request.Context(), "sector enabled", "tenant", tenantSlug(e.Request), "sector", sector, "added", res.Added())
 	q := url.Values{"pack": {sector}, "added": {strconv.Itoa(res.Added())}}
 	return e.Redirect(http.StatusSeeOther, "/settings?"+q.Encode()+"#sectors")
 }

@@ -48,7 +48,7 @@ func (h *Handlers) shell(e *core.RequestEvent, active, title string, crumbs ...l
 		if u.Collection().Name == domain.CollectionUsers {
 			n, err := domain.CountUnreadNotifications(e.App, u.Id)
 			if err != nil {
-				h.deps.Logger.Warn("unread notifications", "tenant", tenantSlug(e.Request), "error", err)
+				h.deps.Logger.WarnContext(e.Request.Context(), "unread notifications", "tenant", tenantSlug(e.Request), "error", err)
 			}
 			vm.Bell, vm.Unread = true, n
 		}

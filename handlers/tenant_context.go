@@ -36,7 +36,7 @@ func (h *Handlers) setTenantContext(e *core.RequestEvent) {
 		slug = t.Slug
 		p, err := h.deps.Registry.Entitlements(slug)
 		if err != nil {
-			h.deps.Logger.Warn("tenant entitlements", "tenant", slug, "error", err)
+			h.deps.Logger.WarnContext(e.Request.Context(), "tenant entitlements", "tenant", slug, "error", err)
 		}
 		plan = p
 	}

@@ -68,6 +68,8 @@ type invoice struct {
 // The result is a Factur-X PDF/A-3 (facturx.Embed) carrying the
 // invoice's XML as factur-x.xml; see InvoiceOptions.Draft for drafts.
 func Invoice(ctx context.Context, inv facturx.Invoice, opt InvoiceOptions) ([]byte, error) {
+	ctx, span := startSpan(ctx, "pdf.invoice")
+	defer span.End()
 	tot, err := facturx.Compute(inv)
 	if err != nil {
 		return nil, err

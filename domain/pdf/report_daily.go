@@ -14,6 +14,8 @@ import (
 // with hours, tasks done and under way, incidents, deliveries and
 // consumption with their value, and the day's photos.
 func Daily(ctx context.Context, d domain.DailyReport, now time.Time) ([]byte, error) {
+	ctx, span := startSpan(ctx, "pdf.report.daily")
+	defer span.End()
 	ctx = withZone(ctx, d.Location)
 	title := i18n.T(ctx, "rpt.daily.title", d.Site.Code, d.Site.Name, i18n.FormatDate(ctx, d.Day))
 	r, err := newReport(ctx, d.Branding, title, now)

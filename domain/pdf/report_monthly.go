@@ -15,6 +15,8 @@ import (
 // margin to date, hours and delays, incidents of the month by severity.
 // Figures are the cost and KPI engine's (domain.MonthlyReportData).
 func Monthly(ctx context.Context, m domain.MonthlyReport, now time.Time) ([]byte, error) {
+	ctx, span := startSpan(ctx, "pdf.report.monthly")
+	defer span.End()
 	ctx = withZone(ctx, m.Location)
 	month := i18n.T(ctx, "rpt.month."+m.Month.Format("01")) + " " + m.Month.Format("2006")
 	key := "rpt.monthly.title"

@@ -12,6 +12,8 @@ import (
 // ctx's locale: progress, the week's tasks, hours per person and day,
 // incidents (without costs), next week's plan and the week's photos.
 func Weekly(ctx context.Context, w domain.WeeklyReport, now time.Time) ([]byte, error) {
+	ctx, span := startSpan(ctx, "pdf.report.weekly")
+	defer span.End()
 	ctx = withZone(ctx, w.Location)
 	last := w.Week.AddDate(0, 0, 6)
 	title := i18n.T(ctx, "rpt.weekly.title", w.Site.Code, w.Site.Name, w.ISOWeek,

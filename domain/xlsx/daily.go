@@ -13,6 +13,8 @@ import (
 // summary sheet whose totals are formulas over the other sheets, then one
 // sheet per table (crew, tasks, incidents, materials, photos).
 func Daily(ctx context.Context, d domain.DailyReport) ([]byte, error) {
+	ctx, span := startSpan(ctx, "xlsx.report.daily")
+	defer span.End()
 	ctx = withZone(ctx, d.Location)
 	title := i18n.T(ctx, "rpt.daily.title", d.Site.Code, d.Site.Name, i18n.FormatDate(ctx, d.Day))
 	b, err := newBook(ctx, d.Branding.Color, title, d.Branding.Company)

@@ -24,6 +24,8 @@ func signed(r domain.InvoiceRow, c int64) float64 {
 // Invoices writes the invoices list (issue #18) in ctx's locale: one row
 // per invoice or credit note (credit notes negative), totals as formulas.
 func Invoices(ctx context.Context, rows []domain.InvoiceRow, company string) ([]byte, error) {
+	ctx, span := startSpan(ctx, "xlsx.invoices")
+	defer span.End()
 	b, err := newBook(ctx, "", b0(ctx, "invoice.xlsx.title"), company)
 	if err != nil {
 		return nil, err
@@ -49,6 +51,8 @@ func Invoices(ctx context.Context, rows []domain.InvoiceRow, company string) ([]
 // Receivables writes the receivables ledger at now: every issued invoice
 // not settled, with what is due, paid, outstanding and the days late.
 func Receivables(ctx context.Context, rows []domain.InvoiceRow, company string, now time.Time) ([]byte, error) {
+	ctx, span := startSpan(ctx, "xlsx.receivables")
+	defer span.End()
 	b, err := newBook(ctx, "", b0(ctx, "invoice.receivables.title"), company)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,8 @@ import (
 // and margin to date, hours and delays, incidents of the month by
 // severity —, one row per site and a totals line of SUM formulas.
 func Monthly(ctx context.Context, m domain.MonthlyReport) ([]byte, error) {
+	ctx, span := startSpan(ctx, "xlsx.report.monthly")
+	defer span.End()
 	ctx = withZone(ctx, m.Location)
 	month := monthText(ctx, m)
 	key := "rpt.monthly.title"

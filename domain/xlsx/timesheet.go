@@ -17,6 +17,8 @@ import (
 // by the person's id), so that a corrected cell updates the totals, and
 // the number of days they worked.
 func Timesheet(ctx context.Context, ex domain.TimesheetExport) ([]byte, error) {
+	ctx, span := startSpan(ctx, "xlsx.timesheet")
+	defer span.End()
 	ctx = withZone(ctx, ex.Location)
 	title := i18n.T(ctx, "rpt.timesheet.title", i18n.FormatDate(ctx, ex.From), i18n.FormatDate(ctx, ex.To))
 	b, err := newBook(ctx, "", title, ex.Company)
@@ -60,6 +62,8 @@ func Timesheet(ctx context.Context, ex domain.TimesheetExport) ([]byte, error) {
 // dates as dd/mm/yyyy, hours with a decimal comma in French, one row per
 // person, day and site, then one total row per person.
 func TimesheetCSV(ctx context.Context, ex domain.TimesheetExport) ([]byte, error) {
+	ctx, span := startSpan(ctx, "csv.timesheet")
+	defer span.End()
 	ctx = withZone(ctx, ex.Location)
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")

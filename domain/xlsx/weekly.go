@@ -12,6 +12,8 @@ import (
 // locale: summary, the week's tasks, hours per person and day, incidents
 // (without costs), next week's tasks and the photos.
 func Weekly(ctx context.Context, w domain.WeeklyReport) ([]byte, error) {
+	ctx, span := startSpan(ctx, "xlsx.report.weekly")
+	defer span.End()
 	ctx = withZone(ctx, w.Location)
 	last := w.Week.AddDate(0, 0, 6)
 	title := i18n.T(ctx, "rpt.weekly.title", w.Site.Code, w.Site.Name, w.ISOWeek, i18n.FormatDate(ctx, w.Week), i18n.FormatDate(ctx, last))

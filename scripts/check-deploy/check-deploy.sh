@@ -277,8 +277,11 @@ priority_missing_policy() {
   helm template fieldops "$CHART" "${HELM_KUBE[@]}" -f "$TD/values-priority-missing.yaml" > "$CACHE/priority-missing.yaml" &&
     python3 "$HERE/chart-policy.py" all "$CACHE/priority-missing.yaml"
 }
-otlp_blocked_policy() { # the prod render with its OTLP egress rule removed
-  sed '/# OTLP traces to the collector/,+3d' "$CACHE/rendered-prod.yaml" > "$CACHE/otlp-blocked.yaml" &&
+otlp_blocked_policy() { # the prod render with its whole OTLP egress rule (ports and `to`) removed
+  awk '/# OTLP traces to the collector/ {skip = 2; next}
+       skip == 2 {skip = 1; next}
+       skip == 1 && (/^    - / || /^  [^ ]/ || /^[^ ]/) {skip = 0}
+       !skip' "$CACHE/rendered-prod.yaml" > "$CACHE/otlp-blocked.yaml" &&
     python3 "$HERE/chart-policy.py" all "$CACHE/otlp-blocked.yaml"
 }
 rules_in_sync() { diff -ru "$ROOT/deploy/monitoring/rules" "$CHART/files/rules"; }
@@ -319,6 +322,15 @@ dash_drift() {
   rm -rf "$CACHE/dash" && mkdir -p "$CACHE/dash" &&
     python3 "$MON/grafana/dashboards.py" "$CACHE/dash" && diff -ru "$MON/grafana/dashboards" "$CACHE/dash"
 }
+# --- log and trace shipping (issue #22: deploy/logging, deploy/otel) ---------------------------------
+observability_configs() { # Alloy configs structurally (Alloy is not installable here), collector configs;
+  # OTELCOL=<otelcol-fieldops> (deploy/otel/builder.yaml) adds `otelcol validate` of each collector config
+  python3 "$ROOT/deploy/check-observability.py"
+}
+if want helm || want monitoring; then
+  check "log shipping (Alloy) and trace collector configs (deploy/check-observability.py)" observability_configs
+fi
+
 if want monitoring; then
   check "promtool check rules" promtool check rules "$MON"/rules/*.yml
   check "promtool check config (VM scrape config, Host-header proxy)" promtool check config --syntax-only "$MON/prometheus/prometheus.yml"

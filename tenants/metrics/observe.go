@@ -118,7 +118,7 @@ func Observe(cfg ObserveConfig, next http.Handler) http.Handler {
 		}
 		cfg.Logger.LogAttrs(r.Context(), level, "request",
 			slog.String("request_id", id), slog.String("tenant", tenant), slog.String("method", r.Method),
-			slog.String("route", route()), slog.Int("status", rec.code), slog.Float64("ms", float64(d.Microseconds())/1000),
+			slog.String("route", route()), slog.Int("status", rec.code), slog.Float64("duration_ms", float64(d.Microseconds())/1000),
 			slog.Int64("bytes", rec.bytes))
 	})
 }

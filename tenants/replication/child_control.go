@@ -8,6 +8,8 @@ import (
 	"net"
 	"os"
 	"time"
+
+	"github.com/fieldops360/fieldops/tenants/tracing"
 )
 
 // The child's control socket (one JSON line per request) and its status.
@@ -60,7 +62,12 @@ func (rp *Replicator) serveControl(ctx context.Context, ln net.Listener) {
 				err = json.Unmarshal(line, &req)
 			}
 			if err == nil {
-				err = rp.handle(ctx, req, &resp)
+				rctx := ctx
+				if req.Traceparent != "" { // asked by a request (sync, drill): its line joins the trace
+					rctx = tracing.FromTraceparent(ctx, req.Traceparent)
+					rp.cfg.Logger.InfoContext(rctx, "control request", "op", req.Op, "db", req.DB)
+				}
+				err = rp.handle(rctx, req, &resp)
 			}
 			if err != nil {
 				resp = controlResponse{Error: err.Error()}

@@ -222,6 +222,9 @@ type controlRequest struct {
 	Op   string   `json:"op"`             // "open", "close", "set_open", "status", "sync", "pause", "resume"
 	DB   string   `json:"db,omitempty"`   // one database name
 	Open []string `json:"open,omitempty"` // set_open: every database open in the server
+	// Traceparent is the W3C trace context of the caller (a request that
+	// asked for a sync or a drill), so the child's lines join its trace.
+	Traceparent string `json:"traceparent,omitempty"`
 }
 
 // controlResponse is the one-line answer.

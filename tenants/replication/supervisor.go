@@ -16,6 +16,10 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/fieldops360/fieldops/tenants/tracing"
 )
 
 // ControlClient talks to the replication child's control socket: one
@@ -25,7 +29,10 @@ type ControlClient struct{ socket string }
 // NewControlClient returns a client of the control socket at path.
 func NewControlClient(path string) *ControlClient { return &ControlClient{socket: path} }
 
-func (c *ControlClient) do(ctx context.Context, req controlRequest, out *controlResponse) error {
+func (c *ControlClient) do(ctx context.Context, req controlRequest, out *controlResponse) (err error) {
+	ctx, span := tracing.Child(ctx, "replication.control "+req.Op, attribute.String("fieldops.db", req.DB))
+	defer func() { tracing.End(span, err) }()
+	req.Traceparent = tracing.Traceparent(ctx)
 	var d net.Dialer
 	dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
