@@ -10,7 +10,7 @@ BIN := bin/fieldops
 DEMO_DIR ?= ./pb_data
 HTTP ?= 127.0.0.1:8090
 
-.PHONY: all build demo test check-records test-go test-browser test-deps check-deploy check-appliance check-lighthouse test-chaos bench-replication check-openapi check-generated check-format vet generate assets lint bench deps clean
+.PHONY: all build demo test check-records test-go test-browser test-deps check-deploy check-appliance check-lighthouse test-chaos bench-replication openapi check-openapi check-generated check-format vet generate assets lint bench deps clean
 
 MAILPIT_VERSION := v1.33.1
 PEBBLE_VERSION := v2.10.3
@@ -41,11 +41,12 @@ check-format:
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-check-generated: ## fails when a *_templ.go or a typed record (domain/*_model.go) is stale
+check-generated: ## fails when a *_templ.go, a typed record (domain/*_model.go) or the OpenAPI description is stale
 	@go tool templ generate >/dev/null 2>&1
 	@if [ -n "$$(git status --porcelain -- '*_templ.go')" ]; then \
 		echo "stale templ output, run make generate:"; git status --porcelain -- '*_templ.go'; exit 1; fi
 	@go run ./scripts/genrecords -check
+	@go run ./scripts/openapi -check
 
 check-records: ## handlers and views read records only through domain's typed records and finders
 	@scripts/lint/records.sh
@@ -108,7 +109,10 @@ test-chaos: test-deps ## kill -9 of the server and of the replication child unde
 bench-replication: ## the product's write path (8 users: REST incident creates + 1-op sync batches), replication attached vs detached: writes/s, ratio, p99, worst stall, failures (BENCH_SECONDS, BENCH_ROUNDS, BENCH_DIR keeps the logs; run on an idle machine)
 	go test -tags chaos,no_default_driver -count=1 -timeout 60m -v -run TestReplicationOverhead ./scripts/bench/
 
-check-openapi: test-deps ## lint the OpenAPI description of our endpoints (Redocly CLI from npm)
+openapi: ## OpenAPI description served at /api/docs (assets/static/api/openapi.yaml): scripts/openapi/product.yaml + the records API generated from the tenant schema
+	go run ./scripts/openapi
+
+check-openapi: test-deps ## lint the OpenAPI description (Redocly CLI from npm; redocly.yaml)
 	node_modules/.bin/redocly lint assets/static/api/openapi.yaml --format stylish
 
 test: deps lint check-openapi test-go test-browser test-chaos check-deploy ## all tests
