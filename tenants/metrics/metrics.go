@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +36,7 @@ type Metrics struct {
 	reqTotal   *prometheus.CounterVec
 	sse        prometheus.Gauge
 	jobs       *prometheus.HistogramVec
+	tenants    *TenantTraffic
 	certMu     sync.Mutex
 	certExpiry map[string]time.Time
 }
@@ -53,7 +55,8 @@ func New() *Metrics {
 		Name: "fieldops_job_duration_seconds", Help: "Background job durations.",
 		Buckets: []float64{.01, .05, .1, .5, 1, 5, 15, 60, 300, 1800},
 	}, []string{"job"})
-	m.reg.MustRegister(m.reqDur, m.reqTotal, m.sse, m.jobs,
+	m.tenants = NewTenantTraffic(DefaultTenantTopN, DefaultTenantElectEvery)
+	m.reg.MustRegister(m.reqDur, m.reqTotal, m.sse, m.jobs, m.tenants,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.CollectorFunc(m.collectCerts))
 	return m
@@ -61,6 +64,10 @@ func New() *Metrics {
 
 // Registry returns the Prometheus registry (tests gather from it).
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// Tenants returns the per-tenant request counters (top N tenants by
+// slug, the rest under OtherTenant); SetTopN configures N.
+func (m *Metrics) Tenants() *TenantTraffic { return m.tenants }
 
 // ObserveJob records a background job's duration.
 func (m *Metrics) ObserveJob(job string, d time.Duration) {
@@ -74,13 +81,34 @@ func (m *Metrics) SetCertExpiry(host string, notAfter time.Time) {
 	m.certMu.Unlock()
 }
 
-var certExpiryDesc = prometheus.NewDesc("fieldops_certificate_expiry_timestamp_seconds", "Expiry of the TLS certificate served for a host.", []string{"host"}, nil)
+var certExpiryDesc = prometheus.NewDesc("fieldops_certificate_expiry_timestamp_seconds", "Expiry of the TLS certificate served for a host (the CertExpiryHosts hosts nearest expiry).", []string{"host"}, nil)
+
+// CertExpiryHosts bounds the hosts exported by
+// fieldops_certificate_expiry_timestamp_seconds: one certificate per
+// tenant host (certmagic on demand) would make thousands of series, and
+// only the certificates nearest expiry can raise an alert.
+const CertExpiryHosts = 100
 
 func (m *Metrics) collectCerts(ch chan<- prometheus.Metric) {
 	m.certMu.Lock()
-	defer m.certMu.Unlock()
-	for h, t := range m.certExpiry {
-		ch <- prometheus.MustNewConstMetric(certExpiryDesc, prometheus.GaugeValue, float64(t.Unix()), h)
+	hosts := make([]string, 0, len(m.certExpiry))
+	for h := range m.certExpiry {
+		hosts = append(hosts, h)
+	}
+	slices.SortFunc(hosts, func(a, b string) int {
+		if c := m.certExpiry[a].Compare(m.certExpiry[b]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	hosts = hosts[:min(len(hosts), CertExpiryHosts)]
+	exp := make([]time.Time, len(hosts))
+	for i, h := range hosts {
+		exp[i] = m.certExpiry[h]
+	}
+	m.certMu.Unlock()
+	for i, h := range hosts {
+		ch <- prometheus.MustNewConstMetric(certExpiryDesc, prometheus.GaugeValue, float64(exp[i].Unix()), h)
 	}
 }
 
