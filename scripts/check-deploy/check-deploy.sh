@@ -386,6 +386,8 @@ if want monitoring; then
   reject "amtool rejects testdata/alertmanager-broken.yml" "undefined receiver" amtool check-config "$TD/alertmanager-broken.yml"
   reject "dashcheck rejects testdata/dashboard-broken.json" "unknown series.*fieldops_tenant_database_bytes" \
     dashcheck -metrics "$MON/metrics.txt" -rules "$MON/rules/*.yml" "$TD/dashboard-broken.json"
+  reject "dashcheck rejects testdata/dashboard-logs-broken.json (LogQL on a key the app never logs)" \
+    'LogQL uses "customer"' dashcheck "$TD/dashboard-logs-broken.json"
 fi
 
 # ------------------------------------------------------------------ Ansible
