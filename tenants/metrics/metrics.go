@@ -38,13 +38,14 @@ type Metrics struct {
 	jobs       *prometheus.HistogramVec
 	tenants    *TenantTraffic
 	certMu     sync.Mutex
-	certExpiry map[string]time.Time
+	certExpiry map[string]certServed
+	now        func() time.Time
 }
 
 // New builds the registry with the HTTP, SSE and job series and the
 // Go/process collectors.
 func New() *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry(), certExpiry: map[string]time.Time{}}
+	m := &Metrics{reg: prometheus.NewRegistry(), certExpiry: map[string]certServed{}, now: time.Now}
 	m.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "fieldops_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
@@ -74,10 +75,14 @@ func (m *Metrics) ObserveJob(job string, d time.Duration) {
 	m.jobs.WithLabelValues(job).Observe(d.Seconds())
 }
 
-// SetCertExpiry records the expiry of the certificate served for host.
+// certServed is the certificate last served for a host, and when.
+type certServed struct{ notAfter, at time.Time }
+
+// SetCertExpiry records the expiry of the certificate served for host
+// (called at each TLS handshake).
 func (m *Metrics) SetCertExpiry(host string, notAfter time.Time) {
 	m.certMu.Lock()
-	m.certExpiry[host] = notAfter
+	m.certExpiry[host] = certServed{notAfter: notAfter, at: m.now()}
 	m.certMu.Unlock()
 }
 
@@ -89,14 +94,27 @@ var certExpiryDesc = prometheus.NewDesc("fieldops_certificate_expiry_timestamp_s
 // only the certificates nearest expiry can raise an alert.
 const CertExpiryHosts = 100
 
+// CertServedWithin is how recently a host's certificate must have been
+// served to be exported: certmagic renews in the background and on demand,
+// and the gauge only learns the new expiry at the next handshake, so a
+// host nobody visits (a deleted tenant, an idle custom domain) would keep
+// an old expiry and raise a false alarm. The outside probes keep the
+// platform hosts and the canaries fresh.
+const CertServedWithin = 7 * 24 * time.Hour
+
 func (m *Metrics) collectCerts(ch chan<- prometheus.Metric) {
 	m.certMu.Lock()
 	hosts := make([]string, 0, len(m.certExpiry))
-	for h := range m.certExpiry {
+	cutoff := m.now().Add(-CertServedWithin)
+	for h, c := range m.certExpiry {
+		if c.at.Before(cutoff) {
+			delete(m.certExpiry, h)
+			continue
+		}
 		hosts = append(hosts, h)
 	}
 	slices.SortFunc(hosts, func(a, b string) int {
-		if c := m.certExpiry[a].Compare(m.certExpiry[b]); c != 0 {
+		if c := m.certExpiry[a].notAfter.Compare(m.certExpiry[b].notAfter); c != 0 {
 			return c
 		}
 		return strings.Compare(a, b)
@@ -104,7 +122,7 @@ func (m *Metrics) collectCerts(ch chan<- prometheus.Metric) {
 	hosts = hosts[:min(len(hosts), CertExpiryHosts)]
 	exp := make([]time.Time, len(hosts))
 	for i, h := range hosts {
-		exp[i] = m.certExpiry[h]
+		exp[i] = m.certExpiry[h].notAfter
 	}
 	m.certMu.Unlock()
 	for i, h := range hosts {

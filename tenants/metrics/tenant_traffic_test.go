@@ -173,31 +173,3 @@ func TestObserveCountsTenantRequests(t *testing.T) {
 		t.Fatalf("requests %v, errors %v", r, e)
 	}
 }
-
-// Certificate expiries: only the CertExpiryHosts hosts nearest expiry are exported.
-func TestCertExpiryBounded(t *testing.T) {
-	m := New()
-	base := time.Unix(1_800_000_000, 0)
-	for i := range 3 * CertExpiryHosts {
-		m.SetCertExpiry(fmt.Sprintf("h%04d.example.com", i), base.Add(time.Duration(i)*time.Hour))
-	}
-	mfs, err := m.Registry().Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != "fieldops_certificate_expiry_timestamp_seconds" {
-			continue
-		}
-		if len(mf.GetMetric()) != CertExpiryHosts {
-			t.Fatalf("%d series, want %d", len(mf.GetMetric()), CertExpiryHosts)
-		}
-		for _, s := range mf.GetMetric() {
-			if v := s.GetGauge().GetValue(); v >= float64(base.Add(CertExpiryHosts*time.Hour).Unix()) {
-				t.Fatalf("host %s (expiry %v) is not among the nearest", s.GetLabel()[0].GetValue(), v)
-			}
-		}
-		return
-	}
-	t.Fatal("no certificate expiry series")
-}
