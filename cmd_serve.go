@@ -33,6 +33,7 @@ type serveFlags struct {
 	Idle            time.Duration
 	MetricsUser     string
 	MetricsPassword string
+	MetricsTenants  int
 	ACMECA          string
 	ACMEEmail       string
 	ACMERoots       string
@@ -112,6 +113,7 @@ func addServeFlags(cmd *cobra.Command, s *serveFlags) {
 	f.DurationVar(&s.Idle, "idle", 15*time.Minute, "close a tenant after this idle period")
 	f.StringVar(&s.MetricsUser, "metrics-user", "", "basic-auth user protecting /metrics")
 	f.StringVar(&s.MetricsPassword, "metrics-password", "", "basic-auth password protecting /metrics")
+	f.IntVar(&s.MetricsTenants, "metrics-tenants", metrics.DefaultTenantTopN, "tenants with their own request series (the busiest N; the others are summed under tenant=\"_other\")")
 	f.StringVar(&s.ACMECA, "acme-ca", "", "ACME directory URL for --tls auto (default Let's Encrypt)")
 	f.StringVar(&s.ACMEEmail, "acme-email", "", "ACME account email for --tls auto")
 	f.StringVar(&s.ACMERoots, "acme-roots", "", "PEM file of extra roots trusted for the ACME directory (test CAs)")
@@ -228,6 +230,7 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 	target, _ := replication.ParseReplicaTarget(s.Replica)
 	mtr := metrics.New()
 	mtr.User, mtr.Password = s.MetricsUser, s.MetricsPassword
+	mtr.Tenants().SetTopN(s.MetricsTenants)
 
 	cluster, _ := s.cluster()
 	if cluster.Role == tenants.RoleShard {

@@ -15,7 +15,7 @@ and drill periods set; the grace period covers serve's drain; the NetworkPolicy 
 endpoint's port out; a PriorityClass a pod names is rendered (modes all, dedicated); volumes
 mounted at /data and /tmp; PDB, NetworkPolicy and topology spread present; the Ingress serves
 <domain>, *.<domain> and the custom hosts; in router mode the stable Service selects a colour;
-ServiceMonitor/PrometheusRule only rendered when the cluster has their CRDs.
+ServiceMonitor/PrometheusRule/Probe only rendered when the cluster has their CRDs.
 Exit 0 when every check passes, 1 otherwise (one line per violation).
 """
 import sys
@@ -124,7 +124,8 @@ def check_app(docs, dedicated, standalone):
         fail("dedicated mode without the provision init container")
     if "restore" in names and "replicate" in names and names.index("restore") > names.index("replicate"):
         fail("restore must run before the replicate sidecar starts")
-    cm = kinds(docs, "ConfigMap")
+    # the app's ConfigMap, not the Grafana dashboards' (monitoring.dashboards)
+    cm = [c for c in kinds(docs, "ConfigMap") if "grafana_dashboard" not in (c["metadata"].get("labels") or {})]
     grace = seconds(cm[0]["data"].get("FIELDOPS_GRACE", "20s")) if cm else 20
     if spec.get("terminationGracePeriodSeconds", 30) < grace + 10:
         fail(f"terminationGracePeriodSeconds {spec.get('terminationGracePeriodSeconds')} does not cover --grace {grace}s")
@@ -204,7 +205,7 @@ def main():
         sys.exit(1 if errors else 0)
     crds = sys.argv[3] if len(sys.argv) > 3 else ""
     docs = load(path)
-    crd_kinds = {d["kind"] for d in docs} & {"ServiceMonitor", "PrometheusRule"}
+    crd_kinds = {d["kind"] for d in docs} & {"ServiceMonitor", "PrometheusRule", "Probe"}
     if crds == "no-crds" and crd_kinds:
         fail(f"{sorted(crd_kinds)} rendered although the cluster has no such CRD")
     if crds == "crds":

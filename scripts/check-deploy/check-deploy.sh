@@ -30,9 +30,9 @@ export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 NO_COLOR=1 PY_COLORS=0
 
 # Pinned versions (Go tools: exact versions in tools/go.mod and tools/{tofu,dockerlint,dashcheck}/go.mod).
 K8S_VERSION=1.37.2                  # schemas: k8s.io/kubernetes api/openapi-spec/swagger.json
-PROM_OPERATOR_VERSION=v0.85.0       # CRDs of ServiceMonitor / PrometheusRule
+PROM_OPERATOR_VERSION=v0.85.0       # CRDs of ServiceMonitor / PrometheusRule / Probe
 APT_TOOLS=(ansible-playbook:ansible ansible-lint:ansible-lint packer:packer promtool:prometheus
-           amtool:prometheus-alertmanager shellcheck:shellcheck systemd-analyze:systemd
+           amtool:prometheus-alertmanager prometheus-blackbox-exporter:prometheus-blackbox-exporter shellcheck:shellcheck systemd-analyze:systemd
            setpriv:util-linux nft:nftables curl:curl python3:python3 npm:npm
            debootstrap:debootstrap systemd-nspawn:systemd-container ssh-keyscan:openssh-client ip:iproute2)
 GO_TOOLS=(kubeconform:github.com/yannh/kubeconform/cmd/kubeconform
@@ -40,7 +40,8 @@ GO_TOOLS=(kubeconform:github.com/yannh/kubeconform/cmd/kubeconform
           helm:helm.sh/helm/v3/cmd/helm
           tflint:github.com/terraform-linters/tflint)
 HELM_KUBE=(--kube-version "$K8S_VERSION")
-CRDS=(--api-versions monitoring.coreos.com/v1/ServiceMonitor --api-versions monitoring.coreos.com/v1/PrometheusRule)
+CRDS=(--api-versions monitoring.coreos.com/v1/ServiceMonitor --api-versions monitoring.coreos.com/v1/PrometheusRule
+      --api-versions monitoring.coreos.com/v1/Probe)
 
 ONLY=""
 case "${1:-}" in
@@ -163,7 +164,8 @@ install_npm() {
 
 SCHEMAS="$CACHE/schemas-$K8S_VERSION-$PROM_OPERATOR_VERSION"
 install_schemas() {
-  [ -s "$SCHEMAS/statefulset-apps-v1.json" ] && [ -s "$SCHEMAS/servicemonitor-monitoring-v1.json" ] && return 0
+  [ -s "$SCHEMAS/statefulset-apps-v1.json" ] && [ -s "$SCHEMAS/servicemonitor-monitoring-v1.json" ] &&
+    [ -s "$SCHEMAS/probe-monitoring-v1.json" ] && return 0
   local k8s op
   k8s=$(cd "$ROOT/tools" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p') || return 1
   op=$(cd "$ROOT/tools" && go mod download -json "github.com/prometheus-operator/prometheus-operator@$PROM_OPERATOR_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p') || return 1
@@ -171,6 +173,7 @@ install_schemas() {
   python3 "$HERE/k8s-schemas.py" --swagger "$k8s/api/openapi-spec/swagger.json" \
     --crd "$op/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" \
     --crd "$op/example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml" \
+    --crd "$op/example/prometheus-operator-crd/monitoring.coreos.com_probes.yaml" \
     --out "$SCHEMAS.tmp" && mv "$SCHEMAS.tmp" "$SCHEMAS"
 }
 
@@ -221,6 +224,17 @@ if want docker; then
 fi
 
 # ------------------------------------------------------------------ Helm
+MON="$ROOT/deploy/monitoring"
+am_routes() { # MONAM: the config file (default: the VM's)
+  local got cfg=${MONAM:-$MON/alertmanager/alertmanager.yml}
+  got=$(amtool config routes test --config.file="$cfg" severity=critical alertname=X 2>/dev/null)
+  [ "$got" = "pagerduty-oncall,ops-email" ] || { echo "critical goes to '$got'"; return 1; }
+  got=$(amtool config routes test --config.file="$cfg" severity=warning alertname=X 2>/dev/null)
+  [ "$got" = "ops-email" ] || { echo "warning goes to '$got'"; return 1; }
+  got=$(amtool config routes test --config.file="$cfg" severity=none alertname=FieldOpsWatchdog 2>/dev/null)
+  [ "$got" = "deadmans-switch" ] || { echo "the watchdog goes to '$got'"; return 1; }
+  echo "critical -> pagerduty-oncall,ops-email; warning -> ops-email; FieldOpsWatchdog -> deadmans-switch"
+}
 CHART="$ROOT/helm/fieldops"
 # name | release | policy mode | values files (relative to the chart)
 HELM_CASES=(
@@ -285,6 +299,39 @@ otlp_blocked_policy() { # the prod render with its whole OTLP egress rule (ports
     python3 "$HERE/chart-policy.py" all "$CACHE/otlp-blocked.yaml"
 }
 rules_in_sync() { diff -ru "$ROOT/deploy/monitoring/rules" "$CHART/files/rules"; }
+monitoring_files_in_sync() { # the chart's copies of the dashboards and the Alertmanager config
+  diff -ru "$ROOT/deploy/monitoring/grafana/dashboards" "$CHART/files/dashboards" &&
+    diff -ru "$ROOT/deploy/monitoring/alertmanager" "$CHART/files/alertmanager"
+}
+am_secret_check() { # the Alertmanager Secret rendered for prod: amtool on it, routes as on VMs
+  local d="$CACHE/am-secret"
+  rm -rf "$d" && mkdir -p "$d" &&
+    python3 - "$CACHE/rendered-prod-router.yaml" "$d" <<'PY' &&
+import base64, sys, yaml
+docs = [x for x in yaml.safe_load_all(open(sys.argv[1])) if x and x.get("kind") == "Secret" and x["metadata"]["name"] == "fieldops-alertmanager"]
+assert len(docs) == 1, f"{len(docs)} fieldops-alertmanager Secret(s) in the prod router render"
+data = {k: base64.b64decode(v).decode() for k, v in docs[0]["data"].items()}
+assert "/etc/alertmanager/config/fieldops.tmpl" in data["alertmanager.yaml"], "template path not rewritten for the operator"
+assert "/etc/alertmanager/secrets/fieldops-alertmanager-credentials/smtp-password" in data["alertmanager.yaml"], "credentials path not rewritten"
+open(f"{sys.argv[2]}/alertmanager.yaml", "w").write(data["alertmanager.yaml"].replace("/etc/alertmanager/config/", sys.argv[2] + "/"))
+open(f"{sys.argv[2]}/fieldops.tmpl", "w").write(data["fieldops.tmpl"])
+print("Secret fieldops-alertmanager:", ", ".join(sorted(data)))
+PY
+    amtool check-config "$d/alertmanager.yaml" && MONAM="$d/alertmanager.yaml" am_routes
+}
+dashboards_configmaps() { # one sidecar ConfigMap per dashboard in the prod router render, JSON intact
+  python3 - "$CACHE/rendered-prod-router.yaml" "$ROOT/deploy/monitoring/grafana/dashboards" <<'PY'
+import json, os, sys, yaml
+cms = [x for x in yaml.safe_load_all(open(sys.argv[1])) if x and x.get("kind") == "ConfigMap" and (x["metadata"].get("labels") or {}).get("grafana_dashboard") == "1"]
+want = sorted(f for f in os.listdir(sys.argv[2]) if f.endswith(".json"))
+got = sorted(k for c in cms for k in c["data"])
+assert got == want, f"dashboards in ConfigMaps {got}, want {want}"
+for c in cms:
+    for k, v in c["data"].items():
+        assert json.loads(v) == json.load(open(os.path.join(sys.argv[2], k))), f"{k} differs"
+print(len(cms), "dashboard ConfigMaps:", ", ".join(got))
+PY
+}
 if want helm; then
   check "helm lint --strict (8 value sets)" helm_lint_all
   for c in "${HELM_CASES[@]}"; do
@@ -293,6 +340,12 @@ if want helm; then
       helm_template_conform "$name" "$release" "$mode" "$values"
   done
   check "PrometheusRule in the chart = deploy/monitoring/rules" rules_in_sync
+  check "chart's dashboards and Alertmanager config = deploy/monitoring" monitoring_files_in_sync
+  check "prod: Alertmanager Secret for kube-prometheus-stack passes amtool (check-config, routes)" am_secret_check
+  check "prod: Grafana dashboards as sidecar ConfigMaps (grafana_dashboard=1)" dashboards_configmaps
+  reject "helm template rejects testdata/values-canary-misrouted.yaml (canary not on its shard)" \
+    "probes shard 2 but ingress.tenantShards routes canary-2 to shard 1" \
+    helm template fieldops "$CHART" "${HELM_KUBE[@]}" "${CRDS[@]}" -f "$TD/values-canary-misrouted.yaml"
   check "prod blue/green: the PriorityClass the colours use is created once (router release)" bluegreen_priorityclass
   reject "chart policy rejects testdata/values-priority-missing.yaml (PriorityClass created nowhere)" \
     "priorityClassName fieldops-critical is created by 0" priority_missing_policy
@@ -309,15 +362,7 @@ if want helm; then
 fi
 
 # ------------------------------------------------------------------ monitoring
-MON="$ROOT/deploy/monitoring"
-am_routes() {
-  local got
-  got=$(amtool config routes test --config.file="$MON/alertmanager/alertmanager.yml" severity=critical alertname=X 2>/dev/null)
-  [ "$got" = "pagerduty-oncall,ops-email" ] || { echo "critical goes to '$got'"; return 1; }
-  got=$(amtool config routes test --config.file="$MON/alertmanager/alertmanager.yml" severity=warning alertname=X 2>/dev/null)
-  [ "$got" = "ops-email" ] || { echo "warning goes to '$got'"; return 1; }
-  echo "critical -> pagerduty-oncall,ops-email; warning -> ops-email"
-}
+alert_test_coverage() { python3 "$MON/tests/coverage.py" "$MON"/rules/*.yml -- "$@"; }
 dash_drift() {
   rm -rf "$CACHE/dash" && mkdir -p "$CACHE/dash" &&
     python3 "$MON/grafana/dashboards.py" "$CACHE/dash" && diff -ru "$MON/grafana/dashboards" "$CACHE/dash"
@@ -335,17 +380,26 @@ if want monitoring; then
   check "promtool check rules" promtool check rules "$MON"/rules/*.yml
   check "promtool check config (VM scrape config, Host-header proxy)" promtool check config --syntax-only "$MON/prometheus/prometheus.yml"
   check "promtool test rules (alert and recording rule unit tests)" promtool test rules "$MON"/tests/*.test.yml
-  check "amtool check-config (PagerDuty + email receivers, templates)" amtool check-config "$MON/alertmanager/alertmanager.yml"
-  check "amtool config routes test (critical pages, warning mails)" am_routes
+  check "every alert has a firing and a quiet unit test" alert_test_coverage "$MON"/tests/*.test.yml
+  check "amtool check-config (PagerDuty + email + dead man's switch receivers, templates)" amtool check-config "$MON/alertmanager/alertmanager.yml"
+  check "amtool config routes test (critical pages, warning mails, watchdog to the dead man's switch)" am_routes
+  check "blackbox_exporter --config.check (outside probes)" \
+    prometheus-blackbox-exporter --config.check --config.file="$MON/blackbox/blackbox.yml"
   check "dashcheck: Grafana dashboards (foundation SDK strict) + PromQL + metric contract" \
     dashcheck -metrics "$MON/metrics.txt" -rules "$MON/rules/*.yml" "$MON"/grafana/dashboards/*.json
   check "dashboards match their generator (grafana/dashboards.py)" dash_drift
   reject "promtool rejects testdata/broken.rules.yml" "parse error|unclosed|invalid recording rule name" \
     promtool check rules "$TD/broken.rules.yml"
   reject "promtool test rules fails testdata/wrong-alert.test.yml" "FAILED" promtool test rules "$TD/wrong-alert.test.yml"
+  reject "alert test coverage fails with one test file only" "alert without unit test case: FieldOpsWatchdog" \
+    alert_test_coverage "$MON/tests/fieldops-drills.test.yml"
+  reject "blackbox_exporter rejects testdata/blackbox-broken.yml" "field bogus_field not found" \
+    prometheus-blackbox-exporter --config.check --config.file="$TD/blackbox-broken.yml"
   reject "amtool rejects testdata/alertmanager-broken.yml" "undefined receiver" amtool check-config "$TD/alertmanager-broken.yml"
   reject "dashcheck rejects testdata/dashboard-broken.json" "unknown series.*fieldops_tenant_database_bytes" \
     dashcheck -metrics "$MON/metrics.txt" -rules "$MON/rules/*.yml" "$TD/dashboard-broken.json"
+  reject "dashcheck rejects testdata/dashboard-logs-broken.json (LogQL on a key the app never logs)" \
+    'LogQL uses "customer"' dashcheck "$TD/dashboard-logs-broken.json"
 fi
 
 # ------------------------------------------------------------------ Ansible

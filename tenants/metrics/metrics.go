@@ -10,6 +10,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -35,14 +36,16 @@ type Metrics struct {
 	reqTotal   *prometheus.CounterVec
 	sse        prometheus.Gauge
 	jobs       *prometheus.HistogramVec
+	tenants    *TenantTraffic
 	certMu     sync.Mutex
-	certExpiry map[string]time.Time
+	certExpiry map[string]certServed
+	now        func() time.Time
 }
 
 // New builds the registry with the HTTP, SSE and job series and the
 // Go/process collectors.
 func New() *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry(), certExpiry: map[string]time.Time{}}
+	m := &Metrics{reg: prometheus.NewRegistry(), certExpiry: map[string]certServed{}, now: time.Now}
 	m.reqDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "fieldops_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
 		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
@@ -53,7 +56,8 @@ func New() *Metrics {
 		Name: "fieldops_job_duration_seconds", Help: "Background job durations.",
 		Buckets: []float64{.01, .05, .1, .5, 1, 5, 15, 60, 300, 1800},
 	}, []string{"job"})
-	m.reg.MustRegister(m.reqDur, m.reqTotal, m.sse, m.jobs,
+	m.tenants = NewTenantTraffic(DefaultTenantTopN, DefaultTenantElectEvery)
+	m.reg.MustRegister(m.reqDur, m.reqTotal, m.sse, m.jobs, m.tenants,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.CollectorFunc(m.collectCerts))
 	return m
@@ -62,25 +66,67 @@ func New() *Metrics {
 // Registry returns the Prometheus registry (tests gather from it).
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
+// Tenants returns the per-tenant request counters (top N tenants by
+// slug, the rest under OtherTenant); SetTopN configures N.
+func (m *Metrics) Tenants() *TenantTraffic { return m.tenants }
+
 // ObserveJob records a background job's duration.
 func (m *Metrics) ObserveJob(job string, d time.Duration) {
 	m.jobs.WithLabelValues(job).Observe(d.Seconds())
 }
 
-// SetCertExpiry records the expiry of the certificate served for host.
+// certServed is the certificate last served for a host, and when.
+type certServed struct{ notAfter, at time.Time }
+
+// SetCertExpiry records the expiry of the certificate served for host
+// (called at each TLS handshake).
 func (m *Metrics) SetCertExpiry(host string, notAfter time.Time) {
 	m.certMu.Lock()
-	m.certExpiry[host] = notAfter
+	m.certExpiry[host] = certServed{notAfter: notAfter, at: m.now()}
 	m.certMu.Unlock()
 }
 
-var certExpiryDesc = prometheus.NewDesc("fieldops_certificate_expiry_timestamp_seconds", "Expiry of the TLS certificate served for a host.", []string{"host"}, nil)
+var certExpiryDesc = prometheus.NewDesc("fieldops_certificate_expiry_timestamp_seconds", "Expiry of the TLS certificate served for a host (the CertExpiryHosts hosts nearest expiry).", []string{"host"}, nil)
+
+// CertExpiryHosts bounds the hosts exported by
+// fieldops_certificate_expiry_timestamp_seconds: one certificate per
+// tenant host (certmagic on demand) would make thousands of series, and
+// only the certificates nearest expiry can raise an alert.
+const CertExpiryHosts = 100
+
+// CertServedWithin is how recently a host's certificate must have been
+// served to be exported: certmagic renews in the background and on demand,
+// and the gauge only learns the new expiry at the next handshake, so a
+// host nobody visits (a deleted tenant, an idle custom domain) would keep
+// an old expiry and raise a false alarm. The outside probes keep the
+// platform hosts and the canaries fresh.
+const CertServedWithin = 7 * 24 * time.Hour
 
 func (m *Metrics) collectCerts(ch chan<- prometheus.Metric) {
 	m.certMu.Lock()
-	defer m.certMu.Unlock()
-	for h, t := range m.certExpiry {
-		ch <- prometheus.MustNewConstMetric(certExpiryDesc, prometheus.GaugeValue, float64(t.Unix()), h)
+	hosts := make([]string, 0, len(m.certExpiry))
+	cutoff := m.now().Add(-CertServedWithin)
+	for h, c := range m.certExpiry {
+		if c.at.Before(cutoff) {
+			delete(m.certExpiry, h)
+			continue
+		}
+		hosts = append(hosts, h)
+	}
+	slices.SortFunc(hosts, func(a, b string) int {
+		if c := m.certExpiry[a].notAfter.Compare(m.certExpiry[b].notAfter); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	hosts = hosts[:min(len(hosts), CertExpiryHosts)]
+	exp := make([]time.Time, len(hosts))
+	for i, h := range hosts {
+		exp[i] = m.certExpiry[h].notAfter
+	}
+	m.certMu.Unlock()
+	for i, h := range hosts {
+		ch <- prometheus.MustNewConstMetric(certExpiryDesc, prometheus.GaugeValue, float64(exp[i].Unix()), h)
 	}
 }
 

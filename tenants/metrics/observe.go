@@ -111,6 +111,7 @@ func Observe(cfg ObserveConfig, next http.Handler) http.Handler {
 		if cfg.Metrics != nil && !stream {
 			cfg.Metrics.reqDur.WithLabelValues(route(), r.Method, code).Observe(d.Seconds())
 			cfg.Metrics.reqTotal.WithLabelValues(route(), r.Method, code).Inc()
+			cfg.Metrics.tenants.Observe(tenant, rec.code)
 		}
 		level := slog.LevelInfo
 		if rec.code >= 500 {

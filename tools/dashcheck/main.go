@@ -6,7 +6,8 @@
 // fields, wrong types and invalid panels fail), unique uid and panel ids, panels inside the 24-column
 // grid, every PromQL expression parsed by Prometheus' own parser (Grafana variables substituted),
 // every fieldops_* / fieldops:* series name known: the application's metric contract (metrics.txt)
-// or a recording rule. Rule expressions get the same metric-name check.
+// or a recording rule. Rule expressions get the same metric-name check. Loki targets (LogQL) select
+// the stream {app="fieldops"} and filter or group only on the keys of the app's JSON log lines.
 package main
 
 import (
@@ -59,9 +60,15 @@ type rawPanel struct {
 	GridPos struct {
 		H, W, X, Y int
 	} `json:"gridPos"`
+	Datasource struct {
+		Type string `json:"type"`
+	} `json:"datasource"`
 	Targets []struct {
-		Expr  string `json:"expr"`
-		RefID string `json:"refId"`
+		Expr       string `json:"expr"`
+		RefID      string `json:"refId"`
+		Datasource struct {
+			Type string `json:"type"`
+		} `json:"datasource"`
 	} `json:"targets"`
 	Panels []rawPanel `json:"panels"`
 }
@@ -116,6 +123,43 @@ func (c *checker) promql(where, expr string) {
 	})
 }
 
+// logKeys are the keys of the app's JSON log lines (and Loki's own labels) a LogQL query may use.
+var logKeys = map[string]bool{"trace_id": true, "span_id": true, "tenant": true, "route": true, "method": true,
+	"status": true, "duration_ms": true, "user": true, "level": true, "msg": true, "app": true, "__error__": true}
+
+var (
+	logFilterRe = regexp.MustCompile(`\|\s*([a-zA-Z_]\w*)\s*(?:=~|!~|!=|==|>=|<=|=|>|<)`)
+	logByRe     = regexp.MustCompile(`\bby\s*\(([^)]*)\)`)
+	logTmplRe   = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+)
+
+// logql checks a Loki query: the app's stream, balanced brackets, known JSON keys.
+func (c *checker) logql(where, expr string) {
+	if !strings.Contains(expr, `{app="fieldops"}`) {
+		c.fail("%s: LogQL does not select the stream {app=\"fieldops\"}: %s", where, expr)
+	}
+	if strings.Count(expr, "(") != strings.Count(expr, ")") || strings.Count(expr, "{") != strings.Count(expr, "}") {
+		c.fail("%s: unbalanced LogQL: %s", where, expr)
+	}
+	var keys []string
+	for _, m := range logFilterRe.FindAllStringSubmatch(expr, -1) {
+		keys = append(keys, m[1])
+	}
+	for _, m := range logByRe.FindAllStringSubmatch(expr, -1) {
+		for _, k := range strings.Split(m[1], ",") {
+			keys = append(keys, strings.TrimSpace(k))
+		}
+	}
+	for _, m := range logTmplRe.FindAllStringSubmatch(expr, -1) {
+		keys = append(keys, m[1])
+	}
+	for _, k := range keys {
+		if k != "" && !logKeys[k] {
+			c.fail("%s: LogQL uses %q, not a key of the app's JSON log lines", where, k)
+		}
+	}
+}
+
 func (c *checker) series(where, name string) {
 	base := name
 	for _, suf := range []string{"_bucket", "_count", "_sum"} {
@@ -168,7 +212,11 @@ func (c *checker) dashboard(path string, uids map[string]string) {
 				c.fail("%s: no query", where)
 			}
 			for _, t := range p.Targets {
-				c.promql(where+" "+t.RefID, t.Expr)
+				if t.Datasource.Type == "loki" || (t.Datasource.Type == "" && p.Datasource.Type == "loki") {
+					c.logql(where+" "+t.RefID, t.Expr)
+				} else {
+					c.promql(where+" "+t.RefID, t.Expr)
+				}
 			}
 			walk(p.Panels)
 		}

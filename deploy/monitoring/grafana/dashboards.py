@@ -68,7 +68,18 @@ d.add(ts("Latency (streams excluded)", [
     (f'histogram_quantile(0.99, sum by (le) (rate(fieldops_http_request_duration_seconds_bucket{{{J},route!~".*/stream"}}[$__rate_interval])))', "p99")], "s"),12,8)
 d.add(table("Slowest routes (p95, 5 min)", f'topk(10, fieldops:http_request_duration_seconds:p95_5m_by_route{{{J}}})', "s"),12,8)
 d.add(ts("Requests by route", [(f'topk(10, sum by (route) (rate(fieldops_http_requests_total{{{J}}}[$__rate_interval])))', "{{route}}")], "reqps"),12,8)
+d.row("Outside view (blackbox probes)")
+PB='job="blackbox-fieldops"'
+d.add(stat("Platform host", f'min(probe_success{{{PB},probe="platform"}})', desc="1 = https://admin.<domain>/readyz answers 200 from outside (DNS, TLS, ingress, a ready shard).",
+           thresholds=[{"color":"red","value":None},{"color":"green","value":1}]),4,6)
+d.add(stat("Shards down", f'count(probe_success{{{PB},probe="canary"}} == 0) or vector(0)', desc="Shards whose canary tenant fails its outside probe (FieldOpsShardDown).", thresholds=RED),4,6)
+d.add(ts("Probes (1 = up)", [(f'probe_success{{{PB}}}', "{{probe}} {{shard}} {{instance}}")], desc="blackbox_exporter, job blackbox-fieldops: the platform host and one canary tenant per shard."),8,6)
+d.add(ts("Probe duration", [(f'probe_duration_seconds{{{PB}}}', "{{probe}} {{shard}}")], "s"),8,6)
 d.row("Tenants")
+d.add(table("Busiest tenants (requests / s)", f'topk(10, fieldops:tenant_http_requests:rate5m{{{J}}})', "reqps",
+            desc='fieldops_tenant_http_requests_total: the N busiest tenants of each shard by slug (--metrics-tenants, default 50), the rest under tenant="_other".'),12,8)
+d.add(table("Tenants with the most 5xx (ratio)", f'topk(10, fieldops:tenant_http_errors:ratio_rate5m{{{J}}} > 0)', "percentunit",
+            desc="5xx share of each named tenant's requests over 5 minutes."),12,8)
 d.add(ts("Open tenants per shard", [(f'fieldops_open_tenants{{{J}}}', "{{instance}}")]),8,8)
 d.add(ts("Tenant opens / closes", [(f'sum(rate(fieldops_tenant_opens_total{{{J}}}[$__rate_interval]))', "opens"),(f'sum(rate(fieldops_tenant_closes_total{{{J}}}[$__rate_interval]))', "closes")], "ops"),8,8)
 d.add(table("Largest tenant databases", f'topk(15, fieldops_tenant_db_bytes{{{J}}})', "bytes"),8,8)
@@ -113,8 +124,10 @@ d.add(ts("Replication lag", [(f'fieldops_replication_lag_seconds{{{J},{DB}}}', "
 d.add(ts("Replication errors", [(f'sum by (db) (increase(fieldops_replication_errors_total{{{J},{DB}}}[$__rate_interval]))', "{{db}}")]),12,8)
 d.add(table("Certificates of the tenant's hosts (days left)", f'(fieldops_certificate_expiry_timestamp_seconds{{{J},host=~"$tenant[.].*|$host"}} - time()) / 86400', "d"),12,8)
 d.add(ts("Share of platform storage", [(f'sum(fieldops_tenant_db_bytes{{{J},{T}}}) / sum(fieldops_tenant_db_bytes{{{J}}})', "$tenant")], "percentunit"),12,8)
-d.add(ts("Shard load (requests on the tenant's shard)", [(f'sum by (instance) (rate(fieldops_http_requests_total{{{J}}}[$__rate_interval])) and on (instance) max by (instance) (fieldops_tenant_db_bytes{{{J},{T}}})', "{{instance}}")], "reqps",
-    desc="HTTP metrics carry no tenant label (cardinality): this is the load of the shard hosting the tenant."),12,8)
+d.add(ts("Requests of the tenant", [(f'sum by (tenant) (rate(fieldops_tenant_http_requests_total{{{J},{T}}}[$__rate_interval]))', "requests"),
+    (f'sum by (tenant) (rate(fieldops_tenant_http_errors_total{{{J},{T}}}[$__rate_interval]))', "5xx")], "reqps",
+    desc='Per-tenant counters exist for the N busiest tenants of each shard (--metrics-tenants, default 50); a quieter tenant is summed under tenant="_other" and shows nothing here.'),12,8)
+d.add(ts("5xx ratio of the tenant", [(f'fieldops:tenant_http_errors:ratio_rate5m{{{J},{T}}}', "{{tenant}}")], "percentunit"),12,8)
 tenant=dash("fieldops-tenant","FieldOps360 — tenant drill-down","One customer: database size, replication lag and refusals, snapshots, restore drills, certificates, its shard's load.",d.panels,
     [var_ds(), var_q("job","Job",'label_values(fieldops_tenant_db_bytes, job)'),
      var_q("tenant","Tenant",'label_values(fieldops_tenant_db_bytes{job=~"$job"}, tenant)', multi=False, include_all=False),
@@ -122,18 +135,26 @@ tenant=dash("fieldops-tenant","FieldOps360 — tenant drill-down","One customer:
 # ---------- SLO
 d=D()
 d.row("Availability objective 99.9 % (30 days)")
-d.add(stat("Availability (30 d)", f'1 - (sum(increase(fieldops_http_requests_total{{{J},code=~"5..",route!~".*/stream"}}[30d])) / sum(increase(fieldops_http_requests_total{{{J},route!~".*/stream"}}[30d])))', "percentunit",
+d.add(stat("Probe availability (30 d)", '1 - avg(avg_over_time(probe_success{job="blackbox-fieldops"}[30d]))', "percentunit",
+           desc="Share of successful outside probes (platform host + one canary tenant per shard) over 30 days.",
+           thresholds=[{"color":"red","value":None},{"color":"green","value":0.999}]),6,5)
+d.add(stat("Availability (30 d, requests)", f'1 - (sum(increase(fieldops_http_requests_total{{{J},code=~"5..",route!~".*/stream"}}[30d])) / sum(increase(fieldops_http_requests_total{{{J},route!~".*/stream"}}[30d])))', "percentunit",
            thresholds=[{"color":"red","value":None},{"color":"green","value":0.999}]),6,5)
 d.add(stat("Error budget left (30 d)", f'1 - (sum(increase(fieldops_http_requests_total{{{J},code=~"5..",route!~".*/stream"}}[30d])) / sum(increase(fieldops_http_requests_total{{{J},route!~".*/stream"}}[30d]))) / 0.001', "percentunit",
            thresholds=[{"color":"red","value":None},{"color":"orange","value":0.25},{"color":"green","value":0.5}]),6,5)
-d.add(stat("Burn rate 1 h", f'max(fieldops:slo_errors:ratio_rate1h{{{J}}}) / 0.001', thresholds=[{"color":"green","value":None},{"color":"orange","value":6},{"color":"red","value":14.4}]),6,5)
-d.add(stat("Burn rate 6 h", f'max(fieldops:slo_errors:ratio_rate6h{{{J}}}) / 0.001', thresholds=[{"color":"green","value":None},{"color":"orange","value":3},{"color":"red","value":6}]),6,5)
+d.add(stat("Burn rate 1 h", 'fieldops:slo_availability_errors:ratio_rate1h / 0.001', thresholds=[{"color":"green","value":None},{"color":"orange","value":6},{"color":"red","value":14.4}]),6,5)
+d.add(stat("Burn rate 6 h", 'fieldops:slo_availability_errors:ratio_rate6h / 0.001', thresholds=[{"color":"green","value":None},{"color":"orange","value":3},{"color":"red","value":6}]),6,5)
 d.add(ts("Burn rates (1 = budget spent exactly in 30 days)", [
-    (f'max(fieldops:slo_errors:ratio_rate5m{{{J}}}) / 0.001', "5m"),
-    (f'max(fieldops:slo_errors:ratio_rate1h{{{J}}}) / 0.001', "1h"),
-    (f'max(fieldops:slo_errors:ratio_rate6h{{{J}}}) / 0.001', "6h"),
-    (f'max(fieldops:slo_errors:ratio_rate1d{{{J}}}) / 0.001', "1d"),
-    (f'max(fieldops:slo_errors:ratio_rate3d{{{J}}}) / 0.001', "3d")]),24,8)
+    ('fieldops:slo_availability_errors:ratio_rate5m / 0.001', "5m"),
+    ('fieldops:slo_availability_errors:ratio_rate1h / 0.001', "1h"),
+    ('fieldops:slo_availability_errors:ratio_rate6h / 0.001', "6h"),
+    ('fieldops:slo_availability_errors:ratio_rate1d / 0.001', "1d"),
+    ('fieldops:slo_availability_errors:ratio_rate3d / 0.001', "3d")],
+    desc="Availability SLI of the burn-rate alerts: the worse of the app's 5xx ratio and the share of failed outside probes."),12,8)
+d.add(ts("Which view burns: 5xx answers vs failed probes (1 h)", [
+    (f'max(fieldops:slo_errors:ratio_rate1h{{{J}}})', "5xx ratio (app)"),
+    ('fieldops:slo_probe_errors:ratio_rate1h', "failed probes (outside)")], "percentunit",
+    desc="A platform or shard that is down answers nothing: only the probes see it."),12,8)
 d.row("Latency objective: p95 under 500 ms")
 d.add(ts("p95 / p99 against the objective", [
     (f'max(fieldops:http_request_duration_seconds:p95_5m{{{J}}})', "p95"),
@@ -147,8 +168,42 @@ d.add(stat("Databases without a snapshot in 36 h", f'count((time() - fieldops_re
 d.add(stat("Certificates under 14 days", f'count((fieldops_certificate_expiry_timestamp_seconds{{{J}}} - time()) < 1209600) or vector(0)', thresholds=RED),4,8)
 slo=dash("fieldops-slo","FieldOps360 — SLO and error budget","Availability 99.9 %, p95 latency, replication lag, restore drills, certificates: burn rates as in the alert rules.",d.panels,
     [var_ds(), var_q("job","Job",'label_values(fieldops_http_requests_total, job)')],["slo"])
+# ---------- logs (Loki): JSON lines {trace_id, span_id, tenant, route, method, status, duration_ms,
+# user, level} of stream {app="fieldops"}, shipped by Grafana Alloy
+LK = {"type": "loki", "uid": "${loki}"}
+SEL = '{app="fieldops"}'
+def ltgt(expr, legend="", ref="A"):
+    return {"datasource": LK, "expr": expr, "legendFormat": legend, "refId": ref, "queryType": "range", "editorMode": "code"}
+def lts(title, targets, desc="", stack=True):
+    return {"type":"timeseries","title":title,"description":desc,"datasource":LK,
+            "targets":[ltgt(e,l,chr(65+i)) for i,(e,l) in enumerate(targets)],
+            "fieldConfig":{"defaults":{"unit":"short","custom":{"drawStyle":"bars","lineWidth":1,"fillOpacity":60,"showPoints":"never","stacking":{"mode":"normal" if stack else "none","group":"A"}},"color":{"mode":"palette-classic"}},"overrides":[]},
+            "options":{"legend":{"displayMode":"list","placement":"bottom","showLegend":True,"calcs":[]},"tooltip":{"mode":"multi","sort":"desc"}}}
+def logs(title, expr, desc=""):
+    return {"type":"logs","title":title,"description":desc,"datasource":LK,"targets":[ltgt(expr)],
+            "options":{"showTime":True,"showLogContextToggle":True,"wrapLogMessage":True,"prettifyLogMessage":False,"enableLogDetails":True,"sortOrder":"Descending","dedupStrategy":"none","showLabels":False,"showCommonLabels":False}}
+def var_text(name, label):
+    return {"name":name,"label":label,"type":"textbox","query":"","current":{"text":"","value":""},"hide":0,"options":[]}
+d=D()
+d.row("All tenants")
+d.add(lts("Log volume by level", [(f'sum by (level) (count_over_time({SEL} | json | __error__="" [$__interval]))', "{{level}}")],
+    desc="Lines per level of every FieldOps360 process."),24,7)
+d.row("Tenant $tenant")
+d.add(lts("5xx lines of the tenant by route", [(f'sum by (route) (count_over_time({SEL} | json | __error__="" | tenant="$tenant" | status >= 500 [$__interval]))', "{{route}}")],
+    desc="Requests of the tenant answered 5xx, per route pattern."),12,8)
+d.add(lts("Slow requests of the tenant (over 500 ms) by route", [(f'sum by (route) (count_over_time({SEL} | json | __error__="" | tenant="$tenant" | duration_ms > 500 [$__interval]))', "{{route}}")],
+    desc="The latency objective is p95 under 500 ms."),12,8)
+d.add(logs("5xx lines of the tenant", f'{SEL} | json | __error__="" | tenant="$tenant" | status >= 500 | line_format "{{{{.status}}}} {{{{.method}}}} {{{{.route}}}} {{{{.duration_ms}}}} ms trace={{{{.trace_id}}}} user={{{{.user}}}}"',
+    desc="Open a line for its trace_id, then paste it in the trace id variable (or follow it to the trace backend)."),24,10)
+d.row("Trace $trace_id")
+d.add(logs("Lines of one trace", f'{SEL} |= "$trace_id" | json | __error__="" | trace_id="$trace_id"',
+    desc="Every line logged while serving the request (the span tree is in the trace backend under the same id)."),24,10)
+logsdash=dash("fieldops-logs","FieldOps logs by tenant","Loki: log volume by level, 5xx and slow lines of a tenant by route, every line of one trace id.",d.panels,
+    [{"name":"loki","label":"Loki","type":"datasource","query":"loki","current":{"text":"","value":""},"hide":0,"refresh":1,"regex":"","options":[]},
+     var_text("tenant","Tenant (slug)"), var_text("trace_id","Trace id")],["logs"])
+logsdash["refresh"]="1m"; logsdash["time"]={"from":"now-1h","to":"now"}
 import sys
 out=sys.argv[1]
-for name,db in (("fieldops-overview",overview),("fieldops-tenant",tenant),("fieldops-slo",slo)):
+for name,db in (("fieldops-overview",overview),("fieldops-tenant",tenant),("fieldops-slo",slo),("fieldops-logs",logsdash)):
     with open(f"{out}/{name}.json","w") as f:
         json.dump(db,f,indent=2,ensure_ascii=False); f.write("\n")
