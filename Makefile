@@ -58,11 +58,11 @@ vet:
 
 lint: check-format check-records check-generated vet
 
-test-deps: deps ## test tools: mailpit (Go proxy), Chromium and LibreOffice Calc (Debian), npm packages (package-lock.json), Factur-X validators (Debian, npm)
+test-deps: deps ## test tools: mailpit (Go proxy), Chromium, LibreOffice Calc and HAProxy (Debian), npm packages (package-lock.json), Factur-X validators (Debian, npm)
 	@test -x $(TOOLS_BIN)/mailpit || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/axllent/mailpit@$(MAILPIT_VERSION)
 	@test -x $(TOOLS_BIN)/pebble || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/letsencrypt/pebble/v2/cmd/pebble@$(PEBBLE_VERSION) github.com/letsencrypt/pebble/v2/cmd/pebble-challtestsrv@$(PEBBLE_VERSION)
 	@test -x $(TOOLS_BIN)/versitygw || GOFLAGS= GOBIN=$(TOOLS_BIN) go install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
-	@scripts/ensure-deps.sh chromium node poppler libreoffice
+	@scripts/ensure-deps.sh chromium node poppler libreoffice haproxy
 	@scripts/facturx/fetch-validators.sh
 	@test -x node_modules/.bin/redocly -a -d node_modules/@axe-core/playwright -a -d node_modules/lighthouse || npm ci --no-audit --no-fund --ignore-scripts
 

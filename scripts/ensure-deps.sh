@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian packages the build and tests need, only when missing.
-# Usage: ensure-deps.sh [chromium] [node] [poppler] [libreoffice]
+# Usage: ensure-deps.sh [chromium] [node] [poppler] [libreoffice] [haproxy]
 set -euo pipefail
 need=()
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
@@ -12,6 +12,8 @@ for extra in "$@"; do
     poppler) command -v pdftotext >/dev/null || need+=(poppler-utils) ;;
     # Calc without its GUI: the browser tier opens the Excel reports with it
     libreoffice) command -v soffice >/dev/null || need+=(libreoffice-calc-nogui) ;;
+    # the scale-out test's edge proxy (scripts/chaos/scaleout_test.go)
+    haproxy) command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || need+=(haproxy) ;;
   esac
 done
 if [ ${#need[@]} -gt 0 ]; then

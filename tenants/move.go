@@ -127,7 +127,10 @@ func (m *Mover) Move(ctx context.Context, slug, to, actor string) (res MoveResul
 	step := StepPrepare
 	var rollback []func() error
 	var names []string
-	undo := func(name string, f func() error) { rollback = append([]func() error{f}, rollback...); names = append([]string{name}, names...) }
+	undo := func(name string, f func() error) {
+		rollback = append([]func() error{f}, rollback...)
+		names = append([]string{name}, names...)
+	}
 	defer func() {
 		if err == nil {
 			return
@@ -201,6 +204,9 @@ func (m *Mover) Move(ctx context.Context, slug, to, actor string) (res MoveResul
 			back, err := r.Routes()
 			if err != nil {
 				return err
+			}
+			for _, h := range hosts {
+				back[h] = BackendName(from)
 			}
 			return m.Proxy.Apply(bg, back, hosts)
 		})

@@ -33,7 +33,7 @@ type CreateInput struct {
 	// Shard places the tenant on this shard (scale-out control plane;
 	// default: the least loaded healthy shard).
 	Shard string `json:",omitempty"`
-	Actor             string // who provisions (platform audit)
+	Actor string // who provisions (platform audit)
 	// Progress, when set, is told each step as it starts.
 	Progress func(step string) `json:"-"`
 }

@@ -32,6 +32,12 @@ import (
 func TestScaleOutMoveUnderLoad(t *testing.T) {
 	haproxy, err := exec.LookPath("haproxy")
 	if err != nil {
+		haproxy, err = "/usr/sbin/haproxy", nil
+		if _, serr := os.Stat(haproxy); serr != nil {
+			err = serr
+		}
+	}
+	if err != nil {
 		if os.Getenv("FIELDOPS_STRICT") != "" {
 			t.Fatal("haproxy not installed (make test-deps installs it)")
 		}
@@ -365,4 +371,3 @@ func names(t *testing.T, c *Client) map[string]bool {
 		}
 	}
 }
-
