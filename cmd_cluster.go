@@ -70,15 +70,7 @@ func newMover(reg *tenants.Registry) (*tenants.Mover, error) {
 	if set.Token == "" {
 		return nil, usageError{fmt.Errorf("no scale-out control plane here (%s): start it once with --role control", reg.Config().Dir)}
 	}
-	m := &tenants.Mover{Reg: reg, Shards: tenants.HTTPShards{Token: set.Token, Client: reg.Config().Cluster.Client}}
-	if set.Proxy != "" {
-		p, err := tenants.ParseProxy(set.Proxy, set.ProxyMap)
-		if err != nil {
-			return nil, err
-		}
-		m.Proxy = p
-	}
-	return m, nil
+	return reg.NewMover(), nil
 }
 
 func newShardCmd(g *globals) *cobra.Command {

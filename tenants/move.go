@@ -48,10 +48,12 @@ type MoveResult struct {
 	To     string `json:"to"`
 	// UnavailableMS is how long the tenant's writes were refused: from the
 	// freeze on the source to the route's flip to the target.
-	UnavailableMS int64       `json:"unavailable_ms"`
-	TotalMS       int64       `json:"total_ms"`
-	Bytes         int64       `json:"bytes"`
-	Fingerprint   Fingerprint `json:"fingerprint"`
+	UnavailableMS int64 `json:"unavailable_ms"`
+	TotalMS       int64 `json:"total_ms"`
+	// StepsMS is each step's duration.
+	StepsMS     map[string]int64 `json:"steps_ms"`
+	Bytes       int64            `json:"bytes"`
+	Fingerprint Fingerprint      `json:"fingerprint"`
 	// ReleaseError is set when the source could not be released after the
 	// route flipped (the move succeeded; the source keeps a frozen copy
 	// no request reaches).
@@ -147,7 +149,11 @@ func (m *Mover) Move(ctx context.Context, slug, to, actor string) (res MoveResul
 		PlatformAuditLog(r, actor, "tenant.move_failed", slug, map[string]any{"from": from, "to": to, "step": step, "error": me.Error()})
 	}()
 	bg := context.WithoutCancel(ctx)
+	res.StepsMS = map[string]int64{}
+	stepStart := time.Now()
 	next := func(s string) {
+		res.StepsMS[step] = time.Since(stepStart).Milliseconds()
+		stepStart = time.Now()
 		step = s
 		m.progress(row, s)
 	}
@@ -228,6 +234,7 @@ func (m *Mover) Move(ctx context.Context, slug, to, actor string) (res MoveResul
 		res.ReleaseError = rerr.Error()
 		r.cfg.Logger.Error("move: source not released (no request reaches it)", "tenant", slug, "shard", from, "error", rerr)
 	}
+	res.StepsMS[step] = time.Since(stepStart).Milliseconds()
 	res.Fingerprint, res.Bytes, res.TotalMS = fpDst, fpDst.Bytes, time.Since(start).Milliseconds()
 	m.finish(row, "done", StepDone, res.ReleaseError, res.UnavailableMS, map[string]any{"bytes": res.Bytes, "total_ms": res.TotalMS, "audit_seq": fpDst.AuditSeq})
 	PlatformAuditLog(r, actor, "tenant.move", slug, map[string]any{"from": from, "to": to, "unavailable_ms": res.UnavailableMS, "bytes": res.Bytes})
@@ -292,4 +299,46 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// NewMover returns a Mover driving this control plane's shards (the
+// internal cluster API, or the client SetShardClient gave) and its proxy
+// (the configured one, else the one the control plane recorded).
+func (r *Registry) NewMover() *Mover {
+	return &Mover{Reg: r, Shards: r.shardClient(), Proxy: r.proxy()}
+}
+
+// Moves returns the latest tenant moves, newest first (slug "" for all).
+func (r *Registry) Moves(slug string, limit int) ([]MoveRecord, error) {
+	filter, params := "", map[string]any{}
+	if slug != "" {
+		filter, params = "tenant = {:s}", map[string]any{"s": slug}
+	}
+	recs, err := r.platform.FindRecordsByFilter("tenant_moves", filter, "-started", limit, 0, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MoveRecord, 0, len(recs))
+	for _, rec := range recs {
+		out = append(out, MoveRecord{
+			Tenant: rec.GetString("tenant"), From: rec.GetString("from_shard"), To: rec.GetString("to_shard"),
+			State: rec.GetString("state"), Step: rec.GetString("step"), Error: rec.GetString("error"), Actor: rec.GetString("actor"),
+			Started: rec.GetDateTime("started").Time(), Finished: rec.GetDateTime("finished").Time(), UnavailableMS: int64(rec.GetInt("unavailable_ms")),
+		})
+	}
+	return out, nil
+}
+
+// MoveRecord is a tenant move as the control plane recorded it.
+type MoveRecord struct {
+	Tenant        string    `json:"tenant"`
+	From          string    `json:"from"`
+	To            string    `json:"to"`
+	State         string    `json:"state"` // running, done, failed
+	Step          string    `json:"step"`
+	Error         string    `json:"error,omitempty"`
+	Actor         string    `json:"actor"`
+	Started       time.Time `json:"started"`
+	Finished      time.Time `json:"finished"`
+	UnavailableMS int64     `json:"unavailable_ms"`
 }

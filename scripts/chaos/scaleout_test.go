@@ -181,6 +181,7 @@ func TestScaleOutMoveUnderLoad(t *testing.T) {
 		TotalMS       int64 `json:"total_ms"`
 		Bytes         int64 `json:"bytes"`
 		To            string
+		StepsMS       map[string]int64 `json:"steps_ms"`
 	}
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("move output: %v\n%s", err, out)
@@ -189,8 +190,8 @@ func TestScaleOutMoveUnderLoad(t *testing.T) {
 	for slug, ch := range results {
 		loads[slug] = <-ch
 	}
-	t.Logf("MOVE %s s1 → s2: %.1f MB, writes refused for %d ms (target < 5000 ms for 50 MB), move total %d ms",
-		moved, float64(res.Bytes)/1e6, res.UnavailableMS, res.TotalMS)
+	t.Logf("MOVE %s s1 → s2: %.1f MB, writes refused for %d ms (target < 5000 ms for 50 MB), move total %d ms, steps (ms) %v",
+		moved, float64(res.Bytes)/1e6, res.UnavailableMS, res.TotalMS, res.StepsMS)
 	for slug, l := range loads {
 		t.Logf("load %s: %d acknowledged, %d refused (503/421 while frozen: retried)", slug, len(l.Acked), l.Failed)
 	}
