@@ -234,6 +234,9 @@ def check_scaleout(docs):
     for k in ("FIELDOPS_SHARD_ID", "FIELDOPS_CONTROL_PLANE", "FIELDOPS_ADVERTISE"):
         if not (se.get(k) or {}).get("value"):
             fail(f"scaleout: shard serve has no {k}")
+    rep = next((c for c in shard["spec"]["template"]["spec"].get("initContainers") or [] if c["name"] == "replicate"), None)
+    if rep and "shards/$(POD_NAME)/" not in str({e["name"]: e.get("value") for e in rep.get("env") or []}.get("FIELDOPS_PLATFORM_REPLICA_PATH")):
+        fail("scaleout: the shards' replicate sidecar must keep their control-plane copy apart (FIELDOPS_PLATFORM_REPLICA_PATH shards/<id>/platform)")
     replica = (ce.get("FIELDOPS_REPLICA") or {}).get("value")
     if replica != (se.get("FIELDOPS_REPLICA") or {}).get("value") or "$(POD_INDEX)" in (replica or ""):
         fail("scaleout: the control plane and every shard must replicate to one replica root (no {shard})")
@@ -249,7 +252,7 @@ def check_scaleout(docs):
     if f"map({mapfile},control)" not in cfg or "backend control" not in cfg:
         fail(f"scaleout: haproxy.cfg does not route by the map {mapfile} with backend control as default")
     for i in range(shard["spec"]["replicas"]):
-        if f"backend shard_{shard['metadata']['name']}-{i}\n" not in cfg:
+        if f"backend shard_{shard['metadata']['name']}-{i}\n".replace("-", "_") not in cfg:
             fail(f"scaleout: haproxy.cfg has no backend for shard {shard['metadata']['name']}-{i}")
     edge_ports = {p["name"] for p in proxy.get("ports") or []}
     services = {d["metadata"]["name"]: d for d in kinds(docs, "Service")}

@@ -333,6 +333,9 @@ app.kubernetes.io/component: {{ . }}
   value: {{ printf "http://%s-control.%s:8090" $fullname $svc | quote }}
 - name: FIELDOPS_ADVERTISE
   value: {{ printf "http://$(POD_NAME).%s-shards.%s:8090" $fullname $svc | quote }}
+# the replicate sidecar keeps the shard's own control-plane copy apart from the control plane's
+- name: FIELDOPS_PLATFORM_REPLICA_PATH
+  value: "shards/$(POD_NAME)/platform"
 {{- end }}
 {{- end }}
 {{- end -}}
