@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Policy checks on manifests rendered by `helm template` (what kubeconform cannot know).
 
-  chart-policy.py MODE RENDERED.yaml [crds|no-crds]      MODE: all | app | router | dedicated
+  chart-policy.py MODE RENDERED.yaml [crds|no-crds]      MODE: all | app | router | dedicated | scaleout
   (crds: rendered with the monitoring CRDs available; no-crds: rendered without them)
   chart-policy.py priorityclass RENDERED.yaml...         the releases installed together (blue,
   green, router): every priorityClassName a pod uses is created by exactly one of them
@@ -191,6 +191,89 @@ def check_router(docs, mode):
             fail("router mode renders a StatefulSet")
 
 
+def check_scaleout(docs):
+    """scaleOut: a control-plane StatefulSet (1 pod, HAProxy sidecar) and a shards StatefulSet, each
+    checked as the all-in-one one is; roles, cluster token, placement proxy, one HAProxy backend per
+    shard, every Ingress host to the edge, shards reachable from the control plane only."""
+    sts = {s["metadata"]["name"].rsplit("-", 1)[-1]: s for s in kinds(docs, "StatefulSet")}
+    if sorted(sts) != ["control", "shard"]:
+        fail(f"scaleout: expected StatefulSets <release>-control and <release>-shard, got {sorted(sts)}")
+        return
+    control, shard = sts["control"], sts["shard"]
+    if control["spec"]["replicas"] != 1:
+        fail("scaleout: the control plane runs 1 replica")
+    rest = [d for d in docs if d.get("kind") != "StatefulSet"]
+    proxy = None
+    for s in (control, shard):
+        spec = s["spec"]["template"]["spec"]
+        inits = spec.get("initContainers") or []
+        if s is control:
+            proxy = next((c for c in inits if c["name"] == "haproxy"), None)
+            spec = dict(spec, initContainers=[c for c in inits if c["name"] != "haproxy"])
+            s = dict(s, spec=dict(s["spec"], template=dict(s["spec"]["template"], spec=spec)))
+        check_app(rest + [s], False, s is control)
+    if not proxy:
+        fail("scaleout: the control plane has no haproxy sidecar")
+        return
+    if proxy.get("restartPolicy") != "Always" or not proxy.get("startupProbe"):
+        fail("scaleout: haproxy is not a native sidecar with a startup probe (serve would publish before it listens)")
+    psc = proxy.get("securityContext") or {}
+    if psc.get("readOnlyRootFilesystem") is not True or psc.get("allowPrivilegeEscalation") is not False:
+        fail("scaleout: haproxy is not read-only / without privilege escalation")
+    if not ((proxy.get("resources") or {}).get("limits") or {}).get("memory"):
+        fail("scaleout: haproxy has no memory limit")
+
+    def env(s):
+        c = next(c for c in s["spec"]["template"]["spec"]["containers"] if c["name"] == "serve")
+        return {e["name"]: e for e in c.get("env") or []}
+    ce, se = env(control), env(shard)
+    for name, e, role in (("control", ce, "control"), ("shard", se, "shard")):
+        if (e.get("FIELDOPS_ROLE") or {}).get("value") != role:
+            fail(f"scaleout: {name} serve has FIELDOPS_ROLE {(e.get('FIELDOPS_ROLE') or {}).get('value')}, want {role}")
+        if not ((e.get("FIELDOPS_CLUSTER_TOKEN") or {}).get("valueFrom") or {}).get("secretKeyRef"):
+            fail(f"scaleout: {name} serve does not take FIELDOPS_CLUSTER_TOKEN from the Secret")
+    for k in ("FIELDOPS_SHARD_ID", "FIELDOPS_CONTROL_PLANE", "FIELDOPS_ADVERTISE"):
+        if not (se.get(k) or {}).get("value"):
+            fail(f"scaleout: shard serve has no {k}")
+    rep = next((c for c in shard["spec"]["template"]["spec"].get("initContainers") or [] if c["name"] == "replicate"), None)
+    if rep and "shards/$(POD_NAME)/" not in str({e["name"]: e.get("value") for e in rep.get("env") or []}.get("FIELDOPS_PLATFORM_REPLICA_PATH")):
+        fail("scaleout: the shards' replicate sidecar must keep their control-plane copy apart (FIELDOPS_PLATFORM_REPLICA_PATH shards/<id>/platform)")
+    replica = (ce.get("FIELDOPS_REPLICA") or {}).get("value")
+    if replica != (se.get("FIELDOPS_REPLICA") or {}).get("value") or "$(POD_INDEX)" in (replica or ""):
+        fail("scaleout: the control plane and every shard must replicate to one replica root (no {shard})")
+    sock = ((ce.get("FIELDOPS_PROXY") or {}).get("value") or "").removeprefix("haproxy:unix://")
+    mapfile = (ce.get("FIELDOPS_PROXY_MAP") or {}).get("value") or ""
+    cfgs = [d["data"]["haproxy.cfg"] for d in kinds(docs, "ConfigMap") if "haproxy.cfg" in (d.get("data") or {})]
+    if not sock or not mapfile or len(cfgs) != 1:
+        fail("scaleout: control serve needs FIELDOPS_PROXY (unix socket) and FIELDOPS_PROXY_MAP, and one haproxy.cfg")
+        return
+    cfg = cfgs[0]
+    if f"stats socket {sock} " not in cfg or "level admin" not in cfg:
+        fail(f"scaleout: haproxy.cfg has no admin stats socket at {sock}")
+    if f"map({mapfile},control)" not in cfg or "backend control" not in cfg:
+        fail(f"scaleout: haproxy.cfg does not route by the map {mapfile} with backend control as default")
+    for i in range(shard["spec"]["replicas"]):
+        if f"backend shard_{shard['metadata']['name']}-{i}\n".replace("-", "_") not in cfg:
+            fail(f"scaleout: haproxy.cfg has no backend for shard {shard['metadata']['name']}-{i}")
+    edge_ports = {p["name"] for p in proxy.get("ports") or []}
+    services = {d["metadata"]["name"]: d for d in kinds(docs, "Service")}
+    for ing in kinds(docs, "Ingress"):
+        for r in ing["spec"]["rules"]:
+            for p in r["http"]["paths"]:
+                svc = services.get(p["backend"]["service"]["name"])
+                if not svc or not any(sp.get("targetPort") in edge_ports for sp in svc["spec"]["ports"]):
+                    fail(f"scaleout: Ingress host {r['host']} does not go to HAProxy (the edge Service)")
+    nps = {n["metadata"]["name"].rsplit("-", 1)[-1]: n for n in kinds(docs, "NetworkPolicy")}
+    if sorted(nps) != ["control", "shard"]:
+        fail(f"scaleout: expected NetworkPolicies <release>-control and <release>-shard, got {sorted(nps)}")
+        return
+    for peer in (r for rule in nps["shard"]["spec"].get("ingress") or [] for r in rule.get("from") or []):
+        if "podSelector" in peer and (peer["podSelector"].get("matchLabels") or {}).get("app.kubernetes.io/component") != "control":
+            fail(f"scaleout: the shards accept pods other than the control plane: {peer}")
+        if "ipBlock" in peer:
+            fail(f"scaleout: the shards accept an ipBlock: {peer}")
+
+
 def load(path):
     with open(path) as f:
         return [d for d in yaml.safe_load_all(f) if d]
@@ -209,15 +292,17 @@ def main():
     if crds == "no-crds" and crd_kinds:
         fail(f"{sorted(crd_kinds)} rendered although the cluster has no such CRD")
     if crds == "crds":
-        if mode in ("all", "app", "dedicated") and "ServiceMonitor" not in crd_kinds:
+        if mode in ("all", "app", "dedicated", "scaleout") and "ServiceMonitor" not in crd_kinds:
             fail("ServiceMonitor missing although the CRD is available")
-        if mode in ("all", "router", "dedicated") and "PrometheusRule" not in crd_kinds:
+        if mode in ("all", "router", "dedicated", "scaleout") and "PrometheusRule" not in crd_kinds:
             fail("PrometheusRule missing although the CRD is available")
         if mode == "app" and "PrometheusRule" in crd_kinds:
             fail("a colour release renders the PrometheusRule (rules would be evaluated twice)")
     if mode in ("all", "app", "dedicated"):
         check_app(docs, mode == "dedicated", mode in ("all", "dedicated"))
-    if mode in ("all", "router", "dedicated"):
+    if mode == "scaleout":
+        check_scaleout(docs)
+    if mode in ("all", "router", "dedicated", "scaleout"):
         check_router(docs, mode)
     for e in errors:
         print(f"policy: {path}: {e}")

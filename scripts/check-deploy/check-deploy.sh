@@ -246,6 +246,7 @@ HELM_CASES=(
   "prod-green|fieldops-green|app|values-prod.yaml values-green.yaml"
   "prod-router|fieldops|router|values-prod.yaml values-router.yaml"
   "dedicated|fieldops|dedicated|values-dedicated.yaml"
+  "prod-scaleout|fieldops|scaleout|values-prod.yaml values-scaleout.yaml"
 )
 vargs() { local f; for f in $1; do printf -- '-f\n%s\n' "$CHART/$f"; done; }
 render() { # release values-list out [extra helm args]
@@ -333,7 +334,7 @@ print(len(cms), "dashboard ConfigMaps:", ", ".join(got))
 PY
 }
 if want helm; then
-  check "helm lint --strict (8 value sets)" helm_lint_all
+  check "helm lint --strict (${#HELM_CASES[@]} value sets)" helm_lint_all
   for c in "${HELM_CASES[@]}"; do
     IFS='|' read -r name release mode values <<< "$c"
     check "helm template + kubeconform -strict (k8s $K8S_VERSION) + policy: $name" \

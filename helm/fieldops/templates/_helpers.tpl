@@ -26,6 +26,16 @@
 {{- if has .Values.mode (list "all" "app") -}}true{{- end -}}
 {{- end -}}
 
+{{/* Whether the all-in-one StatefulSet is rendered (every pod control plane and shard in one). */}}
+{{- define "fieldops.hasAllInOne" -}}
+{{- if and (include "fieldops.hasApp" .) (not .Values.scaleOut.enabled) -}}true{{- end -}}
+{{- end -}}
+
+{{/* Whether the scale-out workload is rendered: a control plane with its HAProxy, and the shards. */}}
+{{- define "fieldops.hasScaleOut" -}}
+{{- if and (include "fieldops.hasApp" .) .Values.scaleOut.enabled -}}true{{- end -}}
+{{- end -}}
+
 {{/* Whether the client Service and the Ingress are rendered. */}}
 {{- define "fieldops.hasRouter" -}}
 {{- if has .Values.mode (list "all" "router") -}}true{{- end -}}
@@ -129,6 +139,9 @@ fieldops.io/color: {{ .Values.color }}
 {{- if and .Values.secret.create .Values.secret.existingSecret -}}
 {{- fail "set either secret.create or secret.existingSecret, not both" -}}
 {{- end -}}
+{{- if .Values.scaleOut.enabled -}}
+{{- include "fieldops.validateScaleOut" . -}}
+{{- end -}}
 {{- if and .Values.replication.enabled .Values.replication.url -}}
 {{- range $k := list "retention" "snapshotEvery" "drillEvery" "maxLag" -}}
 {{- $v := toString (index $.Values.replication $k) -}}
@@ -192,5 +205,47 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- $u := urlParse . -}}
 {{- $hp := splitList ":" $u.host -}}
 {{- if gt (len $hp) 1 -}}{{ last $hp }}{{- else if eq $u.scheme "https" -}}443{{- else -}}80{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* scaleOut: what the control plane, its HAProxy and the shards need. */}}
+{{- define "fieldops.validateScaleOut" -}}
+{{- $so := .Values.scaleOut -}}
+{{- if ne .Values.mode "all" -}}
+{{- fail "scaleOut runs in mode all (one release: control plane, HAProxy and shards); blue/green is for the all-in-one StatefulSet" -}}
+{{- end -}}
+{{- if .Values.dedicated.enabled -}}
+{{- fail "scaleOut and dedicated exclude each other (a dedicated customer gets its own release, or a shard of its own: fieldops tenant create --shard)" -}}
+{{- end -}}
+{{- if .Values.restore.enabled -}}
+{{- fail "restore.enabled seeds the all-in-one StatefulSet; with scaleOut a tenant is restored on its shard from the shared replica (docs/runbooks/move-tenant.md)" -}}
+{{- end -}}
+{{- if contains "{shard}" .Values.replication.url -}}
+{{- fail "with scaleOut every shard replicates to the SAME replica root (tenants/<slug> is unique in the installation, a moved tenant restores from it): remove {shard} from replication.url" -}}
+{{- end -}}
+{{- if contains "{color}" .Values.replication.url -}}
+{{- fail "with scaleOut replication.url has no {color} (no blue/green)" -}}
+{{- end -}}
+{{- if and .Values.secret.create (not (hasKey .Values.secret.data $so.clusterTokenKey)) -}}
+{{- fail (printf "scaleOut needs the cluster token shared by the control plane and the shards: secret.data.%s, or secret.existingSecret holding that key" $so.clusterTokenKey) -}}
+{{- end -}}
+{{- if not $so.proxy.image.repository -}}
+{{- fail "scaleOut.proxy.image.repository is required (HAProxy)" -}}
+{{- end -}}
+{{- if lt (int $so.proxy.spareBackends) 0 -}}
+{{- fail "scaleOut.proxy.spareBackends must be 0 or more" -}}
+{{- end -}}
+{{- if not (regexMatch "^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$" $so.clusterDomain) -}}
+{{- fail (printf "scaleOut.clusterDomain %q is not a DNS name" $so.clusterDomain) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* HAProxy image of the scale-out edge, by digest when set (production), else by tag. */}}
+{{- define "fieldops.proxyImage" -}}
+{{- $i := .Values.scaleOut.proxy.image -}}
+{{- if $i.digest -}}
+{{- printf "%s@%s" $i.repository $i.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $i.repository $i.tag -}}
 {{- end -}}
 {{- end -}}
