@@ -234,7 +234,9 @@ func (r *Registry) scanStorage() {
 	}
 	active := map[string]bool{}
 	for _, rec := range recs {
-		if rec.Status() == StatusActive {
+		// only the tenants this process serves: on a scale-out control
+		// plane none, on a shard its own (not one it moved out)
+		if rec.Status() == StatusActive && rec.GetString("shard") == r.cfg.Cluster.ShardID {
 			active[rec.Slug()] = true
 		}
 	}
