@@ -44,6 +44,9 @@ type Heartbeat struct {
 	// Sync asks for the rows of every tenant placed on the shard (at
 	// start, then now and then to heal a missed push).
 	Sync bool `json:"sync"`
+	// Usage is the shard's metering of its tenants (yesterday and today,
+	// sent with Sync): the control plane bills from it.
+	Usage map[string][]UsageDay `json:"usage,omitempty"`
 }
 
 // HeartbeatReply is the control plane's answer: the session keys every
@@ -88,6 +91,9 @@ func (r *Registry) RecordHeartbeat(hb Heartbeat) (HeartbeatReply, error) {
 	}
 	if reply.SessionKeys, err = r.SessionKeys(); err != nil {
 		return reply, err
+	}
+	if err := r.mergeShardUsage(hb.Shard, hb.Usage); err != nil {
+		r.cfg.Logger.Warn("cluster: shard usage not recorded", "shard", hb.Shard, "error", err)
 	}
 	if hb.Sync {
 		recs, err := r.platform.FindRecordsByFilter("tenants", "shard = {:s}", "slug", 0, 0, dbx.Params{"s": hb.Shard})
@@ -270,4 +276,44 @@ func (r *Registry) bindClusterHooks() {
 		return nil
 	}}
 	r.platform.OnRecordAfterUpdateSuccess("tenants").Bind(push)
+}
+
+// mergeShardUsage records a shard's metering of the tenants placed on it
+// (another shard's report of a tenant it no longer holds is ignored). Each
+// counter keeps the larger of the recorded and reported values: a report
+// repeated or arriving late never lowers a day. NB: on the day of a move
+// the target's counters start from zero, so that day keeps the larger
+// shard's share rather than the sum.
+func (r *Registry) mergeShardUsage(shard string, usage map[string][]UsageDay) error {
+	for slug, days := range usage {
+		if _, placed, err := r.statusShard(slug); err != nil || placed != shard {
+			continue
+		}
+		if len(days) == 0 {
+			continue
+		}
+		from, to := days[0].Day, days[0].Day
+		for _, d := range days {
+			from, to = min(from, d.Day), max(to, d.Day)
+		}
+		have, err := r.UsageDays(slug, from, to)
+		if err != nil {
+			return err
+		}
+		byDay := map[string]UsageDay{}
+		for _, d := range have {
+			byDay[d.Day] = d
+		}
+		merged := make([]UsageDay, 0, len(days))
+		for _, d := range days {
+			o := byDay[d.Day]
+			merged = append(merged, UsageDay{Day: d.Day, Requests: max(d.Requests, o.Requests), CPUms: max(d.CPUms, o.CPUms),
+				ActiveUsers: max(d.ActiveUsers, o.ActiveUsers), DBBytes: d.DBBytes, FilesBytes: d.FilesBytes, ReplicaBytes: d.ReplicaBytes,
+				Photos: max(d.Photos, o.Photos), Reports: max(d.Reports, o.Reports)})
+		}
+		if err := r.PutUsageDays(slug, merged); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -210,6 +210,9 @@ func (r *Registry) shardLoop(ctx context.Context, version string) {
 		hb := Heartbeat{Shard: c.ShardID, URL: c.Advertise, OpenTenants: len(r.OpenSlugs()), Version: version,
 			Sync: time.Since(synced) > time.Minute}
 		hb.Tenants, hb.DBBytes = r.localLoad()
+		if hb.Sync {
+			hb.Usage = r.localUsage()
+		}
 		var reply HeartbeatReply
 		err := hs.call(ctx, "POST", strings.TrimSuffix(c.ControlURL, "/")+clusterPrefix+"heartbeat", hb, &reply)
 		if err == nil {
@@ -303,4 +306,22 @@ func (r *Registry) publishTenant(ctx context.Context, p RouteProxy, slug string)
 		return err
 	}
 	return p.Apply(ctx, routes, r.tenantHosts(rec))
+}
+
+// localUsage returns yesterday's and today's metering of the tenants this
+// shard serves.
+func (r *Registry) localUsage() map[string][]UsageDay {
+	now := r.cfg.Clock().UTC()
+	from, to := now.AddDate(0, 0, -1).Format(time.DateOnly), now.Format(time.DateOnly)
+	recs, err := r.platform.FindRecordsByFilter("tenants", "shard = {:s} && status != 'deleted'", "", 0, 0, map[string]any{"s": r.cfg.Cluster.ShardID})
+	if err != nil {
+		return nil
+	}
+	out := map[string][]UsageDay{}
+	for _, rec := range recs {
+		if days, err := r.UsageDays(rec.GetString("slug"), from, to); err == nil && len(days) > 0 {
+			out[rec.GetString("slug")] = days
+		}
+	}
+	return out
 }

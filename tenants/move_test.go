@@ -297,3 +297,25 @@ func TestPlacementLeastLoaded(t *testing.T) {
 		t.Fatalf("routes: %v %v", routes, err)
 	}
 }
+
+func TestShardUsageReachesTheControlPlane(t *testing.T) {
+	reg, _, _, _ := clusterFixture(t)
+	day := func(requests int) []tenants.UsageDay {
+		return []tenants.UsageDay{{Day: "2026-12-05", Requests: requests, CPUms: 40, DBBytes: 1000}}
+	}
+	// acme is on s1: s1's report is recorded, a stale report of s2 is not
+	if _, err := reg.RecordHeartbeat(tenants.Heartbeat{Shard: "s1", URL: "http://s1.test", Usage: map[string][]tenants.UsageDay{"acme": day(120)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.RecordHeartbeat(tenants.Heartbeat{Shard: "s2", URL: "http://s2.test", Usage: map[string][]tenants.UsageDay{"acme": day(999)}}); err != nil {
+		t.Fatal(err)
+	}
+	// a late, smaller report never lowers a counter
+	if _, err := reg.RecordHeartbeat(tenants.Heartbeat{Shard: "s1", URL: "http://s1.test", Usage: map[string][]tenants.UsageDay{"acme": day(80)}}); err != nil {
+		t.Fatal(err)
+	}
+	days, err := reg.UsageDays("acme", "2026-12-05", "2026-12-05")
+	if err != nil || len(days) != 1 || days[0].Requests != 120 || days[0].DBBytes != 1000 {
+		t.Fatalf("usage on the control plane: %+v %v", days, err)
+	}
+}

@@ -231,6 +231,20 @@ func TestScaleOutMoveUnderLoad(t *testing.T) {
 		t.Fatal("write after the move refused")
 	}
 
+	// the control plane's decisions reach the shard: a suspension (503), a resumption
+	susp := others[1]
+	Run(t, bin, "tenant", "suspend", susp, "--dir", ctlDir)
+	waitFor(t, 10*time.Second, susp+" suspended on its shard", func() bool { return hostGet(t, proxyAddr, susp+".localhost", "/login") == 503 })
+	Run(t, bin, "tenant", "resume", susp, "--dir", ctlDir)
+	waitFor(t, 10*time.Second, susp+" resumed on its shard", func() bool { return hostGet(t, proxyAddr, susp+".localhost", "/login") == 200 })
+	// a tenant placed by name from the CLI, routed at once
+	Run(t, bin, "tenant", "create", "named", "--name", "Named", "--sector", "tp", "--admin-email", "admin@named.test",
+		"--admin-password", "scaleout-password-1", "--shard", "s1", "--dir", ctlDir)
+	_ = json.Unmarshal(stdout(t, bin, "tenant", "show", "named", "--json", "--dir", ctlDir), &show)
+	if show.Shard != "s1" || hostGet(t, proxyAddr, "named.localhost", "/login") != 200 {
+		t.Fatalf("named placement: shard %q, through the proxy %d", show.Shard, hostGet(t, proxyAddr, "named.localhost", "/login"))
+	}
+
 	// a failed move (unknown target) exits non-zero and leaves the tenant on its shard
 	other := others[0]
 	bad := exec.Command(bin, "tenant", "move", other, "--to", "s9", "--dir", ctlDir)
