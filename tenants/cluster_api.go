@@ -114,6 +114,10 @@ func (r *Registry) serveCluster(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 		clusterResult(w, map[string]bool{"ok": true}, r.ReleaseMoved(ctx, slug, body.To))
+	case "export POST":
+		r.serveExport(w, slug)
+	case "purge POST":
+		clusterResult(w, map[string]bool{"ok": true}, r.purgeDeleted(slug))
 	case "served GET":
 		here, err := r.servedHere(slug)
 		clusterResult(w, map[string]bool{"served": here}, err)

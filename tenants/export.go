@@ -46,6 +46,9 @@ func (r *Registry) Export(slug, out string) (*ExportResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.remote(info.Shard) {
+		return r.exportFromShard(info.Shard, slug, out)
+	}
 	dir := r.TenantDir(slug)
 	if _, err := os.Stat(filepath.Join(dir, "data.db")); err != nil {
 		return nil, domain.Errorf(domain.ENotFound, "err.tenant.database_not_found", slug)

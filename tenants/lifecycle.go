@@ -81,6 +81,13 @@ func (r *Registry) DeleteTenant(slug, exportPath, actor string) (*DeleteResult, 
 		return nil, err
 	}
 	r.status.forget(slug)
+	if shard := rec.GetString("shard"); r.remote(shard) {
+		// the shard holds the files: it removes them; the proxy forgets the hosts
+		if err := r.purgeOnShard(shard, slug); err != nil {
+			return nil, fmt.Errorf("deleted, but shard %s kept the files (run the delete again): %w", shard, err)
+		}
+		return &DeleteResult{Slug: slug, Export: exportPath, Bytes: exp.Bytes}, nil
+	}
 	r.CloseTenant(slug, true)
 	if err := os.RemoveAll(r.TenantDir(slug)); err != nil {
 		return nil, fmt.Errorf("remove tenant files: %w", err)
