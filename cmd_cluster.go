@@ -137,13 +137,22 @@ func newProxyCmd(g *globals) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				c.Shards = map[string]string{}
+				c.Shards, c.ShardsTLS = map[string]string{}, map[string]string{}
 				for _, s := range all {
 					u, err := url.Parse(s.URL)
 					if err != nil || u.Host == "" {
 						return fmt.Errorf("shard %s: URL %q has no host:port", s.ID, s.URL)
 					}
 					c.Shards[s.ID] = u.Host
+					if c.TLSListen != "" {
+						if s.TLSAddr == "" {
+							return usageError{fmt.Errorf("--tls-listen: shard %s has no TLS listener (start it with --tls auto)", s.ID)}
+						}
+						c.ShardsTLS[s.ID] = s.TLSAddr
+					}
+				}
+				if c.TLSListen != "" && c.ControlTLS == "" {
+					return usageError{fmt.Errorf("--tls-listen needs --control-tls (the control plane's TLS host:port)")}
 				}
 				out, err := tenants.RenderHAProxyConfig(c)
 				if err != nil {
@@ -159,6 +168,8 @@ func newProxyCmd(g *globals) *cobra.Command {
 	f.StringVar(&c.Socket, "socket", "/run/haproxy/admin.sock", "runtime API (stats socket): a path or ipv4@127.0.0.1:9999")
 	f.StringVar(&c.MapFile, "map", "/etc/haproxy/fieldops-tenants.map", "placement map file (the control plane's --proxy-map)")
 	f.StringVar(&c.Control, "control", "127.0.0.1:8090", "the control plane's host:port")
+	f.StringVar(&c.TLSListen, "tls-listen", "", "TLS bind address (e.g. :443): TLS passed through by SNI to the shard holding each tenant (its certificates, --tls auto)")
+	f.StringVar(&c.ControlTLS, "control-tls", "", "with --tls-listen: the control plane's TLS host:port")
 	cmd.AddCommand(render)
 	return cmd
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -204,6 +205,19 @@ func (s *serveFlags) cluster() (tenants.ClusterConfig, error) {
 	case tenants.RoleShard:
 		if s.Proxy != "" {
 			return c, errors.New("--proxy belongs to the control plane (--role control)")
+		}
+		if s.TLS != "off" {
+			// TLS passthrough at the edge: the proxy reaches this shard's
+			// TLS listener on the advertised host
+			u, err := url.Parse(s.Advertise)
+			if err != nil || u.Hostname() == "" {
+				return c, fmt.Errorf("--advertise %q: a URL with a host", s.Advertise)
+			}
+			_, port, _ := net.SplitHostPort(s.HTTPS)
+			if port == "" {
+				port = "443"
+			}
+			c.AdvertiseTLS = net.JoinHostPort(u.Hostname(), port)
 		}
 	}
 	return c, nil

@@ -35,6 +35,10 @@ type ClusterConfig struct {
 	// Advertise is how the control plane and the proxy reach this shard
 	// (RoleShard), e.g. http://fieldops-shard-0.fieldops-shards:8090.
 	Advertise string
+	// AdvertiseTLS is the host:port of this shard's TLS listener when it
+	// terminates TLS itself (--tls auto: certificates per tenant host);
+	// the edge proxy then passes TLS through by SNI.
+	AdvertiseTLS string
 	// Token authenticates the internal cluster API (Bearer); shared by the
 	// control plane and every shard. The control plane keeps it in its
 	// secrets so that the CLI finds it.

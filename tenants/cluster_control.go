@@ -23,7 +23,8 @@ var shardIDRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 type ShardInfo struct {
 	ID          string    `json:"shard"`
 	URL         string    `json:"url"`
-	State       string    `json:"state"` // active, draining (takes no new tenant), down
+	TLSAddr     string    `json:"tls_addr,omitempty"` // host:port of its TLS listener (TLS passthrough at the edge)
+	State       string    `json:"state"`              // active, draining (takes no new tenant), down
 	Dedicated   bool      `json:"dedicated"`
 	Healthy     bool      `json:"healthy"` // heard from within 5 heartbeats
 	LastSeen    time.Time `json:"last_seen"`
@@ -37,6 +38,7 @@ type ShardInfo struct {
 type Heartbeat struct {
 	Shard       string `json:"shard"`
 	URL         string `json:"url"`
+	TLSAddr     string `json:"tls_addr,omitempty"`
 	OpenTenants int    `json:"open_tenants"`
 	Tenants     int    `json:"tenants"`
 	DBBytes     int64  `json:"db_bytes"`
@@ -81,6 +83,7 @@ func (r *Registry) RecordHeartbeat(hb Heartbeat) (HeartbeatReply, error) {
 		rec.Set("state", "active")
 	}
 	rec.Set("url", hb.URL)
+	rec.Set("tls_addr", hb.TLSAddr)
 	rec.Set("last_seen", types.NowDateTime())
 	rec.Set("open_tenants", hb.OpenTenants)
 	rec.Set("tenants_count", hb.Tenants)
@@ -129,7 +132,7 @@ func (r *Registry) Shards() ([]ShardInfo, error) {
 	out := make([]ShardInfo, 0, len(recs))
 	for _, rec := range recs {
 		s := ShardInfo{
-			ID: rec.GetString("shard"), URL: rec.GetString("url"), State: rec.GetString("state"),
+			ID: rec.GetString("shard"), URL: rec.GetString("url"), TLSAddr: rec.GetString("tls_addr"), State: rec.GetString("state"),
 			Dedicated: rec.GetBool("dedicated"), LastSeen: rec.GetDateTime("last_seen").Time(),
 			OpenTenants: rec.GetInt("open_tenants"), DBBytes: int64(rec.GetInt("db_bytes")),
 			Version: rec.GetString("version"),

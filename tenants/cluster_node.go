@@ -207,7 +207,7 @@ func (r *Registry) shardLoop(ctx context.Context, version string) {
 	defer t.Stop()
 	synced := time.Time{}
 	for {
-		hb := Heartbeat{Shard: c.ShardID, URL: c.Advertise, OpenTenants: len(r.OpenSlugs()), Version: version,
+		hb := Heartbeat{Shard: c.ShardID, URL: c.Advertise, TLSAddr: c.AdvertiseTLS, OpenTenants: len(r.OpenSlugs()), Version: version,
 			Sync: time.Since(synced) > time.Minute}
 		hb.Tenants, hb.DBBytes = r.localLoad()
 		if hb.Sync {

@@ -18,6 +18,7 @@ func clusterExpand(app core.App) error {
 		pbm.NewBase(app, "shards").Add(
 			pbm.Text("shard", true, 63),
 			pbm.Text("url", true, 500),
+			pbm.Text("tls_addr", false, 300),
 			pbm.Select("state", true, "active", "draining", "down"),
 			pbm.Bool("dedicated"),
 			&core.DateField{Name: "last_seen"},
