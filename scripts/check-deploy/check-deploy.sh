@@ -235,6 +235,7 @@ HELM_CASES=(
   "prod-green|fieldops-green|app|values-prod.yaml values-green.yaml"
   "prod-router|fieldops|router|values-prod.yaml values-router.yaml"
   "dedicated|fieldops|dedicated|values-dedicated.yaml"
+  "prod-linkerd|fieldops|all|values-prod.yaml values-mesh-linkerd.yaml"
 )
 vargs() { local f; for f in $1; do printf -- '-f\n%s\n' "$CHART/$f"; done; }
 render() { # release values-list out [extra helm args]
@@ -285,14 +286,37 @@ otlp_blocked_policy() { # the prod render with its OTLP egress rule removed
     python3 "$HERE/chart-policy.py" all "$CACHE/otlp-blocked.yaml"
 }
 rules_in_sync() { diff -ru "$ROOT/deploy/monitoring/rules" "$CHART/files/rules"; }
+mesh_overlay() { # values-mesh-linkerd.yaml (docs/service-mesh.md): what the overlay must render
+  python3 - "$CACHE/rendered-prod-linkerd.yaml" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+err = []
+sts = [d for d in docs if d["kind"] == "StatefulSet"][0]
+ann = sts["spec"]["template"]["metadata"].get("annotations") or {}
+for k, v in {"linkerd.io/inject": "enabled", "config.alpha.linkerd.io/proxy-enable-native-sidecar": "true"}.items():
+    if ann.get(k) != v:
+        err.append(f"pod annotation {k} is {ann.get(k)!r}, want {v!r}")
+if "443" not in str(ann.get("config.linkerd.io/skip-outbound-ports", "")).split(","):
+    err.append("S3/ACME (443) would go through the proxy before it exists (seed-from-replica)")
+ing = [d for d in docs if d["kind"] == "Ingress"]
+if not ing or any((i["metadata"].get("annotations") or {}).get("nginx.ingress.kubernetes.io/service-upstream") != "true" for i in ing):
+    err.append("Ingress without nginx.ingress.kubernetes.io/service-upstream: true (no mTLS from the ingress)")
+np = [d for d in docs if d["kind"] == "NetworkPolicy"][0]
+if "linkerd" not in str(np["spec"].get("egress")):
+    err.append("NetworkPolicy: no egress to the linkerd control plane")
+print("\n".join(err) or "linkerd overlay: injection, native sidecar, skip 443, service-upstream, control-plane egress")
+sys.exit(1 if err else 0)
+PY
+}
 if want helm; then
-  check "helm lint --strict (8 value sets)" helm_lint_all
+  check "helm lint --strict (${#HELM_CASES[@]} value sets)" helm_lint_all
   for c in "${HELM_CASES[@]}"; do
     IFS='|' read -r name release mode values <<< "$c"
     check "helm template + kubeconform -strict (k8s $K8S_VERSION) + policy: $name" \
       helm_template_conform "$name" "$release" "$mode" "$values"
   done
   check "PrometheusRule in the chart = deploy/monitoring/rules" rules_in_sync
+  check "service mesh overlay (values-mesh-linkerd.yaml, off by default) renders mTLS prerequisites" mesh_overlay
   check "prod blue/green: the PriorityClass the colours use is created once (router release)" bluegreen_priorityclass
   reject "chart policy rejects testdata/values-priority-missing.yaml (PriorityClass created nowhere)" \
     "priorityClassName fieldops-critical is created by 0" priority_missing_policy
