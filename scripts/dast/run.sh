@@ -36,6 +36,19 @@ curl -fsS -o /dev/null -c "$OUT/jar" -H "Origin: $BASE" --data-urlencode email=a
 cookie=$(awk '$6 == "fieldops_session" {print $7}' "$OUT/jar")
 [ -n "$cookie" ] || { echo "sign-in failed: no session cookie" >&2; exit 1; }
 
+# The app's CSRF defence is token-less (net/http CrossOriginProtection: Sec-Fetch-Site / Origin,
+# plus SameSite=Lax cookies), which wapiti's csrf module cannot see (it looks for token fields:
+# DAST-4). Prove the defence instead: a cross-site POST with the session must be refused.
+post() { curl -s -o /dev/null -w '%{http_code}' -b "fieldops_session=$cookie" "$@" --data 'email=x@example.org' "$BASE/users/invite"; }
+cross=$(post -H 'Sec-Fetch-Site: cross-site')
+origin=$(post -H 'Origin: http://evil.example')
+same=$(post -H 'Sec-Fetch-Site: same-origin')
+echo "CSRF probe POST /users/invite: cross-site $cross, foreign Origin $origin, same-origin $same"
+if [ "$cross" != 403 ] || [ "$origin" != 403 ] || [ "$same" = 403 ]; then
+  echo "CSRF: cross-site requests are not refused (want 403, 403 and not 403)" >&2
+  exit 1
+fi
+
 t0=$(date +%s)
 # -x: never sign out (the session is the scan's), never switch language (doubles every page)
 timeout $((MAX_SCAN + 20 * MAX_ATTACK + 120)) /usr/bin/python3 "$ROOT/scripts/dast/wapiti.py" \

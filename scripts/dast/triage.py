@@ -15,18 +15,21 @@ def main():
     report = json.load(open(sys.argv[1]))
     accepted = json.load(open(sys.argv[2]))
     bad = 0
+    seen = {}  # (label, category, info) -> [paths]
     for section in ("vulnerabilities", "anomalies"):
         for category, items in (report.get(section) or {}).items():
             for it in items:
                 info = (it.get("info") or "").strip()
                 match = next((a for a in accepted["findings"]
                               if a["category"] == category and a["info"] == info), None)
-                where = f"{it.get('method')} {it.get('path')} {it.get('parameter') or ''}".strip()
-                if match is None:
-                    bad += 1
-                    print(f"NEW      {category}: {info} ({where}) - triage it in scripts/dast/accepted.json")
-                else:
-                    print(f"{match['status'].upper():8} {match['id']} {category}: {info} ({where})")
+                label = "NEW" if match is None else f"{match['status'].upper()} {match['id']}"
+                seen.setdefault((label, category, info), []).append(f"{it.get('method')} {it.get('path')}")
+    for (label, category, info), where in sorted(seen.items()):
+        more = f" and {len(where) - 1} more" if len(where) > 1 else ""
+        print(f"{label:13} {category}: {info} ({where[0]}{more})")
+        if label == "NEW":
+            bad += 1
+            print("              triage it in scripts/dast/accepted.json (docs/security/dast-findings.md)")
     if len(sys.argv) > 3:
         m = re.search(r"Wapiti found (\d+) URLs", open(sys.argv[3], errors="replace").read())
         urls = int(m.group(1)) if m else 0
