@@ -5,7 +5,8 @@
 #   scripts/check-deploy/check-deploy.sh [--only a,b,...] [--list]
 #
 # Groups: tools (installs), shell, docker, helm, monitoring, ansible, packer, appliance, terraform,
-# workflows.
+# workflows, gitops (Argo CD manifests, kubeconform with the Argo CD and cert-manager CRDs),
+# supplychain (actions pinned by SHA, renovate.json, gitleaks), trivy (slow, stamped: trivy config).
 # Installs what is missing, pinned, idempotently: Debian packages (apt), Go tools built from
 # tools/go.mod, tools/tofu/, tools/dockerlint/ and tools/dashcheck/ (go.mod each) into tools/bin, npm from
 # scripts/check-deploy/package-lock.json, Kubernetes JSON schemas generated into
@@ -30,7 +31,9 @@ export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 NO_COLOR=1 PY_COLORS=0
 
 # Pinned versions (Go tools: exact versions in tools/go.mod and tools/{tofu,dockerlint,dashcheck}/go.mod).
 K8S_VERSION=1.37.2                  # schemas: k8s.io/kubernetes api/openapi-spec/swagger.json
-PROM_OPERATOR_VERSION=v0.85.0       # CRDs of ServiceMonitor / PrometheusRule / Probe
+PROM_OPERATOR_VERSION=v0.85.0       # renovate: go github.com/prometheus-operator/prometheus-operator (CRDs of ServiceMonitor / PrometheusRule / Probe)
+ARGOCD_VERSION=v3.4.4               # renovate: go github.com/argoproj/argo-cd/v3 (= argo-cd chart 10.1.1)
+CERT_MANAGER_VERSION=v1.21.2        # renovate: go github.com/cert-manager/cert-manager (= deploy/gitops chart)
 APT_TOOLS=(ansible-playbook:ansible ansible-lint:ansible-lint packer:packer promtool:prometheus
            amtool:prometheus-alertmanager prometheus-blackbox-exporter:prometheus-blackbox-exporter shellcheck:shellcheck systemd-analyze:systemd
            setpriv:util-linux nft:nftables curl:curl python3:python3 npm:npm
@@ -46,7 +49,7 @@ CRDS=(--api-versions monitoring.coreos.com/v1/ServiceMonitor --api-versions moni
 ONLY=""
 case "${1:-}" in
   --only) ONLY=",${2:-},"; shift 2 ;;
-  --list) echo "tools shell docker helm monitoring ansible packer appliance terraform workflows"; exit 0 ;;
+  --list) echo "tools shell docker helm monitoring ansible packer appliance terraform workflows gitops supplychain trivy"; exit 0 ;;
   "") ;;
   *) echo "usage: $0 [--only group,group] [--list]" >&2; exit 2 ;;
 esac
@@ -247,6 +250,7 @@ HELM_CASES=(
   "prod-router|fieldops|router|values-prod.yaml values-router.yaml"
   "dedicated|fieldops|dedicated|values-dedicated.yaml"
   "prod-scaleout|fieldops|scaleout|values-prod.yaml values-scaleout.yaml"
+  "prod-linkerd|fieldops|all|values-prod.yaml values-mesh-linkerd.yaml"
 )
 vargs() { local f; for f in $1; do printf -- '-f\n%s\n' "$CHART/$f"; done; }
 render() { # release values-list out [extra helm args]
@@ -333,6 +337,28 @@ for c in cms:
 print(len(cms), "dashboard ConfigMaps:", ", ".join(got))
 PY
 }
+mesh_overlay() { # values-mesh-linkerd.yaml (docs/service-mesh.md): what the overlay must render
+  python3 - "$CACHE/rendered-prod-linkerd.yaml" <<'PY'
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+err = []
+sts = [d for d in docs if d["kind"] == "StatefulSet"][0]
+ann = sts["spec"]["template"]["metadata"].get("annotations") or {}
+for k, v in {"linkerd.io/inject": "enabled", "config.alpha.linkerd.io/proxy-enable-native-sidecar": "true"}.items():
+    if ann.get(k) != v:
+        err.append(f"pod annotation {k} is {ann.get(k)!r}, want {v!r}")
+if "443" not in str(ann.get("config.linkerd.io/skip-outbound-ports", "")).split(","):
+    err.append("S3/ACME (443) would go through the proxy before it exists (seed-from-replica)")
+ing = [d for d in docs if d["kind"] == "Ingress"]
+if not ing or any((i["metadata"].get("annotations") or {}).get("nginx.ingress.kubernetes.io/service-upstream") != "true" for i in ing):
+    err.append("Ingress without nginx.ingress.kubernetes.io/service-upstream: true (no mTLS from the ingress)")
+np = [d for d in docs if d["kind"] == "NetworkPolicy"][0]
+if "linkerd" not in str(np["spec"].get("egress")):
+    err.append("NetworkPolicy: no egress to the linkerd control plane")
+print("\n".join(err) or "linkerd overlay: injection, native sidecar, skip 443, service-upstream, control-plane egress")
+sys.exit(1 if err else 0)
+PY
+}
 if want helm; then
   check "helm lint --strict (${#HELM_CASES[@]} value sets)" helm_lint_all
   for c in "${HELM_CASES[@]}"; do
@@ -347,6 +373,7 @@ if want helm; then
   reject "helm template rejects testdata/values-canary-misrouted.yaml (canary not on its shard)" \
     "probes shard 2 but ingress.tenantShards routes canary-2 to shard 1" \
     helm template fieldops "$CHART" "${HELM_KUBE[@]}" "${CRDS[@]}" -f "$TD/values-canary-misrouted.yaml"
+  check "service mesh overlay (values-mesh-linkerd.yaml, off by default) renders mTLS prerequisites" mesh_overlay
   check "prod blue/green: the PriorityClass the colours use is created once (router release)" bluegreen_priorityclass
   reject "chart policy rejects testdata/values-priority-missing.yaml (PriorityClass created nowhere)" \
     "priorityClassName fieldops-critical is created by 0" priority_missing_policy
@@ -581,6 +608,188 @@ if want workflows; then
   check "actionlint (+ shellcheck of run: scripts) on ci.yml, cd.yml, tenant.yml" bash -c "cd '$ROOT' && actionlint"
   reject "actionlint rejects testdata/workflow-broken.yml" "unknown Webhook event|undefined|fetch-depht" \
     actionlint "$TD/workflow-broken.yml"
+fi
+
+# ------------------------------------------------------------------ GitOps (Argo CD)
+# deploy/gitops: Applications/ApplicationSets/AppProjects per cluster, validated by kubeconform with
+# the schemas of the CRDs they are instances of (Argo CD's manifests/crds of the pinned release,
+# cert-manager's ClusterIssuer), both from the Go module proxy, plus gitops-policy.py (pinned charts,
+# add-ons present, sync waves, values files, projects) and a render of each fieldops Application.
+GITOPS="$ROOT/deploy/gitops"
+GITOPS_SCHEMAS="$CACHE/schemas-gitops-$ARGOCD_VERSION-$CERT_MANAGER_VERSION"
+install_gitops_schemas() {
+  [ -s "$GITOPS_SCHEMAS/application-argoproj-v1alpha1.json" ] && [ -s "$GITOPS_SCHEMAS/clusterissuer-cert-manager-v1.json" ] && return 0
+  local argo cm
+  argo=$(cd "$ROOT/tools" && go mod download -json "github.com/argoproj/argo-cd/v3@$ARGOCD_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p') || return 1
+  cm=$(cd "$ROOT/tools" && go mod download -json "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p') || return 1
+  rm -rf "$GITOPS_SCHEMAS.tmp"
+  python3 "$HERE/k8s-schemas.py" --crd "$argo/manifests/crds/application-crd.yaml" \
+    --crd "$argo/manifests/crds/applicationset-crd.yaml" --crd "$argo/manifests/crds/appproject-crd.yaml" \
+    --crd "$cm/deploy/crds/cert-manager.io_clusterissuers.yaml" --out "$GITOPS_SCHEMAS.tmp" &&
+    mv "$GITOPS_SCHEMAS.tmp" "$GITOPS_SCHEMAS"
+}
+gconform() {
+  kubeconform -strict -summary -kubernetes-version "$K8S_VERSION" \
+    -schema-location "$SCHEMAS/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
+    -schema-location "$GITOPS_SCHEMAS/{{ .ResourceKind }}{{ .KindSuffix }}.json" "$@"
+}
+# helm template of every fieldops Application of deploy/gitops as Argo CD renders it (its values
+# files and parameters, $ARGOCD_APP_REVISION = a commit), then kubeconform and the chart policy.
+gitops_fieldops_render() {
+  local line name values params out n=0
+  while IFS='|' read -r name values params; do
+    out="$CACHE/gitops-$name.yaml"
+    local args=() v p
+    for v in $values; do args+=(-f "$CHART/$v"); done
+    for p in $params; do args+=(--set "$p"); done   # Argo CD passes parameters as --set
+    echo "== $name: ${args[*]}"
+    helm template fieldops "$CHART" -n "fieldops-$name" "${HELM_KUBE[@]}" "${CRDS[@]}" "${args[@]}" > "$out" || return 1
+    kconform "$out" || return 1
+    # the PriorityClass it names comes from the cluster's priorityclass Application: policy on both
+    if [[ "$params" == *priorityClassName=* ]]; then
+      cat "$GITOPS/platform/priorityclass/priorityclass.yaml" >> "$out"
+    fi
+    python3 "$HERE/chart-policy.py" "$( [ "${values#*dedicated}" != "$values" ] && echo dedicated || echo all)" "$out" crds || return 1
+    n=$((n + 1))
+  done < <(python3 - "$GITOPS" <<'PY'
+import glob, sys, yaml
+rev = "0123456789abcdef0123456789abcdef01234567"
+for path in sorted(glob.glob(sys.argv[1] + "/clusters/*/*.yaml")):
+    for d in yaml.safe_load_all(open(path)):
+        if not d:
+            continue
+        if d.get("kind") == "Application" and d["spec"].get("source", {}).get("path") == "helm/fieldops":
+            items = [(d["metadata"]["name"], d["spec"]["source"]["helm"], {})]
+        elif d.get("kind") == "ApplicationSet":
+            items = []
+            for c in sorted(glob.glob(sys.argv[1] + "/customers/*/customer.yaml")):
+                cust = yaml.safe_load(open(c))
+                h = d["spec"]["template"]["spec"]["source"]["helm"]
+                items.append(("customer-" + cust["customer"], h, cust))
+        else:
+            continue
+        for name, helm, cust in items:
+            vals = [v.replace("{{ .valuesFile }}", cust.get("valuesFile", "")) for v in helm.get("valueFiles", [])]
+            params = [p["name"] + "=" + str(p["value"]).replace("$ARGOCD_APP_REVISION", rev) for p in helm.get("parameters", [])]
+            print(name + "|" + " ".join(vals) + "|" + " ".join(params))
+PY
+)
+  [ "$n" -ge 3 ] || { echo "expected at least 3 fieldops Applications (dev, staging, a customer), rendered $n"; return 1; }
+}
+if want gitops; then
+  check "generate Argo CD $ARGOCD_VERSION + cert-manager $CERT_MANAGER_VERSION CRD schemas (Go module proxy)" install_gitops_schemas
+  check "kubeconform -strict deploy/gitops (Argo CD Application/ApplicationSet/AppProject, ClusterIssuer, PriorityClass)" \
+    gconform "$GITOPS/bootstrap" "$GITOPS/clusters" "$GITOPS/platform"
+  check "gitops policy: pinned charts, add-ons per cluster, sync waves (CRDs first), values files, projects, customers" \
+    python3 "$HERE/gitops-policy.py" "$ROOT"
+  check "fieldops Applications render as Argo CD renders them (values + parameters) + kubeconform + chart policy" \
+    gitops_fieldops_render
+  reject "kubeconform rejects testdata/gitops-broken-application.yaml (Argo CD CRD schema)" \
+    "additional properties 'targetRevison' not allowed|missing property 'destination'" \
+    gconform "$TD/gitops-broken-application.yaml"
+  reject "gitops policy rejects testdata/gitops-unpinned-application.yaml (floating chart version)" \
+    "is not pinned to an exact version" python3 "$HERE/gitops-policy.py" "$ROOT" "$TD/gitops-unpinned-application.yaml"
+fi
+
+# ------------------------------------------------------------------ supply chain
+# Every `uses:` of a workflow is pinned by a full commit SHA with its tag in a comment (Renovate
+# keeps both current: renovate.json), renovate.json covers what it must, no secret in git history.
+actions_pinned() { # FILE...: prints the offending lines, fails when one is not pinned
+  local all bad
+  all=$(grep -nE '^[[:space:]]*(-[[:space:]]+)?uses:' "$@")
+  bad=$(grep -vE 'uses:[[:space:]]*(\./|docker://[^[:space:]]+@sha256:[0-9a-f]{64})' <<<"$all" |
+    grep -vE 'uses:[[:space:]]*[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}[[:space:]]+#[[:space:]]*v[0-9]+(\.[0-9]+){0,2}[[:space:]]*$')
+  if [ -n "$bad" ]; then
+    echo "not pinned by a 40-hex commit SHA with '# vX.Y.Z':"
+    echo "$bad"
+    return 1
+  fi
+  echo "$(grep -c . <<<"$all") uses: lines, all pinned by commit SHA"
+}
+GITLEAKS_VERSION=v8.30.1            # tools/gitleaks/go.mod
+install_gitleaks() {
+  local key
+  key=$(cat "$ROOT/tools/gitleaks/go.mod" "$ROOT/tools/gitleaks/go.sum" | sha256sum | cut -c1-16)
+  stamp_ok "$TOOLS/.gitleaks.stamp" "$key" && [ -x "$TOOLS/gitleaks" ] && return 0
+  echo "building gitleaks (tools/gitleaks, ~20 CPU-seconds)"
+  (cd "$ROOT/tools/gitleaks" && go build -ldflags="-s -w -X github.com/zricethezav/gitleaks/v8/version.Version=$GITLEAKS_VERSION" \
+    -o "$TOOLS/gitleaks" github.com/zricethezav/gitleaks/v8) && echo "$key" > "$TOOLS/.gitleaks.stamp"
+}
+gitleaks_fixture() { # the fake AWS key of testdata/gitleaks, outside its allowlisted directory
+  rm -rf "$CACHE/gitleaks-fixture" && mkdir -p "$CACHE/gitleaks-fixture" &&
+    cp "$TD/gitleaks/leaked.env" "$CACHE/gitleaks-fixture/" &&
+    gitleaks dir --no-banner --no-color --redact -v -c "$ROOT/.gitleaks.toml" "$CACHE/gitleaks-fixture"
+}
+if want supplychain; then
+  check "every workflow action pinned by a 40-hex commit SHA (tag in a comment)" actions_pinned "$ROOT"/.github/workflows/*.yml
+  reject "the pin check rejects testdata/workflow-unpinned.yml (tag, short SHA, branch)" "not pinned by a 40-hex" \
+    actions_pinned "$TD/workflow-unpinned.yml"
+  check "renovate.json: managers enabled, every regex manager still matches (base images, Debian snapshot, ISO, tools)" \
+    python3 "$HERE/renovate-check.py" "$ROOT"
+  check "install gitleaks $GITLEAKS_VERSION (tools/gitleaks/go.mod)" install_gitleaks
+  check "gitleaks: no secret in the git history (.gitleaks.toml, triaged allowlist)" \
+    gitleaks git --no-banner --no-color --redact -c "$ROOT/.gitleaks.toml" "$ROOT"
+  reject "gitleaks catches the fake AWS key of testdata/gitleaks/leaked.env" "RuleID: +aws-access-token" gitleaks_fixture
+fi
+
+# ------------------------------------------------------------------ trivy config (slow, stamped)
+# `trivy config` (misconfigurations) on the Dockerfile, the Helm chart (each environment's values),
+# the OpenTofu code and deploy/gitops. Building trivy costs ~1,000 CPU-seconds cold, so, like the
+# appliance: `make check-deploy` runs it only when its inputs changed since the run recorded in
+# scripts/check-deploy/trivy.verified (commit that file after `make check-trivy` passes) AND trivy
+# is already built (else SKIP with the reason: no cold build inside make test); TRIVY=always
+# (make check-trivy) builds and runs it regardless; TRIVY=skip never (ci.yml: own job). Findings are triaged in .trivyignore.yaml
+# (docs/security/trivy-findings.md): the check fails on any HIGH/CRITICAL finding not triaged.
+TRIVY_VERSION=v0.74.0               # tools/trivy/go.mod
+install_trivy() {
+  local key
+  key=$(cat "$ROOT/tools/trivy/go.mod" "$ROOT/tools/trivy/go.sum" | sha256sum | cut -c1-16)
+  stamp_ok "$TOOLS/.trivy.stamp" "$key" && [ -x "$TOOLS/trivy" ] && return 0
+  echo "building trivy (tools/trivy; ~1,000 CPU-seconds cold; Go 1.26 with GOEXPERIMENT=jsonv2)"
+  (cd "$ROOT/tools/trivy" && GOTOOLCHAIN=local GOEXPERIMENT=jsonv2 go build \
+    -ldflags="-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=$TRIVY_VERSION" \
+    -o "$TOOLS/trivy" github.com/aquasecurity/trivy/cmd/trivy) && echo "$key" > "$TOOLS/.trivy.stamp"
+}
+trivy_key() {
+  (cd "$ROOT" && git ls-files -z Dockerfile helm terraform deploy/gitops .trivyignore.yaml tools/trivy/go.mod |
+    sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+}
+trivy_config() { # TARGET [extra trivy args]: fails on an untriaged HIGH/CRITICAL misconfiguration
+  local target=$1
+  shift
+  trivy config --quiet --skip-check-update --cache-dir "$CACHE/trivy" --ignorefile "$ROOT/.trivyignore.yaml" \
+    --severity HIGH,CRITICAL --exit-code 1 "$@" "$target"
+}
+trivy_helm_envs() {
+  local v
+  for v in values-dev.yaml values-staging.yaml values-prod.yaml values-dedicated.yaml; do
+    echo "== helm/fieldops with $v"
+    trivy_config "$CHART" --helm-values "$CHART/$v" --helm-kube-version "$K8S_VERSION" || return 1
+  done
+}
+if want trivy; then
+  tkey=$(trivy_key)
+  if [ "${TRIVY:-}" = skip ]; then
+    verdict SKIP "trivy config" 0 "TRIVY=skip (ci.yml runs it in its own job, iac-scan)"
+  elif [ "${TRIVY:-}" != always ] && [ "$(cut -d' ' -f1 "$HERE/trivy.verified" 2>/dev/null)" = "$tkey" ]; then
+    verdict SKIP "trivy config" 0 "inputs unchanged since the verified run in scripts/check-deploy/trivy.verified ($(cut -d' ' -f2- "$HERE/trivy.verified")); make check-trivy runs it"
+  elif [ "${TRIVY:-}" != always ] && ! { [ -x "$TOOLS/trivy" ] && stamp_ok "$TOOLS/.trivy.stamp" \
+      "$(cat "$ROOT/tools/trivy/go.mod" "$ROOT/tools/trivy/go.sum" | sha256sum | cut -c1-16)"; }; then
+    # never a 1,000 CPU-second build inside make test / make check-deploy
+    verdict SKIP "trivy config" 0 "inputs changed since scripts/check-deploy/trivy.verified and trivy is not built: run make check-trivy (builds it once) and commit trivy.verified; ci.yml's iac-scan job runs it on every push"
+  else
+    tfail=$failn
+    check "install trivy $TRIVY_VERSION (tools/trivy/go.mod)" install_trivy
+    check "trivy config Dockerfile" trivy_config "$ROOT/Dockerfile"
+    check "trivy config helm/fieldops (dev, staging, prod, dedicated values)" trivy_helm_envs
+    check "trivy config terraform/" trivy_config "$TF"
+    check "trivy config deploy/gitops (Argo CD manifests, add-on values)" trivy_config "$GITOPS"
+    reject "trivy config rejects testdata/values-insecure.yaml rendered (privileged, root)" "Failures: [1-9]" \
+      trivy_config "$CHART" --helm-values "$TD/values-insecure.yaml" --helm-kube-version "$K8S_VERSION"
+    if [ "$failn" = "$tfail" ]; then
+      echo "$tkey $(date -u +%Y-%m-%d) $(git -C "$ROOT" rev-parse --short HEAD)" > "$HERE/trivy.verified"
+    fi
+  fi
 fi
 
 echo

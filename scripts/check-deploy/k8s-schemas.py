@@ -4,14 +4,16 @@
 kubeconform normally downloads its schemas from GitHub, which this machine cannot reach. This
 script builds the same kind of files from sources the Go module proxy serves:
   * api/openapi-spec/swagger.json of the module k8s.io/kubernetes (built-in kinds), and
-  * CustomResourceDefinition YAML files (e.g. prometheus-operator's ServiceMonitor, PrometheusRule).
+  * CustomResourceDefinition YAML files (e.g. prometheus-operator's ServiceMonitor, PrometheusRule;
+    Argo CD's Application, ApplicationSet, AppProject from manifests/crds of github.com/argoproj/argo-cd/v3).
 
 Output: <out>/<kind>-<group>-<version>.json (core kinds: <kind>-<version>.json), the layout of
 kubeconform's '{{ .ResourceKind }}{{ .KindSuffix }}.json' template. Every schema is self-contained
 (only the definitions it references), int-or-string and quantities accept both types, and objects
 without additionalProperties are closed (strict mode, like openapi2jsonschema --strict).
 
-Usage: k8s-schemas.py --swagger swagger.json [--crd file.yaml ...] --out DIR
+Usage: k8s-schemas.py [--swagger swagger.json] [--crd file.yaml ...] --out DIR  (CRDs alone: a second
+-schema-location next to the core one)
 """
 import argparse
 import copy
@@ -141,13 +143,13 @@ def from_crd(path, out_dir, strict):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--swagger", required=True)
+    p.add_argument("--swagger")
     p.add_argument("--crd", action="append", default=[])
     p.add_argument("--out", required=True)
     p.add_argument("--no-strict", action="store_true")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    n = from_swagger(a.swagger, a.out, not a.no_strict)
+    n = from_swagger(a.swagger, a.out, not a.no_strict) if a.swagger else 0
     for c in a.crd:
         n += from_crd(c, a.out, not a.no_strict)
     print(f"wrote {n} schemas to {a.out}", file=sys.stderr)
