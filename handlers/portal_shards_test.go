@@ -105,8 +105,8 @@ func waitMove(t *testing.T, reg *tenants.Registry, slug string) tenants.MoveReco
 }
 
 // TestPortalShardsPage: every shard with its state, health, load and
-// tenants; drain and reactivation audited; non-superusers refused; a
-// single-node install says it has no shards.
+// tenants; drain and reactivation audited; non-superusers refused (the
+// single-node page: TestPortalGuardAndIsolation).
 func TestPortalShardsPage(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
@@ -189,20 +189,6 @@ func TestPortalShardsPage(t *testing.T) {
 		t.Errorf("a move started without a session: %+v", moves)
 	}
 
-	// single node: one sentence, no table, no shard section, no move
-	single := handlertest.NewRegistry(t)
-	tenanttest.Provision(t, single, "solo", "btp")
-	sc := portalLogin(t, single)
-	d = doc(t, tenanttest.Get(t, single, platformHost, "/portal/shards", sc).Body.String())
-	if testid(d, "shards-single-node").Length() != 1 || testid(d, "shards-table").Length() != 0 {
-		t.Error("single node: the page should say it has no shards")
-	}
-	if testid(doc(t, tenanttest.Get(t, single, platformHost, "/portal/tenants/solo", sc).Body.String()), "tenant-shard").Length() != 0 {
-		t.Error("single node: the tenant page shows a shard")
-	}
-	if rec := tenanttest.PostForm(t, single, platformHost, "/portal/tenants/solo/move", url.Values{"to": {"s2"}}, sc); rec.Code != http.StatusNotFound {
-		t.Errorf("single node move = %d", rec.Code)
-	}
 	t.Logf("shards page test in %v", time.Since(start).Round(time.Millisecond))
 }
 
