@@ -46,8 +46,11 @@ func (f *fakeShards) Fingerprint(context.Context, string, string) (tenants.Finge
 	return fakeFP, nil
 }
 func (f *fakeShards) Stage(context.Context, string, string, tenants.StageRequest) (tenants.Fingerprint, error) {
-	if f.hold != nil {
-		<-f.hold
+	f.mu.Lock()
+	hold := f.hold
+	f.mu.Unlock()
+	if hold != nil {
+		<-hold
 	}
 	return fakeFP, f.err("Stage")
 }
@@ -254,7 +257,10 @@ func TestPortalShardsMove(t *testing.T) {
 	f.clear()
 
 	// running: its step shown with the live stream; a second move refused
-	f.hold = make(chan struct{})
+	hold := make(chan struct{})
+	f.mu.Lock()
+	f.hold = hold
+	f.mu.Unlock()
 	if code, _ := move("beta", "s2"); code != http.StatusSeeOther {
 		t.Fatalf("held move = %d", code)
 	}
@@ -267,9 +273,8 @@ func TestPortalShardsMove(t *testing.T) {
 	if code != http.StatusConflict || !strings.Contains(testid(doc(t, body), "move-error").Text(), "déjà en cours") {
 		t.Errorf("second move = %d %q", code, testid(doc(t, body), "move-error").Text())
 	}
-	close(f.hold)
+	close(hold)
 	waitMove(t, reg, "beta")
-	f.hold = nil
 	stream := tenanttest.Get(t, reg, platformHost, "/portal/tenants/beta/move/stream", pc).Body.String()
 	if !strings.Contains(stream, "move-done") || strings.Contains(stream, "move-running") {
 		t.Errorf("stream after the move: %.300s", stream)
