@@ -14,12 +14,16 @@ import (
 	"github.com/fieldops360/fieldops/tenanttest"
 )
 
-// platformPages are the portal's billing, FinOps and monitoring routes.
+// platformPages are the portal's billing, FinOps, monitoring and shards
+// routes.
 var platformPages = []struct{ method, path string }{
 	{"GET", "/portal/billing"}, {"GET", "/portal/billing/export.csv"}, {"GET", "/portal/billing/export.xlsx"},
 	{"GET", "/portal/billing/FO360-000001/pdf"}, {"POST", "/portal/billing/run"}, {"POST", "/portal/billing/settings"},
 	{"POST", "/portal/billing/FO360-000001/paid"}, {"POST", "/portal/billing/FO360-000001/void"},
 	{"GET", "/portal/finops"}, {"POST", "/portal/finops/prices"}, {"GET", "/portal/monitor"}, {"GET", "/portal/monitor/stream"},
+	// shards and tenant moves (issue #21)
+	{"GET", "/portal/shards"}, {"POST", "/portal/shards/s1/drain"}, {"POST", "/portal/shards/s1/activate"},
+	{"POST", "/portal/tenants/acme/move"}, {"GET", "/portal/tenants/acme/move/stream"},
 }
 
 // TestPortalBilling: only a platform superuser reaches billing, FinOps

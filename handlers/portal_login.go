@@ -32,6 +32,7 @@ func (h *Handlers) portalShell(e *core.RequestEvent, active, title string) layou
 	vm.Nav = []layouts.NavItem{
 		{Key: "tenants", Href: "/portal", Icon: "building", Active: active == "tenants"},
 		{Key: "monitor", Href: "/portal/monitor", Icon: "gauge", Active: active == "monitor"},
+		{Key: "shards", Href: "/portal/shards", Icon: "map", Active: active == "shards"},
 		{Key: "billing", Href: "/portal/billing", Icon: "file", Active: active == "billing"},
 		{Key: "finops", Href: "/portal/finops", Icon: "list", Active: active == "finops"},
 		{Key: "audit", Href: "/portal/audit", Icon: "shield", Active: active == "audit"},

@@ -73,7 +73,11 @@ func (h *Handlers) tenantVM(e *core.RequestEvent, slug string) (portal.TenantVM,
 	if vm.Usage, err = h.usageVM(ctx, slug); err != nil {
 		return vm, err
 	}
-	if info.Status == tenants.StatusActive {
+	if vm.Shard, err = h.tenantShardVM(ctx, info); err != nil {
+		return vm, err
+	}
+	// NB: a control plane holds no tenant data (its shard does)
+	if info.Status == tenants.StatusActive && h.deps.Registry.Role() != tenants.RoleControl {
 		packs, err := h.deps.Registry.SectorPacks(ctx, slug)
 		if err != nil {
 			return vm, err

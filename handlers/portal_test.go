@@ -60,6 +60,17 @@ func TestPortalGuardAndIsolation(t *testing.T) {
 	if !strings.Contains(testid(d, "tenant-acme").Text(), "1 / 1") {
 		t.Errorf("users column: %q", testid(d, "tenant-acme").Text())
 	}
+	// single node (issue #21): the shards page says so, no shard on the
+	// tenant page, no move
+	if d := doc(t, tenanttest.Get(t, reg, platformHost, "/portal/shards", pc).Body.String()); testid(d, "shards-single-node").Length() != 1 || testid(d, "shards-table").Length() != 0 {
+		t.Error("single node: the shards page should say there are no shards")
+	}
+	if testid(doc(t, tenanttest.Get(t, reg, platformHost, "/portal/tenants/acme", pc).Body.String()), "tenant-shard").Length() != 0 {
+		t.Error("single node: the tenant page shows a shard")
+	}
+	if rec := tenanttest.PostForm(t, reg, platformHost, "/portal/tenants/acme/move", url.Values{"to": {"s2"}}, pc); rec.Code != http.StatusNotFound {
+		t.Errorf("single node move = %d, want 404", rec.Code)
+	}
 }
 
 func TestPortalCreateSuspendDelete(t *testing.T) {

@@ -122,6 +122,7 @@ func (h *Handlers) PlatformRoutes(se *core.ServeEvent) error {
 	p.GET("", h.portalTenants)
 	p.GET("/audit", h.portalAudit)
 	h.portalBusinessRoutes(p)
+	h.portalShardRoutes(p)
 	p.POST("/tenants", h.portalCreate)
 	p.GET("/tenants/{slug}", h.portalTenant)
 	p.POST("/tenants/{slug}/suspend", h.portalSetStatus(tenants.StatusSuspended))
