@@ -50,6 +50,9 @@ type serveFlags struct {
 	Advertise    string
 	Proxy        string
 	ProxyMap     string
+	// PublicScheme is the scheme clients use when TLS ends in front of
+	// the server (an ingress, a proxy).
+	PublicScheme string
 }
 
 // wiring is what openRegistry builds the process from; options adjust it
@@ -148,6 +151,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	f.StringVar(&s.Advertise, "advertise", "", "with --role shard: this shard's URL as the control plane and the proxy reach it")
 	f.StringVar(&s.Proxy, "proxy", "", "with --role control: the edge proxy's runtime API the placement is published to (haproxy:unix:///run/haproxy/admin.sock or haproxy:tcp://127.0.0.1:9999)")
 	f.StringVar(&s.ProxyMap, "proxy-map", "", "with --proxy: the HAProxy map file (absolute path, as haproxy.cfg names it)")
+	f.StringVar(&s.PublicScheme, "public-scheme", "", "https when TLS ends in front of the server (an ingress, a proxy): links are built with https:// and cookies marked Secure (default: https with --tls auto|internal, else http)")
 	cmd.Flags().StringVar(&s.ClientIPHeader, "client-ip-header", "", "header carrying the client address set by the ingress in front of the server (e.g. X-Real-IP): the per-IP sign-in limit counts it; only when clients cannot reach the server directly")
 	return cmd
 }
@@ -172,6 +176,9 @@ func checkServeFlags(s *serveFlags) error {
 	}
 	if _, err := s.cluster(); err != nil {
 		return usageError{err}
+	}
+	if s.PublicScheme != "" && s.PublicScheme != "http" && s.PublicScheme != "https" {
+		return usageError{fmt.Errorf("--public-scheme must be http or https, not %q", s.PublicScheme)}
 	}
 	if s.Role == tenants.RoleShard {
 		if t, _ := replication.ParseReplicaTarget(s.Replica); !t.Enabled() {
@@ -267,7 +274,7 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 		mtr.AttachReplication(sup)
 	}
 	scheme := "http"
-	if s.TLS != "off" {
+	if s.TLS != "off" || s.PublicScheme == "https" {
 		scheme = "https"
 	}
 	reg, err := openRegistry(g, s.DefaultTenant, s.Idle, slog.LevelInfo, func(w *wiring) {
@@ -277,7 +284,12 @@ func runServer(ctx context.Context, g *globals, s *serveFlags) error {
 		w.Deps.Metrics = mtr
 		w.Deps.ClientIPHeader = s.ClientIPHeader
 		if scheme == "https" {
+			// session and language cookies only over TLS (found by the DAST pass)
+			w.Deps.Secure = true
 			c.PublicScheme, c.PublicPort = "https", publicPort(s.HTTPS)
+			if s.TLS == "off" {
+				c.PublicPort = "" // TLS ends in front, on the standard port
+			}
 		}
 		w.Wrap = func(r tenants.RouteInstaller) tenants.RouteInstaller { return trc.Routes(metrics.WithRoutePattern(r)) }
 		c.Cluster = cluster

@@ -203,6 +203,11 @@ spec:
             # the replicate sidecar runs Litestream: serve attaches to its socket
             - name: FIELDOPS_REPLICATE
               value: "external"
+            {{- if and $v.ingress.enabled $v.ingress.tls.enabled (eq $v.config.tls "off") }}
+            # TLS ends at the ingress: https links, Secure cookies
+            - name: FIELDOPS_PUBLIC_SCHEME
+              value: "https"
+            {{- end }}
             {{- if and $v.ingress.enabled $v.ingress.clientIPHeader }}
             # the ingress sets it; the NetworkPolicy keeps clients from reaching serve directly
             - name: FIELDOPS_CLIENT_IP_HEADER
