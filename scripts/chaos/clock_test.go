@@ -4,6 +4,7 @@ package chaos
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -159,7 +160,7 @@ func TestInfraClockSkew(t *testing.T) {
 		st, code := backupStatus(t, bin, dir)
 		repl := "no status"
 		if d := st.DB("acme"); d != nil {
-			repl = "lag " + strconv.FormatFloat(d.LagSeconds, 'f', 1, 64) + " s, errors " + strconv.Itoa(d.Errors) + ", last error " + strconv.Quote(d.LastError)
+			repl = fmt.Sprintf("lag %.1f s, errors %d, last error %q", d.LagSeconds, d.Errors, d.LastError)
 		}
 		t.Logf("server clock %+ds (Date header %s off): session from the previous clock -> %s; %s", offset, skew, old, f)
 		f.logSamples(t)

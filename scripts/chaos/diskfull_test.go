@@ -40,7 +40,7 @@ func fill(t *testing.T, path string) int64 {
 	return n
 }
 
-// TestInfraDiskFull: the data directory on a 64 MiB ext4 volume, filled
+// TestInfraDiskFull: the data directory on a 256 MiB ext4 volume, filled
 // to the last block under the write load for 6 s, then the filler
 // deleted. Users get errors while it is full, no acknowledged write is
 // lost, the server does not panic and serves writes again without a
@@ -49,7 +49,7 @@ func fill(t *testing.T, path string) int64 {
 func TestInfraDiskFull(t *testing.T) {
 	work := t.TempDir()
 	bin := Build(t, work)
-	mnt, _ := loopVolume(t, work, 64)
+	mnt, _ := loopVolume(t, work, 256)
 	dir, replica, logs := filepath.Join(mnt, "pb_data"), "file:"+filepath.Join(work, "replica"), filepath.Join(work, "logs")
 	if err := os.MkdirAll(logs, 0o755); err != nil {
 		t.Fatal(err)
@@ -65,8 +65,9 @@ func TestInfraDiskFull(t *testing.T) {
 	filler := filepath.Join(mnt, "filler")
 	full := time.Now()
 	filled := fill(t, filler)
-	time.Sleep(6 * time.Second)
+	time.Sleep(3 * time.Second)
 	readyFull := readyz(srv.Addr)
+	time.Sleep(3 * time.Second)
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,9 @@ func TestInfraDiskFull(t *testing.T) {
 			t.Logf("NB: %d writes answered 500 while full (see the first answer above)", during.errors[status])
 		}
 	}
+	caught := time.Now()
 	waitReplicated(t, bin, dir, "acme", 60*time.Second)
+	t.Logf("  replica caught up %s after the 5 s of load that followed the freed space", time.Since(caught).Round(time.Millisecond))
 	_ = srv.Cmd.Process.Signal(syscall.SIGTERM)
 	if err := srv.Wait(30 * time.Second); err != nil {
 		t.Errorf("graceful stop after the disk was full: %v", err)

@@ -114,7 +114,7 @@ type figures struct {
 	errors                 map[string]int // status (or "no answer") → count
 	samples                map[string]string
 	p50, p99, worst        time.Duration // of acknowledged writes
-	recovery               time.Duration // fault removed → first acknowledged write that began after it
+	recovery               time.Duration // fault removed → end of the last failed write (an acknowledged one followed)
 	recovered              bool
 }
 
@@ -125,6 +125,12 @@ func (m *measured) window(from, to, after time.Time) figures {
 	defer m.mu.Unlock()
 	f := figures{errors: map[string]int{}, samples: map[string]string{}}
 	var lats []time.Duration
+	var lastFail time.Time // the end of the last failed write
+	for _, a := range m.answers {
+		if (from.IsZero() || !a.at.Before(from)) && (to.IsZero() || a.at.Before(to)) && !a.ok && a.at.Add(a.lat).After(lastFail) {
+			lastFail = a.at.Add(a.lat)
+		}
+	}
 	for _, a := range m.answers {
 		if (!from.IsZero() && a.at.Before(from)) || (!to.IsZero() && !a.at.Before(to)) {
 			continue
@@ -133,8 +139,8 @@ func (m *measured) window(from, to, after time.Time) figures {
 		if a.ok {
 			f.acked++
 			lats = append(lats, a.lat)
-			if !after.IsZero() && !a.at.Before(after) && (!f.recovered || a.at.Add(a.lat).Sub(after) < f.recovery) {
-				f.recovery, f.recovered = a.at.Add(a.lat).Sub(after), true
+			if !after.IsZero() && !a.at.Before(after) && !a.at.Before(lastFail) && !f.recovered {
+				f.recovery, f.recovered = max(lastFail.Sub(after), 0), true
 			}
 			continue
 		}

@@ -67,8 +67,8 @@ func (g *blkioGroup) writes(t *testing.T) string {
 }
 
 // TestInfraSlowDisk: the data directory on a loop volume whose writes
-// the block layer throttles to 10 I/O per second and 512 KiB/s (cgroup
-// blkio throttling: no dm-delay in this kernel) for 8 s under the write
+// the block layer throttles to 2 I/O per second and 128 KiB/s (cgroup
+// blkio throttling: no device-mapper in this kernel) for 10 s under the write
 // load. The throttle delays what the kernel submits for the server's
 // process: its fsyncs (the replication child's WAL flush, checkpoints)
 // and direct writes; the page-cache writeback of commits
@@ -93,24 +93,30 @@ func TestInfraSlowDisk(t *testing.T) {
 	time.Sleep(4 * time.Second)
 	ioBefore := g.writes(t)
 	slowed := time.Now()
-	g.limit(t, 10, 512<<10)
-	time.Sleep(8 * time.Second)
+	g.limit(t, 2, 128<<10)
+	time.Sleep(10 * time.Second)
 	ioSlow := g.writes(t)
+	st, code := backupStatus(t, bin, dir)
 	g.limit(t, 0, 0)
 	fast := time.Now()
 	time.Sleep(4 * time.Second)
 	close(stop)
 	m := <-done
 	before, during, after := m.window(time.Time{}, slowed, time.Time{}), m.window(slowed, fast, time.Time{}), m.window(fast, time.Time{}, fast)
-	t.Logf("slow disk (10 write IOPS, 512 KiB/s; writes submitted to the device: %s before, %s at the end of the slow phase):", ioBefore, ioSlow)
+	t.Logf("slow disk (2 write IOPS, 128 KiB/s; writes submitted to the device: %s before, %s at the end of the slow phase):", ioBefore, ioSlow)
 	t.Logf("  normal (4 s): %s", before)
-	t.Logf("  slow (8 s):   %s", during)
+	t.Logf("  slow (10 s):  %s", during)
 	during.logSamples(t)
+	if d := st.DB("acme"); d != nil {
+		t.Logf("  replication at the end of the slow phase: backup status exit %d, lag %.1f s, errors %d, last error %q", code, d.LagSeconds, d.Errors, d.LastError)
+	}
 	t.Logf("  normal (4 s): %s", after)
 	if ioSlow == ioBefore {
 		t.Error("the server submitted no write to the device while throttled: the throttle measured nothing")
 	}
+	caught := time.Now()
 	waitReplicated(t, bin, dir, "acme", 60*time.Second)
+	t.Logf("  replica caught up %s after the throttle was lifted", time.Since(caught).Round(time.Millisecond))
 	_ = srv.Cmd.Process.Signal(syscall.SIGTERM)
 	if err := srv.Wait(30 * time.Second); err != nil {
 		t.Errorf("graceful stop: %v", err)
