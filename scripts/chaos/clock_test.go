@@ -148,6 +148,7 @@ func TestInfraClockSkew(t *testing.T) {
 		if users == nil {
 			users, site = crew(t, srv, 4)
 		} else {
+			users[0].Addr = srv.Addr // the same session cookie, on the restarted server
 			old = strconv.Itoa(sessionStatus(users[0], site))
 			users = waitRelogin(t, srv, 4)
 		}

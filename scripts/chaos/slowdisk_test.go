@@ -116,7 +116,7 @@ func TestInfraSlowDisk(t *testing.T) {
 	}
 	caught := time.Now()
 	waitReplicated(t, bin, dir, "acme", 60*time.Second)
-	t.Logf("  replica caught up %s after the throttle was lifted", time.Since(caught).Round(time.Millisecond))
+	t.Logf("  replica in sync %s after the load ended", time.Since(caught).Round(time.Millisecond))
 	_ = srv.Cmd.Process.Signal(syscall.SIGTERM)
 	if err := srv.Wait(30 * time.Second); err != nil {
 		t.Errorf("graceful stop: %v", err)

@@ -31,8 +31,12 @@ func (rp *Replicator) Status() *Status {
 			t := d.errAt
 			s.ErrorAt = &t
 		}
-		if !d.behindSince.IsZero() {
-			s.LagSeconds = now.Sub(d.behindSince).Seconds()
+		behind := d.behindSince
+		if up := d.uploading; !up.IsZero() && now.Sub(up) > rp.cfg.SyncInterval && (behind.IsZero() || up.Before(behind)) {
+			behind = up // an upload running for longer than a sync interval: the replica is behind since it began
+		}
+		if !behind.IsZero() {
+			s.LagSeconds = now.Sub(behind).Seconds()
 		}
 		if d.initial {
 			st.Ready = false // not brought up to date since the start yet

@@ -120,9 +120,13 @@ func (rp *Replicator) syncOnce(ctx context.Context, d *repDB, ldb *litestream.DB
 	flushWAL(d.path)
 	err := ldb.Sync(sctx)
 	if err == nil {
+		rp.uploadBegins(d, ldb)
 		err = ldb.Replica.Sync(sctx)
 	}
 	if ctx.Err() != nil {
+		rp.mu.Lock()
+		d.uploading = time.Time{}
+		rp.mu.Unlock()
 		return ctx.Err()
 	}
 	pos, _ := ldb.Pos()
@@ -134,6 +138,11 @@ func (rp *Replicator) syncOnce(ctx context.Context, d *repDB, ldb *litestream.DB
 		d.lastTXChange = now
 	}
 	d.localTX, d.replicaTX = uint64(pos.TXID), uint64(rpos.TXID)
+	since := now
+	if !d.uploading.IsZero() {
+		since = d.uploading // behind since the upload that failed began
+	}
+	d.uploading = time.Time{}
 	if err != nil {
 		d.lastErr, d.errAt = err.Error(), now
 		d.errors++
@@ -143,13 +152,27 @@ func (rp *Replicator) syncOnce(ctx context.Context, d *repDB, ldb *litestream.DB
 	}
 	if d.localTX > d.replicaTX || err != nil {
 		if d.behindSince.IsZero() {
-			d.behindSince = now
+			d.behindSince = since
 		}
 	} else {
 		d.behindSince = time.Time{}
 		d.initial = false
 	}
 	return err
+}
+
+// uploadBegins records that an upload of frames the replica lacks
+// starts: an upload that hangs (storage unreachable without an error:
+// packets dropped) shows as lag while it runs, not only when its timeout
+// ends it (Status).
+func (rp *Replicator) uploadBegins(d *repDB, ldb *litestream.DB) {
+	pos, _ := ldb.Pos()
+	if pos.TXID <= ldb.Replica.Pos().TXID {
+		return
+	}
+	rp.mu.Lock()
+	d.uploading = time.Now()
+	rp.mu.Unlock()
 }
 
 func (rp *Replicator) fail(d *repDB, err error) {
