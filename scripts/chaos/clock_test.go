@@ -162,6 +162,9 @@ func TestInfraClockSkew(t *testing.T) {
 		repl := "no status"
 		if d := st.DB("acme"); d != nil {
 			repl = fmt.Sprintf("lag %.1f s, errors %d, last error %q", d.LagSeconds, d.Errors, d.LastError)
+			if d.LastSync != nil { // stamped by the child's clock: the skew reaches it
+				repl += fmt.Sprintf(", last sync stamped %s from now", d.LastSync.Sub(time.Now()).Round(time.Minute))
+			}
 		}
 		t.Logf("server clock %+ds (Date header %s off): session from the previous clock -> %s; %s", offset, skew, old, f)
 		f.logSamples(t)

@@ -121,18 +121,44 @@ type figures struct {
 // window returns the figures of the answers begun in [from, to) (zero
 // times: unbounded); after is the end of the fault, for the recovery time.
 func (m *measured) window(from, to, after time.Time) figures {
+	return m.summarize(after, func(a answer) bool {
+		return (from.IsZero() || !a.at.Before(from)) && (to.IsZero() || a.at.Before(to))
+	})
+}
+
+// overlapping returns the figures of the answers in flight at some point
+// of [from, to): begun before to, ended after from.
+func (m *measured) overlapping(from, to time.Time) figures {
+	return m.summarize(time.Time{}, func(a answer) bool { return a.at.Before(to) && a.at.Add(a.lat).After(from) })
+}
+
+// firstAck is the time from t to the end of the first acknowledged write
+// that ended after t (-1: none).
+func (m *measured) firstAck(t time.Time) time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	first := time.Duration(-1)
+	for _, a := range m.answers {
+		if end := a.at.Add(a.lat); a.ok && end.After(t) && (first < 0 || end.Sub(t) < first) {
+			first = end.Sub(t)
+		}
+	}
+	return first
+}
+
+func (m *measured) summarize(after time.Time, in func(answer) bool) figures {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	f := figures{errors: map[string]int{}, samples: map[string]string{}}
 	var lats []time.Duration
 	var lastFail time.Time // the end of the last failed write
 	for _, a := range m.answers {
-		if (from.IsZero() || !a.at.Before(from)) && (to.IsZero() || a.at.Before(to)) && !a.ok && a.at.Add(a.lat).After(lastFail) {
+		if in(a) && !a.ok && a.at.Add(a.lat).After(lastFail) {
 			lastFail = a.at.Add(a.lat)
 		}
 	}
 	for _, a := range m.answers {
-		if (!from.IsZero() && a.at.Before(from)) || (!to.IsZero() && !a.at.Before(to)) {
+		if !in(a) {
 			continue
 		}
 		f.attempted++
