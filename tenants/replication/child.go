@@ -101,7 +101,7 @@ type repDB struct {
 	replicaTX    uint64
 	lastSync     time.Time
 	behindSince  time.Time
-	uploading    time.Time // when the running upload of frames the replica lacks began (zero: none)
+	syncing      time.Time // when the running sync began (zero: none)
 	lastErr      string
 	errAt        time.Time
 	errors       int64

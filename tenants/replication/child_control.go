@@ -31,9 +31,12 @@ func (rp *Replicator) Status() *Status {
 			t := d.errAt
 			s.ErrorAt = &t
 		}
+		// A sync that hangs (storage unreachable with packets dropped, a
+		// disk too slow to take the LTX files) shows as lag while it runs,
+		// not only when its 30 s timeout ends it.
 		behind := d.behindSince
-		if up := d.uploading; !up.IsZero() && now.Sub(up) > rp.cfg.SyncInterval && (behind.IsZero() || up.Before(behind)) {
-			behind = up // an upload running for longer than a sync interval: the replica is behind since it began
+		if sy := d.syncing; !sy.IsZero() && now.Sub(sy) > rp.cfg.SyncInterval && (behind.IsZero() || sy.Before(behind)) {
+			behind = sy
 		}
 		if !behind.IsZero() {
 			s.LagSeconds = now.Sub(behind).Seconds()

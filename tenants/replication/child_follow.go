@@ -117,15 +117,17 @@ func (rp *Replicator) follow(ctx context.Context, d *repDB, ldb *litestream.DB, 
 func (rp *Replicator) syncOnce(ctx context.Context, d *repDB, ldb *litestream.DB) error {
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	rp.mu.Lock()
+	d.syncing = time.Now()
+	rp.mu.Unlock()
 	flushWAL(d.path)
 	err := ldb.Sync(sctx)
 	if err == nil {
-		rp.uploadBegins(d, ldb)
 		err = ldb.Replica.Sync(sctx)
 	}
 	if ctx.Err() != nil {
 		rp.mu.Lock()
-		d.uploading = time.Time{}
+		d.syncing = time.Time{}
 		rp.mu.Unlock()
 		return ctx.Err()
 	}
@@ -138,11 +140,11 @@ func (rp *Replicator) syncOnce(ctx context.Context, d *repDB, ldb *litestream.DB
 		d.lastTXChange = now
 	}
 	d.localTX, d.replicaTX = uint64(pos.TXID), uint64(rpos.TXID)
-	since := now
-	if !d.uploading.IsZero() {
-		since = d.uploading // behind since the upload that failed began
+	since := d.syncing // behind since the sync that failed began
+	if since.IsZero() {
+		since = now
 	}
-	d.uploading = time.Time{}
+	d.syncing = time.Time{}
 	if err != nil {
 		d.lastErr, d.errAt = err.Error(), now
 		d.errors++
@@ -159,20 +161,6 @@ func (rp *Replicator) syncOnce(ctx context.Context, d *repDB, ldb *litestream.DB
 		d.initial = false
 	}
 	return err
-}
-
-// uploadBegins records that an upload of frames the replica lacks
-// starts: an upload that hangs (storage unreachable without an error:
-// packets dropped) shows as lag while it runs, not only when its timeout
-// ends it (Status).
-func (rp *Replicator) uploadBegins(d *repDB, ldb *litestream.DB) {
-	pos, _ := ldb.Pos()
-	if pos.TXID <= ldb.Replica.Pos().TXID {
-		return
-	}
-	rp.mu.Lock()
-	d.uploading = time.Now()
-	rp.mu.Unlock()
 }
 
 func (rp *Replicator) fail(d *repDB, err error) {
