@@ -107,7 +107,7 @@ test-chaos: test-deps ## kill -9 of the server and of the replication child unde
 
 # Infrastructure chaos (docs/chaos.md): disk full, slow disk, clock skew, shard and replica unreachable.
 # Root only (loop devices, mount, network namespaces, blkio cgroups); not in `make test` (CI budget):
-# ~2 min of scenarios, plus ~7 min the first time for the skewable-clock build (cached afterwards).
+# 3 min (179 s measured), plus ~7 min the first time for the skewable-clock build (cached afterwards).
 test-chaos-infra: test-deps ## disk full, slow disk, clock skew, network cuts under the write load (root; prints the figures of docs/chaos.md)
 	@command -v ip >/dev/null && command -v mkfs.ext4 >/dev/null && command -v losetup >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iproute2 e2fsprogs util-linux mount >/dev/null; }
