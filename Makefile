@@ -10,7 +10,7 @@ BIN := bin/fieldops
 DEMO_DIR ?= ./pb_data
 HTTP ?= 127.0.0.1:8090
 
-.PHONY: all build demo test check-records test-go test-browser test-deps check-deploy check-appliance check-lighthouse test-chaos bench-replication openapi check-openapi check-generated check-format vet generate assets lint bench deps clean
+.PHONY: all build demo test check-records test-go test-browser test-deps check-deploy check-appliance check-lighthouse test-chaos test-chaos-infra bench-replication openapi check-openapi check-generated check-format vet generate assets lint bench deps clean
 
 MAILPIT_VERSION := v1.33.1
 PEBBLE_VERSION := v2.10.3
@@ -105,6 +105,14 @@ check-deploy: build ## delivery checks (Dockerfile, Helm, Ansible, Packer, Terra
 CHAOS_RUNS ?= 10
 test-chaos: test-deps ## kill -9 of the server and of the replication child under load, blue/green switch, runbooks (real binary)
 	CHAOS_RUNS=$(CHAOS_RUNS) FIELDOPS_STRICT=1 go test -tags chaos,no_default_driver -count=1 -timeout $(TIMEOUT_CHAOS) -v ./scripts/chaos/
+
+# Infrastructure chaos (docs/chaos.md): disk full, slow disk, clock skew, shard and replica unreachable.
+# Root only (loop devices, mount, network namespaces, blkio cgroups); not in `make test` (CI budget):
+# 3 min (179 s measured), plus ~7 min the first time for the skewable-clock build (cached afterwards).
+test-chaos-infra: test-deps ## disk full, slow disk, clock skew, network cuts under the write load (root; prints the figures of docs/chaos.md)
+	@command -v ip >/dev/null && command -v mkfs.ext4 >/dev/null && command -v losetup >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iproute2 e2fsprogs util-linux mount >/dev/null; }
+	FIELDOPS_STRICT=1 go test -tags chaos,chaosinfra,no_default_driver -count=1 -timeout $(TIMEOUT_CHAOS) -v -run '^TestInfra' ./scripts/chaos/
 
 bench-replication: ## the product's write path (8 users: REST incident creates + 1-op sync batches), replication attached vs detached: writes/s, ratio, p99, worst stall, failures (BENCH_SECONDS, BENCH_ROUNDS, BENCH_DIR keeps the logs; run on an idle machine)
 	go test -tags chaos,no_default_driver -count=1 -timeout 60m -v -run TestReplicationOverhead ./scripts/bench/

@@ -6,6 +6,7 @@ package chaos
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -85,10 +86,31 @@ func ServeAlive(t testing.TB, bin, dir string, args ...string) *Server {
 
 func serveUntil(t testing.TB, probe, bin, dir string, args ...string) *Server {
 	t.Helper()
+	return ServeWith(t, ServeOpts{Probe: probe}, bin, dir, args...)
+}
+
+// ServeOpts places a server for the infrastructure chaos tests: Wrap is a
+// command prefix that execs the server (`ip netns exec <ns>`), Host the
+// address it listens on (default 127.0.0.1), Env extra environment,
+// LogDir where its log goes (default dir), Probe the readiness path
+// (default /readyz).
+type ServeOpts struct {
+	Wrap, Env           []string
+	Host, LogDir, Probe string
+}
+
+// ServeWith starts `fieldops serve` as o says and waits for o.Probe.
+func ServeWith(t testing.TB, o ServeOpts, bin, dir string, args ...string) *Server {
+	t.Helper()
+	host, logDir, probe := cmp.Or(o.Host, "127.0.0.1"), cmp.Or(o.LogDir, dir), cmp.Or(o.Probe, "/readyz")
 	port := freePort(t)
-	s := &Server{Addr: "127.0.0.1:" + strconv.Itoa(port), Log: &bytes.Buffer{}, done: make(chan struct{})}
-	s.Cmd = exec.Command(bin, append([]string{"serve", "--dir", dir, "--http", s.Addr, "--idle", "1h"}, args...)...)
-	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("serve-%d.log", time.Now().UnixNano())))
+	s := &Server{Addr: host + ":" + strconv.Itoa(port), Log: &bytes.Buffer{}, done: make(chan struct{})}
+	argv := append(append(append([]string{}, o.Wrap...), bin, "serve", "--dir", dir, "--http", s.Addr, "--idle", "1h"), args...)
+	s.Cmd = exec.Command(argv[0], argv[1:]...)
+	if len(o.Env) > 0 {
+		s.Cmd.Env = append(os.Environ(), o.Env...)
+	}
+	f, err := os.Create(filepath.Join(logDir, fmt.Sprintf("serve-%d.log", time.Now().UnixNano())))
 	if err != nil {
 		t.Fatal(err)
 	}

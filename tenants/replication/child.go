@@ -101,6 +101,7 @@ type repDB struct {
 	replicaTX    uint64
 	lastSync     time.Time
 	behindSince  time.Time
+	syncing      time.Time // when the running sync began (zero: none)
 	lastErr      string
 	errAt        time.Time
 	errors       int64

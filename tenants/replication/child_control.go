@@ -33,8 +33,15 @@ func (rp *Replicator) Status() *Status {
 			t := d.errAt
 			s.ErrorAt = &t
 		}
-		if !d.behindSince.IsZero() {
-			s.LagSeconds = now.Sub(d.behindSince).Seconds()
+		// A sync that hangs (storage unreachable with packets dropped, a
+		// disk too slow to take the LTX files) shows as lag while it runs,
+		// not only when its 30 s timeout ends it.
+		behind := d.behindSince
+		if sy := d.syncing; !sy.IsZero() && now.Sub(sy) > rp.cfg.SyncInterval && (behind.IsZero() || sy.Before(behind)) {
+			behind = sy
+		}
+		if !behind.IsZero() {
+			s.LagSeconds = now.Sub(behind).Seconds()
 		}
 		if d.initial {
 			st.Ready = false // not brought up to date since the start yet

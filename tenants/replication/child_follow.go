@@ -117,12 +117,18 @@ func (rp *Replicator) follow(ctx context.Context, d *repDB, ldb *litestream.DB, 
 func (rp *Replicator) syncOnce(ctx context.Context, d *repDB, ldb *litestream.DB) error {
 	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	rp.mu.Lock()
+	d.syncing = time.Now()
+	rp.mu.Unlock()
 	flushWAL(d.path)
 	err := ldb.Sync(sctx)
 	if err == nil {
 		err = ldb.Replica.Sync(sctx)
 	}
 	if ctx.Err() != nil {
+		rp.mu.Lock()
+		d.syncing = time.Time{}
+		rp.mu.Unlock()
 		return ctx.Err()
 	}
 	pos, _ := ldb.Pos()
@@ -134,6 +140,11 @@ func (rp *Replicator) syncOnce(ctx context.Context, d *repDB, ldb *litestream.DB
 		d.lastTXChange = now
 	}
 	d.localTX, d.replicaTX = uint64(pos.TXID), uint64(rpos.TXID)
+	since := d.syncing // behind since the sync that failed began
+	if since.IsZero() {
+		since = now
+	}
+	d.syncing = time.Time{}
 	if err != nil {
 		d.lastErr, d.errAt = err.Error(), now
 		d.errors++
@@ -143,7 +154,7 @@ func (rp *Replicator) syncOnce(ctx context.Context, d *repDB, ldb *litestream.DB
 	}
 	if d.localTX > d.replicaTX || err != nil {
 		if d.behindSince.IsZero() {
-			d.behindSince = now
+			d.behindSince = since
 		}
 	} else {
 		d.behindSince = time.Time{}
