@@ -676,14 +676,41 @@ PY
 )
   [ "$n" -ge 3 ] || { echo "expected at least 3 fieldops Applications (dev, staging, a customer), rendered $n"; return 1; }
 }
+# Alloy's values embed deploy/logging/kubernetes/config.alloy; the alloy chart passes
+# alloy.configMap.content through `tpl` into its ConfigMap: the same template line, rendered by helm,
+# must give back the file byte for byte (gitops-policy.py checks the escaping without helm).
+gitops_alloy_tpl() {
+  local c="$CACHE/alloy-tpl"
+  rm -rf "$c" && mkdir -p "$c/templates" || return 1
+  printf 'apiVersion: v2\nname: alloy-tpl\nversion: 0.0.0\n' > "$c/Chart.yaml"
+  # templates/configmap.yaml of the alloy chart (grafana/alloy operations/helm/charts/alloy)
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alloy\ndata:\n  config.alloy: |- {{- (tpl .Values.alloy.configMap.content .) | nindent 4 }}\n' \
+    > "$c/templates/configmap.yaml"
+  helm template alloy "$c" -f "$GITOPS/values/alloy.yaml" > "$c/out.yaml" || return 1
+  python3 - "$c/out.yaml" "$ROOT/deploy/logging/kubernetes/config.alloy" <<'PY'
+import sys, yaml
+got = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d][0]["data"]["config.alloy"]
+want = open(sys.argv[2]).read()
+if got != want.rstrip("\n"):
+    sys.exit("rendered config.alloy differs from deploy/logging/kubernetes/config.alloy")
+print("rendered config.alloy = deploy/logging/kubernetes/config.alloy (%d lines)" % len(want.splitlines()))
+PY
+}
 if want gitops; then
   check "generate Argo CD $ARGOCD_VERSION + cert-manager $CERT_MANAGER_VERSION CRD schemas (Go module proxy)" install_gitops_schemas
   check "kubeconform -strict deploy/gitops (Argo CD Application/ApplicationSet/AppProject, ClusterIssuer, PriorityClass)" \
     gconform "$GITOPS/bootstrap" "$GITOPS/clusters" "$GITOPS/platform"
-  check "gitops policy: pinned charts, add-ons per cluster, sync waves (CRDs first), values files, projects, customers" \
+  check "gitops policy: pinned charts, add-ons per cluster, sync waves (CRDs first), values files, projects, customers, copies, probes" \
     python3 "$HERE/gitops-policy.py" "$ROOT"
   check "fieldops Applications render as Argo CD renders them (values + parameters) + kubeconform + chart policy" \
     gitops_fieldops_render
+  check "alloy values: helm tpl renders deploy/logging/kubernetes/config.alloy exactly" gitops_alloy_tpl
+  reject "gitops policy rejects testdata/gitops-blackbox-drift.yaml (modules differ from blackbox.yml)" \
+    "config.modules differ from deploy/monitoring/blackbox/blackbox.yml" \
+    python3 "$HERE/gitops-policy.py" "$ROOT" --copies blackbox="$TD/gitops-blackbox-drift.yaml"
+  reject "gitops policy rejects testdata/gitops-alloy-drift.yaml (config differs, unescaped template)" \
+    "differs from deploy/logging/kubernetes/config.alloy" \
+    python3 "$HERE/gitops-policy.py" "$ROOT" --copies alloy="$TD/gitops-alloy-drift.yaml"
   reject "kubeconform rejects testdata/gitops-broken-application.yaml (Argo CD CRD schema)" \
     "additional properties 'targetRevison' not allowed|missing property 'destination'" \
     gconform "$TD/gitops-broken-application.yaml"

@@ -2,16 +2,18 @@
 """Policy checks on the Argo CD manifests of deploy/gitops (what kubeconform's schemas cannot know).
 
   gitops-policy.py REPO_ROOT [FILE.yaml ...]
+  gitops-policy.py REPO_ROOT --copies [blackbox=VALUES.yaml] [alloy=VALUES.yaml]
 
 Without files: checks deploy/gitops as a whole. With files: checks only those Applications (used by
-the negative fixtures in testdata/).
+the negative fixtures in testdata/). With --copies: only the copies below, optionally of another
+values file (the negative fixtures gitops-blackbox-drift.yaml, gitops-alloy-drift.yaml).
 
 Checks:
   * every Helm chart source is pinned to an exact version (X.Y.Z or vX.Y.Z: no range, no "*",
     no "latest"); every Git source of this repository follows main, env/staging or env/production;
   * every cluster (clusters/<env>) declares the add-ons the chart depends on: the CRDs of
     prometheus-operator, cert-manager and its DNS-01 webhook, the ClusterIssuers, ingress-nginx,
-    kube-prometheus-stack, Loki, the OpenTelemetry Collector and Grafana Alloy; dev and staging the
+    kube-prometheus-stack, blackbox_exporter, Loki, the OpenTelemetry Collector and Grafana Alloy; dev and staging the
     PriorityClass; dev and staging a fieldops Application, prod the dedicated customers'
     ApplicationSet; its AppProjects;
   * sync waves: projects first, then the CRD providers, then what renders custom resources, then
@@ -20,7 +22,15 @@ Checks:
     chart's values-*.yaml); every dedicated customer (customers/*/customer.yaml) has a valid name
     and an existing values file, in dedicated mode;
   * every Application's project is declared in its cluster, and every add-on's destination
-    namespace is allowed by that project.
+    namespace is allowed by that project;
+  * copies stay copies: the blackbox_exporter values' config.modules equal the modules of
+    deploy/monitoring/blackbox/blackbox.yml (the VMs' file); Alloy's configMap.content, once Helm's
+    `tpl` has turned each {{ "{{" }} back into "{{", equals deploy/logging/kubernetes/config.alloy and
+    holds no other template action; the collector Applications read deploy/otel/kubernetes/values.yaml
+    first and the gitops overlay does not redefine its config;
+  * the fieldops chart's Probe objects are selected: kube-prometheus-stack's probeSelector labels are
+    on every environment's probes (helm/fieldops/values-*.yaml with monitoring.probes.enabled), and
+    monitoring.probes.proberUrl names the blackbox_exporter Service (fullnameOverride, namespace).
 Exit 0 when every check passes, 1 otherwise (one line per violation).
 """
 import glob
@@ -34,7 +44,8 @@ REPO_URL = "https://github.com/fieldops360/fieldops.git"
 PINNED = re.compile(r"^v?\d+\.\d+\.\d+$")
 GIT_REFS = {"main", "env/staging", "env/production"}
 ADDONS = ["prometheus-operator-crds", "cert-manager", "scaleway-certmanager-webhook", "cluster-issuers",
-          "ingress-nginx", "kube-prometheus-stack", "loki", "opentelemetry-collector", "alloy"]
+          "ingress-nginx", "kube-prometheus-stack", "prometheus-blackbox-exporter", "loki",
+          "opentelemetry-collector", "alloy"]
 # the CRDs others render come from these: they sync before everything but the projects
 CRD_PROVIDERS = {"prometheus-operator-crds", "cert-manager"}
 
@@ -158,15 +169,86 @@ def check_customers(root):
         fail("deploy/gitops/customers: no dedicated customer (the example is customers/durand)")
 
 
+def values(root, name):
+    return (load(os.path.join(root, "deploy/gitops/values", name)) or [{}])[0]
+
+
+TPL_ESCAPE = '{{ "{{" }}'
+
+
+def check_copies(root, blackbox=None, alloy=None):
+    # blackbox_exporter modules: one definition for VMs (deploy/monitoring) and Kubernetes
+    bpath = blackbox or os.path.join(root, "deploy/gitops/values/prometheus-blackbox-exporter.yaml")
+    want = (load(os.path.join(root, "deploy/monitoring/blackbox/blackbox.yml")) or [{}])[0].get("modules")
+    got = ((load(bpath) or [{}])[0].get("config") or {}).get("modules")
+    if got != want:
+        diff = sorted(k for k in set(want or {}) | set(got or {}) if (want or {}).get(k) != (got or {}).get(k))
+        fail(f"{os.path.relpath(bpath, root)}: config.modules differ from deploy/monitoring/blackbox/blackbox.yml "
+             f"(modules {', '.join(diff) or 'all'})")
+    # Alloy: the chart renders configMap.content through tpl
+    apath = alloy or os.path.join(root, "deploy/gitops/values/alloy.yaml")
+    content = (((load(apath) or [{}])[0].get("alloy") or {}).get("configMap") or {}).get("content") or ""
+    if "{{" in content.replace(TPL_ESCAPE, ""):
+        fail(f"{os.path.relpath(apath, root)}: alloy.configMap.content has a template action other than "
+             f"{TPL_ESCAPE} (the chart renders it with tpl)")
+    with open(os.path.join(root, "deploy/logging/kubernetes/config.alloy")) as f:
+        src = f.read()
+    if content.replace(TPL_ESCAPE, "{{") != src:
+        a, b = content.replace(TPL_ESCAPE, "{{").splitlines(), src.splitlines()
+        n = next((i for i in range(min(len(a), len(b))) if a[i] != b[i]), min(len(a), len(b)))
+        fail(f"{os.path.relpath(apath, root)}: alloy.configMap.content differs from "
+             f"deploy/logging/kubernetes/config.alloy (first at line {n + 1} of the file)")
+    if blackbox or alloy:
+        return
+    # OpenTelemetry Collector: deploy/otel/kubernetes/values.yaml read as is, no second config
+    for path in sorted(glob.glob(os.path.join(root, "deploy/gitops/clusters/*/opentelemetry-collector.yaml"))):
+        for d in load(path):
+            for s in sources(d["spec"]):
+                vf = (s.get("helm") or {}).get("valueFiles") or []
+                if s.get("chart") and vf[:1] != ["$values/deploy/otel/kubernetes/values.yaml"]:
+                    fail(f"{os.path.relpath(path, root)}: the first values file is not "
+                         "$values/deploy/otel/kubernetes/values.yaml")
+    for path in glob.glob(os.path.join(root, "deploy/gitops/values/opentelemetry-collector*.yaml")):
+        v = (load(path) or [{}])[0]
+        for k in ("config", "alternateConfig"):
+            if k in v:
+                fail(f"{os.path.relpath(path, root)}: redefines {k} (it is deploy/otel/kubernetes/otelcol.yaml)")
+    # Probes: kube-prometheus-stack selects the chart's Probe objects, which name the prober
+    spec = (values(root, "kube-prometheus-stack.yaml").get("prometheus") or {}).get("prometheusSpec") or {}
+    sel = (spec.get("probeSelector") or {}).get("matchLabels")
+    if not sel or spec.get("probeNamespaceSelector") != {}:
+        fail("values/kube-prometheus-stack.yaml: no probeSelector.matchLabels, or probeNamespaceSelector "
+             "is not {} (the chart's Probe objects live in the fieldops namespaces)")
+    chart = (load(os.path.join(root, "helm/fieldops/values.yaml")) or [{}])[0]
+    bb = values(root, "prometheus-blackbox-exporter.yaml")
+    for path in sorted(glob.glob(os.path.join(root, "helm/fieldops/values-*.yaml"))):
+        probes = (((load(path) or [{}])[0].get("monitoring") or {}).get("probes")) or {}
+        if not probes.get("enabled"):
+            continue
+        labels = probes.get("labels") or {}
+        if sel and any(labels.get(k) != v for k, v in sel.items()):
+            fail(f"helm/fieldops/{os.path.basename(path)}: monitoring.probes.labels {labels} lack the "
+                 f"probeSelector of values/kube-prometheus-stack.yaml {sel}")
+        url = probes.get("proberUrl") or chart["monitoring"]["probes"]["proberUrl"]
+        host = url.split(":")[0].split(".")
+        if host[:2] != [bb.get("fullnameOverride"), "monitoring"]:
+            fail(f"helm/fieldops/{os.path.basename(path)}: proberUrl {url} is not the blackbox_exporter "
+                 f"Service {bb.get('fullnameOverride')}.monitoring")
+
+
 def main():
     root = os.path.abspath(sys.argv[1])
-    if len(sys.argv) > 2:
+    if len(sys.argv) > 2 and sys.argv[2] == "--copies":
+        over = dict(a.split("=", 1) for a in sys.argv[3:])
+        check_copies(root, over.get("blackbox"), over.get("alloy"))
+    elif len(sys.argv) > 2:
         check_apps(root, sys.argv[2:])
     else:
         for env in ("dev", "staging", "prod"):
             check_cluster(root, env)
         check_apps(root, sorted(glob.glob(os.path.join(root, "deploy/gitops/bootstrap/*.yaml"))))
         check_customers(root)
+        check_copies(root)
     for e in errors:
         print(e)
     if not errors:
