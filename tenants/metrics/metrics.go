@@ -157,7 +157,9 @@ func (m *Metrics) AttachRegistry(r TenantSource) {
 				return
 			}
 			for _, t := range list {
-				if t.Status != tenants.StatusDeleted {
+				// a scale-out control plane lists tenants its shards hold
+				// (no file here): they report them
+				if t.Status != tenants.StatusDeleted && (t.Shard == "" || t.DBBytes > 0) {
 					ch <- prometheus.MustNewConstMetric(dbBytesDesc, prometheus.GaugeValue, float64(t.DBBytes), t.Slug)
 				}
 			}
