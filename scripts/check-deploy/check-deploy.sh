@@ -177,7 +177,7 @@ install_schemas() {
     --crd "$op/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" \
     --crd "$op/example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml" \
     --crd "$op/example/prometheus-operator-crd/monitoring.coreos.com_probes.yaml" \
-    --out "$SCHEMAS.tmp" && mv "$SCHEMAS.tmp" "$SCHEMAS"
+    --out "$SCHEMAS.tmp" && rm -rf "$SCHEMAS" && mv "$SCHEMAS.tmp" "$SCHEMAS"
 }
 
 if want tools || [ -z "$ONLY" ]; then
