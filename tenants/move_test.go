@@ -3,6 +3,8 @@ package tenants_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -317,5 +319,40 @@ func TestShardUsageReachesTheControlPlane(t *testing.T) {
 	days, err := reg.UsageDays("acme", "2026-12-05", "2026-12-05")
 	if err != nil || len(days) != 1 || days[0].Requests != 120 || days[0].DBBytes != 1000 {
 		t.Fatalf("usage on the control plane: %+v %v", days, err)
+	}
+}
+
+// TestClusterAPIRequiresToken: the internal cluster API answers only to
+// the cluster token, and not at all on a single node.
+func TestClusterAPIRequiresToken(t *testing.T) {
+	reg, _, _, _ := clusterFixture(t)
+	call := func(reg *tenants.Registry, token string) int {
+		req := httptest.NewRequest(http.MethodGet, "http://admin.localhost/internal/cluster/keys", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		w := httptest.NewRecorder()
+		reg.ServeHTTP(w, req)
+		return w.Code
+	}
+	if code := call(reg, ""); code != http.StatusUnauthorized {
+		t.Fatalf("no token: %d", code)
+	}
+	if code := call(reg, "test-tokeN"); code != http.StatusUnauthorized {
+		t.Fatalf("wrong token: %d", code)
+	}
+	if code := call(reg, "test-token"); code != http.StatusOK {
+		t.Fatalf("cluster token: %d", code)
+	}
+	single := tenanttest.NewRegistry(t)
+	if code := call(single, "test-token"); code == http.StatusOK {
+		t.Fatal("a single node answers the cluster API")
+	}
+	// a tenant host on the control plane: 421, never data
+	req := httptest.NewRequest(http.MethodGet, "http://acme.localhost/login", nil)
+	w := httptest.NewRecorder()
+	reg.ServeHTTP(w, req)
+	if w.Code != http.StatusMisdirectedRequest || w.Header().Get("FieldOps-Shard") != "s1" {
+		t.Fatalf("tenant host on the control plane: %d %q", w.Code, w.Header().Get("FieldOps-Shard"))
 	}
 }
