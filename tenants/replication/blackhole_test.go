@@ -104,7 +104,10 @@ func TestReplicationBlackholeShowsLag(t *testing.T) {
 	hole.held.Store(true)
 	held := time.Now()
 	insertRows(t, app, 100, 10)
-	waitFor(t, 15*time.Second, "lag while the upload hangs", func() bool {
+	// NB: a generous deadline (about 4 s idle): on a busy machine under the
+	// race detector the child notices the new rows and starts the hanging
+	// upload much later
+	waitFor(t, 60*time.Second, "lag while the upload hangs", func() bool {
 		d, _ := e.dbStatus("acme")
 		return d.LagSeconds >= 3
 	})
