@@ -97,13 +97,19 @@ func serveUntil(t testing.TB, probe, bin, dir string, args ...string) *Server {
 type ServeOpts struct {
 	Wrap, Env           []string
 	Host, LogDir, Probe string
+	// Port to listen on (0: a free one); a shard must know its own URL
+	// before it starts.
+	Port int
 }
 
 // ServeWith starts `fieldops serve` as o says and waits for o.Probe.
 func ServeWith(t testing.TB, o ServeOpts, bin, dir string, args ...string) *Server {
 	t.Helper()
 	host, logDir, probe := cmp.Or(o.Host, "127.0.0.1"), cmp.Or(o.LogDir, dir), cmp.Or(o.Probe, "/readyz")
-	port := freePort(t)
+	port := o.Port
+	if port == 0 {
+		port = freePort(t)
+	}
 	s := &Server{Addr: host + ":" + strconv.Itoa(port), Log: &bytes.Buffer{}, done: make(chan struct{})}
 	argv := append(append(append([]string{}, o.Wrap...), bin, "serve", "--dir", dir, "--http", s.Addr, "--idle", "1h"), args...)
 	s.Cmd = exec.Command(argv[0], argv[1:]...)
